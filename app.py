@@ -1,0 +1,43 @@
+"""The application factory and WSGI entry point (`application`)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from buurtbemiddeling import admin, auth, cli, config, extensions, public_site, reports, security
+from buurtbemiddeling.store import init_store
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    overrides = dict(overrides or {})
+    instance_path = overrides.pop("INSTANCE_PATH", None)
+    app = Flask(
+        __name__,
+        instance_path=str(Path(instance_path).resolve()) if instance_path else None,
+        instance_relative_config=True,
+        static_folder=None,  # each face serves its own assets
+        template_folder=str(Path(__file__).resolve().parent / "buurtbemiddeling" / "templates"),
+    )
+    config.load(app, overrides)
+    extensions.init_app(app)
+    init_store(app)
+    security.init_app(app)
+
+    auth.init_app(app)
+    admin.init_app(app)
+    reports.init_app(app)
+    cli.init_app(app)
+    # Last: the catch-all that serves the built public site in development.
+    public_site.init_app(app)
+    return app
+
+
+def __getattr__(name: str):
+    # WSGI servers look up `application`; create it lazily so `import app` stays cheap.
+    if name == "application":
+        global application
+        application = create_app()
+        return application
+    raise AttributeError(name)

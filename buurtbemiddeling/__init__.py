@@ -1,0 +1,1 @@
+"""Buurtbemiddeling: the coordinator's admin and the domain rules, one module per area of work."""

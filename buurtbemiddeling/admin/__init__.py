@@ -1,0 +1,7 @@
+from flask import Flask
+
+from . import views
+
+
+def init_app(app: Flask) -> None:
+    views.init_app(app)

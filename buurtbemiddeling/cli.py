@@ -1,0 +1,77 @@
+"""Maintenance commands: `flask --app app <command>`. They run outside web requests."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+from flask.cli import with_appcontext
+
+from db.backup import backup, list_backups, restore
+
+from .auth import users
+from .store import get_store
+
+
+@click.command("create-user")
+@with_appcontext
+@click.argument("email")
+@click.option("--role", type=click.Choice(users.ROLES), default="coordinator", show_default=True)
+@click.option("--name", default="", help="Naam zoals die in het beheer verschijnt.")
+@click.option("--password-stdin", is_flag=True, help="Lees het wachtwoord van standaardinvoer.")
+def create_user_command(email: str, role: str, name: str, password_stdin: bool) -> None:
+    """Maak een account aan."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Wachtwoord", hide_input=True, confirmation_prompt="Herhaal het wachtwoord")
+    try:
+        user = users.create_user(get_store(), email, password, role, name)
+    except users.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Account aangemaakt: {user.email} ({user.role})")
+
+
+@click.command("backup")
+@with_appcontext
+def backup_command() -> None:
+    """Maak een reservekopie van alle gegevens."""
+    path = backup(get_store())
+    click.echo(f"Reservekopie gemaakt: {path}")
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("name", required=False)
+@click.option("--yes", is_flag=True, help="Niet om bevestiging vragen.")
+def restore_command(name: str | None, yes: bool) -> None:
+    """Zet een reservekopie terug (standaard de nieuwste)."""
+    store = get_store()
+    backups = list_backups(store)
+    if not backups:
+        raise click.ClickException("Er zijn nog geen reservekopieën.")
+    chosen = next((b for b in backups if b.name == name), None) if name else backups[0]
+    if chosen is None:
+        names = ", ".join(b.name for b in backups)
+        raise click.ClickException(f"Reservekopie {name} bestaat niet. Beschikbaar: {names}")
+    if not yes:
+        click.confirm(f"De huidige gegevens worden vervangen door {chosen.name}. Doorgaan?", abort=True)
+    restore(store, chosen)
+    click.echo(f"Teruggezet: {chosen.name}")
+
+
+@click.command("demo")
+@with_appcontext
+@click.option("--seed", default=2026, show_default=True)
+def demo_command(seed: int) -> None:
+    """Vul het systeem met realistische, verzonnen voorbeeldgegevens."""
+    from . import demo
+
+    login = demo.fill(get_store(), seed=seed)
+    click.echo(demo.summary(get_store()))
+    click.echo(login)
+
+
+def init_app(app: Flask) -> None:
+    for command in (create_user_command, backup_command, restore_command, demo_command):
+        app.cli.add_command(command)

@@ -1,0 +1,47 @@
+"""Configuration: defaults, then instance/config.toml, then FLASK_* environment variables."""
+from __future__ import annotations
+
+import os
+import secrets
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULTS: dict[str, Any] = {
+    "ORGANISATION": "Buurtbemiddeling Lindenhoven",
+    "PUBLIC_DIR": str(ROOT / "public"),
+    "SERVE_PUBLIC": True,  # development: one process shows the whole system
+    "SESSION_COOKIE_SECURE": True,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_SECURE": True,
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+    "MAX_CONTENT_LENGTH": 64 * 1024,  # public forms are small; uploads get their own limit
+    "WTF_CSRF_TIME_LIMIT": None,  # the session lifetime already bounds the token
+}
+
+
+def load(app: Flask, overrides: dict[str, Any]) -> None:
+    app.config.from_mapping(DEFAULTS)
+    app.config["DATA_DIR"] = str(Path(app.instance_path) / "data")
+    app.config.from_file("config.toml", load=tomllib.load, text=False, silent=True)
+    app.config.from_prefixed_env()
+    app.config.update(overrides)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+
+
+def _instance_secret(instance: Path) -> str:
+    """Generate the secret key once, readable only by the owner."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()

@@ -1,0 +1,34 @@
+"""Demo data: a realistic, fictional programme in the town of Lindenhoven.
+
+Each area adds its own generator module here; `fill` runs them in order. The benchmark's
+data generator reuses these generators at larger sizes.
+"""
+from __future__ import annotations
+
+import random
+
+from db import Store
+
+from ..auth import users
+from . import reports
+
+DEMO_EMAIL = "coordinator@lindenhoven.example"
+DEMO_PASSWORD = "demo-wachtwoord-lindenhoven"
+
+
+def fill(store: Store, seed: int = 2026, *, reports_count: int = 14) -> str:
+    """Fill the store and return how to log in."""
+    rng = random.Random(seed)
+    if not users.has_users(store):
+        users.create_user(store, DEMO_EMAIL, DEMO_PASSWORD, "coordinator", "Carla de Coördinator")
+        login = f"Inloggen op http://127.0.0.1:5000/beheer/ met {DEMO_EMAIL} en wachtwoord {DEMO_PASSWORD}"
+    else:
+        login = "Er bestond al een account; log in met uw eigen gegevens."
+    reports.add(store, rng, reports_count)
+    return login
+
+
+def summary(store: Store) -> str:
+    view = store.read()
+    counts = ", ".join(f"{name}: {len(view.table(name))}" for name in store.table_names() if not name.startswith("_"))
+    return f"Voorbeeldgegevens staan klaar ({counts})."

@@ -1,0 +1,47 @@
+"""Serve the built static site (public/) from the app, for development and simple hosts."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Flask, abort, current_app, redirect, request, send_from_directory
+from werkzeug.exceptions import HTTPException
+from werkzeug.security import safe_join
+
+bp = Blueprint("public_site", __name__)
+
+
+@bp.get("/", defaults={"path": ""})
+@bp.get("/<path:path>")
+def page(path: str):
+    _refuse_get_on_post_routes(path)
+    root = Path(current_app.config["PUBLIC_DIR"])
+    target = safe_join(str(root), path)
+    if target is None:
+        abort(404)
+    target_path = Path(target)
+    if target_path.is_dir():
+        if path and not path.endswith("/"):
+            return redirect(f"/{path}/", code=308)
+        path = f"{path}index.html" if path else "index.html"
+        target_path = target_path / "index.html"
+    if not target_path.is_file():
+        not_found = root / "404.html"
+        if not_found.is_file():
+            return send_from_directory(root, "404.html"), 404
+        abort(404)
+    return send_from_directory(root, path, max_age=300)
+
+
+def _refuse_get_on_post_routes(path: str) -> None:
+    """This catch-all must not turn a GET on a POST-only route into a 404 page: answer 405."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    try:
+        adapter.match(f"/{path}", method="POST")
+    except HTTPException:
+        return
+    abort(405)
+
+
+def init_app(app: Flask) -> None:
+    if app.config["SERVE_PUBLIC"]:
+        app.register_blueprint(bp)

@@ -1,0 +1,54 @@
+"""Storing incoming reports and reading the inbox. Pure of Flask."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from db import Store
+
+TABLE = "reports"
+
+
+def new_record(form_name: str, cleaned: dict[str, Any], *, lang: str = "nl", source: str = "web",
+               received_at: datetime | None = None) -> dict[str, Any]:
+    return {
+        "form": form_name,
+        "received_at": (received_at or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
+        "source": source,
+        "lang": lang,
+        "status": "nieuw",
+        "flags": flags_for(cleaned),
+        "values": cleaned,
+    }
+
+
+def store_submission(store: Store, form_name: str, cleaned: dict[str, Any], *, lang: str = "nl", source: str = "web") -> int:
+    """Store a validated submission first, before anything else (mail, flags) can fail."""
+    with store.transaction() as tx:
+        return tx.table(TABLE).insert(new_record(form_name, cleaned, lang=lang, source=source))
+
+
+def flags_for(cleaned: dict[str, Any]) -> list[str]:
+    """A report mentioning violence or threats is kept but marked for the coordinator."""
+    return ["veiligheid"] if cleaned.get("violence") == "ja" else []
+
+
+def new_reports(view) -> list:
+    return sorted(
+        (doc for doc in view.table(TABLE).all() if doc.get("status") == "nieuw"),
+        key=lambda doc: (doc["received_at"], doc.doc_id),
+        reverse=True,
+    )
+
+
+def all_reports(view) -> list:
+    return sorted(view.table(TABLE).all(), key=lambda doc: (doc["received_at"], doc.doc_id), reverse=True)
+
+
+def get_report(view, report_id: int):
+    return view.table(TABLE).get(doc_id=report_id)
+
+
+def display_name(report) -> str:
+    values = report.get("values", {})
+    return values.get("name") or values.get("resident_name") or "(geen naam)"

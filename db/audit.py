@@ -1,0 +1,104 @@
+"""Append-only audit log in JSON Lines, one file per month (UTC).
+
+``audit/audit-YYYY-MM.jsonl`` holds one JSON object per line.  Appends take
+their own lock (``audit/.lock``) so they never wait on data transactions, and
+are flushed and fsynced.  A line left half-written by a crash is closed with
+a newline before the next append and skipped when reading.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+import orjson
+
+from .locking import ProcessLock
+
+_FILE_RE = re.compile(r"^audit-(\d{4})-(\d{2})\.jsonl$")
+_RESERVED = {"at", "user", "action", "record"}
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)  # a function so tests can move the clock
+
+
+def _iso(dt: datetime) -> str:
+    # Naive datetimes count as local time (Python's convention); entries use UTC.
+    return dt.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+class AuditLog:
+    def __init__(self, directory: Path, lock_timeout: float) -> None:
+        self.directory = directory
+        self.lock = ProcessLock(directory / ".lock", lock_timeout)
+
+    def path_for(self, year: int, month: int) -> Path:
+        return self.directory / f"audit-{year:04d}-{month:02d}.jsonl"
+
+    def append(self, user: str | None, action: str, record: str | None, details: dict) -> dict:
+        clash = _RESERVED & details.keys()
+        if clash:
+            raise ValueError(f"reserved audit fields in details: {sorted(clash)}")
+        now = _now()
+        entry = {"at": _iso(now), "user": user, "action": action, "record": record, **details}
+        line = orjson.dumps(entry, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE, default=str)
+        path = self.path_for(now.year, now.month)
+        with self.lock:
+            fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+            try:
+                size = os.fstat(fd).st_size
+                if size and os.pread(fd, 1, size - 1) != b"\n":
+                    line = b"\n" + line  # isolate a torn line from a crashed writer
+                os.write(fd, line)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        return entry
+
+    def _files(self, since: datetime | None, until: datetime | None) -> list[Path]:
+        lo = since.astimezone(timezone.utc).strftime("%Y-%m") if since else "0000-00"
+        hi = until.astimezone(timezone.utc).strftime("%Y-%m") if until else "9999-99"
+        files = []
+        for name in os.listdir(self.directory):
+            m = _FILE_RE.match(name)
+            if m and lo <= f"{m[1]}-{m[2]}" <= hi:
+                files.append(self.directory / name)
+        return sorted(files, reverse=True)
+
+    def entries(
+        self,
+        since: datetime | None,
+        until: datetime | None,
+        user: str | None,
+        record: str | None,
+    ) -> list[dict]:
+        # All "at" values share one format, so string comparison is time order.
+        lo = _iso(since) if since else None
+        hi = _iso(until) if until else None
+        result = []
+        for path in self._files(since, until):
+            try:
+                data = path.read_bytes()
+            except FileNotFoundError:
+                continue
+            for line in data.splitlines():
+                try:
+                    entry = orjson.loads(line)
+                except orjson.JSONDecodeError:
+                    continue  # torn line from a crash
+                if not isinstance(entry, dict):
+                    continue
+                at = entry.get("at", "")
+                if lo and at < lo or hi and at > hi:
+                    continue
+                if user is not None and entry.get("user") != user:
+                    continue
+                if record is not None and entry.get("record") != record:
+                    continue
+                result.append(entry)
+        result.sort(key=lambda e: e.get("at", ""), reverse=True)
+        return result
+

@@ -1,0 +1,137 @@
+"""Table files: JSON codec, stat-validated cache and crash-safe writes.
+
+File format of ``<data_dir>/tables/<name>.json``: a regular TinyDB JSON file
+holding exactly one table, stored under its own name::
+
+    {"<name>": {"<doc_id>": {...document...}, ...}}
+
+so ``TinyDB(path).table(name)`` can open a copy for debugging.  A missing
+file is an empty table.  Files are only ever replaced whole (temp file +
+``os.replace``), so a reader sees the old or the new version, never half.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import orjson
+
+from .errors import StoreError
+
+_DUMP_OPTS = orjson.OPT_NON_STR_KEYS
+
+
+def dumps(obj) -> bytes:
+    return orjson.dumps(obj, option=_DUMP_OPTS)
+
+
+def loads(data: bytes):
+    return orjson.loads(data)
+
+
+def _stat_key(st: os.stat_result) -> tuple[int, int, int]:
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def fsync_dir(path: Path) -> None:
+    # Makes the rename itself durable, not only the file contents.
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_temp(path: Path, data: bytes) -> tuple[Path, tuple[int, int, int]]:
+    """Write ``data`` to a fsynced temp file next to ``path``.
+
+    Returns the temp path and the stat key the file will have once renamed.
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        prev_mtime = os.stat(path).st_mtime_ns
+    except FileNotFoundError:
+        prev_mtime = 0
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        # A freed inode number can be reused by the next temp file and
+        # coarse kernel timestamps can repeat, so force mtime_ns to grow:
+        # the (ino, size, mtime_ns) cache key then always changes.
+        mtime = max(prev_mtime + 1, os.fstat(fd).st_mtime_ns)
+        os.utime(fd, ns=(mtime, mtime))
+        os.fsync(fd)
+        key = _stat_key(os.fstat(fd))
+    except BaseException:
+        os.close(fd)
+        _unlink_quietly(tmp)
+        raise
+    os.close(fd)
+    return tmp, key
+
+
+def atomic_write(path: Path, data: bytes, *, sync_dir: bool = True) -> tuple[int, int, int]:
+    """Replace ``path`` with ``data`` atomically and durably; returns the stat key."""
+    tmp, key = write_temp(path, data)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        _unlink_quietly(tmp)
+        raise
+    if sync_dir:
+        fsync_dir(path.parent)
+    return key
+
+
+def _unlink_quietly(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+class TableCache:
+    """Parsed table files, reused while (st_ino, st_size, st_mtime_ns) is unchanged.
+
+    Returned dicts are shared by every reader in the process: callers must
+    treat them (and the documents inside) as read-only.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[Path, tuple[tuple[int, int, int], dict]] = {}
+
+    def load(self, path: Path, name: str) -> dict:
+        try:
+            key = _stat_key(os.stat(path))
+        except FileNotFoundError:
+            self._entries.pop(path, None)
+            return {}
+        entry = self._entries.get(path)
+        if entry is not None and entry[0] == key:
+            return entry[1]
+        try:
+            with open(path, "rb") as fh:
+                # Key from the open file: it may have been replaced since stat().
+                key = _stat_key(os.fstat(fh.fileno()))
+                raw = fh.read()
+        except FileNotFoundError:
+            return {}
+        try:
+            table = loads(raw).get(name, {}) if raw else {}
+        except (orjson.JSONDecodeError, AttributeError) as exc:
+            raise StoreError(f"table file {path} is damaged ({exc}); restore a backup") from exc
+        self._entries[path] = (key, table)
+        return table
+
+    def put(self, path: Path, key: tuple[int, int, int], table: dict) -> None:
+        self._entries[path] = (key, table)
+
+    def drop(self, path: Path) -> None:
+        self._entries.pop(path, None)
+
+    def clear(self) -> None:
+        self._entries.clear()

@@ -1,0 +1,355 @@
+"""Multi-process safe TinyDB store (one JSON file per table).
+
+Why: TinyDB alone is not safe with several worker processes (tinydb issues
+#72, #341, #529).  This module adds:
+
+* one cross-process ``FileLock`` (``<data_dir>/.lock``) around each whole
+  read-modify-write ``transaction()``;
+* one file per table (``tables/<name>.json``, format in ``db/storage.py``);
+  a transaction buffers its writes and on success replaces only the files
+  that changed, atomically (temp + fsync + ``os.replace`` + fsync dir).
+  A commit touching several files goes through ``tables/.journal`` so a
+  crash between the renames is rolled forward by the next transaction;
+* an in-process cache of parsed files, reused while the file's stat is
+  unchanged, so a read costs one ``stat``;
+* fresh TinyDB ``Table`` objects (``cache_size=0``) per view/transaction, so
+  neither TinyDB's query cache nor its cached ``_next_id`` can go stale
+  across processes.
+
+Read views are lock-free snapshots: ``view.table(name)`` loads the table
+once (one ``stat``) and keeps using it.  Returned documents are shared by
+all readers in the process: never mutate them (copy with ``dict(doc)``).
+Inside a transaction, documents are shallow-copied before TinyDB's
+``update()`` mutates them, so readers never see uncommitted changes; an
+update *callable* must still not mutate nested values in place.
+
+Commits of several tables are atomic for writers (journal), but lock-free
+readers in other processes may briefly see one table new and another old.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from tinydb.storages import Storage
+from tinydb.table import Document, Table
+
+from .audit import AuditLog
+from .errors import StoreError
+from .locking import ProcessLock
+from .storage import TableCache, atomic_write, dumps, fsync_dir, loads, write_temp
+
+_NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$")
+META_TABLE = "_meta"
+
+
+def _check_name(name: str) -> str:
+    # Table names become file names: no path separators or dot files.
+    if not isinstance(name, str) or not _NAME_RE.match(name) or name.endswith(".json"):
+        raise StoreError(f"invalid table name: {name!r}")
+    return name
+
+
+class _TableStorage(Storage):
+    """TinyDB storage for one table of a view or transaction."""
+
+    def __init__(self, owner: ReadView | Transaction, name: str) -> None:
+        self._owner = owner
+        self._name = name
+
+    def read(self) -> dict:
+        # A fresh outer dict: TinyDB assigns into it, never into the cache.
+        return {self._name: self._owner._table_data(self._name)}
+
+    def write(self, data: dict) -> None:
+        self._owner._write_table(self._name, data[self._name])
+
+
+class _ReadOnlyTable(Table):
+    def _update_table(self, updater) -> None:
+        # Refuse before TinyDB's updater mutates shared cached documents.
+        raise StoreError(f"table {self.name!r} is read-only here; use store.transaction()")
+
+
+class _CopyOnAccess(dict):
+    """Table dict given to TinyDB updaters.
+
+    TinyDB's update() changes documents in place via ``table[doc_id]``; those
+    documents are shared with readers, so copy each one on first access.
+    """
+
+    def __init__(self, items, owned: set) -> None:
+        super().__init__(items)
+        self._owned = owned  # doc ids already private to this transaction
+
+    def __getitem__(self, key):
+        doc = dict.__getitem__(self, key)
+        if key not in self._owned:
+            doc = dict(doc)
+            dict.__setitem__(self, key, doc)
+            self._owned.add(key)
+        return doc
+
+    def __setitem__(self, key, value) -> None:
+        self._owned.add(key)
+        dict.__setitem__(self, key, value)
+
+
+class _TxTable(Table):
+    def _update_table(self, updater) -> None:
+        # Same as tinydb.Table._update_table, but with copy-on-access documents.
+        storage = self._storage
+        tables = storage.read()
+        owned = storage._owner._owned.setdefault(self.name, set())
+        table = _CopyOnAccess(
+            ((self.document_id_class(k), v) for k, v in tables[self.name].items()), owned
+        )
+        updater(table)
+        tables[self.name] = {str(k): v for k, v in dict.items(table)}
+        storage.write(tables)
+        self.clear_cache()
+
+
+class ReadView:
+    """Lock-free read access; every table is a snapshot taken at first use."""
+
+    def __init__(self, store: Store, tx: Transaction | None = None) -> None:
+        self._store = store
+        self._tx = tx  # inside a transaction: see its uncommitted writes
+        self._snapshots: dict[str, dict] = {}
+        self._tables: dict[str, Table] = {}
+
+    def table(self, name: str) -> Table:
+        table = self._tables.get(name)
+        if table is None:
+            _check_name(name)
+            table = _ReadOnlyTable(_TableStorage(self, name), name, cache_size=0)
+            self._tables[name] = table
+        return table
+
+    def _table_data(self, name: str) -> dict:
+        if self._tx is not None:
+            return self._tx._table_data(name)
+        data = self._snapshots.get(name)
+        if data is None:
+            data = self._snapshots[name] = self._store._load(name)
+        return data
+
+    def _write_table(self, name: str, data: dict) -> None:
+        raise StoreError("a read view cannot write; use store.transaction()")
+
+
+class Transaction:
+    """Writes buffered in memory, committed by ``Store.transaction()``."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._base: dict[str, dict] = {}  # table data as loaded
+        self._working: dict[str, dict] = {}  # table data written in this tx
+        self._owned: dict[str, set] = {}  # doc ids copied per table
+        self._tables: dict[str, Table] = {}
+        self._failed = False
+        self._closed = False
+
+    def table(self, name: str) -> Table:
+        self._check_open()
+        table = self._tables.get(name)
+        if table is None:
+            # One Table per name, so its _next_id stays consistent within the tx.
+            _check_name(name)
+            table = _TxTable(_TableStorage(self, name), name, cache_size=0)
+            self._tables[name] = table
+        return table
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StoreError("transaction is already finished")
+
+    def _table_data(self, name: str) -> dict:
+        self._check_open()
+        data = self._working.get(name)
+        if data is None:
+            data = self._base.get(name)
+            if data is None:
+                data = self._base[name] = self._store._load(name)
+        return data
+
+    def _write_table(self, name: str, data: dict) -> None:
+        self._check_open()
+        self._working[name] = data
+
+    def _commit(self) -> None:
+        store = self._store
+        files = [(store._path(n), dumps({n: d}), n) for n, d in self._working.items()]
+        if len(files) == 1:
+            path, data, name = files[0]
+            store._cache.put(path, atomic_write(path, data), self._working[name])
+            return
+        if not files:
+            return
+        temps = [(path, *write_temp(path, data), name) for path, data, name in files]
+        journal = store.tables_dir / ".journal"
+        atomic_write(journal, dumps([[str(tmp), str(path)] for path, tmp, _, _ in temps]))
+        for path, tmp, _, _ in temps:
+            os.replace(tmp, path)
+        fsync_dir(store.tables_dir)
+        os.unlink(journal)
+        for path, _, key, name in temps:
+            store._cache.put(path, key, self._working[name])
+
+    def _discard(self) -> None:
+        # An update callable may have mutated nested values of cached documents.
+        for name in set(self._base) | set(self._working):
+            self._store._cache.drop(self._store._path(name))
+        self._working.clear()
+
+
+class Store:
+    def __init__(self, data_dir: str | os.PathLike, *, lock_timeout: float = 30.0) -> None:
+        self.data_dir = Path(data_dir)
+        self.tables_dir = self.data_dir / "tables"
+        self.audit_dir = self.data_dir / "audit"
+        self.tables_dir.mkdir(parents=True, exist_ok=True)
+        self.audit_dir.mkdir(parents=True, exist_ok=True)
+        self.lock_timeout = lock_timeout
+        self._cache = TableCache()
+        self._local = threading.local()
+        self._lock = ProcessLock(self.data_dir / ".lock", lock_timeout)
+        self._audit_log = AuditLog(self.audit_dir, lock_timeout)
+        with self._lock:
+            self._recover()
+            # Temp files of killed writers; safe to remove while we hold the lock.
+            for tmp in self.tables_dir.glob(".*.tmp"):
+                tmp.unlink(missing_ok=True)
+
+    def _recover(self) -> None:
+        """Finish a multi-file commit interrupted by a crash (lock held)."""
+        journal = self.tables_dir / ".journal"
+        if not journal.exists():
+            return
+        for tmp, path in loads(journal.read_bytes()):
+            if os.path.exists(tmp):
+                os.replace(tmp, path)
+        fsync_dir(self.tables_dir)
+        journal.unlink()
+        self._cache.clear()
+
+    # -- tables --------------------------------------------------------------
+
+    def _path(self, name: str) -> Path:
+        return self.tables_dir / f"{name}.json"
+
+    def _load(self, name: str) -> dict:
+        return self._cache.load(self._path(name), name)
+
+    def read(self) -> ReadView:
+        """Read-only view; inside a transaction it sees the transaction's writes."""
+        return ReadView(self, getattr(self._local, "tx", None))
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """Hold the data lock for the whole block; commit on normal exit.
+
+        Re-entrant per thread: a nested block joins the outer transaction,
+        which commits once at the outermost exit.  If a nested block raised,
+        the outer transaction writes nothing even if the error was caught.
+        """
+        tx = getattr(self._local, "tx", None)
+        if tx is not None:
+            try:
+                yield tx
+            except BaseException:
+                tx._failed = True
+                raise
+            return
+        with self._lock:
+            self._recover()
+            tx = Transaction(self)
+            self._local.tx = tx
+            try:
+                yield tx
+                if tx._failed:
+                    raise StoreError("a nested transaction block failed; nothing was written")
+                tx._commit()
+            except BaseException:
+                tx._discard()
+                raise
+            finally:
+                tx._closed = True
+                self._local.tx = None
+
+    def table_names(self) -> list[str]:
+        names = {p.stem for p in self.tables_dir.glob("*.json") if not p.name.startswith(".")}
+        tx = getattr(self._local, "tx", None)
+        if tx is not None:
+            names.update(tx._working)
+        return sorted(names)
+
+    def drop_caches(self) -> None:
+        self._cache.clear()
+
+    # -- schema --------------------------------------------------------------
+
+    @property
+    def schema_version(self) -> int:
+        return _schema_of(self.read())
+
+    def migrate(self) -> list[int]:
+        """Apply pending migrations from db/migrations.py, one transaction each."""
+        from .migrations import MIGRATIONS
+
+        latest = max((v for v, _ in MIGRATIONS), default=0)
+        applied = []
+        for version, migration in sorted(MIGRATIONS, key=lambda m: m[0]):
+            with self.transaction() as tx:
+                # Re-check under the lock: another process may have migrated.
+                current = _schema_of(tx)
+                if current > latest:
+                    raise StoreError(f"data schema {current} is newer than this code ({latest})")
+                if version <= current:
+                    continue
+                migration(tx)
+                meta = tx.table(META_TABLE)
+                if meta.contains(doc_id=1):
+                    meta.update({"schema": version}, doc_ids=[1])
+                else:
+                    meta.insert(Document({"schema": version}, doc_id=1))
+            applied.append(version)
+        return applied
+
+    # -- audit ---------------------------------------------------------------
+
+    def audit(self, user: str | None, action: str, record: str | None = None, **details) -> dict:
+        """Append one audit line; independent of the data lock."""
+        return self._audit_log.append(user, action, record, details)
+
+    def audit_entries(
+        self,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        user: str | None = None,
+        record: str | None = None,
+    ) -> list[dict]:
+        """Entries newest first; ``since`` and ``until`` are both inclusive."""
+        return self._audit_log.entries(since, until, user, record)
+
+    # -- backups -------------------------------------------------------------
+
+    def latest_backup_age(self, dest_dir: str | os.PathLike | None = None) -> timedelta | None:
+        from .backup import backup_created, list_backups
+
+        backups = list_backups(self, dest_dir)
+        if not backups:
+            return None
+        return datetime.now(timezone.utc) - backup_created(backups[0])
+
+
+def _schema_of(view: ReadView | Transaction) -> int:
+    doc = view.table(META_TABLE).get(doc_id=1)
+    return int(doc.get("schema", 0)) if doc else 0

@@ -1,0 +1,41 @@
+"""The public forms, each defined once: the site builder renders them, the app
+validates posts with them.
+
+    from forms import FORMS, TEMPLATE_DIR
+    form = FORMS["report"]
+    result = form.validate(request.form, lang=form.lang_of(request.form))
+
+Jinja macros live in TEMPLATE_DIR as "forms/macros.html" (render_form,
+render_thanks); add TEMPLATE_DIR to any Jinja loader that renders a form.
+"""
+from pathlib import Path
+
+from .fields import (
+    CheckboxField,
+    CheckboxesField,
+    DateField,
+    EmailField,
+    Field,
+    PhoneField,
+    PostcodeField,
+    RadioField,
+    SelectField,
+    TextAreaField,
+    TextField,
+    ValidationError,
+)
+from .form import LANG_FIELD, Form, Heading, Result
+from .report import DEFAULT_CONFLICT_TYPES, REPORT, make_report_form
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+
+# Look a form up by the name used in page front matter (`form: report`) and by the app.
+# Adding a form: define it in its own module and add it here.
+FORMS: dict[str, Form] = {form.name: form for form in (REPORT,)}
+
+__all__ = [
+    "CheckboxField", "CheckboxesField", "DateField", "EmailField", "Field", "PhoneField",
+    "PostcodeField", "RadioField", "SelectField", "TextAreaField", "TextField",
+    "ValidationError", "LANG_FIELD", "Form", "Heading", "Result",
+    "DEFAULT_CONFLICT_TYPES", "REPORT", "make_report_form", "TEMPLATE_DIR", "FORMS",
+]

@@ -1,0 +1,79 @@
+"""The static public site builder: site/content/<lang>/*.md -> public/.
+
+Public API for the app (no Flask in here):
+    render_form_page(form_name, lang, result) -> full HTML page with the form
+    render_form(form_name, lang, result)      -> just the <form> element (htmx)
+    render_thanks_fragment(form_name, lang)   -> thank-you panel (htmx)
+All take an optional `site_root` (default: the repo's site/ folder).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import forms
+
+from .output import build, check_output
+from .site import DEFAULT_ROOT, BuildError, Page, Site, display_path
+
+__all__ = [
+    "BuildError", "DEFAULT_ROOT", "Page", "Site", "build", "check_output", "get_site", "main",
+    "render_form", "render_form_page", "render_thanks_fragment",
+]
+
+_cache: dict[Path, tuple[tuple, Site]] = {}
+
+
+def _signature(root: Path) -> tuple:
+    """Cheap fingerprint of the site sources, so edits show up without a restart."""
+    files = [p for base in (root, forms.TEMPLATE_DIR) for p in sorted(base.rglob("*")) if p.is_file()]
+    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+
+
+def get_site(site_root: Path | str | None = None) -> Site:
+    """A loaded Site, reused while its source files are unchanged."""
+    root = Path(site_root or DEFAULT_ROOT).resolve()
+    signature = _signature(root)
+    cached = _cache.get(root)
+    if cached and cached[0] == signature:
+        return cached[1]
+    site = Site(root)
+    _cache[root] = (signature, site)
+    return site
+
+
+def render_form_page(form_name: str, lang: str = "nl", result: forms.Result | None = None,
+                     *, site_root: Path | str | None = None) -> str:
+    """The full page carrying the form, as built, with `result`'s errors and values."""
+    site = get_site(site_root)
+    return site.render_page(site.page_for_form(form_name, lang), result)
+
+
+def render_form(form_name: str, lang: str = "nl", result: forms.Result | None = None,
+                *, site_root: Path | str | None = None) -> str:
+    """Only the <form> element, for an htmx swap (hx-swap="outerHTML")."""
+    return get_site(site_root).render_form(form_name, lang, result)
+
+
+def render_thanks_fragment(form_name: str, lang: str = "nl",
+                           *, site_root: Path | str | None = None) -> str:
+    """The thank-you panel that replaces the form after a successful htmx post."""
+    return get_site(site_root).render_thanks_fragment(form_name, lang)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="build.py", description="Build the public site into static HTML.")
+    parser.add_argument("--out", default="public", help="output folder (default: public)")
+    parser.add_argument("--site", default=str(DEFAULT_ROOT), help="site sources (default: the repo's site/)")
+    parser.add_argument("--data", default="instance/data", help="data folder (not used yet)")
+    args = parser.parse_args(argv)
+    try:
+        site = Site(args.site)
+        files = build(site, args.out)
+    except BuildError as exc:
+        print(f"build failed:\n{exc}", file=sys.stderr)
+        return 1
+    pages = sum(1 for f in files if f.suffix == ".html")
+    print(f"built {pages} pages ({len(files)} files) into {display_path(Path(args.out))}")
+    return 0

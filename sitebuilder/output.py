@@ -1,0 +1,151 @@
+"""Write the site to disk, then check it: internal links and the no-inline-code rule."""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from html.parser import HTMLParser
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from .site import BuildError, Site, display_path
+
+HTMX_NAME = "htmx.min.js"
+
+
+def htmx_source() -> Path:
+    """htmx.min.js from the installed django-js-lib-htmx wheel (never kept in the repo)."""
+    try:
+        import js_lib_htmx
+    except ImportError:
+        raise BuildError("htmx is not installed: pip install django-js-lib-htmx") from None
+    path = Path(js_lib_htmx.__file__).resolve().parent / "static" / "htmx" / HTMX_NAME
+    if not path.is_file():
+        raise BuildError(f"{path}: htmx.min.js is missing from the js_lib_htmx package")
+    return path
+
+
+def build(site: Site, out: Path | str) -> list[Path]:
+    """Build into a fresh folder next to `out`, check it, then swap it into place.
+
+    A failed build leaves the previous output untouched. Returns the written files.
+    """
+    out = Path(out).resolve()
+    if out.exists() and any(out.iterdir()) and not (out / "sitemap.xml").exists():
+        raise BuildError(f"{display_path(out)}: refusing to replace a folder that is not a site build")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        sources = _write(site, tmp)
+        check_output(tmp, sources)
+        if out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
+            out.rename(old / out.name)
+            tmp.rename(out)
+            shutil.rmtree(old)
+        else:
+            tmp.rename(out)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+    return sorted(p for p in out.rglob("*") if p.is_file())
+
+
+def _write(site: Site, root: Path) -> dict[Path, Path]:
+    """Write every file; returns output file -> source file, to name sources in errors."""
+    sources: dict[Path, Path] = {}
+
+    def put(rel: str, text: str, source: Path) -> None:
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text.encode("utf-8"))  # explicit bytes: no platform newlines
+        sources[path] = source
+
+    for page in site.pages:
+        put(page.out_path, site.render_page(page), page.source)
+    for lang in site.languages:
+        put(f"{site.prefix(lang)}/404.html".lstrip("/"), site.render_404(lang),
+            site.templates_dir / "404.html")
+
+    config = site.root / "site.toml"
+    put("sitemap.xml", _sitemap(site), config)
+    put("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {site.config['url']}/sitemap.xml\n", config)
+
+    assets = root / "assets"
+    if site.static_dir.is_dir():
+        for src in sorted(site.static_dir.rglob("*")):
+            if src.is_file():
+                dest = assets / src.relative_to(site.static_dir)
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                dest.write_bytes(src.read_bytes())
+                sources[dest] = src
+    assets.mkdir(exist_ok=True)
+    (assets / HTMX_NAME).write_bytes(htmx_source().read_bytes())
+    return sources
+
+
+def _sitemap(site: Site) -> str:
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for url in sorted(p.url for p in site.pages if not p.noindex):
+        lines.append(f"  <url><loc>{escape(site.config['url'] + url)}</loc></url>")
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
+
+
+class _Scanner(HTMLParser):
+    """Collects links, ids and anything the Content-Security-Policy would block."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+        self.inline: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attr = dict(attrs)
+        if attr.get("id"):
+            self.ids.add(attr["id"] or "")
+        for name in ("href", "src"):
+            if attr.get(name):
+                self.links.append(attr[name] or "")
+        if tag == "script" and not attr.get("src"):
+            self.inline.append("an inline <script>")
+        if tag == "style":
+            self.inline.append("a <style> element")
+        if "style" in attr:
+            self.inline.append(f"a style attribute on <{tag}>")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.inline.append(f"an event handler {name}= on <{tag}>")
+            if value and value.strip().lower().startswith("javascript:"):
+                self.inline.append(f"a javascript: URL on <{tag}>")
+
+    handle_startendtag = handle_starttag
+
+
+def _target_exists(root: Path, link: str) -> bool:
+    path = link.split("#", 1)[0].split("?", 1)[0]
+    rel = path.lstrip("/")
+    target = root / rel
+    if path.endswith("/") or rel == "":
+        return (target / "index.html").is_file()
+    return target.is_file() or (target / "index.html").is_file()
+
+
+def check_output(root: Path, sources: dict[Path, Path]) -> None:
+    """Fail on broken internal links (href/src starting with "/" or "#") and inline code."""
+    problems = []
+    for path in sorted(root.rglob("*.html")):
+        scanner = _Scanner()
+        scanner.feed(path.read_text("utf-8"))
+        where = f"{display_path(sources.get(path, path))} (-> {path.relative_to(root).as_posix()})"
+        for link in scanner.links:
+            if link.startswith("/") and not link.startswith("//"):
+                if not _target_exists(root, link):
+                    problems.append(f"{where}: broken internal link {link}")
+            elif link.startswith("#") and len(link) > 1 and link[1:] not in scanner.ids:
+                problems.append(f"{where}: link {link} points to no element on the page")
+        for what in scanner.inline:
+            problems.append(f"{where}: {what} (the Content-Security-Policy blocks inline code)")
+    if problems:
+        raise BuildError("\n".join(problems))

@@ -1,0 +1,305 @@
+"""Load the public site (config, UI strings, Markdown pages) and render its pages."""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+import jinja2
+import markdown
+from markupsafe import Markup
+
+import forms
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DEFAULT_ROOT = PACKAGE_DIR.parent / "site"
+
+REQUIRED_CONFIG = ("name", "municipality", "phone", "email", "url")
+FRONT_MATTER_KEYS = {
+    "title", "description", "nav_order", "nav_title", "slug", "template", "form", "key", "noindex",
+}
+STRINGS_FILE = "_strings.toml"
+_SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*(/[a-z0-9]+(-[a-z0-9]+)*)*")
+
+
+class BuildError(Exception):
+    """The site cannot be built; the message names the file and what to fix."""
+
+
+def display_path(path: Path) -> str:
+    """A path relative to the working directory when possible, for messages."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+@dataclass
+class Page:
+    lang: str
+    source: Path
+    title: str
+    description: str
+    url: str  # "/melding-doen/", "/en/"
+    out_path: str  # "melding-doen/index.html"
+    body: str  # Markdown
+    key: str | None = None
+    nav_order: int | None = None
+    nav_title: str | None = None
+    template: str = "page.html"
+    form: str | None = None
+    noindex: bool = False
+    html: Markup = field(default=Markup(""), repr=False)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise BuildError(f"{display_path(path)}: file is missing") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise BuildError(f"{display_path(path)}: not valid TOML: {exc}") from None
+
+
+def tel_href(number: str) -> str:
+    """tel: link for a Dutch number as written on the site ("012 345 6789")."""
+    digits = re.sub(r"[^\d+]", "", number)
+    if digits.startswith("0") and not digits.startswith("00"):
+        digits = "+31" + digits[1:]
+    return "tel:" + digits
+
+
+class Site:
+    def __init__(self, root: Path | str = DEFAULT_ROOT):
+        self.root = Path(root).resolve()
+        self.content_dir = self.root / "content"
+        self.templates_dir = self.root / "templates"
+        self.static_dir = self.root / "static"
+        self.config = self._load_config()
+        self.languages = self._discover_languages()
+        self.default_lang = self.languages[0]
+        self.strings = self._load_strings()
+        self.env = self._make_env()
+        self.pages = self._load_pages()
+        self._check_forms()
+
+    # -- loading ---------------------------------------------------------
+    def _load_config(self) -> dict[str, Any]:
+        path = self.root / "site.toml"
+        config = _read_toml(path)
+        missing = [key for key in REQUIRED_CONFIG if not config.get(key)]
+        if missing:
+            raise BuildError(f"{display_path(path)}: missing required key(s): {', '.join(missing)}")
+        config["url"] = str(config["url"]).rstrip("/")
+        config.setdefault("default_language", "nl")
+        return config
+
+    def _discover_languages(self) -> list[str]:
+        if not self.content_dir.is_dir():
+            raise BuildError(f"{display_path(self.content_dir)}: content folder is missing")
+        langs = []
+        for folder in sorted(p for p in self.content_dir.iterdir() if p.is_dir()):
+            if not re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]+)?", folder.name):
+                raise BuildError(f"{display_path(folder)}: folder name is not a language code")
+            if not (folder / STRINGS_FILE).is_file():
+                raise BuildError(f"{display_path(folder)}: a language folder needs {STRINGS_FILE}")
+            langs.append(folder.name)
+        default = self.config["default_language"]
+        if default not in langs:
+            raise BuildError(f"{display_path(self.content_dir)}: no folder for the default language {default!r}")
+        # The default language lives at "/", the others at "/<lang>/".
+        return [default] + [lang for lang in langs if lang != default]
+
+    def _load_strings(self) -> dict[str, dict[str, str]]:
+        strings = {lang: _read_toml(self.content_dir / lang / STRINGS_FILE) for lang in self.languages}
+        expected = set(strings[self.default_lang])
+        for lang in self.languages:
+            missing = sorted(expected - set(strings[lang]))
+            if missing:
+                path = self.content_dir / lang / STRINGS_FILE
+                raise BuildError(f"{display_path(path)}: missing string(s): {', '.join(missing)}")
+        return strings
+
+    def _make_env(self) -> jinja2.Environment:
+        env = jinja2.Environment(
+            loader=jinja2.ChoiceLoader([
+                jinja2.FileSystemLoader(str(self.templates_dir)),
+                jinja2.FileSystemLoader(str(forms.TEMPLATE_DIR)),
+            ]),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        env.filters["tel_href"] = tel_href
+        return env
+
+    def prefix(self, lang: str) -> str:
+        return "" if lang == self.default_lang else "/" + lang
+
+    def _load_pages(self) -> list[Page]:
+        pages: list[Page] = []
+        seen_urls: dict[str, Path] = {}
+        seen_keys: dict[tuple[str, str], Path] = {}
+        for lang in self.languages:
+            for source in sorted((self.content_dir / lang).rglob("*.md")):
+                page = self._load_page(lang, source)
+                if page.url in seen_urls:
+                    raise BuildError(
+                        f"{display_path(source)}: URL {page.url} is also used by "
+                        f"{display_path(seen_urls[page.url])}")
+                seen_urls[page.url] = source
+                if page.key:
+                    if (lang, page.key) in seen_keys:
+                        raise BuildError(
+                            f"{display_path(source)}: key {page.key!r} is also used by "
+                            f"{display_path(seen_keys[(lang, page.key)])}")
+                    seen_keys[(lang, page.key)] = source
+                pages.append(page)
+        for lang in self.languages:
+            if not any(p.lang == lang and p.url == self.prefix(lang) + "/" for p in pages):
+                raise BuildError(f"{display_path(self.content_dir / lang)}: there is no home page (index.md)")
+        return sorted(pages, key=lambda p: (self.languages.index(p.lang), p.url))
+
+    def _load_page(self, lang: str, source: Path) -> Page:
+        where = display_path(source)
+        try:
+            post = frontmatter.load(source)
+        except Exception as exc:  # YAML errors come in several types
+            raise BuildError(f"{where}: cannot read front matter: {exc}") from None
+        meta = dict(post.metadata)
+        unknown = sorted(set(meta) - FRONT_MATTER_KEYS)
+        if unknown:
+            raise BuildError(f"{where}: unknown front matter key(s): {', '.join(unknown)} "
+                             f"(allowed: {', '.join(sorted(FRONT_MATTER_KEYS))})")
+        for required in ("title", "description"):
+            if not meta.get(required):
+                raise BuildError(f"{where}: front matter needs a {required!r}")
+        rel = source.relative_to(self.content_dir / lang).with_suffix("")
+        default_slug = "" if rel.as_posix() == "index" else rel.as_posix()
+        slug = str(meta.get("slug", default_slug)).strip("/")
+        if slug and not _SLUG.fullmatch(slug):
+            raise BuildError(f"{where}: slug {slug!r} may only hold a-z, 0-9, '-' and '/'")
+        url = self.prefix(lang) + "/" + (slug + "/" if slug else "")
+        form_name = meta.get("form")
+        if form_name is not None and form_name not in forms.FORMS:
+            raise BuildError(f"{where}: unknown form {form_name!r} (known: {', '.join(sorted(forms.FORMS))})")
+        nav_order = meta.get("nav_order")
+        if nav_order is not None and not isinstance(nav_order, int):
+            raise BuildError(f"{where}: nav_order must be a whole number")
+        template = meta.get("template") or ("form_page.html" if form_name else "page.html")
+        try:
+            self.env.get_template(template)
+        except jinja2.TemplateNotFound:
+            raise BuildError(f"{where}: template {template!r} does not exist") from None
+        page = Page(
+            lang=lang, source=source, title=str(meta["title"]), description=str(meta["description"]),
+            url=url, out_path=url.lstrip("/") + "index.html", body=post.content,
+            key=str(meta["key"]) if meta.get("key") else None,
+            nav_order=nav_order, nav_title=meta.get("nav_title"),
+            template=template, form=form_name, noindex=bool(meta.get("noindex", False)),
+        )
+        md = markdown.Markdown(extensions=["attr_list", "tables"], output_format="html")
+        page.html = Markup(md.convert(page.body))
+        return page
+
+    def _check_forms(self) -> None:
+        """Every form's page and thank-you URLs must be real pages, so the app's redirects work."""
+        for page in self.pages:
+            if not page.form:
+                continue
+            form = forms.FORMS[page.form]
+            where = display_path(page.source)
+            if page.lang not in form.page_urls or page.lang not in form.thanks_urls:
+                raise BuildError(f"{where}: form {form.name!r} has no page/thanks URL for language "
+                                 f"{page.lang!r}; add it to the form's page_urls and thanks_urls")
+            if form.page_url(page.lang) != page.url:
+                raise BuildError(f"{where}: page is at {page.url} but form {form.name!r} "
+                                 f"expects {form.page_url(page.lang)}")
+            if self.page_at(form.thanks_url(page.lang)) is None:
+                raise BuildError(f"{where}: form {form.name!r} redirects to "
+                                 f"{form.thanks_url(page.lang)} but no page has that URL")
+
+    # -- look-ups --------------------------------------------------------
+    def page_at(self, url: str) -> Page | None:
+        return next((p for p in self.pages if p.url == url), None)
+
+    def home(self, lang: str) -> Page:
+        page = self.page_at(self.prefix(lang) + "/")
+        assert page is not None  # checked while loading
+        return page
+
+    def page_for_form(self, form_name: str, lang: str) -> Page:
+        for page in self.pages:
+            if page.form == form_name and page.lang == lang:
+                return page
+        raise LookupError(f"no page in {lang!r} carries form {form_name!r}")
+
+    def url_for_key(self, key: str, lang: str) -> str:
+        for page in self.pages:
+            if page.key == key and page.lang == lang:
+                return page.url
+        raise BuildError(f"a template links to the page with key {key!r}, "
+                         f"but {display_path(self.content_dir / lang)} has none")
+
+    def nav(self, lang: str) -> list[Page]:
+        items = [p for p in self.pages if p.lang == lang and p.nav_order is not None]
+        return sorted(items, key=lambda p: (p.nav_order, p.url))
+
+    def translations(self, page: Page | None, lang: str) -> list[dict[str, str]]:
+        """Links to this page in every other language (that language's home if untranslated)."""
+        links = []
+        for other in self.languages:
+            if other == lang:
+                continue
+            target = None
+            if page is not None and page.key:
+                target = next((p for p in self.pages if p.lang == other and p.key == page.key), None)
+            target = target or self.home(other)
+            links.append({"lang": other, "url": target.url, "name": self.strings[other]["language_name"],
+                          "translated": target.key == (page.key if page else None)})
+        return links
+
+    # -- rendering -------------------------------------------------------
+    def _context(self, lang: str, page: Page | None) -> dict[str, Any]:
+        return {
+            "site": self.config,
+            "lang": lang,
+            "t": self.strings[lang],
+            "page": page,
+            "nav": self.nav(lang),
+            "home_url": self.home(lang).url,
+            "translations": self.translations(page, lang),
+            "url_for_key": lambda key: self.url_for_key(key, lang),
+        }
+
+    def render_page(self, page: Page, result: forms.Result | None = None) -> str:
+        context = self._context(page.lang, page)
+        context.update(
+            content=page.html,
+            form=forms.FORMS[page.form] if page.form else None,
+            result=result,
+            has_errors=bool(result and result.errors),
+        )
+        return self.env.get_template(page.template).render(context)
+
+    def render_404(self, lang: str) -> str:
+        return self.env.get_template("404.html").render(self._context(lang, None))
+
+    def _macros(self) -> Any:
+        return self.env.get_template("forms/macros.html").module
+
+    def render_form(self, form_name: str, lang: str, result: forms.Result | None = None) -> str:
+        return str(self._macros().render_form(forms.FORMS[form_name], lang, result))
+
+    def render_thanks_fragment(self, form_name: str, lang: str) -> str:
+        form = forms.FORMS[form_name]
+        page = self.page_at(form.thanks_url(lang))
+        if page is None:
+            raise LookupError(f"no thank-you page at {form.thanks_url(lang)}")
+        return str(self._macros().render_thanks(form, lang, page.title, page.html))

@@ -1,0 +1,72 @@
+"""Shared fixtures: an app per test on its own data folder, and the personas."""
+from __future__ import annotations
+
+import pytest
+
+from app import create_app
+from buurtbemiddeling.auth import users
+
+PASSWORD = "een lang wachtwoord"
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app({
+        "INSTANCE_PATH": tmp_path / "instance",
+        "TESTING": True,
+        "SECRET_KEY": "test",
+        "SESSION_COOKIE_SECURE": False,
+        "WTF_CSRF_ENABLED": False,  # csrf_client turns it back on
+    })
+    yield app
+
+
+@pytest.fixture
+def store(app):
+    return app.extensions["store"]
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def csrf_client(app):
+    """A client that must send real CSRF tokens, as a browser does."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    return app.test_client()
+
+
+class Personas:
+    """Log in as one of the people who use the system."""
+
+    def __init__(self, app, client):
+        self.app, self.client = app, client
+
+    def _ensure(self, email: str, role: str, name: str):
+        store = self.app.extensions["store"]
+        user = users.authenticate(store, email, PASSWORD)
+        return user or users.create_user(store, email, PASSWORD, role, name)
+
+    def login(self, email: str, role: str, name: str = ""):
+        user = self._ensure(email, role, name)
+        response = self.client.post("/beheer/inloggen", data={"email": email, "password": PASSWORD})
+        assert response.status_code == 302, "login as a persona failed"
+        return user
+
+    def coordinator(self):
+        return self.login("coordinator@lindenhoven.example", "coordinator", "Carla Coördinator")
+
+    def volunteer(self):
+        return self.login("vrijwilliger@lindenhoven.example", "volunteer", "Victor Vrijwilliger")
+
+    def anonymous(self):
+        with self.client.session_transaction() as session:
+            session.clear()
+
+
+@pytest.fixture
+def as_user(app, client):
+    app.config["WTF_CSRF_ENABLED"] = False
+    return Personas(app, client)

@@ -1,0 +1,78 @@
+"""Subprocess helper for tests/test_storage.py (real processes, real locks).
+
+Usage: storage_worker.py DATA_DIR MODE [ARGS...]
+  insert TAG COUNT GO_FILE  wait for GO_FILE, run COUNT insert transactions,
+                            print each doc id after its transaction returned
+  writer RUN                insert forever into "records" (+ "progress"), print
+                            "RUN:SEQ" after each acknowledged transaction
+  serve                     JSON commands on stdin, one JSON answer per line
+"""
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tinydb import Query  # noqa: E402
+
+from db import Store  # noqa: E402
+
+
+def insert(store: Store, tag: str, count: int, go_file: str) -> None:
+    while not os.path.exists(go_file):
+        time.sleep(0.002)
+    for seq in range(count):
+        with store.transaction() as tx:
+            doc_id = tx.table("records").insert({"worker": tag, "seq": seq})
+        print(doc_id, flush=True)
+
+
+def writer(store: Store, run: int) -> None:
+    print("ready", flush=True)
+    seq = 0
+    while True:
+        with store.transaction() as tx:
+            tx.table("records").insert({"run": run, "seq": seq, "pad": "x" * (seq % 50)})
+            # A second table makes every commit a journaled multi-file commit.
+            tx.table("progress").upsert({"run": run, "seq": seq}, Query().run == run)
+        print(f"{run}:{seq}", flush=True)
+        seq += 1
+
+
+def serve(store: Store) -> None:
+    for line in sys.stdin:
+        cmd = json.loads(line)
+        op, name = cmd["op"], cmd["table"]
+        if op == "search":
+            view = store.read()
+            result = view.table(name).search(Query()[cmd["field"]] == cmd["value"])
+            answer = [dict(doc) for doc in result]
+        elif op == "insert":
+            with store.transaction() as tx:
+                answer = tx.table(name).insert(cmd["doc"])
+        elif op == "update":
+            with store.transaction() as tx:
+                answer = tx.table(name).update(cmd["fields"], doc_ids=[cmd["doc_id"]])
+        else:
+            answer = f"unknown op {op}"
+        print(json.dumps(answer), flush=True)
+
+
+def main() -> None:
+    store = Store(sys.argv[1])
+    mode, args = sys.argv[2], sys.argv[3:]
+    if mode == "insert":
+        insert(store, args[0], int(args[1]), args[2])
+    elif mode == "writer":
+        writer(store, int(args[0]))
+    elif mode == "serve":
+        serve(store)
+    else:
+        sys.exit(f"unknown mode {mode}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,141 @@
+"""First-run setup, login, logout, CSRF and security headers."""
+import re
+
+from buurtbemiddeling.auth import users
+
+from .conftest import PASSWORD
+
+
+def test_the_first_visit_to_the_admin_asks_to_create_the_coordinator_account(client):
+    response = client.get("/beheer/", follow_redirects=True)
+    assert "Maak het coördinatoraccount" in response.get_data(as_text=True)
+
+
+def test_the_setup_page_creates_a_coordinator_and_logs_them_in(client, store):
+    response = client.post("/beheer/eerste-keer", data={
+        "name": "Carla", "email": "Carla@Example.nl", "password": PASSWORD, "password_repeat": PASSWORD,
+    }, follow_redirects=True)
+    assert "Vandaag" in response.get_data(as_text=True)
+    user = users.authenticate(store, "carla@example.nl", PASSWORD)
+    assert user is not None and user.role == "coordinator"
+
+
+def test_the_setup_page_disappears_once_an_account_exists(client, as_user):
+    as_user.coordinator()
+    as_user.client.post("/beheer/uitloggen")
+    response = client.get("/beheer/eerste-keer")
+    assert response.status_code == 302 and response.location.endswith("/beheer/inloggen")
+    response = client.post("/beheer/eerste-keer", data={
+        "email": "intruder@example.nl", "password": PASSWORD, "password_repeat": PASSWORD})
+    assert response.status_code == 302
+    assert users.authenticate(as_user.app.extensions["store"], "intruder@example.nl", PASSWORD) is None
+
+
+def test_setup_keeps_what_was_typed_when_the_passwords_differ(client):
+    response = client.post("/beheer/eerste-keer", data={
+        "name": "Carla", "email": "carla@example.nl", "password": PASSWORD, "password_repeat": "iets anders helemaal"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "niet gelijk" in html and 'value="carla@example.nl"' in html and 'value="Carla"' in html
+
+
+def test_setup_rejects_a_short_password(client):
+    response = client.post("/beheer/eerste-keer", data={"email": "c@example.nl", "password": "kort", "password_repeat": "kort"})
+    assert response.status_code == 422
+    assert "minstens 12 tekens" in response.get_data(as_text=True)
+
+
+def test_passwords_are_stored_hashed(store, as_user):
+    as_user.coordinator()
+    doc = store.read().table("users").all()[0]
+    assert PASSWORD not in str(doc) and doc["password_hash"].startswith(("scrypt:", "pbkdf2:"))
+
+
+def test_a_wrong_password_gives_one_message_for_unknown_and_known_accounts(client, as_user):
+    as_user.coordinator()
+    as_user.client.post("/beheer/uitloggen")
+    wrong = client.post("/beheer/inloggen", data={"email": "coordinator@lindenhoven.example", "password": "fout fout fout"})
+    unknown = client.post("/beheer/inloggen", data={"email": "niemand@lindenhoven.example", "password": "fout fout fout"})
+    for response in (wrong, unknown):
+        assert response.status_code == 422
+        assert "klopt niet" in response.get_data(as_text=True)
+
+
+def test_login_does_not_redirect_to_another_site(client, as_user):
+    as_user.coordinator()
+    as_user.client.post("/beheer/uitloggen")
+    response = client.post("/beheer/inloggen?next=//evil.example/x",
+                           data={"email": "coordinator@lindenhoven.example", "password": PASSWORD})
+    assert response.location == "/beheer/"
+
+
+def test_logout_is_post_only(client, as_user):
+    as_user.coordinator()
+    assert client.get("/beheer/uitloggen").status_code == 405
+    client.post("/beheer/uitloggen")
+    assert client.get("/beheer/").status_code == 302
+
+
+def test_a_volunteer_may_not_use_the_coordinators_admin(client, as_user):
+    as_user.volunteer()
+    assert client.get("/beheer/").status_code == 403
+    assert client.get("/beheer/meldingen/").status_code == 403
+
+
+def test_every_post_without_a_csrf_token_is_refused(csrf_client, store):
+    users.create_user(store, "c@example.nl", PASSWORD, "coordinator")
+    response = csrf_client.post("/beheer/inloggen", data={"email": "c@example.nl", "password": PASSWORD})
+    assert response.status_code == 400
+
+
+def test_htmx_requests_carry_the_csrf_token_in_a_header_set_on_body(csrf_client, store):
+    users.create_user(store, "c@example.nl", PASSWORD, "coordinator")
+    page = csrf_client.get("/beheer/inloggen").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    assert f'hx-headers=\'{{"X-CSRFToken": "{token}"}}\'' in page
+    response = csrf_client.post("/beheer/inloggen", data={"email": "c@example.nl", "password": PASSWORD},
+                                headers={"X-CSRFToken": token})
+    assert response.status_code == 302
+
+
+def test_every_response_carries_the_security_headers(client):
+    response = client.get("/beheer/inloggen", follow_redirects=True)
+    csp = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_the_session_cookie_is_secure_and_http_only_by_default(tmp_path):
+    from app import create_app
+
+    app = create_app({"INSTANCE_PATH": tmp_path / "i"})
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_HTTPONLY"]
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_the_secret_key_is_generated_once_and_readable_only_by_its_owner(tmp_path):
+    from app import create_app
+
+    first = create_app({"INSTANCE_PATH": tmp_path / "i"}).config["SECRET_KEY"]
+    second = create_app({"INSTANCE_PATH": tmp_path / "i"}).config["SECRET_KEY"]
+    assert first == second and len(first) == 64
+    assert (tmp_path / "i" / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_not_yet_built_areas_say_so_plainly(client, as_user):
+    as_user.coordinator()
+    html = client.get("/beheer/budget").get_data(as_text=True)
+    assert "nog niet gebouwd" in html
+    nav = client.get("/beheer/").get_data(as_text=True)
+    for label in ("Vandaag", "Meldingen", "Zaken", "Vrijwilligers", "Netwerk", "Budget", "Protocollen", "Rapportages", "Instellingen"):
+        assert f">{label}</a>" in nav
+
+
+def test_an_htmx_request_gets_a_partial_without_the_layout(client, as_user):
+    as_user.coordinator()
+    response = client.get("/beheer/meldingen/", headers={"HX-Request": "true"})
+    html = response.get_data(as_text=True)
+    assert "<h1>Meldingen</h1>" in html and "<html" not in html
+    assert "HX-Request" in response.headers["Vary"]
+    assert "<html" in client.get("/beheer/meldingen/").get_data(as_text=True)

@@ -1,0 +1,29 @@
+"""In development the app serves the built public site too."""
+import pytest
+
+import sitebuilder
+
+
+@pytest.fixture
+def served(app, tmp_path):
+    out = tmp_path / "public"
+    sitebuilder.build(sitebuilder.Site(sitebuilder.DEFAULT_ROOT), out)
+    app.config["PUBLIC_DIR"] = str(out)
+    return app.test_client()
+
+
+def test_the_home_page_explains_and_links_to_the_report_form(served):
+    html = served.get("/").get_data(as_text=True)
+    assert "Buurtbemiddeling" in html and 'href="/melding-doen/"' in html
+
+
+def test_pages_are_served_from_their_folder_and_a_missing_page_is_a_404_page(served):
+    assert served.get("/melding-doen/").status_code == 200
+    assert served.get("/melding-doen").status_code == 308
+    missing = served.get("/bestaat-niet/")
+    assert missing.status_code == 404 and "<html" in missing.get_data(as_text=True)
+
+
+def test_paths_cannot_escape_the_public_folder(served):
+    assert served.get("/../app.py").status_code == 404
+    assert served.get("/%2e%2e/app.py").status_code == 404

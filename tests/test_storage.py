@@ -1,0 +1,443 @@
+"""Storage engine tests; the concurrency tests use real processes."""
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import orjson
+import pytest
+from tinydb import Query
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import db.audit  # noqa: E402
+import db.migrations  # noqa: E402
+import db.store  # noqa: E402
+from db import Store, StoreError  # noqa: E402
+from db.backup import backup, list_backups, restore  # noqa: E402
+
+WORKER = Path(__file__).with_name("storage_worker.py")
+
+
+def worker(data_dir, *args, **kwargs):
+    return subprocess.Popen(
+        [sys.executable, str(WORKER), str(data_dir), *map(str, args)],
+        stdout=subprocess.PIPE,
+        text=True,
+        **kwargs,
+    )
+
+
+def load_table_file(data_dir, name):
+    """Parse a table file the plain way, bypassing the store."""
+    path = Path(data_dir) / "tables" / f"{name}.json"
+    return orjson.loads(path.read_bytes())[name] if path.exists() else {}
+
+
+@pytest.fixture
+def store(tmp_path):
+    return Store(tmp_path / "data")
+
+
+# -- real processes ------------------------------------------------------------
+
+
+def test_eight_processes_writing_at_once_lose_nothing(tmp_path):
+    data_dir, go = tmp_path / "data", tmp_path / "go"
+    Store(data_dir)
+    procs = [worker(data_dir, "insert", f"w{n}", 50, go) for n in range(8)]
+    time.sleep(0.5)  # let them start, then release all at once
+    go.touch()
+    acknowledged = []
+    for proc in procs:
+        out, _ = proc.communicate(timeout=60)
+        assert proc.returncode == 0
+        acknowledged += [int(line) for line in out.split()]
+
+    records = load_table_file(data_dir, "records")
+    assert len(records) == 400
+    assert sorted(acknowledged) == sorted(int(k) for k in records) == list(range(1, 401))
+    assert {(d["worker"], d["seq"]) for d in records.values()} == {
+        (f"w{n}", s) for n in range(8) for s in range(50)
+    }
+
+
+def test_a_writer_killed_at_random_moments_keeps_every_acknowledged_write(tmp_path):
+    data_dir = tmp_path / "data"
+    Store(data_dir)
+    rng = random.Random(1234)
+    acknowledged = set()
+    for run in range(100):
+        proc = worker(data_dir, "writer", run)
+        assert proc.stdout.readline().strip() == "ready"
+        time.sleep(rng.uniform(0, 0.04))
+        proc.send_signal(signal.SIGKILL)
+        out, _ = proc.communicate(timeout=10)
+        # Only complete lines were acknowledged; a torn last line was not.
+        lines = out.split("\n")[:-1]
+        acknowledged |= {tuple(map(int, line.split(":"))) for line in lines}
+
+        records = load_table_file(data_dir, "records")  # must parse after every kill
+        stored = {(d["run"], d["seq"]) for d in records.values()}
+        assert acknowledged <= stored, f"run {run} lost {sorted(acknowledged - stored)[:5]}"
+    assert len(acknowledged) > 100  # the kills did land while writing
+
+    # The dead writer's flock is gone: a new store gets the lock at once.
+    store = Store(data_dir, lock_timeout=5)
+    with store.transaction() as tx:
+        tx.table("records").insert({"run": -1, "seq": 0})
+    assert not list((data_dir / "tables").glob(".*.tmp"))
+    assert not (data_dir / "tables" / ".journal").exists()
+
+
+def test_a_write_in_one_process_is_seen_by_the_next_read_in_another(store):
+    with store.transaction() as tx:
+        tx.table("notes").insert({"text": "a"})
+    cached = store._load("notes")
+    assert store._load("notes") is cached  # unchanged file: cache hit, no parse
+
+    other = worker(store.data_dir, "serve", stdin=subprocess.PIPE)
+
+    def ask(**cmd):
+        other.stdin.write(json.dumps(cmd) + "\n")
+        other.stdin.flush()
+        return json.loads(other.stdout.readline())
+
+    try:
+        assert ask(op="insert", table="notes", doc={"text": "b"}) == 2
+        assert [d["text"] for d in store.read().table("notes").all()] == ["a", "b"]
+
+        # Same-size rewrites, many in a row: inode numbers may be reused and
+        # timestamps are coarse, yet every change must be seen.
+        for letter in "cdefghijklmnopqrstuvwxyz":
+            assert store.read().table("notes").get(doc_id=1) is not None  # warm cache
+            size = (store.tables_dir / "notes.json").stat().st_size
+            ask(op="update", table="notes", fields={"text": letter}, doc_id=1)
+            assert (store.tables_dir / "notes.json").stat().st_size == size
+            assert store.read().table("notes").get(doc_id=1)["text"] == letter
+    finally:
+        other.stdin.close()
+        other.wait(timeout=10)
+
+
+def test_tables_have_no_stale_query_cache_across_processes(store):
+    with store.transaction() as tx:
+        tx.table("cases").insert({"status": "open", "n": 1})
+    other = worker(store.data_dir, "serve", stdin=subprocess.PIPE)
+
+    def ask(**cmd):
+        other.stdin.write(json.dumps(cmd) + "\n")
+        other.stdin.flush()
+        return json.loads(other.stdout.readline())
+
+    try:
+        open_cases = Query().status == "open"
+        assert len(store.read().table("cases").search(open_cases)) == 1
+        assert len(ask(op="search", table="cases", field="status", value="open")) == 1
+
+        ask(op="insert", table="cases", doc={"status": "open", "n": 2})
+        assert len(store.read().table("cases").search(open_cases)) == 2
+
+        with store.transaction() as tx:
+            tx.table("cases").insert({"status": "open", "n": 3})
+        assert [d["n"] for d in ask(op="search", table="cases", field="status", value="open")] == [1, 2, 3]
+        # Ids come from the file, not a stale in-process counter.
+        assert ask(op="insert", table="cases", doc={"status": "closed"}) == 4
+        with store.transaction() as tx:
+            assert tx.table("cases").insert({"status": "closed"}) == 5
+    finally:
+        other.stdin.close()
+        other.wait(timeout=10)
+
+
+def test_backup_then_damage_then_restore_gives_identical_data(store, tmp_path):
+    store.migrate()
+    with store.transaction() as tx:
+        tx.table("cases").insert_multiple({"n": i, "name": f"case {i}"} for i in range(50))
+        tx.table("people").insert({"name": "Ann", "roles": ["admin"]})
+    store.audit("ann", "case.create", "case-1", n=1)
+    store.audit("bob", "case.edit", "case-2")
+    before = {p.name: p.read_bytes() for p in store.tables_dir.glob("*.json")}
+    audit_before = store.audit_entries()
+
+    path = backup(store)
+    assert path.parent == store.data_dir.parent / "backups"
+    assert list_backups(store) == [path]
+    manifest = orjson.loads((path / "manifest.json").read_bytes())
+    assert set(manifest["files"]) >= {"tables/cases.json", "tables/people.json", "tables/_meta.json"}
+
+    cases = store.tables_dir / "cases.json"
+    cases.write_bytes(cases.read_bytes()[:100])  # truncated
+    (store.tables_dir / "people.json").write_bytes(b"\x00garbage")
+    with store.transaction() as tx:  # a table created after the backup
+        tx.table("later").insert({"x": 1})
+    with pytest.raises(StoreError):
+        store.read().table("cases").all()
+
+    restore(store, path)
+
+    after = {p.name: p.read_bytes() for p in store.tables_dir.glob("*.json")}
+    assert {k: orjson.loads(v) for k, v in after.items()} == {k: orjson.loads(v) for k, v in before.items()}
+    assert len(store.read().table("cases")) == 50
+    assert len(Store(store.data_dir).read().table("people")) == 1
+    audit_after = store.audit_entries()
+    assert audit_after[0]["action"] == "restore"
+    assert audit_after[1:] == audit_before
+
+
+def test_restore_refuses_a_backup_with_a_bad_checksum(store):
+    with store.transaction() as tx:
+        tx.table("cases").insert({"n": 1})
+    path = backup(store)
+    with store.transaction() as tx:
+        tx.table("cases").insert({"n": 2})
+    (path / "tables" / "cases.json").write_bytes(b'{"cases": {}}')
+    with pytest.raises(StoreError, match="checksum"):
+        restore(store, path)
+    assert len(store.read().table("cases")) == 2
+
+
+def test_backups_beyond_keep_are_pruned_newest_first(store, tmp_path):
+    paths = [backup(store, tmp_path / "b", keep=3) for _ in range(5)]
+    assert list_backups(store, tmp_path / "b") == paths[:-4:-1]
+    assert store.latest_backup_age(tmp_path / "b").total_seconds() < 60
+    assert store.latest_backup_age(tmp_path / "none") is None
+
+
+# -- transactions ----------------------------------------------------------------
+
+
+def test_a_transaction_that_raises_writes_nothing(store):
+    with store.transaction() as tx:
+        tx.table("cases").insert({"status": "open", "tags": ["x"]})
+    file = store.tables_dir / "cases.json"
+    raw, stat = file.read_bytes(), file.stat()
+    assert store.read().table("cases").get(doc_id=1)["status"] == "open"  # warm cache
+
+    with pytest.raises(RuntimeError):
+        with store.transaction() as tx:
+            cases = tx.table("cases")
+            cases.update({"status": "closed"}, doc_ids=[1])
+            cases.update(lambda doc: doc["tags"].append("y"), doc_ids=[1])
+            cases.insert({"status": "new"})
+            tx.table("other").insert({"x": 1})
+            assert cases.get(doc_id=1)["status"] == "closed"  # own writes visible
+            raise RuntimeError("boom")
+
+    assert file.read_bytes() == raw and file.stat().st_mtime_ns == stat.st_mtime_ns
+    assert not (store.tables_dir / "other.json").exists()
+    assert store.read().table("cases").all() == [{"status": "open", "tags": ["x"]}]
+    assert store.read().table("other").all() == []
+
+
+def test_uncommitted_updates_are_invisible_to_readers_in_the_same_process(store):
+    with store.transaction() as tx:
+        tx.table("cases").insert({"status": "open"})
+    doc = store.read().table("cases").get(doc_id=1)
+    with store.transaction() as tx:
+        tx.table("cases").update({"status": "closed"}, doc_ids=[1])
+        assert doc["status"] == "open"
+    assert store.read().table("cases").get(doc_id=1)["status"] == "closed"
+
+
+def test_a_read_view_rejects_every_write(store):
+    with store.transaction() as tx:
+        tx.table("cases").insert({"n": 1})
+    cases = store.read().table("cases")
+    for write in (
+        lambda: cases.insert({"n": 2}),
+        lambda: cases.insert_multiple([{"n": 2}]),
+        lambda: cases.update({"n": 5}),
+        lambda: cases.upsert({"n": 5}, Query().n == 1),
+        lambda: cases.remove(doc_ids=[1]),
+        lambda: cases.truncate(),
+    ):
+        with pytest.raises(StoreError):
+            write()
+    assert store.read().table("cases").all() == [{"n": 1}]
+
+
+def test_nested_transactions_commit_once_at_the_outermost_exit(store):
+    with store.transaction() as outer:
+        outer.table("cases").insert({"n": 1})
+        with store.transaction() as inner:
+            assert inner is outer
+            inner.table("cases").insert({"n": 2})
+        assert load_table_file(store.data_dir, "cases") == {}  # not yet on disk
+        assert len(store.read().table("cases")) == 2  # but visible inside
+    assert len(load_table_file(store.data_dir, "cases")) == 2
+
+
+def test_a_failed_nested_block_cancels_the_whole_transaction(store):
+    with pytest.raises(StoreError, match="nested"):
+        with store.transaction() as tx:
+            tx.table("cases").insert({"n": 1})
+            try:
+                with store.transaction() as inner:
+                    inner.table("cases").insert({"n": 2})
+                    raise ValueError
+            except ValueError:
+                pass
+    assert store.read().table("cases").all() == []
+
+
+def test_a_finished_transaction_cannot_be_used(store):
+    with store.transaction() as tx:
+        cases = tx.table("cases")
+    with pytest.raises(StoreError):
+        cases.insert({"n": 1})
+
+
+def test_threads_in_one_process_do_not_lose_writes(store):
+    def insert_many():
+        for i in range(25):
+            with store.transaction() as tx:
+                tx.table("cases").insert({"i": i})
+
+    threads = [threading.Thread(target=insert_many) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(load_table_file(store.data_dir, "cases")) == 100
+
+
+def test_a_crash_between_the_renames_of_a_commit_is_rolled_forward(store, monkeypatch):
+    real_replace, calls = os.replace, []
+
+    def crash_on_second_table(src, dst):
+        calls.append(dst)
+        if str(dst).endswith("b.json"):
+            raise KeyboardInterrupt("simulated crash")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(db.store.os, "replace", crash_on_second_table)
+    with pytest.raises(KeyboardInterrupt):
+        with store.transaction() as tx:
+            tx.table("a").insert({"x": 1})
+            tx.table("b").insert({"x": 2})
+    monkeypatch.setattr(db.store.os, "replace", real_replace)
+    assert (store.tables_dir / ".journal").exists()
+
+    # The journal was complete, so the next transaction finishes the commit.
+    with store.transaction():
+        pass
+    assert load_table_file(store.data_dir, "a") == {"1": {"x": 1}}
+    assert load_table_file(store.data_dir, "b") == {"1": {"x": 2}}
+    assert store.read().table("b").all() == [{"x": 2}]
+
+
+def test_table_names_are_files_and_unsafe_names_are_refused(store):
+    with store.transaction() as tx:
+        tx.table("cases").insert({})
+        tx.table("people").insert({})
+    assert store.table_names() == ["cases", "people"]
+    for bad in ("../x", "a/b", ".hidden", ""):
+        with pytest.raises(StoreError):
+            store.read().table(bad)
+
+
+# -- migrations ------------------------------------------------------------------
+
+
+def test_migrations_run_once_and_record_the_version(store, monkeypatch):
+    latest = max(v for v, _ in db.migrations.MIGRATIONS)
+    assert store.schema_version == 0
+    assert store.migrate() == list(range(1, latest + 1))
+    assert store.schema_version == latest
+    assert store.migrate() == []
+
+    runs = []
+
+    def add_status(tx):
+        runs.append(1)
+        tx.table("cases").update({"status": "open"})
+
+    with store.transaction() as tx:
+        tx.table("cases").insert({"n": 1})
+    monkeypatch.setattr(db.migrations, "MIGRATIONS", [*db.migrations.MIGRATIONS, (latest + 1, add_status)])
+    assert store.migrate() == [latest + 1]
+    assert Store(store.data_dir).migrate() == []
+    assert runs == [1]
+    assert store.schema_version == latest + 1
+    assert store.read().table("cases").all() == [{"n": 1, "status": "open"}]
+    assert load_table_file(store.data_dir, "_meta") == {"1": {"schema": latest + 1}}
+
+
+def test_a_failing_migration_leaves_the_version_unchanged(store, monkeypatch):
+    store.migrate()
+    version = store.schema_version
+
+    def broken(tx):
+        tx.table("cases").insert({"half": True})
+        raise RuntimeError("bad migration")
+
+    monkeypatch.setattr(db.migrations, "MIGRATIONS", [*db.migrations.MIGRATIONS, (version + 1, broken)])
+    with pytest.raises(RuntimeError):
+        store.migrate()
+    assert store.schema_version == version
+    assert store.read().table("cases").all() == []
+
+
+# -- audit -------------------------------------------------------------------------
+
+
+def test_audit_entries_filter_by_user_record_and_period_across_months(store, monkeypatch):
+    moments = [
+        (datetime(2024, 1, 31, 23, 59, 59, tzinfo=timezone.utc), "ann", "case-1"),
+        (datetime(2024, 2, 1, 0, 0, 0, tzinfo=timezone.utc), "bob", "case-1"),
+        (datetime(2024, 2, 15, 12, 0, 0, tzinfo=timezone.utc), "ann", "case-2"),
+        (datetime(2024, 3, 1, 8, 0, 0, tzinfo=timezone.utc), "ann", None),
+    ]
+    for at, user, record in moments:
+        monkeypatch.setattr(db.audit, "_now", lambda at=at: at)
+        store.audit(user, "edit", record, field="status")
+    assert sorted(p.name for p in store.audit_dir.glob("*.jsonl")) == [
+        "audit-2024-01.jsonl",
+        "audit-2024-02.jsonl",
+        "audit-2024-03.jsonl",
+    ]
+
+    def ats(entries):
+        return [e["at"][:10] for e in entries]
+
+    assert ats(store.audit_entries()) == ["2024-03-01", "2024-02-15", "2024-02-01", "2024-01-31"]
+    assert ats(store.audit_entries(user="ann")) == ["2024-03-01", "2024-02-15", "2024-01-31"]
+    assert ats(store.audit_entries(record="case-1")) == ["2024-02-01", "2024-01-31"]
+    feb = dict(since=datetime(2024, 2, 1, tzinfo=timezone.utc), until=datetime(2024, 2, 29, tzinfo=timezone.utc))
+    assert ats(store.audit_entries(**feb)) == ["2024-02-15", "2024-02-01"]
+    assert ats(store.audit_entries(**feb, user="bob", record="case-1")) == ["2024-02-01"]
+    # Only the month files in range are opened.
+    assert [p.name for p in store._audit_log._files(feb["since"], feb["until"])] == ["audit-2024-02.jsonl"]
+
+    entry = store.audit_entries(user="bob")[0]
+    assert entry == {"at": "2024-02-01T00:00:00.000000+00:00", "user": "bob", "action": "edit",
+                     "record": "case-1", "field": "status"}
+
+
+def test_an_audit_line_torn_by_a_crash_does_not_spoil_the_next_one(store):
+    store.audit("ann", "login")
+    path = next(store.audit_dir.glob("audit-*.jsonl"))
+    with open(path, "ab") as fh:
+        fh.write(b'{"at": "20')  # a writer died mid-line
+    store.audit("bob", "login")
+    assert [e["user"] for e in store.audit_entries()] == ["bob", "ann"]
+
+
+def test_audit_does_not_wait_for_a_data_transaction(store):
+    with store.transaction() as tx:
+        tx.table("cases").insert({"n": 1})
+        done = []
+        t = threading.Thread(target=lambda: done.append(store.audit("ann", "view", "case-1")))
+        t.start()
+        t.join(timeout=5)
+        assert done
