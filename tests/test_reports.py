@@ -114,3 +114,11 @@ def test_the_demo_fills_the_inbox_with_fictional_reports(app, store):
     assert result.exit_code == 0, result.output
     assert "coordinator@lindenhoven.example" in result.output
     assert len(reports_in(store)) >= 10
+
+
+def test_vandaag_shows_the_new_reports_one_click_from_each(client, as_user):
+    client.post("/melding", data={**VALID, "name": "Nieuwe Melder", "violence": "ja"})
+    as_user.coordinator()
+    html = client.get("/beheer/").get_data(as_text=True)
+    assert "Nieuwe Melder" in html and "Geweld of bedreiging gemeld" in html
+    assert 'href="/beheer/meldingen/1"' in html

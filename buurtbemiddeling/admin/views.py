@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from ..auth.views import coordinator_required
 from ..store import get_store
-from . import areas
+from . import areas, dashboard
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 HTMX_DIR = Path(js_lib_htmx.__file__).parent / "static" / "htmx"
@@ -19,9 +19,7 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 @bp.get("/")
 @coordinator_required
 def today():
-    from ..reports import intake  # the dashboard grows as areas land
-
-    return render_template("admin/today.html", new_reports=intake.new_reports(get_store().read()))
+    return render_template("admin/today.html", panels=dashboard.render_context(get_store().read()))
 
 
 def _placeholder(area: areas.Area):

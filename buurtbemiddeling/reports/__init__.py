@@ -1,7 +1,7 @@
 """Reports (meldingen) coming in from the public forms, and the coordinator's inbox."""
 from flask import Flask
 
-from . import views
+from . import dashboard, views  # noqa: F401  (dashboard registers its panel)
 
 
 def init_app(app: Flask) -> None:

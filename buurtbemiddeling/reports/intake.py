@@ -7,6 +7,12 @@ from typing import Any
 from db import Store
 
 TABLE = "reports"
+# Where each public form's submissions land; volunteer applications have their own area.
+FORM_TABLES = {"report": TABLE}
+
+
+def table_for(form_name: str) -> str:
+    return FORM_TABLES.get(form_name, TABLE)
 
 
 def new_record(form_name: str, cleaned: dict[str, Any], *, lang: str = "nl", source: str = "web",
@@ -25,7 +31,7 @@ def new_record(form_name: str, cleaned: dict[str, Any], *, lang: str = "nl", sou
 def store_submission(store: Store, form_name: str, cleaned: dict[str, Any], *, lang: str = "nl", source: str = "web") -> int:
     """Store a validated submission first, before anything else (mail, flags) can fail."""
     with store.transaction() as tx:
-        return tx.table(TABLE).insert(new_record(form_name, cleaned, lang=lang, source=source))
+        return tx.table(table_for(form_name)).insert(new_record(form_name, cleaned, lang=lang, source=source))
 
 
 def flags_for(cleaned: dict[str, Any]) -> list[str]:
