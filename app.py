@@ -1,18 +1,26 @@
 """The application factory and WSGI entry point (`application`)."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
 from buurtbemiddeling import admin, auth, cli, config, extensions, public_site, reports, security
+from buurtbemiddeling import mail
+from buurtbemiddeling import budget, development, network, planning
+from buurtbemiddeling import volunteers
+from buurtbemiddeling import cases, settings
+from buurtbemiddeling import protocols
+from buurtbemiddeling import coaching, matching, quality
 from buurtbemiddeling.store import init_store
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     overrides = dict(overrides or {})
-    instance_path = overrides.pop("INSTANCE_PATH", None)
+    # On a web host the instance folder (data, config, secret key) lives outside the web root.
+    instance_path = overrides.pop("INSTANCE_PATH", None) or os.environ.get("BUURTBEMIDDELING_INSTANCE")
     app = Flask(
         __name__,
         instance_path=str(Path(instance_path).resolve()) if instance_path else None,
@@ -28,6 +36,18 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     admin.init_app(app)
     reports.init_app(app)
+    network.init_app(app)
+    budget.init_app(app)
+    planning.init_app(app)
+    development.init_app(app)
+    volunteers.init_app(app)
+    settings.init_app(app)
+    cases.init_app(app)
+    protocols.init_app(app)
+    matching.init_app(app)
+    coaching.init_app(app)
+    quality.init_app(app)
+    mail.init_app(app)
     cli.init_app(app)
     # Last: the catch-all that serves the built public site in development.
     public_site.init_app(app)

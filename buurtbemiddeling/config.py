@@ -23,6 +23,14 @@ DEFAULTS: dict[str, Any] = {
     "PERMANENT_SESSION_LIFETIME": 8 * 3600,
     "MAX_CONTENT_LENGTH": 64 * 1024,  # public forms are small; uploads get their own limit
     "WTF_CSRF_TIME_LIMIT": None,  # the session lifetime already bounds the token
+    # Login security (auth/): throttling, session timeouts, invitation links.
+    "LOGIN_THROTTLE_ENABLED": True,
+    "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
+    "LOGIN_THROTTLE_WINDOW": 15 * 60,
+    "SESSION_IDLE_TIMEOUT": 60 * 60,  # long enough to write a protocol text without losing it
+    "SESSION_ABSOLUTE_TIMEOUT": 8 * 3600,
+    "INVITATION_MAX_AGE_HOURS": 72,
 }
 
 

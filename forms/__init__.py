@@ -13,6 +13,7 @@ from pathlib import Path
 from .fields import (
     CheckboxField,
     CheckboxesField,
+    CheckboxGridField,
     DateField,
     EmailField,
     Field,
@@ -24,18 +25,22 @@ from .fields import (
     TextField,
     ValidationError,
 )
-from .form import LANG_FIELD, Form, Heading, Result
+from .form import HONEYPOT_FIELD, LANG_FIELD, TOKEN_FIELD, TOKEN_URL, Form, Heading, Result
+from .application import APPLICATION, make_application_form
+from .choices import configured, list_choices
+from .referral import REFERRAL, make_referral_form
 from .report import DEFAULT_CONFLICT_TYPES, REPORT, make_report_form
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
 # Look a form up by the name used in page front matter (`form: report`) and by the app.
 # Adding a form: define it in its own module and add it here.
-FORMS: dict[str, Form] = {form.name: form for form in (REPORT,)}
+FORMS: dict[str, Form] = {form.name: form for form in (REPORT, REFERRAL, APPLICATION)}
 
 __all__ = [
-    "CheckboxField", "CheckboxesField", "DateField", "EmailField", "Field", "PhoneField",
+    "CheckboxField", "CheckboxesField", "CheckboxGridField", "DateField", "EmailField", "Field", "PhoneField",
     "PostcodeField", "RadioField", "SelectField", "TextAreaField", "TextField",
-    "ValidationError", "LANG_FIELD", "Form", "Heading", "Result",
-    "DEFAULT_CONFLICT_TYPES", "REPORT", "make_report_form", "TEMPLATE_DIR", "FORMS",
+    "ValidationError", "LANG_FIELD", "HONEYPOT_FIELD", "TOKEN_FIELD", "TOKEN_URL", "Form", "Heading", "Result",
+    "DEFAULT_CONFLICT_TYPES", "REPORT", "make_report_form", "REFERRAL", "make_referral_form",
+    "APPLICATION", "make_application_form", "list_choices", "configured", "TEMPLATE_DIR", "FORMS",
 ]

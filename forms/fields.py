@@ -305,3 +305,36 @@ class CheckboxesField(Field):
         if self.required and not chosen:
             raise self.error("required")
         return [value for value in allowed if value in chosen]  # in list order
+
+
+@dataclass(eq=False)
+class CheckboxGridField(CheckboxesField):
+    """Checkboxes in a grid of rows x columns (days x parts of the day).
+
+    Values are "<row>-<column>" ("ma-ochtend"). Rendered as one fieldset per row
+    inside the field's fieldset, so a screen reader announces "Maandag, Ochtend".
+    """
+
+    rows: Sequence[Choice] = ()
+    columns: Sequence[Choice] = ()
+
+    kind = "grid"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.choices = tuple(
+            (f"{row}-{column}", {lang: f"{pick(row_label, lang)} {pick(col_label, lang).lower()}"
+                                 for lang in set(row_label) | set(col_label)})
+            for row, row_label in self.rows for column, col_label in self.columns
+        )
+
+    def grid(self, lang: str) -> list[tuple[str, str, list[tuple[str, str, str]]]]:
+        """[(row value, row label, [(choice value, column label, input id)])] in order."""
+        out, index = [], 0
+        for row, row_label in self.rows:
+            cells = []
+            for column, col_label in self.columns:
+                cells.append((f"{row}-{column}", pick(col_label, lang), self.choice_id(index)))
+                index += 1
+            out.append((row, pick(row_label, lang), cells))
+        return out

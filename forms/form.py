@@ -15,6 +15,7 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "optional": "(niet verplicht)",
         "submit": "Versturen",
         "choose": "Maak een keuze",
+        "honeypot": "Laat dit veld leeg",
     },
     "en": {
         "error_summary": "There is a problem",
@@ -22,11 +23,18 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "optional": "(optional)",
         "submit": "Send",
         "choose": "Choose",
+        "honeypot": "Leave this field empty",
     },
 }
 
 # Name of the hidden field that carries the page's language in every post.
 LANG_FIELD = "lang"
+# Spam guards (see buurtbemiddeling/spam.py): a field people never see, and a signed
+# start time that htmx fetches from TOKEN_URL/<form name> when the page loads.
+HONEYPOT_FIELD = "website"
+TOKEN_FIELD = "started"
+TOKEN_URL = "/formulier-start"
+RESERVED_FIELDS = (LANG_FIELD, HONEYPOT_FIELD, TOKEN_FIELD)
 
 
 def ui(lang: str, key: str) -> str:
@@ -56,12 +64,15 @@ class Result:
              to put back in the form; never the cleaned value.
     cleaned: the cleaned values of every field that passed (None when left empty).
     errors:  field name -> message in the post's language, in form order.
+    notice:  a message about the whole post, shown above the errors; `ok` ignores it.
     """
 
     values: dict[str, Any] = _field(default_factory=dict)
     cleaned: dict[str, Any] = _field(default_factory=dict)
     errors: dict[str, str] = _field(default_factory=dict)
     lang: str = "nl"
+    # A message about the whole post (e.g. "sent too quickly, check and send again").
+    notice: str = ""
 
     @property
     def ok(self) -> bool:
@@ -102,8 +113,9 @@ class Form:
         names = [f.name for f in self.fields]
         if len(set(names)) != len(names):
             raise ValueError(f"form {name!r} has duplicate field names")
-        if LANG_FIELD in names:
-            raise ValueError(f"form {name!r}: {LANG_FIELD!r} is reserved for the language")
+        reserved = sorted(set(names) & set(RESERVED_FIELDS))
+        if reserved:
+            raise ValueError(f"form {name!r}: field name(s) {', '.join(reserved)} are reserved")
 
     def __repr__(self) -> str:
         return f"<Form {self.name} -> {self.action}>"
@@ -136,6 +148,13 @@ class Form:
     @property
     def html_id(self) -> str:
         return "form-" + self.name
+
+    @property
+    def token_url(self) -> str:
+        return f"{TOKEN_URL}/{self.name}"
+
+    honeypot_field = HONEYPOT_FIELD
+    token_field = TOKEN_FIELD
 
     def submit_for(self, lang: str) -> str:
         return pick(self.submit, lang) or ui(lang, "submit")

@@ -4,7 +4,10 @@ Public API for the app (no Flask in here):
     render_form_page(form_name, lang, result) -> full HTML page with the form
     render_form(form_name, lang, result)      -> just the <form> element (htmx)
     render_thanks_fragment(form_name, lang)   -> thank-you panel (htmx)
-All take an optional `site_root` (default: the repo's site/ folder).
+    site_config()                             -> site.toml (name, phone, ...) for mails
+All take an optional `site_root` (default: the repo's site/ folder). The form
+renderers also take `token` (the signed start time to carry on) and `form` (the
+form with the programme's configured choices, see forms.configured).
 """
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ from .site import DEFAULT_ROOT, BuildError, Page, Site, display_path
 
 __all__ = [
     "BuildError", "DEFAULT_ROOT", "Page", "Site", "build", "check_output", "get_site", "main",
-    "render_form", "render_form_page", "render_thanks_fragment",
+    "render_form", "render_form_page", "render_thanks_fragment", "site_config",
 ]
 
 _cache: dict[Path, tuple[tuple, Site]] = {}
@@ -44,16 +47,23 @@ def get_site(site_root: Path | str | None = None) -> Site:
 
 
 def render_form_page(form_name: str, lang: str = "nl", result: forms.Result | None = None,
-                     *, site_root: Path | str | None = None) -> str:
+                     *, site_root: Path | str | None = None, token: str | None = None,
+                     form: forms.Form | None = None) -> str:
     """The full page carrying the form, as built, with `result`'s errors and values."""
     site = get_site(site_root)
-    return site.render_page(site.page_for_form(form_name, lang), result)
+    return site.render_page(site.page_for_form(form_name, lang), result, token=token, form=form)
 
 
 def render_form(form_name: str, lang: str = "nl", result: forms.Result | None = None,
-                *, site_root: Path | str | None = None) -> str:
+                *, site_root: Path | str | None = None, token: str | None = None,
+                form: forms.Form | None = None) -> str:
     """Only the <form> element, for an htmx swap (hx-swap="outerHTML")."""
-    return get_site(site_root).render_form(form_name, lang, result)
+    return get_site(site_root).render_form(form_name, lang, result, token=token, form=form)
+
+
+def site_config(site_root: Path | str | None = None) -> dict:
+    """The programme's settings from site.toml (name, phone, email, url, ...)."""
+    return get_site(site_root).config
 
 
 def render_thanks_fragment(form_name: str, lang: str = "nl",
@@ -66,14 +76,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="build.py", description="Build the public site into static HTML.")
     parser.add_argument("--out", default="public", help="output folder (default: public)")
     parser.add_argument("--site", default=str(DEFAULT_ROOT), help="site sources (default: the repo's site/)")
-    parser.add_argument("--data", default="instance/data", help="data folder (not used yet)")
+    parser.add_argument("--data", default="instance/data",
+                        help="the app's data folder, for the conflict types and the results page "
+                             "(default: instance/data; skipped when it does not exist)")
+    parser.add_argument("--no-data", action="store_true", help="build without the app's data")
     args = parser.parse_args(argv)
     try:
-        site = Site(args.site)
+        site = Site(args.site, data_dir=None if args.no_data else args.data)
         files = build(site, args.out)
     except BuildError as exc:
         print(f"build failed:\n{exc}", file=sys.stderr)
         return 1
     pages = sum(1 for f in files if f.suffix == ".html")
-    print(f"built {pages} pages ({len(files)} files) into {display_path(Path(args.out))}")
+    data = "with figures from " + args.data if site.data else "without data (no figures)"
+    print(f"built {pages} pages ({len(files)} files) into {display_path(Path(args.out))}, {data}")
     return 0

@@ -10,6 +10,8 @@ from xml.sax.saxutils import escape
 from .site import BuildError, Site, display_path
 
 HTMX_NAME = "htmx.min.js"
+# A page's HTML plus its style sheets stay under this, so the site is quick on a poor connection.
+PAGE_BUDGET = 50 * 1024
 
 
 def htmx_source() -> Path:
@@ -79,6 +81,9 @@ def _write(site: Site, root: Path) -> dict[Path, Path]:
                 dest.write_bytes(src.read_bytes())
                 sources[dest] = src
     assets.mkdir(exist_ok=True)
+    if site.theme_css:
+        css = assets / "site.css"
+        css.write_bytes(css.read_bytes() + site.theme_css.encode("utf-8"))
     (assets / HTMX_NAME).write_bytes(htmx_source().read_bytes())
     return sources
 
@@ -100,6 +105,9 @@ class _Scanner(HTMLParser):
         self.links: list[str] = []
         self.ids: set[str] = set()
         self.inline: list[str] = []
+        self.stylesheets: list[str] = []
+        self.scripts: list[str] = []
+        self.has_form = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attr = dict(attrs)
@@ -108,6 +116,12 @@ class _Scanner(HTMLParser):
         for name in ("href", "src"):
             if attr.get(name):
                 self.links.append(attr[name] or "")
+        if tag == "link" and attr.get("rel") == "stylesheet" and attr.get("href"):
+            self.stylesheets.append(attr["href"] or "")
+        if tag == "form":
+            self.has_form = True
+        if tag == "script":
+            self.scripts.append(attr.get("src") or "inline")
         if tag == "script" and not attr.get("src"):
             self.inline.append("an inline <script>")
         if tag == "style":
@@ -132,12 +146,19 @@ def _target_exists(root: Path, link: str) -> bool:
     return target.is_file() or (target / "index.html").is_file()
 
 
+def _size(root: Path, href: str) -> int:
+    target = root / href.split("?", 1)[0].lstrip("/")
+    return target.stat().st_size if href.startswith("/") and target.is_file() else 0
+
+
 def check_output(root: Path, sources: dict[Path, Path]) -> None:
-    """Fail on broken internal links (href/src starting with "/" or "#") and inline code."""
+    """Fail on broken internal links (href/src starting with "/" or "#"), inline code,
+    scripts on pages without a form, and pages heavier than PAGE_BUDGET."""
     problems = []
     for path in sorted(root.rglob("*.html")):
         scanner = _Scanner()
-        scanner.feed(path.read_text("utf-8"))
+        html = path.read_bytes()
+        scanner.feed(html.decode("utf-8"))
         where = f"{display_path(sources.get(path, path))} (-> {path.relative_to(root).as_posix()})"
         for link in scanner.links:
             if link.startswith("/") and not link.startswith("//"):
@@ -147,5 +168,11 @@ def check_output(root: Path, sources: dict[Path, Path]) -> None:
                 problems.append(f"{where}: link {link} points to no element on the page")
         for what in scanner.inline:
             problems.append(f"{where}: {what} (the Content-Security-Policy blocks inline code)")
+        if scanner.scripts and not scanner.has_form:
+            problems.append(f"{where}: loads a script but has no form (only form pages may load JavaScript)")
+        weight = len(html) + sum(_size(root, href) for href in scanner.stylesheets)
+        if weight > PAGE_BUDGET:
+            problems.append(f"{where}: HTML and CSS weigh {weight // 1024} KB, more than the "
+                            f"{PAGE_BUDGET // 1024} KB budget")
     if problems:
         raise BuildError("\n".join(problems))

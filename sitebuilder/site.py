@@ -1,6 +1,7 @@
 """Load the public site (config, UI strings, Markdown pages) and render its pages."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -13,15 +14,21 @@ import markdown
 from markupsafe import Markup
 
 import forms
+from figures.public import public_figures
+
+from .theme import theme_css
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_ROOT = PACKAGE_DIR.parent / "site"
 
-REQUIRED_CONFIG = ("name", "municipality", "phone", "email", "url")
+# Branding without code: every key below must be in site/site.toml (see the comments there).
+REQUIRED_CONFIG = ("name", "municipality", "phone", "email", "url", "address", "postcode", "city",
+                   "opening_hours", "area")
 FRONT_MATTER_KEYS = {
     "title", "description", "nav_order", "nav_title", "slug", "template", "form", "key", "noindex",
 }
 STRINGS_FILE = "_strings.toml"
+_SETTING = re.compile(r"\{\{\s*site\.([a-z_]+)\s*\}\}")
 _SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*(/[a-z0-9]+(-[a-z0-9]+)*)*")
 
 
@@ -35,6 +42,17 @@ def display_path(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+def translated(value: Any, lang: str) -> str:
+    """A site.toml value that is either one text or a table of texts per language."""
+    if isinstance(value, dict):
+        return str(value.get(lang) or value.get("nl") or next(iter(value.values()), ""))
+    return "" if value is None else str(value)
+
+
+def long_date(day: dt.date, months: list[str]) -> str:
+    return f"{day.day} {months[day.month - 1]} {day.year}"
 
 
 @dataclass
@@ -74,12 +92,20 @@ def tel_href(number: str) -> str:
 
 
 class Site:
-    def __init__(self, root: Path | str = DEFAULT_ROOT):
+    def __init__(self, root: Path | str = DEFAULT_ROOT, data_dir: Path | str | None = None,
+                 today: dt.date | None = None):
+        """data_dir: the app's data folder; when it exists, the forms offer the programme's
+        own conflict types and the results page shows figures computed from it."""
         self.root = Path(root).resolve()
         self.content_dir = self.root / "content"
         self.templates_dir = self.root / "templates"
         self.static_dir = self.root / "static"
         self.config = self._load_config()
+        self.theme_css = theme_css(self.config.get("colors") or {}, self.root / "site.toml")
+        self.today = today or dt.date.today()
+        self.data = _read_data(Path(data_dir)) if data_dir else None
+        self.forms = {name: forms.configured(form, self.data["lists"]) if self.data else form
+                      for name, form in forms.FORMS.items()}
         self.languages = self._discover_languages()
         self.default_lang = self.languages[0]
         self.strings = self._load_strings()
@@ -93,8 +119,19 @@ class Site:
         config = _read_toml(path)
         missing = [key for key in REQUIRED_CONFIG if not config.get(key)]
         if missing:
-            raise BuildError(f"{display_path(path)}: missing required key(s): {', '.join(missing)}")
+            raise BuildError(f"{display_path(path)}: missing required key(s): {', '.join(missing)} "
+                             f"(see the comments in site.toml for what each one means)")
+        if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", str(config["url"])):
+            raise BuildError(f"{display_path(path)}: url must start with https:// (got {config['url']!r})")
+        if not forms.fields.is_email(str(config["email"])):
+            raise BuildError(f"{display_path(path)}: email is not an e-mail address (got {config['email']!r})")
+        logo = config.get("logo")
+        if logo and not (self.static_dir / str(logo)).is_file():
+            raise BuildError(f"{display_path(path)}: logo {logo!r} is not a file in {display_path(self.static_dir)}")
         config["url"] = str(config["url"]).rstrip("/")
+        config["phone_href"] = tel_href(str(config["phone"]))  # for content: ({{ site.phone_href }})
+        config.setdefault("organisation", config["name"])
+        config.setdefault("logo", "")
         config.setdefault("default_language", "nl")
         return config
 
@@ -137,6 +174,7 @@ class Site:
             keep_trailing_newline=True,
         )
         env.filters["tel_href"] = tel_href
+        env.filters["tr"] = translated
         return env
 
     def prefix(self, lang: str) -> str:
@@ -197,23 +235,34 @@ class Site:
             self.env.get_template(template)
         except jinja2.TemplateNotFound:
             raise BuildError(f"{where}: template {template!r} does not exist") from None
+        body = self._fill_settings(post.content, lang, where)
         page = Page(
             lang=lang, source=source, title=str(meta["title"]), description=str(meta["description"]),
-            url=url, out_path=url.lstrip("/") + "index.html", body=post.content,
+            url=url, out_path=url.lstrip("/") + "index.html", body=body,
             key=str(meta["key"]) if meta.get("key") else None,
             nav_order=nav_order, nav_title=meta.get("nav_title"),
             template=template, form=form_name, noindex=bool(meta.get("noindex", False)),
         )
-        md = markdown.Markdown(extensions=["attr_list", "tables"], output_format="html")
+        # toc gives headings ids (for in-page links), md_in_html allows <div markdown> blocks.
+        md = markdown.Markdown(extensions=["attr_list", "tables", "toc", "md_in_html"], output_format="html")
         page.html = Markup(md.convert(page.body))
         return page
+
+    def _fill_settings(self, text: str, lang: str, where: str) -> str:
+        """Content may say {{ site.phone }}: the setting from site.toml, so it is written once."""
+        def fill(match: re.Match) -> str:
+            key = match.group(1)
+            if key not in self.config or key == "colors" or isinstance(self.config[key], list):
+                raise BuildError(f"{where}: {match.group(0)} names no setting in site.toml")
+            return translated(self.config[key], lang)
+        return _SETTING.sub(fill, text)
 
     def _check_forms(self) -> None:
         """Every form's page and thank-you URLs must be real pages, so the app's redirects work."""
         for page in self.pages:
             if not page.form:
                 continue
-            form = forms.FORMS[page.form]
+            form = self.forms[page.form]
             where = display_path(page.source)
             if page.lang not in form.page_urls or page.lang not in form.thanks_urls:
                 raise BuildError(f"{where}: form {form.name!r} has no page/thanks URL for language "
@@ -247,6 +296,36 @@ class Site:
         raise BuildError(f"a template links to the page with key {key!r}, "
                          f"but {display_path(self.content_dir / lang)} has none")
 
+    def children(self, page: Page) -> list[Page]:
+        """Indexed pages one level below `page` (the stories under Ervaringen)."""
+        depth = page.url.count("/") + 1
+        found = [p for p in self.pages if p.lang == page.lang and p.url != page.url
+                 and p.url.startswith(page.url) and p.url.count("/") == depth and not p.noindex]
+        return sorted(found, key=lambda p: (p.nav_order if p.nav_order is not None else 999, p.title))
+
+    def conflict_label(self, value: str, lang: str) -> str:
+        field = self.forms["report"].field("conflict_type")
+        if value in {v for v, _ in field.choices}:
+            return field.choice_label(value, lang)
+        every = forms.list_choices(self.data["lists"], "conflict_types", include_retired=True) if self.data else []
+        return next((forms.fields.pick(label, lang) for v, label in every if v == value), value)
+
+    def figures(self) -> dict[str, Any] | None:
+        if not self.data:
+            return None
+        return public_figures(self.data["cases"], self.data["volunteers"], today=self.today)
+
+    def figure_rows(self, figures: dict[str, Any] | None, lang: str) -> dict[str, list[tuple[str, Any]]]:
+        """The results page's tables as (label, number) rows in `lang`."""
+        if not figures:
+            return {"years": [], "types": []}
+        t = self.strings[lang]
+        years = [(f"{year} {t['results_so_far']}" if year == figures["computed_on"].year else str(year),
+                  t["results_fewer"] if figure.suppressed else figure.value)
+                 for year, figure in figures["per_year"]]
+        types = [(self.conflict_label(value, lang), number) for value, number in figures["conflict_types"]]
+        return {"years": years, "types": types}
+
     def nav(self, lang: str) -> list[Page]:
         items = [p for p in self.pages if p.lang == lang and p.nav_order is not None]
         return sorted(items, key=lambda p: (p.nav_order, p.url))
@@ -276,16 +355,25 @@ class Site:
             "home_url": self.home(lang).url,
             "translations": self.translations(page, lang),
             "url_for_key": lambda key: self.url_for_key(key, lang),
+            "has_key": lambda key: any(p.key == key and p.lang == lang for p in self.pages),
+            "long_date": lambda day: long_date(day, self.strings[lang]["months"]),
         }
 
-    def render_page(self, page: Page, result: forms.Result | None = None) -> str:
+    def render_page(self, page: Page, result: forms.Result | None = None, *,
+                    token: str | None = None, form: forms.Form | None = None) -> str:
+        """form: overrides the page's form (the app passes its configured choices)."""
         context = self._context(page.lang, page)
         context.update(
             content=page.html,
-            form=forms.FORMS[page.form] if page.form else None,
+            form=form or (self.forms[page.form] if page.form else None),
             result=result,
-            has_errors=bool(result and result.errors),
+            token=token,
+            has_errors=bool(result and (result.errors or result.notice)),
+            children=self.children(page),
         )
+        if page.template == "results.html":
+            context["figures"] = self.figures()
+            context["rows"] = self.figure_rows(context["figures"], page.lang)
         return self.env.get_template(page.template).render(context)
 
     def render_404(self, lang: str) -> str:
@@ -294,12 +382,23 @@ class Site:
     def _macros(self) -> Any:
         return self.env.get_template("forms/macros.html").module
 
-    def render_form(self, form_name: str, lang: str, result: forms.Result | None = None) -> str:
-        return str(self._macros().render_form(forms.FORMS[form_name], lang, result))
+    def render_form(self, form_name: str, lang: str, result: forms.Result | None = None, *,
+                    token: str | None = None, form: forms.Form | None = None) -> str:
+        return str(self._macros().render_form(form or self.forms[form_name], lang, result, token))
 
     def render_thanks_fragment(self, form_name: str, lang: str) -> str:
-        form = forms.FORMS[form_name]
+        form = self.forms[form_name]
         page = self.page_at(form.thanks_url(lang))
         if page is None:
             raise LookupError(f"no thank-you page at {form.thanks_url(lang)}")
         return str(self._macros().render_thanks(form, lang, page.title, page.html))
+
+
+def _read_data(data_dir: Path) -> dict[str, list] | None:
+    """The tables the site needs from the app's data folder, or None without one."""
+    if not (data_dir / "tables").is_dir():
+        return None
+    from db import Store  # only a build with data needs the storage engine
+
+    view = Store(data_dir).read()
+    return {name: list(view.table(name).all()) for name in ("lists", "cases", "volunteers")}

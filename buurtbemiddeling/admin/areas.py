@@ -15,13 +15,16 @@ class Area:
 AREAS = (
     Area("", "Vandaag", "admin.today", "Wat vandaag aandacht vraagt."),
     Area("meldingen", "Meldingen", "reports.inbox", "Nieuwe meldingen van bewoners en verwijzers."),
-    Area("zaken", "Zaken", None, "Zaken van intake tot afsluiting, met de zeven stappen en nazorg."),
-    Area("vrijwilligers", "Vrijwilligers", None, "Werving, selectie, trainingen en waardering van bemiddelaars."),
-    Area("netwerk", "Netwerk", None, "Netwerkpartners, contactpersonen en convenanten."),
-    Area("budget", "Budget", None, "Begroting en uitgaven per jaar."),
-    Area("protocollen", "Protocollen", None, "Werkprotocollen voor vrijwilligers, met versies."),
+    Area("zaken", "Zaken", "cases.index", "Zaken van intake tot afsluiting, met de zeven stappen en nazorg."),
+    Area("vrijwilligers", "Vrijwilligers", "volunteers.index", "Werving, selectie, trainingen en waardering van bemiddelaars."),
+    Area("coaching", "Coaching", "coaching.index", "Voortgang navragen bij duo’s, coachingsnotities en vervolgacties."),
+    Area("kwaliteit", "Kwaliteit", "quality.index", "Nabesprekingen, nazorg, signalen over vrijwilligers en de kwaliteitscijfers."),
+    Area("netwerk", "Netwerk", "network.index", "Netwerkpartners, contactpersonen en convenanten."),
+    Area("budget", "Budget", "budget.index", "Begroting, uitgaven en declaraties per jaar."),
+    Area("planning", "Planning", "planning.index", "Projecten, taken en de eigen ontwikkeling van de coördinator."),
+    Area("protocollen", "Protocollen", "protocols.index", "Werkprotocollen voor vrijwilligers, met versies."),
     Area("rapportages", "Rapportages", None, "Kwartaal- en jaarverslagen als pdf."),
-    Area("instellingen", "Instellingen", None, "Keuzelijsten, accounts en bewaartermijnen."),
+    Area("instellingen", "Instellingen", "settings.index", "Keuzelijsten, accounts en bewaartermijnen."),
 )
 
 

@@ -1,7 +1,29 @@
+"""Accounts, login security and who may use which view."""
+import click
 from flask import Flask
+from flask.cli import with_appcontext
 
-from . import views
+from ..store import get_store
+from . import users, views  # first: the admin package imports the decorators from views
+from . import account, accounts, dashboard, sessions, twofactor  # noqa: F401, I001  (dashboard registers its panel)
+
+
+@click.command("disable-2fa")
+@with_appcontext
+@click.argument("email")
+def disable_twofactor_command(email: str) -> None:
+    """Zet tweestapsverificatie uit voor een account (telefoon kwijt)."""
+    store = get_store()
+    doc = users.find_by_email(store.read(), email)
+    if doc is None:
+        raise click.ClickException(f"Geen account met e-mailadres {email}.")
+    twofactor.disable(store, str(doc.doc_id))
+    click.echo(f"Tweestapsverificatie staat uit voor {doc['email']}.")
 
 
 def init_app(app: Flask) -> None:
     views.init_app(app)
+    app.register_blueprint(account.bp)
+    app.register_blueprint(accounts.bp)
+    sessions.init_app(app)
+    app.cli.add_command(disable_twofactor_command)

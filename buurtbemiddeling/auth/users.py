@@ -1,8 +1,15 @@
-"""User accounts: creation, lookup and password checks. No Flask request code here."""
+"""User accounts: creation, lookup, passwords and account state. No Flask request code here.
+
+A user doc in table `users`: email, name, role, password_hash (None until an invited person
+sets one), active, created_at, last_login_at, volunteer_id (a doc in `volunteers`, for role
+volunteer), epoch (bumped to end every session of the account: deactivation, password reset)
+and the TOTP fields (see `twofactor.py`).
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Any
 
 from tinydb import Query
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -10,12 +17,18 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from db import Store
 
 ROLES = ("coordinator", "volunteer", "partner")
+ROLE_LABELS = {"coordinator": "Coördinator", "volunteer": "Vrijwilliger", "partner": "Netwerkpartner"}
 MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 1024  # hashing a megabyte "password" is a cheap way to burn CPU
 TABLE = "users"
 
 
 class AccountError(ValueError):
-    """A user-facing problem with account data; the message is Dutch."""
+    """A user-facing problem with account data; the message is Dutch, `field` the form field."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -27,6 +40,9 @@ class User:
     name: str
     role: str
     active: bool = True
+    volunteer_id: int | None = None
+    totp_enabled: bool = False
+    epoch: int = 0
 
     @property
     def is_authenticated(self) -> bool:
@@ -47,9 +63,17 @@ class User:
     def is_coordinator(self) -> bool:
         return self.role == "coordinator"
 
+    def has_role(self, *roles: str) -> bool:
+        return self.role in roles
+
 
 def _user(doc) -> User:
-    return User(str(doc.doc_id), doc["email"], doc.get("name", ""), doc["role"], doc.get("active", True))
+    return User(str(doc.doc_id), doc["email"], doc.get("name", ""), doc["role"], doc.get("active", True),
+                doc.get("volunteer_id"), bool(doc.get("totp_enabled")), int(doc.get("epoch", 0)))
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def normalise_email(email: str) -> str:
@@ -58,55 +82,142 @@ def normalise_email(email: str) -> str:
 
 def check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"Kies een wachtwoord van minstens {MIN_PASSWORD_LENGTH} tekens.")
+        raise AccountError(f"Kies een wachtwoord van minstens {MIN_PASSWORD_LENGTH} tekens.", "password")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise AccountError(f"Kies een wachtwoord van hoogstens {MAX_PASSWORD_LENGTH} tekens.", "password")
 
 
 def has_users(store: Store) -> bool:
     return len(store.read().table(TABLE)) > 0
 
 
-def create_user(store: Store, email: str, password: str, role: str, name: str = "", *, only_if_first: bool = False) -> User:
+def _checked_email(email: str) -> str:
     email = normalise_email(email)
-    if "@" not in email or len(email) > 254:
-        raise AccountError("Vul een geldig e-mailadres in.")
+    if "@" not in email or len(email) > 254 or any(c.isspace() for c in email):
+        raise AccountError("Vul een geldig e-mailadres in.", "email")
+    return email
+
+
+def _insert(store: Store, email: str, role: str, name: str, password_hash: str | None, *,
+            only_if_first: bool = False, by: str | None = None, **extra: Any) -> User:
+    email = _checked_email(email)
     if role not in ROLES:
-        raise AccountError(f"Onbekende rol: {role}.")
-    check_password(password)
+        raise AccountError(f"Onbekende rol: {role}.", "role")
+    name = name.strip()[:100]
     with store.transaction() as tx:
         users = tx.table(TABLE)
         if only_if_first and len(users) > 0:
             # Two browsers racing through the first-run page: only one wins.
             raise AccountError("Er bestaat al een account. Log in.")
         if users.contains(Query().email == email):
-            raise AccountError("Er bestaat al een account met dit e-mailadres.")
+            raise AccountError("Er bestaat al een account met dit e-mailadres.", "email")
         doc_id = users.insert({
-            "email": email,
-            "name": name.strip(),
-            "role": role,
-            "password_hash": generate_password_hash(password),
-            "active": True,
-            "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "email": email, "name": name, "role": role, "password_hash": password_hash,
+            "active": True, "created_at": _now(), "epoch": 0, **extra,
         })
-    store.audit(None, "user.create", f"user:{doc_id}", role=role)
-    return User(str(doc_id), email, name.strip(), role)
+    store.audit(by, "user.create", f"user:{doc_id}", role=role)
+    return User(str(doc_id), email, name, role, volunteer_id=extra.get("volunteer_id"))
+
+
+def create_user(store: Store, email: str, password: str, role: str, name: str = "", *, only_if_first: bool = False) -> User:
+    """An account with a password, ready to log in (first run, CLI, tests)."""
+    check_password(password)
+    return _insert(store, email, role, name, generate_password_hash(password), only_if_first=only_if_first)
+
+
+def create_account(store: Store, email: str, role: str, name: str = "", *, volunteer_id: int | None = None,
+                   by: str | None = None) -> User:
+    """An account made by the coordinator; the person sets a password through an invitation."""
+    if not name.strip():
+        raise AccountError("Vul de naam in.", "name")
+    if role == "volunteer" and volunteer_id is not None:
+        if store.read().table(TABLE).contains(Query().volunteer_id == volunteer_id):
+            raise AccountError("Deze vrijwilliger heeft al een account.", "volunteer_id")
+    extra = {"volunteer_id": volunteer_id} if role == "volunteer" else {}
+    return _insert(store, email, role, name, None, by=by, **extra)
 
 
 def get_user(store: Store, user_id: str) -> User | None:
-    if not user_id.isdigit():
-        return None
-    doc = store.read().table(TABLE).get(doc_id=int(user_id))
+    doc = get_doc(store.read(), user_id)
     return _user(doc) if doc else None
 
 
+def get_doc(view, user_id: str | int):
+    """The stored user doc, or None. Callers must not mutate it."""
+    user_id = str(user_id)
+    if not user_id.isdigit():
+        return None
+    return view.table(TABLE).get(doc_id=int(user_id))
+
+
+def all_users(view) -> list:
+    """Every account: active ones first, then by role and name."""
+    order = {role: n for n, role in enumerate(ROLES)}
+    return sorted(view.table(TABLE).all(),
+                  key=lambda d: (not d.get("active", True), order.get(d["role"], 9), (d.get("name") or d["email"]).lower()))
+
+
+def volunteer_users(view) -> list:
+    """Active volunteer accounts: the people who must read the protocols."""
+    return [d for d in all_users(view) if d["role"] == "volunteer" and d.get("active", True)]
+
+
+def find_by_email(view, email: str):
+    return view.table(TABLE).get(Query().email == normalise_email(email))
+
+
 def authenticate(store: Store, email: str, password: str) -> User | None:
-    doc = store.read().table(TABLE).get(Query().email == normalise_email(email))
-    if doc is None:
+    doc = find_by_email(store.read(), email)
+    if doc is None or not doc.get("password_hash") or len(password) > MAX_PASSWORD_LENGTH:
         # Hash anyway so the response time does not tell which e-mail addresses exist.
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_DUMMY_HASH, password[:MAX_PASSWORD_LENGTH])
         return None
     if not check_password_hash(doc["password_hash"], password):
         return None
     return _user(doc)
 
 
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+def update(store: Store, user_id: str, **fields: Any) -> None:
+    with store.transaction() as tx:
+        tx.table(TABLE).update(fields, doc_ids=[int(user_id)])
+
+
+def bump_epoch(store: Store, user_id: str, **fields: Any) -> None:
+    """Change fields and end every open session of the account."""
+    with store.transaction() as tx:
+        table = tx.table(TABLE)
+        doc = table.get(doc_id=int(user_id))
+        table.update({**fields, "epoch": int(doc.get("epoch", 0)) + 1}, doc_ids=[int(user_id)])
+
+
+def set_password(store: Store, user_id: str, password: str) -> None:
+    check_password(password)
+    bump_epoch(store, user_id, password_hash=generate_password_hash(password), password_set_at=_now())
+
+
+def clear_password(store: Store, user_id: str) -> None:
+    """A reset: the old password stops working at once; the invitation sets a new one."""
+    bump_epoch(store, user_id, password_hash=None)
+
+
+def set_active(store: Store, user_id: str, active: bool, *, by: str | None = None) -> None:
+    doc = get_doc(store.read(), user_id)
+    if doc is None:
+        raise AccountError("Dit account bestaat niet.")
+    if not active and doc["role"] == "coordinator":
+        others = [d for d in store.read().table(TABLE).all()
+                  if d["role"] == "coordinator" and d.get("active", True) and d.doc_id != doc.doc_id]
+        if not others:
+            raise AccountError("Dit is het laatste actieve coördinatoraccount; dat kan niet uit.")
+    bump_epoch(store, user_id, active=active)
+    store.audit(by, "user.activate" if active else "user.deactivate", f"user:{user_id}")
+
+
+def record_login(store: Store, user_id: str) -> None:
+    update(store, user_id, last_login_at=_now())
+
+
+# A fixed hash of a random, forgotten password, in werkzeug's default method: hashing one at
+# import cost ~90 ms, paid by every CGI request. Checking it costs what a real check costs.
+_DUMMY_HASH = ("scrypt:32768:8:1$e9QhUmbK3Lzu5UCj$6716f68285b0e53757d62988d92ae71a5dd7a083cca22a8be21b5210"
+               "689e8fae248db38c7729a312a83638073a11e30426ef5184442e8399491051d9534d4627")

@@ -1,35 +1,73 @@
-"""First-run setup, login and logout."""
+"""First-run setup, login (with throttling and the optional second step), logout, the
+invitation link, and the decorators that guard every other view."""
 from __future__ import annotations
 
+import time
+from datetime import datetime
 from functools import wraps
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import (Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, session,
+                   url_for)
+from flask_login import current_user, login_required, logout_user
 
 from ..extensions import login_manager
 from ..store import get_store
-from . import users
+from . import invitations, sessions, throttle, twofactor, users
 
 bp = Blueprint("auth", __name__, url_prefix="/beheer")
+SECOND_STEP_SECONDS = 5 * 60  # how long a correct password waits for its code
+WRONG_LOGIN = "Het e-mailadres of het wachtwoord klopt niet."
 
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    return users.get_user(get_store(), user_id)
+    user = users.get_user(get_store(), user_id)
+    # A deactivated account or a reset password ends sessions that are already open.
+    if user is None or not user.is_active or session.get("epoch", 0) != user.epoch:
+        return None
+    return user
 
 
-def coordinator_required(view):
-    """Only the coordinator role may use this view."""
+def role_required(*roles: str):
+    """Only users with one of these roles may use the view; others get 403, visitors the login."""
+    unknown = set(roles) - set(users.ROLES)
+    if not roles or unknown:
+        raise ValueError(f"unknown roles: {sorted(unknown)}")
 
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if not current_user.is_coordinator:
-            abort(403)
-        return view(*args, **kwargs)
+    def decorate(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
 
-    return wrapped
+        return wrapped
+
+    return decorate
+
+
+coordinator_required = role_required("coordinator")
+coordinator_required.__doc__ = "Only the coordinator role may use this view."
+
+
+LOCAL = ZoneInfo("Europe/Amsterdam")
+
+
+def when(iso: str | None, *, date_only: bool = False) -> str:
+    """A stored UTC timestamp as Dutch local time for a page: 05-03-2026 14:30."""
+    if not iso:
+        return ""
+    moment = datetime.fromisoformat(iso)
+    moment = moment.astimezone(LOCAL) if moment.tzinfo else moment
+    return moment.strftime("%d-%m-%Y" if date_only else "%d-%m-%Y %H:%M")
+
+
+def home_url(user) -> str:
+    # Volunteers and partners get their portal in a later pass; until then their own account page.
+    return url_for("admin.today") if user.is_coordinator else url_for("account.me")
 
 
 @bp.route("/eerste-keer", methods=["GET", "POST"])
@@ -50,12 +88,27 @@ def setup():
             except users.AccountError as exc:
                 error = str(exc)
             else:
-                session.clear()
-                login_user(user)
+                sessions.start(user)
                 flash("Uw account is aangemaakt. Welkom!")
                 return redirect(url_for("admin.today"))
     status = 422 if error else 200
     return render_template("auth/setup.html", form=form, error=error, min_length=users.MIN_PASSWORD_LENGTH), status
+
+
+def _limits() -> throttle.Limits:
+    return throttle.Limits.from_config(current_app.config)
+
+
+def _failed(store, email: str) -> None:
+    throttle.record_failure(store, [throttle.account_key(email), throttle.address_key(request.remote_addr)], _limits())
+
+
+def _finish_login(store, user: users.User, next_url: str | None):
+    throttle.clear(store, throttle.account_key(user.email))
+    sessions.start(user)
+    users.record_login(store, user.id)
+    store.audit(user.id, "login", f"user:{user.id}")
+    return redirect(_safe_next(next_url) or home_url(user))
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])
@@ -63,20 +116,51 @@ def login():
     store = get_store()
     if not users.has_users(store):
         return redirect(url_for("auth.setup"))
-    error = None
-    email = request.form.get("email", "")
+    error, status = None, 200
+    email = request.form.get("email", "")[:254]
     if request.method == "POST":
-        user = users.authenticate(store, email, request.form.get("password", ""))
-        if user is None or not user.is_active:
-            error = "Het e-mailadres of het wachtwoord klopt niet."
-            store.audit(None, "login.failed", None, email=users.normalise_email(email)[:254])
+        wait, kind = throttle.wait_seconds(store.read(), email, request.remote_addr, _limits())
+        if wait:
+            error, status = throttle.message(wait, kind), 429
+            store.audit(None, "login.throttled", None, email=users.normalise_email(email), lock=kind)
         else:
-            session.clear()  # a fresh session on login prevents session fixation
-            session.permanent = True
-            login_user(user)
-            store.audit(user.id, "login", f"user:{user.id}")
-            return redirect(_safe_next(request.args.get("next")) or url_for("admin.today"))
-    return render_template("auth/login.html", email=email, error=error), 422 if error else 200
+            user = users.authenticate(store, email, request.form.get("password", ""))
+            if user is None or not user.is_active:
+                _failed(store, email)
+                error, status = WRONG_LOGIN, 422
+                store.audit(None, "login.failed", None, email=users.normalise_email(email))
+            elif user.totp_enabled:
+                session.clear()
+                session["second_step"] = {"user": user.id, "epoch": user.epoch, "at": int(time.time())}
+                return redirect(url_for("auth.login_code", next=_safe_next(request.args.get("next"))))
+            else:
+                return _finish_login(store, user, request.args.get("next"))
+    return render_template("auth/login.html", email=email, error=error), status
+
+
+@bp.route("/inloggen/code", methods=["GET", "POST"])
+def login_code():
+    store = get_store()
+    pending = session.get("second_step") or {}
+    user = users.get_user(store, str(pending.get("user", "")))
+    if (user is None or not user.is_active or user.epoch != pending.get("epoch")
+            or time.time() - pending.get("at", 0) > SECOND_STEP_SECONDS):
+        session.pop("second_step", None)
+        flash("Log opnieuw in met uw e-mailadres en wachtwoord.")
+        return redirect(url_for("auth.login"))
+    error, status = None, 200
+    if request.method == "POST":
+        wait, kind = throttle.wait_seconds(store.read(), user.email, request.remote_addr, _limits())
+        if wait:
+            error, status = throttle.message(wait, kind), 429
+        elif twofactor.verify_login(store, user.id, request.form.get("code", "")):
+            return _finish_login(store, user, request.args.get("next"))
+        else:
+            _failed(store, user.email)
+            store.audit(None, "login.failed", f"user:{user.id}", step="code")
+            error, status = ("De code klopt niet. Typ de zes cijfers die uw app nu laat zien; "
+                             "een code werkt maar één keer."), 422
+    return render_template("auth/login_code.html", error=error), status
 
 
 @bp.post("/uitloggen")
@@ -88,12 +172,45 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
+@bp.route("/uitnodiging/<token>", methods=["GET", "POST"])
+def invitation(token: str):
+    store = get_store()
+    found = invitations.find(store.read(), token)
+    if found is None:
+        response = current_app.make_response((render_template(
+            "admin/error.html", title="Link werkt niet", message=invitations.LINK_INVALID), 404))
+    else:
+        account = users.get_doc(store.read(), found.user_id)
+        error = None
+        if request.method == "POST":
+            password = request.form.get("password", "")
+            if password != request.form.get("password_repeat", ""):
+                error = "De twee wachtwoorden zijn niet gelijk."
+            else:
+                try:
+                    invitations.redeem(store, token, password)
+                except users.AccountError as exc:
+                    error = str(exc)
+                else:
+                    logout_user()
+                    session.clear()
+                    flash("Uw wachtwoord is ingesteld. Log nu in met uw e-mailadres en het nieuwe wachtwoord.")
+                    return redirect(url_for("auth.login"))
+        response = current_app.make_response((render_template(
+            "auth/invitation.html", account=account, invitation=found, error=error,
+            min_length=users.MIN_PASSWORD_LENGTH), 422 if error else 200))
+    # The link is a key: keep it out of caches and out of Referer headers.
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 def _safe_next(target: str | None) -> str | None:
     """Only follow redirects within this site."""
     if not target:
         return None
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return None
     return target
 

@@ -11,6 +11,11 @@ from db import Store
 
 from ..auth import users
 from . import reports
+from . import budget as budget_demo, development as development_demo, network as network_demo, planning as planning_demo
+from . import volunteers as volunteer_demo
+from . import cases as case_demo
+from . import protocols as protocol_demo
+from . import matching as matching_demo
 
 DEMO_EMAIL = "coordinator@lindenhoven.example"
 DEMO_PASSWORD = "demo-wachtwoord-lindenhoven"
@@ -25,6 +30,16 @@ def fill(store: Store, seed: int = 2026, *, reports_count: int = 14) -> str:
     else:
         login = "Er bestond al een account; log in met uw eigen gegevens."
     reports.add(store, rng, reports_count)
+    volunteer_demo.add(store, rng)
+    case_demo.add(store, rng)  # after the volunteers: duos are drawn from them
+    volunteer_login = protocol_demo.add(store, rng, password=DEMO_PASSWORD)  # after volunteers: links accounts
+    if volunteer_login and "wachtwoord" in login:
+        login += f"\n{volunteer_login}"
+    network_demo.add(store, rng)
+    budget_demo.add(store, rng)  # after the volunteers: claims are theirs
+    planning_demo.add(store, rng)
+    development_demo.add(store, rng)
+    matching_demo.add(store, random.Random(seed + 6))  # last: proposals, debriefs, nazorg on the cases
     return login
 
 

@@ -7,8 +7,10 @@ from typing import Any
 from db import Store
 
 TABLE = "reports"
-# Where each public form's submissions land; volunteer applications have their own area.
-FORM_TABLES = {"report": TABLE}
+# Where each public form's submissions land: referrals are reports too; volunteer
+# applications belong to the volunteers' area (same record shape, own table).
+APPLICATIONS_TABLE = "applications"
+FORM_TABLES = {"report": TABLE, "referral": TABLE, "application": APPLICATIONS_TABLE}
 
 
 def table_for(form_name: str) -> str:

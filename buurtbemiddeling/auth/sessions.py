@@ -1,0 +1,72 @@
+"""Starting a login session, and ending it after idle time, at its absolute limit, or when
+the account's epoch moved on (deactivated, password reset)."""
+from __future__ import annotations
+
+import time
+
+from flask import Flask, Response, current_app, flash, redirect, request, session, url_for
+from flask_login import login_user, logout_user
+
+from ..store import get_store
+from .users import User
+
+TIMED_OUT = {
+    "idle": "U bent automatisch uitgelogd omdat u een tijd niets heeft gedaan. Log opnieuw in.",
+    "absolute": "U bent automatisch uitgelogd omdat u lang was ingelogd. Log opnieuw in.",
+}
+
+
+def start(user: User) -> None:
+    session.clear()  # a fresh session on login prevents session fixation
+    session.permanent = True
+    login_user(user)
+    now = int(time.time())
+    session.update({"login_at": now, "seen_at": now, "epoch": user.epoch})
+
+
+def expiry_reason(login_at: int | None, seen_at: int | None, now: int, idle: int, absolute: int) -> str | None:
+    """Pure rule: why a session has ended ('idle' or 'absolute'), or None while it is valid."""
+    if login_at is None or seen_at is None:
+        return "absolute"  # a session from before these rules: start over
+    if absolute and now - login_at >= absolute:
+        return "absolute"
+    if idle and now - seen_at >= idle:
+        return "idle"
+    return None
+
+
+def _guard():
+    if "_user_id" not in session:
+        return None
+    now = int(time.time())
+    config = current_app.config
+    reason = expiry_reason(session.get("login_at"), session.get("seen_at"), now,
+                           int(config["SESSION_IDLE_TIMEOUT"]), int(config["SESSION_ABSOLUTE_TIMEOUT"]))
+    if reason is None:
+        if now - session["seen_at"] >= 30:  # do not rewrite the cookie on every asset request
+            session["seen_at"] = now
+        return None
+    get_store().audit(str(session["_user_id"]), "logout.timeout", None, reason=reason)
+    logout_user()
+    session.clear()
+    if (not request.path.startswith("/beheer/") or request.endpoint in ("admin.asset", "admin.htmx_js")
+            or (request.endpoint or "").startswith("auth.")):
+        return None  # the public site, assets and the login pages carry on as for any visitor
+    flash(TIMED_OUT[reason])
+    target = url_for("auth.login", next=request.full_path.rstrip("?") if request.method == "GET" else None)
+    if getattr(request, "htmx", False):
+        response = Response(status=204)
+        response.headers["HX-Redirect"] = target  # a partial swap would put the login page inside the page
+        return response
+    return redirect(target)
+
+
+def _hsts(response: Response) -> Response:
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_guard)
+    app.after_request(_hsts)

@@ -1,0 +1,256 @@
+"""The budget per year: lines, expenses, volunteers' expense claims, and the realisation. Pure.
+
+All amounts are int euro cents. Tables:
+  budget_lines    {"year": 2026, "line": LINE KEY, "amount_cents"}
+  budget_expenses {"date", "line", "amount_cents", "description", "receipt": upload meta | None,
+                   "by", "created_at"}
+  expense_claims  {"volunteer_id", "date", "amount_cents", "description",
+                   "status": "ingediend" | "goedgekeurd" | "afgewezen",
+                   "created_at", "entered_by", "decided_at", "decided_by", "reason"}
+An approved claim counts on the line for volunteers' expenses in the year of its date.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
+
+from ..planning.fields import Check
+
+BUDGET_LINES = "budget_lines"
+EXPENSES = "budget_expenses"
+CLAIMS = "expense_claims"
+
+LINES = {
+    "training": "Training",
+    "onkosten_vrijwilligers": "Onkostenvergoeding vrijwilligers",
+    "werving_pr": "Werving en PR",
+    "ruimtes_catering": "Ruimtes en catering",
+    "waardering": "Waardering en uitjes",
+    "overig": "Overig",
+}
+CLAIMS_LINE = "onkosten_vrijwilligers"
+WARN_PERCENT = 90
+
+CLAIM_STATUSES = {"ingediend": "Ingediend", "goedgekeurd": "Goedgekeurd", "afgewezen": "Afgewezen"}
+DECISIONS = {"goedkeuren": "goedgekeurd", "afwijzen": "afgewezen"}
+MONTHS = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+
+
+def year_of(doc: Mapping[str, Any]) -> int | None:
+    day = doc.get("date") or ""
+    return int(day[:4]) if day[:4].isdigit() else None
+
+
+# ---- input ---------------------------------------------------------------------------------
+
+def check_budget(form: Mapping[str, Any]) -> tuple[dict[str, int], dict[str, str]]:
+    """The amount per line for one year; an empty field means no budget (0)."""
+    check = Check(form)
+    amounts = {line: check.money(line, label, required=False, allow_zero=True) or 0 for line, label in LINES.items()}
+    return amounts, check.errors
+
+
+def check_expense(form: Mapping[str, Any], *, by: str) -> tuple[dict[str, Any], dict[str, str]]:
+    check = Check(form)
+    doc = {
+        "date": check.date("date", "Datum", required=True),
+        "line": check.choice("line", "Begrotingspost", LINES),
+        "amount_cents": check.money("amount", "Bedrag"),
+        "description": check.text("description", "Omschrijving", required=True, limit=300,
+                                  missing="Schrijf op waaraan het geld is uitgegeven."),
+        "by": by,
+    }
+    return doc, check.errors
+
+
+def check_claim(form: Mapping[str, Any], volunteers: Mapping[int, str], *, by: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """A claim the coordinator enters for a volunteer (the volunteer portal will add its own)."""
+    check = Check(form)
+    doc = {
+        "volunteer_id": check.known_id("volunteer_id", "Vrijwilliger", volunteers),
+        "date": check.date("date", "Datum", required=True),
+        "amount_cents": check.money("amount", "Bedrag"),
+        "description": check.text("description", "Omschrijving", required=True, limit=300,
+                                  missing="Schrijf op waarvoor de vrijwilliger kosten maakte."),
+        "status": "ingediend",
+        "entered_by": by,
+    }
+    return doc, check.errors
+
+
+class DecisionError(ValueError):
+    """A decision that cannot be taken; the message is Dutch."""
+
+
+def decide(claim: Mapping[str, Any], decision: str, *, by: str, at: str, reason: str = "") -> dict[str, Any]:
+    """The changes that approve or reject a submitted claim."""
+    if decision not in DECISIONS:
+        raise DecisionError("Kies goedkeuren of afwijzen.")
+    if claim.get("status") != "ingediend":
+        raise DecisionError(f"Over deze declaratie is al besloten: {CLAIM_STATUSES.get(claim.get('status'), '?').lower()}.")
+    if decision == "afwijzen" and not reason.strip():
+        raise DecisionError("Schrijf bij het afwijzen kort op waarom; de vrijwilliger krijgt dat te zien.")
+    return {"status": DECISIONS[decision], "decided_by": by, "decided_at": at, "reason": reason.strip()[:300]}
+
+
+# ---- figures -------------------------------------------------------------------------------
+
+class _Spending:
+    """Remaining and percent from `budget` and `spent`, for a line and for the whole year."""
+
+    budget: int
+    spent: int
+
+    @property
+    def remaining(self) -> int:
+        return self.budget - self.spent
+
+    @property
+    def percent(self) -> int | None:
+        """Whole percent spent, rounded down (a line at 89.9% is not yet at 90%)."""
+        return self.spent * 100 // self.budget if self.budget > 0 else None
+
+
+@dataclass(frozen=True)
+class LineRealisation(_Spending):
+    line: str
+    label: str
+    budget: int
+    expenses: int
+    claims: int
+
+    @property
+    def spent(self) -> int:
+        return self.expenses + self.claims
+
+    @property
+    def state(self) -> str:
+        """'ok', 'bijna' (at least WARN_PERCENT), 'over' (more than the budget) or 'leeg' (no budget, no spending)."""
+        if self.budget <= 0:
+            return "over" if self.spent > 0 else "leeg"
+        if self.spent > self.budget:
+            return "over"
+        return "bijna" if self.spent * 100 >= self.budget * WARN_PERCENT else "ok"
+
+    @property
+    def warns(self) -> bool:
+        return self.state in ("bijna", "over")
+
+
+@dataclass(frozen=True)
+class Realisation(_Spending):
+    year: int
+    lines: list[LineRealisation]
+    has_budget: bool
+
+    @property
+    def budget(self) -> int:
+        return sum(line.budget for line in self.lines)
+
+    @property
+    def spent(self) -> int:
+        return sum(line.spent for line in self.lines)
+
+    @property
+    def warnings(self) -> list[LineRealisation]:
+        return [line for line in self.lines if line.warns]
+
+
+def realisation(year: int, budget_lines: Iterable[Mapping], expenses: Iterable[Mapping],
+                claims: Iterable[Mapping]) -> Realisation:
+    budgets = {doc["line"]: int(doc.get("amount_cents") or 0) for doc in budget_lines if doc.get("year") == year}
+    spent: dict[str, int] = {}
+    for doc in expenses:
+        if year_of(doc) == year:
+            spent[doc.get("line")] = spent.get(doc.get("line"), 0) + int(doc["amount_cents"])
+    claimed = sum(int(doc["amount_cents"]) for doc in claims
+                  if doc.get("status") == "goedgekeurd" and year_of(doc) == year)
+    lines = [LineRealisation(line, label, budgets.get(line, 0), spent.get(line, 0),
+                             claimed if line == CLAIMS_LINE else 0) for line, label in LINES.items()]
+    return Realisation(year, lines, bool(budgets))
+
+
+def realisation_of(view, year: int) -> Realisation:
+    return realisation(year, view.table(BUDGET_LINES).all(), view.table(EXPENSES).all(), view.table(CLAIMS).all())
+
+
+@dataclass(frozen=True)
+class YearOverview:
+    realisation: Realisation
+    months: list[list[int]]  # per line (in LINES order) twelve monthly totals, claims included
+    month_totals: list[int]
+    expenses: dict[str, list]  # line -> expenses of the year, by date
+    claims_by_volunteer: list[tuple[Any, int, int]]  # (volunteer id, approved count, cents)
+    claims_open: int  # submitted, not decided: not in the figures yet
+    receipts_missing: int
+
+
+def year_overview(year: int, budget_lines: Iterable[Mapping], expenses: Iterable[Mapping],
+                  claims: Iterable[Mapping]) -> YearOverview:
+    expenses, claims = list(expenses), list(claims)
+    real = realisation(year, budget_lines, expenses, claims)
+    keys = list(LINES)
+    months = [[0] * 12 for _ in keys]
+    by_line: dict[str, list] = {line: [] for line in keys}
+    for doc in expenses:
+        if year_of(doc) == year and doc.get("line") in by_line:
+            months[keys.index(doc["line"])][int(doc["date"][5:7]) - 1] += int(doc["amount_cents"])
+            by_line[doc["line"]].append(doc)
+    per_volunteer: dict[Any, list[int]] = {}
+    open_claims = 0
+    for doc in claims:
+        if year_of(doc) != year:
+            continue
+        if doc.get("status") == "ingediend":
+            open_claims += 1
+        elif doc.get("status") == "goedgekeurd":
+            months[keys.index(CLAIMS_LINE)][int(doc["date"][5:7]) - 1] += int(doc["amount_cents"])
+            counted = per_volunteer.setdefault(doc.get("volunteer_id"), [0, 0])
+            counted[0] += 1
+            counted[1] += int(doc["amount_cents"])
+    for docs in by_line.values():
+        docs.sort(key=lambda doc: (doc["date"], getattr(doc, "doc_id", 0)))
+    month_totals = [sum(row[m] for row in months) for m in range(12)]
+    missing = sum(1 for docs in by_line.values() for doc in docs if not doc.get("receipt"))
+    return YearOverview(real, months, month_totals, by_line,
+                        sorted(((vid, n, cents) for vid, (n, cents) in per_volunteer.items()), key=lambda t: -t[2]),
+                        open_claims, missing)
+
+
+def year_overview_of(view, year: int) -> YearOverview:
+    return year_overview(year, view.table(BUDGET_LINES).all(), view.table(EXPENSES).all(), view.table(CLAIMS).all())
+
+
+def years_in_use(view, current: int) -> list[int]:
+    """Years with a budget or spending, and the current one, newest first."""
+    years = {current}
+    years.update(doc.get("year") for doc in view.table(BUDGET_LINES).all())
+    years.update(year_of(doc) for doc in view.table(EXPENSES).all())
+    years.update(year_of(doc) for doc in view.table(CLAIMS).all())
+    return sorted((y for y in years if isinstance(y, int)), reverse=True)
+
+
+def set_budget(tx, year: int, amounts: Mapping[str, int]) -> None:
+    """Store one year's amounts, one doc per line (inside a transaction)."""
+    table = tx.table(BUDGET_LINES)
+    table.remove(lambda doc: doc.get("year") == year)
+    table.insert_multiple({"year": year, "line": line, "amount_cents": int(cents)} for line, cents in amounts.items())
+
+
+def budget_form_values(view, year: int) -> dict[str, int]:
+    return {doc["line"]: doc["amount_cents"] for doc in view.table(BUDGET_LINES).all() if doc.get("year") == year}
+
+
+def claims_list(view, status: str = "") -> list:
+    """Claims, submitted ones first (oldest first, as they wait longest), then newest decided."""
+    docs = [doc for doc in view.table(CLAIMS).all() if not status or doc.get("status") == status]
+    waiting = sorted((d for d in docs if d.get("status") == "ingediend"), key=lambda d: (d.get("date", ""), d.doc_id))
+    decided = sorted((d for d in docs if d.get("status") != "ingediend"),
+                     key=lambda d: (d.get("date", ""), d.doc_id), reverse=True)
+    return waiting + decided
+
+
+def volunteer_names(view) -> dict[int, str]:
+    """Volunteers who can claim expenses: everyone in the volunteers table, by name."""
+    docs = sorted(view.table("volunteers").all(), key=lambda v: (v.get("name") or "").lower())
+    return {doc.doc_id: doc.get("name") or f"Vrijwilliger {doc.doc_id}" for doc in docs}

@@ -1,0 +1,176 @@
+"""The budget area: the year's lines and realisation, expenses with receipts, expense claims."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_login import current_user
+
+from .. import uploads
+from ..auth.views import coordinator_required
+from ..planning.respond import get_or_404, invalid, saved, today
+from ..store import get_store
+from . import ledger
+
+bp = Blueprint("budget", __name__, url_prefix="/beheer/budget")
+uploads.allow_large_bodies(bp, {"budget.new_expense"})
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _who() -> str:
+    return current_user.name or current_user.email
+
+
+def _check_year(year: int) -> int:
+    if not 2000 <= year <= 2100:
+        abort(404)
+    return year
+
+
+@bp.get("/")
+@bp.get("/<int:year>")
+@coordinator_required
+def index(year: int | None = None):
+    year = _check_year(year or today().year)
+    view = get_store().read()
+    return render_template("budget/year.html", year=year, real=ledger.realisation_of(view, year),
+                           years=ledger.years_in_use(view, today().year),
+                           expenses=sorted((e for e in view.table(ledger.EXPENSES).all() if ledger.year_of(e) == year),
+                                           key=lambda e: (e["date"], e.doc_id), reverse=True),
+                           waiting=len(ledger.claims_list(view, "ingediend")),
+                           lines=ledger.LINES, warn_percent=ledger.WARN_PERCENT)
+
+
+@bp.route("/<int:year>/begroting", methods=["GET", "POST"])
+@coordinator_required
+def set_budget(year: int):
+    year = _check_year(year)
+    store = get_store()
+    if request.method == "GET":
+        return render_template("budget/lines_form.html", year=year, lines=ledger.LINES,
+                               values=ledger.budget_form_values(store.read(), year), errors={})
+    amounts, errors = ledger.check_budget(request.form)
+    if errors:
+        return invalid("budget/lines_form.html", year=year, lines=ledger.LINES, values=request.form, errors=errors)
+    with store.transaction() as tx:
+        ledger.set_budget(tx, year, amounts)
+    store.audit(current_user.id, "update", f"budget:{year}")
+    return saved(f"De begroting voor {year} is opgeslagen.", url_for(".index", year=year))
+
+
+@bp.route("/uitgaven/nieuw", methods=["GET", "POST"])
+@coordinator_required
+def new_expense():
+    context = {"lines": ledger.LINES}
+    if request.method == "GET":
+        line = request.args.get("post", "")
+        return render_template("budget/expense_form.html", values={"date": today().isoformat(), "line": line},
+                               errors={}, **context)
+    doc, errors = ledger.check_expense(request.form, by=_who())
+    receipt = None
+    if not errors:
+        try:
+            receipt = uploads.save(request.files.get("receipt"), required=False)
+        except uploads.UploadError as exc:
+            errors["receipt"] = str(exc)
+    if errors:
+        return invalid("budget/expense_form.html", values=request.form, errors=errors, **context)
+    store = get_store()
+    with store.transaction() as tx:
+        expense_id = tx.table(ledger.EXPENSES).insert({**doc, "receipt": receipt, "created_at": _now()})
+    store.audit(current_user.id, "create", f"expense:{expense_id}", amount_cents=doc["amount_cents"])
+    year = int(doc["date"][:4])
+    return saved("De uitgave is geboekt.", url_for(".index", year=year))
+
+
+@bp.post("/uitgaven/<int:expense_id>/verwijderen")
+@coordinator_required
+def delete_expense(expense_id: int):
+    store = get_store()
+    expense = get_or_404(store.read(), ledger.EXPENSES, expense_id)
+    with store.transaction() as tx:
+        tx.table(ledger.EXPENSES).remove(doc_ids=[expense_id])
+    uploads.delete(expense.get("receipt"))
+    store.audit(current_user.id, "delete", f"expense:{expense_id}", amount_cents=expense["amount_cents"],
+                description=expense.get("description"))
+    return saved(f"De uitgave ‘{expense.get('description')}’ is verwijderd.", url_for(".index", year=ledger.year_of(expense)))
+
+
+@bp.get("/uitgaven/<int:expense_id>/bon")
+@coordinator_required
+def receipt(expense_id: int):
+    expense = get_or_404(get_store().read(), ledger.EXPENSES, expense_id)
+    return uploads.send(expense.get("receipt"))
+
+
+@bp.get("/<int:year>/jaaroverzicht")
+@coordinator_required
+def year_overview(year: int):
+    year = _check_year(year)
+    view = get_store().read()
+    return render_template("budget/overview.html", year=year, overview=ledger.year_overview_of(view, year),
+                           lines=ledger.LINES, months=ledger.MONTHS, volunteers=ledger.volunteer_names(view))
+
+
+# ---- expense claims ------------------------------------------------------------------------
+
+def _claims_page(status: int = 200, values=None, errors=None):
+    store = get_store()
+    view = store.read()
+    shown = request.values.get("status", "")
+    if shown not in ledger.CLAIM_STATUSES:
+        shown = ""
+    store.audit(current_user.id, "view", "expense_claims", status=shown or "alle")
+    template = "budget/_claims.html" if request.htmx and request.method == "POST" else "budget/claims.html"
+    return render_template(template, claims=ledger.claims_list(view, shown), shown=shown,
+                           statuses=ledger.CLAIM_STATUSES, volunteers=ledger.volunteer_names(view),
+                           values=values or {"date": today().isoformat()}, errors=errors or {},
+                           decide_errors={}, year=today().year), status
+
+
+@bp.get("/declaraties")
+@coordinator_required
+def claims():
+    return _claims_page()
+
+
+@bp.post("/declaraties")
+@coordinator_required
+def add_claim():
+    store = get_store()
+    doc, errors = ledger.check_claim(request.form, ledger.volunteer_names(store.read()), by=_who())
+    if errors:
+        return _claims_page(422, request.form, errors)
+    with store.transaction() as tx:
+        claim_id = tx.table(ledger.CLAIMS).insert({**doc, "created_at": _now()})
+    store.audit(current_user.id, "create", f"expense_claim:{claim_id}", volunteer=doc["volunteer_id"])
+    return saved("De declaratie is ingevoerd en wacht op goedkeuring.", url_for(".claims"), _claims_page)
+
+
+@bp.post("/declaraties/<int:claim_id>/<any(goedkeuren, afwijzen):decision>")
+@coordinator_required
+def decide_claim(claim_id: int, decision: str):
+    store = get_store()
+    claim = get_or_404(store.read(), ledger.CLAIMS, claim_id)
+    try:
+        changes = ledger.decide(claim, decision, by=_who(), at=_now(), reason=request.form.get("reason", ""))
+    except ledger.DecisionError as exc:
+        view = store.read()
+        return render_template("budget/_claim_row.html" if request.htmx else "budget/claims.html",
+                               claim=claim, claims=ledger.claims_list(view), shown="", statuses=ledger.CLAIM_STATUSES,
+                               volunteers=ledger.volunteer_names(view), values={"date": today().isoformat()},
+                               errors={}, decide_errors={claim_id: str(exc)}, year=today().year), 422
+    with store.transaction() as tx:
+        tx.table(ledger.CLAIMS).update(changes, doc_ids=[claim_id])
+    store.audit(current_user.id, decision, f"expense_claim:{claim_id}", volunteer=claim.get("volunteer_id"))
+    message = "De declaratie is goedgekeurd en telt mee in het budget." if decision == "goedkeuren" else "De declaratie is afgewezen."
+
+    def row():
+        view = store.read()
+        return render_template("budget/_claim_row.html", claim=view.table(ledger.CLAIMS).get(doc_id=claim_id),
+                               volunteers=ledger.volunteer_names(view), statuses=ledger.CLAIM_STATUSES, decide_errors={})
+
+    return saved(message, url_for(".claims"), row)

@@ -1,0 +1,43 @@
+"""The cases' panel on Vandaag: what needs the coordinator today, each one click from its case."""
+from __future__ import annotations
+
+import datetime as dt
+
+from ..admin.dashboard import register
+from ..settings import numbers
+from . import intake, repo, workflow
+
+
+def worklists(view, today: dt.date) -> dict:
+    """Pure of Flask: the day's lists computed from a read view."""
+    cases = repo.all_cases(view)
+    days = numbers.get(view, "intake_working_days")
+    inactive_days = numbers.get(view, "inactive_days")
+    waiting = [c for c in cases if intake.waiting_for_intake(c)]
+    # Overdue first, then the nearest deadline.
+    waiting.sort(key=lambda c: (not intake.is_overdue(c, today, days), intake.deadline(c, days) or today, c.doc_id))
+    quiet_since = (today - dt.timedelta(days=inactive_days)).isoformat()
+    # Nazorg waits weeks on purpose; its due date puts it on the list instead.
+    inactive = sorted((c for c in cases if workflow.is_open(c) and not intake.waiting_for_intake(c)
+                       and c.get("step") != "nazorg" and (c.get("last_activity_at") or "") < quiet_since),
+                      key=lambda c: c.get("last_activity_at") or "")
+    soon = (today + dt.timedelta(days=7)).isoformat()
+    nazorg = sorted((c for c in cases if c.get("step") == "nazorg" and (c.get("nazorg_due") or "") <= soon),
+                    key=lambda c: c.get("nazorg_due") or "")
+    on_hold = sorted((c for c in cases if c.get("step") == "in-de-wacht"),
+                     key=lambda c: c.get("step_changed_at") or c.get("last_activity_at") or "")
+    counts = {key: 0 for key in workflow.STEPS}
+    for case in cases:
+        counts[case.get("step", "aangemeld")] = counts.get(case.get("step", "aangemeld"), 0) + 1
+    return {
+        "waiting": waiting, "inactive": inactive, "nazorg": nazorg, "on_hold": on_hold,
+        "counts": counts, "steps": workflow.STEPS, "today": today.isoformat(),
+        "deadline": {c.doc_id: intake.deadline(c, days) for c in waiting},
+        "overdue": {c.doc_id for c in waiting if intake.is_overdue(c, today, days)},
+        "inactive_days": inactive_days,
+    }
+
+
+@register("cases/_today.html", order=20)
+def cases_panel(view) -> dict:
+    return worklists(view, repo.today())

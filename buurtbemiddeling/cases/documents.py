@@ -1,0 +1,52 @@
+"""Documents on a case's timeline: files kept beside the data, never in a table. No Flask."""
+from __future__ import annotations
+
+import re
+import secrets
+from pathlib import Path
+from typing import BinaryIO
+
+MAX_BYTES = 10 * 1024 * 1024
+TYPES = {
+    "pdf": "application/pdf", "doc": "application/msword",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "odt": "application/vnd.oasis.opendocument.text", "txt": "text/plain",
+    "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png",
+}
+
+
+class DocumentError(ValueError):
+    pass
+
+
+def folder(data_dir: str | Path, case_id: int) -> Path:
+    return Path(data_dir) / "documents" / str(int(case_id))
+
+
+def safe_name(filename: str) -> str:
+    name = re.sub(r"[^\w.\- ]+", "_", Path(filename or "").name).strip(" .")
+    return name[:120] or "document"
+
+
+def save(data_dir: str | Path, case_id: int, filename: str, stream: BinaryIO) -> dict:
+    """Store an upload under a random name; returns the timeline fields that find it again."""
+    name = safe_name(filename)
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in TYPES:
+        raise DocumentError("Dit soort bestand kan niet worden bewaard. Gebruik pdf, Word, OpenDocument, tekst, jpg of png.")
+    data = stream.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise DocumentError("Het bestand is groter dan 10 MB.")
+    if not data:
+        raise DocumentError("Het bestand is leeg.")
+    target = folder(data_dir, case_id)
+    target.mkdir(parents=True, exist_ok=True)
+    stored = f"{secrets.token_hex(16)}.{extension}"
+    (target / stored).write_bytes(data)
+    return {"filename": name, "stored_as": stored, "content_type": TYPES[extension], "size": len(data)}
+
+
+def path_of(data_dir: str | Path, case_id: int, stored_as: str) -> Path:
+    if not re.fullmatch(r"[0-9a-f]{32}\.[a-z]{3,4}", stored_as or ""):
+        raise DocumentError("Onbekend document.")
+    return folder(data_dir, case_id) / stored_as

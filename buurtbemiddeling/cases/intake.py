@@ -1,0 +1,154 @@
+"""Intake rules: the deadline in working days, and duplicate reports. Pure of Flask.
+
+Working days skip weekends and the Dutch public holidays on which offices close
+(Nieuwjaarsdag, Tweede Paasdag, Koningsdag, Hemelvaartsdag, Tweede Pinksterdag,
+Kerstmis). Bevrijdingsdag is a day off only in some collective agreements: not skipped.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Iterable, Mapping
+
+
+def easter(year: int) -> dt.date:
+    """Easter Sunday (Anonymous Gregorian algorithm)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    l = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l) // 451
+    month, day = divmod(h + l - 7 * m + 114, 31)
+    return dt.date(year, month, day + 1)
+
+
+@lru_cache(maxsize=64)
+def holidays(year: int) -> frozenset[dt.date]:
+    pasen = easter(year)
+    kingsday = dt.date(year, 4, 27)
+    if kingsday.weekday() == 6:  # on a Sunday it moves to Saturday
+        kingsday = dt.date(year, 4, 26)
+    return frozenset({
+        dt.date(year, 1, 1),
+        pasen + dt.timedelta(days=1),
+        kingsday,
+        pasen + dt.timedelta(days=39),  # Hemelvaartsdag
+        pasen + dt.timedelta(days=50),  # Tweede Pinksterdag
+        dt.date(year, 12, 25),
+        dt.date(year, 12, 26),
+    })
+
+
+def is_working_day(day: dt.date) -> bool:
+    return day.weekday() < 5 and day not in holidays(day.year)
+
+
+def add_working_days(start: dt.date, days: int) -> dt.date:
+    """The date `days` working days after `start` (a report on Friday + 1 = Monday)."""
+    day = start
+    counted = 0
+    while counted < days:
+        day += dt.timedelta(days=1)
+        if is_working_day(day):
+            counted += 1
+    return day
+
+
+def deadline(case: Mapping, working_days: int) -> dt.date | None:
+    reported = case.get("reported_at") or case.get("created_at")
+    if not reported:
+        return None
+    return add_working_days(dt.date.fromisoformat(reported[:10]), working_days)
+
+
+def waiting_for_intake(case: Mapping) -> bool:
+    """Reported, and no decision on suitability yet."""
+    step = case.get("step")
+    return step == "aangemeld" or (step == "intake" and not (case.get("intake") or {}).get("decision"))
+
+
+def is_overdue(case: Mapping, today: dt.date, working_days: int) -> bool:
+    due = deadline(case, working_days)
+    return waiting_for_intake(case) and due is not None and today > due
+
+
+# -- duplicates --------------------------------------------------------------------
+
+# Abbreviations typed at the end of a street name: "Merelstr." is "Merelstraat".
+_ABBREVIATIONS = ((r"str\b\.?", "straat"), (r"\bln\b\.?", "laan"), (r"\bpln\b\.?", "plein"))
+
+
+def normalise_address(street: str | None, postcode: str | None = None) -> str:
+    """'Merelstraat 8 a', 'merelstr. 8A' -> 'merelstraat 8a' (+ ' 7413kl' when given)."""
+    text = unicodedata.normalize("NFKD", street or "").encode("ascii", "ignore").decode().lower()
+    for pattern, replacement in _ABBREVIATIONS:
+        text = re.sub(pattern, replacement, text)
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    text = re.sub(r"(\d+) ([a-z])\b", r"\1\2", text)  # house number additions: '8 a' -> '8a'
+    text = " ".join(text.split())
+    code = re.sub(r"\s+", "", (postcode or "").upper())
+    return f"{text} {code.lower()}".strip() if code else text
+
+
+def address_pair(a_street: str | None, a_postcode: str | None, b_street: str | None,
+                 b_postcode: str | None = None) -> dict[str, str] | None:
+    """The two addresses of a conflict as {normalised street: postcode or ""}.
+
+    Compared in either order (B may report A later); B's postcode is often unknown, so the
+    streets decide and a postcode only rules a match out when both sides know it."""
+    a, b = normalise_address(a_street), normalise_address(b_street)
+    if not a or not b or a == b:
+        return None
+    return {a: _postcode(a_postcode), b: _postcode(b_postcode)}
+
+
+def _postcode(code: str | None) -> str:
+    return re.sub(r"\s+", "", (code or "").upper())
+
+
+def same_pair(one: dict[str, str] | None, other: dict[str, str] | None) -> bool:
+    if not one or not other or set(one) != set(other):
+        return False
+    return all(not one[k] or not other[k] or one[k] == other[k] for k in one)
+
+
+def report_pair(report: Mapping) -> dict[str, str] | None:
+    values = report.get("values") or {}
+    return address_pair(values.get("street"), values.get("postcode"), values.get("b_street"), values.get("b_postcode"))
+
+
+def case_pair(case: Mapping) -> dict[str, str] | None:
+    parties = case.get("parties") or []
+    if len(parties) < 2:
+        return None
+    a, b = parties[0], parties[1]
+    return address_pair(a.get("street"), a.get("postcode"), b.get("street"), b.get("postcode"))
+
+
+def duplicates(pair: dict[str, str] | None, reports: Iterable, cases: Iterable, *,
+               skip_report: int | None = None, skip_case: int | None = None) -> dict[str, list]:
+    """Other reports and cases about the same two addresses."""
+    if pair is None:
+        return {"reports": [], "cases": []}
+    return {
+        "reports": [r for r in reports if r.doc_id != skip_report and same_pair(report_pair(r), pair)],
+        "cases": [c for c in cases if c.doc_id != skip_case and same_pair(case_pair(c), pair)],
+    }
+
+
+def guess_wijk(postcode: str | None, cases: Iterable[Mapping]) -> str:
+    """The wijk most often recorded for earlier cases in the same four-digit postcode area."""
+    digits = re.sub(r"\D", "", postcode or "")[:4]
+    if len(digits) != 4:
+        return ""
+    counts: dict[str, int] = {}
+    for case in cases:
+        parties = case.get("parties") or []
+        if case.get("wijk") and parties and re.sub(r"\D", "", parties[0].get("postcode") or "")[:4] == digits:
+            counts[case["wijk"]] = counts.get(case["wijk"], 0) + 1
+    return max(counts, key=lambda wijk: (counts[wijk], wijk)) if counts else ""

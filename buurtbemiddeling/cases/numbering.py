@@ -1,0 +1,31 @@
+"""Readable case numbers: YYYY-NNNN, counting up per year. Pure of Flask.
+
+`assign` must run inside the transaction that inserts the case: the store's lock then
+makes the read-max-and-insert atomic across processes, so two coordinators creating a
+case at the same moment never get the same number.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+NUMBER_RE = re.compile(r"(\d{4})-(\d{4,})")
+
+
+def parse(number: str) -> tuple[int, int] | None:
+    match = NUMBER_RE.fullmatch((number or "").strip())
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def format_number(year: int, serial: int) -> str:
+    return f"{year:04d}-{serial:04d}"
+
+
+def next_number(existing: Iterable[str], year: int) -> str:
+    serials = [p[1] for p in map(parse, existing) if p and p[0] == year]
+    return format_number(year, max(serials, default=0) + 1)
+
+
+def assign(tx, table: str, year: int) -> str:
+    """The next free number for `year`, read under the transaction's lock."""
+    return next_number((doc.get("number", "") for doc in tx.table(table).all()), year)

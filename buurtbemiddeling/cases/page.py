@@ -1,0 +1,110 @@
+"""The built-in sections of the case page, and the list labels the templates show.
+
+Each section's context is computed from a read view and the case, without Flask, so the
+page can grow sections from other areas (see sections.py).
+"""
+from __future__ import annotations
+
+from ..reports import intake as report_intake
+from ..settings import lists, numbers
+from . import intake, records, repo, workflow
+from .sections import register
+
+# Why a report is closed without becoming a case.
+HANDLED_REASONS = {
+    "dubbel": "Dubbele melding (zelfde zaak loopt al)",
+    "doorverwezen": "Doorverwezen, geen bemiddeling",
+    "geen-contact": "Geen contact met de melder mogelijk",
+    "spam": "Geen echte melding",
+}
+LIST_KEYS = ("conflict_types", "referrer_types", "outcomes", "unsuitable_reasons", "not_solved_reasons",
+             "wijken", "household_types")
+
+
+def list_context(view) -> dict:
+    """`labels[key][value]` for showing stored values (retired too); `choices[key]` for offering them."""
+    return {
+        "labels": {key: lists.labels(view, key) for key in LIST_KEYS},
+        "choices": {key: lists.choices(view, key) for key in LIST_KEYS},
+    }
+
+
+def options(view) -> workflow.Options:
+    return workflow.Options(
+        outcomes=frozenset(v for v, _ in lists.choices(view, "outcomes", include_retired=True)),
+        not_solved_reasons=frozenset(v for v, _ in lists.choices(view, "not_solved_reasons")),
+        unsuitable_reasons=frozenset(v for v, _ in lists.choices(view, "unsuitable_reasons")),
+        nazorg_weeks=numbers.get(view, "nazorg_weeks"),
+    )
+
+
+@register("cases/_progress.html", order=10)
+def progress(view, case) -> dict:
+    today = repo.today()
+    return {
+        "main_line": [workflow.STEPS[key] for key in workflow.MAIN_LINE],
+        "next_steps": [(key, workflow.ACTION_LABELS.get(key, workflow.label(key))) for key in workflow.next_steps(case)],
+        "next_action": workflow.next_action(case, today),
+        "can_hold": workflow.can_hold(case),
+        "steps": workflow.STEPS,
+        "today": today.isoformat(),
+        "nazorg_weeks": numbers.get(view, "nazorg_weeks"),
+    }
+
+
+@register("cases/_facts.html", order=20)
+def facts(view, case) -> dict:
+    found = intake.duplicates(intake.case_pair(case), view.table(report_intake.TABLE).all(), repo.all_cases(view),
+                              skip_report=case.get("report_id"), skip_case=case.doc_id)
+    return {"duplicates": found, "tenures": records.TENURES, "minutes": records.minutes_label(case.get("minutes"))}
+
+
+@register("cases/_intake.html", order=30)
+def intake_section(view, case) -> dict:
+    days = numbers.get(view, "intake_working_days")
+    today = repo.today()
+    return {
+        "checklist": workflow.CHECKLIST,
+        "decisions": workflow.DECISIONS,
+        "deadline": intake.deadline(case, days),
+        "overdue": intake.is_overdue(case, today, days),
+        "working_days": days,
+        "editable": case.get("step") == "intake",
+    }
+
+
+@register("cases/_duo.html", order=40)
+def duo(view, case) -> dict:
+    names = repo.volunteer_names(view)
+    return {
+        "volunteers": repo.active_volunteers(view),
+        "members": [(v, names.get(v, f"Vrijwilliger {v} (niet gevonden)")) for v in case.get("duo") or []],
+        "editable": workflow.is_open(case),
+    }
+
+
+@register("cases/_closing.html", order=60)
+def closing(view, case) -> dict:
+    return {"can_close": "afgesloten" in workflow.next_steps(case), "not_solved": workflow.NOT_SOLVED}
+
+
+@register("cases/_timeline.html", order=80)
+def timeline(view, case) -> dict:
+    return {
+        "events": repo.timeline(view, case.doc_id),
+        "contact_with": records.CONTACT_WITH,
+        "channels": records.CHANNELS,
+        "kinds": records.EVENT_KINDS,
+        "today": repo.today().isoformat(),
+        "minutes_label": records.minutes_label,
+    }
+
+
+def report_panel(view, report) -> dict:
+    """For a report's page: its case, other reports or cases about the same addresses, and the ways to handle it."""
+    found = intake.duplicates(intake.report_pair(report), report_intake.all_reports(view), repo.all_cases(view),
+                              skip_report=report.doc_id, skip_case=report.get("case_id"))
+    case = repo.get_case(view, report["case_id"]) if report.get("case_id") else None
+    return {"case": case, "duplicates": found, "handled_reasons": HANDLED_REASONS,
+            "wijken": lists.choices(view, "wijken"),
+            "guessed_wijk": intake.guess_wijk((report.get("values") or {}).get("postcode"), repo.all_cases(view))}

@@ -1,0 +1,167 @@
+"""Reading and writing cases and their timeline in the store. No Flask here.
+
+Every change to a case is one transaction that also appends its timeline event to
+`case_events` and moves `last_activity_at`, so the list, the dashboard and the timeline
+never disagree.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Callable, Mapping
+from zoneinfo import ZoneInfo
+
+from tinydb import Query
+
+from db import Store
+
+from ..reports import intake as report_intake
+from . import numbering, records
+from .workflow import Change
+
+CASES = "cases"
+EVENTS = "case_events"
+VOLUNTEERS = "volunteers"
+TZ = ZoneInfo("Europe/Amsterdam")
+
+
+def now() -> dt.datetime:
+    """Local wall-clock time without offset: case dates are Dutch office dates."""
+    return dt.datetime.now(TZ).replace(tzinfo=None, microsecond=0)
+
+
+def today() -> dt.date:
+    return now().date()
+
+
+def to_local(stamp: str | None) -> str:
+    """An ISO timestamp (perhaps UTC, from a report) as local time without offset."""
+    if not stamp:
+        return ""
+    moment = dt.datetime.fromisoformat(stamp)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(TZ).replace(tzinfo=None)
+    return moment.isoformat(timespec="seconds")
+
+
+class NotFound(LookupError):
+    pass
+
+
+# -- reading ---------------------------------------------------------------------
+
+def get_case(view, case_id: int):
+    return view.table(CASES).get(doc_id=case_id)
+
+
+def all_cases(view) -> list:
+    return view.table(CASES).all()
+
+
+def timeline(view, case_id: int) -> list:
+    """Contacts, notes, step changes and documents of one case, oldest first."""
+    return sorted(view.table(EVENTS).search(Query().case_id == case_id), key=lambda e: (e["at"], e.doc_id))
+
+
+def active_volunteers(view) -> list:
+    """Volunteers who can be chosen for a duo (the volunteers area owns the table)."""
+    docs = [v for v in view.table(VOLUNTEERS).all() if v.get("step") == "actief"]
+    return sorted(docs, key=lambda v: (v.get("name") or "").lower())
+
+
+def volunteer_names(view) -> dict[int, str]:
+    return {v.doc_id: v.get("name") or f"Vrijwilliger {v.doc_id}" for v in view.table(VOLUNTEERS).all()}
+
+
+# -- writing ---------------------------------------------------------------------
+
+def event_doc(case_id: int, entry: Mapping[str, Any], user, at: dt.datetime) -> dict[str, Any]:
+    return {
+        "case_id": case_id,
+        "at": entry.get("at") or at.isoformat(timespec="seconds"),
+        "recorded_at": at.isoformat(timespec="seconds"),
+        "user": getattr(user, "id", None),
+        "user_name": getattr(user, "name", "") or getattr(user, "email", ""),
+        **{k: v for k, v in entry.items() if k != "at"},
+    }
+
+
+def create_case(store: Store, fields: Mapping[str, Any], user, *, at: dt.datetime | None = None,
+                steps: tuple[str, ...] = ("aangemeld",)) -> tuple[int, str]:
+    """Insert a case with the next number (assigned under the lock) and its first events.
+
+    `steps` beyond the first are taken at once (a report turned into a case starts its intake)."""
+    at = at or now()
+    with store.transaction() as tx:
+        reported = dt.datetime.fromisoformat(fields.get("reported_at") or at.isoformat())
+        number = numbering.assign(tx, CASES, reported.year)
+        case = records.new_case(fields, number=number, now=at, step=steps[-1])
+        case_id = tx.table(CASES).insert(case)
+        events = tx.table(EVENTS)
+        events.insert(event_doc(case_id, {"kind": "created", "at": case["reported_at"], "to": steps[0],
+                                       "source": case.get("source"), "report_id": case.get("report_id")}, user, at))
+        for source, target in zip(steps, steps[1:]):
+            events.insert(event_doc(case_id, {"kind": "step", "from": source, "to": target, "note": ""}, user, at))
+    return case_id, number
+
+
+def create_from_report(store: Store, report_id: int, user, *, wijk: str = "") -> tuple[int, str]:
+    """Turn a report into a case in intake, and mark the report handled. One transaction."""
+    at = now()
+    with store.transaction() as tx:
+        report = tx.table(report_intake.TABLE).get(doc_id=report_id)
+        if report is None:
+            raise NotFound(report_id)
+        if report.get("case_id"):
+            return report["case_id"], get_case(tx, report["case_id"])["number"]
+        fields = records.from_report(report, report_id, wijk=wijk)
+        fields["reported_at"] = to_local(fields["reported_at"]) or at.isoformat(timespec="seconds")
+        case_id, number = create_case(store, fields, user, at=at, steps=("aangemeld", "intake"))
+        tx.table(report_intake.TABLE).update({"status": "verwerkt", "case_id": case_id, "handled_at": at.isoformat()},
+                                             doc_ids=[report_id])
+    return case_id, number
+
+
+def change(store: Store, case_id: int, compute: Callable[[Mapping], Change], user) -> Mapping:
+    """Apply a workflow change computed from the case as it is under the lock.
+
+    `compute` may raise WorkflowError; then nothing is written."""
+    at = now()
+    with store.transaction() as tx:
+        case = tx.table(CASES).get(doc_id=case_id)
+        if case is None:
+            raise NotFound(case_id)
+        result = compute(case)
+        updates = {**result.updates, "last_activity_at": at.isoformat(timespec="seconds")}
+        if "step" in updates and updates["step"] != case.get("step"):
+            updates["step_changed_at"] = updates["last_activity_at"]
+        tx.table(CASES).update(updates, doc_ids=[case_id])
+        if result.event:
+            tx.table(EVENTS).insert(event_doc(case_id, result.event, user, at))
+        return tx.table(CASES).get(doc_id=case_id)
+
+
+def add_entry(store: Store, case_id: int, entry: Mapping[str, Any], user) -> int:
+    """A contact, note or document on the timeline; a contact's minutes add to the case's time."""
+    at = now()
+    entry = dict(entry)
+    if entry.get("date"):
+        day = dt.date.fromisoformat(entry["date"])
+        entry["at"] = at.isoformat(timespec="seconds") if day == at.date() else f"{day.isoformat()}T12:00:00"
+    with store.transaction() as tx:
+        case = tx.table(CASES).get(doc_id=case_id)
+        if case is None:
+            raise NotFound(case_id)
+        updates: dict[str, Any] = {"last_activity_at": at.isoformat(timespec="seconds")}
+        if entry.get("minutes"):
+            updates["minutes"] = int(case.get("minutes") or 0) + int(entry["minutes"])
+        tx.table(CASES).update(updates, doc_ids=[case_id])
+        return tx.table(EVENTS).insert(event_doc(case_id, entry, user, at))
+
+
+def mark_report_handled(store: Store, report_id: int, reason: str, user) -> None:
+    with store.transaction() as tx:
+        if tx.table(report_intake.TABLE).get(doc_id=report_id) is None:
+            raise NotFound(report_id)
+        tx.table(report_intake.TABLE).update(
+            {"status": "afgehandeld", "handled_reason": reason, "handled_at": now().isoformat(timespec="seconds"),
+             "handled_by": getattr(user, "id", None)}, doc_ids=[report_id])

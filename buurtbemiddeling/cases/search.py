@@ -1,0 +1,156 @@
+"""Finding cases: filters, free-text search, sorting and pages. Pure of Flask.
+
+Filters come from the URL (query string) so a filtered list can be shared, bookmarked,
+exported and reached with the back button; `Filters.query()` writes them back.
+"""
+from __future__ import annotations
+
+import math
+import unicodedata
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterable, Mapping
+
+from . import workflow
+
+PAGE_SIZE = 25
+# Filter groups besides single steps.
+STEP_GROUPS = {"open": "Alle lopende zaken", "gesloten": "Afgesloten en ongeschikt"}
+SORTS = {
+    "nummer": "Nummer",
+    "aangemeld": "Datum aanmelding",
+    "activiteit": "Laatste activiteit",
+    "stap": "Stap",
+    "wijk": "Wijk",
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    q: str = ""
+    step: str = ""
+    type: str = ""
+    wijk: str = ""
+    referrer: str = ""
+    year: str = ""
+    volunteer: str = ""
+    sort: str = "activiteit"
+    order: str = "desc"
+    page: int = 1
+    errors: dict = field(default_factory=dict, compare=False)
+
+    FIELDS = ("q", "step", "type", "wijk", "referrer", "year", "volunteer", "sort", "order", "page")
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, Any]) -> "Filters":
+        """Unknown or malformed values are ignored (and explained), never an error page."""
+        def arg(name: str) -> str:
+            return " ".join(str(args.get(name) or "").split())[:100]
+
+        errors = {}
+        step = arg("step")
+        if step and step not in workflow.STEPS and step not in STEP_GROUPS:
+            errors["step"] = "Onbekende stap; er wordt niet op stap gefilterd."
+            step = ""
+        year = arg("year")
+        if year and not (year.isdigit() and len(year) == 4):
+            errors["year"] = "Een jaar bestaat uit vier cijfers, bijvoorbeeld 2025."
+            year = ""
+        sort = arg("sort") if arg("sort") in SORTS else "activiteit"
+        order = "asc" if arg("order") == "asc" else "desc"
+        page = int(arg("page")) if arg("page").isdigit() and int(arg("page")) > 0 else 1
+        return cls(q=arg("q"), step=step, type=arg("type"), wijk=arg("wijk"), referrer=arg("referrer"),
+                   year=year, volunteer=arg("volunteer"), sort=sort, order=order, page=page, errors=errors)
+
+    def query(self, **changes) -> dict[str, Any]:
+        """Query-string parameters of these filters (defaults left out), with changes applied."""
+        filters = replace(self, **changes)
+        defaults = Filters()
+        return {name: getattr(filters, name) for name in self.FIELDS
+                if getattr(filters, name) != getattr(defaults, name)}
+
+    def sort_link(self, key: str) -> dict[str, Any]:
+        """Clicking a column header: sort by it, or flip the order if it already is."""
+        order = ("asc" if self.order == "desc" else "desc") if self.sort == key else ("asc" if key in ("nummer", "wijk", "stap") else "desc")
+        return self.query(sort=key, order=order, page=1)
+
+    @property
+    def active(self) -> bool:
+        return any(getattr(self, name) for name in ("q", "step", "type", "wijk", "referrer", "year", "volunteer"))
+
+
+@dataclass
+class Page:
+    items: list
+    total: int
+    page: int
+    pages: int
+
+
+def fold(text: str) -> str:
+    """Lowercase without accents, so 'Yılmaz', 'yilmaz' and 'YILMAZ' all match."""
+    text = unicodedata.normalize("NFKD", text.replace("ı", "i")).encode("ascii", "ignore").decode()
+    return " ".join(text.lower().split())
+
+
+def haystack(case: Mapping) -> str:
+    parts = [case.get("number", "")]
+    for party in case.get("parties") or []:
+        parts += [party.get("name", ""), party.get("street", ""), party.get("postcode", ""),
+                  (party.get("postcode") or "").replace(" ", "")]
+    referrer = case.get("referrer") or {}
+    parts += [referrer.get("organisation", ""), referrer.get("person", "")]
+    return fold(" ".join(p for p in parts if p))
+
+
+def matches(case: Mapping, filters: Filters) -> bool:
+    step = case.get("step")
+    if filters.step == "open" and not workflow.is_open(case) and step != "in-de-wacht":
+        return False
+    if filters.step == "gesloten" and step not in ("afgesloten", "ongeschikt"):
+        return False
+    if filters.step in workflow.STEPS and step != filters.step:
+        return False
+    if filters.type and filters.type not in (case.get("conflict_types") or []):
+        return False
+    if filters.wijk and case.get("wijk") != filters.wijk:
+        return False
+    if filters.referrer and (case.get("referrer") or {}).get("type") != filters.referrer:
+        return False
+    if filters.year and not (case.get("reported_at") or "").startswith(filters.year):
+        return False
+    if filters.volunteer and filters.volunteer not in {str(v) for v in case.get("duo") or []}:
+        return False
+    if filters.q:
+        text = haystack(case)
+        return all(word in text for word in fold(filters.q).split())
+    return True
+
+
+def sort_key(key: str):
+    if key == "nummer":
+        return lambda c: _number_key(c.get("number", ""))
+    if key == "aangemeld":
+        return lambda c: (c.get("reported_at") or "", c.doc_id)
+    if key == "stap":
+        return lambda c: (workflow.STEPS[c["step"]].phase if c.get("step") in workflow.STEPS else 99, c.doc_id)
+    if key == "wijk":
+        return lambda c: (c.get("wijk") or "~", c.doc_id)
+    return lambda c: (c.get("last_activity_at") or "", c.doc_id)
+
+
+def _number_key(number: str) -> tuple[int, int]:
+    year, _, serial = number.partition("-")
+    return (int(year) if year.isdigit() else 0, int(serial) if serial.isdigit() else 0)
+
+
+def search(cases: Iterable, filters: Filters, page_size: int = PAGE_SIZE) -> tuple[list, Page]:
+    """All matching cases (sorted, for export) and the requested page of them."""
+    found = sorted((c for c in cases if matches(c, filters)), key=sort_key(filters.sort),
+                   reverse=filters.order == "desc")
+    pages = max(1, math.ceil(len(found) / page_size))
+    page = min(filters.page, pages)
+    return found, Page(found[(page - 1) * page_size: page * page_size], len(found), page, pages)
+
+
+def years(cases: Iterable) -> list[str]:
+    return sorted({(c.get("reported_at") or "")[:4] for c in cases if c.get("reported_at")}, reverse=True)

@@ -1,0 +1,382 @@
+"""The coordinator's case pages: the list, one case with its steps and timeline, import and export.
+
+Views only read the request, call the rules (workflow, records, csv_io) and the store
+(repo), and render. Every page showing a case is audited.
+"""
+from __future__ import annotations
+
+from flask import (Blueprint, Flask, Response, abort, current_app, flash, redirect, render_template, request,
+                   send_file, url_for)
+from flask_login import current_user
+
+from forms import FORMS
+
+from ..auth.views import coordinator_required
+from ..reports import intake as report_intake
+from ..settings import lists
+from ..store import get_store
+from . import csv_io, documents, intake, page, records, repo, search, sections, workflow
+from .workflow import WorkflowError
+
+bp = Blueprint("cases", __name__, url_prefix="/beheer/zaken")
+# Phone reports and "make a case of this report" live under Meldingen, where the coordinator is.
+intake_bp = Blueprint("case_intake", __name__, url_prefix="/beheer/meldingen")
+
+REPORT_FORM = "report"
+
+
+def _audit_view(case_id: int) -> None:
+    get_store().audit(current_user.id, "view", f"case:{case_id}")
+
+
+def _case_or_404(view, case_id: int):
+    case = repo.get_case(view, case_id)
+    if case is None:
+        abort(404)
+    return case
+
+
+# -- the list ------------------------------------------------------------------------
+
+@bp.get("/")
+@coordinator_required
+def index():
+    view = get_store().read()
+    filters = search.Filters.from_args(request.args)
+    cases = repo.all_cases(view)
+    _, found = search.search(cases, filters)
+    return render_template(
+        "cases/index.html", filters=filters, page=found, years=search.years(cases),
+        steps=workflow.STEPS, groups=search.STEP_GROUPS, sorts=search.SORTS,
+        volunteers=repo.active_volunteers(view), volunteer_names=repo.volunteer_names(view),
+        next_action=workflow.next_action, today=repo.today(), **page.list_context(view),
+    )
+
+
+@bp.get("/export.csv")
+@coordinator_required
+def export():
+    view = get_store().read()
+    filters = search.Filters.from_args(request.args)
+    found, _ = search.search(repo.all_cases(view), filters)
+    get_store().audit(current_user.id, "export", "cases", count=len(found), filters=filters.query())
+    stamp = repo.now().strftime("%Y%m%d-%H%M")
+    return Response(csv_io.export_csv(view, found), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="zaken-{stamp}.csv"'})
+
+
+# -- import ---------------------------------------------------------------------------
+
+@bp.get("/import")
+@coordinator_required
+def import_form():
+    return render_template("cases/import.html", plan=None, text="", columns=csv_io.IMPORT_COLUMNS)
+
+
+@bp.post("/import")
+@coordinator_required
+def import_preview():
+    request.max_content_length = csv_io.MAX_IMPORT_BYTES + 64 * 1024
+    upload = request.files.get("file")
+    if upload and upload.filename:
+        text = csv_io.decode(upload.read())
+    else:
+        text = request.form.get("text", "")
+    if not text.strip():
+        return render_template("cases/import.html", plan=None, text="", columns=csv_io.IMPORT_COLUMNS,
+                               error="Kies een CSV-bestand of plak de regels in het tekstvak."), 422
+    checked = csv_io.plan(get_store().read(), text, today=repo.today())
+    return render_template("cases/import.html", plan=checked, text=text, columns=csv_io.IMPORT_COLUMNS,
+                           steps=workflow.STEPS), 200 if checked.ok else 422
+
+
+@bp.post("/import/bevestigen")
+@coordinator_required
+def import_commit():
+    request.max_content_length = csv_io.MAX_IMPORT_BYTES + 64 * 1024
+    text = request.form.get("text", "")
+    store = get_store()
+    try:
+        numbers = csv_io.commit(store, text, current_user, today=repo.today())
+    except ValueError:
+        checked = csv_io.plan(store.read(), text, today=repo.today())
+        return render_template("cases/import.html", plan=checked, text=text, columns=csv_io.IMPORT_COLUMNS,
+                               steps=workflow.STEPS, error="Er is niets geïmporteerd: het bestand bevat fouten."), 422
+    store.audit(current_user.id, "import", "cases", count=len(numbers))
+    flash(f"{len(numbers)} zaken geïmporteerd ({numbers[0]} tot en met {numbers[-1]}).")
+    return redirect(url_for("cases.index", sort="nummer"), code=303)
+
+
+# -- one case --------------------------------------------------------------------------
+
+def _render_case(case_id: int, *, errors: dict | None = None, values: dict | None = None, status: int = 200):
+    """The case page; after a failed post, `errors`/`values` are keyed by form name."""
+    view = get_store().read()
+    case = _case_or_404(view, case_id)
+    _audit_view(case_id)
+    return render_template(
+        "cases/detail.html", case=case, sections=sections.render_context(view, case),
+        errors=errors or {}, values=values or {}, step_label=workflow.label,
+        **page.list_context(view),
+    ), status
+
+
+@bp.get("/<int:case_id>")
+@coordinator_required
+def detail(case_id: int):
+    return _render_case(case_id)
+
+
+def _done(case_id: int, message: str, anchor: str = ""):
+    if not request.htmx:  # htmx swaps in the changed section itself; a flash would linger to the next page
+        flash(message)
+    return redirect(url_for("cases.detail", case_id=case_id, _anchor=anchor or None), code=303)
+
+
+def _change(case_id: int, form: str, compute, message, anchor: str = ""):
+    """Run a workflow change; on a broken rule show the page again with the message and what was typed."""
+    store = get_store()
+    try:
+        case = repo.change(store, case_id, compute, current_user)
+    except repo.NotFound:
+        abort(404)
+    except WorkflowError as exc:
+        return _render_case(case_id, errors={form: {exc.field or "form": exc.message}},
+                            values={form: _form_values()}, status=422)
+    return _done(case_id, message(case) if callable(message) else message, anchor)
+
+
+def _form_values() -> dict:
+    return {key: (request.form.getlist(key) if len(request.form.getlist(key)) > 1 or key in ("checklist", "duo")
+                  else request.form.get(key)) for key in request.form if key != "csrf_token"}
+
+
+@bp.post("/<int:case_id>/stap")
+@coordinator_required
+def step(case_id: int):
+    target = request.form.get("to", "")
+    opts = page.options(get_store().read())
+    form = "close" if target == "afgesloten" else f"step-{target}"
+    return _change(case_id, form,
+                   lambda case: workflow.transition(case, target, request.form, today=repo.today(), options=opts),
+                   lambda case: f"De zaak staat nu in ‘{workflow.label(case['step'])}’.")
+
+
+@bp.post("/<int:case_id>/wacht")
+@coordinator_required
+def hold(case_id: int):
+    return _change(case_id, "hold", lambda case: workflow.hold(case, request.form), "De zaak staat in de wacht.")
+
+
+@bp.post("/<int:case_id>/heropenen")
+@coordinator_required
+def reopen(case_id: int):
+    return _change(case_id, "reopen", lambda case: workflow.reopen(case, request.form),
+                   lambda case: f"De zaak is heropend en staat weer in ‘{workflow.label(case['step'])}’.")
+
+
+@bp.post("/<int:case_id>/correctie")
+@coordinator_required
+def correct(case_id: int):
+    return _change(case_id, "correct", lambda case: workflow.correct(case, request.form),
+                   lambda case: f"De stap is gecorrigeerd naar ‘{workflow.label(case['step'])}’.")
+
+
+@bp.post("/<int:case_id>/intake")
+@coordinator_required
+def intake_decision(case_id: int):
+    data = {"checklist": request.form.getlist("checklist"), "decision": request.form.get("decision", ""),
+            "reason": request.form.get("reason", ""), "advice": request.form.get("advice", "")}
+    if request.form.get("action") == "checklist":
+        def save(case):
+            if case.get("step") != "intake":
+                raise WorkflowError("De checklist vult u in tijdens de intake.", "checklist")
+            return workflow.Change({"intake": workflow.save_checklist(case, data["checklist"])})
+        return _change(case_id, "intake", save, "De checklist is bewaard.", "intake")
+    opts = page.options(get_store().read())
+    return _change(case_id, "intake", lambda case: workflow.decide(case, data, today=repo.today(), options=opts),
+                   lambda case: "De zaak is ongeschikt; de aanmelder krijgt uw advies."
+                   if case["step"] == "ongeschikt" else "De zaak is geschikt. Kies nu twee bemiddelaars.", "intake")
+
+
+@bp.post("/<int:case_id>/duo")
+@coordinator_required
+def set_duo(case_id: int):
+    view = get_store().read()
+    active = {v.doc_id: v.get("name", "") for v in repo.active_volunteers(view)}
+    chosen = [int(v) for v in request.form.getlist("duo") if v.isdigit()]
+
+    def compute(case):
+        if not workflow.is_open(case):
+            raise WorkflowError("Het duo van een afgesloten zaak verandert niet meer.", "duo")
+        if len(set(chosen)) != len(chosen):
+            raise WorkflowError("Kies twee verschillende bemiddelaars.", "duo")
+        if len(chosen) > 2:
+            raise WorkflowError("Een duo bestaat uit twee bemiddelaars.", "duo")
+        unknown = [v for v in chosen if v not in active and v not in (case.get("duo") or [])]
+        if unknown:
+            raise WorkflowError("Kies bemiddelaars die actief zijn.", "duo")
+        names = ", ".join(active.get(v, str(v)) for v in chosen) or "niemand"
+        return workflow.Change({"duo": chosen}, {"kind": "duo", "duo": chosen, "note": f"Duo: {names}"})
+
+    return _change(case_id, "duo", compute, "Het duo is bewaard.", "duo")
+
+
+@bp.route("/<int:case_id>/gegevens", methods=["GET", "POST"])
+@coordinator_required
+def edit(case_id: int):
+    store = get_store()
+    view = store.read()
+    case = _case_or_404(view, case_id)
+    party_count = len(case.get("parties") or []) + 1  # one empty party: group mediation
+    errors: dict = {}
+    if request.method == "POST":
+        party_count = max(2, int(request.form.get("party_count", party_count) or party_count))
+        party_count = min(party_count, 12)
+        cleaned, errors = records.parse_details(
+            request.form, valid=lambda key, value: lists.is_value(view, key, value, include_retired=True),
+            today=repo.today(), party_count=party_count)
+        if not errors:
+            reported = cleaned.pop("reported_date")
+            old = (case.get("reported_at") or "")
+            cleaned["reported_at"] = old if old[:10] == reported.isoformat() else f"{reported.isoformat()}T09:00:00"
+            repo.change(store, case_id, lambda _: workflow.Change(cleaned, {"kind": "edit", "note": "Gegevens bijgewerkt"}),
+                        current_user)
+            return _done(case_id, "De gegevens zijn bewaard.")
+        values = {key: (request.form.getlist(key) if key == "conflict_types" else request.form.get(key, ""))
+                  for key in request.form}
+        values.setdefault("conflict_types", [])
+    else:
+        values = records.details_form_values(case)
+    _audit_view(case_id)
+    return render_template("cases/edit.html", case=case, values=values, errors=errors, party_count=party_count,
+                           party_fields=records.PARTY_FIELDS, tenures=records.TENURES, letter=records.party_letter,
+                           **page.list_context(view)), 422 if errors else 200
+
+
+# -- the timeline ---------------------------------------------------------------------------
+
+def _add_entry(case_id: int, form: str, parse):
+    store = get_store()
+    case = _case_or_404(store.read(), case_id)
+    entry, errors = parse(case)
+    if errors:
+        return _render_case(case_id, errors={form: errors}, values={form: _form_values()}, status=422)
+    repo.add_entry(store, case_id, entry, current_user)
+    return _done(case_id, "Toegevoegd aan de tijdlijn.", "tijdlijn")
+
+
+@bp.post("/<int:case_id>/contact")
+@coordinator_required
+def add_contact(case_id: int):
+    return _add_entry(case_id, "contact", lambda case: records.parse_contact(
+        request.form, today=repo.today(), not_before=workflow.reported_date(case)))
+
+
+@bp.post("/<int:case_id>/notitie")
+@coordinator_required
+def add_note(case_id: int):
+    return _add_entry(case_id, "note", lambda case: records.parse_note(request.form))
+
+
+@bp.post("/<int:case_id>/document")
+@coordinator_required
+def add_document(case_id: int):
+    request.max_content_length = documents.MAX_BYTES + 64 * 1024
+
+    def parse(case):
+        title = " ".join((request.form.get("title") or "").split())[:150]
+        upload = request.files.get("file")
+        errors = {}
+        if not title:
+            errors["title"] = "Geef het document een titel, bijvoorbeeld ‘Afsprakenformulier’."
+        if not upload or not upload.filename:
+            errors["file"] = "Kies een bestand."
+        if errors:
+            return {}, errors
+        try:
+            meta = documents.save(current_app.config["DATA_DIR"], case_id, upload.filename, upload.stream)
+        except documents.DocumentError as exc:
+            return {}, {"file": str(exc)}
+        return {"kind": "document", "title": title, **meta}, {}
+
+    return _add_entry(case_id, "document", parse)
+
+
+@bp.get("/<int:case_id>/document/<int:event_id>")
+@coordinator_required
+def document(case_id: int, event_id: int):
+    store = get_store()
+    event = store.read().table(repo.EVENTS).get(doc_id=event_id)
+    if event is None or event.get("case_id") != case_id or event.get("kind") != "document":
+        abort(404)
+    try:
+        path = documents.path_of(current_app.config["DATA_DIR"], case_id, event["stored_as"])
+    except documents.DocumentError:
+        abort(404)
+    if not path.exists():
+        abort(404)
+    store.audit(current_user.id, "view", f"case:{case_id}", document=event_id)
+    return send_file(path, mimetype=event.get("content_type"), as_attachment=True, download_name=event["filename"])
+
+
+# -- reports into cases (under Meldingen) -----------------------------------------------------
+
+def report_form(view):
+    """The public report form with the programme's own conflict types."""
+    return FORMS[REPORT_FORM].with_choices("conflict_type", lists.choices_i18n(view, "conflict_types"))
+
+
+@intake_bp.route("/telefonisch", methods=["GET", "POST"])
+@coordinator_required
+def phone_report():
+    store = get_store()
+    form = report_form(store.read())
+    result = None
+    if request.method == "POST":
+        result = form.validate(request.form, lang="nl")
+        if result.ok:
+            report_id = report_intake.store_submission(store, REPORT_FORM, result.cleaned, source="telefoon")
+            store.audit(current_user.id, "create", f"report:{report_id}", source="telefoon")
+            flash("De telefonische melding is opgeslagen.")
+            return redirect(url_for("reports.detail", report_id=report_id), code=303)
+    return render_template("cases/phone_report.html", form=form, result=result), 422 if result else 200
+
+
+@intake_bp.post("/<int:report_id>/zaak")
+@coordinator_required
+def case_from_report(report_id: int):
+    store = get_store()
+    wijk = request.form.get("wijk", "")
+    view = store.read()
+    if wijk and not lists.is_value(view, "wijken", wijk):
+        wijk = ""
+    if not wijk:
+        report = report_intake.get_report(view, report_id)
+        wijk = intake.guess_wijk(((report or {}).get("values") or {}).get("postcode"), repo.all_cases(view))
+    try:
+        case_id, number = repo.create_from_report(store, report_id, current_user, wijk=wijk)
+    except repo.NotFound:
+        abort(404)
+    store.audit(current_user.id, "create", f"case:{case_id}", report=report_id)
+    return _done(case_id, f"Zaak {number} is aangemaakt; de intake loopt.")
+
+
+@intake_bp.post("/<int:report_id>/afhandelen")
+@coordinator_required
+def handle_report(report_id: int):
+    reason = request.form.get("reason", "")
+    if reason not in page.HANDLED_REASONS:
+        flash("Kies waarom de melding zonder zaak wordt afgehandeld.")
+        return redirect(url_for("reports.detail", report_id=report_id), code=303)
+    try:
+        repo.mark_report_handled(get_store(), report_id, reason, current_user)
+    except repo.NotFound:
+        abort(404)
+    flash("De melding is afgehandeld zonder zaak.")
+    return redirect(url_for("reports.inbox"), code=303)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.register_blueprint(intake_bp)

@@ -1,0 +1,137 @@
+"""Coaching notes per volunteer and per case, and the progress check-ins. Pure, apart from
+the store functions at the end.
+
+A note (table `coaching_notes`): {"volunteer_id": int | None, "case_id": int | None, "date",
+"kind", "content", "follow_up", "follow_up_date", "follow_up_done", "by", "at"}.
+
+A duo "reported" on a case when the timeline has a contact with the bemiddelaars (a
+check-in is logged as exactly that), a debrief, or a coaching note on the case; before the
+first report the clock starts when the duo was linked.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
+
+from ..cases import workflow
+from ..quality.forms import date_field, text_field
+
+NOTES = "coaching_notes"
+KINDS = {"telefonisch": "Telefonisch", "individueel": "Individueel gesprek", "intervisie": "Intervisie"}
+MAX_TEXT = 4000
+DEFAULT_CHECKIN_DAYS = 10
+# Steps in which the duo is at work; nazorg waits weeks on purpose and has its own list.
+WORKING_STEPS = ("gekoppeld", "gesprek-a", "gesprek-b", "bemiddelingsgesprek", "pendel")
+CHECKIN = {"kind": "contact", "with": "bemiddelaars", "channel": "telefoon", "minutes": 0,
+           "summary": "Voortgang nagevraagd bij het duo (check-in)."}
+
+
+def check_note(form: Mapping[str, Any], *, today: dt.date, volunteer_ids: Iterable[int],
+               case_ids: Iterable[int]) -> tuple[dict[str, Any], dict[str, str]]:
+    """A coaching note from the form; about a volunteer, a case, or both."""
+    errors: dict[str, str] = {}
+    raw_volunteer, raw_case = str(form.get("volunteer_id") or ""), str(form.get("case_id") or "")
+    volunteer_id = int(raw_volunteer) if raw_volunteer.isdigit() else None
+    case_id = int(raw_case) if raw_case.isdigit() else None
+    if volunteer_id is not None and volunteer_id not in set(volunteer_ids):
+        errors["volunteer_id"] = "Kies een vrijwilliger uit de lijst."
+    if case_id is not None and case_id not in set(case_ids):
+        errors["case_id"] = "Kies een zaak uit de lijst."
+    if volunteer_id is None and case_id is None:
+        errors["volunteer_id"] = "Kies over welke vrijwilliger of zaak de notitie gaat."
+    day = date_field(errors, form, "date", "datum", today=today, default=today.isoformat())
+    kind = str(form.get("kind") or "")
+    if kind not in KINDS:
+        errors["kind"] = "Kies het soort contact: telefonisch, individueel gesprek of intervisie."
+    content = text_field(errors, form, "content", MAX_TEXT)
+    if not content:
+        errors["content"] = "Schrijf kort wat er besproken is."
+    follow_up = text_field(errors, form, "follow_up", MAX_TEXT)
+    # A follow-up lies ahead: any date up to a year from now is fine.
+    follow_up_date = ""
+    if str(form.get("follow_up_date") or "").strip():
+        follow_up_date = date_field(errors, form, "follow_up_date", "datum van de vervolgactie",
+                                    today=today + dt.timedelta(days=366))
+    elif follow_up:
+        errors["follow_up_date"] = "Kies wanneer de vervolgactie moet gebeuren."
+    return {"volunteer_id": volunteer_id, "case_id": case_id, "date": day, "kind": kind, "content": content,
+            "follow_up": follow_up, "follow_up_date": follow_up_date, "follow_up_done": False}, errors
+
+
+# -- check-ins --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Quiet:
+    case: Any
+    last_report: dt.date
+    days: int
+    source: str  # what the last report was, in words
+
+
+def last_report(case: Mapping[str, Any], events: Iterable[Mapping], debriefs: Iterable[Mapping],
+                notes: Iterable[Mapping]) -> tuple[dt.date | None, str]:
+    """The latest day the duo was heard from on this case, and how."""
+    found: list[tuple[str, str]] = []
+    for event in events:
+        if event.get("kind") == "contact" and event.get("with") == "bemiddelaars":
+            found.append(((event.get("date") or event.get("at") or "")[:10], "contact met het duo"))
+        elif event.get("kind") == "duo" or (event.get("kind") == "step" and event.get("to") == "gekoppeld"):
+            found.append(((event.get("at") or "")[:10], "duo gekoppeld"))
+    found += [((d.get("date") or "")[:10], "nabespreking") for d in debriefs]
+    found += [((n.get("date") or "")[:10], "coachingsnotitie") for n in notes]
+    found = [pair for pair in found if pair[0]]
+    if not found:
+        stamp = (case.get("step_changed_at") or case.get("last_activity_at") or "")[:10]
+        return (dt.date.fromisoformat(stamp), "laatste stap") if stamp else (None, "")
+    day, source = max(found)
+    return dt.date.fromisoformat(day), source
+
+
+def quiet_cases(cases: Iterable[Mapping], events: Iterable[Mapping], debriefs: Iterable[Mapping],
+                notes: Iterable[Mapping], *, today: dt.date, days: int = DEFAULT_CHECKIN_DAYS) -> list[Quiet]:
+    """Open cases whose duo has not reported for `days` days or more; the longest silence first."""
+    by_case: dict[int, dict[str, list]] = {}
+    for name, docs in (("events", events), ("debriefs", debriefs), ("notes", notes)):
+        for doc in docs:
+            if doc.get("case_id") is not None:
+                by_case.setdefault(doc["case_id"], {"events": [], "debriefs": [], "notes": []})[name].append(doc)
+    found = []
+    for case in cases:
+        if case.get("step") not in WORKING_STEPS or len(case.get("duo") or []) < 2 or not workflow.is_open(case):
+            continue
+        related = by_case.get(case.doc_id, {"events": [], "debriefs": [], "notes": []})
+        day, source = last_report(case, related["events"], related["debriefs"], related["notes"])
+        if day is not None and (today - day).days >= days:
+            found.append(Quiet(case, day, (today - day).days, source))
+    return sorted(found, key=lambda q: (-q.days, q.case.get("number", "")))
+
+
+def follow_ups_due(notes: Iterable[Mapping], *, today: dt.date, ahead: int = 7) -> list:
+    """Open follow-ups due within `ahead` days (overdue ones too), the earliest first."""
+    until = (today + dt.timedelta(days=ahead)).isoformat()
+    due = [n for n in notes if n.get("follow_up") and not n.get("follow_up_done") and (n.get("follow_up_date") or "") <= until]
+    return sorted(due, key=lambda n: (n.get("follow_up_date") or "", n.doc_id))
+
+
+# -- in the store -------------------------------------------------------------------------
+
+def notes_for(view, *, volunteer_id: int | None = None, case_id: int | None = None) -> list:
+    docs = view.table(NOTES).all()
+    chosen = [n for n in docs if (volunteer_id is None or n.get("volunteer_id") == volunteer_id)
+              and (case_id is None or n.get("case_id") == case_id)]
+    return sorted(chosen, key=lambda n: (n.get("date", ""), n.doc_id), reverse=True)
+
+
+def add_note(store, note: Mapping[str, Any], *, by: str, at: dt.datetime) -> int:
+    with store.transaction() as tx:
+        return tx.table(NOTES).insert({**note, "by": by, "at": at.isoformat(timespec="seconds")})
+
+
+def mark_follow_up_done(store, note_id: int, *, by: str, at: dt.datetime) -> bool:
+    with store.transaction() as tx:
+        if tx.table(NOTES).get(doc_id=note_id) is None:
+            return False
+        tx.table(NOTES).update({"follow_up_done": True, "follow_up_done_at": at.isoformat(timespec="seconds"),
+                                "follow_up_done_by": by}, doc_ids=[note_id])
+        return True

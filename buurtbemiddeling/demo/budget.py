@@ -1,0 +1,61 @@
+"""Demo budget: last year and this year, expenses so far, and volunteers' expense claims."""
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from db import Store
+
+from ..budget import ledger
+from .network import stored_pdf
+
+AMOUNTS = {"training": 450000, "onkosten_vrijwilligers": 300000, "werving_pr": 150000,
+           "ruimtes_catering": 200000, "waardering": 180000, "overig": 50000}
+EXPENSES = {
+    "training": ("Basistraining bemiddelen, trainer (2 dagdelen)", "Verdiepingstraining omgaan met emoties", "Intervisie externe begeleider"),
+    "werving_pr": ("Flyers werving vrijwilligers", "Advertentie huis-aan-huisblad", "Stand op de wijkmarkt"),
+    "ruimtes_catering": ("Zaalhuur buurthuis De Linde", "Koffie en lunch basistraining", "Huur gespreksruimte bibliotheek"),
+    "waardering": ("Kerstpakketten vrijwilligers", "Vrijwilligersavond, diner", "Bloemen jubileum"),
+    "overig": ("Drukwerk visitekaartjes", "Telefoonkosten piketnummer"),
+}
+CLAIMS = ("Reiskosten intakegesprek", "Parkeerkosten huisbezoek", "Reiskosten bemiddelingsgesprek", "Telefoonkosten")
+
+
+def add(store: Store, rng: random.Random, today: date | None = None) -> None:
+    today = today or date.today()
+    start = date(today.year, 1, 1)
+    elapsed = max(1, (today - start).days)
+    expenses = []
+    for year, share in ((today.year - 1, 1.0), (today.year, elapsed / 365)):
+        for line, titles in EXPENSES.items():
+            # Spend roughly in step with the year; appreciation runs ahead so its warning shows.
+            target = int(AMOUNTS[line] * share * (1.05 if line == "waardering" else rng.uniform(0.55, 0.85)))
+            spent = 0
+            while spent < target:
+                cents = min(target - spent, rng.randint(40, 400) * 100 + rng.choice((0, 50, 95)))
+                day = date(year, 1, 1) + timedelta(days=rng.randint(0, (elapsed if year == today.year else 364)))
+                title = rng.choice(titles)
+                # Nearly every expense has its receipt; a missing one shows up in the year overview.
+                receipt = stored_pdf(f"Bon: {title}", "bon.pdf") if year == today.year and rng.random() < 0.9 else None
+                expenses.append({"date": day.isoformat(), "line": line, "amount_cents": cents,
+                                 "description": title, "receipt": receipt, "by": "Carla de Coördinator",
+                                 "created_at": f"{day.isoformat()}T10:00:00+00:00"})
+                spent += cents
+    volunteers = [doc.doc_id for doc in store.read().table("volunteers").all()]
+    claims = []
+    for volunteer_id in volunteers[:8]:
+        for _ in range(rng.randint(1, 4)):
+            day = today - timedelta(days=rng.randint(0, 200))
+            status = "ingediend" if day > today - timedelta(days=14) else rng.choice(("goedgekeurd",) * 5 + ("afgewezen",))
+            claim = {"volunteer_id": volunteer_id, "date": day.isoformat(), "amount_cents": rng.randint(3, 40) * 100 + rng.choice((0, 40, 75)),
+                     "description": rng.choice(CLAIMS), "status": status, "entered_by": "Carla de Coördinator",
+                     "created_at": f"{day.isoformat()}T18:00:00+00:00"}
+            if status != "ingediend":
+                claim.update(decided_by="Carla de Coördinator", decided_at=f"{(day + timedelta(days=3)).isoformat()}T09:00:00+00:00",
+                             reason="Geen bewijs van de kosten bijgevoegd." if status == "afgewezen" else "")
+            claims.append(claim)
+    with store.transaction() as tx:
+        for year in (today.year - 1, today.year):
+            ledger.set_budget(tx, year, AMOUNTS)
+        tx.table(ledger.EXPENSES).insert_multiple(expenses)
+        tx.table(ledger.CLAIMS).insert_multiple(claims)

@@ -1,0 +1,10 @@
+"""The coordinator's professional development log, shown under Planning."""
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from ..planning.respond import register_filters
+    from . import views
+
+    register_filters(app)
+    app.register_blueprint(views.bp)

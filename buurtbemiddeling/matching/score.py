@@ -1,0 +1,463 @@
+"""The matching score: which duos of volunteers fit a case, and why, in plain Dutch.
+
+Pure: no Flask, no store. The caller passes the case, the candidates with the facts it
+derived from the store (open cases now, basistraining, mediations done), the history of
+pairs, the weights (`current_app.config.get("MATCHING_WEIGHTS")` over `DEFAULTS`) and the
+postcode radius.
+
+Decisions a coordinator should know about:
+- **Excluded, never merely penalised**: a conflict of interest (same street, same postcode
+  area, named in the volunteer's `knows` list), no basistraining (the CCV route lets nobody
+  meet residents without it), and a volunteer already at their own maximum of cases (the
+  maximum is what they promised themselves; going over it is a conversation, not a score).
+  Each exclusion is listed with its reason, so nobody silently disappears. The coordinator
+  can still choose anyone by hand on the case page.
+- Language counts once per party for the duo: one speaker is enough for a talk.
+- Speed: every eligible volunteer is scored alone (cheap), the best `top_n` (plus the best
+  speakers of each needed language, each gender and the most experienced, so a good
+  complement is never filtered away) are paired; 400 volunteers give ~300 pairs, not 80,000.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Any, Iterable, Mapping, Sequence
+
+# Points per factor (weights) and the thresholds the rules use. Config overrides any key.
+DEFAULTS: dict[str, float] = {
+    "language": 30,             # per party whose language (other than Dutch) the duo speaks
+    "experience": 20,           # per member: full at `experience_full` mediations of this conflict type
+    "seniority": 10,            # per member: full at `experienced_from` mediations in total
+    "availability": 8,          # per member: full at 4 evening/weekend (or wanted) dagdelen
+    "shared_availability": 15,  # the duo can go together; the same amount off when they cannot
+    "load": 15,                 # per member: full when they have no open case now
+    "complement": 15,           # a duo that differs in gender, age, background
+    "past_pair": 20,            # worked together before, and it went well (off when it went badly)
+    "mentor": 20,               # a newcomer beside an experienced colleague
+    "two_newcomers": 30,        # off: two newcomers alone
+    "complex": 20,              # a complex case: with an experienced member on, without off
+    "experience_full": 5,
+    "newcomer_below": 3,        # fewer mediations than this: a newcomer
+    "experienced_from": 8,      # at least this many: experienced
+    "top_n": 25,
+    "max_duos": 10,
+    "per_volunteer": 3,         # a volunteer appears in at most this many of the shown duos
+}
+DUTCH = {"nederlands", "nl", "dutch"}
+DAYS = {"ma": "maandag", "di": "dinsdag", "wo": "woensdag", "do": "donderdag", "vr": "vrijdag",
+        "za": "zaterdag", "zo": "zondag"}
+GENDER_WORDS = {"man": "een man", "vrouw": "een vrouw"}
+
+
+# -- the shapes ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Candidate:
+    """A volunteer (the stored doc) with what the caller derived from the store."""
+
+    id: int
+    volunteer: Mapping[str, Any]
+    load: int = 0                 # open cases the volunteer is on now
+    basistraining: bool = True
+    mediations: int = 0           # mediations done in total
+    experience: Mapping[str, int] | None = None  # per conflict type; default: the doc's own
+
+    @property
+    def name(self) -> str:
+        return self.volunteer.get("name") or f"Vrijwilliger {self.id}"
+
+
+@dataclass(frozen=True)
+class PairRecord:
+    cases: int
+    solved: int
+
+
+@dataclass(frozen=True)
+class Factor:
+    text: str
+    points: float = 0.0
+    who: str = ""  # a member's name, or "" for the duo as a whole
+
+    @property
+    def tone(self) -> str:
+        return "plus" if self.points > 0 else "min" if self.points < 0 else "neutraal"
+
+
+@dataclass
+class Individual:
+    candidate: Candidate
+    points: float
+    factors: list[Factor]
+    languages: frozenset[str]
+    slots: frozenset[str]
+    newcomer: bool
+    experienced: bool
+
+    @property
+    def id(self) -> int:
+        return self.candidate.id
+
+    @property
+    def name(self) -> str:
+        return self.candidate.name
+
+
+@dataclass
+class Duo:
+    members: tuple[Individual, Individual]
+    score: float
+    factors: list[Factor]
+
+    @property
+    def ids(self) -> tuple[int, int]:
+        return (self.members[0].id, self.members[1].id)
+
+    @property
+    def names(self) -> str:
+        return f"{self.members[0].name} en {self.members[1].name}"
+
+    def highlights(self, count: int = 5) -> list[Factor]:
+        """The factors that weighed most, for a short view (what the duo shares comes first)."""
+        weighty = sorted((f for f in self.factors if f.points or not f.who), key=lambda f: (bool(f.who), -abs(f.points)))
+        return weighty[:count]
+
+
+@dataclass(frozen=True)
+class Excluded:
+    candidate: Candidate
+    reasons: tuple[str, ...]
+
+
+@dataclass
+class Ranking:
+    duos: list[Duo]
+    excluded: list[Excluded]
+    eligible: int
+    paired: int  # how many individuals were paired after the prefilter
+    notes: list[str] = field(default_factory=list)  # about the case as a whole, e.g. a language nobody speaks
+
+
+def weights_from(config: Mapping[str, Any] | None) -> dict[str, float]:
+    """The defaults with the configured keys over them (unknown keys are ignored)."""
+    merged = dict(DEFAULTS)
+    for key, value in (config or {}).items():
+        if key in DEFAULTS and isinstance(value, (int, float)):
+            merged[key] = float(value)
+    return merged
+
+
+# -- small helpers ---------------------------------------------------------------------
+
+def _plain(text: Any) -> str:
+    text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode()
+    return " ".join(re.sub(r"[^a-z0-9 ]", " ", text.lower()).split())
+
+
+def street_name(address: str) -> str:
+    """'Lindelaan 12a' -> 'lindelaan': the street without the house number."""
+    plain = _plain(address)
+    return re.sub(r"\s+\d.*$", "", plain).strip()
+
+
+def postcode_area(code: str, radius: int) -> str:
+    compact = re.sub(r"\s", "", str(code or "")).upper()
+    return compact[:radius] if len(compact) >= radius else ""
+
+
+def letter(index: int) -> str:
+    return chr(ord("A") + index) if index < 26 else str(index + 1)
+
+
+def slot_label(slot: str) -> str:
+    """'di-avond' -> 'dinsdagavond'."""
+    day, _, part = slot.partition("-")
+    return f"{DAYS.get(day, day)}{part}"
+
+
+def _listing(words: Sequence[str], limit: int = 3) -> str:
+    words = list(words)
+    if len(words) > limit:
+        return ", ".join(words[:limit]) + f" en nog {len(words) - limit}"
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " en " + words[-1]
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def wanted_languages(case: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(party letter, the language text) for each party who prefers a language other than Dutch."""
+    wanted = []
+    for index, party in enumerate(case.get("parties") or []):
+        text = (party.get("language") or "").strip()
+        if text and not set(_plain(text).split()) <= DUTCH:
+            wanted.append((letter(index), text))
+    return wanted
+
+
+def _speaks(languages: Iterable[str], wanted_text: str) -> str | None:
+    """The volunteer's language named in the party's language text, as the volunteer spells it."""
+    words = set(_plain(wanted_text).split())
+    for language in languages:
+        plain = _plain(language)
+        if plain and plain not in DUTCH and (plain in words or plain == _plain(wanted_text)):
+            return language
+    return None
+
+
+def _useful_slots(slots: Iterable[str], wanted: Sequence[str]) -> list[str]:
+    """Dagdelen that help: the ones the case asks for, else evenings and weekends (residents are home)."""
+    if wanted:
+        return [s for s in slots if s in wanted]
+    return [s for s in slots if s.endswith("avond") or s.startswith(("za-", "zo-"))]
+
+
+# -- conflict of interest and who can be deployed ----------------------------------------
+
+def exclusions(candidate: Candidate, case: Mapping[str, Any], radius: int) -> list[str]:
+    """Why this volunteer may not be proposed for this case; empty when they may."""
+    volunteer = candidate.volunteer
+    reasons = []
+    own_street = street_name(volunteer.get("street") or "")
+    own_area = postcode_area(volunteer.get("postcode") or "", radius)
+    known = [_plain(line) for line in volunteer.get("knows") or [] if _plain(line)]
+    for index, party in enumerate(case.get("parties") or []):
+        who = f"partij {letter(index)}"
+        party_street = street_name(party.get("street") or "")
+        if own_street and own_street == party_street:
+            reasons.append(f"Woont in dezelfde straat als {who} ({(party.get('street') or '').strip()})")
+        elif own_area and own_area == postcode_area(party.get("postcode") or "", radius):
+            area = "dezelfde postcode" if radius >= 6 else f"hetzelfde postcodegebied ({own_area})"
+            reasons.append(f"Woont in {area} als {who}")
+        line = _knows(known, party)
+        if line:
+            reasons.append(f"Kent {who} (staat bij ‘kent’: {line})")
+    if not candidate.basistraining:
+        reasons.append("Nog geen basistraining: niet inzetbaar")
+    maximum = int(volunteer.get("max_cases") or 2)
+    if candidate.load >= maximum:
+        reasons.append(f"Heeft al {candidate.load} van maximaal {maximum} zaken: geen ruimte")
+    return reasons
+
+
+def _knows(known: Sequence[str], party: Mapping[str, Any]) -> str:
+    name = _plain(party.get("name"))
+    address = _plain(party.get("street"))
+    surname = name.split()[-1] if name else ""
+    for line in known:
+        padded = f" {line} "
+        if name and len(name) >= 3 and f" {name} " in padded:
+            return line
+        if address and re.search(r"\d", address) and f" {address} " in padded:
+            return line
+        family = re.fullmatch(r"(?:familie|fam) (.+)", line)
+        if family and surname and family.group(1).split()[-1] == surname:
+            return line
+    return ""
+
+
+# -- one volunteer alone -----------------------------------------------------------------
+
+def score_individual(candidate: Candidate, case: Mapping[str, Any], w: Mapping[str, float],
+                     conflict_labels: Mapping[str, str] | None = None) -> Individual:
+    volunteer = candidate.volunteer
+    labels = conflict_labels or {}
+    factors: list[Factor] = []
+    languages = frozenset(volunteer.get("languages") or [])
+    slots = frozenset(volunteer.get("availability") or [])
+
+    # Language: counted for the duo; here only to let speakers through the prefilter.
+    language_points = 0.0
+    for party_letter, text in wanted_languages(case):
+        spoken = _speaks(languages, text)
+        if spoken:
+            language_points += w["language"]
+            factors.append(Factor(f"Spreekt {spoken}, net als partij {party_letter}"))
+
+    experience = candidate.experience if candidate.experience is not None else (volunteer.get("experience") or {})
+    types = list(case.get("conflict_types") or [])
+    for conflict in types:
+        n = int(experience.get(conflict) or 0)
+        label = labels.get(conflict, conflict.replace("-", " ")).lower()
+        if n:
+            points = w["experience"] * min(n, w["experience_full"]) / w["experience_full"] / len(types)
+            factors.append(Factor(f"Heeft {_count(n, 'keer', 'keer')} bemiddeld bij {label}", points))
+        else:
+            factors.append(Factor(f"Nog geen ervaring met {label}"))
+
+    newcomer = candidate.mediations < w["newcomer_below"]
+    experienced = candidate.mediations >= w["experienced_from"]
+    seniority = w["seniority"] * min(candidate.mediations, w["experienced_from"]) / w["experienced_from"]
+    if newcomer:  # no points: being new is neither good nor bad alone; the duo rules weigh it
+        factors.append(Factor(f"Nieuwe bemiddelaar: {_count(candidate.mediations, 'zaak', 'zaken')} gedaan"))
+    else:
+        word = "Ervaren" if experienced else "Heeft ervaring"
+        factors.append(Factor(f"{word}: {candidate.mediations} zaken gedaan", seniority))
+
+    useful = sorted(_useful_slots(slots, case.get("times") or ()), key=_slot_order)
+    if not slots:
+        factors.append(Factor("Beschikbaarheid niet ingevuld"))
+    elif useful:
+        factors.append(Factor(f"Beschikbaar op {_listing([slot_label(s) for s in useful])}",
+                              w["availability"] * min(len(useful), 4) / 4))
+    else:
+        factors.append(Factor("Niet beschikbaar op avonden of in het weekend"))
+
+    maximum = int(volunteer.get("max_cases") or 2)
+    free = max(maximum - candidate.load, 0)
+    factors.append(Factor(f"Heeft nu {candidate.load} van maximaal {maximum} zaken", w["load"] * free / maximum))
+
+    points = language_points + sum(f.points for f in factors)
+    return Individual(candidate, points, factors, languages, slots, newcomer, experienced)
+
+
+def _slot_order(slot: str) -> tuple[int, int]:
+    day, _, part = slot.partition("-")
+    days, parts = list(DAYS), ["ochtend", "middag", "avond"]
+    return (days.index(day) if day in days else 9, parts.index(part) if part in parts else 9)
+
+
+# -- two volunteers together -------------------------------------------------------------
+
+def score_duo(first: Individual, second: Individual, case: Mapping[str, Any], w: Mapping[str, float],
+              history: Mapping[frozenset, PairRecord] | None = None) -> Duo:
+    factors: list[Factor] = []
+    for party_letter, text in wanted_languages(case):
+        for member in (first, second):
+            spoken = _speaks(member.languages, text)
+            if spoken:
+                factors.append(Factor(f"Spreekt {spoken}, net als partij {party_letter}", w["language"], member.name))
+                break
+        else:
+            factors.append(Factor(f"Niemand in dit duo spreekt {text} (partij {party_letter}): regel een tolk"))
+
+    for member in (first, second):
+        factors.extend(Factor(f.text, f.points, member.name) for f in member.factors if not f.text.startswith("Spreekt "))
+
+    factors.extend(_together(first, second, case, w))
+
+    record = (history or {}).get(frozenset((first.id, second.id)))
+    if record and record.cases:
+        share = record.solved / record.cases
+        text = f"Werkten eerder samen: {_count(record.cases, 'zaak', 'zaken')}, {record.solved} opgelost"
+        # Good when most were solved; a poor record after two or more cases counts against.
+        weight = w["past_pair"] * min(record.cases, 3) / 3
+        points = weight * share if share >= .5 else -weight if record.cases >= 2 else 0.0
+        factors.append(Factor(text, points))
+
+    score = round(sum(f.points for f in factors), 1)
+    return Duo((first, second), score, factors)
+
+
+def _together(first: Individual, second: Individual, case: Mapping[str, Any], w: Mapping[str, float]) -> list[Factor]:
+    factors = []
+    if first.slots and second.slots:
+        shared = sorted(_useful_slots(first.slots & second.slots, case.get("times") or ()) or (first.slots & second.slots),
+                        key=_slot_order)
+        if shared:
+            factors.append(Factor(f"Beiden beschikbaar op {_listing([slot_label(s) for s in shared])}",
+                                  w["shared_availability"] * min(len(shared), 3) / 3))
+        else:
+            factors.append(Factor("Geen dagdeel waarop beiden kunnen", -w["shared_availability"]))
+
+    newcomers = first.newcomer + second.newcomer
+    if newcomers == 2:
+        factors.append(Factor("Twee nieuwe bemiddelaars samen: liever één ervaren collega erbij", -w["two_newcomers"]))
+    elif newcomers == 1 and (first.experienced or second.experienced):
+        factors.append(Factor("Nieuwe bemiddelaar samen met een ervaren collega", w["mentor"]))
+    if case.get("complex"):
+        if first.experienced or second.experienced:
+            factors.append(Factor("Complexe zaak, met een ervaren bemiddelaar erbij", w["complex"]))
+        else:
+            factors.append(Factor("Complexe zaak zonder ervaren bemiddelaar", -w["complex"]))
+
+    complement = _complement(first.candidate.volunteer, second.candidate.volunteer, case.get("parties") or [])
+    if complement:
+        words, share = complement
+        factors.append(Factor("Vult elkaar aan: " + ", ".join(words), w["complement"] * share))
+    return factors
+
+
+def _complement(a: Mapping[str, Any], b: Mapping[str, Any], parties: Sequence[Mapping[str, Any]]):
+    """What differs within the duo, and its share of the complement weight.
+
+    A difference counts double where the parties differ in it too (a man and a woman in
+    conflict each find someone they recognise); the share is capped at the full weight."""
+    def parties_differ(key: str) -> bool:
+        values = {p.get(key) for p in parties if p.get(key)}
+        return len(values) > 1
+
+    words, share = [], 0.0
+    ga, gb = a.get("gender") or "", b.get("gender") or ""
+    if ga and gb and ga != gb:
+        words.append(f"{GENDER_WORDS.get(ga, ga)} en {GENDER_WORDS.get(gb, gb)}" if ga in GENDER_WORDS and gb in GENDER_WORDS
+                     else "verschillend gender")
+        share += .4 * (2 if parties_differ("gender") else 1)
+    if a.get("age_band") and b.get("age_band") and a["age_band"] != b["age_band"]:
+        words.append("verschillende leeftijd")
+        share += .4 * (2 if parties_differ("age_band") else 1)
+    if _plain(a.get("background")) and _plain(b.get("background")) and _plain(a["background"]) != _plain(b["background"]):
+        words.append("verschillende achtergrond")
+        share += .2
+    if not words:
+        return None
+    return words, min(share, 1.0)
+
+
+# -- the ranking -------------------------------------------------------------------------
+
+def rank(case: Mapping[str, Any], candidates: Iterable[Candidate], *, weights: Mapping[str, Any] | None = None,
+         radius: int = 6, history: Mapping[frozenset, PairRecord] | None = None,
+         conflict_labels: Mapping[str, str] | None = None) -> Ranking:
+    """The proposed duos for a case, best first, and everyone excluded with the reasons."""
+    w = weights_from(weights)
+    excluded: list[Excluded] = []
+    eligible: list[Individual] = []
+    for candidate in candidates:
+        reasons = exclusions(candidate, case, radius)
+        if reasons:
+            excluded.append(Excluded(candidate, tuple(reasons)))
+        else:
+            eligible.append(score_individual(candidate, case, w, conflict_labels))
+    eligible.sort(key=lambda i: (-i.points, i.name, i.id))
+    pool = _prefilter(eligible, case, int(w["top_n"]))
+    duos = [score_duo(a, b, case, w, history) for a, b in combinations(pool, 2)]
+    duos.sort(key=lambda d: (-d.score, d.names, d.ids))
+    notes = [f"Niemand die nu inzetbaar is spreekt {text} (partij {party}): regel een tolk."
+             for party, text in wanted_languages(case) if not any(_speaks(i.languages, text) for i in eligible)]
+    if len(eligible) < 2:
+        notes.append("Er zijn minder dan twee vrijwilligers inzetbaar voor deze zaak.")
+    excluded.sort(key=lambda e: e.candidate.name)
+    return Ranking(_shown(duos, int(w["max_duos"]), int(w["per_volunteer"])), excluded, len(eligible), len(pool), notes)
+
+
+def _prefilter(eligible: list[Individual], case: Mapping[str, Any], top_n: int) -> list[Individual]:
+    """The best `top_n`, plus a few who may make a better duo than their own score says."""
+    chosen = {i.id: i for i in eligible[:top_n]}
+    extras: list[list[Individual]] = [
+        [i for i in eligible if _speaks(i.languages, text)] for _, text in wanted_languages(case)
+    ]
+    genders = {i.candidate.volunteer.get("gender") for i in eligible if i.candidate.volunteer.get("gender")}
+    extras += [[i for i in eligible if i.candidate.volunteer.get("gender") == g] for g in sorted(genders)]
+    extras.append([i for i in eligible if i.experienced])
+    for group in extras:
+        for individual in group[:3]:
+            chosen.setdefault(individual.id, individual)
+    return sorted(chosen.values(), key=lambda i: (-i.points, i.name, i.id))
+
+
+def _shown(duos: list[Duo], limit: int, per_volunteer: int) -> list[Duo]:
+    """The best duos, with nobody in more than `per_volunteer` of them, so there is a real choice."""
+    shown, seen = [], {}
+    for duo in duos:
+        if any(seen.get(i, 0) >= per_volunteer for i in duo.ids):
+            continue
+        shown.append(duo)
+        for i in duo.ids:
+            seen[i] = seen.get(i, 0) + 1
+        if len(shown) >= limit:
+            break
+    return shown

@@ -1,0 +1,162 @@
+"""Koppelen: the proposed duos for a case with their explanation, proposing one, the
+volunteers' answers, and the handover sheet (HTML and PDF). Views only; the rules live in
+score.py, facts.py, proposals.py and handover.py.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Flask, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..auth.views import coordinator_required
+from ..cases import repo as case_repo
+from ..cases import sections
+from ..cases.workflow import WorkflowError, label as step_label
+from ..protocols.pdf import html_to_pdf
+from ..settings import lists
+from ..store import get_store
+from . import facts, handover, proposals
+from .proposals import ProposalError
+
+bp = Blueprint("matching", __name__, url_prefix="/beheer/zaken")
+SECTION_DUOS = 3
+
+
+def _settings(view) -> dict:
+    return {"weights": current_app.config.get("MATCHING_WEIGHTS"),
+            "radius": int(current_app.config.get("MATCHING_POSTCODE_RADIUS", 6)),
+            "conflict_labels": lists.labels(view, "conflict_types")}
+
+
+def _case_or_404(view, case_id: int):
+    case = case_repo.get_case(view, case_id)
+    if case is None:
+        abort(404)
+    return case
+
+
+@sections.register("matching/_case_section.html", order=45)
+def case_section(view, case) -> dict:
+    """On the case page: the proposal under way, or the best few duos while none is chosen."""
+    blocked = proposals.can_propose(case)
+    open_one = proposals.open_proposal(view, case.doc_id)
+    wanted = not blocked and not open_one and len(case.get("duo") or []) < 2
+    ranking = facts.rank_for_case(view, case, **_settings(view)) if wanted else None
+    return {"blocked": blocked, "open": open_one, "ranking": ranking,
+            "duos": ranking.duos[:SECTION_DUOS] if ranking else [],
+            "has_duo": len(case.get("duo") or []) == 2, "statuses": proposals.STATUSES}
+
+
+def _render_match(case_id: int, *, errors: dict | None = None, status: int = 200):
+    store = get_store()
+    view = store.read()
+    case = _case_or_404(view, case_id)
+    store.audit(current_user.id, "view", f"case:{case_id}", page="koppelen")
+    blocked = proposals.can_propose(case)
+    return render_template(
+        "matching/match.html", case=case, ranking=facts.rank_for_case(view, case, **_settings(view)),
+        blocked=blocked, open=proposals.open_proposal(view, case_id), history=proposals.proposals_of(view, case_id),
+        statuses=proposals.STATUSES, answers=proposals.ANSWERS, volunteers=case_repo.active_volunteers(view),
+        step_label=step_label, errors=errors or {}, values=request.form if request.method == "POST" else {},
+    ), status
+
+
+@bp.get("/<int:case_id>/koppelen")
+@coordinator_required
+def match(case_id: int):
+    return _render_match(case_id)
+
+
+def _chosen_ids() -> list[int]:
+    """A shown duo comes as `duo=3-7`; a duo of one's own as `first` and `second`."""
+    raw = request.form.get("duo") or ""
+    parts = raw.split("-") if raw else [request.form.get("first") or "", request.form.get("second") or ""]
+    return [int(p) for p in parts if p.isdigit()]
+
+
+@bp.post("/<int:case_id>/koppelen")
+@coordinator_required
+def propose(case_id: int):
+    store = get_store()
+    view = store.read()
+    case = _case_or_404(view, case_id)
+    ids = _chosen_ids()
+    duo, reasons = facts.explain(view, case, ids, **_settings(view))
+    if duo is None:
+        return _render_match(case_id, errors={"duo": " ".join(reasons)}, status=422)
+    texts = [f"{f.who}: {f.text}" if f.who else f.text for f in duo.factors if f.points or not f.who]
+    try:
+        proposals.propose(store, case_id, duo.ids, {m.id: m.name for m in duo.members}, score=duo.score,
+                          reasons=texts, user=current_user)
+    except ProposalError as exc:
+        return _render_match(case_id, errors={"duo": exc.message}, status=422)
+    flash(f"{duo.names} zijn voorgesteld. Leg hieronder vast of zij meedoen.")
+    return redirect(url_for("matching.match", case_id=case_id, _anchor="voorstel"), code=303)
+
+
+@bp.post("/<int:case_id>/koppelen/<int:proposal_id>/antwoord")
+@coordinator_required
+def answer(case_id: int, proposal_id: int):
+    store = get_store()
+    proposal = store.read().table(proposals.PROPOSALS).get(doc_id=proposal_id)
+    if proposal is None or proposal.get("case_id") != case_id:
+        abort(404)
+    raw = request.form.get("volunteer_id") or ""
+    volunteer_id = int(raw) if raw.isdigit() else -1
+    try:
+        updated = proposals.record_answer(store, proposal_id, volunteer_id, request.form.get("answer") or "",
+                                          note=request.form.get("note") or "", user=current_user)
+    except (ProposalError, WorkflowError) as exc:
+        return _render_match(case_id, errors={f"answer-{volunteer_id}": exc.message}, status=422)
+    name = updated["names"].get(str(volunteer_id), "")
+    if updated["status"] == "gekoppeld":
+        flash(f"Het duo {' en '.join(updated['names'].values())} is gekoppeld. Geef hun de overdracht mee.")
+        return redirect(url_for("matching.handover_sheet", case_id=case_id), code=303)
+    if updated["status"] == "afgewezen":
+        flash(f"{name} kan niet meedoen; kies een ander duo.")
+    else:
+        flash(f"{name} doet mee. Nu wacht het voorstel op de ander.")
+    return redirect(url_for("matching.match", case_id=case_id, _anchor="voorstel"), code=303)
+
+
+# -- the handover sheet ------------------------------------------------------------------
+
+def _sheet(view, case):
+    volunteers = view.table(case_repo.VOLUNTEERS)
+    duo = [v for v in (volunteers.get(doc_id=i) for i in case.get("duo") or []) if v is not None]
+    return handover.sheet(case, duo, handover.get(view, case.doc_id), lists.labels(view, "conflict_types"))
+
+
+@bp.route("/<int:case_id>/overdracht", methods=["GET", "POST"])
+@coordinator_required
+def handover_sheet(case_id: int):
+    store = get_store()
+    view = store.read()
+    case = _case_or_404(view, case_id)
+    errors: dict = {}
+    saved = handover.get(view, case_id) or {}
+    values = {key: saved.get(key, "") for key in ("summary", "safety", "agreements")}
+    if request.method == "POST":
+        values, errors = handover.check(request.form)
+        if not errors:
+            handover.save(store, case_id, values, current_user.name or current_user.email, case_repo.now())
+            flash("De tekst van de overdracht is bewaard.")
+            return redirect(url_for("matching.handover_sheet", case_id=case_id), code=303)
+    store.audit(current_user.id, "handover", f"case:{case_id}", format="html")
+    return render_template("matching/handover.html", case=case, sheet=_sheet(store.read(), case), values=values,
+                           errors=errors), 422 if errors else 200
+
+
+@bp.get("/<int:case_id>/overdracht.pdf")
+@coordinator_required
+def handover_pdf(case_id: int):
+    store = get_store()
+    view = store.read()
+    case = _case_or_404(view, case_id)
+    html = render_template("matching/handover_pdf.html", sheet=_sheet(view, case), printed=case_repo.now())
+    store.audit(current_user.id, "handover", f"case:{case_id}", format="pdf")
+    return Response(html_to_pdf(html), mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="overdracht-{case["number"]}.pdf"'})
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

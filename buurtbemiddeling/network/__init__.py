@@ -1,0 +1,11 @@
+"""Network partners: organisations, contact people, the contact log and agreements."""
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    # Imported here so the package's pure modules can be imported without Flask views.
+    from ..planning.respond import register_filters
+    from . import dashboard, views  # noqa: F401  (dashboard registers its panel)
+
+    register_filters(app)
+    app.register_blueprint(views.bp)

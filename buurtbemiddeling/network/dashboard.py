@@ -1,0 +1,9 @@
+"""The network's panel on Vandaag: agreements whose review date is near or past."""
+from ..admin.dashboard import register
+from ..planning.respond import today
+from . import partners
+
+
+@register("network/_today.html", order=60)
+def agreements_panel(view) -> dict:
+    return {"agreements": partners.attention(view, today())}

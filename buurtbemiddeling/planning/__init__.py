@@ -1,0 +1,11 @@
+"""Planning: projects and activities with tasks, and the week's priorities on Vandaag."""
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    # Imported here so the shared pure helpers (fields) can be imported without Flask views.
+    from . import dashboard, views  # noqa: F401  (dashboard registers its panel)
+    from .respond import register_filters
+
+    register_filters(app)
+    app.register_blueprint(views.bp)

@@ -1,0 +1,47 @@
+"""How the network, budget, planning and development views answer a form post.
+
+A browser gets a redirect after a good post (303, so a reload does not post again); htmx
+gets the refreshed piece of page. A bad post re-renders the form with every value kept and
+the Dutch messages, with status 422.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Callable
+
+from flask import abort, current_app, flash, redirect, render_template, request
+
+
+def today() -> date:
+    # Tests and demos may pin the day: app.config["TODAY"] = "2026-11-29".
+    pinned = current_app.config.get("TODAY")
+    return date.fromisoformat(pinned) if pinned else date.today()
+
+
+def saved(message: str, url: str, partial: Callable[[], str] | None = None):
+    if partial is not None and request.htmx:
+        return partial()
+    flash(message)
+    return redirect(url, code=303)
+
+
+def invalid(template: str, **context):
+    return render_template(template, **context), 422
+
+
+def get_or_404(view, table: str, doc_id: int):
+    doc = view.table(table).get(doc_id=doc_id)
+    if doc is None:
+        abort(404)
+    return doc
+
+
+def register_filters(app) -> None:
+    """Template filters for dates, money, hours and Markdown; idempotent, keeps others' filters."""
+    from ..budget.money import format_euro, input_value
+    from ..text import render_markdown
+    from .fields import hours_text, nl_date
+
+    for name, function in (("nl_date", nl_date), ("euro", format_euro), ("euro_input", input_value),
+                           ("hours", hours_text), ("markdown", render_markdown)):
+        app.jinja_env.filters.setdefault(name, function)

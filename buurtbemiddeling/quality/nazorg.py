@@ -1,0 +1,67 @@
+"""Nazorg per party: contacted when and by whom, whether the agreements hold, satisfaction.
+
+A record (table `nazorg`): {"case_id", "party": index, "contacted_on", "by_whom", "holds",
+"satisfaction": 1-5 | None, "note", "by", "at"}; one per party, a new one replaces it.
+Pure, apart from the store functions at the end.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Iterable, Mapping
+
+from .forms import date_field, text_field
+
+NAZORG = "nazorg"
+HOLDS = {"ja": "Afspraken houden", "deels": "Afspraken houden deels", "nee": "Afspraken houden niet",
+         "geen": "Er waren geen afspraken"}
+SATISFACTION = {1: "1 – zeer ontevreden", 2: "2 – ontevreden", 3: "3 – neutraal", 4: "4 – tevreden", 5: "5 – zeer tevreden"}
+MAX_TEXT = 2000
+
+
+def check(form: Mapping[str, Any], *, party_count: int, today: dt.date,
+          not_before: dt.date | None) -> tuple[dict[str, Any], dict[str, str]]:
+    errors: dict[str, str] = {}
+    raw = str(form.get("party") or "")
+    party = int(raw) if raw.isdigit() else -1
+    if not 0 <= party < party_count:
+        errors["party"] = "Kies welke partij is gebeld."
+    day = date_field(errors, form, "contacted_on", "datum van het contact", today=today, not_before=not_before)
+    by_whom = " ".join(str(form.get("by_whom") or "").split())[:150]
+    if not by_whom:
+        errors["by_whom"] = "Vul in wie de partij heeft gesproken."
+    holds = str(form.get("holds") or "")
+    if holds not in HOLDS:
+        errors["holds"] = "Kies of de afspraken standhouden."
+    raw_score = str(form.get("satisfaction") or "")
+    satisfaction = int(raw_score) if raw_score.isdigit() and int(raw_score) in SATISFACTION else None
+    if raw_score and satisfaction is None:
+        errors["satisfaction"] = "Kies een tevredenheid van 1 tot en met 5."
+    note = text_field(errors, form, "note", MAX_TEXT)
+    return {"party": party, "contacted_on": day, "by_whom": by_whom, "holds": holds,
+            "satisfaction": satisfaction, "note": note}, errors
+
+
+def done(case: Mapping[str, Any], records: Iterable[Mapping[str, Any]]) -> bool:
+    """Nazorg is done when every party was contacted; the closing form's nazorg texts for A
+    and B (written when a case is closed from the nazorg step) count as well."""
+    parties = max(len(case.get("parties") or []), 2)
+    contacted = {r.get("party") for r in records if r.get("contacted_on")}
+    if contacted >= set(range(parties)):
+        return True
+    closing = case.get("closing") or {}
+    return bool((closing.get("nazorg_a") or "").strip() and (closing.get("nazorg_b") or "").strip()) and parties == 2
+
+
+def of_case(view, case_id: int) -> dict[int, Any]:
+    return {r["party"]: r for r in view.table(NAZORG).all() if r.get("case_id") == case_id}
+
+
+def save(store, case_id: int, record: Mapping[str, Any], *, by: str, at: dt.datetime) -> None:
+    with store.transaction() as tx:
+        table = tx.table(NAZORG)
+        doc = {"case_id": case_id, **record, "by": by, "at": at.isoformat(timespec="seconds")}
+        old = [r.doc_id for r in table.all() if r.get("case_id") == case_id and r.get("party") == record["party"]]
+        if old:
+            table.update(doc, doc_ids=old[:1])
+        else:
+            table.insert(doc)

@@ -1,0 +1,131 @@
+"""Spam guards for the public forms, without any third-party service. Pure of Flask.
+
+Three guards, each failing towards letting a real person through:
+
+* A honeypot field (`forms.HONEYPOT_FIELD`), hidden with CSS and out of the tab
+  order. People never see it; simple robots fill it in.
+* A minimum fill time. The static page cannot hold a per-visit token, so on page
+  load htmx fetches a signed start time from the app (`issue_token`) into a hidden
+  field. A post whose token says it was filled in faster than a person can is
+  refused with the form shown again, values kept, to send once more (the token
+  keeps its start time, so the second try passes). Without JavaScript there is
+  no token and this check is skipped: it never blocks a person, it only catches
+  robots that run scripts. A token that is missing, forged, for another form or
+  signed with an old key counts as "no token", for the same reason.
+* A per-address rate limit on accepted posts. Addresses are stored only as a keyed
+  hash and forgotten after the window. Over the limit the form comes back with a
+  message and every value kept.
+
+Refused posts are never stored; they are counted per day, form and reason
+(`count_rejected`, `rejected_counts`).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+from typing import Any, Mapping
+
+from itsdangerous import BadSignature, Signer
+
+from forms import HONEYPOT_FIELD, TOKEN_FIELD
+
+RATE_TABLE = "form_rate"      # {"key": hashed address, "times": [epoch seconds, ...]}
+COUNT_TABLE = "spam_counts"   # {"day": "2025-06-01", "form": "report", "reason": "honeypot", "count": 3}
+SALT = "public-form-start"
+
+HONEYPOT = "honeypot"
+TOO_FAST = "too_fast"
+RATE_LIMIT = "rate_limit"
+REASON_LABELS = {
+    HONEYPOT: "Verborgen veld ingevuld",
+    TOO_FAST: "Te snel ingevuld",
+    RATE_LIMIT: "Te veel berichten van hetzelfde adres",
+}
+
+
+def _signer(secret: str | bytes) -> Signer:
+    return Signer(secret, salt=SALT)
+
+
+def issue_token(secret: str | bytes, form_name: str, now: float) -> str:
+    """A signed "this form was opened at `now`" for the hidden start field."""
+    return _signer(secret).sign(f"{form_name}:{int(now)}".encode()).decode()
+
+
+def token_started(secret: str | bytes, form_name: str, token: str | None) -> int | None:
+    """The start time (epoch seconds) in a valid token for this form, else None."""
+    if not token or len(token) > 200:
+        return None
+    try:
+        payload = _signer(secret).unsign(token.encode()).decode()
+    except (BadSignature, UnicodeDecodeError):
+        return None
+    name, _, started = payload.rpartition(":")
+    if name != form_name or not started.isdigit():
+        return None
+    return int(started)
+
+
+def _first(data: Mapping[str, Any], name: str) -> str:
+    value = data.get(name, "") if data is not None else ""
+    if isinstance(value, (list, tuple)):
+        value = value[0] if value else ""
+    return str(value or "")
+
+
+def post_verdict(data: Mapping[str, Any], form_name: str, secret: str | bytes, now: float,
+                 min_seconds: float) -> str | None:
+    """HONEYPOT or TOO_FAST when the post itself gives a robot away, else None."""
+    if _first(data, HONEYPOT_FIELD).strip():
+        return HONEYPOT
+    started = token_started(secret, form_name, _first(data, TOKEN_FIELD))
+    if started is not None and now - started < min_seconds:
+        return TOO_FAST
+    return None
+
+
+def address_key(secret: str | bytes, address: str | None) -> str:
+    """A keyed hash of the client's address: the address itself is never stored."""
+    key = secret.encode() if isinstance(secret, str) else secret
+    return hmac.new(key, (address or "unknown").encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def over_rate_limit(store, key: str, now: float, limit: int, window: float) -> bool:
+    """Record one post from `key` unless it already made `limit` posts within `window`.
+
+    Also forgets every address with no post inside the window (privacy, size).
+    """
+    cutoff = now - window
+    with store.transaction() as tx:
+        table = tx.table(RATE_TABLE)
+        table.remove(lambda doc: all(t <= cutoff for t in doc.get("times", [])))
+        doc = next((d for d in table.all() if d.get("key") == key), None)
+        recent = [t for t in (doc or {}).get("times", []) if t > cutoff]
+        if len(recent) >= limit:
+            return True
+        if doc is None:
+            table.insert({"key": key, "times": [now]})
+        else:
+            table.update({"times": recent + [now]}, doc_ids=[doc.doc_id])
+        return False
+
+
+def count_rejected(store, form_name: str, reason: str, day: dt.date) -> None:
+    with store.transaction() as tx:
+        table = tx.table(COUNT_TABLE)
+        wanted = {"day": day.isoformat(), "form": form_name, "reason": reason}
+        doc = next((d for d in table.all() if all(d.get(k) == v for k, v in wanted.items())), None)
+        if doc is None:
+            table.insert({**wanted, "count": 1})
+        else:
+            table.update({"count": doc["count"] + 1}, doc_ids=[doc.doc_id])
+
+
+def rejected_counts(view, since: dt.date | None = None) -> dict[str, int]:
+    """Refused posts per reason, since a day (inclusive), for the coordinator."""
+    totals: dict[str, int] = {}
+    for doc in view.table(COUNT_TABLE).all():
+        if since is None or doc.get("day", "") >= since.isoformat():
+            totals[doc["reason"]] = totals.get(doc["reason"], 0) + int(doc.get("count", 0))
+    return totals

@@ -1,0 +1,114 @@
+"""Uploaded documents (signed agreements, certificates, receipts), for every area.
+
+Files live in `UPLOAD_DIR` (default `<instance>/uploads`), outside the web root, under a
+random name, and are only ever sent back as a download (never rendered inline, so a
+crafted file cannot run in our origin). The type is judged by the file's first bytes,
+not by its name or the browser's claim.
+
+    uploads.allow_large_bodies(bp, {"area.upload_view"})  # once, at import
+    meta = uploads.save(request.files["document"])      # raises UploadError (Dutch message)
+    doc["document"] = meta                              # {"stored", "name", "type", "size"}
+    return uploads.send(meta)                           # the view checks who may download
+"""
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, abort, current_app, request, send_file
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+# Magic bytes -> (mime type, extension).
+SIGNATURES = (
+    (b"%PDF-", "application/pdf", "pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
+    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
+)
+_STORED = re.compile(r"^[0-9a-f]{32}\.(pdf|png|jpg)$")
+ALLOWED_TEXT = "pdf, png of jpg"
+
+
+class UploadError(ValueError):
+    """The file cannot be accepted; the message is Dutch and meant for the user."""
+
+
+def sniff(head: bytes) -> tuple[str, str] | None:
+    for magic, mime, ext in SIGNATURES:
+        if head.startswith(magic):
+            return mime, ext
+    return None
+
+
+def upload_dir() -> Path:
+    configured = current_app.config.get("UPLOAD_DIR")
+    return Path(configured) if configured else Path(current_app.instance_path) / "uploads"
+
+
+def max_bytes() -> int:
+    return int(current_app.config.get("UPLOAD_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def allow_large_bodies(bp: Blueprint, endpoints: set[str]) -> None:
+    """Raise the app-wide body limit (meant for small forms) for a blueprint's upload views.
+
+    It must happen before CSRF protection parses the form in the app's before_request,
+    and URL value preprocessors run before any before_request function.
+    """
+
+    @bp.url_value_preprocessor
+    def _raise_limit(endpoint, values):
+        if endpoint in endpoints:
+            request.max_content_length = max_bytes() + 64 * 1024
+
+
+def save(file_storage, *, required: bool = True) -> dict[str, Any] | None:
+    """Check and store one uploaded file; None when none was chosen and it is optional."""
+    if file_storage is None or not file_storage.filename:
+        if required:
+            raise UploadError("Kies een bestand.")
+        return None
+    limit = max_bytes()
+    data = file_storage.stream.read(limit + 1)
+    if not data:
+        raise UploadError("Het bestand is leeg.")
+    if len(data) > limit:
+        raise UploadError(f"Het bestand is te groot. Het mag hoogstens {limit // (1024 * 1024)} MB zijn.")
+    kind = sniff(data[:16])
+    if kind is None:
+        raise UploadError(f"Dit soort bestand kan niet. Kies een {ALLOWED_TEXT}-bestand.")
+    mime, ext = kind
+    folder = upload_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    stored = f"{secrets.token_hex(16)}.{ext}"
+    fd = os.open(folder / stored, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    return {"stored": stored, "name": _safe_name(file_storage.filename, ext), "type": mime, "size": len(data)}
+
+
+def _safe_name(filename: str, ext: str) -> str:
+    """The original name, kept for the download, without path parts or odd characters."""
+    base = re.sub(r"[^\w.\- ]+", "", os.path.basename(filename.replace("\\", "/"))).strip(" .") or "document"
+    stem = base.rsplit(".", 1)[0][:80] or "document"
+    return f"{stem}.{ext}"
+
+
+def send(meta: dict[str, Any] | None):
+    """Send a stored file as an attachment; 404 when it is missing."""
+    if not meta or not _STORED.match(meta.get("stored", "")):
+        abort(404)
+    path = upload_dir() / meta["stored"]
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=meta.get("type") or "application/octet-stream", as_attachment=True,
+                         download_name=meta.get("name") or meta["stored"], max_age=0)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def delete(meta: dict[str, Any] | None) -> None:
+    if meta and _STORED.match(meta.get("stored", "")):
+        (upload_dir() / meta["stored"]).unlink(missing_ok=True)

@@ -1,0 +1,8 @@
+"""Volunteers: recruitment, selection, training, events, appreciation and expenses."""
+from flask import Flask
+
+from . import choices, dashboard, views, views_programme  # noqa: F401  (lists, panels and routes register on import)
+
+
+def init_app(app: Flask) -> None:
+    views.init_app(app)

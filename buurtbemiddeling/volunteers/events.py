@@ -1,0 +1,119 @@
+"""Events for volunteers (intervisie, trainings, thank-you events, outings) and their calendar.
+
+Table `events`: {"kind", "title", "date", "start", "end", "place", "agenda", "invitees": [ids],
+"attendance": [ids], "notes", "uid"}. The calendar (one .ics per event, and a feed that
+Outlook or any calendar app subscribes to by a secret URL) carries only what a calendar
+needs: title, time, place and agenda; never who is invited or attended. Pure of Flask.
+"""
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime, time
+from typing import Any, Iterable, Mapping
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event
+
+EVENTS = "events"
+FEED = "calendar_feed"  # one doc: {"token"}
+TZ = ZoneInfo("Europe/Amsterdam")
+KINDS = {"intervisie": "Intervisie", "training": "Training", "bedankbijeenkomst": "Bedankbijeenkomst",
+         "uitje": "Uitje", "overig": "Overig"}
+
+
+def check_event(form: Any, known_ids: set[int]) -> tuple[dict[str, Any], dict[str, str]]:
+    """An event from the admin form (`form.getlist("invitees")` gives the invited volunteers)."""
+    errors = {}
+    kind = form.get("kind") or ""
+    if kind not in KINDS:
+        errors["kind"] = "Kies het soort activiteit."
+    title = (form.get("title") or "").strip()[:150]
+    if not title:
+        errors["title"] = "Vul een titel in, bijvoorbeeld ‘Intervisie voorjaar’."
+    day = (form.get("date") or "").strip()
+    try:
+        date.fromisoformat(day)
+    except ValueError:
+        errors["date"] = "Vul de datum in, bijvoorbeeld 2026-03-14."
+    start, end = (form.get("start") or "").strip(), (form.get("end") or "").strip()
+    for key, value in (("start", start), ("end", end)):
+        try:
+            time.fromisoformat(value)
+        except ValueError:
+            errors[key] = "Vul een tijd in als uu:mm, bijvoorbeeld 19:30."
+    if "start" not in errors and "end" not in errors and end <= start:
+        errors["end"] = "De eindtijd moet na de begintijd liggen."
+    invitees = sorted({int(v) for v in form.getlist("invitees") if v.isdigit() and int(v) in known_ids})
+    doc = {"kind": kind, "title": title, "date": day, "start": start, "end": end,
+           "place": (form.get("place") or "").strip()[:200], "agenda": (form.get("agenda") or "").strip()[:4000],
+           "invitees": invitees, "notes": (form.get("notes") or "").strip()[:4000]}
+    return doc, errors
+
+
+def attendance_from(form: Any, invitees: Iterable[int]) -> list[int]:
+    """Who came: only invitees count (a walk-in is invited first)."""
+    allowed = set(invitees)
+    return sorted({int(v) for v in form.getlist("attended") if v.isdigit() and int(v) in allowed})
+
+
+def new_uid() -> str:
+    return f"{secrets.token_hex(12)}@buurtbemiddeling"
+
+
+def upcoming(events: Iterable[Mapping[str, Any]], today: date) -> list:
+    return sorted((e for e in events if e.get("date", "") >= today.isoformat()), key=lambda e: (e["date"], e["start"]))
+
+
+def past(events: Iterable[Mapping[str, Any]], today: date) -> list:
+    return sorted((e for e in events if e.get("date", "") < today.isoformat()),
+                  key=lambda e: (e["date"], e["start"]), reverse=True)
+
+
+def attendance_rate(event: Mapping[str, Any]) -> int | None:
+    invited = len(event.get("invitees", []))
+    return round(100 * len(event.get("attendance", [])) / invited) if invited else None
+
+
+def _vevent(event: Mapping[str, Any], doc_id: int, stamp: datetime) -> Event:
+    day = date.fromisoformat(event["date"])
+    item = Event()
+    item.add("uid", event.get("uid") or f"event-{doc_id}@buurtbemiddeling")
+    item.add("dtstamp", stamp)
+    item.add("dtstart", datetime.combine(day, time.fromisoformat(event["start"]), TZ))
+    item.add("dtend", datetime.combine(day, time.fromisoformat(event["end"]), TZ))
+    item.add("summary", f"{KINDS.get(event.get('kind'), 'Activiteit')}: {event['title']}")
+    if event.get("place"):
+        item.add("location", event["place"])
+    if event.get("agenda"):
+        item.add("description", event["agenda"])
+    item.add("categories", [KINDS.get(event.get("kind"), "Overig")])
+    return item
+
+
+def calendar(events: Iterable, organisation: str, *, now: datetime | None = None) -> bytes:
+    """An iCalendar file (RFC 5545) with the given events; `events` are docs with doc_id."""
+    stamp = (now or datetime.now(TZ)).astimezone(ZoneInfo("UTC"))
+    cal = Calendar()
+    cal.add("prodid", f"-//{organisation}//Buurtbemiddeling beheer//NL")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", f"{organisation}: activiteiten vrijwilligers")
+    cal.add("x-wr-timezone", "Europe/Amsterdam")
+    for event in events:
+        cal.add_component(_vevent(event, event.doc_id, stamp))
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def feed_token(view) -> str | None:
+    docs = view.table(FEED).all()
+    return docs[0]["token"] if docs else None
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def token_matches(view, token: str) -> bool:
+    known = feed_token(view)
+    return bool(known) and secrets.compare_digest(known, token)

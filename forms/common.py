@@ -1,0 +1,168 @@
+"""Building blocks the public forms share: texts, contact and address fields.
+
+The same field appears about different people ("your postcode", "the resident's
+postcode", "your neighbours' postcode"); `Whose` holds those phrases so every
+message names exactly what is asked for, in every language.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from markupsafe import Markup
+
+from .fields import (
+    CheckboxField,
+    EmailField,
+    PhoneField,
+    PostcodeField,
+    RadioField,
+    Text,
+    TextAreaField,
+    TextField,
+    ValidationError,
+)
+
+PRIVACY_URLS = {"nl": "/privacy/", "en": "/en/privacy/"}
+YES_NO = (("ja", {"nl": "Ja", "en": "Yes"}), ("nee", {"nl": "Nee", "en": "No"}))
+
+
+def msg(nl: str, en: str) -> Text:
+    return {"nl": nl, "en": en}
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+@dataclass(frozen=True)
+class Whose:
+    """How to name one person's details in messages: {thing: (Dutch, English)}."""
+
+    phrases: Mapping[str, tuple[str, str]]
+
+    def of(self, thing: str) -> tuple[str, str]:
+        return self.phrases[thing]
+
+    def required(self, thing: str, example: tuple[str, str] | None = None) -> Text:
+        nl, en = self.of(thing)
+        if example:
+            return msg(f"Vul {nl} in, bijvoorbeeld {example[0]}", f"Enter {en}, like {example[1]}")
+        return msg(f"Vul {nl} in", f"Enter {en}")
+
+    def too_long(self, thing: str) -> Text:
+        nl, en = self.of(thing)
+        return msg(f"{_cap(nl)} is te lang. Gebruik maximaal {{max}} tekens",
+                   f"{_cap(en)} must be {{max}} characters or fewer")
+
+    def invalid(self, thing: str, how_nl: str, example_en: str) -> Text:
+        nl, en = self.of(thing)
+        return msg(f"{_cap(nl)} is niet goed. {how_nl}", f"Enter {en} in the correct format, like {example_en}")
+
+
+SELF = Whose({
+    "name": ("uw naam", "your name"),
+    "email": ("uw e-mailadres", "your email address"),
+    "phone": ("uw telefoonnummer", "your phone number"),
+    "street": ("uw straat en huisnummer", "your street and house number"),
+    "postcode": ("uw postcode", "your postcode"),
+    "place": ("uw woonplaats", "your town"),
+})
+RESIDENT = Whose({
+    "name": ("de naam van de bewoner", "the resident's name"),
+    "email": ("het e-mailadres van de bewoner", "the resident's email address"),
+    "phone": ("het telefoonnummer van de bewoner", "the resident's phone number"),
+    "street": ("de straat en het huisnummer van de bewoner", "the resident's street and house number"),
+    "postcode": ("de postcode van de bewoner", "the resident's postcode"),
+    "place": ("de woonplaats van de bewoner", "the resident's town"),
+})
+NEIGHBOURS = Whose({
+    "name": ("de naam van de buren", "the neighbours' name"),
+    "street": ("de straat en het huisnummer van de buren", "the neighbours' street and house number"),
+    "postcode": ("de postcode van de buren", "the neighbours' postcode"),
+})
+
+POSTCODE_EXAMPLE = ("1234 AB", "1234 AB")
+POSTCODE_HOW = "Vul 4 cijfers en 2 letters in, bijvoorbeeld 1234 AB"
+
+
+def name_field(name: str, label: Text, whose: Whose, **options: Any) -> TextField:
+    options.setdefault("max_length", 100)
+    return TextField(name, label, messages={"required": whose.required("name"),
+                                            "too_long": whose.too_long("name")}, **options)
+
+
+def email_field(name: str, label: Text, whose: Whose, **options: Any) -> EmailField:
+    return EmailField(name, label, messages={
+        "required": whose.required("email"),
+        "invalid": whose.invalid("email", "Gebruik de vorm naam@voorbeeld.nl", "name@example.com"),
+        "too_long": whose.too_long("email"),
+    }, **options)
+
+
+def phone_field(name: str, label: Text, whose: Whose, **options: Any) -> PhoneField:
+    options.setdefault("hint", msg("Bijvoorbeeld 06 12345678 of 0123 456789",
+                                   "For example 06 12345678 or +31 6 12345678"))
+    return PhoneField(name, label, messages={
+        "required": whose.required("phone"),
+        "invalid": whose.invalid("phone", "Gebruik 10 cijfers, bijvoorbeeld 06 12345678",
+                                 "06 12345678 or +31 6 12345678"),
+        "too_long": whose.too_long("phone"),
+    }, **options)
+
+
+def street_field(name: str, label: Text, whose: Whose, **options: Any) -> TextField:
+    options.setdefault("max_length", 150)
+    return TextField(name, label, messages={"required": whose.required("street"),
+                                            "too_long": whose.too_long("street")}, **options)
+
+
+def postcode_field(name: str, label: Text, whose: Whose, **options: Any) -> PostcodeField:
+    invalid = whose.invalid("postcode", POSTCODE_HOW, "1234 AB")
+    return PostcodeField(name, label, messages={
+        "required": whose.required("postcode", POSTCODE_EXAMPLE),
+        "invalid": invalid,
+        "too_long": invalid,
+    }, **options)
+
+
+def place_field(name: str, label: Text, whose: Whose, **options: Any) -> TextField:
+    options.setdefault("max_length", 100)
+    return TextField(name, label, messages={"required": whose.required("place"),
+                                            "too_long": whose.too_long("place")}, **options)
+
+
+def text_area(name: str, label: Text, required_msg: Text | None = None, *,
+              too_long_msg: Text | None = None, **options: Any) -> TextAreaField:
+    messages = {"too_long": too_long_msg or msg("Uw antwoord is te lang. Gebruik maximaal {max} tekens",
+                                                "Your answer must be {max} characters or fewer")}
+    if required_msg:
+        messages["required"] = required_msg
+    return TextAreaField(name, label, messages=messages, **options)
+
+
+def conflict_type_field(conflict_types, label: Text, required_msg: Text) -> RadioField:
+    return RadioField("conflict_type", label, choices=tuple(conflict_types), messages={"required": required_msg})
+
+
+def privacy_consent(label: Text, purpose: Text, required_msg: Text, name: str = "consent") -> CheckboxField:
+    """The consent box, with a link to the privacy statement in its hint."""
+    hint = {
+        lang: Markup('{} <a href="{}">{}</a>.').format(
+            text, PRIVACY_URLS[lang], "Lees de privacyverklaring" if lang == "nl" else "Read the privacy statement")
+        for lang, text in purpose.items()
+    }
+    return CheckboxField(name, label, hint=hint, messages={"required": required_msg})
+
+
+def email_or_phone(email: str, phone: str, message: Text):
+    """A check: at least one way to reach the person (reported on the email field)."""
+
+    def check(cleaned: Mapping[str, Any]) -> dict[str, ValidationError]:
+        if email not in cleaned or phone not in cleaned:
+            return {}  # one of them already has its own error
+        if not cleaned[email] and not cleaned[phone]:
+            return {email: ValidationError(message)}
+        return {}
+
+    return check

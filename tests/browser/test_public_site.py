@@ -1,0 +1,302 @@
+"""The public site in real Chromium: accessibility of every page in both languages at
+desktop and phone width, keyboard-only completion of each form, and each form sent
+with and without JavaScript and found by the coordinator in the admin."""
+from __future__ import annotations
+
+import threading
+import time
+from types import SimpleNamespace
+
+import pytest
+from werkzeug.serving import make_server
+
+import sitebuilder
+from app import create_app
+from buurtbemiddeling.auth import users
+
+from .conftest import axe_violations
+
+SITE = sitebuilder.Site(sitebuilder.DEFAULT_ROOT)
+PAGE_URLS = [p.url for p in SITE.pages] + ["/404.html", "/en/404.html"]
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 740}}
+PASSWORD = "een lang wachtwoord"
+
+
+def serve(tmp_path, public_dir, **config):
+    app = create_app({
+        "INSTANCE_PATH": tmp_path / "instance", "SECRET_KEY": "browser-test", "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False, "PUBLIC_DIR": str(public_dir), **config,
+    })
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server.app = app
+    server.url = f"http://127.0.0.1:{server.server_port}"
+    return server
+
+
+@pytest.fixture(scope="module")
+def site_server(tmp_path_factory, public_dir):
+    """One server for the read-only checks of this module."""
+    server = serve(tmp_path_factory.mktemp("site-server"), public_dir)
+    yield server
+    server.shutdown()
+
+
+@pytest.fixture(scope="module", params=list(VIEWPORTS))
+def viewport_page(request, browser):
+    context = browser.new_context(locale="nl-NL", viewport=VIEWPORTS[request.param],
+                                  is_mobile=request.param == "phone")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def quick_server(tmp_path, public_dir):
+    """A server that accepts forms filled in at robot speed (the browser types fast)."""
+    server = serve(tmp_path, public_dir, FORM_MIN_SECONDS=0)
+    yield server
+    server.shutdown()
+
+
+# -- accessibility ---------------------------------------------------------------
+
+@pytest.mark.parametrize("url", PAGE_URLS)
+def test_every_page_has_no_wcag_a_or_aa_violations(viewport_page, site_server, url):
+    response = viewport_page.goto(site_server.url + url)
+    assert response.status in (200, 404)
+    assert axe_violations(viewport_page) == []
+
+
+@pytest.mark.parametrize("url", [p.url for p in SITE.pages if p.form])
+def test_every_form_with_errors_has_no_wcag_a_or_aa_violations(viewport_page, site_server, url):
+    viewport_page.goto(site_server.url + url)
+    viewport_page.locator("form.form button[type=submit]").click()
+    viewport_page.locator(".error-summary").wait_for()
+    assert axe_violations(viewport_page) == []
+
+
+@pytest.mark.parametrize("url", PAGE_URLS)
+def test_no_page_is_wider_than_a_phone(browser, site_server, url):
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(site_server.url + url)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    context.close()
+
+
+def test_pages_without_a_form_run_no_javascript_and_no_page_asks_another_host(browser, site_server):
+    context = browser.new_context()
+    page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    for url in PAGE_URLS:
+        requested.clear()
+        page.goto(site_server.url + url)
+        page.wait_for_load_state("networkidle")
+        assert all(r.startswith(site_server.url) for r in requested), url
+        if not page.locator("form").count():
+            assert page.evaluate("document.scripts.length") == 0, url
+            assert not [r for r in requested if r.endswith(".js")], url
+    context.close()
+
+
+# -- keyboard only ---------------------------------------------------------------
+
+FOCUS_INFO = """() => { const e = document.activeElement;
+  return {tag: e.tagName, type: e.type || "", name: e.name || "", value: e.value || "", checked: !!e.checked}; }"""
+
+
+def fill_by_keyboard(page, answers: dict, submit_text: str) -> list[str]:
+    """Tab through the page and answer each field using only the keyboard.
+
+    answers: name -> text, a radio value, or a list of checkbox values.
+    Returns the names of the fields reached, in order.
+    """
+    reached: list[str] = []
+    for _ in range(400):
+        page.keyboard.press("Tab")
+        info = page.evaluate(FOCUS_INFO)
+        name = info["name"]
+        if info["tag"] == "BUTTON" and info["type"] == "submit":
+            assert submit_text in page.evaluate("document.activeElement.textContent")
+            page.keyboard.press("Enter")
+            return reached
+        if name and name not in reached:
+            reached.append(name)
+        wanted = answers.get(name)
+        if wanted is None:
+            continue
+        if info["type"] == "radio":
+            page.keyboard.press("Space")
+            for _ in range(20):
+                if page.evaluate(FOCUS_INFO)["value"] == wanted:
+                    break
+                page.keyboard.press("ArrowDown")
+            assert page.evaluate(FOCUS_INFO)["checked"], name
+        elif info["type"] == "checkbox":
+            chosen = wanted if isinstance(wanted, list) else [info["value"]] if wanted else []
+            if (info["value"] in chosen) != info["checked"]:
+                page.keyboard.press("Space")
+        elif info["tag"] in ("INPUT", "TEXTAREA") and not info["value"]:
+            page.keyboard.type(wanted)
+    raise AssertionError(f"never reached the submit button; reached {reached}")
+
+
+REPORT_ANSWERS = {
+    "name": "Karin Toetsenbord", "email": "karin@voorbeeld.nl", "street": "Lijsterlaan 3", "postcode": "7413 AB",
+    "place": "Lindenhoven", "contact_way": "email", "b_street": "Lijsterlaan 5", "conflict_type": "parkeren",
+    "description": "De bus van de buren staat voor mijn uitrit.", "violence": "nee", "consent": "ja",
+}
+REFERRAL_ANSWERS = {
+    "org_name": "Woonstichting Lindenhoven", "org_type": "woningcorporatie", "referrer_name": "Rita Verwijzer",
+    "referrer_email": "rita@woonstichting.example", "referrer_phone": "0123 456700", "resident_consent": "ja",
+    "name": "Teun Bewoner", "phone": "06 11122233", "street": "Havenkade 2", "postcode": "7414 CD",
+    "place": "Lindenhoven", "conflict_type": "geluidsoverlast", "description": "Geluid van de bovenburen.",
+}
+APPLICATION_ANSWERS = {
+    "name": "Sam Sneltoets", "email": "sam@voorbeeld.nl", "phone": "06 44455566", "street": "Tulpstraat 9",
+    "postcode": "7415 EF", "age_band": "41-55", "languages": ["nederlands", "turks"],
+    "availability": ["di-avond", "za-ochtend"], "motivation": "Ik wil mijn buurt helpen.", "consent": "ja",
+}
+FORM_CASES = [
+    ("/melding-doen/", REPORT_ANSWERS, "Melding versturen", "reports", "Bedankt voor uw melding"),
+    ("/voor-verwijzers/", REFERRAL_ANSWERS, "Verwijzing versturen", "reports", "Bedankt voor uw verwijzing"),
+    ("/vrijwilliger-worden/", APPLICATION_ANSWERS, "Aanmelding versturen", "applications", "Bedankt voor uw aanmelding"),
+]
+
+
+@pytest.mark.parametrize("url, answers, submit, table, thanks", FORM_CASES, ids=["report", "referral", "application"])
+@pytest.mark.parametrize("with_js", [True, False], ids=["htmx", "no-js"])
+def test_each_form_can_be_completed_with_the_keyboard_only(browser, quick_server, url, answers, submit, table,
+                                                          thanks, with_js):
+    context = browser.new_context(locale="nl-NL", java_script_enabled=with_js)
+    page = context.new_page()
+    page.goto(quick_server.url + url)
+    if with_js:
+        page.locator("form.form input[name=started]").wait_for(state="attached")  # the start token arrived
+    reached = fill_by_keyboard(page, answers, submit)
+    assert "website" not in reached  # the honeypot is out of reach
+    page.get_by_role("heading", name=thanks).wait_for()
+    [doc] = quick_server.app.extensions["store"].read().table(table).all()
+    assert doc["values"]["name"] == answers["name"]
+    assert all(doc["values"][name] for name in answers)  # every answer arrived
+    if with_js:  # the panel took focus, so a screen reader announces it
+        assert page.evaluate("document.activeElement.getAttribute('role')") == "status"
+    context.close()
+
+
+# -- sent with and without JavaScript, found in the admin ---------------------------
+
+def log_in(page, server):
+    store = server.app.extensions["store"]
+    users.create_user(store, "carla@lindenhoven.example", PASSWORD, "coordinator", "Carla")
+    page.goto(server.url + "/beheer/inloggen")
+    page.get_by_label("E-mailadres").fill("carla@lindenhoven.example")
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url("**/beheer/**")
+
+
+def fill_referral(page):
+    page.get_by_label("Naam van uw organisatie").fill("Politie Lindenhoven")
+    page.get_by_role("group", name="Wat voor organisatie is dat?").get_by_label("Politie").check()
+    page.get_by_label("Uw naam").fill("Wijkagent Pieters")
+    page.get_by_label("Uw e-mailadres").fill("pieters@politie.example")
+    page.get_by_label("Uw telefoonnummer").fill("0123 456789")
+    page.get_by_label("De bewoner weet van deze verwijzing").check()
+    page.get_by_label("Naam van de bewoner").fill("Bram Visser")
+    page.get_by_label("Telefoonnummer van de bewoner").fill("06 98765432")
+    page.get_by_label("Straat en huisnummer van de bewoner").fill("Merelstraat 8")
+    page.get_by_label("Postcode van de bewoner").fill("7413 KL")
+    page.get_by_label("Woonplaats van de bewoner").fill("Lindenhoven")
+    page.get_by_label("Straat en huisnummer van de buren").fill("Merelstraat 10")
+    page.get_by_role("group", name="Waar gaat het probleem vooral over?").get_by_label("Huisdieren").check()
+    page.get_by_label("Wat is er aan de hand?").fill("De hond blaft de hele dag.")
+
+
+def fill_application(page):
+    page.get_by_label("Naam", exact=True).fill("Vera Vrijwillig")
+    page.get_by_label("E-mailadres").fill("vera@voorbeeld.nl")
+    page.get_by_label("Telefoonnummer").fill("06 12345678")
+    page.get_by_label("Straat en huisnummer").fill("Kerkstraat 3")
+    page.get_by_label("Postcode").fill("7411 AB")
+    page.get_by_role("group", name="Wat is uw leeftijd?").get_by_label("26 tot en met 40 jaar").check()
+    page.get_by_role("group", name="Welke talen spreekt u goed?").get_by_label("Nederlands").check()
+    page.get_by_role("group", name="Woensdag").get_by_label("Avond").check()
+    page.get_by_label("Waarom wilt u buurtbemiddelaar worden?").fill("Ik help graag mensen.")
+    page.get_by_label("Ik ga akkoord met de privacyverklaring").check()
+
+
+@pytest.mark.parametrize("with_js", [True, False], ids=["htmx", "no-js"])
+def test_a_referrer_refers_a_resident_and_the_coordinator_finds_the_referral(browser, quick_server, with_js):
+    context = browser.new_context(locale="nl-NL", java_script_enabled=with_js)
+    page = context.new_page()
+    page.goto(quick_server.url + "/voor-verwijzers/")
+    fill_referral(page)
+    page.get_by_label("De bewoner weet van deze verwijzing").uncheck()  # forgotten first
+    page.get_by_role("button", name="Verwijzing versturen").click()
+    page.get_by_role("link", name="Bevestig dat de bewoner toestemming geeft").click()
+    assert page.evaluate("document.activeElement.name") == "resident_consent"  # the summary leads to the box
+    assert page.get_by_label("Naam van de bewoner").input_value() == "Bram Visser"
+    page.get_by_label("De bewoner weet van deze verwijzing").check()
+    page.get_by_role("button", name="Verwijzing versturen").click()
+    page.get_by_role("heading", name="Bedankt voor uw verwijzing").wait_for()
+
+    log_in(page, quick_server)
+    page.goto(quick_server.url + "/beheer/meldingen/")
+    page.get_by_role("link", name="Bram Visser").click()
+    page.get_by_text("Politie Lindenhoven").wait_for()
+    assert page.get_by_text("Merelstraat 10").is_visible()
+    context.close()
+
+
+@pytest.mark.parametrize("with_js", [True, False], ids=["htmx", "no-js"])
+def test_a_volunteer_applies_and_the_coordinator_finds_the_application(browser, quick_server, with_js):
+    context = browser.new_context(locale="nl-NL", java_script_enabled=with_js)
+    page = context.new_page()
+    page.goto(quick_server.url + "/vrijwilliger-worden/")
+    fill_application(page)
+    page.get_by_role("button", name="Aanmelding versturen").click()
+    page.get_by_role("heading", name="Bedankt voor uw aanmelding").wait_for()
+    [application] = quick_server.app.extensions["store"].read().table("applications").all()
+    assert application["values"]["availability"] == ["wo-avond"]
+
+    log_in(page, quick_server)
+    page.goto(quick_server.url + "/beheer/vrijwilligers/aanmeldingen")
+    page.get_by_role("link", name="Vera Vrijwillig").click()
+    page.get_by_text("vera@voorbeeld.nl").first.wait_for()
+    context.close()
+
+
+def test_an_english_visitor_reports_in_english_and_gets_english_errors(browser, quick_server):
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    page.goto(quick_server.url + "/en/report/")
+    page.get_by_role("button", name="Send report").click()
+    page.get_by_role("heading", name="There is a problem").wait_for()
+    assert page.get_by_role("link", name="Enter your name").is_visible()
+    context.close()
+
+
+def test_a_robot_that_fills_the_form_instantly_is_sent_back_and_nothing_is_stored(browser, quick_server, monkeypatch):
+    from buurtbemiddeling.reports import views
+
+    live_server = quick_server
+    live_server.app.config["FORM_MIN_SECONDS"] = 60  # long, so a slow test machine is still "too fast"
+    context = browser.new_context(locale="nl-NL")
+    page = context.new_page()
+    page.goto(live_server.url + "/vrijwilliger-worden/")
+    page.locator("form.form input[name=started]").wait_for(state="attached")
+    fill_application(page)
+    page.get_by_role("button", name="Aanmelding versturen").click()
+    page.get_by_text("heel snel werd ingevuld").wait_for()
+    store = live_server.app.extensions["store"]
+    assert store.read().table("applications").all() == []
+    assert page.get_by_label("Naam", exact=True).input_value() == "Vera Vrijwillig"
+    later = time.time() + 61  # a person reading the message, checking, sending again
+    monkeypatch.setattr(views, "time", SimpleNamespace(time=lambda: later))
+    page.get_by_role("button", name="Aanmelding versturen").click()
+    page.get_by_role("heading", name="Bedankt voor uw aanmelding").wait_for()
+    assert len(store.read().table("applications").all()) == 1
+    context.close()

