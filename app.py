@@ -14,6 +14,7 @@ from buurtbemiddeling import volunteers
 from buurtbemiddeling import cases, settings
 from buurtbemiddeling import protocols
 from buurtbemiddeling import coaching, matching, quality
+from buurtbemiddeling import publicity, reporting
 from buurtbemiddeling.store import init_store
 
 
@@ -47,6 +48,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     matching.init_app(app)
     coaching.init_app(app)
     quality.init_app(app)
+    reporting.init_app(app)
+    publicity.init_app(app)
     mail.init_app(app)
     cli.init_app(app)
     # Last: the catch-all that serves the built public site in development.

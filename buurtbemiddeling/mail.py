@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import smtplib
 import ssl
+import time
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
@@ -197,6 +198,9 @@ def init_app(app) -> None:
                                        f"{waiting} e-mail(s) wachten.")
         sent, failed = deliver_pending(store, current_app.config)
         purged = purge_sent(store)
+        # Housekeeping that needs a regular run too: forget the spam guard's address hashes.
+        from . import spam
+        spam.forget_old_addresses(store, time.time(), current_app.config.get("FORM_RATE_WINDOW", 3600))
         click.echo(f"Verstuurd: {sent}. Mislukt: {failed}. Opgeruimd: {purged}.")
         if failed:
             errors = {d.get("last_error") for d in pending(store.read()) if d.get("last_error")}

@@ -17,7 +17,11 @@ Three guards, each failing towards letting a real person through:
   message and every value kept.
 
 Refused posts are never stored; they are counted per day, form and reason
-(`count_rejected`, `rejected_counts`).
+(`count_rejected`, `rejected_counts`). A body-size limit comes from Flask's
+MAX_CONTENT_LENGTH (64 KB; the fields' maximum lengths keep real posts far below).
+
+Settings: FORM_MIN_SECONDS (3), FORM_RATE_LIMIT (10 accepted posts per address
+per window), FORM_RATE_WINDOW (3600 seconds).
 """
 from __future__ import annotations
 
@@ -98,8 +102,8 @@ def over_rate_limit(store, key: str, now: float, limit: int, window: float) -> b
     """
     cutoff = now - window
     with store.transaction() as tx:
+        forget_old_addresses(store, now, window)
         table = tx.table(RATE_TABLE)
-        table.remove(lambda doc: all(t <= cutoff for t in doc.get("times", [])))
         doc = next((d for d in table.all() if d.get("key") == key), None)
         recent = [t for t in (doc or {}).get("times", []) if t > cutoff]
         if len(recent) >= limit:
@@ -109,6 +113,17 @@ def over_rate_limit(store, key: str, now: float, limit: int, window: float) -> b
         else:
             table.update({"times": recent + [now]}, doc_ids=[doc.doc_id])
         return False
+
+
+def forget_old_addresses(store, now: float, window: float) -> int:
+    """Remove every address with no post inside the window; `send-mail` runs it too."""
+    cutoff = now - window
+    with store.transaction() as tx:
+        table = tx.table(RATE_TABLE)
+        old = [d.doc_id for d in table.all() if all(t <= cutoff for t in d.get("times", []))]
+        if old:
+            table.remove(doc_ids=old)
+        return len(old)
 
 
 def count_rejected(store, form_name: str, reason: str, day: dt.date) -> None:

@@ -11,57 +11,36 @@ import datetime as dt
 from collections import Counter
 from typing import Any, Iterable, Mapping
 
+from . import report
 from .anonymity import THRESHOLD, Figure, is_small, suppress
+from .cases import OUTCOMES, SOLVED, reported_on  # noqa: F401  (kept importable from here)
 
-SOLVED = {"opgelost", "deels-opgelost"}
-OUTCOMES = {"opgelost", "deels-opgelost", "niet-opgelost"}
 TOP_CONFLICT_TYPES = 5
 
 
-def _outcome(case: Mapping[str, Any]) -> str | None:
-    closing = case.get("closing") or {}
-    outcome = closing.get("outcome") if isinstance(closing, Mapping) else None
-    if not outcome:
-        return None
-    outcome = str(outcome).strip().lower().replace(" ", "-")  # "deels opgelost" and "deels-opgelost"
-    return outcome if outcome in OUTCOMES else None
-
-
-def _year(value: Any) -> int | None:
-    try:
-        return int(str(value)[:4])
-    except (TypeError, ValueError):
-        return None
-
+# The counts come from the report module (one definition of each figure); this module
+# only decides what may be published.
 
 def reports_per_year(cases: Iterable[Mapping[str, Any]], threshold: int = THRESHOLD) -> list[tuple[int, Figure]]:
-    years = Counter(y for y in (_year(c.get("created_at")) for c in cases) if y)
+    years = Counter(day.year for day in map(reported_on, cases) if day)
     return [(year, suppress(years[year], threshold)) for year in sorted(years)]
 
 
 def solved_share(cases: Iterable[Mapping[str, Any]], threshold: int = THRESHOLD) -> dict[str, Any]:
     """Share of closed cases (with an outcome) that ended solved or partly solved."""
-    outcomes = [o for o in (_outcome(c) for c in cases) if o]
-    solved = sum(1 for o in outcomes if o in SOLVED)
-    rest = len(outcomes) - solved
-    publishable = len(outcomes) >= threshold and not is_small(solved, threshold) and not is_small(rest, threshold)
+    share = report.solved_share(cases)
+    rest = share.whole - share.part
+    publishable = share.whole >= threshold and not is_small(share.part, threshold) and not is_small(rest, threshold)
     return {
-        "closed": suppress(len(outcomes), threshold),
-        "percent": round(100 * solved / len(outcomes)) if publishable else None,
+        "closed": suppress(share.whole, threshold),
+        "percent": round(100 * share.part / share.whole) if publishable else None,
     }
 
 
 def largest_conflict_types(cases: Iterable[Mapping[str, Any]], threshold: int = THRESHOLD,
                            top: int = TOP_CONFLICT_TYPES) -> list[tuple[str, int]]:
     """The largest conflict types with at least `threshold` cases, largest first."""
-    counts: Counter[str] = Counter()
-    for case in cases:
-        types = case.get("conflict_types") or []
-        if isinstance(types, str):
-            types = [types]
-        counts.update(set(types))
-    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    return [(value, count) for value, count in ranked if count >= threshold][:top]
+    return [(value, count) for value, count in report.conflict_types(cases) if count >= threshold][:top]
 
 
 def active_volunteers(volunteers: Iterable[Mapping[str, Any]], threshold: int = THRESHOLD) -> Figure:

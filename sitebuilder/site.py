@@ -111,6 +111,11 @@ class Site:
         self.strings = self._load_strings()
         self.env = self._make_env()
         self.pages = self._load_pages()
+        if self.data and self.data.get("publicity"):  # news and stories written in the admin
+            from .publicity import publicity_pages
+
+            self.pages = sorted(self.pages + publicity_pages(self, self.data["publicity"]),
+                                key=lambda p: (self.languages.index(p.lang), p.url))
         self._check_forms()
 
     # -- loading ---------------------------------------------------------
@@ -401,4 +406,4 @@ def _read_data(data_dir: Path) -> dict[str, list] | None:
     from db import Store  # only a build with data needs the storage engine
 
     view = Store(data_dir).read()
-    return {name: list(view.table(name).all()) for name in ("lists", "cases", "volunteers")}
+    return {name: list(view.table(name).all()) for name in ("lists", "cases", "volunteers", "publicity")}

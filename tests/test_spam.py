@@ -140,3 +140,11 @@ def test_a_post_over_the_size_limit_is_refused_with_a_clear_message(app, client,
 @pytest.mark.parametrize("path", ["/melding", "/verwijzing", "/aanmelden-vrijwilliger"])
 def test_the_public_form_posts_are_post_only(client, path):
     assert client.get(path).status_code == 405
+
+
+def test_the_regular_send_mail_run_forgets_address_hashes_older_than_the_window(app, store):
+    spam.over_rate_limit(store, "old", time.time() - 7200, limit=5, window=3600)
+    spam.over_rate_limit(store, "new", time.time(), limit=5, window=3600)
+    app.config["MAIL_SERVER"] = "127.0.0.1"  # nothing queued, so nothing is sent
+    app.test_cli_runner().invoke(args=["send-mail"])
+    assert [d["key"] for d in store.read().table(spam.RATE_TABLE).all()] == ["new"]

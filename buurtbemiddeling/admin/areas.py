@@ -20,10 +20,11 @@ AREAS = (
     Area("coaching", "Coaching", "coaching.index", "Voortgang navragen bij duo’s, coachingsnotities en vervolgacties."),
     Area("kwaliteit", "Kwaliteit", "quality.index", "Nabesprekingen, nazorg, signalen over vrijwilligers en de kwaliteitscijfers."),
     Area("netwerk", "Netwerk", "network.index", "Netwerkpartners, contactpersonen en convenanten."),
+    Area("publiciteit", "Publiciteit", "publicity.index", "Nieuwsberichten en geanonimiseerde succesverhalen voor de site."),
     Area("budget", "Budget", "budget.index", "Begroting, uitgaven en declaraties per jaar."),
     Area("planning", "Planning", "planning.index", "Projecten, taken en de eigen ontwikkeling van de coördinator."),
     Area("protocollen", "Protocollen", "protocols.index", "Werkprotocollen voor vrijwilligers, met versies."),
-    Area("rapportages", "Rapportages", None, "Kwartaal- en jaarverslagen als pdf."),
+    Area("rapportages", "Rapportages", "reporting.index", "Kwartaal- en jaarverslagen als pagina en pdf, benchmark-export en terugkoppeling aan partners."),
     Area("instellingen", "Instellingen", "settings.index", "Keuzelijsten, accounts en bewaartermijnen."),
 )
 

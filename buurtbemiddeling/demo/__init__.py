@@ -16,6 +16,7 @@ from . import volunteers as volunteer_demo
 from . import cases as case_demo
 from . import protocols as protocol_demo
 from . import matching as matching_demo
+from . import publicity as publicity_demo
 
 DEMO_EMAIL = "coordinator@lindenhoven.example"
 DEMO_PASSWORD = "demo-wachtwoord-lindenhoven"
@@ -40,6 +41,7 @@ def fill(store: Store, seed: int = 2026, *, reports_count: int = 14) -> str:
     planning_demo.add(store, rng)
     development_demo.add(store, rng)
     matching_demo.add(store, random.Random(seed + 6))  # last: proposals, debriefs, nazorg on the cases
+    publicity_demo.add(store, random.Random(seed + 7))
     return login
 
 

@@ -10,6 +10,7 @@ from flask_login import current_user
 from ..auth.views import coordinator_required
 from ..cases import repo as case_repo
 from ..cases import sections
+from ..cases import workflow
 from ..cases.workflow import WorkflowError, label as step_label
 from ..protocols.pdf import html_to_pdf
 from ..settings import lists
@@ -41,7 +42,7 @@ def case_section(view, case) -> dict:
     open_one = proposals.open_proposal(view, case.doc_id)
     wanted = not blocked and not open_one and len(case.get("duo") or []) < 2
     ranking = facts.rank_for_case(view, case, **_settings(view)) if wanted else None
-    return {"blocked": blocked, "open": open_one, "ranking": ranking,
+    return {"running": workflow.is_open(case), "blocked": blocked, "open": open_one, "ranking": ranking,
             "duos": ranking.duos[:SECTION_DUOS] if ranking else [],
             "has_duo": len(case.get("duo") or []) == 2, "statuses": proposals.STATUSES}
 

@@ -16,23 +16,18 @@ Ongeschikt cases count for the intake only: they were never mediated.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
-from statistics import median
 from typing import Any, Iterable, Mapping
 
+from figures import cases as case_figures, report as report_figures
+from figures.period import quarter, year as whole_year
+from figures.stats import Share
+
 from ..cases.intake import add_working_days
-from . import nazorg as nazorg_rules
 
-
-@dataclass(frozen=True)
-class Share:
-    part: int
-    whole: int
-
-    @property
-    def pct(self) -> float | None:
-        return round(100 * self.part / self.whole, 1) if self.whole else None
+# The definitions live in the figures module, shared with the annual report.
+_day = case_figures.day
+_reported = case_figures.reported_on
 
 
 @dataclass(frozen=True)
@@ -56,59 +51,36 @@ def periods(year: int) -> list[tuple[str, dt.date, dt.date]]:
     return quarters + [(f"Heel {year}", dt.date(year, 1, 1), dt.date(year, 12, 31))]
 
 
-def _day(text: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(text)[:10]) if text else None
-    except ValueError:
-        return None
-
-
-def _reported(case: Mapping) -> dt.date | None:
-    return _day(case.get("reported_at") or case.get("created_at"))
-
-
 def intake_on_time(case: Mapping, *, today: dt.date, working_days: int) -> bool | None:
     """True/False when it can be said, None while the intake term is still running."""
-    reported = _reported(case)
-    if reported is None:
-        return None
-    deadline = add_working_days(reported, working_days)
-    decided = _day((case.get("intake") or {}).get("decided_on"))
-    if decided is not None:
-        return decided <= deadline
-    return False if today > deadline else None
+    return case_figures.intake_on_time(case, today=today, deadline=lambda day: add_working_days(day, working_days))
 
 
 def compute(cases: Iterable[Mapping], nazorg_records: Iterable[Mapping], *, year: int, today: dt.date,
             working_days: int = 5) -> list[Figures]:
     """Figures for the four quarters of `year` and the whole year."""
-    cases = list(cases)
-    by_case: dict[Any, list] = defaultdict(list)
+    cases, nazorg_records = list(cases), list(nazorg_records)
     contacts = []
     for record in nazorg_records:
-        by_case[record.get("case_id")].append(record)
         day = _day(record.get("contacted_on"))
         if day and record.get("satisfaction"):
             contacts.append((day, int(record["satisfaction"])))
-    result = []
-    for label, start, end in periods(year):
-        def within(day: dt.date | None) -> bool:
-            return day is not None and start <= day <= end
 
-        judged = [on_time for c in cases if within(_reported(c))
-                  for on_time in [intake_on_time(c, today=today, working_days=working_days)] if on_time is not None]
-        closed = [c for c in cases if c.get("step") == "afgesloten" and within(_day((c.get("closing") or {}).get("closed_on")))]
-        outcomes = [(c.get("closing") or {}).get("outcome") for c in closed]
-        durations = [(_day(c["closing"]["closed_on"]) - _reported(c)).days for c in closed if _reported(c)]
-        scores = [score for day, score in contacts if within(day)]
+    def deadline(day: dt.date) -> dt.date:
+        return add_working_days(day, working_days)
+
+    result = []
+    for (label, start, end), period in zip(periods(year), [quarter(year, q) for q in range(1, 5)] + [whole_year(year)]):
+        closed = report_figures.closed_in(cases, period)
+        scores = [score for day, score in contacts if day in period]
         result.append(Figures(
             label, start, end,
-            intake_in_time=Share(sum(judged), len(judged)),
-            nazorg_done=Share(sum(nazorg_rules.done(c, by_case.get(getattr(c, "doc_id", c.get("id")), [])) for c in closed),
-                              len(closed)),
-            median_days=float(median(durations)) if durations else None,
-            solved=Share(outcomes.count("opgelost"), len(closed)),
-            partly_solved=Share(outcomes.count("deels-opgelost"), len(closed)),
+            intake_in_time=report_figures.intake_in_time(report_figures.reported_in(cases, period), today=today,
+                                                         deadline=deadline),
+            nazorg_done=report_figures.nazorg_share(closed, nazorg_records),
+            median_days=report_figures.durations(closed).median,
+            solved=report_figures.solved_share(closed, frozenset({"opgelost"})),
+            partly_solved=report_figures.solved_share(closed, frozenset({"deels-opgelost"})),
             satisfaction=round(sum(scores) / len(scores), 2) if scores else None,
             satisfaction_count=len(scores),
         ))

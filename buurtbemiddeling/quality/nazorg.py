@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Iterable, Mapping
 
+from figures.cases import nazorg_done
+
 from .forms import date_field, text_field
 
 NAZORG = "nazorg"
@@ -44,12 +46,7 @@ def check(form: Mapping[str, Any], *, party_count: int, today: dt.date,
 def done(case: Mapping[str, Any], records: Iterable[Mapping[str, Any]]) -> bool:
     """Nazorg is done when every party was contacted; the closing form's nazorg texts for A
     and B (written when a case is closed from the nazorg step) count as well."""
-    parties = max(len(case.get("parties") or []), 2)
-    contacted = {r.get("party") for r in records if r.get("contacted_on")}
-    if contacted >= set(range(parties)):
-        return True
-    closing = case.get("closing") or {}
-    return bool((closing.get("nazorg_a") or "").strip() and (closing.get("nazorg_b") or "").strip()) and parties == 2
+    return nazorg_done(case, records)  # one definition, shared with the annual report
 
 
 def of_case(view, case_id: int) -> dict[int, Any]:

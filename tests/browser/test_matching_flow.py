@@ -36,7 +36,7 @@ def test_the_coordinator_matches_a_duo_prints_the_handover_and_logs_a_debrief_an
     section.get_by_role("link", name="Alle voorstellen met uitleg").click()
     page.get_by_role("heading", name="Komen niet in aanmerking").wait_for()
     assert page.get_by_role("row", name="Bert Buurman").get_by_text("Woont in dezelfde straat als partij A").is_visible()
-    assert axe_violations(page) == []
+    assert not with_js or axe_violations(page) == []  # axe runs as page script
 
     # Propose the best duo; both say yes.
     page.get_by_role("button", name="Dit duo voorstellen").first.click()
@@ -51,7 +51,7 @@ def test_the_coordinator_matches_a_duo_prints_the_handover_and_logs_a_debrief_an
     assert page.get_by_text("Het duo Ayse Demir en Kees Bakker is gekoppeld.").is_visible()
     assert page.get_by_role("cell", name="Lindelaan 12, 7412 AB Lindenhoven").is_visible()
     assert page.get_by_text("Bosman").count() == 0
-    assert axe_violations(page) == []
+    assert not with_js or axe_violations(page) == []  # axe runs as page script
     with page.expect_download() as download:
         page.get_by_role("link", name="Pdf downloaden").click()
     pdf = tmp_path / "overdracht.pdf"
@@ -92,5 +92,10 @@ def test_the_coordinator_matches_a_duo_prints_the_handover_and_logs_a_debrief_an
         page.get_by_role("button", name="Nazorg bewaren").click()
         page.get_by_text("is bewaard").wait_for()
     assert page.get_by_text("Nazorg gedaan").first.is_visible()
-    assert axe_violations(page) == []
+    if with_js:  # axe runs as a page script
+        for path in ("/beheer/zaken/{case}/nazorg", "/beheer/zaken/{case}/nabespreking", "/beheer/zaken/{case}",
+                     "/beheer/coaching/", "/beheer/kwaliteit/", "/beheer/kwaliteit/signalen",
+                     "/beheer/kwaliteit/vrijwilliger/{ayse}", "/beheer/"):
+            page.goto(live_server.url + path.format(case=case_id, ayse=ayse))
+            assert axe_violations(page) == [], path
     context.close()

@@ -1,0 +1,11 @@
+"""Publiciteit: news items and anonymised success stories written in the admin, which the
+site builder publishes on the public site (`items.published`, read by `sitebuilder`)."""
+
+
+def init_app(app) -> None:
+    # Imported here: the site builder imports `items` and must not pull in Flask views.
+    from ..planning.respond import register_filters
+    from . import views
+
+    register_filters(app)
+    app.register_blueprint(views.bp)

@@ -1,0 +1,63 @@
+"""From the store to the report: the tables `figures.report` reads and the rules it borrows
+from other areas (the intake term in working days, the budget's realisation). No Flask."""
+from __future__ import annotations
+
+import datetime as dt
+
+from figures.period import Period
+from figures.report import Report, Rules, Sources, period_report
+
+from ..budget import ledger
+from ..cases import repo as case_repo
+from ..cases.intake import add_working_days
+from ..quality import nazorg
+from ..settings import lists, numbers
+from ..volunteers import events, qualifications
+
+LABEL_LISTS = ("conflict_types", "referrer_types", "wijken", "outcomes")
+EVENT_KINDS = events.KINDS
+TRAINING_KINDS = qualifications.KINDS
+
+
+def sources(view) -> Sources:
+    return Sources(
+        cases=case_repo.all_cases(view),
+        nazorg=view.table(nazorg.NAZORG).all(),
+        volunteers=view.table("volunteers").all(),
+        trainings=view.table(qualifications.TRAININGS).all(),
+        training_records=view.table(qualifications.RECORDS).all(),
+        events=view.table(events.EVENTS).all(),
+        budget_lines=view.table(ledger.BUDGET_LINES).all(),
+        expenses=view.table(ledger.EXPENSES).all(),
+        claims=view.table(ledger.CLAIMS).all(),
+    )
+
+
+def rules(view) -> Rules:
+    days = numbers.get(view, "intake_working_days")
+    return Rules(deadline=lambda reported: add_working_days(reported, days), budget=ledger.realisation)
+
+
+def report_for(view, period: Period, today: dt.date) -> Report:
+    return period_report(sources(view), period, today=today, rules=rules(view))
+
+
+def labels(view) -> dict[str, dict[str, str]]:
+    """Dutch labels per list, plus the fixed ones the report shows (events, trainings)."""
+    found = {key: lists.labels(view, key) for key in LABEL_LISTS}
+    found["wijken"] = {"": "Onbekend", **found["wijken"]}
+    found["referrer_types"] = {"onbekend": "Onbekend", **found["referrer_types"]}
+    found["outcomes"] = {"ongeschikt": "Ongeschikt (geen bemiddeling)", **found["outcomes"]}
+    found["events"] = dict(EVENT_KINDS)
+    found["trainings"] = {**TRAINING_KINDS, "overig": "Overig"}
+    return found
+
+
+def years_with_data(view, today: dt.date) -> list[int]:
+    """Years to offer in the period chooser: from the first report to this year, newest first."""
+    first = today.year
+    for case in case_repo.all_cases(view):
+        stamp = case.get("reported_at") or case.get("created_at") or ""
+        if stamp[:4].isdigit():
+            first = min(first, int(stamp[:4]))
+    return list(range(today.year, first - 1, -1))
