@@ -13,7 +13,7 @@ from typing import Any, Iterable, Mapping
 
 from . import report
 from .anonymity import THRESHOLD, Figure, is_small, suppress
-from .cases import OUTCOMES, SOLVED, reported_on  # noqa: F401  (kept importable from here)
+from .cases import reported_on
 
 TOP_CONFLICT_TYPES = 5
 

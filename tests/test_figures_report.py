@@ -240,3 +240,16 @@ def test_a_period_is_read_from_the_address(args, label, key):
 def test_a_wrong_period_gets_a_dutch_message(args, message):
     with pytest.raises(periods.PeriodError, match=message):
         periods.parse(args, today=dt.date(2025, 6, 1))
+
+
+def test_the_figures_module_stands_on_the_ground_floor():
+    """No Flask and no admin area is imported: the site builder can use it."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import sys, figures.report, figures.public, figures.period; "
+            "bad = [m for m in sys.modules if m == 'flask' or m.startswith('buurtbemiddeling')]; print(bad); assert not bad")
+    result = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parent.parent,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr

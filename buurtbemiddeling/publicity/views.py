@@ -85,24 +85,25 @@ def publish(item_id: int):
                  url_for("publicity.index"))
 
 
-@bp.post("/<int:item_id>/offline")
-@coordinator_required
-def unpublish(item_id: int):
+def _change(item_id: int, action: str, apply, message: str):
+    """Apply one change to an existing item in a transaction, audit it, and go back to the list."""
     store = get_store()
     with store.transaction() as tx:
         get_or_404(tx, items.PUBLICITY, item_id)
-        tx.table(items.PUBLICITY).update({"published": False, "updated_at": _stamp()}, doc_ids=[item_id])
-    store.audit(current_user.id, "unpublish", f"publicity:{item_id}")
-    return saved("Het bericht is offline gehaald. Het verdwijnt bij de volgende bouw van de site.",
-                 url_for("publicity.index"))
+        apply(tx.table(items.PUBLICITY))
+    store.audit(current_user.id, action, f"publicity:{item_id}")
+    return saved(message, url_for("publicity.index"))
+
+
+@bp.post("/<int:item_id>/offline")
+@coordinator_required
+def unpublish(item_id: int):
+    return _change(item_id, "unpublish",
+                   lambda table: table.update({"published": False, "updated_at": _stamp()}, doc_ids=[item_id]),
+                   "Het bericht is offline gehaald. Het verdwijnt bij de volgende bouw van de site.")
 
 
 @bp.post("/<int:item_id>/verwijderen")
 @coordinator_required
 def delete(item_id: int):
-    store = get_store()
-    with store.transaction() as tx:
-        get_or_404(tx, items.PUBLICITY, item_id)
-        tx.table(items.PUBLICITY).remove(doc_ids=[item_id])
-    store.audit(current_user.id, "delete", f"publicity:{item_id}")
-    return saved("Het bericht is verwijderd.", url_for("publicity.index"))
+    return _change(item_id, "delete", lambda table: table.remove(doc_ids=[item_id]), "Het bericht is verwijderd.")
