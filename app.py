@@ -15,6 +15,7 @@ from buurtbemiddeling import cases, settings
 from buurtbemiddeling import protocols
 from buurtbemiddeling import coaching, matching, quality
 from buurtbemiddeling import publicity, reporting
+from buurtbemiddeling import portal, privacy
 from buurtbemiddeling.store import init_store
 
 
@@ -50,6 +51,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     quality.init_app(app)
     reporting.init_app(app)
     publicity.init_app(app)
+    privacy.init_app(app)
+    portal.init_app(app)
     mail.init_app(app)
     cli.init_app(app)
     # Last: the catch-all that serves the built public site in development.

@@ -1,0 +1,1 @@
+"""The benchmark suite: synthetic data (generate.py) and the measurements (run.py)."""

@@ -17,6 +17,7 @@ import threading
 from pathlib import Path
 
 import orjson
+from tinydb.table import Document
 
 from .errors import StoreError
 
@@ -94,6 +95,19 @@ def _unlink_quietly(path: Path) -> None:
         pass
 
 
+def as_documents(table: dict) -> dict:
+    """Turn a table's documents into TinyDB ``Document`` objects once, when a version is cached.
+
+    Readers then iterate the cached documents instead of copying every one into a new
+    ``Document`` on each ``all()`` (TinyDB's default): at 150,000 documents that copy alone
+    costs a tenth of a second per call. Converts in place; values already converted stay.
+    """
+    for doc_id, doc in table.items():
+        if type(doc) is not Document:
+            table[doc_id] = Document(doc, int(doc_id))
+    return table
+
+
 class TableCache:
     """Parsed table files, reused while (st_ino, st_size, st_mtime_ns) is unchanged.
 
@@ -105,30 +119,34 @@ class TableCache:
         self._entries: dict[Path, tuple[tuple[int, int, int], dict]] = {}
 
     def load(self, path: Path, name: str) -> dict:
+        return self.load_keyed(path, name)[1]
+
+    def load_keyed(self, path: Path, name: str) -> tuple[tuple[int, int, int] | None, dict]:
+        """The table and the stat key of the version it was parsed from (None: no file)."""
         try:
             key = _stat_key(os.stat(path))
         except FileNotFoundError:
             self._entries.pop(path, None)
-            return {}
+            return None, {}
         entry = self._entries.get(path)
         if entry is not None and entry[0] == key:
-            return entry[1]
+            return entry
         try:
             with open(path, "rb") as fh:
                 # Key from the open file: it may have been replaced since stat().
                 key = _stat_key(os.fstat(fh.fileno()))
                 raw = fh.read()
         except FileNotFoundError:
-            return {}
+            return None, {}
         try:
             table = loads(raw).get(name, {}) if raw else {}
         except (orjson.JSONDecodeError, AttributeError) as exc:
             raise StoreError(f"table file {path} is damaged ({exc}); restore a backup") from exc
-        self._entries[path] = (key, table)
-        return table
+        entry = self._entries[path] = (key, as_documents(table))
+        return entry
 
     def put(self, path: Path, key: tuple[int, int, int], table: dict) -> None:
-        self._entries[path] = (key, table)
+        self._entries[path] = (key, as_documents(table))
 
     def drop(self, path: Path) -> None:
         self._entries.pop(path, None)

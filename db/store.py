@@ -32,10 +32,11 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import TypeVar
 
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
@@ -45,6 +46,7 @@ from .errors import StoreError
 from .locking import ProcessLock
 from .storage import TableCache, atomic_write, dumps, fsync_dir, loads, write_temp
 
+T = TypeVar("T")
 _NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$")
 META_TABLE = "_meta"
 
@@ -75,6 +77,12 @@ class _ReadOnlyTable(Table):
     def _update_table(self, updater) -> None:
         # Refuse before TinyDB's updater mutates shared cached documents.
         raise StoreError(f"table {self.name!r} is read-only here; use store.transaction()")
+
+    def __iter__(self) -> Iterator[Document]:
+        # The cache holds Documents already (storage.as_documents): hand them out instead of
+        # copying each one, which made every all() cost O(size of the table) in copies.
+        for doc_id, doc in self._read_table().items():
+            yield doc if type(doc) is Document else Document(doc, int(doc_id))
 
 
 class _CopyOnAccess(dict):
@@ -123,6 +131,7 @@ class ReadView:
         self._store = store
         self._tx = tx  # inside a transaction: see its uncommitted writes
         self._snapshots: dict[str, dict] = {}
+        self._keys: dict[str, tuple | None] = {}  # stat key of each snapshot, for derived()
         self._tables: dict[str, Table] = {}
 
     def table(self, name: str) -> Table:
@@ -133,12 +142,36 @@ class ReadView:
             self._tables[name] = table
         return table
 
+    def derived(self, key: str, tables: tuple[str, ...], build: Callable[[ReadView], T]) -> T:
+        """``build(self)`` computed once per version of ``tables`` and kept in the process.
+
+        For indexes and summaries over big tables (a case's timeline out of 150,000 events):
+        the result is reused while none of the named table files changed (their stat keys),
+        so it costs one stat per table. ``build`` must read only the named tables and its
+        result, shared by all readers, must be treated as read-only. Inside a transaction
+        nothing is cached: the uncommitted writes are part of what is built.
+        """
+        if self._tx is not None:
+            return build(self)
+        versions = tuple(self._version(name) for name in tables)
+        hit = self._store._derived.get(key)
+        if hit is not None and hit[0] == versions:
+            return hit[1]
+        value = build(self)
+        self._store._derived[key] = (versions, value)
+        return value
+
+    def _version(self, name: str):
+        self._table_data(name)  # take the snapshot first, so the key and the data agree
+        return self._keys.get(name)
+
     def _table_data(self, name: str) -> dict:
         if self._tx is not None:
             return self._tx._table_data(name)
         data = self._snapshots.get(name)
         if data is None:
-            data = self._snapshots[name] = self._store._load(name)
+            self._keys[name], data = self._store._cache.load_keyed(self._store._path(name), name)
+            self._snapshots[name] = data
         return data
 
     def _write_table(self, name: str, data: dict) -> None:
@@ -166,6 +199,10 @@ class Transaction:
             table = _TxTable(_TableStorage(self, name), name, cache_size=0)
             self._tables[name] = table
         return table
+
+    def derived(self, key: str, tables: tuple[str, ...], build: Callable[[Transaction], T]) -> T:
+        """As ``ReadView.derived``, never cached: a transaction sees its own writes."""
+        return build(self)
 
     def _check_open(self) -> None:
         if self._closed:
@@ -219,6 +256,7 @@ class Store:
         self.audit_dir.mkdir(parents=True, exist_ok=True)
         self.lock_timeout = lock_timeout
         self._cache = TableCache()
+        self._derived: dict[str, tuple[tuple, object]] = {}  # ReadView.derived results
         self._local = threading.local()
         self._lock = ProcessLock(self.data_dir / ".lock", lock_timeout)
         self._audit_log = AuditLog(self.audit_dir, lock_timeout)
@@ -293,6 +331,7 @@ class Store:
 
     def drop_caches(self) -> None:
         self._cache.clear()
+        self._derived.clear()
 
     # -- schema --------------------------------------------------------------
 

@@ -25,6 +25,7 @@ AREAS = (
     Area("planning", "Planning", "planning.index", "Projecten, taken en de eigen ontwikkeling van de coördinator."),
     Area("protocollen", "Protocollen", "protocols.index", "Werkprotocollen voor vrijwilligers, met versies."),
     Area("rapportages", "Rapportages", "reporting.index", "Kwartaal- en jaarverslagen als pagina en pdf, benchmark-export en terugkoppeling aan partners."),
+    Area("privacy", "Privacy", "privacy.audit_log", "Logboek, bewaartermijnen, inzage en wissen van persoonsgegevens."),
     Area("instellingen", "Instellingen", "settings.index", "Keuzelijsten, accounts en bewaartermijnen."),
 )
 

@@ -42,7 +42,8 @@ def new():
     store = get_store()
     view = store.read()
     choices = _volunteer_choices(view)
-    form = {"name": "", "email": "", "role": "volunteer", "volunteer_id": ""}
+    partners = sorted(view.table("partners").all(), key=lambda p: (p.get("name") or "").lower())
+    form = {"name": "", "email": "", "role": "volunteer", "volunteer_id": "", "partner_id": ""}
     errors: dict[str, str] = {}
     if request.method == "POST":
         form = {key: request.form.get(key, "").strip() for key in form}
@@ -58,15 +59,19 @@ def new():
                 # Blank name or e-mail: take them from the volunteer's record.
                 form["name"] = form["name"] or volunteer.get("name", "")
                 form["email"] = form["email"] or volunteer.get("email", "")
+        partner = {str(p.doc_id): p for p in partners}.get(form["partner_id"])
+        if form["role"] == "partner" and partner is None and (partners or form["partner_id"]):
+            errors["partner_id"] = "Kies de organisatie van deze netwerkpartner."
         if not errors:
             try:
                 user = users.create_account(store, form["email"], form["role"], form["name"],
-                                            volunteer_id=volunteer.doc_id if volunteer else None, by=current_user.id)
+                                            volunteer_id=volunteer.doc_id if volunteer else None,
+                                            partner_id=partner.doc_id if partner else None, by=current_user.id)
             except users.AccountError as exc:
                 errors[exc.field or "email"] = str(exc)
             else:
                 return _send_link(user.id, "invite")
-    return render_template("auth/account_new.html", form=form, errors=errors, choices=choices,
+    return render_template("auth/account_new.html", form=form, errors=errors, choices=choices, partners=partners,
                            role_labels=users.ROLE_LABELS), 422 if errors else 200
 
 

@@ -3,7 +3,7 @@
 A user doc in table `users`: email, name, role, password_hash (None until an invited person
 sets one), active, created_at, last_login_at, volunteer_id (a doc in `volunteers`, for role
 volunteer), epoch (bumped to end every session of the account: deactivation, password reset)
-and the TOTP fields (see `twofactor.py`).
+partner_id (a doc in `partners`, for role partner) and the TOTP fields (see `twofactor.py`).
 """
 from __future__ import annotations
 
@@ -126,7 +126,7 @@ def create_user(store: Store, email: str, password: str, role: str, name: str = 
 
 
 def create_account(store: Store, email: str, role: str, name: str = "", *, volunteer_id: int | None = None,
-                   by: str | None = None) -> User:
+                   partner_id: int | None = None, by: str | None = None) -> User:
     """An account made by the coordinator; the person sets a password through an invitation."""
     if not name.strip():
         raise AccountError("Vul de naam in.", "name")
@@ -134,6 +134,8 @@ def create_account(store: Store, email: str, role: str, name: str = "", *, volun
         if store.read().table(TABLE).contains(Query().volunteer_id == volunteer_id):
             raise AccountError("Deze vrijwilliger heeft al een account.", "volunteer_id")
     extra = {"volunteer_id": volunteer_id} if role == "volunteer" else {}
+    if role == "partner":
+        extra = {"partner_id": partner_id}  # a doc in `partners`: the portal shows its referred cases
     return _insert(store, email, role, name, None, by=by, **extra)
 
 

@@ -66,8 +66,8 @@ def when(iso: str | None, *, date_only: bool = False) -> str:
 
 
 def home_url(user) -> str:
-    # Volunteers and partners get their portal in a later pass; until then their own account page.
-    return url_for("admin.today") if user.is_coordinator else url_for("account.me")
+    # Volunteers and partners land on their portal, never on the coordinator's admin.
+    return url_for("admin.today") if user.is_coordinator else url_for("portal.home")
 
 
 @bp.route("/eerste-keer", methods=["GET", "POST"])

@@ -17,9 +17,14 @@ def worklists(view, today) -> dict:
     days = numbers.get(view, "checkin_days")
     all_notes = view.table(notes.NOTES).all()
     debriefs = view.table(debrief.DEBRIEFS).all()
-    quiet = notes.quiet_cases(case_repo.all_cases(view), view.table(case_repo.EVENTS).all(), debriefs, all_notes,
-                              today=today, days=days)
     cases = {c.doc_id: c for c in case_repo.all_cases(view)}
+    # Only running cases can be quiet: hand over their timelines, not five years of events.
+    running = [c for c in cases.values() if workflow.is_open(c)]
+    timelines = case_repo.events_by_case(view)
+    events = [e for c in running for e in timelines.get(c.doc_id, ())]
+    open_ids = {c.doc_id for c in running}
+    quiet = notes.quiet_cases(running, events, [d for d in debriefs if d.get("case_id") in open_ids], all_notes,
+                              today=today, days=days)
     return {"quiet": quiet, "days": days, "follow_ups": notes.follow_ups_due(all_notes, today=today),
             # Only for running cases: after closing, the debrief's question belongs in intervisie.
             "asked": [(d, cases[d["case_id"]]) for d in debrief.coaching_asked(debriefs, all_notes)

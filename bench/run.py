@@ -1,0 +1,184 @@
+"""`make bench`: generate S and L, measure through the WSGI app, print a table, write results.json.
+
+Every page is requested through Flask's test client, logged in as the coordinator, so a
+figure includes routing, login, the store, the audit line and the template, but no network
+or web server. The floor (a one-line Flask route in the same process) shows what the
+framework alone costs on this machine; read every figure as a multiple of it.
+"""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+from bench import generate, targets, workers
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).resolve().parent / "results.json"
+READ_REQUESTS = 40        # per page and size; each request rotates over a few targets
+WRITE_REQUESTS = 30
+READ_TIME_LIMIT = 20.0    # seconds per page: a slow page is measured fewer times, never skipped
+PROCESSES, SUBMISSIONS = 8, 50
+COLD_STARTS = 5
+PDF_RUNS = 2
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {"p50_ms": round(statistics.median(ordered) * 1000, 2), "p95_ms": round(p95 * 1000, 2), "n": len(ordered)}
+
+
+def timed(call: Callable[[int], None], count: int, limit: float = READ_TIME_LIMIT, warmup: int = 2) -> dict[str, float]:
+    for i in range(warmup):
+        call(i)
+    samples: list[float] = []
+    started = time.perf_counter()
+    for i in range(count):
+        begin = time.perf_counter()
+        call(i)
+        samples.append(time.perf_counter() - begin)
+        if time.perf_counter() - started > limit and len(samples) >= 10:
+            break
+    return percentiles(samples)
+
+
+def _get(client, url: str) -> None:
+    response = client.get(url)
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {url}: {response.status_code}")
+
+
+def reads(client, pages: dict[str, list[str]]) -> dict[str, dict]:
+    return {name: timed(lambda i, urls=urls: _get(client, urls[i % len(urls)]), READ_REQUESTS)
+            for name, urls in pages.items()}
+
+
+def writes(client, case_ids: list[int]) -> dict[str, dict]:
+    def submit(i: int) -> None:
+        response = client.post("/melding", data=workers.report_data(i), environ_base={"REMOTE_ADDR": f"10.1.{i // 250}.{i % 250}"})
+        if response.status_code != 303:
+            raise RuntimeError(f"public form: {response.status_code}")
+
+    def note(i: int) -> None:
+        case_id = case_ids[i % len(case_ids)]
+        response = client.post(f"/beheer/zaken/{case_id}/notitie", data={"text": f"Benchmarknotitie {i}: partij A gebeld."})
+        if response.status_code not in (302, 303):
+            raise RuntimeError(f"case note: {response.status_code}")
+
+    return {"public_form": timed(submit, WRITE_REQUESTS, limit=60), "case_note": timed(note, WRITE_REQUESTS, limit=60)}
+
+
+def floor() -> dict[str, float]:
+    from flask import Flask
+
+    app = Flask("floor")
+    app.add_url_rule("/", "floor", lambda: "ok")
+    client = app.test_client()
+    return timed(lambda i: _get(client, "/"), 500, warmup=20)
+
+
+def concurrent_submissions(instance: Path) -> dict:
+    """8 processes post 50 public forms each, all at once; every one must be stored."""
+    before = workers.report_count(instance)
+    start_at = time.time() + 4.0  # all workers import and open the store first, then start together
+    procs = [subprocess.Popen([sys.executable, "-m", "bench.workers", "submit", str(instance), str(n), str(SUBMISSIONS),
+                               str(start_at)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+             for n in range(PROCESSES)]
+    outputs = [json.loads(p.communicate()[0]) for p in procs]
+    stored = workers.report_count(instance) - before
+    latencies = [x for out in outputs for x in out["latencies"]]
+    return {"processes": PROCESSES, "submissions": PROCESSES * SUBMISSIONS, "accepted": sum(o["accepted"] for o in outputs),
+            "stored": stored, "wall_s": round(max(o["finished"] for o in outputs) - start_at, 2), **percentiles(latencies)}
+
+
+def annual_pdf(client, year: int) -> dict:
+    url = f"/beheer/rapportages/pdf?jaar={year}"
+    samples = []
+    for _ in range(PDF_RUNS):
+        begin = time.perf_counter()
+        response = client.get(url)
+        samples.append(time.perf_counter() - begin)
+        if response.status_code != 200 or not response.data.startswith(b"%PDF"):
+            return {"available": False, "status": response.status_code}
+    return {"available": True, "year": year, "first_s": round(samples[0], 2), "best_s": round(min(samples), 2),
+            "bytes": len(response.data)}
+
+
+def build_site(data_dir: Path) -> dict:
+    with tempfile.TemporaryDirectory() as out:
+        begin = time.perf_counter()
+        done = subprocess.run([sys.executable, "build.py", "--out", out, "--data", str(data_dir)], cwd=ROOT,
+                              capture_output=True, text=True)
+        took = time.perf_counter() - begin
+    return {"ok": done.returncode == 0, "s": round(took, 2), "output": (done.stdout or done.stderr).strip()[-300:]}
+
+
+def worker_rss(instance: Path, pages: dict[str, list[str]]) -> dict:
+    done = subprocess.run([sys.executable, "-m", "bench.workers", "rss", str(instance), json.dumps(pages)], cwd=ROOT,
+                          capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def cold_start(instance: Path) -> dict:
+    env = {**os.environ, "BUURTBEMIDDELING_INSTANCE": str(instance)}
+    samples = []
+    for _ in range(COLD_STARTS):
+        begin = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import app; app.create_app()"], cwd=ROOT, env=env, check=True)
+        samples.append(time.perf_counter() - begin)
+    return {"median_s": round(statistics.median(samples), 3), "min_s": round(min(samples), 3), "n": len(samples)}
+
+
+def prepare(size: str, workdir: Path) -> tuple[Path, dict, float]:
+    instance = workdir / size
+    begin = time.perf_counter()
+    counts = workers.fill(instance, size)
+    return instance, counts, time.perf_counter() - begin
+
+
+def loadavg() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    sizes = ("S", "L") if not argv else tuple(argv)
+    small, large = sizes[0], sizes[-1]
+    results: dict = {"machine": {"python": platform.python_version(), "platform": platform.platform(),
+                                 "cpus": os.cpu_count(), "load_before": loadavg()},
+                     "sizes": {}, "floor": floor()}
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        work = Path(tmp)
+        for size in dict.fromkeys(sizes):
+            print(f"generating {size} ...", flush=True)
+            instance, counts, took = prepare(size, work)
+            app, client = workers.logged_in(instance)
+            pages = workers.pages(app)
+            entry = {"generate_s": round(took, 1), "counts": counts}
+            print(f"measuring reads at {size} ...", flush=True)
+            with app.app_context():
+                entry["reads"] = reads(client, pages)
+                entry["writes"] = writes(client, workers.open_case_ids(app)[:10])
+            if size == large:
+                print("concurrent submissions, PDF, build, memory, cold start ...", flush=True)
+                entry["concurrent"] = concurrent_submissions(instance)
+                entry["annual_pdf"] = annual_pdf(client, workers.last_full_year())
+                entry["build"] = build_site(instance / "data")
+                entry["rss"] = worker_rss(instance, pages)
+                entry["cold_start"] = cold_start(instance)
+            results["sizes"][size] = entry
+    results["machine"]["load_after"] = loadavg()
+    results["targets"] = targets.check(results, small, large)
+    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    print(targets.table(results, small, large))
+    print(f"written to {RESULTS.relative_to(ROOT)}")
+    return 0 if all(t["met"] for t in results["targets"]) else 1

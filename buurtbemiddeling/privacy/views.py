@@ -1,0 +1,173 @@
+"""Privacy pages for the coordinator: the audit log, the retention preview and run, and the
+rights of the data subject (find a person, export everything, erase). Views only.
+
+Searches are POSTed: a resident's name never lands in a URL, a server log or the history.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Flask, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..auth import users
+from ..auth.views import coordinator_required, when
+from ..cases import repo as case_repo
+from ..protocols.pdf import html_to_pdf
+from ..store import get_store
+from ..uploads import upload_dir
+from . import periods, retention, subjects
+
+bp = Blueprint("privacy", __name__, url_prefix="/beheer/privacy")
+PAGE_SIZE = 50
+TZ = ZoneInfo("Europe/Amsterdam")
+ACTIONS = {"view": "Bekeken", "export": "Geëxporteerd", "create": "Aangemaakt", "update": "Gewijzigd",
+           "handover": "Overdracht", "download": "Gedownload", "login": "Ingelogd", "step": "Stap gezet",
+           "retention.anonymise": "Geanonimiseerd (bewaartermijn)", "privacy.erase": "Gewist op verzoek",
+           "privacy.export": "Inzage-export", "privacy.search": "Persoon gezocht"}
+
+
+@bp.context_processor
+def helpers():
+    return {"when": when, "kinds": retention.KINDS}
+
+
+def _day_arg(name: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+# -- the audit log ---------------------------------------------------------------------------
+
+@bp.get("/")
+@coordinator_required
+def index():
+    return redirect(url_for("privacy.audit_log"))
+
+
+@bp.get("/logboek")
+@coordinator_required
+def audit_log():
+    store = get_store()
+    view = store.read()
+    record = " ".join(request.args.get("record", "").split())[:60] or None
+    user = request.args.get("gebruiker", "") or None
+    since, until = _day_arg("van"), _day_arg("tot")
+    errors = {}
+    if request.args.get("van") and since is None:
+        errors["van"] = "Vul de begindatum in als jjjj-mm-dd, bijvoorbeeld 2026-03-01."
+    if request.args.get("tot") and until is None:
+        errors["tot"] = "Vul de einddatum in als jjjj-mm-dd, bijvoorbeeld 2026-03-31."
+    if since and until and until < since:
+        errors["tot"] = "De einddatum ligt vóór de begindatum."
+    entries = [] if errors else store.audit_entries(
+        since=dt.datetime.combine(since, dt.time.min, TZ) if since else None,
+        until=dt.datetime.combine(until, dt.time.max, TZ) if until else None, user=user, record=record)
+    raw_page = request.args.get("pagina", "1")
+    pages = max(1, -(-len(entries) // PAGE_SIZE))
+    page = min(max(int(raw_page) if raw_page.isdigit() else 1, 1), pages)
+    names = {str(u.doc_id): u.get("name") or u["email"] for u in users.all_users(view)}
+    filters = {"record": record or "", "gebruiker": user or "", "van": request.args.get("van", ""),
+               "tot": request.args.get("tot", "")}
+    return render_template("privacy/audit.html", entries=entries[(page - 1) * PAGE_SIZE: page * PAGE_SIZE],
+                           total=len(entries), page=page, pages=pages, filters=filters, names=names,
+                           accounts=users.all_users(view), actions=ACTIONS, errors=errors,
+                           query={k: v for k, v in filters.items() if v}), 422 if errors else 200
+
+
+# -- retention -------------------------------------------------------------------------------
+
+@bp.get("/bewaartermijnen")
+@coordinator_required
+def retention_preview():
+    view = get_store().read()
+    today = case_repo.today()
+    return render_template("privacy/retention.html", due=retention.plan(view, today),
+                           soon=retention.upcoming(view, today), periods=periods.current(view),
+                           duration=periods.duration, last_run=retention.last_run(view), today=today)
+
+
+@bp.post("/bewaartermijnen/uitvoeren")
+@coordinator_required
+def retention_run():
+    done = retention.run(get_store(), case_repo.today(), upload_dir=upload_dir(), user=current_user.id)
+    flash(f"{len(done)} gegevens zijn geanonimiseerd." if done else "Er was niets over de bewaartermijn.")
+    return redirect(url_for("privacy.retention_preview"), code=303)
+
+
+# -- rights of the data subject --------------------------------------------------------------
+
+@bp.route("/personen", methods=["GET", "POST"])
+@coordinator_required
+def people():
+    store = get_store()
+    text = " ".join(request.form.get("q", "").split())[:100]
+    hits, error = None, None
+    if request.method == "POST":
+        if len(text) < subjects.MIN_QUERY:
+            error = f"Typ minstens {subjects.MIN_QUERY} tekens van een naam, e-mailadres of telefoonnummer."
+        else:
+            hits = subjects.search(store.read(), text)
+            # Which records were found is logged; the name that was typed is not.
+            store.audit(current_user.id, "privacy.search", None, found=[h.record for h in hits])
+    return render_template("privacy/people.html", q=text, hits=hits, error=error), 422 if error else 200
+
+
+def _chosen() -> list[subjects.Hit]:
+    hits = [subjects.parse_key(k) for k in request.form.getlist("sleutel")]
+    hits = [h for h in hits if h is not None]
+    if not hits:
+        abort(400)
+    return hits
+
+
+@bp.post("/personen/export.json")
+@coordinator_required
+def export_json():
+    store = get_store()
+    hits = _chosen()
+    data = subjects.gather(store.read(), hits)
+    for record in sorted({h.record for h in hits}):
+        store.audit(current_user.id, "privacy.export", record, format="json")
+    body = json.dumps({"exported_at": case_repo.now().isoformat(), **data}, ensure_ascii=False, indent=2, default=str)
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="inzage-{case_repo.today().isoformat()}.json"',
+        "Cache-Control": "no-store"})
+
+
+@bp.post("/personen/export.pdf")
+@coordinator_required
+def export_pdf():
+    store = get_store()
+    hits = _chosen()
+    data = subjects.gather(store.read(), hits)
+    for record in sorted({h.record for h in hits}):
+        store.audit(current_user.id, "privacy.export", record, format="pdf")
+    html = render_template("privacy/export_pdf.html", data=data, printed=case_repo.now())
+    return Response(html_to_pdf(html), mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="inzage-{case_repo.today().isoformat()}.pdf"',
+        "Cache-Control": "no-store"})
+
+
+@bp.post("/personen/wissen")
+@coordinator_required
+def erase():
+    store = get_store()
+    hits = _chosen()
+    if request.form.get("bevestig") != "ja":
+        flash("Er is niets gewist. Vink aan dat u de gegevens echt wilt wissen.")
+        return redirect(url_for("privacy.people"), code=303)
+    records = subjects.erase(store, hits, case_repo.today(), upload_dir=upload_dir())
+    for record in records:
+        # The erasure is recorded; what was erased is not.
+        store.audit(current_user.id, "privacy.erase", record)
+    flash(f"De gegevens van deze persoon zijn gewist uit {len(records)} {'plek' if len(records) == 1 else 'plekken'}.")
+    return redirect(url_for("privacy.people"), code=303)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
