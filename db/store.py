@@ -161,6 +161,10 @@ class ReadView:
         self._store._derived[key] = (versions, value)
         return value
 
+    def index(self, table: str, field: str) -> dict:
+        """``{value: [documents with doc[field] == value]}`` in table order, kept per version."""
+        return self.derived(f"index:{table}.{field}", (table,), lambda view: _group(view.table(table), field))
+
     def _version(self, name: str):
         self._table_data(name)  # take the snapshot first, so the key and the data agree
         return self._keys.get(name)
@@ -203,6 +207,9 @@ class Transaction:
     def derived(self, key: str, tables: tuple[str, ...], build: Callable[[Transaction], T]) -> T:
         """As ``ReadView.derived``, never cached: a transaction sees its own writes."""
         return build(self)
+
+    def index(self, table: str, field: str) -> dict:
+        return _group(self.table(table), field)
 
     def _check_open(self) -> None:
         if self._closed:
@@ -387,6 +394,13 @@ class Store:
         if not backups:
             return None
         return datetime.now(timezone.utc) - backup_created(backups[0])
+
+
+def _group(docs, field: str) -> dict:
+    grouped: dict = {}
+    for doc in docs:
+        grouped.setdefault(doc.get(field), []).append(doc)
+    return grouped
 
 
 def _schema_of(view: ReadView | Transaction) -> int:

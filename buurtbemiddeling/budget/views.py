@@ -103,6 +103,7 @@ def delete_expense(expense_id: int):
 @coordinator_required
 def receipt(expense_id: int):
     expense = get_or_404(get_store().read(), ledger.EXPENSES, expense_id)
+    get_store().audit(current_user.id, "download", f"budget_expense:{expense_id}")
     return uploads.send(expense.get("receipt"))
 
 

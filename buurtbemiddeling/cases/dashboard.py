@@ -10,7 +10,7 @@ from . import intake, repo, workflow
 
 def worklists(view, today: dt.date) -> dict:
     """Pure of Flask: the day's lists computed from a read view."""
-    cases = repo.all_cases(view)
+    cases = repo.running_cases(view)  # every list below is of open or waiting cases
     days = numbers.get(view, "intake_working_days")
     inactive_days = numbers.get(view, "inactive_days")
     waiting = [c for c in cases if intake.waiting_for_intake(c)]
@@ -26,9 +26,7 @@ def worklists(view, today: dt.date) -> dict:
                     key=lambda c: c.get("nazorg_due") or "")
     on_hold = sorted((c for c in cases if c.get("step") == "in-de-wacht"),
                      key=lambda c: c.get("step_changed_at") or c.get("last_activity_at") or "")
-    counts = {key: 0 for key in workflow.STEPS}
-    for case in cases:
-        counts[case.get("step", "aangemeld")] = counts.get(case.get("step", "aangemeld"), 0) + 1
+    counts = {key: 0 for key in workflow.STEPS} | repo.step_counts(view)
     return {
         "waiting": waiting, "inactive": inactive, "nazorg": nazorg, "on_hold": on_hold,
         "counts": counts, "steps": workflow.STEPS, "today": today.isoformat(),

@@ -141,6 +141,28 @@ def duplicates(pair: dict[str, str] | None, reports: Iterable, cases: Iterable, 
     }
 
 
+def by_pair(view, table: str, pair_of) -> dict[frozenset, list]:
+    """The documents of `table` by the two streets of their conflict, kept per version of the
+    table: normalising every address of five years of cases took most of a case page."""
+    def build(v) -> dict[frozenset, list]:
+        found: dict[frozenset, list] = {}
+        for doc in v.table(table):
+            pair = pair_of(doc)
+            if pair:
+                found.setdefault(frozenset(pair), []).append(doc)
+        return found
+
+    return view.derived(f"cases.by_pair.{table}.{pair_of.__name__}", (table,), build)
+
+
+def duplicates_in(view, pair: dict[str, str] | None, reports_table: str, cases_table: str, *,
+                  skip_report: int | None = None, skip_case: int | None = None) -> dict[str, list]:
+    """`duplicates` among the stored reports and cases, looked up by the pair's streets."""
+    key = frozenset(pair) if pair else None
+    return duplicates(pair, by_pair(view, reports_table, report_pair).get(key, ()),
+                      by_pair(view, cases_table, case_pair).get(key, ()), skip_report=skip_report, skip_case=skip_case)
+
+
 def guess_wijk(postcode: str | None, cases: Iterable[Mapping]) -> str:
     """The wijk most often recorded for earlier cases in the same four-digit postcode area."""
     digits = re.sub(r"\D", "", postcode or "")[:4]

@@ -54,8 +54,8 @@ def progress(view, case) -> dict:
 
 @register("cases/_facts.html", order=20)
 def facts(view, case) -> dict:
-    found = intake.duplicates(intake.case_pair(case), view.table(report_intake.TABLE).all(), repo.all_cases(view),
-                              skip_report=case.get("report_id"), skip_case=case.doc_id)
+    found = intake.duplicates_in(view, intake.case_pair(case), report_intake.TABLE, repo.CASES,
+                                 skip_report=case.get("report_id"), skip_case=case.doc_id)
     return {"duplicates": found, "tenures": records.TENURES, "minutes": records.minutes_label(case.get("minutes"))}
 
 
@@ -102,8 +102,8 @@ def timeline(view, case) -> dict:
 
 def report_panel(view, report) -> dict:
     """For a report's page: its case, other reports or cases about the same addresses, and the ways to handle it."""
-    found = intake.duplicates(intake.report_pair(report), report_intake.all_reports(view), repo.all_cases(view),
-                              skip_report=report.doc_id, skip_case=report.get("case_id"))
+    found = intake.duplicates_in(view, intake.report_pair(report), report_intake.TABLE, repo.CASES,
+                                 skip_report=report.doc_id, skip_case=report.get("case_id"))
     case = repo.get_case(view, report["case_id"]) if report.get("case_id") else None
     return {"case": case, "duplicates": found, "handled_reasons": HANDLED_REASONS,
             "wijken": lists.choices(view, "wijken"),

@@ -57,21 +57,34 @@ def all_cases(view) -> list:
 
 def timeline(view, case_id: int) -> list:
     """Contacts, notes, step changes and documents of one case, oldest first."""
-    return list(events_by_case(view).get(case_id, ()))
+    return sorted(events_by_case(view).get(case_id, ()), key=lambda e: (e["at"], e.doc_id))
 
 
 def events_by_case(view) -> dict[int, list]:
-    """Every case's timeline, oldest first. Built once per version of the events table:
-    with five years of cases a scan of all events for one case page cost more than the page."""
-    def build(v) -> dict[int, list]:
-        grouped: dict[int, list] = {}
-        for event in v.table(EVENTS):
-            grouped.setdefault(event.get("case_id"), []).append(event)
-        for events in grouped.values():
-            events.sort(key=lambda e: (e["at"], e.doc_id))
-        return grouped
+    """Every case's events, kept per version of the table: with five years of cases, scanning
+    all events for one case page cost more than the rest of the page."""
+    return view.index(EVENTS, "case_id")
 
-    return view.derived("cases.events_by_case", (EVENTS,), build)
+
+def running_cases(view) -> list:
+    """Cases not closed (open or on hold), kept per version of the table: the day's lists
+    look at these few hundred, not at five years of closed cases."""
+    from .workflow import STEPS
+
+    def build(v) -> list:
+        return [c for c in v.table(CASES) if STEPS.get(c.get("step"), STEPS["aangemeld"]).state != "closed"]
+
+    return view.derived("cases.running", (CASES,), build)
+
+
+def step_counts(view) -> dict[str, int]:
+    def build(v) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for case in v.table(CASES):
+            counts[case.get("step", "aangemeld")] = counts.get(case.get("step", "aangemeld"), 0) + 1
+        return counts
+
+    return view.derived("cases.step_counts", (CASES,), build)
 
 
 def active_volunteers(view) -> list:

@@ -128,6 +128,7 @@ def detail(case_id: int):
 
 
 def _done(case_id: int, message: str, anchor: str = ""):
+    get_store().audit(current_user.id, "update", f"case:{case_id}", what=request.endpoint)
     if not request.htmx:  # htmx swaps in the changed section itself; a flash would linger to the next page
         flash(message)
     return redirect(url_for("cases.detail", case_id=case_id, _anchor=anchor or None), code=303)
@@ -373,6 +374,7 @@ def handle_report(report_id: int):
         repo.mark_report_handled(get_store(), report_id, reason, current_user)
     except repo.NotFound:
         abort(404)
+    get_store().audit(current_user.id, "update", f"report:{report_id}", handled=reason)
     flash("De melding is afgehandeld zonder zaak.")
     return redirect(url_for("reports.inbox"), code=303)
 

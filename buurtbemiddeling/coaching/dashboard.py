@@ -16,16 +16,21 @@ def worklists(view, today) -> dict:
     """Pure of Flask: the coaching lists computed from a read view."""
     days = numbers.get(view, "checkin_days")
     all_notes = view.table(notes.NOTES).all()
-    debriefs = view.table(debrief.DEBRIEFS).all()
-    cases = {c.doc_id: c for c in case_repo.all_cases(view)}
-    # Only running cases can be quiet: hand over their timelines, not five years of events.
-    running = [c for c in cases.values() if workflow.is_open(c)]
-    timelines = case_repo.events_by_case(view)
+    # Only running cases can be quiet or need coaching: hand over their events and debriefs,
+    # not those of five years of closed cases.
+    running = [c for c in case_repo.running_cases(view) if workflow.is_open(c)]
+    cases = {c.doc_id: c for c in running}
+    timelines, by_case = case_repo.events_by_case(view), view.index(debrief.DEBRIEFS, "case_id")
     events = [e for c in running for e in timelines.get(c.doc_id, ())]
-    open_ids = {c.doc_id for c in running}
-    quiet = notes.quiet_cases(running, events, [d for d in debriefs if d.get("case_id") in open_ids], all_notes,
-                              today=today, days=days)
-    return {"quiet": quiet, "days": days, "follow_ups": notes.follow_ups_due(all_notes, today=today),
+    debriefs = [d for c in running for d in by_case.get(c.doc_id, ())]
+    quiet = notes.quiet_cases(running, events, debriefs, all_notes, today=today, days=days)
+    follow_ups = notes.follow_ups_due(all_notes, today=today)
+    for note in follow_ups:  # a follow-up may be about a closed case; the list links to it
+        if note.get("case_id") and note["case_id"] not in cases:
+            case = case_repo.get_case(view, note["case_id"])
+            if case is not None:
+                cases[case.doc_id] = case
+    return {"quiet": quiet, "days": days, "follow_ups": follow_ups,
             # Only for running cases: after closing, the debrief's question belongs in intervisie.
             "asked": [(d, cases[d["case_id"]]) for d in debrief.coaching_asked(debriefs, all_notes)
                       if d["case_id"] in cases and workflow.is_open(cases[d["case_id"]])],

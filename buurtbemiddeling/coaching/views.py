@@ -58,6 +58,8 @@ def add_note():
     if errors:
         return _render(errors, dict(request.form), 422)
     notes.add_note(store, note, by=_by(), at=case_repo.now())
+    store.audit(current_user.id, "create", f"volunteer:{note.get('volunteer_id')}" if note.get("volunteer_id")
+                else f"case:{note.get('case_id')}", what="coaching_note")
     flash("De coachingsnotitie is bewaard.")
     return redirect(_back(url_for("coaching.index")), code=303)
 
@@ -75,6 +77,7 @@ def checkin(case_id: int):
         case_repo.add_entry(store, case_id, entry, current_user)
     except case_repo.NotFound:
         abort(404)
+    store.audit(current_user.id, "update", f"case:{case_id}", what="checkin")
     number = case_repo.get_case(store.read(), case_id)["number"]
     flash(f"Check-in bij het duo van zaak {number} vastgelegd.")
     return redirect(_back(url_for("coaching.index")), code=303)

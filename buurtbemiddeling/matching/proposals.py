@@ -110,7 +110,7 @@ def waiting_for(proposal: Mapping[str, Any]) -> list[int]:
 # -- in the store ------------------------------------------------------------------------
 
 def proposals_of(view, case_id: int) -> list:
-    return sorted((p for p in view.table(PROPOSALS).all() if p.get("case_id") == case_id),
+    return sorted(view.index(PROPOSALS, "case_id").get(case_id, ()),
                   key=lambda p: (p.get("proposed_at", ""), p.doc_id), reverse=True)
 
 

@@ -90,6 +90,7 @@ def propose(case_id: int):
                           reasons=texts, user=current_user)
     except ProposalError as exc:
         return _render_match(case_id, errors={"duo": exc.message}, status=422)
+    store.audit(current_user.id, "update", f"case:{case_id}", what="proposal")
     flash(f"{duo.names} zijn voorgesteld. Leg hieronder vast of zij meedoen.")
     return redirect(url_for("matching.match", case_id=case_id, _anchor="voorstel"), code=303)
 
@@ -108,6 +109,7 @@ def answer(case_id: int, proposal_id: int):
                                           note=request.form.get("note") or "", user=current_user)
     except (ProposalError, WorkflowError) as exc:
         return _render_match(case_id, errors={f"answer-{volunteer_id}": exc.message}, status=422)
+    store.audit(current_user.id, "update", f"case:{case_id}", what="answer", proposal=proposal_id)
     name = updated["names"].get(str(volunteer_id), "")
     if updated["status"] == "gekoppeld":
         flash(f"Het duo {' en '.join(updated['names'].values())} is gekoppeld. Geef hun de overdracht mee.")
@@ -140,6 +142,7 @@ def handover_sheet(case_id: int):
         values, errors = handover.check(request.form)
         if not errors:
             handover.save(store, case_id, values, current_user.name or current_user.email, case_repo.now())
+            store.audit(current_user.id, "update", f"case:{case_id}", what="handover")
             flash("De tekst van de overdracht is bewaard.")
             return redirect(url_for("matching.handover_sheet", case_id=case_id), code=303)
     store.audit(current_user.id, "handover", f"case:{case_id}", format="html")

@@ -68,7 +68,7 @@ def missed(debrief: Mapping[str, Any]) -> list[str]:
 
 
 def of_case(view, case_id: int) -> list:
-    return sorted((d for d in view.table(DEBRIEFS).all() if d.get("case_id") == case_id),
+    return sorted(view.index(DEBRIEFS, "case_id").get(case_id, ()),
                   key=lambda d: (d.get("date", ""), d.doc_id))
 
 

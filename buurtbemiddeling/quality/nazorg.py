@@ -50,7 +50,7 @@ def done(case: Mapping[str, Any], records: Iterable[Mapping[str, Any]]) -> bool:
 
 
 def of_case(view, case_id: int) -> dict[int, Any]:
-    return {r["party"]: r for r in view.table(NAZORG).all() if r.get("case_id") == case_id}
+    return {r["party"]: r for r in view.index(NAZORG, "case_id").get(case_id, ())}
 
 
 def save(store, case_id: int, record: Mapping[str, Any], *, by: str, at: dt.datetime) -> None:

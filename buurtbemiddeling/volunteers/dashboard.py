@@ -23,6 +23,7 @@ def qualifications_panel(view) -> dict:
 
 @register("volunteers/_today_thanks.html", order=50)
 def thanks_panel(view) -> dict:
-    mediations = appreciation.mediation_counts(view.table("cases").all())
+    # Per version of the cases table: counting five years of duos on every visit of Vandaag is waste.
+    mediations = view.derived("volunteers.mediation_counts", ("cases",), lambda v: appreciation.mediation_counts(v.table("cases")))
     rows = appreciation.thank_you_list(view.table(pipeline.VOLUNTEERS).all(), mediations, date.today())
     return {"rows": rows[:SHOW], "total": len(rows)}

@@ -55,20 +55,9 @@ def state_of(record: Mapping[str, Any] | None, training: Mapping[str, Any], toda
 
 
 def records_of(view, volunteer_id: int) -> list:
-    return list(_records_by_volunteer(view).get(volunteer_id, ()))
-
-
-def _records_by_volunteer(view) -> dict[int, list]:
-    # Once per version of the table: the dashboard asks for every working volunteer's records.
-    def build(v) -> dict[int, list]:
-        grouped: dict[int, list] = {}
-        for record in v.table(RECORDS):
-            grouped.setdefault(record.get("volunteer_id"), []).append(record)
-        for records in grouped.values():
-            records.sort(key=lambda r: (r.get("date", ""), r.doc_id))
-        return grouped
-
-    return view.derived("volunteers.records_by_volunteer", (RECORDS,), build)
+    # The index is kept per version of the table: the dashboard asks for every working volunteer.
+    docs = view.index(RECORDS, "volunteer_id").get(volunteer_id, ())
+    return sorted(docs, key=lambda r: (r.get("date", ""), r.doc_id))
 
 
 def catalogue(view, *, include_retired: bool = True) -> list:

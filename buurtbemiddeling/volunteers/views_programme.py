@@ -189,6 +189,7 @@ def calendar_feed(token: str):
 
 def _expenses_page(values=None, errors=None, status=200):
     view = get_store().read()
+    get_store().audit(current_user.id, "view", "expenses")
     docs = sorted(view.table(expenses.EXPENSES).all(), key=lambda d: (d.get("status") != "ingediend", d.get("date", "")),
                   reverse=False)
     volunteers = sorted((v for v in view.table(VOLUNTEERS).all() if v.get("step") not in ("afgewezen", "teruggetrokken")),

@@ -1,0 +1,203 @@
+"""The portal: a volunteer sees and works on only their own cases; a partner sees only the
+stage and outcome of what their organisation referred."""
+from __future__ import annotations
+
+import pytest
+
+from buurtbemiddeling.matching import proposals
+from buurtbemiddeling.protocols import documents
+from buurtbemiddeling.cases import repo as case_repo
+from tests import portal_data
+from tests.portal_data import ANNA, BERT, PETRA, WILLEM, login
+
+TODAY = case_repo.today().isoformat()
+
+
+@pytest.fixture
+def programme(store):
+    return portal_data.build(store)
+
+
+@pytest.fixture
+def anna(client, programme):
+    login(client, ANNA)
+    return client
+
+
+def test_a_volunteer_lands_on_the_portal_after_login(client, programme):
+    response = client.post("/beheer/inloggen", data={"email": ANNA, "password": portal_data.PASSWORD})
+    assert response.headers["Location"] == "/portaal/"
+
+
+def test_a_partner_lands_on_the_portal_after_login(client, programme):
+    response = client.post("/beheer/inloggen", data={"email": PETRA, "password": portal_data.PASSWORD})
+    assert response.headers["Location"] == "/portaal/"
+
+
+def test_a_coordinator_who_opens_the_portal_goes_to_the_admin(client, programme):
+    login(client, portal_data.COORDINATOR)
+    assert client.get("/portaal/").headers["Location"] == "/beheer/"
+
+
+def test_an_anonymous_visitor_is_sent_to_the_login(client, programme):
+    response = client.get(f"/portaal/zaken/{programme.case_a}")
+    assert response.status_code == 302 and "/beheer/inloggen" in response.headers["Location"]
+
+
+def test_a_volunteer_sees_only_their_own_cases_on_the_portal(anna, programme, store):
+    html = anna.get("/portaal/").get_data(as_text=True)
+    own = store.read().table("cases").get(doc_id=programme.case_a)["number"]
+    other = store.read().table("cases").get(doc_id=programme.case_b)["number"]
+    assert f"Zaak {own}" in html
+    assert f"Zaak {other}" not in html
+    assert "Greet Groen" not in html
+
+
+def test_the_portal_shows_no_admin_navigation_to_a_volunteer(anna, programme):
+    html = anna.get("/portaal/").get_data(as_text=True)
+    assert 'aria-label="Portaal"' in html
+    assert "/beheer/zaken/" not in html and "/beheer/budget/" not in html
+
+
+def test_a_volunteer_reads_the_handover_of_their_case_but_not_the_referrer_or_intake_notes(anna, programme, store):
+    html = anna.get(f"/portaal/zaken/{programme.case_a}").get_data(as_text=True)
+    assert "Henk Huisman" in html and "Lindelaan 1" in html and "0644444444" in html
+    assert "Wijkagent Bosman" not in html
+    assert "henk@bewoners.example" not in html
+    assert "Interne intakenotitie" not in html
+    assert store.audit_entries(user=programme.user_anna, record=f"case:{programme.case_a}")[0]["action"] == "view"
+
+
+def test_a_volunteer_cannot_open_another_volunteers_case_by_changing_the_id(anna, programme):
+    assert anna.get(f"/portaal/zaken/{programme.case_b}").status_code == 404
+    assert anna.get(f"/portaal/zaken/{programme.case_b}/nabespreking").status_code == 404
+    assert anna.get(f"/portaal/zaken/{programme.case_b}/overdracht.pdf").status_code == 404
+    assert anna.post(f"/portaal/zaken/{programme.case_b}/contact", data={"summary": "x"}).status_code == 404
+    assert anna.get("/portaal/zaken/999").status_code == 404
+
+
+def test_a_volunteer_logs_a_contact_with_its_minutes_on_the_case_timeline(anna, programme, store):
+    response = anna.post(f"/portaal/zaken/{programme.case_a}/contact", data={
+        "date": TODAY, "with": "partij-a", "channel": "huisbezoek", "minutes": "1:30",
+        "summary": "Eerste gesprek bij Henk; hij wil praten."})
+    assert response.status_code == 303
+    view = store.read()
+    events = [e for e in view.table("case_events").all() if e.get("case_id") == programme.case_a and e["kind"] == "contact"]
+    assert events[-1]["via"] == "portaal" and events[-1]["volunteer_id"] == programme.anna
+    assert events[-1]["minutes"] == 90
+    assert view.table("cases").get(doc_id=programme.case_a)["minutes"] == 90
+    assert "Eerste gesprek bij Henk" in anna.get(f"/portaal/zaken/{programme.case_a}").get_data(as_text=True)
+
+
+def test_a_contact_without_a_summary_is_refused_and_what_was_typed_stays(anna, programme):
+    response = anna.post(f"/portaal/zaken/{programme.case_a}/contact", data={
+        "date": TODAY, "with": "partij-b", "channel": "telefoon", "minutes": "25", "summary": ""})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Schrijf kort wat er besproken is." in html
+    assert 'value="25"' in html
+
+
+def test_a_volunteer_cannot_log_a_call_with_the_referrer(anna, programme):
+    response = anna.post(f"/portaal/zaken/{programme.case_a}/contact", data={
+        "date": TODAY, "with": "verwijzer", "channel": "telefoon", "summary": "Gebeld"})
+    assert response.status_code == 422
+
+
+def test_a_volunteer_writes_the_debrief_of_a_talk(anna, programme, store):
+    response = anna.post(f"/portaal/zaken/{programme.case_a}/nabespreking", data={
+        "talk": "gesprek-a", "date": TODAY, "went_well": "Goed geluisterd", "hard": "",
+        "checked": ["0"], "coaching_needed": "ja"})
+    assert response.status_code == 303
+    saved = [d for d in store.read().table("debriefs").all() if d["case_id"] == programme.case_a][-1]
+    assert saved["volunteer_ids"] == [programme.anna, programme.cor]
+    assert saved["coaching_needed"] is True and saved["checklist"][0] == {"item": "Samen gaan", "done": True}
+
+
+def test_a_volunteer_accepts_a_proposed_duo_from_the_portal(anna, programme, store):
+    html = anna.get("/portaal/").get_data(as_text=True)
+    assert "Gevraagd voor een duo" in html and "Bert Bakker" in html
+    assert "Karin Kok" not in html  # no names before the duo is agreed
+    response = anna.post(f"/portaal/voorstellen/{programme.proposal_c}", data={"answer": "ja"})
+    assert response.status_code == 303
+    proposal = store.read().table(proposals.PROPOSALS).get(doc_id=programme.proposal_c)
+    assert proposal["answers"][str(programme.anna)]["via"] == "portaal"
+    assert proposal["status"] == "voorgesteld"
+
+
+def test_the_second_yes_assigns_the_duo_and_the_case_appears_in_the_portal(client, programme, store):
+    login(client, ANNA)
+    client.post(f"/portaal/voorstellen/{programme.proposal_c}", data={"answer": "ja"})
+    client.post("/beheer/uitloggen")
+    login(client, BERT)
+    client.post(f"/portaal/voorstellen/{programme.proposal_c}", data={"answer": "ja"})
+    case = store.read().table("cases").get(doc_id=programme.case_c)
+    assert case["duo"] == [programme.anna, programme.bert] and case["step"] == "gekoppeld"
+    assert client.get(f"/portaal/zaken/{programme.case_c}").status_code == 200
+
+
+def test_a_volunteer_cannot_answer_a_proposal_for_someone_else(anna, programme, store):
+    assert anna.post(f"/portaal/voorstellen/{programme.proposal_d}", data={"answer": "nee"}).status_code == 404
+    assert store.read().table(proposals.PROPOSALS).get(doc_id=programme.proposal_d)["answers"] == {}
+
+
+def test_the_answer_route_refuses_a_get(anna, programme):
+    assert anna.get(f"/portaal/voorstellen/{programme.proposal_c}").status_code == 405
+
+
+def test_a_volunteer_reads_and_acknowledges_the_published_protocol(anna, programme, store):
+    assert "Nog lezen" in anna.get("/portaal/protocollen").get_data(as_text=True)
+    anna.post(f"/beheer/protocollen/{programme.protocol}/gelezen")
+    assert documents.acknowledged_at(store.read(), programme.protocol, 1, programme.user_anna)
+    assert "Gelezen" in anna.get("/portaal/protocollen").get_data(as_text=True)
+
+
+def test_a_volunteer_sees_their_own_trainings_and_events_only(anna, programme):
+    html = anna.get("/portaal/activiteiten").get_data(as_text=True)
+    assert "Intervisie voor Anna" in html and "Basistraining" in html
+    assert "Uitje voor Bert" not in html
+
+
+def test_a_volunteer_submits_an_expense_claim_for_themselves_only(anna, programme, store):
+    response = anna.post("/portaal/declaraties", data={
+        "date": TODAY, "amount": "7,40", "description": "Parkeren bij buurthuis", "volunteer_id": str(programme.bert)})
+    assert response.status_code == 303
+    claim = store.read().table("expense_claims").all()[-1]
+    assert claim["volunteer_id"] == programme.anna and claim["amount_cents"] == 740 and claim["status"] == "ingediend"
+    html = anna.get("/portaal/declaraties").get_data(as_text=True)
+    assert "Parkeren bij buurthuis" in html and "Reiskosten gesprek Anna" in html
+    assert "Reiskosten gesprek Bert" not in html
+
+
+def test_a_claim_without_an_amount_is_refused_and_the_text_stays(anna, programme):
+    response = anna.post("/portaal/declaraties", data={"date": TODAY, "amount": "", "description": "Treinkaartje"})
+    assert response.status_code == 422
+    assert "Treinkaartje" in response.get_data(as_text=True)
+
+
+def test_a_volunteer_account_without_a_volunteer_link_sees_no_cases(client, app, programme):
+    from buurtbemiddeling.auth import users
+
+    users.create_user(app.extensions["store"], "los@vrijwilligers.example", portal_data.PASSWORD, "volunteer", "Los")
+    login(client, "los@vrijwilligers.example")
+    html = client.get("/portaal/").get_data(as_text=True)
+    assert "nog niet gekoppeld" in html
+    assert client.post("/portaal/declaraties", data={"amount": "5"}).status_code == 403
+
+
+def test_a_partner_sees_stage_and_outcome_of_their_referred_cases_but_no_content(client, programme, store):
+    login(client, PETRA)
+    html = client.get("/portaal/").get_data(as_text=True)
+    own = store.read().table("cases").get(doc_id=programme.case_a)["number"]
+    other = store.read().table("cases").get(doc_id=programme.case_b)["number"]
+    assert own in html and "Gesprek partij A" in html
+    assert other not in html
+    for secret in ("Henk Huisman", "Lindelaan", "harde muziek", "Wijkagent Bosman", "Anna Akkerman"):
+        assert secret not in html
+
+
+def test_a_partner_cannot_open_a_volunteers_pages(client, programme):
+    login(client, WILLEM)
+    for url in (f"/portaal/zaken/{programme.case_b}", "/portaal/declaraties", "/portaal/protocollen",
+                "/portaal/activiteiten"):
+        assert client.get(url).status_code == 403, url
