@@ -77,6 +77,19 @@ def running_cases(view) -> list:
     return view.derived("cases.running", (CASES,), build)
 
 
+def search_texts(view) -> dict[int, str]:
+    """Every case's folded search text (`search.haystack`), per version of the table."""
+    from .search import haystack
+
+    return view.derived("cases.search_texts", (CASES,), lambda v: {c.doc_id: haystack(c) for c in v.table(CASES)})
+
+
+def years(view) -> list[str]:
+    from .search import years as years_of
+
+    return view.derived("cases.years", (CASES,), lambda v: years_of(v.table(CASES)))
+
+
 def step_counts(view) -> dict[str, int]:
     def build(v) -> dict[str, int]:
         counts: dict[str, int] = {}

@@ -102,7 +102,8 @@ def haystack(case: Mapping) -> str:
     return fold(" ".join(p for p in parts if p))
 
 
-def matches(case: Mapping, filters: Filters) -> bool:
+def matches(case: Mapping, filters: Filters, text: str | None = None) -> bool:
+    """`text` is the case's `haystack`, when the caller keeps them."""
     step = case.get("step")
     if filters.step == "open" and not workflow.is_open(case) and step != "in-de-wacht":
         return False
@@ -121,7 +122,7 @@ def matches(case: Mapping, filters: Filters) -> bool:
     if filters.volunteer and filters.volunteer not in {str(v) for v in case.get("duo") or []}:
         return False
     if filters.q:
-        text = haystack(case)
+        text = haystack(case) if text is None else text
         return all(word in text for word in fold(filters.q).split())
     return True
 
@@ -143,9 +144,13 @@ def _number_key(number: str) -> tuple[int, int]:
     return (int(year) if year.isdigit() else 0, int(serial) if serial.isdigit() else 0)
 
 
-def search(cases: Iterable, filters: Filters, page_size: int = PAGE_SIZE) -> tuple[list, Page]:
-    """All matching cases (sorted, for export) and the requested page of them."""
-    found = sorted((c for c in cases if matches(c, filters)), key=sort_key(filters.sort),
+def search(cases: Iterable, filters: Filters, page_size: int = PAGE_SIZE, *,
+           texts: Mapping[int, str] | None = None) -> tuple[list, Page]:
+    """All matching cases (sorted, for export) and the requested page of them.
+
+    `texts`: each case's `haystack` by doc id, computed once rather than per search."""
+    texts = texts or {}
+    found = sorted((c for c in cases if matches(c, filters, texts.get(c.doc_id))), key=sort_key(filters.sort),
                    reverse=filters.order == "desc")
     pages = max(1, math.ceil(len(found) / page_size))
     page = min(filters.page, pages)

@@ -8,7 +8,7 @@ see every case counted twice.
 """
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from typing import Any, Mapping
 
 from ..cases import workflow
@@ -34,37 +34,58 @@ def basistraining_done(view) -> set[int]:
     return {vid for vid, total in hours.items() if total >= qualifications.BASIS_MIN_HOURS}
 
 
+def _count(case: Mapping, load: Counter, done: Counter, per_type: dict) -> None:
+    for vid in case.get("duo") or []:
+        if workflow.is_open(case):
+            load[vid] += 1
+        elif _closed(case):
+            done[vid] += 1
+            per_type.setdefault(vid, Counter()).update(case.get("conflict_types") or [])
+
+
+def _duo_facts(view) -> tuple[Counter, Counter, dict[int, Counter]]:
+    """Per volunteer: running cases, closed cases and their conflict types. Kept per version of
+    the cases table: a ranking would otherwise walk five years of cases on every page."""
+    def build(v):
+        load, done, per_type = Counter(), Counter(), {}
+        for case in v.table(CASES):
+            _count(case, load, done, per_type)
+        return load, done, per_type
+
+    return view.derived("matching.duo_facts", (CASES,), build)
+
+
 def candidates(view, *, skip_case: int | None = None) -> list[score.Candidate]:
     """Every active volunteer with the facts the score uses; `skip_case` (the case being
     matched) does not count towards anyone's load."""
-    cases = [c for c in view.table(CASES).all() if c.doc_id != skip_case]
-    load: Counter = Counter()
-    done: Counter = Counter()
-    per_type: dict[int, Counter] = defaultdict(Counter)
-    for case in cases:
-        duo = case.get("duo") or []
-        for vid in duo:
-            if workflow.is_open(case):
-                load[vid] += 1
-            elif _closed(case):
-                done[vid] += 1
-                per_type[vid].update(case.get("conflict_types") or [])
+    load, done, per_type = _duo_facts(view)
+    # Take the skipped case's own share out again (the shared counts stay untouched).
+    own_load, own_done, own_types = Counter(), Counter(), {}
+    skipped = view.table(CASES).get(doc_id=skip_case) if skip_case is not None else None
+    if skipped is not None:
+        _count(skipped, own_load, own_done, own_types)
     trained = basistraining_done(view)
     result = []
     for volunteer in pool.active_volunteers(view):
         vid = volunteer.doc_id
+        types = per_type.get(vid, Counter()) - own_types.get(vid, Counter())
         recorded = {k: int(v or 0) for k, v in (volunteer.get("experience") or {}).items()}
-        experience = {k: max(recorded.get(k, 0), per_type[vid].get(k, 0)) for k in {*recorded, *per_type[vid]}}
-        result.append(score.Candidate(vid, volunteer, load=load[vid], basistraining=vid in trained,
-                                      mediations=max(done[vid], sum(recorded.values())), experience=experience))
+        experience = {k: max(recorded.get(k, 0), types.get(k, 0)) for k in {*recorded, *types}}
+        result.append(score.Candidate(vid, volunteer, load=load[vid] - own_load[vid], basistraining=vid in trained,
+                                      mediations=max(done[vid] - own_done[vid], sum(recorded.values())),
+                                      experience=experience))
     return result
 
 
 def pair_history(view) -> dict[frozenset, score.PairRecord]:
     """Per pair of volunteers: closed cases they did together and how many of those were solved."""
+    return view.derived("matching.pair_history", (CASES,), _pair_history)
+
+
+def _pair_history(view) -> dict[frozenset, score.PairRecord]:
     totals: Counter = Counter()
     solved: Counter = Counter()
-    for case in view.table(CASES).all():
+    for case in view.table(CASES):
         duo = case.get("duo") or []
         if len(duo) != 2 or not _closed(case):
             continue
