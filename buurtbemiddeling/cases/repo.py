@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 from db import Store
 
 from ..reports import intake as report_intake
-from . import numbering, records
-from .workflow import Change
+from . import numbering, records, search
+from .workflow import STEPS, Change
 
 CASES = "cases"
 EVENTS = "case_events"
@@ -69,8 +69,6 @@ def events_by_case(view) -> dict[int, list]:
 def running_cases(view) -> list:
     """Cases not closed (open or on hold), kept per version of the table: the day's lists
     look at these few hundred, not at five years of closed cases."""
-    from .workflow import STEPS
-
     def build(v) -> list:
         return [c for c in v.table(CASES) if STEPS.get(c.get("step"), STEPS["aangemeld"]).state != "closed"]
 
@@ -79,15 +77,11 @@ def running_cases(view) -> list:
 
 def search_texts(view) -> dict[int, str]:
     """Every case's folded search text (`search.haystack`), per version of the table."""
-    from .search import haystack
-
-    return view.derived("cases.search_texts", (CASES,), lambda v: {c.doc_id: haystack(c) for c in v.table(CASES)})
+    return view.derived("cases.search_texts", (CASES,), lambda v: {c.doc_id: search.haystack(c) for c in v.table(CASES)})
 
 
 def years(view) -> list[str]:
-    from .search import years as years_of
-
-    return view.derived("cases.years", (CASES,), lambda v: years_of(v.table(CASES)))
+    return view.derived("cases.years", (CASES,), lambda v: search.years(v.table(CASES)))
 
 
 def step_counts(view) -> dict[str, int]:
