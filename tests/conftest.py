@@ -17,6 +17,7 @@ def app(tmp_path):
         "SECRET_KEY": "test",
         "SESSION_COOKIE_SECURE": False,
         "WTF_CSRF_ENABLED": False,  # csrf_client turns it back on
+        "RETENTION_AUTO_RUN": False,  # tests/test_retention.py runs it with a fixed clock
     })
     yield app
 

@@ -12,7 +12,7 @@ from ..cases import repo as case_repo
 from ..cases import sections
 from ..cases import workflow
 from ..cases.workflow import WorkflowError, label as step_label
-from ..protocols.pdf import html_to_pdf
+from ..pdf import html_to_pdf
 from ..settings import lists
 from ..store import get_store
 from . import facts, handover, proposals

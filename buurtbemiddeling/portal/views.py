@@ -20,7 +20,7 @@ from ..cases import repo as case_repo
 from ..matching import handover, proposals
 from ..matching.proposals import ProposalError
 from ..protocols import documents as protocol_docs
-from ..protocols.pdf import html_to_pdf
+from ..pdf import html_to_pdf
 from ..quality import debrief
 from ..reporting import sources as report_sources
 from ..settings import lists

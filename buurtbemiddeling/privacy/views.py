@@ -15,7 +15,7 @@ from flask_login import current_user
 from ..auth import users
 from ..auth.views import coordinator_required, when
 from ..cases import repo as case_repo
-from ..protocols.pdf import html_to_pdf
+from ..pdf import html_to_pdf
 from ..store import get_store
 from ..uploads import upload_dir
 from . import periods, retention, subjects

@@ -11,7 +11,7 @@ from ..store import get_store
 from ..text import render_markdown
 from . import diff, documents
 from .checklist import checklist_items
-from .pdf import html_to_pdf
+from ..pdf import html_to_pdf
 
 bp = Blueprint("protocols", __name__, url_prefix="/beheer/protocollen")
 

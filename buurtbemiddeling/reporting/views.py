@@ -13,7 +13,8 @@ from ..network import partners as network, sections as network_sections
 from ..planning.respond import saved, today
 from ..quality import nazorg
 from ..store import get_store
-from . import benchmark, charts, narrative, partners, pdf, sources
+from .. import pdf
+from . import benchmark, charts, narrative, partners, sources
 
 bp = Blueprint("reporting", __name__, url_prefix="/beheer/rapportages")
 

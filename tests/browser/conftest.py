@@ -29,6 +29,7 @@ def live_server(tmp_path, public_dir):
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
         "PUBLIC_DIR": str(public_dir),
+        "RETENTION_AUTO_RUN": False,  # demo data must not age away while a test looks at it
         "FORM_MIN_SECONDS": 0,  # a test browser types faster than a person; tests/browser/test_public_site.py checks the guard
     })
     server = make_server("127.0.0.1", 0, app, threaded=True)
