@@ -72,6 +72,18 @@ def demo_command(seed: int) -> None:
     click.echo(login)
 
 
+@click.command("build-site")
+@with_appcontext
+def build_site_command() -> None:
+    """Bouw de publieke site opnieuw, met de actuele keuzelijsten, cijfers en nieuws."""
+    import sitebuilder
+    from flask import current_app
+
+    code = sitebuilder.main(["--out", current_app.config["PUBLIC_DIR"], "--data", current_app.config["DATA_DIR"]])
+    if code:
+        raise click.ClickException("De site is niet gebouwd; zie de melding hierboven.")
+
+
 def init_app(app: Flask) -> None:
-    for command in (create_user_command, backup_command, restore_command, demo_command):
+    for command in (create_user_command, backup_command, restore_command, demo_command, build_site_command):
         app.cli.add_command(command)

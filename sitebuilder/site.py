@@ -29,6 +29,7 @@ FRONT_MATTER_KEYS = {
 }
 STRINGS_FILE = "_strings.toml"
 _SETTING = re.compile(r"\{\{\s*site\.([a-z_]+)\s*\}\}")
+_PRIVACY = re.compile(r"\{\{\s*privacy\.([a-z_]+)\s*\}\}")
 _SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*(/[a-z0-9]+(-[a-z0-9]+)*)*")
 
 
@@ -260,7 +261,21 @@ class Site:
             if key not in self.config or key == "colors" or isinstance(self.config[key], list):
                 raise BuildError(f"{where}: {match.group(0)} names no setting in site.toml")
             return translated(self.config[key], lang)
-        return _SETTING.sub(fill, text)
+
+        words = self.retention_periods(lang)
+
+        def period(match: re.Match) -> str:
+            if match.group(1) not in words:
+                raise BuildError(f"{where}: {match.group(0)} names no retention period ({', '.join(sorted(words))})")
+            return words[match.group(1)]
+        return _PRIVACY.sub(period, _SETTING.sub(fill, text))
+
+    def retention_periods(self, lang: str) -> dict[str, str]:
+        """{{ privacy.case }} and so on: the periods the retention run uses, from the same pure
+        module and the programme's settings, so the statement says what the software does."""
+        from buurtbemiddeling.privacy import periods
+
+        return periods.statement(periods.from_settings((self.data or {}).get("settings") or []), lang)
 
     def _check_forms(self) -> None:
         """Every form's page and thank-you URLs must be real pages, so the app's redirects work."""
@@ -406,4 +421,4 @@ def _read_data(data_dir: Path) -> dict[str, list] | None:
     from db import Store  # only a build with data needs the storage engine
 
     view = Store(data_dir).read()
-    return {name: list(view.table(name).all()) for name in ("lists", "cases", "volunteers", "publicity")}
+    return {name: list(view.table(name).all()) for name in ("lists", "cases", "volunteers", "publicity", "settings")}

@@ -25,3 +25,11 @@ def test_backup_and_restore_bring_back_the_data(app, store):
     assert result.exit_code == 0, result.output
     emails = {doc["email"] for doc in store.read().table("users").all()}
     assert emails == {"a@example.nl"}
+
+
+def test_build_site_rebuilds_the_public_site_with_the_instance_data(app, tmp_path):
+    out = tmp_path / "public"
+    app.config["PUBLIC_DIR"] = str(out)
+    result = app.test_cli_runner().invoke(args=["build-site"])
+    assert result.exit_code == 0, result.output
+    assert (out / "index.html").is_file() and (out / "melding-doen" / "index.html").is_file()
