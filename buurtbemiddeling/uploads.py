@@ -1,6 +1,6 @@
 """Uploaded documents (signed agreements, certificates, receipts), for every area.
 
-Files live in `UPLOAD_DIR` (default `<instance>/uploads`), outside the web root, under a
+Files live in `UPLOAD_DIR` (default `<instance>/data/uploads`, included in backups), outside the web root, under a
 random name, and are only ever sent back as a download (never rendered inline, so a
 crafted file cannot run in our origin). The type is judged by the file's first bytes,
 not by its name or the browser's claim.
@@ -44,7 +44,8 @@ def sniff(head: bytes) -> tuple[str, str] | None:
 
 def upload_dir() -> Path:
     configured = current_app.config.get("UPLOAD_DIR")
-    return Path(configured) if configured else Path(current_app.instance_path) / "uploads"
+    # Beside the tables by default, so backups include the files.
+    return Path(configured) if configured else Path(current_app.config["DATA_DIR"]) / "uploads"
 
 
 def max_bytes() -> int:

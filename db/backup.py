@@ -24,7 +24,11 @@ from .errors import StoreError
 from .storage import atomic_write, dumps, fsync_dir, loads
 
 _NAME_RE = re.compile(r"^(\d{8}-\d{6})(?:-(\d+))?$")
-_FILE_RE = re.compile(r"^(tables/[A-Za-z0-9_][A-Za-z0-9_.-]*\.json|audit/audit-\d{4}-\d{2}\.jsonl)$")
+_FILE_RE = re.compile(r"^(tables/[A-Za-z0-9_][A-Za-z0-9_.-]*\.json|audit/audit-\d{4}-\d{2}\.jsonl"
+                      r"|(?:documents|uploads)(?:/[A-Za-z0-9_][A-Za-z0-9_.-]*)+)$")
+# Uploaded files (case documents, receipts, certificates) live beside the tables and are
+# written once under random names, so a backup copies them as they are.
+ATTACHMENT_DIRS = ("documents", "uploads")
 
 
 def _dest(store, dest_dir) -> Path:
@@ -61,6 +65,12 @@ def backup(store, dest_dir=None, keep: int = 14) -> Path:
     with store._audit_log.lock:  # no torn last line
         for src in sorted(store.audit_dir.glob("audit-*.jsonl")):
             files[f"audit/{src.name}"] = _copy(src, tmp / "audit" / src.name)
+    for folder in ATTACHMENT_DIRS:
+        for src in sorted((store.data_dir / folder).rglob("*")):
+            rel = src.relative_to(store.data_dir).as_posix()
+            if src.is_file() and _FILE_RE.match(rel):
+                (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+                files[rel] = _copy(src, tmp / rel)
     manifest = {"format": 1, "created": created.isoformat(), "schema": schema, "files": files}
     atomic_write(tmp / "manifest.json", dumps(manifest))
     fsync_dir(tmp / "tables")
@@ -151,4 +161,8 @@ def restore(store, backup_path) -> None:
             target = store.data_dir / rel
             if rel.startswith("audit/") and not target.exists():
                 atomic_write(target, data)
+    for rel, data in contents.items():
+        if rel.split("/", 1)[0] in ATTACHMENT_DIRS:
+            (store.data_dir / rel).parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(store.data_dir / rel, data)
     store.audit(None, "restore", None, backup=backup_path.name)

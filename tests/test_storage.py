@@ -441,3 +441,21 @@ def test_audit_does_not_wait_for_a_data_transaction(store):
         t.start()
         t.join(timeout=5)
         assert done
+
+
+def test_a_backup_also_brings_back_uploaded_files(tmp_path):
+    from db.backup import backup, restore
+
+    store = Store(tmp_path / "data")
+    receipt = tmp_path / "data" / "uploads" / "ab12cd.pdf"
+    receipt.parent.mkdir(parents=True)
+    receipt.write_bytes(b"%PDF-1.4 bon")
+    document = tmp_path / "data" / "documents" / "7" / "verslag.pdf"
+    document.parent.mkdir(parents=True)
+    document.write_bytes(b"%PDF-1.4 verslag")
+    saved = backup(store)
+    receipt.unlink()
+    document.write_bytes(b"garbled")
+    restore(store, saved)
+    assert receipt.read_bytes() == b"%PDF-1.4 bon"
+    assert document.read_bytes() == b"%PDF-1.4 verslag"
