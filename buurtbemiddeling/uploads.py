@@ -99,7 +99,7 @@ def _safe_name(filename: str, ext: str) -> str:
 
 def send(meta: dict[str, Any] | None):
     """Send a stored file as an attachment; 404 when it is missing."""
-    if not meta or not _STORED.match(meta.get("stored", "")):
+    if not meta or not _STORED.match(str(meta.get("stored") or "")):
         abort(404)
     path = upload_dir() / meta["stored"]
     if not path.is_file():
@@ -111,5 +111,5 @@ def send(meta: dict[str, Any] | None):
 
 
 def delete(meta: dict[str, Any] | None) -> None:
-    if meta and _STORED.match(meta.get("stored", "")):
+    if meta and _STORED.match(str(meta.get("stored") or "")):
         (upload_dir() / meta["stored"]).unlink(missing_ok=True)

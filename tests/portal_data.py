@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pytest
+
 from buurtbemiddeling.auth import users
 from buurtbemiddeling.cases import repo as case_repo
 from buurtbemiddeling.matching import proposals
@@ -132,3 +134,16 @@ def build(store) -> Programme:
 def login(client, email: str) -> None:
     response = client.post("/beheer/inloggen", data={"email": email, "password": PASSWORD})
     assert response.status_code == 302, f"login as {email} failed"
+
+
+@pytest.fixture
+def programme(store):
+    """The programme in the test's store (import this fixture into a test module)."""
+    return build(store)
+
+
+@pytest.fixture
+def coordinator(client, programme):
+    """The test client, logged in as the coordinator."""
+    login(client, COORDINATOR)
+    return client

@@ -8,14 +8,9 @@ from buurtbemiddeling.matching import proposals
 from buurtbemiddeling.protocols import documents
 from buurtbemiddeling.cases import repo as case_repo
 from tests import portal_data
-from tests.portal_data import ANNA, BERT, PETRA, WILLEM, login
+from tests.portal_data import ANNA, BERT, PETRA, WILLEM, login, programme  # noqa: F401  (fixture)
 
 TODAY = case_repo.today().isoformat()
-
-
-@pytest.fixture
-def programme(store):
-    return portal_data.build(store)
 
 
 @pytest.fixture

@@ -233,7 +233,7 @@ def test_a_signed_agreement_is_stored_outside_the_web_root_and_only_downloaded(c
     assert response.status_code == 303
     meta = store.read().table("volunteers").get(doc_id=ids["volunteer_id"])["agreement"]["document"]
     assert meta["name"] == "overeenkomst victor.pdf" and meta["stored"] != meta["name"]
-    stored = (app.config.get("UPLOAD_DIR") or f"{app.instance_path}/uploads") + "/" + meta["stored"]
+    stored = (app.config.get("UPLOAD_DIR") or f"{app.config['DATA_DIR']}/uploads") + "/" + meta["stored"]
     assert open(stored, "rb").read() == PDF
     download = client.get(url)
     assert download.status_code == 200 and download.data == PDF

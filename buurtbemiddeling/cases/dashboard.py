@@ -38,4 +38,7 @@ def worklists(view, today: dt.date) -> dict:
 
 @register("cases/_today.html", order=20)
 def cases_panel(view) -> dict:
-    return worklists(view, repo.today())
+    # Kept per day, settings and version of the cases: Vandaag is opened many times a day.
+    today = repo.today()
+    settings = (numbers.get(view, "intake_working_days"), numbers.get(view, "inactive_days"))
+    return view.derived(f"cases.today.{today}.{settings}", (repo.CASES,), lambda v: worklists(v, today))

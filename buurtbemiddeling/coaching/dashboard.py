@@ -20,10 +20,17 @@ def worklists(view, today) -> dict:
     # not those of five years of closed cases.
     running = [c for c in case_repo.running_cases(view) if workflow.is_open(c)]
     cases = {c.doc_id: c for c in running}
-    timelines, by_case = case_repo.events_by_case(view), view.index(debrief.DEBRIEFS, "case_id")
-    events = [e for c in running for e in timelines.get(c.doc_id, ())]
+    by_case = view.index(debrief.DEBRIEFS, "case_id")
     debriefs = [d for c in running for d in by_case.get(c.doc_id, ())]
-    quiet = notes.quiet_cases(running, events, debriefs, all_notes, today=today, days=days)
+
+    def quiet_cases(v) -> list:
+        timelines = case_repo.events_by_case(v)
+        events = [e for c in running for e in timelines.get(c.doc_id, ())]
+        return notes.quiet_cases(running, events, debriefs, all_notes, today=today, days=days)
+
+    # Kept per day and version of what it reads: Vandaag is opened many times a day.
+    quiet = view.derived(f"coaching.quiet.{today}.{days}",
+                         (case_repo.CASES, case_repo.EVENTS, debrief.DEBRIEFS, notes.NOTES), quiet_cases)
     follow_ups = notes.follow_ups_due(all_notes, today=today)
     for note in follow_ups:  # a follow-up may be about a closed case; the list links to it
         if note.get("case_id") and note["case_id"] not in cases:

@@ -12,10 +12,11 @@ from collections import Counter
 from typing import Any, Mapping
 
 from ..cases import workflow
-from ..volunteers import pool, qualifications
+from ..volunteers import pipeline, pool, qualifications
 from . import score
 
 CASES = "cases"
+RANKING_TABLES = (CASES, pipeline.VOLUNTEERS, qualifications.TRAININGS, qualifications.RECORDS)
 SOLVED = "opgelost"
 
 
@@ -97,8 +98,17 @@ def _pair_history(view) -> dict[frozenset, score.PairRecord]:
 
 def rank_for_case(view, case: Mapping[str, Any], *, weights: Mapping[str, Any] | None = None, radius: int = 6,
                   conflict_labels: Mapping[str, str] | None = None) -> score.Ranking:
-    return score.rank(case, candidates(view, skip_case=getattr(case, "doc_id", None)), weights=weights,
-                      radius=radius, history=pair_history(view), conflict_labels=conflict_labels)
+    def build(v) -> score.Ranking:
+        return score.rank(case, candidates(v, skip_case=getattr(case, "doc_id", None)), weights=weights,
+                          radius=radius, history=pair_history(v), conflict_labels=conflict_labels)
+
+    case_id = getattr(case, "doc_id", None)
+    if case_id is None or view.table(CASES).get(doc_id=case_id) != case:
+        return build(view)  # a case as typed, not as stored: nothing to keep
+    # The ranking only changes with the cases, the volunteers or their trainings: keep it per
+    # version of those tables, so opening the same case again does not score every pair again.
+    settings = repr((sorted((weights or {}).items()), radius, sorted((conflict_labels or {}).items())))
+    return view.derived(f"matching.rank.{case_id}.{settings}", RANKING_TABLES, build)
 
 
 def explain(view, case: Mapping[str, Any], ids: list[int], *, weights: Mapping[str, Any] | None = None, radius: int = 6,

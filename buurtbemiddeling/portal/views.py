@@ -50,6 +50,11 @@ def _my_case_or_404(view, case_id: int):
     return case
 
 
+def _sheet(view, case) -> dict:
+    duo = [v for v in (view.table(case_repo.VOLUNTEERS).get(doc_id=i) for i in case.get("duo") or []) if v]
+    return handover.sheet(case, duo, handover.get(view, case.doc_id), lists.labels(view, "conflict_types"))
+
+
 def _by() -> str:
     return current_user.name or current_user.email
 
@@ -90,8 +95,7 @@ def _render_case(case_id: int, *, errors: dict | None = None, values: dict | Non
     view = store.read()
     case = _my_case_or_404(view, case_id)
     store.audit(current_user.id, "view", f"case:{case_id}", via="portaal")
-    duo = [v for v in (view.table(case_repo.VOLUNTEERS).get(doc_id=i) for i in case.get("duo") or []) if v]
-    sheet = handover.sheet(case, duo, handover.get(view, case_id), lists.labels(view, "conflict_types"))
+    sheet = _sheet(view, case)
     return render_template("portal/case.html", case=case, sheet=sheet, contacts=access.my_contacts(view, case_id),
                            debriefs=debrief.of_case(view, case_id), talks=debrief.TALKS, with_choices=CONTACT_WITH,
                            errors=errors or {}, values=values or {"date": case_repo.today().isoformat()},
@@ -110,8 +114,7 @@ def handover_pdf(case_id: int):
     store = get_store()
     view = store.read()
     case = _my_case_or_404(view, case_id)
-    duo = [v for v in (view.table(case_repo.VOLUNTEERS).get(doc_id=i) for i in case.get("duo") or []) if v]
-    sheet = handover.sheet(case, duo, handover.get(view, case_id), lists.labels(view, "conflict_types"))
+    sheet = _sheet(view, case)
     store.audit(current_user.id, "handover", f"case:{case_id}", format="pdf", via="portaal")
     return Response(html_to_pdf(render_template("matching/handover_pdf.html", sheet=sheet, printed=case_repo.now())),
                     mimetype="application/pdf", headers={

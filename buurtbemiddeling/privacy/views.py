@@ -26,7 +26,11 @@ TZ = ZoneInfo("Europe/Amsterdam")
 ACTIONS = {"view": "Bekeken", "export": "Geëxporteerd", "create": "Aangemaakt", "update": "Gewijzigd",
            "handover": "Overdracht", "download": "Gedownload", "login": "Ingelogd", "step": "Stap gezet",
            "retention.anonymise": "Geanonimiseerd (bewaartermijn)", "privacy.erase": "Gewist op verzoek",
-           "privacy.export": "Inzage-export", "privacy.search": "Persoon gezocht"}
+           "privacy.export": "Inzage-export", "privacy.search": "Persoon gezocht", "answer": "Antwoord op voorstel",
+           "user.create": "Account aangemaakt", "user.deactivate": "Account uitgezet", "user.activate": "Account aangezet",
+           "login.failed": "Inloggen mislukt", "login.throttled": "Inloggen geblokkeerd",
+           "protocol.create": "Protocol geschreven", "protocol.version": "Protocolversie", "protocol.publish": "Protocol gepubliceerd",
+           "protocol.acknowledge": "Protocol gelezen", "import": "Geïmporteerd", "decide": "Besloten"}
 
 
 @bp.context_processor

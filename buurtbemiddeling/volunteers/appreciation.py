@@ -71,8 +71,13 @@ def mediation_counts(cases: Iterable[Mapping[str, Any]]) -> dict[str, int]:
     return counts
 
 
+def mediation_counts_of(view) -> dict[str, int]:
+    """`mediation_counts` of the stored cases, kept per version of the cases table."""
+    return view.derived("volunteers.mediation_counts", ("cases",), lambda v: mediation_counts(v.table("cases")))
+
+
 def mediations_done(view, volunteer_id: int) -> int:
-    return mediation_counts(view.table("cases").all()).get(str(volunteer_id), 0)
+    return mediation_counts_of(view).get(str(volunteer_id), 0)
 
 
 @dataclass(frozen=True)

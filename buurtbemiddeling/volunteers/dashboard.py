@@ -15,15 +15,22 @@ def waiting_panel(view) -> dict:
     return {"waiting": rows[:SHOW], "total": len(rows)}
 
 
+# The panels below go over every volunteer; their lists are kept per day and per version of
+# the tables they read, so opening Vandaag again costs a lookup (see ReadView.derived).
+
 @register("volunteers/_today_qualifications.html", order=45)
 def qualifications_panel(view) -> dict:
-    rows = qualifications.needing_attention(view, view.table(pipeline.VOLUNTEERS).all(), date.today())
+    today = date.today()
+    rows = view.derived(f"volunteers.attention.{today}",
+                        (pipeline.VOLUNTEERS, qualifications.RECORDS, qualifications.TRAININGS),
+                        lambda v: qualifications.needing_attention(v, v.table(pipeline.VOLUNTEERS).all(), today))
     return {"rows": rows[:SHOW], "total": len(rows), "states": qualifications.STATES}
 
 
 @register("volunteers/_today_thanks.html", order=50)
 def thanks_panel(view) -> dict:
-    # Per version of the cases table: counting five years of duos on every visit of Vandaag is waste.
-    mediations = view.derived("volunteers.mediation_counts", ("cases",), lambda v: appreciation.mediation_counts(v.table("cases")))
-    rows = appreciation.thank_you_list(view.table(pipeline.VOLUNTEERS).all(), mediations, date.today())
+    today = date.today()
+    rows = view.derived(f"volunteers.thanks.{today}", (pipeline.VOLUNTEERS, "cases"),
+                        lambda v: appreciation.thank_you_list(v.table(pipeline.VOLUNTEERS).all(),
+                                                              appreciation.mediation_counts_of(v), today))
     return {"rows": rows[:SHOW], "total": len(rows)}

@@ -61,10 +61,13 @@ def records_of(view, volunteer_id: int) -> list:
 
 
 def catalogue(view, *, include_retired: bool = True) -> list:
-    docs = view.table(TRAININGS).all()
-    kind_order = list(KINDS)
-    return sorted((t for t in docs if include_retired or not t.get("retired")),
-                  key=lambda t: (t.get("retired", False), kind_order.index(t.get("kind", "verdieping")), t.get("name", "")))
+    # Asked once per volunteer by the dashboard: sorted once per version of the table.
+    def build(v) -> list:
+        kind_order = list(KINDS)
+        return sorted((t for t in v.table(TRAININGS) if include_retired or not t.get("retired")),
+                      key=lambda t: (t.get("retired", False), kind_order.index(t.get("kind", "verdieping")), t.get("name", "")))
+
+    return list(view.derived(f"volunteers.catalogue.{include_retired}", (TRAININGS,), build))
 
 
 def basistraining_hours(view, volunteer_id: int) -> float:

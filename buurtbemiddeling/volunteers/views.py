@@ -20,6 +20,8 @@ from . import application_form, appreciation, pipeline, pool, profile, qualifica
 from .checks import past_date
 from .pipeline import APPLICATIONS, VOLUNTEERS
 
+POOL_PAGE_SIZE = 50
+
 bp = Blueprint("volunteers", __name__, url_prefix="/beheer/vrijwilligers", template_folder=str(forms_pkg.TEMPLATE_DIR))
 UPLOAD_ENDPOINTS = {"volunteers.agreement_upload", "volunteers.record_add", "volunteers.expense_add"}
 uploads.allow_large_bodies(bp, UPLOAD_ENDPOINTS)
@@ -63,11 +65,17 @@ def index():
     step = request.args.get("stap", "")
     volunteers = sorted(view.table(VOLUNTEERS).all(), key=lambda v: v.get("name", ""))
     shown = [v for v in volunteers if v.get("step") == step] if step in pipeline.STEPS else volunteers
+    # A regional pool has hundreds of volunteers: one page of them at a time.
+    pages = max(1, -(-len(shown) // POOL_PAGE_SIZE))
+    number = request.args.get("pagina", "")
+    page = min(pages, int(number)) if number.isdigit() and int(number) > 0 else 1
+    rows = shown[(page - 1) * POOL_PAGE_SIZE: page * POOL_PAGE_SIZE]
     waiting = pipeline.waiting_list(view.table(APPLICATIONS).all(), volunteers, today())
-    mediations = appreciation.mediation_counts(view.table("cases").all())
-    return render_template("volunteers/index.html", volunteers=shown, step=step, waiting=waiting,
+    return render_template("volunteers/index.html", volunteers=rows, total=len(shown), page=page, pages=pages,
+                           step=step, waiting=waiting,
                            counts=pipeline.counts_per_step(view.table(APPLICATIONS).all(), volunteers),
-                           mediations=mediations, basis={v.doc_id: qualifications.has_basistraining(view, v.doc_id) for v in shown},
+                           mediations=appreciation.mediation_counts_of(view),
+                           basis={v.doc_id: qualifications.has_basistraining(view, v.doc_id) for v in rows},
                            **common())
 
 

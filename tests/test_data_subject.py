@@ -1,0 +1,126 @@
+"""Rights of the data subject: find a person everywhere, export all we hold (JSON and a
+readable PDF), and erase them on request, with an audit record of the erasure only."""
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+
+from buurtbemiddeling.cases import repo as case_repo
+from buurtbemiddeling.privacy import subjects
+from buurtbemiddeling.reports import intake
+from tests import portal_data
+from tests.portal_data import coordinator, login  # noqa: F401  (fixture)
+
+
+@pytest.fixture
+def programme(store):
+    built = portal_data.build(store)
+    report = intake.store_submission(store, "report", {
+        "name": "Henk Huisman", "email": "henk@bewoners.example", "phone": "06-44444444",
+        "b_name": "Ilse Ijzer", "description": "Muziek", "conflict_type": "geluidsoverlast"})
+    application = intake.store_submission(store, "application", {
+        "name": "Henk Huisman", "email": "henk@bewoners.example", "phone": "0644444444", "motivation": "Ik help graag"})
+    case_repo.add_entry(store, built.case_a, {"kind": "contact", "with": "partij-a", "channel": "telefoon",
+                                              "summary": "Henk Huisman belde over de nacht"}, None)
+    built.report, built.application = report, application
+    return built
+
+
+def test_a_person_is_found_by_name_in_reports_cases_and_applications(store, programme):
+    hits = subjects.search(store.read(), "henk huisman")
+    assert {h.key for h in hits} == {f"report:{programme.report}", f"case:{programme.case_a}:0",
+                                     f"application:{programme.application}"}
+
+
+def test_a_person_is_found_by_phone_in_any_notation_and_by_email(store, programme):
+    assert {h.record for h in subjects.search(store.read(), "+31 6 4444 4444")} == {
+        f"report:{programme.report}", f"case:{programme.case_a}", f"application:{programme.application}"}
+    assert f"case:{programme.case_b}" in {h.record for h in subjects.search(store.read(), "greet@bewoners.example")}
+
+
+def test_a_referrer_and_a_volunteer_are_found_too(store, programme):
+    assert f"case:{programme.case_a}:referrer" in {h.key for h in subjects.search(store.read(), "Bosman")}
+    assert {h.key for h in subjects.search(store.read(), "Bert Bakker")} == {f"volunteer:{programme.bert}"}
+
+
+def test_the_search_is_posted_and_its_words_stay_out_of_the_audit_log(coordinator, store, programme):
+    html = coordinator.post("/beheer/privacy/personen", data={"q": "Huisman"}).get_data(as_text=True)
+    assert html.count('name="sleutel"') == 3
+    entry = store.audit_entries(user=programme.coordinator)[0]
+    assert entry["action"] == "privacy.search" and "Huisman" not in json.dumps(entry)
+
+
+def test_a_search_of_two_letters_asks_for_more(coordinator, programme):
+    response = coordinator.post("/beheer/privacy/personen", data={"q": "He"})
+    assert response.status_code == 422 and "minstens 3 tekens" in response.get_data(as_text=True)
+
+
+def test_the_json_export_holds_everything_about_the_person_and_is_audited(coordinator, store, programme):
+    keys = [f"report:{programme.report}", f"case:{programme.case_a}:0", f"application:{programme.application}"]
+    response = coordinator.post("/beheer/privacy/personen/export.json", data={"sleutel": keys})
+    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    data = response.get_json()
+    assert data["reports"][0]["values"]["email"] == "henk@bewoners.example"
+    assert data["cases"][0]["parties"][0]["name"] == "Henk Huisman"
+    assert any("belde over de nacht" in e.get("summary", "") for e in data["cases"][0]["timeline"])
+    assert data["applications"][0]["values"]["motivation"] == "Ik help graag"
+    exported = {e["record"] for e in store.audit_entries(user=programme.coordinator) if e["action"] == "privacy.export"}
+    assert exported == {f"report:{programme.report}", f"case:{programme.case_a}", f"application:{programme.application}"}
+
+
+def test_the_pdf_export_reads_as_text(coordinator, programme, tmp_path):
+    response = coordinator.post("/beheer/privacy/personen/export.pdf",
+                                data={"sleutel": [f"case:{programme.case_a}:0", f"report:{programme.report}"]})
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    path = tmp_path / "inzage.pdf"
+    path.write_bytes(response.data)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Inzage persoonsgegevens" in text and "Henk Huisman" in text and "henk@bewoners.example" in text
+
+
+def test_an_export_without_a_chosen_record_is_refused(coordinator, programme):
+    assert coordinator.post("/beheer/privacy/personen/export.json", data={"sleutel": "case:../../etc"}).status_code == 400
+
+
+def test_erasing_a_party_removes_their_details_and_name_but_the_case_runs_on(coordinator, store, programme):
+    keys = [f"report:{programme.report}", f"case:{programme.case_a}:0", f"application:{programme.application}"]
+    response = coordinator.post("/beheer/privacy/personen/wissen", data={"sleutel": keys, "bevestig": "ja"})
+    assert response.status_code == 303
+    view = store.read()
+    case = view.table("cases").get(doc_id=programme.case_a)
+    assert case["parties"][0]["name"] == "" and case["parties"][0]["phone"] == ""
+    assert case["parties"][1]["name"] == "Ilse Ijzer"
+    assert "Henk Huisman" not in case["description"] and "[verwijderd]" in case["description"]
+    assert case["step"] == "gesprek-a" and case["duo"] == [programme.anna, programme.cor]
+    assert not any("Henk Huisman" in str(e.get("summary")) for e in view.table("case_events").all())
+    assert view.table("reports").get(doc_id=programme.report)["values"]["name"] == ""
+    assert view.table("applications").get(doc_id=programme.application)["values"]["email"] == ""
+    assert subjects.search(view, "Henk Huisman") == []
+
+
+def test_the_erasure_is_audited_without_the_data(coordinator, store, programme):
+    coordinator.post("/beheer/privacy/personen/wissen", data={"sleutel": [f"report:{programme.report}"], "bevestig": "ja"})
+    entry = store.audit_entries(record=f"report:{programme.report}")[0]
+    assert entry["action"] == "privacy.erase" and entry["user"] == programme.coordinator
+    assert "Henk" not in json.dumps(store.audit_entries())
+
+
+def test_nothing_is_erased_without_the_confirmation(coordinator, store, programme):
+    coordinator.post("/beheer/privacy/personen/wissen", data={"sleutel": [f"report:{programme.report}"]})
+    assert store.read().table("reports").get(doc_id=programme.report)["values"]["name"] == "Henk Huisman"
+
+
+def test_only_the_coordinator_may_search_export_or_erase(client, programme):
+    assert "/beheer/inloggen" in client.post("/beheer/privacy/personen", data={"q": "Henk"}).headers["Location"]
+    login(client, portal_data.ANNA)
+    for url in ("/beheer/privacy/personen", "/beheer/privacy/personen/export.json",
+                "/beheer/privacy/personen/export.pdf", "/beheer/privacy/personen/wissen"):
+        assert client.post(url, data={"q": "Henk", "sleutel": f"report:{programme.report}", "bevestig": "ja"}).status_code == 403
+
+
+def test_the_exports_and_the_erasure_refuse_a_get(coordinator, programme):
+    for url in ("/beheer/privacy/personen/export.json", "/beheer/privacy/personen/export.pdf",
+                "/beheer/privacy/personen/wissen"):
+        assert coordinator.get(url).status_code == 405
