@@ -14,6 +14,22 @@ def _create_meta(tx) -> None:
     pass
 
 
+def _one_claims_table(tx) -> None:
+    # Claims once also went into the volunteers area's own `expenses` table; the budget's
+    # `expense_claims` is the only one now, so move them over with its field names.
+    old = tx.table("expenses")
+    moved = [{"volunteer_id": doc.get("volunteer_id"), "date": doc.get("date", ""),
+              "amount_cents": doc.get("amount_cents", 0), "description": doc.get("what", ""),
+              "receipt": doc.get("receipt"), "status": doc.get("status", "ingediend"),
+              "created_at": doc.get("at", ""), "entered_by": doc.get("by", ""),
+              "decided_at": doc.get("decided_on", ""), "decided_by": doc.get("decided_by", ""),
+              "reason": doc.get("reason", "")} for doc in old.all()]
+    if moved:
+        tx.table("expense_claims").insert_multiple(moved)
+        old.truncate()
+
+
 MIGRATIONS = [
     (1, _create_meta),
+    (2, _one_claims_table),
 ]

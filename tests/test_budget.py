@@ -1,5 +1,6 @@
 """The budget: euro cents from Dutch input, realisation per line, expenses, receipts and claims."""
 import io
+from datetime import date
 
 import pytest
 
@@ -118,13 +119,16 @@ POSTS = ["/beheer/budget/uitgaven/1/verwijderen", "/beheer/budget/declaraties/1/
          "/beheer/budget/declaraties/1/afwijzen"]
 
 
-@pytest.mark.parametrize("path", PAGES + ["/beheer/budget/uitgaven/1/bon"])
+RECEIPTS = ["/beheer/budget/uitgaven/1/bon", "/beheer/budget/declaraties/1/bon"]
+
+
+@pytest.mark.parametrize("path", PAGES + RECEIPTS)
 def test_an_anonymous_visitor_is_sent_to_the_login(client, path):
     response = client.get(path)
     assert response.status_code == 302 and "/beheer/inloggen" in response.location
 
 
-@pytest.mark.parametrize("path", PAGES + ["/beheer/budget/uitgaven/1/bon"])
+@pytest.mark.parametrize("path", PAGES + RECEIPTS)
 def test_a_volunteer_may_not_see_the_budget(client, as_user, path):
     as_user.volunteer()
     assert client.get(path).status_code == 403
@@ -251,6 +255,53 @@ def test_a_claim_for_someone_who_is_not_a_volunteer_is_refused_with_the_values_k
     assert store.read().table(ledger.CLAIMS).all() == []
 
 
+def test_a_claim_keeps_its_receipt_and_only_the_coordinator_downloads_it(client, as_user, store):
+    as_user.coordinator()
+    vid = _volunteer(store)
+    response = client.post("/beheer/budget/declaraties", data={
+        "volunteer_id": str(vid), "date": "2026-02-02", "amount": "7,80", "description": "Parkeren",
+        "receipt": (io.BytesIO(PNG), "bon.png")}, content_type="multipart/form-data")
+    assert response.status_code == 303 and response.location.endswith("/beheer/budget/declaraties")
+    [claim] = store.read().table(ledger.CLAIMS).all()
+    assert claim["receipt"]["type"] == "image/png"
+    assert f"/beheer/budget/declaraties/{claim.doc_id}/bon" in client.get("/beheer/budget/declaraties").get_data(as_text=True)
+    download = client.get(f"/beheer/budget/declaraties/{claim.doc_id}/bon")
+    assert download.status_code == 200 and download.headers["Content-Disposition"].startswith("attachment")
+    as_user.volunteer()
+    assert client.get(f"/beheer/budget/declaraties/{claim.doc_id}/bon").status_code == 403
+
+
+@pytest.mark.parametrize("field, typed, message", [
+    ("date", "2026-03-02", "in de toekomst"), ("amount", "12.000,00", "te veel"), ("amount", "0", "meer dan"),
+])
+def test_a_claim_for_future_costs_or_an_unlikely_amount_is_refused(field, typed, message):
+    form = {"volunteer_id": "1", "date": "2026-02-02", "amount": "12,50", "description": "Bus", field: typed}
+    _, errors = ledger.check_claim(form, {1: "Vera"}, by="C", today=date(2026, 3, 1))
+    assert list(errors) == [field] and message in errors[field]
+
+
+def test_after_a_claim_the_browser_goes_back_to_an_admin_page_only(client, as_user, store):
+    as_user.coordinator()
+    vid = _volunteer(store)
+    form = {"volunteer_id": str(vid), "date": "2026-02-02", "amount": "5", "description": "Bus"}
+    back = client.post("/beheer/budget/declaraties", data={**form, "back": "/beheer/vrijwilligers/onkosten"})
+    elsewhere = client.post("/beheer/budget/declaraties", data={**form, "back": "https://example.com/"})
+    assert back.location.endswith("/beheer/vrijwilligers/onkosten")
+    assert elsewhere.location.endswith("/beheer/budget/declaraties")
+
+
+def test_the_claims_list_filters_on_a_volunteer(client, as_user, store):
+    as_user.coordinator()
+    vera, wim = _volunteer(store), _volunteer(store, "Wim Wever")
+    with store.transaction() as tx:
+        for vid, text in ((vera, "Bus Vera"), (wim, "Trein Wim")):
+            tx.table(ledger.CLAIMS).insert({"volunteer_id": vid, "date": "2026-02-02", "amount_cents": 500,
+                                            "description": text, "status": "ingediend"})
+    html = client.get(f"/beheer/budget/declaraties?vrijwilliger={wim}").get_data(as_text=True)
+    assert "Trein Wim" in html and "Bus Vera" not in html
+    assert [c["description"] for c in ledger.claims_of(store.read(), vera)] == ["Bus Vera"]
+
+
 def test_the_year_overview_shows_lines_months_and_open_claims(client, as_user, store):
     as_user.coordinator()
     vid = _volunteer(store)
@@ -274,3 +325,21 @@ def test_budget_forms_need_a_csrf_token(csrf_client, app, store):
     response = csrf_client.post("/beheer/budget/2026/begroting", data={"training": "1"})
     assert response.status_code == 400
     assert store.read().table(ledger.BUDGET_LINES).all() == []
+
+
+def test_claims_from_the_old_volunteers_table_move_into_expense_claims(tmp_path):
+    import db.migrations
+    from db import Store
+
+    store = Store(tmp_path)
+    with store.transaction() as tx:
+        tx.table("expenses").insert({"volunteer_id": 3, "date": "2026-01-05", "amount_cents": 780, "what": "Parkeren",
+                                     "receipt": None, "status": "goedgekeurd", "decided_on": "2026-01-07",
+                                     "decided_by": "Carla", "reason": "", "by": "Carla", "at": "2026-01-05T10:00:00"})
+    with store.transaction() as tx:
+        db.migrations._one_claims_table(tx)
+    view = store.read()
+    [claim] = view.table(ledger.CLAIMS).all()
+    assert (claim["description"], claim["amount_cents"], claim["status"], claim["decided_at"]) == ("Parkeren", 780, "goedgekeurd", "2026-01-07")
+    assert view.table("expenses").all() == []
+    assert ledger.realisation_of(view, 2026).lines[1].claims == 780

@@ -160,6 +160,19 @@ def test_a_stopped_volunteer_loses_name_contact_details_notes_and_account(store,
     assert account["active"] is False and "piet" not in account["email"] and account["name"].startswith("Oud-")
 
 
+def test_a_stopped_volunteers_claims_keep_their_amounts_for_the_budget_but_lose_text_and_receipt(store, data, tmp_path):
+    (tmp_path / ("a" * 32 + ".png")).write_bytes(b"bon")
+    with store.transaction() as tx:
+        claim = tx.table("expense_claims").insert({
+            "volunteer_id": data["stopped"], "date": "2023-05-01", "amount_cents": 1250, "status": "goedgekeurd",
+            "description": "Taxi naar Piet", "reason": "", "entered_by": "Carla",
+            "receipt": {"stored": "a" * 32 + ".png", "name": "bon van Piet.png", "type": "image/png", "size": 3}})
+    retention.run(store, DUE_DAY, upload_dir=tmp_path)
+    doc = store.read().table("expense_claims").get(doc_id=claim)
+    assert filled(doc) == {"volunteer_id": data["stopped"], "date": "2023-05-01", "amount_cents": 1250, "status": "goedgekeurd"}
+    assert not (tmp_path / ("a" * 32 + ".png")).exists()
+
+
 def test_a_rejected_application_keeps_only_its_recruitment_figures(store, data):
     retention.run(store, dt.date(2026, 3, 20))
     doc = store.read().table("applications").get(doc_id=data["rejected"])

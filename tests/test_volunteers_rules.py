@@ -1,11 +1,11 @@
-"""Selection scores, qualifications, appreciation, pool figures, the calendar and expenses."""
+"""Selection scores, qualifications, appreciation, pool figures and the calendar (claims: test_budget.py)."""
 from datetime import date, datetime
 
 import pytest
 from icalendar import Calendar
 from werkzeug.datastructures import MultiDict
 
-from buurtbemiddeling.volunteers import appreciation, events, expenses, pool, qualifications, selection
+from buurtbemiddeling.volunteers import appreciation, events, pool, qualifications, selection
 from db import Store
 
 TODAY = date(2026, 3, 1)
@@ -231,32 +231,3 @@ def test_the_calendar_carries_time_place_and_agenda_but_no_names():
     assert str(item["location"]) == "Buurthuis De Linde" and str(item["uid"]) == "abc@buurtbemiddeling"
     assert cal.walk("VTIMEZONE"), "Outlook needs the time zone spelled out"
     assert b"invitees" not in body.lower()
-
-
-# -- expenses ----------------------------------------------------------------------
-
-@pytest.mark.parametrize("text, cents", [("12,50", 1250), ("€ 7", 700), ("3.5", 350), ("abc", None), ("1,234", None)])
-def test_amounts_are_read_in_euros_and_kept_in_cents(text, cents):
-    assert expenses.parse_amount(text) == cents
-
-
-def test_a_claim_needs_a_volunteer_a_past_date_an_amount_and_what_for():
-    _, errors = expenses.check_claim({"volunteer_id": "9", "date": "2026-04-01", "amount": "0", "what": ""}, {1}, by="C", today=TODAY)
-    assert set(errors) == {"volunteer_id", "date", "amount", "what"}
-
-
-def test_a_rejected_claim_needs_a_reason_and_a_decided_claim_stays_decided():
-    assert expenses.check_decision({"status": "ingediend"}, "afgewezen", "") == "Geef een reden als u een declaratie afwijst."
-    assert expenses.check_decision({"status": "ingediend"}, "goedgekeurd", "") is None
-    assert expenses.check_decision({"status": "goedgekeurd"}, "afgewezen", "x") == "Over deze declaratie is al besloten."
-
-
-def test_only_approved_claims_of_the_year_count_in_the_budget(store):
-    with store.transaction() as tx:
-        tx.table("expenses").insert_multiple([
-            {"date": "2026-02-01", "amount_cents": 1250, "status": "goedgekeurd"},
-            {"date": "2026-02-02", "amount_cents": 999, "status": "ingediend"},
-            {"date": "2025-12-30", "amount_cents": 500, "status": "goedgekeurd"},
-        ])
-    assert expenses.approved_total(store.read(), 2026) == 1250
-    assert expenses.euros(123456) == "€ 1.234,56"

@@ -28,8 +28,8 @@ def seed(store):
         event_id = tx.table("events").insert({"kind": "intervisie", "title": "Intervisie", "date": TODAY, "start": "19:30",
                                               "end": "21:30", "place": "Buurthuis", "agenda": "", "invitees": [vol_id],
                                               "attendance": [], "notes": "", "uid": "x@buurtbemiddeling"})
-        claim_id = tx.table("expenses").insert({"volunteer_id": vol_id, "date": TODAY, "amount_cents": 500, "what": "Reis",
-                                                "receipt": None, "status": "ingediend"})
+        claim_id = tx.table("expense_claims").insert({"volunteer_id": vol_id, "date": TODAY, "amount_cents": 500,
+                                                      "description": "Reis", "receipt": None, "status": "ingediend"})
     return {"application_id": app_id, "volunteer_id": vol_id, "training_id": basis, "event_id": event_id,
             "expense_id": claim_id, "record_id": 1}
 
@@ -39,15 +39,15 @@ GET_VIEWS = [
     "/nieuw", "/{volunteer_id}", "/{volunteer_id}/bewerken", "/{volunteer_id}/overeenkomst",
     "/{volunteer_id}/trainingen/{record_id}/certificaat", "/trainingen", "/trainingen/{training_id}", "/activiteiten",
     "/activiteiten/nieuw", "/activiteiten/{event_id}", "/activiteiten/{event_id}/bewerken", "/activiteiten/{event_id}.ics",
-    "/onkosten", "/onkosten/{expense_id}/bon", "/pool",
+    "/onkosten", "/pool",
 ]
 POST_ONLY = [
     "/aanmeldingen/{application_id}/stap", "/{volunteer_id}/stap", "/{volunteer_id}/trainingen", "/{volunteer_id}/contact",
-    "/activiteiten/{event_id}/aanwezigheid", "/activiteiten/agenda", "/onkosten/{expense_id}/besluit", "/pool/bevolking",
+    "/activiteiten/{event_id}/aanwezigheid", "/activiteiten/agenda", "/pool/bevolking",
 ]
 POST_VIEWS = POST_ONLY + ["/aanmeldingen/nieuw", "/aanmeldingen/{application_id}/gesprek", "/nieuw", "/{volunteer_id}/bewerken",
                           "/trainingen", "/trainingen/{training_id}", "/activiteiten/nieuw", "/activiteiten/{event_id}/bewerken",
-                          "/onkosten", "/{volunteer_id}/overeenkomst"]
+                          "/{volunteer_id}/overeenkomst"]
 
 
 @pytest.mark.parametrize("path", GET_VIEWS)
@@ -339,20 +339,28 @@ def test_the_calendar_feed_works_only_with_its_secret_address_and_a_new_address_
     assert client.get(f"{BASE}/agenda/{token}.ics").status_code == 404
 
 
-def test_an_expense_claim_is_entered_and_approved_or_rejected_with_a_reason(client, store, as_user):
+def test_the_onkosten_tab_shows_the_budgets_claims_and_a_claim_entered_there_comes_back_to_it(client, store, as_user):
     ids = seed(store)
     as_user.coordinator()
-    response = client.post(BASE + "/onkosten", data={"volunteer_id": str(ids["volunteer_id"]), "date": TODAY, "amount": "12,50",
-                                                     "what": "Parkeren", "receipt": (BytesIO(b"\x89PNG\r\n\x1a\n" + b"0" * 20), "bon.png")},
-                           content_type="multipart/form-data")
-    assert response.status_code == 303
-    claim = store.read().table("expenses").all()[-1]
+    html = client.get(f"{BASE}/onkosten?vrijwilliger={ids['volunteer_id']}").get_data(as_text=True)
+    assert "Victor Vrijwilliger" in html and "Reis" in html and 'action="/beheer/budget/declaraties"' in html
+    response = client.post("/beheer/budget/declaraties", data={
+        "volunteer_id": str(ids["volunteer_id"]), "date": TODAY, "amount": "12,50", "description": "Parkeren",
+        "back": f"{BASE}/onkosten", "receipt": (BytesIO(b"\x89PNG\r\n\x1a\n" + b"0" * 20), "bon.png")},
+        content_type="multipart/form-data")
+    assert response.status_code == 303 and response.location.endswith(f"{BASE}/onkosten")
+    claim = store.read().table("expense_claims").all()[-1]
     assert claim["amount_cents"] == 1250 and claim["receipt"]["type"] == "image/png"
-    assert client.get(f"{BASE}/onkosten/{claim.doc_id}/bon").headers["Content-Disposition"].startswith("attachment")
-    assert client.post(f"{BASE}/onkosten/{claim.doc_id}/besluit", data={"decision": "afgewezen"}).status_code == 422
-    assert client.post(f"{BASE}/onkosten/{claim.doc_id}/besluit", data={"decision": "goedgekeurd"}).status_code == 303
-    assert store.read().table("expenses").get(doc_id=claim.doc_id)["status"] == "goedgekeurd"
-    assert client.post(f"{BASE}/onkosten/{claim.doc_id}/besluit", data={"decision": "afgewezen", "reason": "x"}).status_code == 422
+    assert store.read().table("expenses").all() == [], "the volunteers area keeps no claims of its own"
+
+
+def test_a_volunteers_page_lists_their_claims_from_the_budget(client, store, as_user):
+    ids = seed(store)
+    as_user.coordinator()
+    html = client.get(f"{BASE}/{ids['volunteer_id']}").get_data(as_text=True)
+    section = html[html.index('id="onkosten"'):]
+    assert "Reis" in section and "€\u00a05,00" in section and "Ingediend" in section
+    assert f"/onkosten?vrijwilliger={ids['volunteer_id']}" in section
 
 
 def test_population_figures_are_saved_and_a_gap_is_shown(client, store, as_user):

@@ -4,17 +4,21 @@ All amounts are int euro cents. Tables:
   budget_lines    {"year": 2026, "line": LINE KEY, "amount_cents"}
   budget_expenses {"date", "line", "amount_cents", "description", "receipt": upload meta | None,
                    "by", "created_at"}
-  expense_claims  {"volunteer_id", "date", "amount_cents", "description",
+  expense_claims  {"volunteer_id", "date", "amount_cents", "description", "receipt": upload meta | None,
                    "status": "ingediend" | "goedgekeurd" | "afgewezen",
-                   "created_at", "entered_by", "decided_at", "decided_by", "reason"}
+                   "created_at", "entered_by", "decided_at", "decided_by", "reason", "via": "portaal" (optional)}
 An approved claim counts on the line for volunteers' expenses in the year of its date.
+`expense_claims` is the one store of claims: the budget, the volunteers area, the volunteer
+portal and the privacy export all read it.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Iterable, Mapping
 
 from ..planning.fields import Check
+from .money import format_euro
 
 BUDGET_LINES = "budget_lines"
 EXPENSES = "budget_expenses"
@@ -29,6 +33,7 @@ LINES = {
     "overig": "Overig",
 }
 CLAIMS_LINE = "onkosten_vrijwilligers"
+MAX_CLAIM_CENTS = 1_000_000  # EUR 10.000: more is a typing mistake in a volunteer's claim
 WARN_PERCENT = 90
 
 CLAIM_STATUSES = {"ingediend": "Ingediend", "goedgekeurd": "Goedgekeurd", "afgewezen": "Afgewezen"}
@@ -63,8 +68,10 @@ def check_expense(form: Mapping[str, Any], *, by: str) -> tuple[dict[str, Any], 
     return doc, check.errors
 
 
-def check_claim(form: Mapping[str, Any], volunteers: Mapping[int, str], *, by: str) -> tuple[dict[str, Any], dict[str, str]]:
-    """A claim the coordinator enters for a volunteer (the volunteer portal will add its own)."""
+def check_claim(form: Mapping[str, Any], volunteers: Mapping[int, str], *, by: str,
+                today: date | None = None) -> tuple[dict[str, Any], dict[str, str]]:
+    """A claim the coordinator enters for a volunteer, or a volunteer in the portal. With `today`,
+    a date after it is refused: a claim is for costs already made."""
     check = Check(form)
     doc = {
         "volunteer_id": check.known_id("volunteer_id", "Vrijwilliger", volunteers),
@@ -75,6 +82,10 @@ def check_claim(form: Mapping[str, Any], volunteers: Mapping[int, str], *, by: s
         "status": "ingediend",
         "entered_by": by,
     }
+    if today is not None and doc["date"] and doc["date"] > today.isoformat():
+        check.fail("date", "De datum ligt in de toekomst; declareer kosten die al gemaakt zijn.")
+    if doc["amount_cents"] and doc["amount_cents"] > MAX_CLAIM_CENTS:
+        check.fail("amount", f"Bedrag: meer dan {format_euro(MAX_CLAIM_CENTS)} is voor een declaratie te veel; klopt het bedrag?")
     return doc, check.errors
 
 
@@ -241,13 +252,20 @@ def budget_form_values(view, year: int) -> dict[str, int]:
     return {doc["line"]: doc["amount_cents"] for doc in view.table(BUDGET_LINES).all() if doc.get("year") == year}
 
 
-def claims_list(view, status: str = "") -> list:
+def claims_list(view, status: str = "", volunteer_id: int | None = None) -> list:
     """Claims, submitted ones first (oldest first, as they wait longest), then newest decided."""
-    docs = [doc for doc in view.table(CLAIMS).all() if not status or doc.get("status") == status]
+    docs = [doc for doc in view.table(CLAIMS).all() if (not status or doc.get("status") == status)
+            and (volunteer_id is None or doc.get("volunteer_id") == volunteer_id)]
     waiting = sorted((d for d in docs if d.get("status") == "ingediend"), key=lambda d: (d.get("date", ""), d.doc_id))
     decided = sorted((d for d in docs if d.get("status") != "ingediend"),
                      key=lambda d: (d.get("date", ""), d.doc_id), reverse=True)
     return waiting + decided
+
+
+def claims_of(view, volunteer_id: int) -> list:
+    """One volunteer's claims, newest first (their page in the volunteers area)."""
+    return sorted((doc for doc in view.table(CLAIMS).all() if doc.get("volunteer_id") == volunteer_id),
+                  key=lambda doc: (doc.get("date", ""), doc.doc_id), reverse=True)
 
 
 def volunteer_names(view) -> dict[int, str]:

@@ -13,7 +13,7 @@ from ..store import get_store
 from . import ledger
 
 bp = Blueprint("budget", __name__, url_prefix="/beheer/budget")
-uploads.allow_large_bodies(bp, {"budget.new_expense"})
+uploads.allow_large_bodies(bp, {"budget.new_expense", "budget.add_claim"})
 
 
 def _now() -> str:
@@ -22,6 +22,23 @@ def _now() -> str:
 
 def _who() -> str:
     return current_user.name or current_user.email
+
+
+def _receipt(errors: dict) -> dict | None:
+    """The uploaded receipt (optional) once the fields are right; a refused file becomes a form error."""
+    if errors:
+        return None
+    try:
+        return uploads.save(request.files.get("receipt"), required=False)
+    except uploads.UploadError as exc:
+        errors["receipt"] = str(exc)
+        return None
+
+
+def _send_receipt(table: str, doc_id: int, kind: str):
+    doc = get_or_404(get_store().read(), table, doc_id)
+    get_store().audit(current_user.id, "download", f"{kind}:{doc_id}")
+    return uploads.send(doc.get("receipt"))
 
 
 def _check_year(year: int) -> int:
@@ -70,12 +87,7 @@ def new_expense():
         return render_template("budget/expense_form.html", values={"date": today().isoformat(), "line": line},
                                errors={}, **context)
     doc, errors = ledger.check_expense(request.form, by=_who())
-    receipt = None
-    if not errors:
-        try:
-            receipt = uploads.save(request.files.get("receipt"), required=False)
-        except uploads.UploadError as exc:
-            errors["receipt"] = str(exc)
+    receipt = _receipt(errors)
     if errors:
         return invalid("budget/expense_form.html", values=request.form, errors=errors, **context)
     store = get_store()
@@ -102,9 +114,7 @@ def delete_expense(expense_id: int):
 @bp.get("/uitgaven/<int:expense_id>/bon")
 @coordinator_required
 def receipt(expense_id: int):
-    expense = get_or_404(get_store().read(), ledger.EXPENSES, expense_id)
-    get_store().audit(current_user.id, "download", f"budget_expense:{expense_id}")
-    return uploads.send(expense.get("receipt"))
+    return _send_receipt(ledger.EXPENSES, expense_id, "budget_expense")
 
 
 @bp.get("/<int:year>/jaaroverzicht")
@@ -117,19 +127,38 @@ def year_overview(year: int):
 
 
 # ---- expense claims ------------------------------------------------------------------------
+# The volunteers area shows this same list on its "Onkosten" tab; its forms post here with
+# `back` (the page to return to without JavaScript) and `volunteer` (the list's filter).
+
+def _back() -> str:
+    """The admin page a form came from, or the claims page; never another site."""
+    back = request.values.get("back", "")
+    return back if back.startswith("/beheer/") and "//" not in back and "\\" not in back else url_for(".claims")
+
+
+def claims_context(view, *, shown: str = "", volunteer: int | None = None, values=None, errors=None) -> dict:
+    """What `budget/_claims.html` needs; the volunteers area renders it too."""
+    names = ledger.volunteer_names(view)
+    if volunteer not in names:
+        volunteer = None
+    return {"claims": ledger.claims_list(view, shown, volunteer), "shown": shown, "volunteer": volunteer,
+            "statuses": ledger.CLAIM_STATUSES, "volunteers": names, "errors": errors or {}, "decide_errors": {},
+            "values": values or {"date": today().isoformat(), "volunteer_id": volunteer or ""}, "year": today().year}
+
+
+def claim_filters() -> tuple[str, int | None]:
+    shown = request.values.get("status", "")
+    volunteer = request.values.get("vrijwilliger", "")
+    return (shown if shown in ledger.CLAIM_STATUSES else ""), (int(volunteer) if volunteer.isdigit() else None)
+
 
 def _claims_page(status: int = 200, values=None, errors=None):
     store = get_store()
-    view = store.read()
-    shown = request.values.get("status", "")
-    if shown not in ledger.CLAIM_STATUSES:
-        shown = ""
-    store.audit(current_user.id, "view", "expense_claims", status=shown or "alle")
+    shown, volunteer = claim_filters()
+    store.audit(current_user.id, "view", "expense_claims", status=shown or "alle", volunteer=volunteer)
     template = "budget/_claims.html" if request.htmx and request.method == "POST" else "budget/claims.html"
-    return render_template(template, claims=ledger.claims_list(view, shown), shown=shown,
-                           statuses=ledger.CLAIM_STATUSES, volunteers=ledger.volunteer_names(view),
-                           values=values or {"date": today().isoformat()}, errors=errors or {},
-                           decide_errors={}, year=today().year), status
+    return render_template(template, back=_back(), **claims_context(store.read(), shown=shown, volunteer=volunteer,
+                                                                    values=values, errors=errors)), status
 
 
 @bp.get("/declaraties")
@@ -142,13 +171,20 @@ def claims():
 @coordinator_required
 def add_claim():
     store = get_store()
-    doc, errors = ledger.check_claim(request.form, ledger.volunteer_names(store.read()), by=_who())
+    doc, errors = ledger.check_claim(request.form, ledger.volunteer_names(store.read()), by=_who(), today=today())
+    receipt = _receipt(errors)
     if errors:
         return _claims_page(422, request.form, errors)
     with store.transaction() as tx:
-        claim_id = tx.table(ledger.CLAIMS).insert({**doc, "created_at": _now()})
+        claim_id = tx.table(ledger.CLAIMS).insert({**doc, "receipt": receipt, "created_at": _now()})
     store.audit(current_user.id, "create", f"expense_claim:{claim_id}", volunteer=doc["volunteer_id"])
-    return saved("De declaratie is ingevoerd en wacht op goedkeuring.", url_for(".claims"), _claims_page)
+    return saved("De declaratie is ingevoerd en wacht op goedkeuring.", _back(), _claims_page)
+
+
+@bp.get("/declaraties/<int:claim_id>/bon")
+@coordinator_required
+def claim_receipt(claim_id: int):
+    return _send_receipt(ledger.CLAIMS, claim_id, "expense_claim")
 
 
 @bp.post("/declaraties/<int:claim_id>/<any(goedkeuren, afwijzen):decision>")
@@ -159,11 +195,9 @@ def decide_claim(claim_id: int, decision: str):
     try:
         changes = ledger.decide(claim, decision, by=_who(), at=_now(), reason=request.form.get("reason", ""))
     except ledger.DecisionError as exc:
-        view = store.read()
+        context = {**claims_context(store.read()), "decide_errors": {claim_id: str(exc)}}
         return render_template("budget/_claim_row.html" if request.htmx else "budget/claims.html",
-                               claim=claim, claims=ledger.claims_list(view), shown="", statuses=ledger.CLAIM_STATUSES,
-                               volunteers=ledger.volunteer_names(view), values={"date": today().isoformat()},
-                               errors={}, decide_errors={claim_id: str(exc)}, year=today().year), 422
+                               claim=claim, back=_back(), **context), 422
     with store.transaction() as tx:
         tx.table(ledger.CLAIMS).update(changes, doc_ids=[claim_id])
     store.audit(current_user.id, decision, f"expense_claim:{claim_id}", volunteer=claim.get("volunteer_id"))
@@ -172,6 +206,6 @@ def decide_claim(claim_id: int, decision: str):
     def row():
         view = store.read()
         return render_template("budget/_claim_row.html", claim=view.table(ledger.CLAIMS).get(doc_id=claim_id),
-                               volunteers=ledger.volunteer_names(view), statuses=ledger.CLAIM_STATUSES, decide_errors={})
+                               back=_back(), **claims_context(view))
 
-    return saved(message, url_for(".claims"), row)
+    return saved(message, _back(), row)

@@ -41,14 +41,17 @@ def add(store: Store, rng: random.Random, today: date | None = None) -> None:
                                  "description": title, "receipt": receipt, "by": "Carla de Coördinator",
                                  "created_at": f"{day.isoformat()}T10:00:00+00:00"})
                 spent += cents
-    volunteers = [doc.doc_id for doc in store.read().table("volunteers").all()]
+    # Claims come from volunteers who mediate (or walk along); the demo has no other claims table.
+    pool = store.read().table("volunteers").all()
+    volunteers = [doc.doc_id for doc in pool if doc.get("step") in ("actief", "meeloopperiode")] or [doc.doc_id for doc in pool]
     claims = []
-    for volunteer_id in volunteers[:8]:
+    for volunteer_id in rng.sample(volunteers, min(10, len(volunteers))):
         for _ in range(rng.randint(1, 4)):
             day = today - timedelta(days=rng.randint(0, 200))
             status = "ingediend" if day > today - timedelta(days=14) else rng.choice(("goedgekeurd",) * 5 + ("afgewezen",))
             claim = {"volunteer_id": volunteer_id, "date": day.isoformat(), "amount_cents": rng.randint(3, 40) * 100 + rng.choice((0, 40, 75)),
                      "description": rng.choice(CLAIMS), "status": status, "entered_by": "Carla de Coördinator",
+                     "receipt": stored_pdf("Bon", "bon.pdf") if rng.random() < 0.5 else None,
                      "created_at": f"{day.isoformat()}T18:00:00+00:00"}
             if status != "ingediend":
                 claim.update(decided_by="Carla de Coördinator", decided_at=f"{(day + timedelta(days=3)).isoformat()}T09:00:00+00:00",

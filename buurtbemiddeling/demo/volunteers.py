@@ -1,4 +1,4 @@
-"""A fictional pool of about 60 volunteers in every step, with trainings, events and expenses."""
+"""A fictional pool of about 60 volunteers in every step, with trainings and events (claims: demo/budget.py)."""
 from __future__ import annotations
 
 import random
@@ -146,7 +146,6 @@ def add(store: Store, rng: random.Random, *, today: date | None = None) -> None:
                 _records(tx, rng, vid, step, path, today, basis, vog, deeper)
         _applicants(tx, rng, today)
         _events(tx, rng, today, volunteer_ids)
-        _expenses(tx, rng, today, [vid for vid, step, _ in volunteer_ids if step in ("actief", "meeloopperiode")])
         tx.table("population").insert_multiple({"dimension": dim, "value": value, "share": share}
                                                for dim, shares in POPULATION.items() for value, share in shares.items())
 
@@ -215,17 +214,3 @@ def _events(tx, rng, today, volunteers) -> None:
             "kind": kind, "title": title, "date": day.isoformat(), "start": start, "end": end, "place": place,
             "agenda": "1. Opening\n2. Casussen bespreken\n3. Wat nemen we mee?" if kind == "intervisie" else "",
             "invitees": invitees, "attendance": attended, "notes": "", "uid": events_rules.new_uid()})
-
-
-def _expenses(tx, rng, today, volunteers) -> None:
-    whats = ("Reiskosten bemiddelingsgesprek", "Parkeerkosten huisbezoek", "Koffie en thee bemiddelingsgesprek", "Telefoonkosten")
-    for _ in range(14):
-        day = today - timedelta(days=rng.randint(1, 200))
-        status = rng.choices(("ingediend", "goedgekeurd", "afgewezen"), (3, 9, 1))[0]
-        tx.table("expenses").insert({
-            "volunteer_id": rng.choice(volunteers), "date": day.isoformat(), "amount_cents": rng.choice((350, 780, 1240, 1960, 2500)),
-            "what": rng.choice(whats), "receipt": None, "status": status,
-            "decided_on": (day + timedelta(days=5)).isoformat() if status != "ingediend" else "",
-            "decided_by": COORDINATOR if status != "ingediend" else "",
-            "reason": "Valt buiten de vergoedingsregeling" if status == "afgewezen" else "", "by": COORDINATOR,
-            "at": _at(day, rng)})

@@ -2,7 +2,8 @@
 settings page and the privacy statement on the public site. Pure of Flask.
 
 The coordinator may change a period under Instellingen (table `settings`, through
-`settings.numbers`); the defaults below apply until then. The site builder reads the same
+`settings.numbers`); the defaults below apply until then. No Flask and no settings import
+here: the site builder imports this module. The site builder reads the same
 numbers from the data folder, so the statement always says what the retention run does.
 """
 from __future__ import annotations
@@ -11,23 +12,33 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from ..mail import PURGE_AFTER_DAYS as MAIL_DAYS
-from ..settings import numbers
 
+SETTINGS_TABLE = "settings"  # settings.numbers' table; the builder reads it raw from the data folder
 CASE = "retention_case_months"
 REPORT = "retention_report_months"
 APPLICATION = "retention_application_months"
 VOLUNTEER = "retention_volunteer_months"
 
-numbers.register(CASE, "Bewaartermijn afgesloten zaak", "maanden", 24, 6, 120,
-                 "Zoveel maanden na het afsluiten wordt een zaak geanonimiseerd. Cijfers blijven kloppen.")
-numbers.register(REPORT, "Bewaartermijn melding zonder zaak", "maanden", 24, 1, 120,
-                 "Een melding die geen zaak werd, wordt zoveel maanden na het afhandelen gewist.")
-numbers.register(APPLICATION, "Bewaartermijn afgewezen aanmelding", "maanden", 6, 1, 60,
-                 "Een afgewezen of teruggetrokken aanmelding (ook tijdens de opleiding) wordt zoveel maanden later gewist.")
-numbers.register(VOLUNTEER, "Bewaartermijn gestopte vrijwilliger", "maanden", 24, 1, 120,
-                 "Zoveel maanden nadat een bemiddelaar stopte, worden de persoonsgegevens gewist.")
+# key -> (label, default, minimum, maximum, hint), registered as settings numbers by the app.
+DEFINITIONS = {
+    CASE: ("Bewaartermijn afgesloten zaak", 24, 6, 120,
+           "Zoveel maanden na het afsluiten wordt een zaak geanonimiseerd. Cijfers blijven kloppen."),
+    REPORT: ("Bewaartermijn melding zonder zaak", 24, 1, 120,
+             "Een melding die geen zaak werd, wordt zoveel maanden na het afhandelen gewist."),
+    APPLICATION: ("Bewaartermijn afgewezen aanmelding", 6, 1, 60,
+                  "Een afgewezen of teruggetrokken aanmelding (ook tijdens de opleiding) wordt zoveel maanden later gewist."),
+    VOLUNTEER: ("Bewaartermijn gestopte vrijwilliger", 24, 1, 120,
+                "Zoveel maanden nadat een bemiddelaar stopte, worden de persoonsgegevens gewist."),
+}
+KEYS = tuple(DEFINITIONS)
 
-KEYS = (CASE, REPORT, APPLICATION, VOLUNTEER)
+
+def register_settings() -> None:
+    """Offer the periods on the settings page (imports the settings area, so the app calls it)."""
+    from ..settings import numbers
+
+    for key, (label, default, minimum, maximum, hint) in DEFINITIONS.items():
+        numbers.register(key, label, "maanden", default, minimum, maximum, hint)
 
 
 @dataclass(frozen=True)
@@ -42,13 +53,12 @@ class Periods:
 def from_settings(docs: Iterable[Mapping]) -> Periods:
     """The periods from the docs of table `settings` (the builder passes them raw)."""
     stored = {d.get("key"): d.get("value") for d in docs}
-    value = {key: int(stored[key]) if isinstance(stored.get(key), int) else numbers.REGISTRY[key].default
-             for key in KEYS}
+    value = {key: stored[key] if isinstance(stored.get(key), int) else DEFINITIONS[key][1] for key in KEYS}
     return Periods(value[CASE], value[REPORT], value[APPLICATION], value[VOLUNTEER])
 
 
 def current(view) -> Periods:
-    return from_settings(view.table(numbers.TABLE).all())
+    return from_settings(view.table(SETTINGS_TABLE).all())
 
 
 def duration(months: int, lang: str = "nl") -> str:

@@ -19,6 +19,7 @@ from typing import Any, Iterable, Mapping
 
 from figures.cases import closed_on
 
+from ..budget.ledger import CLAIMS
 from ..mail import purge_sent
 from ..volunteers.pipeline import since as step_since
 from ..volunteers.qualifications import add_months
@@ -57,6 +58,8 @@ INTERVIEW_KEEP = {"held_on", "kind", "decision", "at"}
 DEBRIEF_KEEP = {"case_id", "talk", "date", "checklist", "coaching_needed", "volunteer_ids", "at"}
 NAZORG_KEEP = {"case_id", "party", "contacted_on", "holds", "satisfaction", "at"}
 NOTE_KEEP = {"volunteer_id", "case_id", "date", "kind", "source", "at", "follow_up_done"}
+# The budget's realisation still needs the amounts; what the claim said and its receipt go.
+CLAIM_KEEP = {"volunteer_id", "date", "amount_cents", "status", "created_at", "decided_at", "via"}
 
 
 @dataclass(frozen=True)
@@ -213,7 +216,7 @@ class Files:
     """Stored files that go with anonymised records; removed after the commit."""
 
     case_documents: list[tuple[int, str]]  # (case id, stored_as)
-    uploads: list[Mapping]  # upload meta (certificates, agreements)
+    uploads: list[Mapping]  # upload meta (certificates, agreements, claim receipts)
 
 
 def _replace(table, doc_id: int, doc: Mapping[str, Any]) -> None:
@@ -276,6 +279,11 @@ def _anonymise_volunteer_in(tx, volunteer_id: int, today: dt.date, files: Files)
         if record.get("certificate"):
             files.uploads.append(record["certificate"])
             records.update({"certificate": None, "notes": ""}, doc_ids=[record.doc_id])
+    claims = tx.table(CLAIMS)
+    for claim in [c for c in claims.all() if c.get("volunteer_id") == volunteer_id]:
+        if claim.get("receipt"):
+            files.uploads.append(claim["receipt"])
+        _replace(claims, claim.doc_id, {**scrub(claim, CLAIM_KEEP), "receipt": None})
     for name in (SIGNALS, COACHING):
         notes = tx.table(name)
         for note in [n for n in notes.all() if n.get("volunteer_id") == volunteer_id]:

@@ -1,6 +1,6 @@
 """The coordinator's volunteer area: applications, selection, profiles and steps.
 
-Trainings, events, expenses and the pool overview are in views_programme.py (same blueprint).
+Trainings, events, the expense claims tab and the pool overview are in views_programme.py (same blueprint).
 Views read and write; the rules live in pipeline, selection, qualifications and profile.
 """
 from __future__ import annotations
@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from .. import uploads
 from ..auth.views import coordinator_required
+from ..budget import ledger
 from ..reports.intake import new_record
 from ..settings import lists
 from ..store import get_store
@@ -23,7 +24,7 @@ from .pipeline import APPLICATIONS, VOLUNTEERS
 POOL_PAGE_SIZE = 50
 
 bp = Blueprint("volunteers", __name__, url_prefix="/beheer/vrijwilligers", template_folder=str(forms_pkg.TEMPLATE_DIR))
-UPLOAD_ENDPOINTS = {"volunteers.agreement_upload", "volunteers.record_add", "volunteers.expense_add"}
+UPLOAD_ENDPOINTS = {"volunteers.agreement_upload", "volunteers.record_add"}
 uploads.allow_large_bodies(bp, UPLOAD_ENDPOINTS)
 
 
@@ -242,7 +243,7 @@ def _volunteer_page(volunteer, *, error: str | None = None, status: int = 200, v
         mediations=appreciation.mediations_done(view, vid), last_contact=appreciation.last_contact(volunteer),
         contact_kinds=appreciation.CONTACT_KINDS, conflict_labels=dict(conflict_types(view)),
         application=application, events=sorted(events, key=lambda e: e["date"], reverse=True)[:10],
-        expenses=[e for e in view.table("expenses").all() if e.get("volunteer_id") == vid],
+        claims=ledger.claims_of(view, vid), claim_statuses=ledger.CLAIM_STATUSES,
         states=qualifications.STATES, genders=pool.GENDERS,
         availability_labels={value: text["nl"] for value, text in application_form.AVAILABILITY}, **common(),
     ), status

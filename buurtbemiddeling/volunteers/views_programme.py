@@ -1,16 +1,16 @@
-"""The programme around the volunteers: training catalogue, events and calendar, expenses, pool figures."""
+"""The programme around the volunteers: training catalogue, events and calendar, expense claims, pool figures."""
 from __future__ import annotations
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from .. import uploads
 from ..auth.views import coordinator_required
+from ..budget import views as budget_views
 from ..settings import lists
 from ..store import get_store
-from . import events, expenses, pool, qualifications
+from . import events, pool, qualifications
 from .pipeline import VOLUNTEERS
-from .views import actor, audit_view, bp, common, get_or_404, today
+from .views import actor, bp, common, get_or_404, today
 
 
 def _names(view) -> dict[int, str]:
@@ -186,67 +186,17 @@ def calendar_feed(token: str):
 
 
 # -- expenses ---------------------------------------------------------------------
-
-def _expenses_page(values=None, errors=None, status=200):
-    view = get_store().read()
-    get_store().audit(current_user.id, "view", "expenses")
-    docs = sorted(view.table(expenses.EXPENSES).all(), key=lambda d: (d.get("status") != "ingediend", d.get("date", "")),
-                  reverse=False)
-    volunteers = sorted((v for v in view.table(VOLUNTEERS).all() if v.get("step") not in ("afgewezen", "teruggetrokken")),
-                        key=lambda v: v.get("name", ""))
-    return render_template("volunteers/expenses.html", claims=docs, names=_names(view), volunteers=volunteers,
-                           statuses=expenses.STATUSES, euros=expenses.euros, values=values or {}, errors=errors or {},
-                           approved=expenses.approved_total(view, today().year), **common()), status
-
+# Claims live in the budget's `expense_claims`; this tab shows the budget's list, whose
+# forms post to the budget views and come back here.
 
 @bp.get("/onkosten")
 @coordinator_required
 def expenses_list():
-    return _expenses_page(values={"date": today().isoformat()})
-
-
-@bp.post("/onkosten")
-@coordinator_required
-def expense_add():
     store = get_store()
-    doc, errors = expenses.check_claim(request.form, set(_names(store.read())), by=actor(), today=today())
-    if not errors:
-        try:
-            doc["receipt"] = uploads.save(request.files.get("receipt"), required=False)
-        except uploads.UploadError as exc:
-            errors["receipt"] = str(exc)
-    if errors:
-        return _expenses_page(request.form, errors, status=422)
-    with store.transaction() as tx:
-        new_id = tx.table(expenses.EXPENSES).insert(doc)
-    store.audit(current_user.id, "create", f"expense:{new_id}")
-    flash("De declaratie is vastgelegd.")
-    return redirect(url_for("volunteers.expenses_list"), code=303)
-
-
-@bp.post("/onkosten/<int:expense_id>/besluit")
-@coordinator_required
-def expense_decide(expense_id: int):
-    store = get_store()
-    claim = get_or_404(store.read(), expenses.EXPENSES, expense_id)
-    decision, reason = request.form.get("decision", ""), request.form.get("reason", "").strip()[:500]
-    problem = expenses.check_decision(claim, decision, reason)
-    if problem:
-        return _expenses_page({"date": today().isoformat()}, {f"decision_{expense_id}": problem}, status=422)
-    with store.transaction() as tx:
-        tx.table(expenses.EXPENSES).update({"status": decision, "reason": reason, "decided_on": today().isoformat(),
-                                            "decided_by": actor()}, doc_ids=[expense_id])
-    store.audit(current_user.id, "decide", f"expense:{expense_id}", decision=decision)
-    flash(f"Declaratie {expenses.STATUSES[decision].lower()}.")
-    return redirect(url_for("volunteers.expenses_list"), code=303)
-
-
-@bp.get("/onkosten/<int:expense_id>/bon")
-@coordinator_required
-def receipt(expense_id: int):
-    claim = get_or_404(get_store().read(), expenses.EXPENSES, expense_id)
-    audit_view("expense", expense_id, "download")
-    return uploads.send(claim.get("receipt"))
+    shown, volunteer = budget_views.claim_filters()
+    store.audit(current_user.id, "view", "expense_claims", status=shown or "alle", volunteer=volunteer)
+    return render_template("volunteers/expenses.html", back=url_for("volunteers.expenses_list"),
+                           **budget_views.claims_context(store.read(), shown=shown, volunteer=volunteer), **common())
 
 
 # -- pool figures -----------------------------------------------------------------

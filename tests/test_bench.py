@@ -1,0 +1,104 @@
+"""The benchmark suite runs end to end at a tiny size, and the store's speed-ups keep it correct.
+
+No timings are asserted here: the targets are shown in bench/results.json by `make bench`.
+"""
+import orjson
+import pytest
+
+from bench import generate, run, targets, workers
+from db import Store
+
+
+@pytest.fixture(scope="module")
+def instance(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("bench") / "XS"
+    workers.fill(folder, "XS")
+    return folder
+
+
+def test_the_generator_fills_a_programme_of_the_asked_size(instance):
+    view = Store(instance / "data").read()
+    cases = view.table("cases").all()
+    assert len(cases) == generate.SIZES["XS"].cases
+    assert len({c["number"] for c in cases}) == len(cases), "every case has its own number"
+    assert len(view.table("case_events")) > 5 * len(cases), "every case has a timeline"
+    assert {c["step"] for c in cases} >= {"afgesloten", "ongeschikt", "intake"}
+    for table in ("volunteers", "partners", "events", "budget_lines", "duo_proposals", "reports"):
+        assert len(view.table(table)) > 0, table
+
+
+def test_one_measurement_round_reads_every_page_and_writes_through_the_app(instance, monkeypatch):
+    monkeypatch.setattr(run, "READ_REQUESTS", 2)
+    monkeypatch.setattr(run, "WRITE_REQUESTS", 2)
+    app, client = workers.logged_in(instance)
+    pages = workers.pages(app)
+    assert set(pages) == {"dashboard", "case_list_filtered", "search", "case_detail", "matching", "volunteer_list"}
+    with app.app_context():
+        reads = run.reads(client, pages)  # raises on any answer but 200
+        writes = run.writes(client, workers.open_case_ids(app)[:2])
+    results = {"floor": run.floor(), "sizes": {size: {"reads": reads, "writes": writes} for size in ("XS", "XL")}}
+    results["targets"] = targets.check(results, "XS", "XL")
+    assert all(figures["n"] == 2 for figures in reads.values())
+    assert "case_detail" in targets.table(results, ("XS", "XL"))
+    assert any(t["target"].startswith("case_note") for t in results["targets"])
+
+
+def test_concurrent_submissions_are_all_stored(instance, monkeypatch):
+    monkeypatch.setattr(run, "PROCESSES", 2)
+    monkeypatch.setattr(run, "SUBMISSIONS", 3)
+    result = run.concurrent_submissions(instance)
+    assert result["stored"] == result["submissions"] == 6
+
+
+# -- the store's indexes and appends ------------------------------------------------------
+
+@pytest.fixture
+def store(tmp_path):
+    return Store(tmp_path / "data")
+
+
+def test_a_derived_value_is_kept_until_its_table_changes(store):
+    with store.transaction() as tx:
+        tx.table("events").insert_multiple([{"case_id": 1}, {"case_id": 2}])
+    built = []
+
+    def count(view):
+        built.append(1)
+        return len(view.table("events"))
+
+    assert store.read().derived("count", ("events",), count) == 2
+    assert store.read().derived("count", ("events",), count) == 2
+    assert len(built) == 1, "the second reader got the kept value"
+    with store.transaction() as tx:
+        tx.table("events").insert({"case_id": 1})
+        assert tx.index("events", "case_id")[1] == [{"case_id": 1}, {"case_id": 1}], "a transaction sees its writes"
+    assert store.read().derived("count", ("events",), count) == 3
+    assert [e.doc_id for e in store.read().index("events", "case_id")[1]] == [1, 3]
+
+
+def test_adding_documents_appends_to_the_file_and_it_reads_back_the_same(store):
+    with store.transaction() as tx:
+        tx.table("events").insert_multiple([{"n": i, "text": "é"} for i in range(5)])
+    with store.transaction() as tx:
+        tx.table("events").insert({"n": 5, "nested": {"1": [1, 2]}})
+    raw = (store.tables_dir / "events.json").read_bytes()
+    assert orjson.loads(raw) == {"events": {str(i + 1): {"n": i, "text": "é"} for i in range(5)}
+                                 | {"6": {"n": 5, "nested": {"1": [1, 2]}}}}
+    with store.transaction() as tx:  # a change to a stored document writes the whole table
+        tx.table("events").update({"n": 99}, doc_ids=[1])
+        tx.table("events").insert({"n": 6})
+    store.drop_caches()
+    docs = store.read().table("events").all()
+    assert [d["n"] for d in docs] == [99, 1, 2, 3, 4, 5, 6] and docs[-1].doc_id == 7
+
+
+def test_documents_from_a_read_are_shared_and_readers_never_see_uncommitted_changes(store):
+    with store.transaction() as tx:
+        tx.table("cases").insert({"step": "intake"})
+    first = store.read().table("cases").all()[0]
+    assert store.read().table("cases").all()[0] is first, "no copy per all()"
+    with pytest.raises(RuntimeError):
+        with store.transaction() as tx:
+            tx.table("cases").update({"step": "gekoppeld"}, doc_ids=[1])
+            raise RuntimeError("abandoned")
+    assert first["step"] == "intake" and store.read().table("cases").get(doc_id=1)["step"] == "intake"
