@@ -195,7 +195,7 @@ def test_another_area_can_add_a_section_to_the_partner_page(client, as_user, par
         as_user.coordinator()
         assert "Zaken van Woonstichting De Linde: 3" in client.get(f"/beheer/netwerk/{partner}").get_data(as_text=True)
     finally:
-        sections.SECTIONS[:] = [s for s in sections.SECTIONS if s.template != "test/_section.html"]
+        sections.SECTIONS.items[:] = [s for s in sections.SECTIONS.items if s.template != "test/_section.html"]
 
 
 def test_choices_for_a_referrer_select_are_sorted_by_name(store):
