@@ -77,6 +77,19 @@ def writes(client, case_ids: list[int]) -> dict[str, dict]:
     return {"public_form": timed(submit, WRITE_REQUESTS, limit=60), "case_note": timed(note, WRITE_REQUESTS, limit=60)}
 
 
+def page_after_write(client, case_ids: list[int], count: int = 10) -> dict[str, float]:
+    """A case page right after a note on it: the first reader rebuilds the kept indexes of the
+    tables that changed (cases and case_events), so this is what the coordinator waits for."""
+    samples = []
+    for i in range(count):
+        case_id = case_ids[i % len(case_ids)]
+        client.post(f"/beheer/zaken/{case_id}/notitie", data={"text": f"Benchmarknotitie {i}."})
+        begin = time.perf_counter()
+        _get(client, f"/beheer/zaken/{case_id}")
+        samples.append(time.perf_counter() - begin)
+    return percentiles(samples)
+
+
 def floor() -> dict[str, float]:
     from flask import Flask
 
@@ -168,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
             with app.app_context():
                 entry["reads"] = reads(client, pages)
                 entry["writes"] = writes(client, workers.open_case_ids(app)[:10])
+                entry["case_page_after_note"] = page_after_write(client, workers.open_case_ids(app)[:10])
             if size != small:
                 entry["rss"] = worker_rss(instance, pages)
             if size == large:

@@ -191,6 +191,21 @@ class ReadView:
         """``{value: [documents with doc[field] == value]}`` in table order, kept per version."""
         return self.derived(f"index:{table}.{field}", (table,), lambda view: _group(view.table(table), field))
 
+    def mapped(self, key: str, table: str, fn: Callable[[Document], T]) -> dict[int, T]:
+        """``{doc_id: fn(doc)}``, kept per version of ``table``. After a commit only the changed
+        documents are computed again: a commit copies what it changes, so a document that is
+        the same object as last time is unchanged (documents are never changed in place)."""
+        def build(view) -> dict[int, T]:
+            previous = self._store._mapped.get(key, {})
+            current = {}
+            for doc in view.table(table):
+                hit = previous.get(doc.doc_id)
+                current[doc.doc_id] = hit if hit is not None and hit[0] is doc else (doc, fn(doc))
+            self._store._mapped[key] = current
+            return {doc_id: value for doc_id, (_, value) in current.items()}
+
+        return self.derived(f"mapped:{key}", (table,), build)
+
     def _version(self, name: str):
         self._table_data(name)  # take the snapshot first, so the key and the data agree
         return self._keys.get(name)
@@ -237,6 +252,9 @@ class Transaction:
 
     def index(self, table: str, field: str) -> dict:
         return _group(self.table(table), field)
+
+    def mapped(self, key: str, table: str, fn: Callable[[Document], T]) -> dict[int, T]:
+        return {doc.doc_id: fn(doc) for doc in self.table(table)}
 
     def _check_open(self) -> None:
         if self._closed:
@@ -354,6 +372,7 @@ class Store:
         self._cache = TableCache()
         self._derived: dict[str, tuple[tuple, object]] = {}  # ReadView.derived results
         self._max_ids: dict[str, tuple] = {}  # table -> (stat key, highest doc id)
+        self._mapped: dict[str, dict] = {}  # ReadView.mapped: key -> {doc_id: (doc, value)}
         self._local = threading.local()
         self._lock = ProcessLock(self.data_dir / ".lock", lock_timeout)
         self._audit_log = AuditLog(self.audit_dir, lock_timeout)
@@ -429,6 +448,7 @@ class Store:
     def drop_caches(self) -> None:
         self._cache.clear()
         self._derived.clear()
+        self._mapped.clear()
 
     # -- schema --------------------------------------------------------------
 

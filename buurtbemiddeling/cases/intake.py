@@ -145,9 +145,10 @@ def by_pair(view, table: str, pair_of) -> dict[frozenset, list]:
     """The documents of `table` by the two streets of their conflict, kept per version of the
     table: normalising every address of five years of cases took most of a case page."""
     def build(v) -> dict[frozenset, list]:
+        pairs = v.mapped(f"cases.pair.{table}.{pair_of.__name__}", table, pair_of)
         found: dict[frozenset, list] = {}
         for doc in v.table(table):
-            pair = pair_of(doc)
+            pair = pairs.get(doc.doc_id)
             if pair:
                 found.setdefault(frozenset(pair), []).append(doc)
         return found

@@ -78,7 +78,7 @@ def running_cases(view) -> list:
 
 def search_texts(view) -> dict[int, str]:
     """Every case's folded search text (`search.haystack`), per version of the table."""
-    return view.derived("cases.search_texts", (CASES,), lambda v: {c.doc_id: search.haystack(c) for c in v.table(CASES)})
+    return view.mapped("cases.search_texts", CASES, search.haystack)
 
 
 def cases_for(view, filters: search.Filters) -> list:
