@@ -196,5 +196,6 @@ def main(argv: list[str] | None = None) -> int:
     results["targets"] = targets.check(results, small, large)
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     print(targets.table(results, sizes))
-    print(f"written to {RESULTS.relative_to(ROOT)}")
-    return 0 if all(t["met"] for t in results["targets"]) else 1
+    met = sum(t["met"] for t in results["targets"])
+    print(f"{met} of {len(results['targets'])} targets met; written to {RESULTS.relative_to(ROOT)}")
+    return 0  # a target not met is a finding, shown above and in results.json, not a failed run

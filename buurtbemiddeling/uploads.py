@@ -20,13 +20,9 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, request, send_file
 
+from .filetypes import sniff
+
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
-# Magic bytes -> (mime type, extension).
-SIGNATURES = (
-    (b"%PDF-", "application/pdf", "pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
-    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
-)
 _STORED = re.compile(r"^[0-9a-f]{32}\.(pdf|png|jpg)$")
 ALLOWED_TEXT = "pdf, png of jpg"
 
@@ -35,11 +31,6 @@ class UploadError(ValueError):
     """The file cannot be accepted; the message is Dutch and meant for the user."""
 
 
-def sniff(head: bytes) -> tuple[str, str] | None:
-    for magic, mime, ext in SIGNATURES:
-        if head.startswith(magic):
-            return mime, ext
-    return None
 
 
 def upload_dir() -> Path:

@@ -339,6 +339,13 @@ def test_a_document_of_an_unsafe_type_is_refused(client, store, case_id):
     assert response.status_code == 422 and "Dit soort bestand" in html(response) and 'value="Script"' in html(response)
 
 
+def test_a_document_is_judged_by_its_content_not_its_name(client, store, case_id):
+    response = client.post(f"/beheer/zaken/{case_id}/document", content_type="multipart/form-data",
+                           data={"title": "Verslag", "file": (io.BytesIO(b"<script>alert(1)</script>"), "verslag.pdf")})
+    assert response.status_code == 422 and "Dit soort bestand" in html(response)
+    assert [e for e in events_of(store, case_id) if e["kind"] == "document"] == []
+
+
 # -- editing the case details ---------------------------------------------------------------
 
 def details(case_id, store, **changes):

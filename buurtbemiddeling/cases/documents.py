@@ -6,13 +6,9 @@ import secrets
 from pathlib import Path
 from typing import BinaryIO
 
+from ..filetypes import sniff
+
 MAX_BYTES = 10 * 1024 * 1024
-TYPES = {
-    "pdf": "application/pdf", "doc": "application/msword",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "odt": "application/vnd.oasis.opendocument.text", "txt": "text/plain",
-    "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png",
-}
 
 
 class DocumentError(ValueError):
@@ -31,19 +27,22 @@ def safe_name(filename: str) -> str:
 def save(data_dir: str | Path, case_id: int, filename: str, stream: BinaryIO) -> dict:
     """Store an upload under a random name; returns the timeline fields that find it again."""
     name = safe_name(filename)
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension not in TYPES:
-        raise DocumentError("Dit soort bestand kan niet worden bewaard. Gebruik pdf, Word, OpenDocument, tekst, jpg of png.")
     data = stream.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise DocumentError("Het bestand is groter dan 10 MB.")
     if not data:
         raise DocumentError("Het bestand is leeg.")
+    # Judged by content, not by name: a renamed script must never be stored as a "pdf".
+    kind = sniff(data[:16])
+    if kind is None:
+        raise DocumentError("Dit soort bestand kan niet worden bewaard. Gebruik pdf, jpg of png "
+                            "(sla een Word-document eerst op als pdf).")
+    content_type, extension = kind
     target = folder(data_dir, case_id)
     target.mkdir(parents=True, exist_ok=True)
     stored = f"{secrets.token_hex(16)}.{extension}"
     (target / stored).write_bytes(data)
-    return {"filename": name, "stored_as": stored, "content_type": TYPES[extension], "size": len(data)}
+    return {"filename": name, "stored_as": stored, "content_type": content_type, "size": len(data)}
 
 
 def path_of(data_dir: str | Path, case_id: int, stored_as: str) -> Path:
