@@ -141,3 +141,9 @@ def test_an_htmx_request_gets_a_partial_without_the_layout(client, as_user):
     assert "<h1>Meldingen</h1>" in html and "<html" not in html
     assert "HX-Request" in response.headers["Vary"]
     assert "<html" in client.get("/beheer/meldingen/").get_data(as_text=True)
+
+
+def test_the_top_bar_links_the_users_name_to_their_own_account(client, as_user):
+    as_user.coordinator()
+    html = client.get("/beheer/").get_data(as_text=True)
+    assert 'class="who" href="/beheer/mijn-account/"' in html and "Carla Coördinator" in html
