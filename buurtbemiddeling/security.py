@@ -1,5 +1,6 @@
 """Security headers on every response."""
-from flask import Flask, Response, render_template
+from flask import Flask, Response, render_template, request
+from werkzeug.exceptions import HTTPException
 from flask_wtf.csrf import CSRFError
 
 CSP = "; ".join([
@@ -14,7 +15,29 @@ CSP = "; ".join([
 ])
 
 
+# Dutch pages for errors inside the admin and the portals; the public site has its own 404.
+ERRORS = {
+    403: ("Geen toegang", "U heeft geen toegang tot deze pagina. Denkt u dat dit niet klopt? "
+                          "Vraag het de coördinator."),
+    404: ("Pagina niet gevonden", "Deze pagina bestaat niet (meer). Controleer het adres of ga terug."),
+    405: ("Dit kan zo niet", "Deze pagina kan niet op deze manier worden geopend. Ga terug en gebruik de knop op de pagina."),
+    500: ("Er ging iets mis", "Er ging iets mis aan onze kant. Wat u invulde is niet bewaard; probeer het zo nog eens."),
+}
+
+
 def init_app(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def admin_error(error: HTTPException):
+        if error.code not in ERRORS or not request.path.startswith(("/beheer", "/portaal")):
+            return error
+        from flask_login import current_user
+
+        from .auth.views import home_url
+
+        title, message = ERRORS[error.code]
+        home = home_url(current_user) if current_user.is_authenticated else None
+        return render_template("admin/error.html", title=title, message=message, home=home), error.code
+
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         return render_template("admin/error.html", title="Formulier verlopen",

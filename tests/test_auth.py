@@ -147,3 +147,13 @@ def test_the_top_bar_links_the_users_name_to_their_own_account(client, as_user):
     as_user.coordinator()
     html = client.get("/beheer/").get_data(as_text=True)
     assert 'class="who" href="/beheer/mijn-account/"' in html and "Carla Coördinator" in html
+
+
+def test_errors_in_the_admin_are_explained_in_dutch_with_a_way_back(client, as_user):
+    as_user.volunteer()
+    forbidden = client.get("/beheer/meldingen/")
+    assert forbidden.status_code == 403
+    html = forbidden.get_data(as_text=True)
+    assert "Geen toegang" in html and 'href="/portaal/"' in html
+    missing = client.get("/beheer/bestaat-niet")
+    assert missing.status_code == 404 and "Pagina niet gevonden" in missing.get_data(as_text=True)
