@@ -290,7 +290,8 @@ def test_contacts_are_logged_with_minutes_that_add_up(client, store, case_id):
         response = client.post(f"/beheer/zaken/{case_id}/contact",
                                data={"date": today, "with": "partij-a", "channel": "telefoon", "summary": "Gebeld", "minutes": minutes})
         assert response.status_code == 303
-    assert case_in(store, case_id)["minutes"] == 110
+    view = store.read()
+    assert repo.case_with_activity(view, repo.get_case(view, case_id))["minutes"] == 110
     assert "1 u 50 min" in html(client.get(f"/beheer/zaken/{case_id}"))
 
 
@@ -472,3 +473,19 @@ def test_vandaag_lists_waiting_intakes_overdue_first_with_links(client, store, c
     assert "Intakes die wachten" in page and "Te laat" in page
     assert page.index("Oud Geval") < page.index("Nieuw Geval")
     assert "/beheer/zaken/1" in page and "/beheer/zaken/2" in page
+
+
+def test_a_note_only_appends_yet_moves_the_case_up_the_list_by_last_activity(client, store, coordinator):
+    old = repo.now().replace(year=2020)
+    first, _ = repo.create_case(store, {"reported_at": "2020-01-06T10:00:00", "parties": [{"name": "Eerst Gemeld"}, {}]},
+                                None, at=old)
+    repo.create_case(store, {"reported_at": "2020-02-06T10:00:00", "parties": [{"name": "Later Gemeld"}, {}]},
+                     None, at=old.replace(month=2))
+    cases_file = store.tables_dir / "cases.json"
+    before = cases_file.read_bytes()
+    assert client.post(f"/beheer/zaken/{first}/notitie", data={"text": "Partij A gebeld."}).status_code == 303
+    assert cases_file.read_bytes() == before  # five years of cases are not rewritten for one note
+    page = html(client.get("/beheer/zaken/?sort=activiteit&order=desc&step=alle"))
+    assert page.index("Eerst Gemeld") < page.index("Later Gemeld")
+    view = store.read()
+    assert repo.case_with_activity(view, repo.get_case(view, first))["last_activity_at"][:10] == repo.today().isoformat()

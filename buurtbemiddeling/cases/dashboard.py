@@ -10,7 +10,8 @@ from . import intake, repo, workflow
 
 def worklists(view, today: dt.date) -> dict:
     """Pure of Flask: the day's lists computed from a read view."""
-    cases = repo.running_cases(view)  # every list below is of open or waiting cases
+    # Every list below is of open or waiting cases; their last activity counts their events.
+    cases = repo.with_activity(view, repo.running_cases(view))
     days = numbers.get(view, "intake_working_days")
     inactive_days = numbers.get(view, "inactive_days")
     waiting = [c for c in cases if intake.waiting_for_intake(c)]
@@ -41,4 +42,4 @@ def cases_panel(view) -> dict:
     # Kept per day, settings and version of the cases: Vandaag is opened many times a day.
     today = repo.today()
     settings = (numbers.get(view, "intake_working_days"), numbers.get(view, "inactive_days"))
-    return view.derived(f"cases.today.{today}.{settings}", (repo.CASES,), lambda v: worklists(v, today))
+    return view.derived(f"cases.today.{today}.{settings}", (repo.CASES, repo.EVENTS), lambda v: worklists(v, today))

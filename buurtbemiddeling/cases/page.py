@@ -56,7 +56,7 @@ def progress(view, case) -> dict:
 def facts(view, case) -> dict:
     found = intake.duplicates_in(view, intake.case_pair(case), report_intake.TABLE, repo.CASES,
                                  skip_report=case.get("report_id"), skip_case=case.doc_id)
-    return {"duplicates": found, "tenures": records.TENURES, "minutes": records.minutes_label(case.get("minutes"))}
+    return {"duplicates": found, "tenures": records.TENURES, "minutes": records.minutes_label(repo.case_with_activity(view, case).get("minutes"))}
 
 
 @register("cases/_intake.html", order=30)

@@ -1,8 +1,10 @@
 """Reading and writing cases and their timeline in the store. No Flask here.
 
 Every change to a case is one transaction that also appends its timeline event to
-`case_events` and moves `last_activity_at`, so the list, the dashboard and the timeline
-never disagree.
+`case_events`. A step change also moves the case's stored `last_activity_at`; a contact, note
+or document is only appended (rewriting five years of cases for one note was most of its
+cost), so a case's last activity and total minutes are read through `with_activity`:
+the stored value or what its events say, whichever is later or larger.
 """
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ import datetime as dt
 from bisect import bisect_right
 from typing import Any, Callable, Mapping
 from zoneinfo import ZoneInfo
+
+from tinydb.table import Document
 
 from db import Store
 
@@ -65,6 +69,56 @@ def events_by_case(view) -> dict[int, list]:
     """Every case's events, kept per version of the table: with five years of cases, scanning
     all events for one case page cost more than the rest of the page."""
     return view.index(EVENTS, "case_id")
+
+
+def activity(view) -> dict[int, tuple[str, int]]:
+    """Each case's latest event (when it was recorded) and the minutes of its events, kept per
+    version of the events table."""
+    def build(v) -> dict[int, tuple[str, int]]:
+        found: dict[int, tuple[str, int]] = {}
+        for event in v.table(EVENTS):
+            last, minutes = found.get(event.get("case_id"), ("", 0))
+            stamp = event.get("recorded_at") or event.get("at") or ""
+            found[event.get("case_id")] = (stamp if stamp > last else last, minutes + _minutes(event))
+        return found
+
+    return view.derived("cases.activity", (EVENTS,), build)
+
+
+def _minutes(event) -> int:
+    try:
+        return int(event.get("minutes") or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _with(case, last: str, minutes: int):
+    """The case with its last activity and minutes brought up to date (a copy only if they moved)."""
+    stored_last, stored_minutes = case.get("last_activity_at") or "", int(case.get("minutes") or 0)
+    if last <= stored_last and minutes <= stored_minutes:
+        return case
+    return Document({**case, "last_activity_at": max(last, stored_last), "minutes": max(minutes, stored_minutes)},
+                    case.doc_id)
+
+
+def with_activity(view, cases) -> list:
+    """`cases` as shown: last activity the later of the stored one and the latest event, minutes
+    the larger of the stored total and the sum over the events (old data kept both on the case)."""
+    found = activity(view)
+    return [_with(case, *found.get(case.doc_id, ("", 0))) for case in cases]
+
+
+def case_with_activity(view, case):
+    """One case as shown, from its own events only (no pass over every event)."""
+    events = events_by_case(view).get(case.doc_id, ())
+    last = max((e.get("recorded_at") or e.get("at") or "" for e in events), default="")
+    return _with(case, last, sum(_minutes(e) for e in events))
+
+
+def last_activity(view) -> Callable[[Any], str]:
+    """A sort key: a case's shown last activity, without copying every case."""
+    found = activity(view)
+    return lambda case: max(case.get("last_activity_at") or "", found.get(case.doc_id, ("", 0))[0])
 
 
 def running_cases(view) -> list:
@@ -222,20 +276,17 @@ def change(store: Store, case_id: int, compute: Callable[[Mapping], Change], use
 
 
 def add_entry(store: Store, case_id: int, entry: Mapping[str, Any], user) -> int:
-    """A contact, note or document on the timeline; a contact's minutes add to the case's time."""
+    """A contact, note or document on the timeline; a contact's minutes add to the case's time
+    (through `with_activity`: the case document itself is not rewritten)."""
     at = now()
     entry = dict(entry)
     if entry.get("date"):
         day = dt.date.fromisoformat(entry["date"])
         entry["at"] = at.isoformat(timespec="seconds") if day == at.date() else f"{day.isoformat()}T12:00:00"
     with store.transaction() as tx:
-        case = tx.table(CASES).get(doc_id=case_id)
-        if case is None:
+        if tx.table(CASES).get(doc_id=case_id) is None:
             raise NotFound(case_id)
-        updates: dict[str, Any] = {"last_activity_at": at.isoformat(timespec="seconds")}
-        if entry.get("minutes"):
-            updates["minutes"] = int(case.get("minutes") or 0) + int(entry["minutes"])
-        tx.table(CASES).update(updates, doc_ids=[case_id])
+        # Only appended: the case's last activity and minutes follow from its events (with_activity).
         return tx.table(EVENTS).insert(event_doc(case_id, entry, user, at))
 
 

@@ -127,7 +127,8 @@ def matches(case: Mapping, filters: Filters, text: str | None = None) -> bool:
     return True
 
 
-def sort_key(key: str):
+def sort_key(key: str, last_activity=None):
+    """`last_activity`: a case's shown last activity (its events count too), else the stored one."""
     if key == "nummer":
         return lambda c: _number_key(c.get("number", ""))
     if key == "aangemeld":
@@ -136,6 +137,8 @@ def sort_key(key: str):
         return lambda c: (workflow.STEPS[c["step"]].phase if c.get("step") in workflow.STEPS else 99, c.doc_id)
     if key == "wijk":
         return lambda c: (c.get("wijk") or "~", c.doc_id)
+    if last_activity is not None:
+        return lambda c: (last_activity(c), c.doc_id)
     return lambda c: (c.get("last_activity_at") or "", c.doc_id)
 
 
@@ -145,12 +148,12 @@ def _number_key(number: str) -> tuple[int, int]:
 
 
 def search(cases: Iterable, filters: Filters, page_size: int = PAGE_SIZE, *,
-           texts: Mapping[int, str] | None = None) -> tuple[list, Page]:
+           texts: Mapping[int, str] | None = None, last_activity=None) -> tuple[list, Page]:
     """All matching cases (sorted, for export) and the requested page of them.
 
     `texts`: each case's `haystack` by doc id, computed once rather than per search."""
     texts = texts or {}
-    found = sorted((c for c in cases if matches(c, filters, texts.get(c.doc_id))), key=sort_key(filters.sort),
+    found = sorted((c for c in cases if matches(c, filters, texts.get(c.doc_id))), key=sort_key(filters.sort, last_activity),
                    reverse=filters.order == "desc")
     pages = max(1, math.ceil(len(found) / page_size))
     page = min(filters.page, pages)

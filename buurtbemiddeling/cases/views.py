@@ -43,7 +43,9 @@ def _case_or_404(view, case_id: int):
 def index():
     view = get_store().read()
     filters = search.Filters.from_args(request.args)
-    _, found = search.search(repo.cases_for(view, filters), filters, texts=repo.search_texts(view))
+    _, found = search.search(repo.cases_for(view, filters), filters, texts=repo.search_texts(view),
+                             last_activity=repo.last_activity(view))
+    found.items = repo.with_activity(view, found.items)
     return render_template(
         "cases/index.html", filters=filters, page=found, years=repo.years(view),
         steps=workflow.STEPS, groups=search.STEP_GROUPS, sorts=search.SORTS,
@@ -57,7 +59,9 @@ def index():
 def export():
     view = get_store().read()
     filters = search.Filters.from_args(request.args)
-    found, _ = search.search(repo.cases_for(view, filters), filters, texts=repo.search_texts(view))
+    found, _ = search.search(repo.cases_for(view, filters), filters, texts=repo.search_texts(view),
+                             last_activity=repo.last_activity(view))
+    found = repo.with_activity(view, found)
     get_store().audit(current_user.id, "export", "cases", count=len(found), filters=filters.query())
     stamp = repo.now().strftime("%Y%m%d-%H%M")
     return Response(csv_io.export_csv(view, found), mimetype="text/csv; charset=utf-8",

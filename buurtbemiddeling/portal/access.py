@@ -37,7 +37,7 @@ def my_cases(view, volunteer_id: int | None) -> list:
         return []
     cases = [c for c in case_repo.all_cases(view) if in_duo(c, volunteer_id)]
     newest_first = sorted(cases, key=lambda c: c.get("reported_at") or "", reverse=True)
-    return sorted(newest_first, key=lambda c: not workflow.is_open(c))
+    return case_repo.with_activity(view, sorted(newest_first, key=lambda c: not workflow.is_open(c)))
 
 
 def case_for(view, case_id: int, volunteer_id: int | None):

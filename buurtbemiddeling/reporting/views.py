@@ -101,7 +101,7 @@ def benchmark_csv():
     period = _period()
     view = get_store().read()
     rules = sources.rules(view)
-    text = benchmark.export(case_repo.all_cases(view), period, events=view.table(case_repo.EVENTS).all(),
+    text = benchmark.export(case_repo.with_activity(view, case_repo.all_cases(view)), period, events=view.table(case_repo.EVENTS).all(),
                             nazorg=view.table(nazorg.NAZORG).all(), today=today(), deadline=rules.deadline)
     get_store().audit(current_user.id, "export", f"benchmark:{period.key}")
     response = Response(text, mimetype="text/csv")
