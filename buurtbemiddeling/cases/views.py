@@ -44,7 +44,7 @@ def index():
     view = get_store().read()
     filters = search.Filters.from_args(request.args)
     _, found = search.search(repo.cases_for(view, filters), filters, texts=repo.search_texts(view),
-                             last_activity=repo.last_activity(view))
+                             last_activity=repo.last_activity(view), text_checked=True)
     found.items = repo.with_activity(view, found.items)
     return render_template(
         "cases/index.html", filters=filters, page=found, years=repo.years(view),
@@ -60,7 +60,7 @@ def export():
     view = get_store().read()
     filters = search.Filters.from_args(request.args)
     found, _ = search.search(repo.cases_for(view, filters), filters, texts=repo.search_texts(view),
-                             last_activity=repo.last_activity(view))
+                             last_activity=repo.last_activity(view), text_checked=True)
     found = repo.with_activity(view, found)
     get_store().audit(current_user.id, "export", "cases", count=len(found), filters=filters.query())
     stamp = repo.now().strftime("%Y%m%d-%H%M")
