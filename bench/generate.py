@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 import sys
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,40 +47,6 @@ OPEN_STEPS = {step: n for step, n in case_demo.STEP_COUNTS.items() if step not i
 OPEN_SHARE_OF_A_YEAR = 0.25
 UNSUITABLE_SHARE = case_demo.STEP_COUNTS["ongeschikt"] / (case_demo.STEP_COUNTS["ongeschikt"] + case_demo.STEP_COUNTS["afgesloten"])
 UNHANDLED_REPORTS = 14  # the inbox; every other web report became a case or was handled
-
-
-class _Collector:
-    """Stands in for a transaction so the demo's row-by-row helpers can be inserted in bulk."""
-
-    def __init__(self) -> None:
-        self.rows: dict[str, list[dict]] = {}
-
-    def table(self, name: str) -> "_Collector._Table":
-        return self._Table(self.rows.setdefault(name, []))
-
-    class _Table:
-        def __init__(self, rows: list[dict]) -> None:
-            self._rows = rows
-
-        def insert(self, doc: dict) -> None:
-            self._rows.append(doc)
-
-    def flush(self, tx) -> None:
-        for name, rows in self.rows.items():
-            tx.table(name).insert_multiple(rows)
-
-
-@contextmanager
-def _patched(module, **values):
-    """The demo's sizes are module constants; scale them for one call."""
-    saved = {name: getattr(module, name) for name in values}
-    for name, value in values.items():
-        setattr(module, name, value)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            setattr(module, name, value)
 
 
 def _scaled(counts: tuple[tuple[str, int], ...], total: int) -> tuple[tuple[str, int], ...]:
@@ -156,36 +121,7 @@ def _reports(store: Store, size: Size, rng: random.Random) -> None:
 def _volunteers(store: Store, size: Size, rng: random.Random, today: dt.date) -> None:
     pool = _scaled(volunteer_demo.POOL, size.volunteers)
     applicants = _scaled(volunteer_demo.APPLICANTS, max(5, size.volunteers // 4))
-    with _patched(volunteer_demo, POOL=pool, APPLICANTS=applicants):
-        volunteer_demo.add(store, rng, today=today)
-
-
-def _matching(store: Store, rng: random.Random) -> None:
-    """The demo's proposals, debriefs, nazorg, coaching and signals, collected and bulk-inserted."""
-    today = repo.today()
-    view = store.read()
-    names = repo.volunteer_names(view)
-    cases = repo.all_cases(view)
-    steps: dict[int, list] = {}
-    for event in view.table(repo.EVENTS).all():
-        if event.get("kind") == "step":
-            steps.setdefault(event["case_id"], []).append(event)
-    items = matching_demo.debrief.checklist_items(view)
-    rows = _Collector()
-    for case in cases:
-        duo = case.get("duo") or []
-        if len(duo) != 2:
-            continue
-        timeline = sorted(steps.get(case.doc_id, []), key=lambda e: e["at"])
-        matching_demo._accepted(rows, case, duo, names, timeline)
-        matching_demo._debriefs(rows, rng, case, duo, timeline, items)
-        if case.get("step") in ("afgesloten", "nazorg"):
-            matching_demo._nazorg(rows, rng, case, duo, names, today)
-    matching_demo._coaching(rows, rng, cases, names, today)
-    matching_demo._signals(rows, rng, list(names), today)
-    with store.transaction() as tx:
-        rows.flush(tx)
-    matching_demo._waiting_proposal(store, rng, today)
+    volunteer_demo.add(store, rng, today=today, pool=pool, applicants=applicants)
 
 
 def generate(store: Store, size: Size | str, seed: int = 2026) -> dict[str, int]:
@@ -205,7 +141,7 @@ def generate(store: Store, size: Size | str, seed: int = 2026) -> dict[str, int]
     budget_demo.add(store, rng, today)
     planning_demo.add(store, rng, today)
     development_demo.add(store, rng, today)
-    _matching(store, random.Random(seed + 6))
+    matching_demo.add(store, random.Random(seed + 6))  # collects and bulk-inserts, fit for L
     publicity_demo.add(store, random.Random(seed + 7), today)
     view = store.read()
     return {name: len(view.table(name)) for name in store.table_names() if not name.startswith("_")}

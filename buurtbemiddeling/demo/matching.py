@@ -48,26 +48,49 @@ def _day(stamp: str) -> dt.date:
     return dt.date.fromisoformat(stamp[:10])
 
 
+class _Rows:
+    """Stands in for a transaction: the helpers below add rows, inserted in bulk at the end
+    (thousands of single inserts would each copy the table at benchmark sizes)."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, list[dict]] = {}
+
+    def table(self, name: str) -> "_Rows":
+        self._current = self.rows.setdefault(name, [])
+        return self
+
+    def insert(self, doc: dict) -> None:
+        self._current.append(doc)
+
+    def flush(self, tx) -> None:
+        for name, rows in self.rows.items():
+            tx.table(name).insert_multiple(rows)
+
+
 def add(store: Store, rng: random.Random) -> None:
     today = case_repo.today()
     view = store.read()
     names = case_repo.volunteer_names(view)
     cases = case_repo.all_cases(view)
-    events: dict[int, list] = {}
+    steps: dict[int, list] = {}
     for event in view.table(case_repo.EVENTS).all():
-        events.setdefault(event["case_id"], []).append(event)
+        if event.get("kind") == "step":
+            steps.setdefault(event["case_id"], []).append(event)
     items = debrief.checklist_items(view)
+    rows = _Rows()
+    for case in cases:
+        duo = case.get("duo") or []
+        if len(duo) != 2:
+            continue
+        timeline = sorted(steps.get(case.doc_id, []), key=lambda e: e["at"])
+        _accepted(rows, case, duo, names, timeline)
+        _debriefs(rows, rng, case, duo, timeline, items)
+        if case.get("step") in ("afgesloten", "nazorg"):
+            _nazorg(rows, rng, case, duo, names, today)
+    _coaching(rows, rng, cases, names, today)
+    _signals(rows, rng, list(names), today)
     with store.transaction() as tx:
-        for case in cases:
-            steps = sorted((e for e in events.get(case.doc_id, []) if e.get("kind") == "step"), key=lambda e: e["at"])
-            duo = case.get("duo") or []
-            if len(duo) == 2:
-                _accepted(tx, case, duo, names, steps)
-                _debriefs(tx, rng, case, duo, steps, items)
-            if case.get("step") in ("afgesloten", "nazorg") and len(duo) == 2:
-                _nazorg(tx, rng, case, duo, names, today)
-        _coaching(tx, rng, cases, names, today)
-        _signals(tx, rng, [v for v in names], today)
+        rows.flush(tx)
     _waiting_proposal(store, rng, today)
 
 

@@ -100,14 +100,16 @@ def _path(step: str, start: date, today: date) -> list[tuple[str, date]]:
     return path
 
 
-def add(store: Store, rng: random.Random, *, today: date | None = None) -> None:
+def add(store: Store, rng: random.Random, *, today: date | None = None,
+        pool: tuple[tuple[str, int], ...] = POOL, applicants: tuple[tuple[str, int], ...] = APPLICANTS) -> None:
+    """The pool and applicants per step; the benchmark passes larger counts."""
     today = today or date.today()
     with store.transaction() as tx:
         training_ids = tx.table("trainings").insert_multiple({**item, "retired": False} for item in CATALOGUE)
         basis, vog, *deeper = training_ids
         volunteer_ids = []
         n = 0
-        for step, count in POOL:
+        for step, count in pool:
             for _ in range(count):
                 n += 1
                 person = _person(rng)
@@ -144,7 +146,7 @@ def add(store: Store, rng: random.Random, *, today: date | None = None) -> None:
                 tx.table(APPLICATIONS).update({"step": "aangenomen", "volunteer_id": vid, "steps": steps[:3],
                                                "interviews": [_interview(rng, path[1][1], "aannemen")]}, doc_ids=[app_id])
                 _records(tx, rng, vid, step, path, today, basis, vog, deeper)
-        _applicants(tx, rng, today)
+        _applicants(tx, rng, today, applicants)
         _events(tx, rng, today, volunteer_ids)
         tx.table("population").insert_multiple({"dimension": dim, "value": value, "share": share}
                                                for dim, shares in POPULATION.items() for value, share in shares.items())
@@ -172,8 +174,8 @@ def _records(tx, rng, vid, step, path, today, basis, vog, deeper) -> None:
                             "notes": "", "by": COORDINATOR, "at": _at(day, rng)})
 
 
-def _applicants(tx, rng, today) -> None:
-    for step, count in APPLICANTS:
+def _applicants(tx, rng, today, applicants) -> None:
+    for step, count in applicants:
         for _ in range(count):
             received = today - timedelta(days=rng.randint(1, 20) if step == "nieuw" else rng.randint(12, 50))
             application = _application(rng, _person(rng), received)
