@@ -93,6 +93,25 @@ def trend(signals: Iterable[Mapping[str, Any]], *, today: dt.date, quarters: int
     return Trend(rows, direction)
 
 
+# Worse first: a coordinator looks at growing concerns before anything else.
+_DIRECTION_ORDER = {"slechter": 0, "onbekend": 1, "gelijk": 2, "beter": 3}
+
+
+def overview(all_signals: Iterable[Mapping[str, Any]], names: Mapping[int, str], *, today: dt.date) -> list[dict]:
+    """Volunteers with signals, the ones with more concerns lately first."""
+    by_volunteer: dict[int, list] = {}
+    for signal in all_signals:
+        by_volunteer.setdefault(signal.get("volunteer_id"), []).append(signal)
+    rows = []
+    for vid, found in by_volunteer.items():
+        found_trend = trend(found, today=today)
+        rows.append({"id": vid, "name": names.get(vid, f"Vrijwilliger {vid}"), "trend": found_trend,
+                     "positive": sum(p for _, p, _ in found_trend.quarters),
+                     "concern": sum(c for _, _, c in found_trend.quarters),
+                     "last": max(s.get("date", "") for s in found)})
+    return sorted(rows, key=lambda r: (_DIRECTION_ORDER[r["trend"].direction], -r["concern"], r["name"]))
+
+
 def of_volunteer(view, volunteer_id: int) -> list:
     return sorted((s for s in view.table(SIGNALS).all() if s.get("volunteer_id") == volunteer_id),
                   key=lambda s: (s.get("date", ""), s.doc_id), reverse=True)

@@ -63,19 +63,7 @@ def index():
 
 
 def _signal_overview(view, today) -> list[dict]:
-    """Volunteers with signals, the ones with more concerns lately first."""
-    by_volunteer: dict[int, list] = {}
-    for signal in view.table(signals.SIGNALS).all():
-        by_volunteer.setdefault(signal.get("volunteer_id"), []).append(signal)
-    names = case_repo.volunteer_names(view)
-    rows = []
-    for vid, found in by_volunteer.items():
-        trend = signals.trend(found, today=today)
-        rows.append({"id": vid, "name": names.get(vid, f"Vrijwilliger {vid}"), "trend": trend,
-                     "positive": sum(p for _, p, _ in trend.quarters), "concern": sum(c for _, _, c in trend.quarters),
-                     "last": max(s.get("date", "") for s in found)})
-    order = {"slechter": 0, "onbekend": 1, "gelijk": 2, "beter": 3}
-    return sorted(rows, key=lambda r: (order[r["trend"].direction], -r["concern"], r["name"]))
+    return signals.overview(view.table(signals.SIGNALS).all(), case_repo.volunteer_names(view), today=today)
 
 
 @bp.get("/signalen")
