@@ -9,19 +9,19 @@ from flask_login import current_user
 
 from .. import mail
 from ..store import get_store
+from ..volunteers.pipeline import ENDED
 from . import invitations, twofactor, users
 from .views import coordinator_required, when
 
 bp = Blueprint("accounts", __name__, url_prefix="/beheer/accounts")
 bp.context_processor(lambda: {"when": when})
 VOLUNTEERS = "volunteers"
-ENDED_STEPS = ("afgewezen", "teruggetrokken", "gestopt")
 
 
 def _volunteer_choices(view) -> list:
     """Volunteers who could get an account: not ended, not linked to an account yet."""
     linked = {d.get("volunteer_id") for d in view.table(users.TABLE).all()}
-    docs = [v for v in view.table(VOLUNTEERS).all() if v.get("step") not in ENDED_STEPS and v.doc_id not in linked]
+    docs = [v for v in view.table(VOLUNTEERS).all() if v.get("step") not in ENDED and v.doc_id not in linked]
     return sorted(docs, key=lambda v: (v.get("name") or "").lower())
 
 

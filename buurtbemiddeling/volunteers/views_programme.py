@@ -9,7 +9,7 @@ from ..budget import views as budget_views
 from ..settings import lists
 from ..store import get_store
 from . import events, pool, qualifications
-from .pipeline import VOLUNTEERS
+from .pipeline import ENDED, VOLUNTEERS
 from .views import actor, bp, common, get_or_404, today
 
 
@@ -82,7 +82,7 @@ def events_list():
 
 def _event_form(event=None, values=None, errors=None, status=200):
     view = get_store().read()
-    volunteers = sorted((v for v in view.table(VOLUNTEERS).all() if v.get("step") not in ("gestopt", "afgewezen", "teruggetrokken")),
+    volunteers = sorted((v for v in view.table(VOLUNTEERS).all() if v.get("step") not in ENDED),
                         key=lambda v: v.get("name", ""))
     return render_template("volunteers/event_form.html", event=event, values=values or {}, errors=errors or {},
                            kinds=events.KINDS, volunteers=volunteers, **common()), status
