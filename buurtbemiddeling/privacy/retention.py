@@ -13,7 +13,7 @@ once a day; the app calls it after a request, cron can call `flask --app app ret
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -213,10 +213,24 @@ def upcoming(view, today: dt.date, days: int = 31) -> list[Due]:
 
 @dataclass
 class Files:
-    """Stored files that go with anonymised records; removed after the commit."""
+    """Stored files that go with anonymised records (removed after the commit), and the records
+    that belong to each case or volunteer, found once per run."""
 
     case_documents: list[tuple[int, str]]  # (case id, stored_as)
     uploads: list[Mapping]  # upload meta (certificates, agreements, claim receipts)
+    _owned: dict = field(default_factory=dict)
+
+    def related(self, tx, table: str, key: str, owner: int) -> list:
+        """The current docs of `table` whose `key` is `owner`. The doc ids are grouped once per
+        run: a scan per record made anonymising 9,000 cases scan 183,000 events 9,000 times.
+        Anonymising keeps every doc id, so the grouping stays true within the run."""
+        grouped = self._owned.get((table, key))
+        if grouped is None:
+            grouped = self._owned[(table, key)] = {}
+            for doc in tx.table(table):
+                grouped.setdefault(doc.get(key), []).append(doc.doc_id)
+        docs = tx.table(table)
+        return [doc for doc in (docs.get(doc_id=doc_id) for doc_id in grouped.get(owner, ())) if doc is not None]
 
 
 def _replace(table, doc_id: int, doc: Mapping[str, Any]) -> None:
@@ -234,18 +248,21 @@ def _anonymise_case_in(tx, case_id: int, today: dt.date, files: Files) -> None:
         return
     _replace(cases, case_id, anonymise_case(case, today))
     events = tx.table(EVENTS)
-    for event in [e for e in events.all() if e.get("case_id") == case_id]:
+    for event in files.related(tx, EVENTS, "case_id", case_id):
         if event.get("kind") == "document" and event.get("stored_as"):
             files.case_documents.append((case_id, event["stored_as"]))
         _replace(events, event.doc_id, anonymise_event(event))
-    handovers = tx.table(HANDOVERS)
-    handovers.remove(doc_ids=[h.doc_id for h in handovers.all() if h.get("case_id") == case_id])
+    tx.table(HANDOVERS).remove(doc_ids=[h.doc_id for h in files.related(tx, HANDOVERS, "case_id", case_id)])
     for name, keep in ((DEBRIEFS, DEBRIEF_KEEP), (NAZORG, NAZORG_KEEP)):
         table = tx.table(name)
-        for doc in [d for d in table.all() if d.get("case_id") == case_id]:
+        for doc in files.related(tx, name, "case_id", case_id):
             _replace(table, doc.doc_id, scrub(doc, keep))
     reports = tx.table(REPORTS)
-    for report in [r for r in reports.all() if r.get("case_id") == case_id or r.doc_id == case.get("report_id")]:
+    found = {r.doc_id: r for r in files.related(tx, REPORTS, "case_id", case_id)}
+    own = reports.get(doc_id=case["report_id"]) if case.get("report_id") else None
+    if own is not None:
+        found.setdefault(own.doc_id, own)
+    for report in found.values():
         if not report.get("anonymised_at"):
             _replace(reports, report.doc_id, anonymise_report(report, today))
 
@@ -275,21 +292,21 @@ def _anonymise_volunteer_in(tx, volunteer_id: int, today: dt.date, files: Files)
     if doc.get("application_id"):
         _anonymise_application_in(tx, doc["application_id"], today, files)
     records = tx.table("training_records")
-    for record in [r for r in records.all() if r.get("volunteer_id") == volunteer_id]:
+    for record in files.related(tx, "training_records", "volunteer_id", volunteer_id):
         if record.get("certificate"):
             files.uploads.append(record["certificate"])
             records.update({"certificate": None, "notes": ""}, doc_ids=[record.doc_id])
     claims = tx.table(CLAIMS)
-    for claim in [c for c in claims.all() if c.get("volunteer_id") == volunteer_id]:
+    for claim in files.related(tx, CLAIMS, "volunteer_id", volunteer_id):
         if claim.get("receipt"):
             files.uploads.append(claim["receipt"])
         _replace(claims, claim.doc_id, {**scrub(claim, CLAIM_KEEP), "receipt": None})
     for name in (SIGNALS, COACHING):
         notes = tx.table(name)
-        for note in [n for n in notes.all() if n.get("volunteer_id") == volunteer_id]:
+        for note in files.related(tx, name, "volunteer_id", volunteer_id):
             _replace(notes, note.doc_id, scrub(note, NOTE_KEEP))
     accounts = tx.table(USERS)
-    for account in [u for u in accounts.all() if u.get("volunteer_id") == volunteer_id]:
+    for account in files.related(tx, USERS, "volunteer_id", volunteer_id):
         # The account cannot log in any more and holds no name or address.
         accounts.update({"name": f"Oud-vrijwilliger {volunteer_id}", "email": f"verwijderd-{account.doc_id}@invalid",
                          "password_hash": None, "active": False, "totp_secret": None, "totp_enabled": False,
