@@ -3,9 +3,13 @@ from flask import Flask, current_app
 
 from db import Store
 
+# What a page reads a case at a time: the timeline, debriefs, nazorg answers and duo proposals.
+# With five years of cases they are most of the data; a worker keeps them unparsed (db/lazy.py).
+LAZY_TABLES = ("case_events", "debriefs", "nazorg", "duo_proposals")
+
 
 def init_store(app: Flask) -> None:
-    store = Store(app.config["DATA_DIR"])
+    store = Store(app.config["DATA_DIR"], lazy=LAZY_TABLES)
     store.migrate()
     app.extensions["store"] = store
 

@@ -21,6 +21,7 @@ import orjson
 from tinydb.table import Document
 
 from .errors import StoreError
+from .lazy import LazyTable, materialise
 
 _DUMP_OPTS = orjson.OPT_NON_STR_KEYS
 
@@ -131,11 +132,13 @@ class TableCache:
     """Parsed table files, reused while (st_ino, st_size, st_mtime_ns) is unchanged.
 
     Returned dicts are shared by every reader in the process: callers must
-    treat them (and the documents inside) as read-only.
+    treat them (and the documents inside) as read-only. Tables named in ``lazy`` are kept as
+    a ``LazyTable`` (db/lazy.py) when their file is in the line layout.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, lazy: frozenset[str] = frozenset()) -> None:
         self._entries: dict[Path, tuple[tuple[int, int, int], dict]] = {}
+        self.lazy = lazy
 
     def load(self, path: Path, name: str) -> dict:
         return self.load_keyed(path, name)[1]
@@ -151,26 +154,44 @@ class TableCache:
         if entry is not None and entry[0] == key:
             return entry
         try:
-            with open(path, "rb") as fh:
-                # Key from the open file: it may have been replaced since stat().
-                key = _stat_key(os.fstat(fh.fileno()))
-                raw = fh.read()
+            fh = open(path, "rb")
         except FileNotFoundError:
             return None, {}
+        # Key from the open file: it may have been replaced since stat().
+        key = _stat_key(os.fstat(fh.fileno()))
         try:
-            table = loads(raw).get(name, {}) if raw else {}
-        except (orjson.JSONDecodeError, AttributeError) as exc:
-            raise StoreError(f"table file {path} is damaged ({exc}); restore a backup") from exc
-        entry = self._entries[path] = (key, as_documents(table))
-        if len(table) >= FREEZE_FROM:
+            table = LazyTable.open(fh, name)
+            if table is None:  # an older layout, or an empty table
+                fh.seek(0)
+                table = as_documents(_parse(fh.read(), path, name))
+            elif name not in self.lazy:
+                table = materialise(table)
+        except BaseException as exc:
+            fh.close()
+            if isinstance(exc, ValueError):
+                raise StoreError(f"table file {path} is damaged ({exc}); restore a backup") from exc
+            raise
+        if not isinstance(table, LazyTable):
+            fh.close()
+        entry = self._entries[path] = (key, table)
+        if len(table) >= FREEZE_FROM and not isinstance(table, LazyTable):
             _freeze()
         return entry
 
-    def put(self, path: Path, key: tuple[int, int, int], table: dict, changed: set | None = None) -> None:
-        self._entries[path] = (key, as_documents(table, changed))
+    def put(self, path: Path, key: tuple[int, int, int], table, changed: set | None = None) -> None:
+        if not isinstance(table, LazyTable):
+            table = as_documents(table, changed)
+        self._entries[path] = (key, table)
 
     def drop(self, path: Path) -> None:
         self._entries.pop(path, None)
 
     def clear(self) -> None:
         self._entries.clear()
+
+
+def _parse(raw: bytes, path: Path, name: str) -> dict:
+    try:
+        return loads(raw).get(name, {}) if raw else {}
+    except (orjson.JSONDecodeError, AttributeError) as exc:
+        raise StoreError(f"table file {path} is damaged ({exc}); restore a backup") from exc

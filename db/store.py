@@ -45,7 +45,9 @@ from tinydb.table import Document, Table
 from .audit import AuditLog
 from .errors import StoreError
 from .locking import ProcessLock
-from .storage import TableCache, _stat_key, atomic_write, dumps, fsync_dir, loads, write_temp
+from .lazy import TAIL, Grouped, LazyTable, Overlay, dumps_lines, line
+from .lazy import head as lazy_head
+from .storage import TableCache, _stat_key, _unlink_quietly, atomic_write, dumps, fsync_dir, loads, write_temp
 
 T = TypeVar("T")
 _NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$")
@@ -188,8 +190,44 @@ class ReadView:
         return value
 
     def index(self, table: str, field: str) -> dict:
-        """``{value: [documents with doc[field] == value]}`` in table order, kept per version."""
-        return self.derived(f"index:{table}.{field}", (table,), lambda view: _group(view.table(table), field))
+        """``{value: [documents with doc[field] == value]}`` in table order, kept per version.
+        Of a lazy table only the ids are kept, and the documents read when asked for."""
+        data = self._table_data(table)
+        if not isinstance(data, LazyTable):
+            return self.derived(f"index:{table}.{field}", (table,), lambda view: _group(view.table(table), field))
+
+        def add(ids: dict, doc) -> None:
+            value = doc.get(field)
+            ids[value] = ids.get(value, ()) + (doc.doc_id,)
+
+        return Grouped(data, self.fold(f"index:{table}.{field}", table, add))
+
+    def fold(self, key: str, table: str, add: Callable[[dict, Document], None]) -> dict:
+        """A dict built by ``add(acc, doc)`` over the table's documents in order, kept per version.
+
+        A version this process made by appending to the version of the kept result continues
+        from a copy of it with only the new documents: after a note, one event is folded in,
+        not 183,000. So ``add`` may set keys of ``acc`` but never change a value in place.
+        """
+        if self._tx is not None:
+            acc: dict = {}
+            for doc in self.table(table):
+                add(acc, doc)
+            return acc
+        data = self._table_data(table)
+        versions = (self._version(table),)
+        hit = self._store._derived.get(key)
+        if hit is not None and hit[0] == versions:
+            return hit[1]
+        grown = getattr(data, "grown_from", None)
+        if hit is not None and grown is not None and hit[0] == (grown[0],):
+            acc, docs = dict(hit[1]), data.values(start=grown[1])
+        else:
+            acc, docs = {}, iter(self.table(table))
+        for doc in docs:
+            add(acc, doc)
+        self._store._derived[key] = (versions, acc)
+        return acc
 
     def mapped(self, key: str, table: str, fn: Callable[[Document], T]) -> dict[int, T]:
         """``{doc_id: fn(doc)}``, kept per version of ``table``. After a commit only the changed
@@ -256,6 +294,9 @@ class Transaction:
     def mapped(self, key: str, table: str, fn: Callable[[Document], T]) -> dict[int, T]:
         return {doc.doc_id: fn(doc) for doc in self.table(table)}
 
+    def fold(self, key: str, table: str, add: Callable[[dict, Document], None]) -> dict:
+        return self.read().fold(key, table, add)
+
     def _check_open(self) -> None:
         if self._closed:
             raise StoreError("transaction is already finished")
@@ -279,7 +320,8 @@ class Transaction:
         self._check_open()
         data = self._working.get(name)
         if data is None:
-            data = self._working[name] = dict(self._table_data(name))
+            base = self._table_data(name)
+            data = self._working[name] = Overlay(base) if isinstance(base, LazyTable) else dict(base)
         return data
 
     def _max_id(self, name: str) -> int:
@@ -290,7 +332,8 @@ class Transaction:
         cache = self._store._max_ids
         hit = cache.get(name)
         if hit is None or hit[0] != base_key or base_key is None:
-            hit = cache[name] = (base_key, max(map(int, self._base[name]), default=0))
+            base = self._base[name]
+            hit = cache[name] = (base_key, base.max_id() if isinstance(base, LazyTable) else max(map(int, base), default=0))
         # Documents written in this transaction may carry their own (higher) ids.
         touched = [int(k) for k in self._owned.get(name, ()) if k in self._working.get(name, {})]
         return max([hit[1], *touched])
@@ -298,59 +341,80 @@ class Transaction:
     def _commit(self) -> None:
         store = self._store
         files = [(store._path(n), self._serialise(n, d), n) for n, d in self._working.items()]
-        if len(files) == 1:
-            path, data, name = files[0]
-            self._cached(name, path, atomic_write(path, data))
-            return
         if not files:
             return
-        temps = [(path, *write_temp(path, data), name) for path, data, name in files]
-        journal = store.tables_dir / ".journal"
-        atomic_write(journal, dumps([[str(tmp), str(path)] for path, tmp, _, _ in temps]))
-        for path, tmp, _, _ in temps:
-            os.replace(tmp, path)
-        fsync_dir(store.tables_dir)
-        os.unlink(journal)
-        for path, _, key, name in temps:
-            self._cached(name, path, key)
+        temps, opened, journal = [], {}, None
+        try:
+            for path, data, name in files:
+                tmp, key = write_temp(path, data)
+                temps.append((path, tmp, key, name, data))
+                if name in store.lazy:
+                    # Opened before the rename: the new version's inode, whoever replaces the path next.
+                    opened[name] = open(tmp, "rb")
+            if len(temps) > 1:
+                atomic_write(store.tables_dir / ".journal", dumps([[str(tmp), str(path)] for path, tmp, *_ in temps]))
+                journal = store.tables_dir / ".journal"
+            for path, tmp, *_ in temps:
+                os.replace(tmp, path)
+            fsync_dir(store.tables_dir)
+            if journal is not None:
+                os.unlink(journal)
+        except BaseException:
+            for fh in opened.values():
+                fh.close()
+            if journal is None:  # with a journal, the next transaction finishes the commit
+                for _, tmp, *_ in temps:
+                    _unlink_quietly(tmp)
+            raise
+        for path, _, key, name, data in temps:
+            self._cached(name, path, key, data, opened.get(name))
 
     def _serialise(self, name: str, data: dict) -> bytes:
-        """The table file's new contents.
+        """The table file's new contents, one document per line (db/lazy.py).
 
         When the transaction only added documents (a timeline entry, a report), the file is
         the old file with them appended: serialising 150,000 unchanged events again was most
-        of the cost of adding one. Otherwise, and whenever the old file is not as we wrote
-        it, the whole table is serialised.
+        of the cost of adding one. A lazy table copies its unchanged lines. Otherwise, and
+        whenever the old file is not as we wrote it, the whole table is serialised.
         """
+        if isinstance(data, Overlay):
+            return data.dumps()
         base, owned = self._base.get(name), self._owned.get(name, set())
         new = [k for k in owned if k in data]
         if base is None or not new or any(k in base for k in owned) or len(data) != len(base) + len(new):
-            return dumps({name: data})
+            return dumps_lines(name, data)
         path = self._store._path(name)
         try:
             with open(path, "rb") as fh:
                 if _stat_key(os.fstat(fh.fileno())) != self._base_keys.get(name):
-                    return dumps({name: data})
+                    return dumps_lines(name, data)
                 old = fh.read()
         except FileNotFoundError:
-            return dumps({name: data})
-        end = len(old)
-        while end and old[end - 1] in b" \t\r\n":
-            end -= 1
-        head = dumps({name: {}})[:-2]  # b'{"name":{'
-        if not old.startswith(head) or old[end - 2:end] != b"}}":
-            return dumps({name: data})
+            return dumps_lines(name, data)
+        if not old.startswith(lazy_head(name)) or not old.endswith(TAIL):
+            return dumps_lines(name, data)
         added_keys = list(islice(reversed(data), len(new)))[::-1]  # inserts come last, in order
         if set(added_keys) != set(new):
-            return dumps({name: data})
-        added = b",".join(dumps(key) + b":" + dumps(data[key]) for key in added_keys)
+            return dumps_lines(name, data)
+        added = b",\n".join(line(key, data[key]) for key in added_keys)
         # One copy of the old bytes, not three (slicing and adding bytes each copy 40 MB).
-        return b"".join((memoryview(old)[:end - 2], b"," if base else b"", added, b"}}"))
+        return b"".join((memoryview(old)[:len(old) - len(TAIL)], b",\n", added, TAIL))
 
-    def _cached(self, name: str, path: Path, key: tuple) -> None:
+    def _cached(self, name: str, path: Path, key: tuple, data: bytes, fh=None) -> None:
         """Keep the committed version (and its highest id, if known) for the next reader."""
         store = self._store
-        store._cache.put(path, key, self._working[name], self._owned.get(name))
+        working = self._working[name]
+        if fh is None:
+            store._cache.put(path, key, working, self._owned.get(name))
+        else:
+            if isinstance(working, Overlay) and working.only_appended:
+                table = working.base.appended(fh, data, len(working.added), self._base_keys.get(name))
+            else:
+                table = LazyTable.open(fh, name)
+            if table is None:  # an empty table
+                fh.close()
+                table = {}
+            store._cache.put(path, key, table)
         if name in store._max_ids and store._max_ids[name][0] == self._base_keys.get(name):
             store._max_ids[name] = (key, self._max_id(name))
 
@@ -362,14 +426,16 @@ class Transaction:
 
 
 class Store:
-    def __init__(self, data_dir: str | os.PathLike, *, lock_timeout: float = 30.0) -> None:
+    def __init__(self, data_dir: str | os.PathLike, *, lock_timeout: float = 30.0, lazy: tuple[str, ...] = ()) -> None:
+        """``lazy``: tables read a record at a time, which a process keeps unparsed (db/lazy.py)."""
         self.data_dir = Path(data_dir)
+        self.lazy = frozenset(_check_name(name) for name in lazy)
         self.tables_dir = self.data_dir / "tables"
         self.audit_dir = self.data_dir / "audit"
         self.tables_dir.mkdir(parents=True, exist_ok=True)
         self.audit_dir.mkdir(parents=True, exist_ok=True)
         self.lock_timeout = lock_timeout
-        self._cache = TableCache()
+        self._cache = TableCache(self.lazy)
         self._derived: dict[str, tuple[tuple, object]] = {}  # ReadView.derived results
         self._max_ids: dict[str, tuple] = {}  # table -> (stat key, highest doc id)
         self._mapped: dict[str, dict] = {}  # ReadView.mapped: key -> {doc_id: (doc, value)}
@@ -381,6 +447,21 @@ class Store:
             # Temp files of killed writers; safe to remove while we hold the lock.
             for tmp in self.tables_dir.glob(".*.tmp"):
                 tmp.unlink(missing_ok=True)
+            self._relayout()
+
+    def _relayout(self) -> None:
+        """Rewrite lazy tables still in the one-line layout (older data, a restored backup) once,
+        so no process has to parse them whole (lock held)."""
+        for name in sorted(self.lazy):
+            path = self._path(name)
+            try:
+                with open(path, "rb") as fh:
+                    start = fh.read(len(lazy_head(name)))
+            except FileNotFoundError:
+                continue
+            if start != lazy_head(name) and len(self._load(name)):
+                atomic_write(path, dumps_lines(name, self._load(name)))
+                self._cache.drop(path)
 
     def _recover(self) -> None:
         """Finish a multi-file commit interrupted by a crash (lock held)."""

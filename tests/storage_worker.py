@@ -62,7 +62,8 @@ def serve(store: Store) -> None:
 
 
 def main() -> None:
-    store = Store(sys.argv[1])
+    # STORE_LAZY=records,...: those tables are opened lazily (db/lazy.py), as the app does.
+    store = Store(sys.argv[1], lazy=tuple(filter(None, os.environ.get("STORE_LAZY", "").split(","))))
     mode, args = sys.argv[2], sys.argv[3:]
     if mode == "insert":
         insert(store, args[0], int(args[1]), args[2])

@@ -14,6 +14,7 @@ from pathlib import Path
 import orjson
 import pytest
 from tinydb import Query
+from tinydb.table import Document
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -28,11 +29,12 @@ from db.backup import backup, list_backups, restore  # noqa: E402
 WORKER = Path(__file__).with_name("storage_worker.py")
 
 
-def worker(data_dir, *args, **kwargs):
+def worker(data_dir, *args, lazy=(), **kwargs):
     return subprocess.Popen(
         [sys.executable, str(WORKER), str(data_dir), *map(str, args)],
         stdout=subprocess.PIPE,
         text=True,
+        env={**os.environ, "STORE_LAZY": ",".join(lazy)},
         **kwargs,
     )
 
@@ -51,10 +53,11 @@ def store(tmp_path):
 # -- real processes ------------------------------------------------------------
 
 
-def test_eight_processes_writing_at_once_lose_nothing(tmp_path):
+@pytest.mark.parametrize("lazy", [(), ("records",)], ids=["parsed", "lazy"])
+def test_eight_processes_writing_at_once_lose_nothing(tmp_path, lazy):
     data_dir, go = tmp_path / "data", tmp_path / "go"
-    Store(data_dir)
-    procs = [worker(data_dir, "insert", f"w{n}", 50, go) for n in range(8)]
+    Store(data_dir, lazy=lazy)
+    procs = [worker(data_dir, "insert", f"w{n}", 50, go, lazy=lazy) for n in range(8)]
     time.sleep(0.5)  # let them start, then release all at once
     go.touch()
     acknowledged = []
@@ -71,13 +74,14 @@ def test_eight_processes_writing_at_once_lose_nothing(tmp_path):
     }
 
 
-def test_a_writer_killed_at_random_moments_keeps_every_acknowledged_write(tmp_path):
+@pytest.mark.parametrize("lazy", [(), ("records",)], ids=["parsed", "lazy"])
+def test_a_writer_killed_at_random_moments_keeps_every_acknowledged_write(tmp_path, lazy):
     data_dir = tmp_path / "data"
-    Store(data_dir)
+    Store(data_dir, lazy=lazy)
     rng = random.Random(1234)
     acknowledged = set()
     for run in range(100):
-        proc = worker(data_dir, "writer", run)
+        proc = worker(data_dir, "writer", run, lazy=lazy)
         assert proc.stdout.readline().strip() == "ready"
         time.sleep(rng.uniform(0, 0.04))
         proc.send_signal(signal.SIGKILL)
@@ -92,7 +96,7 @@ def test_a_writer_killed_at_random_moments_keeps_every_acknowledged_write(tmp_pa
     assert len(acknowledged) > 100  # the kills did land while writing
 
     # The dead writer's flock is gone: a new store gets the lock at once.
-    store = Store(data_dir, lock_timeout=5)
+    store = Store(data_dir, lock_timeout=5, lazy=lazy)
     with store.transaction() as tx:
         tx.table("records").insert({"run": -1, "seq": 0})
     assert not list((data_dir / "tables").glob(".*.tmp"))
@@ -459,3 +463,79 @@ def test_a_backup_also_brings_back_uploaded_files(tmp_path):
     restore(store, saved)
     assert receipt.read_bytes() == b"%PDF-1.4 bon"
     assert document.read_bytes() == b"%PDF-1.4 verslag"
+
+
+# -- lazy tables (db/lazy.py) ---------------------------------------------------------
+
+
+def _same_changes(store) -> None:
+    with store.transaction() as tx:
+        tx.table("events").insert_multiple({"case_id": n % 7, "n": n, "text": "regel 1\nregel 2"} for n in range(60))
+    with store.transaction() as tx:
+        events = tx.table("events")
+        events.update({"n": -10}, doc_ids=[10])
+        events.remove(doc_ids=[11, 12])
+        events.insert({"case_id": 3, "n": 100})
+        events.remove(doc_ids=[13])
+        events.insert(Document({"case_id": 5, "n": 13}, doc_id=13))  # a replacement keeps its id
+    with store.transaction() as tx:
+        tx.table("events").insert({"case_id": 3, "n": 101})
+
+
+def _seen(store) -> dict:
+    view = store.read()
+    events = view.table("events")
+    # A replaced document keeps its place in a lazy file and goes last in a dict: compare by id.
+    return {"all": sorted((d.doc_id, dict(d)) for d in events.all()), "len": len(events),
+            "get": [events.get(doc_id=n) for n in (1, 10, 11, 13, 62, 99)],
+            "search": sorted(d.doc_id for d in events.search(Query().case_id == 3)),
+            "index": {k: sorted(d.doc_id for d in v) for k, v in sorted(view.index("events", "case_id").items())}}
+
+
+def test_a_lazy_table_answers_exactly_as_a_parsed_one(tmp_path):
+    parsed, lazy = Store(tmp_path / "parsed"), Store(tmp_path / "lazy", lazy=("events",))
+    for store in (parsed, lazy):
+        _same_changes(store)
+    assert _seen(lazy) == _seen(parsed)
+    assert _seen(Store(tmp_path / "lazy", lazy=("events",))) == _seen(parsed)  # a fresh process
+    assert load_table_file(tmp_path / "lazy", "events") == load_table_file(tmp_path / "parsed", "events")
+    assert _seen(lazy)["get"][2] is None and _seen(lazy)["get"][3] == {"case_id": 5, "n": 13}
+
+
+def test_the_index_of_a_lazy_table_follows_appends_here_and_in_another_process(tmp_path):
+    store = Store(tmp_path / "data", lazy=("events",))
+    with store.transaction() as tx:
+        tx.table("events").insert_multiple({"case_id": n % 3} for n in range(9))
+    assert [d.doc_id for d in store.read().index("events", "case_id")[1]] == [2, 5, 8]
+    with store.transaction() as tx:  # appended here: the kept index is continued
+        tx.table("events").insert({"case_id": 1})
+    assert [d.doc_id for d in store.read().index("events", "case_id")[1]] == [2, 5, 8, 10]
+
+    other = worker(store.data_dir, "serve", stdin=subprocess.PIPE, lazy=("events",))
+    try:
+        other.stdin.write(json.dumps({"op": "insert", "table": "events", "doc": {"case_id": 1}}) + "\n")
+        other.stdin.flush()
+        assert json.loads(other.stdout.readline()) == 11
+    finally:
+        other.stdin.close()
+        other.wait(timeout=10)
+    assert [d.doc_id for d in store.read().index("events", "case_id")[1]] == [2, 5, 8, 10, 11]
+
+
+def test_a_lazy_table_in_the_old_one_line_layout_is_rewritten_when_the_store_opens(tmp_path):
+    tables = tmp_path / "data" / "tables"
+    tables.mkdir(parents=True)
+    (tables / "events.json").write_bytes(orjson.dumps({"events": {"1": {"n": 1}, "2": {"n": 2}}}))
+    store = Store(tmp_path / "data", lazy=("events",))
+    assert (tables / "events.json").read_bytes().startswith(b'{"events":{\n"1":')
+    assert [d["n"] for d in store.read().table("events").all()] == [1, 2]
+
+
+def test_a_damaged_lazy_table_file_is_reported_not_misread(tmp_path):
+    store = Store(tmp_path / "data", lazy=("events",))
+    with store.transaction() as tx:
+        tx.table("events").insert_multiple({"n": n} for n in range(3))
+    path = store.tables_dir / "events.json"
+    path.write_bytes(path.read_bytes()[:-2])  # the closing braces gone
+    with pytest.raises(StoreError, match="damaged"):
+        Store(tmp_path / "data", lazy=("events",)).read().table("events").all()

@@ -73,16 +73,13 @@ def events_by_case(view) -> dict[int, list]:
 
 def activity(view) -> dict[int, tuple[str, int]]:
     """Each case's latest event (when it was recorded) and the minutes of its events, kept per
-    version of the events table."""
-    def build(v) -> dict[int, tuple[str, int]]:
-        found: dict[int, tuple[str, int]] = {}
-        for event in v.table(EVENTS):
-            last, minutes = found.get(event.get("case_id"), ("", 0))
-            stamp = event.get("recorded_at") or event.get("at") or ""
-            found[event.get("case_id")] = (stamp if stamp > last else last, minutes + _minutes(event))
-        return found
+    version of the events table (and, after a note, brought up to date with that one event)."""
+    def add(found: dict, event) -> None:
+        last, minutes = found.get(event.get("case_id"), ("", 0))
+        stamp = event.get("recorded_at") or event.get("at") or ""
+        found[event.get("case_id")] = (stamp if stamp > last else last, minutes + _minutes(event))
 
-    return view.derived("cases.activity", (EVENTS,), build)
+    return view.fold("cases.activity", EVENTS, add)
 
 
 def _minutes(event) -> int:

@@ -1,0 +1,284 @@
+"""Tables read per record: a worker keeps where each document is in the file, not the documents.
+
+A case's timeline, debriefs and proposals are read a case at a time, yet with five years of
+cases those tables are most of the data: parsed, the 183,000 events alone took 290 MB in every
+worker. A table the store opens lazily keeps three arrays (doc id, start, end of each line)
+and reads a document with one ``pread`` when asked; scans parse the file in blocks and keep
+nothing.
+
+The file stays a TinyDB file, written one document per line so the lines can be found without
+parsing (orjson escapes every newline inside a string)::
+
+    {"<name>":{
+    "1":{...},
+    "2":{...}
+    }}
+
+A file in another layout (an older version, a restored backup) is read the ordinary way.
+"""
+from __future__ import annotations
+
+import os
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterator, Mapping, MutableMapping
+from itertools import accumulate
+
+import orjson
+from tinydb.table import Document
+
+BLOCK = 1 << 20  # bytes parsed at once in a scan: its memory, whatever the size of the file
+TAIL = b"\n}}"
+SHARED_LENGTH = 40  # strings up to this long are codes, names and dates that repeat
+
+
+def head(name: str) -> bytes:
+    return b'{"' + name.encode() + b'":{\n'
+
+
+def line(key: str, doc) -> bytes:
+    return b'"' + key.encode() + b'":' + orjson.dumps(doc)
+
+
+def dumps_lines(name: str, data: Mapping) -> bytes:
+    """A whole table in the line layout."""
+    if not len(data):
+        return orjson.dumps({name: {}})
+    return head(name) + b",\n".join(line(key, data[key]) for key in data) + TAIL
+
+
+class LazyTable(Mapping):
+    """One version of a table file: ``{str doc id: Document}``, each read from disk when asked.
+
+    Holds the file open (an inode, so a later replacement of the path does not matter).
+    Documents are parsed anew on each access: nothing is kept, and callers treat them as
+    read-only as everywhere else in the store.
+    """
+
+    def __init__(self, fh, name: str, ids: array, starts: array, ends: array, grown_from=None) -> None:
+        self._fh, self.name = fh, name
+        self._ids, self._starts, self._ends = ids, starts, ends
+        # Ids only grow in a table that is appended to: then a binary search finds a line,
+        # otherwise a dict does.
+        ordered = all(a < b for a, b in zip(ids, ids[1:]))
+        self._where = None if ordered else {doc_id: i for i, doc_id in enumerate(ids)}
+        # (stat key of the version this one was made from by appending, position of its first new line)
+        self.grown_from = grown_from
+
+    @classmethod
+    def open(cls, fh, name: str) -> LazyTable | None:
+        """The table in ``fh`` (a binary file at offset 0), or None if it is not in the line layout."""
+        start = head(name)
+        if fh.read(len(start)) != start:
+            return None
+        ids, starts, ends = _scan(fh, len(start))
+        if not ids:
+            return None
+        return cls(fh, name, ids, starts, ends)
+
+    def appended(self, fh, data: bytes, count: int, version) -> LazyTable:
+        """The version in ``fh`` (its bytes: ``data``): this one, ``version``, plus ``count`` new lines."""
+        ids, starts, ends = array("q", self._ids), array("q", self._starts), array("q", self._ends)
+        if count:
+            tail_start = self._ends[-1] + 2  # after the comma and newline that now follow the old last line
+            found = _lines(data[tail_start:len(data) - len(TAIL)] + b"\n", tail_start)
+            if len(found[0]) != count:
+                raise ValueError("the appended lines do not match the new file")
+            for target, part in zip((ids, starts, ends), found):
+                target.extend(part)
+        return LazyTable(fh, self.name, ids, starts, ends, grown_from=(version, len(self._ids)))
+
+    # -- the mapping ---------------------------------------------------------------------
+
+    def _position(self, key) -> int | None:
+        try:
+            doc_id = int(key)
+        except (TypeError, ValueError):
+            return None
+        if self._where is not None:
+            return self._where.get(doc_id)
+        i = bisect_left(self._ids, doc_id)
+        return i if i < len(self._ids) and self._ids[i] == doc_id else None
+
+    def __getitem__(self, key) -> Document:
+        i = self._position(key)
+        if i is None:
+            raise KeyError(key)
+        return self._read(i)
+
+    def __contains__(self, key) -> bool:
+        return self._position(key) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return map(str, self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def values(self, start: int = 0) -> Iterator[Document]:
+        return (doc for _, doc in self.items(start))
+
+    def items(self, start: int = 0) -> Iterator[tuple[str, Document]]:
+        """Every document from position ``start`` on, parsed a block of lines at a time."""
+        i, n = start, len(self._ids)
+        while i < n:
+            j = bisect_left(self._starts, self._starts[i] + BLOCK, i + 1, n)
+            block = os.pread(self._fh.fileno(), self._ends[j - 1] - self._starts[i], self._starts[i])
+            for key, doc in orjson.loads(b"{" + block + b"}").items():
+                yield key, Document(doc, int(key))
+            i = j
+
+    def max_id(self) -> int:
+        return max(self._ids, default=0)
+
+    def _read(self, i: int) -> Document:
+        raw = os.pread(self._fh.fileno(), self._ends[i] - self._starts[i], self._starts[i])
+        return Document(orjson.loads(raw[raw.index(b":") + 1:]), self._ids[i])
+
+    def lines(self, first: int, last: int) -> bytes:
+        """Lines ``first`` to ``last`` (exclusive) as they are in the file, joined by ``,\\n``."""
+        return os.pread(self._fh.fileno(), self._ends[last - 1] - self._starts[first], self._starts[first])
+
+
+def _lines(buf: bytes, offset: int) -> tuple[array, array, array]:
+    """Ids and document spans of the complete lines in ``buf``, found at file ``offset``."""
+    lines = buf.split(b"\n")[:-1]
+    starts = array("q", accumulate((len(line) + 1 for line in lines[:-1]), initial=offset)) if lines else array("q")
+    ids = array("q", (int(line[1:line.index(b'"', 1)]) for line in lines))
+    ends = array("q", (s + len(line) - (line[-1:] == b",") for s, line in zip(starts, lines)))
+    return ids, starts, ends
+
+
+def _scan(fh, offset: int) -> tuple[array, array, array]:
+    ids, starts, ends = array("q"), array("q"), array("q")
+    carry = b""
+    while block := fh.read(BLOCK):
+        buf = carry + block
+        cut = buf.rfind(b"\n") + 1
+        for target, part in zip((ids, starts, ends), _lines(buf[:cut], offset)):
+            target.extend(part)
+        offset += cut
+        carry = buf[cut:]
+    if carry != b"}}":
+        raise ValueError("table file does not end with its last line and }}")
+    return ids, starts, ends
+
+
+class Overlay(MutableMapping):
+    """A transaction's working copy of a lazy table: its changes over the unchanged file.
+
+    TinyDB's updaters see a dict; only the documents they touch are read, and a commit copies
+    the unchanged lines from the file as they are.
+    """
+
+    def __init__(self, base: LazyTable) -> None:
+        self.base = base
+        self.changed: dict[str, dict] = {}  # written or replaced documents, by str id
+        self.deleted: set[str] = set()  # ids of the file removed
+        self.added: dict[str, None] = {}  # ids not in the file, in order of insertion
+
+    def __getitem__(self, key: str):
+        if key in self.changed:
+            return self.changed[key]
+        if key in self.deleted:
+            raise KeyError(key)
+        return self.base[key]
+
+    def __setitem__(self, key: str, doc) -> None:
+        if key not in self.base:
+            self.added[key] = None
+        self.deleted.discard(key)
+        self.changed[key] = doc
+
+    def __delitem__(self, key: str) -> None:
+        if key not in self:
+            raise KeyError(key)
+        self.changed.pop(key, None)
+        if key in self.added:
+            del self.added[key]
+        else:
+            self.deleted.add(key)
+
+    def __contains__(self, key) -> bool:
+        return key in self.changed or (key not in self.deleted and key in self.base)
+
+    def __iter__(self) -> Iterator[str]:
+        yield from (key for key in self.base if key not in self.deleted)
+        yield from self.added
+
+    def __len__(self) -> int:
+        return len(self.base) - len(self.deleted) + len(self.added)
+
+    def items(self):
+        for key, doc in self.base.items():
+            if key in self.changed:
+                yield key, self.changed[key]
+            elif key not in self.deleted:
+                yield key, doc
+        for key in self.added:
+            yield key, self.changed[key]
+
+    def values(self):
+        return (doc for _, doc in self.items())
+
+    def clear(self) -> None:
+        self.changed.clear()
+        self.added.clear()
+        self.deleted = set(self.base)
+
+    @property
+    def only_appended(self) -> bool:
+        return not self.deleted and all(key in self.added for key in self.changed)
+
+    def dumps(self) -> bytes:
+        """The new file: unchanged runs of lines copied from the old one, the rest serialised."""
+        base, name = self.base, self.base.name
+        touched = sorted(base._position(key) for key in set(self.changed).union(self.deleted) if key in base)
+        parts, run_start = [], 0
+        for i in touched:
+            if i > run_start:
+                parts.append(base.lines(run_start, i))
+            key = str(base._ids[i])
+            if key not in self.deleted:
+                parts.append(line(key, self.changed[key]))
+            run_start = i + 1
+        if run_start < len(base):
+            parts.append(base.lines(run_start, len(base)))
+        parts.extend(line(key, self.changed[key]) for key in self.added)
+        return head(name) + b",\n".join(parts) + TAIL if parts else orjson.dumps({name: {}})
+
+
+def materialise(table: LazyTable) -> dict:
+    """Every document of ``table`` in a dict, short strings shared: a step, a wijk, a date or a
+    checklist item is then one object however many documents hold it (a third of 15,000
+    cases' memory). Parsed a block at a time, so the file is never parsed whole."""
+    shared: dict[str, str] = {}
+
+    def share(value):
+        if type(value) is str:
+            return shared.setdefault(value, value) if len(value) <= SHARED_LENGTH else value
+        if isinstance(value, dict):  # a Document too
+            for key, item in value.items():
+                if type(item) is not int:
+                    value[key] = share(item)
+        elif type(value) is list:
+            value[:] = map(share, value)
+        return value
+
+    return {key: share(doc) for key, doc in table.items()}
+
+
+class Grouped(Mapping):
+    """``{value: [documents]}`` over a lazy table: the ids are kept, the documents read when asked."""
+
+    def __init__(self, table: LazyTable, ids: Mapping) -> None:
+        self._table, self._ids = table, ids
+
+    def __getitem__(self, value) -> list[Document]:
+        return [self._table[doc_id] for doc_id in self._ids[value]]
+
+    def __iter__(self):
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
