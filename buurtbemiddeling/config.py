@@ -5,7 +5,7 @@ import os
 import secrets
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from flask import Flask
 
@@ -37,19 +37,21 @@ DEFAULTS: dict[str, Any] = {
 def load(app: Flask, overrides: dict[str, Any]) -> None:
     app.config.from_mapping(DEFAULTS)
     app.config["DATA_DIR"] = str(Path(app.instance_path) / "data")
+    # Beside the data folder, not in it: a leaked data file or backup does not reveal 2FA secrets.
+    app.config["TOTP_KEY_FILE"] = str(Path(app.instance_path) / "totp_key")
     app.config.from_file("config.toml", load=tomllib.load, text=False, silent=True)
     app.config.from_prefixed_env()
     app.config.update(overrides)
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+        app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path) / "secret_key",
+                                                   lambda: secrets.token_hex(32))
 
 
-def _instance_secret(instance: Path) -> str:
-    """Generate the secret key once, readable only by the owner."""
-    path = instance / "secret_key"
+def instance_secret(path: Path, make: Callable[[], str]) -> str:
+    """Generate a secret file once, readable only by the owner."""
     if not path.exists():
-        instance.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32))
+            handle.write(make())
     return path.read_text().strip()

@@ -4,14 +4,18 @@ from __future__ import annotations
 import re
 import time
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pyotp
+import pytest
+from cryptography.fernet import Fernet
 
 from buurtbemiddeling.auth import sessions, throttle, users
 
 from .conftest import PASSWORD
 
 EMAIL = "coordinator@lindenhoven.example"
+PLAIN_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # as stored before encryption at rest
 
 
 def _login(client, email=EMAIL, password=PASSWORD, address="10.0.0.1"):
@@ -89,8 +93,8 @@ def _enrol(client, store, user_id) -> str:
     client.post("/beheer/mijn-account/tweestaps/starten")
     page = client.get("/beheer/mijn-account/tweestaps").get_data(as_text=True)
     assert "<svg" in page and "QR-code" in page
-    secret = users.get_doc(store.read(), user_id)["totp_pending"]
-    assert re.sub(r"\s", "", re.search(r'<code class="secret">([^<]+)</code>', page).group(1)) == secret
+    secret = re.sub(r"\s", "", re.search(r'<code class="secret">([^<]+)</code>', page).group(1))
+    assert users.get_doc(store.read(), user_id)["totp_pending"] not in (None, secret)  # stored encrypted
     wrong = client.post("/beheer/mijn-account/tweestaps/bevestigen", data={"code": "000000"})
     assert wrong.status_code == 422 and not users.get_user(store, user_id).totp_enabled
     code = pyotp.TOTP(secret).now()
@@ -154,6 +158,77 @@ def test_vandaag_recommends_two_step_login_to_coordinators_without_it(client, as
     assert [d["email"] for d in twofactor_panel(store.read())["without_twofactor"]] == [EMAIL]
     _enrol(client, store, user.id)
     assert twofactor_panel(store.read())["without_twofactor"] == []
+
+
+def _files_hold(app, text: str) -> list[str]:
+    """Every file of the instance folder that holds the text, the key files aside."""
+    return [path.name for path in Path(app.instance_path).rglob("*")
+            if path.is_file() and path.name not in ("totp_key", "secret_key") and text.encode() in path.read_bytes()]
+
+
+def _login_with_code(client, secret: str, at: float | None = None):
+    client.post("/beheer/uitloggen")
+    assert _login(client).status_code == 302
+    return client.post("/beheer/inloggen/code", data={"code": pyotp.TOTP(secret).at(at or time.time())})
+
+
+def test_the_data_files_and_backups_do_not_hold_the_two_step_secret_in_the_clear(app, client, as_user, store):
+    user = as_user.coordinator()
+    client.post("/beheer/mijn-account/tweestaps/starten")
+    page = client.get("/beheer/mijn-account/tweestaps").get_data(as_text=True)
+    pending = re.sub(r"\s", "", re.search(r'<code class="secret">([^<]+)</code>', page).group(1))
+    assert _files_hold(app, pending) == []
+    secret = _enrol(client, store, user.id)
+    assert app.test_cli_runner().invoke(args=["backup"]).exit_code == 0
+    assert _files_hold(app, secret) == [] and users.get_doc(store.read(), user.id)["totp_secret"]
+    key = Path(app.config["TOTP_KEY_FILE"])
+    assert key.parent == Path(app.instance_path) and key.stat().st_mode & 0o777 == 0o600
+    assert _login_with_code(client, secret, time.time() + 30).status_code == 302
+
+
+def test_a_secret_stored_in_the_clear_before_encryption_still_works_and_is_then_encrypted(app, client, as_user,
+                                                                                          store):
+    user = as_user.coordinator()
+    users.update(store, user.id, totp_enabled=True, totp_secret=PLAIN_SECRET)
+    assert _files_hold(app, PLAIN_SECRET) == ["users.json"]
+    assert _login_with_code(client, PLAIN_SECRET).status_code == 302
+    assert _files_hold(app, PLAIN_SECRET) == []
+    assert _login_with_code(client, PLAIN_SECRET, time.time() + 30).status_code == 302
+
+
+def test_encrypt_2fa_encrypts_every_secret_still_in_the_clear(app, client, as_user, store):
+    user = as_user.coordinator()
+    other = as_user.volunteer()
+    users.update(store, user.id, totp_enabled=True, totp_secret=PLAIN_SECRET)
+    users.update(store, other.id, totp_pending="KRUGKIDROVUWG2ZAMJZG653OEBTG66BA")
+    result = app.test_cli_runner().invoke(args=["encrypt-2fa"])
+    assert result.exit_code == 0 and "2 account" in result.output
+    assert _files_hold(app, PLAIN_SECRET) == [] and _files_hold(app, "KRUGKIDROVUWG2ZAMJZG653OEBTG66BA") == []
+    assert "van 0 account" in app.test_cli_runner().invoke(args=["encrypt-2fa"]).output
+    assert _login_with_code(client, PLAIN_SECRET).status_code == 302
+
+
+@pytest.mark.parametrize("damage", ["wrong key", "damaged key", "missing key"])
+def test_without_the_right_key_the_code_is_refused_and_the_log_says_why(app, client, as_user, store, caplog, damage):
+    user = as_user.coordinator()
+    secret = _enrol(client, store, user.id)
+    key = Path(app.config["TOTP_KEY_FILE"])
+    if damage == "missing key":
+        key.unlink()
+    else:
+        key.write_text(Fernet.generate_key().decode() if damage == "wrong key" else "not a key")
+    refused = _login_with_code(client, secret, time.time() + 30)
+    assert refused.status_code == 422 and "De code klopt niet" in refused.get_data(as_text=True)
+    assert client.get("/beheer/").status_code == 302
+    assert any(r.levelname == "ERROR" and "2FA" in r.getMessage() for r in caplog.records)
+
+
+def test_an_enrolment_that_cannot_be_decrypted_any_more_goes_back_to_my_account(app, client, as_user):
+    as_user.coordinator()
+    client.post("/beheer/mijn-account/tweestaps/starten")
+    Path(app.config["TOTP_KEY_FILE"]).write_text(Fernet.generate_key().decode())
+    response = client.get("/beheer/mijn-account/tweestaps")
+    assert response.status_code == 302 and response.location.endswith("/beheer/mijn-account/")
 
 
 # -- sessions and cookies ---------------------------------------------------------------------

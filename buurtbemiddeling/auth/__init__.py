@@ -1,6 +1,6 @@
 """Accounts, login security and who may use which view."""
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from ..store import get_store
@@ -21,9 +21,18 @@ def disable_twofactor_command(email: str) -> None:
     click.echo(f"Tweestapsverificatie staat uit voor {doc['email']}.")
 
 
+@click.command("encrypt-2fa")
+@with_appcontext
+def encrypt_twofactor_command() -> None:
+    """Versleutel tweestapsgeheimen die nog leesbaar in de gegevens staan (van vóór de versleuteling)."""
+    changed = twofactor.seal_plain_secrets(get_store(), current_app.config["TOTP_KEY_FILE"])
+    click.echo(f"Versleuteld: de tweestapsgeheimen van {changed} account(s).")
+
+
 def init_app(app: Flask) -> None:
     views.init_app(app)
     app.register_blueprint(account.bp)
     app.register_blueprint(accounts.bp)
     sessions.init_app(app)
     app.cli.add_command(disable_twofactor_command)
+    app.cli.add_command(encrypt_twofactor_command)

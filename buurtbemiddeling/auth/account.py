@@ -50,7 +50,7 @@ def change_password():
 @bp.post("/tweestaps/starten")
 @login_required
 def start_twofactor():
-    twofactor.start_enrolment(get_store(), current_user.id)
+    twofactor.start_enrolment(get_store(), current_user.id, current_app.config["TOTP_KEY_FILE"])
     return redirect(url_for("account.twofactor_setup"))
 
 
@@ -62,7 +62,7 @@ def twofactor_setup():
 
 def _setup_page(error: str | None = None):
     doc = users.get_doc(get_store().read(), current_user.id)
-    secret = doc.get("totp_pending")
+    secret = twofactor.pending_secret(get_store(), current_user.id, current_app.config["TOTP_KEY_FILE"])
     if not secret:
         return redirect(url_for("account.me"))
     uri = twofactor.provisioning_uri(secret, doc["email"], current_app.config["ORGANISATION"])
@@ -73,7 +73,8 @@ def _setup_page(error: str | None = None):
 @bp.post("/tweestaps/bevestigen")
 @login_required
 def confirm_twofactor():
-    if twofactor.confirm_enrolment(get_store(), current_user.id, request.form.get("code", "")):
+    if twofactor.confirm_enrolment(get_store(), current_user.id, request.form.get("code", ""),
+                                   current_app.config["TOTP_KEY_FILE"]):
         flash("Tweestapsverificatie staat aan. Voortaan vraagt het inloggen ook om een code uit uw app.")
         return redirect(url_for("account.me"))
     return _setup_page("De code klopt niet. Typ de zes cijfers die de app nu laat zien voor dit account.")

@@ -153,7 +153,7 @@ def login_code():
         wait, kind = throttle.wait_seconds(store.read(), user.email, request.remote_addr, _limits())
         if wait:
             error, status = throttle.message(wait, kind), 429
-        elif twofactor.verify_login(store, user.id, request.form.get("code", "")):
+        elif twofactor.verify_login(store, user.id, request.form.get("code", ""), current_app.config["TOTP_KEY_FILE"]):
             return _finish_login(store, user, request.args.get("next"))
         else:
             _failed(store, user.email)

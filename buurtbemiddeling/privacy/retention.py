@@ -309,7 +309,7 @@ def _anonymise_volunteer_in(tx, volunteer_id: int, today: dt.date, files: Files)
     for account in files.related(tx, USERS, "volunteer_id", volunteer_id):
         # The account cannot log in any more and holds no name or address.
         accounts.update({"name": f"Oud-vrijwilliger {volunteer_id}", "email": f"verwijderd-{account.doc_id}@invalid",
-                         "password_hash": None, "active": False, "totp_secret": None, "totp_enabled": False,
+                         "password_hash": None, "active": False, "totp_secret": None, "totp_pending": None, "totp_enabled": False,
                          "epoch": int(account.get("epoch", 0)) + 1}, doc_ids=[account.doc_id])
 
 
