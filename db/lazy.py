@@ -29,6 +29,7 @@ from tinydb.table import Document
 
 BLOCK = 1 << 20  # bytes parsed at once in a scan: its memory, whatever the size of the file
 TAIL = b"\n}}"
+LINEAGE = 64  # earlier versions a table remembers it grew from
 SHARED_LENGTH = 40  # strings up to this long are codes, names and dates that repeat
 
 
@@ -42,9 +43,19 @@ def line(key: str, doc) -> bytes:
 
 def dumps_lines(name: str, data: Mapping) -> bytes:
     """A whole table in the line layout."""
-    if not len(data):
+    return _file(name, [line(key, data[key]) for key in data])
+
+
+def _file(name: str, lines: list[bytes]) -> bytes:
+    """The file of these lines (or runs of lines), in one join: each concatenation of bytes
+    would copy the whole file again."""
+    if not lines:
         return orjson.dumps({name: {}})
-    return head(name) + b",\n".join(line(key, data[key]) for key in data) + TAIL
+    pieces = [head(name)]
+    for part in lines:
+        pieces += (part, b",\n")
+    pieces[-1] = TAIL  # the last separator becomes the end of the file
+    return b"".join(pieces)
 
 
 class LazyTable(Mapping):
@@ -55,15 +66,18 @@ class LazyTable(Mapping):
     read-only as everywhere else in the store.
     """
 
-    def __init__(self, fh, name: str, ids: array, starts: array, ends: array, grown_from=None) -> None:
+    def __init__(self, fh, name: str, ids: array, starts: array, ends: array, lineage: dict | None = None,
+                 ordered: bool | None = None) -> None:
         self._fh, self.name = fh, name
         self._ids, self._starts, self._ends = ids, starts, ends
         # Ids only grow in a table that is appended to: then a binary search finds a line,
         # otherwise a dict does.
-        ordered = all(a < b for a, b in zip(ids, ids[1:]))
+        if ordered is None:
+            ordered = all(a < b for a, b in zip(ids, ids[1:]))
         self._where = None if ordered else {doc_id: i for i, doc_id in enumerate(ids)}
-        # (stat key of the version this one was made from by appending, position of its first new line)
-        self.grown_from = grown_from
+        # {stat key of an earlier version: its length} for the versions this process turned into
+        # this one by appending only: what was kept for them can be continued, not rebuilt.
+        self.lineage = lineage or {}
 
     @classmethod
     def open(cls, fh, name: str) -> LazyTable | None:
@@ -79,14 +93,18 @@ class LazyTable(Mapping):
     def appended(self, fh, data: bytes, count: int, version) -> LazyTable:
         """The version in ``fh`` (its bytes: ``data``): this one, ``version``, plus ``count`` new lines."""
         ids, starts, ends = array("q", self._ids), array("q", self._starts), array("q", self._ends)
+        ordered = self._where is None
         if count:
             tail_start = self._ends[-1] + 2  # after the comma and newline that now follow the old last line
             found = _lines(data[tail_start:len(data) - len(TAIL)] + b"\n", tail_start)
             if len(found[0]) != count:
                 raise ValueError("the appended lines do not match the new file")
+            new_ids = found[0]
+            ordered = ordered and all(a < b for a, b in zip(new_ids, new_ids[1:])) and (not ids or ids[-1] < new_ids[0])
             for target, part in zip((ids, starts, ends), found):
                 target.extend(part)
-        return LazyTable(fh, self.name, ids, starts, ends, grown_from=(version, len(self._ids)))
+        lineage = dict(list(self.lineage.items())[-LINEAGE + 1:]) | {version: len(self._ids)}
+        return LazyTable(fh, self.name, ids, starts, ends, lineage=lineage, ordered=ordered)
 
     # -- the mapping ---------------------------------------------------------------------
 
@@ -245,7 +263,7 @@ class Overlay(MutableMapping):
         if run_start < len(base):
             parts.append(base.lines(run_start, len(base)))
         parts.extend(line(key, self.changed[key]) for key in self.added)
-        return head(name) + b",\n".join(parts) + TAIL if parts else orjson.dumps({name: {}})
+        return _file(name, parts)
 
 
 def materialise(table: LazyTable) -> dict:

@@ -205,9 +205,10 @@ class ReadView:
     def fold(self, key: str, table: str, add: Callable[[dict, Document], None]) -> dict:
         """A dict built by ``add(acc, doc)`` over the table's documents in order, kept per version.
 
-        A version this process made by appending to the version of the kept result continues
-        from a copy of it with only the new documents: after a note, one event is folded in,
-        not 183,000. So ``add`` may set keys of ``acc`` but never change a value in place.
+        A version this process made by appending to the version of the kept result (at once or
+        over several commits) continues from a copy of it with only the new documents: after a
+        note, one event is folded in, not 183,000. So ``add`` may set keys of ``acc`` but never
+        change a value in place.
         """
         if self._tx is not None:
             acc: dict = {}
@@ -219,9 +220,9 @@ class ReadView:
         hit = self._store._derived.get(key)
         if hit is not None and hit[0] == versions:
             return hit[1]
-        grown = getattr(data, "grown_from", None)
-        if hit is not None and grown is not None and hit[0] == (grown[0],):
-            acc, docs = dict(hit[1]), data.values(start=grown[1])
+        grown = getattr(data, "lineage", {}).get(hit[0][0]) if hit is not None else None
+        if grown is not None:
+            acc, docs = dict(hit[1]), data.values(start=grown)
         else:
             acc, docs = {}, iter(self.table(table))
         for doc in docs:

@@ -489,3 +489,34 @@ def test_a_note_only_appends_yet_moves_the_case_up_the_list_by_last_activity(cli
     assert page.index("Eerst Gemeld") < page.index("Later Gemeld")
     view = store.read()
     assert repo.case_with_activity(view, repo.get_case(view, first))["last_activity_at"][:10] == repo.today().isoformat()
+
+
+def test_vandaag_shows_twelve_cases_on_hold_and_links_to_all_of_them(client, store, coordinator):
+    for n in range(14):
+        repo.create_case(store, {"reported_at": "2024-03-01T10:00:00", "parties": [{"name": f"Wacht Geval {n:02}"}, {}]},
+                         None, steps=("aangemeld", "in-de-wacht"))
+    page = html(client.get("/beheer/"))
+    section = page[page.index("In de wacht <span"):]
+    assert section.count("Wacht Geval") == 12
+    assert 'href="/beheer/zaken/?step=in-de-wacht"' in section and "Alle 14 zaken in de wacht" in section
+    listed = html(client.get("/beheer/zaken/?step=in-de-wacht"))
+    assert listed.count("Wacht Geval") == 14
+
+
+def test_search_finds_part_of_a_word_and_needs_every_word(client, store, case_id):
+    add_report(store, name="Zeynep Kaya", street="Merelstraat 3", postcode="7413 AB", b_street="Merelstraat 5")
+    client.post("/beheer/meldingen/2/zaak")
+    assert "Zeynep Kaya" in html(client.get("/beheer/zaken/?q=kay"))
+    assert "Zeynep Kaya" in html(client.get("/beheer/zaken/?q=MEREL+zeyn"))
+    page = html(client.get("/beheer/zaken/?q=merel+vries"))
+    assert "Zeynep Kaya" not in page and "Anna de Vries" not in page and "Geen zaken gevonden" in page
+
+
+def test_the_volunteer_filter_lists_everyone_by_name_and_keeps_the_choice(client, store, case_id):
+    add_volunteers(store, "Wim Zwart", "Anouk Aalders")
+    options = html(client.get("/beheer/zaken/")).split('id="filter-volunteer"')[1].split("</select>")[0]
+    assert options.index(">Anouk Aalders<") < options.index(">Wim Zwart<") and "selected" not in options
+    chosen = html(client.get("/beheer/zaken/?volunteer=2")).split('id="filter-volunteer"')[1].split("</select>")[0]
+    assert '<option value="2" selected>Anouk Aalders</option>' in chosen and chosen.count("selected") == 1
+    # The list without a choice is not left holding the last one.
+    assert "selected" not in html(client.get("/beheer/zaken/")).split('id="filter-volunteer"')[1].split("</select>")[0]

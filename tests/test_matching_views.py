@@ -61,8 +61,15 @@ def test_an_excluded_volunteer_cannot_be_proposed_and_the_reason_is_shown_again(
     response = client.post(f"/beheer/zaken/{matched['case']}/koppelen",
                            data={"first": matched["buurman"], "second": matched["kees"]})
     assert response.status_code == 422
-    assert "Buurman: Woont in dezelfde straat als partij A" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "Buurman: Woont in dezelfde straat als partij A" in page
     assert proposals.open_proposal(store.read(), matched["case"]) is None
+    # Both choices come back selected, each in its own list.
+    first, second = (page.split(f'id="eigen-{slot}"')[1].split("</select>")[0] for slot in ("first", "second"))
+    assert f'<option value="{matched["buurman"]}" selected>Buurman</option>' in first and first.count("selected") == 1
+    assert f'<option value="{matched["kees"]}" selected>Kees</option>' in second and second.count("selected") == 1
+    fresh = client.get(f"/beheer/zaken/{matched['case']}/koppelen").get_data(as_text=True)
+    assert "selected" not in fresh.split('id="eigen-first"')[1].split("</select>")[0]
 
 
 def test_a_refusal_shows_a_message_and_the_case_waits_for_another_duo(client, as_user, store, matched):

@@ -510,16 +510,20 @@ def test_the_index_of_a_lazy_table_follows_appends_here_and_in_another_process(t
     with store.transaction() as tx:  # appended here: the kept index is continued
         tx.table("events").insert({"case_id": 1})
     assert [d.doc_id for d in store.read().index("events", "case_id")[1]] == [2, 5, 8, 10]
+    for _ in range(3):  # several appends before the next read: continued over all of them
+        with store.transaction() as tx:
+            tx.table("events").insert({"case_id": 2})
+    assert [d.doc_id for d in store.read().index("events", "case_id")[2]] == [3, 6, 9, 11, 12, 13]
 
     other = worker(store.data_dir, "serve", stdin=subprocess.PIPE, lazy=("events",))
     try:
         other.stdin.write(json.dumps({"op": "insert", "table": "events", "doc": {"case_id": 1}}) + "\n")
         other.stdin.flush()
-        assert json.loads(other.stdout.readline()) == 11
+        assert json.loads(other.stdout.readline()) == 14
     finally:
         other.stdin.close()
         other.wait(timeout=10)
-    assert [d.doc_id for d in store.read().index("events", "case_id")[1]] == [2, 5, 8, 10, 11]
+    assert [d.doc_id for d in store.read().index("events", "case_id")[1]] == [2, 5, 8, 10, 14]
 
 
 def test_a_lazy_table_in_the_old_one_line_layout_is_rewritten_when_the_store_opens(tmp_path):

@@ -400,3 +400,17 @@ def test_a_selection_interview_with_a_new_applicant_dates_both_the_interview_ste
     application = store.read().table("applications").get(doc_id=ids["application_id"])
     assert [s["step"] for s in application["steps"]] == ["selectiegesprek", "aangenomen"]
     assert application["steps"][-1]["reason"] == "Luistert goed en blijft neutraal."
+
+
+def test_the_overview_shows_the_fifteen_longest_waits_and_links_to_everyone_waiting(client, store, as_user):
+    with store.transaction() as tx:
+        tx.table("applications").insert_multiple({
+            "form": "application", "received_at": f"2026-01-{day:02}T10:00:00", "source": "web", "lang": "nl",
+            "status": "nieuw", "flags": [], "values": {"name": f"Wachter {day:02}", "email": f"w{day}@voorbeeld.nl"}}
+            for day in range(1, 21))
+    as_user.coordinator()
+    page = client.get(BASE + "/").get_data(as_text=True)
+    assert 'Wie wacht waarop <span class="count">20</span>' in page and page.count(">Wachter ") == 15
+    assert "Wachter 01" in page and "Wachter 20" not in page  # the longest wait first
+    everyone = client.get(BASE + "/?wacht=alle").get_data(as_text=True)
+    assert everyone.count(">Wachter ") == 20 and "wachtenden tonen" not in everyone

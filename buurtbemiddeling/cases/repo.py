@@ -153,30 +153,35 @@ def cases_for(view, filters: search.Filters) -> list:
 
 
 def _text_matches(view, words: list[str], *, positions: bool = False) -> set[int]:
-    """Ids of the cases whose search text contains every word, found with str.find in one
-    string of all search texts (C speed) instead of a Python test per case.
-    `positions`: their places in the table instead of their ids."""
-    text, starts, ids, _ = view.derived("cases.search_index", (CASES,), _search_index)
-    ids = range(len(ids)) if positions else ids
+    """Ids of the cases whose search text contains every word. Each word is looked for in the
+    vocabulary (one string of every distinct word, searched at C speed); the cases holding the
+    words found there are then joined as sets, not tested one by one: a common surname is in a
+    thousand cases but in only a few distinct words. `positions`: their places in the table
+    instead of their ids."""
+    vocabulary, holders, ids, _ = view.derived("cases.search_index", (CASES,), _search_index)
     found: set[int] | None = None
     for word in words:
-        hits, at = set(), text.find(word)
+        hits: set[int] = set()
+        at = vocabulary.find(word)
         while at != -1:
-            k = bisect_right(starts, at) - 1
-            hits.add(ids[k])
-            at = text.find(word, starts[k + 1] if k + 1 < len(starts) else len(text))  # on to the next case
+            start, end = vocabulary.rfind("\n", 0, at) + 1, vocabulary.find("\n", at)
+            hits.update(holders[vocabulary[start:end]])
+            at = vocabulary.find(word, end + 1)  # on to the next word of the vocabulary
         found = hits if found is None else found & hits
-    return found or set()
+    if not found:
+        return set()
+    return found if positions else {ids[k] for k in found}
 
 
-def _search_index(view) -> tuple[str, list[int], list[int], list]:
-    starts, ids, at = [], [], 0
+def _search_index(view) -> tuple[str, dict[str, list[int]], list[int], list]:
+    """The vocabulary of all search texts, each word's cases (their places), the ids and the cases."""
     texts = search_texts(view)
-    for case_id, text in texts.items():
-        starts.append(at)
-        ids.append(case_id)
-        at += len(text) + 1
-    return "\n".join(texts.values()), starts, ids, all_cases(view)
+    holders: dict[str, list[int]] = {}
+    for position, text in enumerate(texts.values()):
+        for word in set(text.split()):
+            holders.setdefault(word, []).append(position)
+    # Every word ends with a newline, so the last one ends like the others.
+    return "".join(word + "\n" for word in holders), holders, list(texts), all_cases(view)
 
 
 def _by_year(cases) -> dict[str, list]:
@@ -207,7 +212,19 @@ def active_volunteers(view) -> list:
 
 
 def volunteer_names(view) -> dict[int, str]:
-    return {v.doc_id: v.get("name") or f"Vrijwilliger {v.doc_id}" for v in view.table(VOLUNTEERS).all()}
+    def build(v) -> dict[int, str]:
+        return {doc.doc_id: doc.get("name") or f"Vrijwilliger {doc.doc_id}" for doc in v.table(VOLUNTEERS)}
+
+    return view.derived("cases.volunteer_names", (VOLUNTEERS,), build)
+
+
+def volunteer_choices(view) -> list[tuple[str, str]]:
+    """(id, name) of every volunteer by name, for the case list's filter: a large pool has 400."""
+    def build(v) -> list[tuple[str, str]]:
+        return sorted(((str(doc_id), name) for doc_id, name in volunteer_names(v).items()),
+                      key=lambda choice: choice[1].lower())
+
+    return view.derived("cases.volunteer_choices", (VOLUNTEERS,), build)
 
 
 # -- writing ---------------------------------------------------------------------

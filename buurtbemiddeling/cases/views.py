@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from forms import FORMS
 
+from ..admin.options import options
 from ..auth.views import coordinator_required
 from ..reports import intake as report_intake
 from ..settings import lists
@@ -49,7 +50,8 @@ def index():
     return render_template(
         "cases/index.html", filters=filters, page=found, years=repo.years(view),
         steps=workflow.STEPS, groups=search.STEP_GROUPS, sorts=search.SORTS,
-        volunteers=repo.active_volunteers(view), volunteer_names=repo.volunteer_names(view),
+        volunteer_options=options(view, "cases.volunteers", (repo.VOLUNTEERS,), repo.volunteer_choices, filters.volunteer),
+        volunteer_names=repo.volunteer_names(view),
         next_action=workflow.next_action, today=repo.today(), **page.list_context(view),
     )
 

@@ -20,8 +20,13 @@ def worklists(view, today) -> dict:
     # not those of five years of closed cases.
     running = [c for c in case_repo.running_cases(view) if workflow.is_open(c)]
     cases = {c.doc_id: c for c in running}
-    by_case = view.index(debrief.DEBRIEFS, "case_id")
-    debriefs = [d for c in running for d in by_case.get(c.doc_id, ())]
+
+    def running_debriefs(v) -> list:
+        by_case = v.index(debrief.DEBRIEFS, "case_id")
+        return [d for c in running for d in by_case.get(c.doc_id, ())]
+
+    # Read from disk once per version, not on every visit (the debriefs table is lazy).
+    debriefs = view.derived("coaching.running_debriefs", (case_repo.CASES, debrief.DEBRIEFS), running_debriefs)
 
     def quiet_cases(v) -> list:
         timelines = case_repo.events_by_case(v)

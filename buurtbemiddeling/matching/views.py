@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ..admin.options import options
 from ..auth.views import coordinator_required
 from ..cases import repo as case_repo
 from ..cases import sections
@@ -53,12 +54,18 @@ def _render_match(case_id: int, *, errors: dict | None = None, status: int = 200
     case = _case_or_404(view, case_id)
     store.audit(current_user.id, "view", f"case:{case_id}", page="koppelen")
     blocked = proposals.can_propose(case)
+    values = request.form if request.method == "POST" else {}
     return render_template(
         "matching/match.html", case=case, ranking=facts.rank_for_case(view, case, **_settings(view)),
         blocked=blocked, open=proposals.open_proposal(view, case_id), history=proposals.proposals_of(view, case_id),
-        statuses=proposals.STATUSES, answers=proposals.ANSWERS, volunteers=case_repo.active_volunteers(view),
-        step_label=step_label, errors=errors or {}, values=request.form if request.method == "POST" else {},
+        statuses=proposals.STATUSES, answers=proposals.ANSWERS, step_label=step_label, errors=errors or {},
+        volunteer_options={slot: options(view, "matching.volunteers", (case_repo.VOLUNTEERS,), _active_choices,
+                                         values.get(slot, "")) for slot in ("first", "second")},
     ), status
+
+
+def _active_choices(view) -> list[tuple[str, str]]:
+    return [(str(v.doc_id), v.get("name") or "") for v in case_repo.active_volunteers(view)]
 
 
 @bp.get("/<int:case_id>/koppelen")

@@ -22,6 +22,7 @@ from .checks import past_date
 from .pipeline import APPLICATIONS, VOLUNTEERS
 
 POOL_PAGE_SIZE = 50
+WAITING_SHOWN = 15  # the longest waits; the rest one click away
 
 bp = Blueprint("volunteers", __name__, url_prefix="/beheer/vrijwilligers", template_folder=str(forms_pkg.TEMPLATE_DIR))
 UPLOAD_ENDPOINTS = {"volunteers.agreement_upload", "volunteers.record_add"}
@@ -64,20 +65,31 @@ def common() -> dict:
 def index():
     view = get_store().read()
     step = request.args.get("stap", "")
-    volunteers = sorted(view.table(VOLUNTEERS).all(), key=lambda v: v.get("name", ""))
+    volunteers, waiting, counts = _overview(view, today())
     shown = [v for v in volunteers if v.get("step") == step] if step in pipeline.STEPS else volunteers
     # A regional pool has hundreds of volunteers: one page of them at a time.
     pages = max(1, -(-len(shown) // POOL_PAGE_SIZE))
     number = request.args.get("pagina", "")
     page = min(pages, int(number)) if number.isdigit() and int(number) > 0 else 1
     rows = shown[(page - 1) * POOL_PAGE_SIZE: page * POOL_PAGE_SIZE]
-    waiting = pipeline.waiting_list(view.table(APPLICATIONS).all(), volunteers, today())
+    all_waiting = request.args.get("wacht") == "alle"
     return render_template("volunteers/index.html", volunteers=rows, total=len(shown), page=page, pages=pages,
-                           step=step, waiting=waiting,
-                           counts=pipeline.counts_per_step(view.table(APPLICATIONS).all(), volunteers),
+                           step=step, waiting=waiting if all_waiting else waiting[:WAITING_SHOWN],
+                           waiting_total=len(waiting), counts=counts,
                            mediations=appreciation.mediation_counts_of(view),
                            basis={v.doc_id: qualifications.has_basistraining(view, v.doc_id) for v in rows},
                            **common())
+
+
+def _overview(view, day) -> tuple[list, list, dict]:
+    """The pool by name, who waits for what and the counts per step, once per day and version."""
+    def build(v) -> tuple[list, list, dict]:
+        volunteers = sorted(v.table(VOLUNTEERS), key=lambda doc: doc.get("name", ""))
+        applications = v.table(APPLICATIONS).all()
+        return (volunteers, pipeline.waiting_list(applications, volunteers, day),
+                pipeline.counts_per_step(applications, volunteers))
+
+    return view.derived(f"volunteers.overview.{day}", (VOLUNTEERS, APPLICATIONS), build)
 
 
 # -- applications ----------------------------------------------------------------
