@@ -61,7 +61,7 @@ def table(results: dict, sizes: tuple[str, ...]) -> str:
         cells = "".join(f"{e['writes'][write]['p50_ms']:>9.1f}{e['writes'][write]['p95_ms']:>9.1f}" for e in by_size)
         lines.append(f"{write + ' (write)':<22}{cells}")
     for size, entry in zip(sizes, by_size):
-        for key in ("case_page_after_note", "rss", "concurrent", "annual_pdf", "build", "cold_start"):
+        for key in ("case_page_after_note", "rss", "concurrent", "annual_pdf", "build", "cold_start", "retention"):
             if key in entry:
                 shown = {k: v for k, v in entry[key].items() if k != "output"}
                 lines.append(f"{size} {key}: {shown}")

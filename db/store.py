@@ -160,15 +160,12 @@ class ReadView:
         self._tx = tx  # inside a transaction: see its uncommitted writes
         self._snapshots: dict[str, dict] = {}
         self._keys: dict[str, tuple | None] = {}  # stat key of each snapshot, for derived()
-        self._tables: dict[str, Table] = {}
 
     def table(self, name: str) -> Table:
-        table = self._tables.get(name)
-        if table is None:
-            _check_name(name)
-            table = _ReadOnlyTable(_TableStorage(self, name), name, cache_size=0)
-            self._tables[name] = table
-        return table
+        # A new Table each time: a view that kept its tables would be a reference cycle
+        # (view -> table -> storage -> view), and its snapshots, open lazy files included,
+        # would outlive the request until a full garbage collection.
+        return _ReadOnlyTable(_TableStorage(self, name), _check_name(name), cache_size=0)
 
     def derived(self, key: str, tables: tuple[str, ...], build: Callable[[ReadView], T]) -> T:
         """``build(self)`` computed once per version of ``tables`` and kept in the process.
@@ -419,6 +416,14 @@ class Transaction:
         if name in store._max_ids and store._max_ids[name][0] == self._base_keys.get(name):
             store._max_ids[name] = (key, self._max_id(name))
 
+    def _close(self) -> None:
+        # Breaks the cycle tx -> table -> storage -> tx, so the versions this transaction read
+        # (and the old files a lazy table holds open) go now, not at the next full collection.
+        self._closed = True
+        self._tables.clear()
+        self._base.clear()
+        self._working.clear()
+
     def _discard(self) -> None:
         # An update callable may have mutated nested values of cached documents.
         for name in set(self._base) | set(self._working):
@@ -517,7 +522,7 @@ class Store:
                 tx._discard()
                 raise
             finally:
-                tx._closed = True
+                tx._close()
                 self._local.tx = None
 
     def table_names(self) -> list[str]:

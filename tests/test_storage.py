@@ -543,3 +543,24 @@ def test_a_damaged_lazy_table_file_is_reported_not_misread(tmp_path):
     path.write_bytes(path.read_bytes()[:-2])  # the closing braces gone
     with pytest.raises(StoreError, match="damaged"):
         Store(tmp_path / "data", lazy=("events",)).read().table("events").all()
+
+
+def test_old_versions_of_a_lazy_table_are_closed_without_waiting_for_the_garbage_collector(tmp_path):
+    import gc
+
+    store = Store(tmp_path / "data", lazy=("events",))
+    gc.disable()  # nothing may depend on a cycle being collected
+    try:
+        for n in range(5):
+            with store.transaction() as tx:
+                tx.table("events").insert({"n": n})
+            assert len(store.read().table("events")) == n + 1
+        links = []
+        for fd in os.listdir("/proc/self/fd"):
+            try:
+                links.append(os.readlink(f"/proc/self/fd/{fd}"))
+            except OSError:
+                pass
+    finally:
+        gc.enable()
+    assert [link for link in links if link.startswith(str(store.tables_dir))] == [str(store.tables_dir / "events.json")]
