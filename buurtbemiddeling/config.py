@@ -31,6 +31,9 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_IDLE_TIMEOUT": 60 * 60,  # long enough to write a protocol text without losing it
     "SESSION_ABSOLUTE_TIMEOUT": 8 * 3600,
     "INVITATION_MAX_AGE_HOURS": 72,
+    # Proxies in front of the app to trust for X-Forwarded-For/-Proto (0: none). Only set it behind
+    # one: without a proxy anyone could fake an address and slip past the per-address limits.
+    "PROXY_FIX_X_FOR": 0,
 }
 
 

@@ -1,6 +1,7 @@
-"""Security headers on every response."""
+"""Security headers on every response, error pages, and which proxy to believe about the client."""
 from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 from flask_wtf.csrf import CSRFError
 
 CSP = "; ".join([
@@ -25,7 +26,17 @@ ERRORS = {
 }
 
 
+def trust_proxies(app: Flask) -> None:
+    """Behind N proxies (PROXY_FIX_X_FOR = N) take the client's address and scheme from their headers,
+    so the form and login rate limits count each visitor, not the proxy."""
+    hops = int(app.config.get("PROXY_FIX_X_FOR") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+
+
 def init_app(app: Flask) -> None:
+    trust_proxies(app)
+
     @app.errorhandler(HTTPException)
     def admin_error(error: HTTPException):
         if error.code not in ERRORS or not request.path.startswith(("/beheer", "/portaal")):

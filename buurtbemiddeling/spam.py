@@ -16,9 +16,10 @@ Three guards, each failing towards letting a real person through:
   hash and forgotten after the window. Over the limit the form comes back with a
   message and every value kept.
 
-Refused posts are never stored; they are counted per day, form and reason
-(`count_rejected`, `rejected_counts`). A body-size limit comes from Flask's
-MAX_CONTENT_LENGTH (64 KB; the fields' maximum lengths keep real posts far below).
+Refused posts are never stored, nor anything about their senders; they are counted
+per day, form and reason (`count_rejected`, `rejected_counts`, and `rejected_summary`
+for the coordinator's inbox). A body-size limit comes from Flask's MAX_CONTENT_LENGTH
+(64 KB; the fields' maximum lengths keep real posts far below); refusals are counted too.
 
 Settings: FORM_MIN_SECONDS (3), FORM_RATE_LIMIT (10 accepted posts per address
 per window), FORM_RATE_WINDOW (3600 seconds).
@@ -41,10 +42,13 @@ SALT = "public-form-start"
 HONEYPOT = "honeypot"
 TOO_FAST = "too_fast"
 RATE_LIMIT = "rate_limit"
+TOO_LARGE = "too_large"
+# In this order when counts tie; read inside a sentence, hence lower case.
 REASON_LABELS = {
-    HONEYPOT: "Verborgen veld ingevuld",
-    TOO_FAST: "Te snel ingevuld",
-    RATE_LIMIT: "Te veel berichten van hetzelfde adres",
+    HONEYPOT: "verborgen veld ingevuld",
+    TOO_FAST: "te snel ingevuld",
+    RATE_LIMIT: "te veel berichten van één adres",
+    TOO_LARGE: "te groot",
 }
 
 
@@ -144,3 +148,16 @@ def rejected_counts(view, since: dt.date | None = None) -> dict[str, int]:
         if since is None or doc.get("day", "") >= since.isoformat():
             totals[doc["reason"]] = totals.get(doc["reason"], 0) + int(doc.get("count", 0))
     return totals
+
+
+def rejected_summary(view, today: dt.date, days: int = 30) -> dict | None:
+    """Refused posts over the last `days` days (today included), most frequent reason first;
+    None when there were none, so the inbox stays quiet."""
+    counts = rejected_counts(view, since=today - dt.timedelta(days=days - 1))
+    total = sum(counts.values())
+    if not total:
+        return None
+    order = list(REASON_LABELS)
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], order.index(item[0]) if item[0] in order else len(order)))
+    return {"days": days, "total": total,
+            "reasons": [{"label": REASON_LABELS.get(reason, reason), "count": count} for reason, count in ranked]}

@@ -148,3 +148,69 @@ def test_the_regular_send_mail_run_forgets_address_hashes_older_than_the_window(
     app.config["MAIL_SERVER"] = "127.0.0.1"  # nothing queued, so nothing is sent
     app.test_cli_runner().invoke(args=["send-mail"])
     assert [d["key"] for d in store.read().table(spam.RATE_TABLE).all()] == ["new"]
+
+
+def test_a_post_over_the_size_limit_is_counted_as_too_large(client, store):
+    client.post("/verwijzing", data={**VALID, "description": "x" * 70_000})
+    assert spam.rejected_counts(store.read()) == {"too_large": 1}
+
+
+# -- what the coordinator sees ----------------------------------------------
+
+def test_the_summary_covers_the_last_30_days_most_frequent_reason_first(store):
+    today = datetime.date(2025, 6, 30)
+    for _ in range(2):
+        spam.count_rejected(store, "report", spam.TOO_FAST, today)
+    spam.count_rejected(store, "application", spam.HONEYPOT, today - datetime.timedelta(days=29))
+    spam.count_rejected(store, "report", spam.RATE_LIMIT, today - datetime.timedelta(days=30))
+    assert spam.rejected_summary(store.read(), today) == {"days": 30, "total": 3, "reasons": [
+        {"label": "te snel ingevuld", "count": 2}, {"label": "verborgen veld ingevuld", "count": 1}]}
+    assert spam.rejected_summary(store.read(), today + datetime.timedelta(days=30)) is None
+
+
+def test_the_inbox_tells_the_coordinator_how_many_posts_were_refused_and_why(client, store, as_user):
+    for _ in range(2):
+        client.post("/melding", data={**VALID, "website": "https://spam.example"})
+    client.post("/melding", data={**VALID, "started": token_for(client)})
+    as_user.coordinator()
+    html = " ".join(client.get("/beheer/meldingen/").get_data(as_text=True).split())
+    assert ("Tegengehouden door de spamcontrole de afgelopen 30 dagen: 3 formulierberichten "
+            "(2 verborgen veld ingevuld, 1 te snel ingevuld)") in html
+    assert "spam.example" not in html and "Anna de Vries" not in html  # nothing of the posts themselves
+
+
+def test_without_refused_posts_the_inbox_says_nothing_about_spam(client, store, as_user):
+    spam.count_rejected(store, "report", spam.HONEYPOT, datetime.date.today() - datetime.timedelta(days=31))
+    as_user.coordinator()
+    response = client.get("/beheer/meldingen/")
+    assert response.status_code == 200 and "spam" not in response.get_data(as_text=True).lower()
+
+
+# -- behind a reverse proxy ---------------------------------------------------
+
+@pytest.fixture
+def proxied_app(tmp_path):
+    from app import create_app
+    return create_app({"INSTANCE_PATH": tmp_path / "proxied", "TESTING": True, "SECRET_KEY": "test",
+                       "SESSION_COOKIE_SECURE": False, "RETENTION_AUTO_RUN": False,
+                       "FORM_RATE_LIMIT": 1, "PROXY_FIX_X_FOR": 1})
+
+
+def from_address(client, address):
+    return client.post("/melding", data=VALID, headers={"X-Forwarded-For": address, "X-Forwarded-Proto": "https"})
+
+
+def test_behind_a_trusted_proxy_each_forwarded_address_has_its_own_rate_limit(proxied_app):
+    client = proxied_app.test_client()
+    assert from_address(client, "198.51.100.1").status_code == 303
+    assert from_address(client, "198.51.100.2").status_code == 303
+    assert from_address(client, "198.51.100.1").status_code == 429
+    # The scheme the visitor used reaches the app too: the coordinator's mail links over https.
+    bodies = [m["body"] for m in proxied_app.extensions["store"].read().table("outbox").all()]
+    assert any("https://localhost/beheer/meldingen/" in body for body in bodies)
+
+
+def test_without_the_proxy_setting_a_forwarded_address_is_ignored(app, client):
+    app.config["FORM_RATE_LIMIT"] = 1
+    assert from_address(client, "198.51.100.1").status_code == 303
+    assert from_address(client, "198.51.100.2").status_code == 429

@@ -145,6 +145,7 @@ def too_large(error):
     form = next((f for f in FORMS.values() if f.action == request.path), FORMS["report"])
     lang = "en" if urlsplit(request.referrer or "").path.startswith("/en/") else "nl"
     result = Result(lang=lang, notice=_TOO_LARGE[lang])
+    spam.count_rejected(get_store(), form.name, spam.TOO_LARGE, date.today())
     return _form_again(form, lang, result, None, 413)
 
 
@@ -164,7 +165,8 @@ def vary_on_htmx(response):
 @coordinator_required
 def inbox():
     view = get_store().read()
-    return render_template("reports/inbox.html", reports=intake.all_reports(view), display_name=intake.display_name)
+    return render_template("reports/inbox.html", reports=intake.all_reports(view), display_name=intake.display_name,
+                           spam_summary=spam.rejected_summary(view, date.today()))
 
 
 @bp.get("/<int:report_id>")
