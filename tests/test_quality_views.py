@@ -110,3 +110,26 @@ def test_unknown_cases_and_volunteers_are_not_found(client, as_user):
     as_user.coordinator()
     assert client.get("/beheer/zaken/999/nabespreking").status_code == 404
     assert client.get("/beheer/kwaliteit/vrijwilliger/999").status_code == 404
+
+
+def test_a_volunteers_page_lists_their_own_debriefs_newest_first_with_the_case(client, as_user, store, linked):
+    import datetime as dt
+
+    (anna,) = add_volunteers(store, "Anna")
+    other = add_case(store, step="gesprek-b", duo=[anna, linked["kees"]])
+    at = dt.datetime(2026, 3, 1, 10)
+    for day, case, duo, text in (("2026-02-01", linked["case"], [linked["els"], linked["kees"]], "Eerste gesprek Els"),
+                                 ("2026-02-20", linked["case"], [linked["els"], linked["kees"]], "Tweede gesprek Els"),
+                                 ("2026-02-10", other, [anna, linked["kees"]], "Gesprek van Anna")):
+        debrief.add(store, case, {"talk": "gesprek-a", "date": day, "went_well": text, "hard": "", "checklist": [],
+                                  "coaching_needed": False, "volunteer_ids": duo}, by="Carla", at=at)
+    as_user.coordinator()
+    page = client.get(f"/beheer/kwaliteit/vrijwilliger/{linked['els']}").get_data(as_text=True)
+    assert page.index("20-02-2026") < page.index("01-02-2026") and "10-02-2026" not in page  # not Anna's
+    assert case_repo.get_case(store.read(), linked["case"])["number"] in page
+    # A debrief added later shows at once.
+    debrief.add(store, linked["case"], {"talk": "gesprek-b", "date": "2026-02-25", "went_well": "Derde gesprek Els",
+                                        "hard": "", "checklist": [], "coaching_needed": False,
+                                        "volunteer_ids": [linked["els"], linked["kees"]]}, by="Carla", at=at)
+    page = client.get(f"/beheer/kwaliteit/vrijwilliger/{linked['els']}").get_data(as_text=True)
+    assert page.index("25-02-2026") < page.index("20-02-2026")

@@ -122,3 +122,20 @@ def test_vandaag_shows_the_new_reports_one_click_from_each(client, as_user):
     html = client.get("/beheer/").get_data(as_text=True)
     assert "Nieuwe Melder" in html and "Geweld of bedreiging gemeld" in html
     assert 'href="/beheer/meldingen/1"' in html
+
+
+def test_a_long_inbox_shows_fifty_reports_a_page_newest_first(client, store, as_user):
+    from buurtbemiddeling.reports import intake
+
+    with store.transaction() as tx:
+        tx.table(intake.TABLE).insert_multiple(
+            {"form": "report", "received_at": f"2026-01-{1 + n // 24:02}T{n % 24:02}:00:00", "source": "web", "lang": "nl",
+             "status": "nieuw", "flags": [], "values": {"name": f"Melder {n:03}", "conflict_type": "geluidsoverlast"}}
+            for n in range(120))
+    as_user.coordinator()
+    first = client.get("/beheer/meldingen/").get_data(as_text=True)
+    assert first.count(">Melder ") == 50 and "Melder 119" in first and "Melder 069" not in first
+    assert "Pagina 1 van 3" in first and 'href="/beheer/meldingen/?pagina=2"' in first
+    last = client.get("/beheer/meldingen/?pagina=3").get_data(as_text=True)
+    assert last.count(">Melder ") == 20 and "Melder 000" in last and "Pagina 3 van 3" in last
+    assert "Melder 000" in client.get("/beheer/meldingen/?pagina=99").get_data(as_text=True)  # the nearest page

@@ -220,10 +220,16 @@ def test_the_first_request_of_the_day_runs_the_retention_after_the_answer(app, c
     assert retention.last_run(store.read()) is not None
 
 
-def test_the_preview_page_lists_what_will_go_and_the_coordinator_can_run_it(as_user, client, store, data):
+def test_the_preview_page_lists_what_will_go_and_the_coordinator_can_run_it(as_user, client, store, data, monkeypatch):
     as_user.coordinator()
     html = client.get("/beheer/privacy/bewaartermijnen").get_data(as_text=True)
     assert "Zaak 2024-0001" in html and "2 jaar" in html and "6 maanden" in html
+    from buurtbemiddeling.cases.repo import today
+
+    due = len(retention.plan(store.read(), today()))
+    monkeypatch.setattr("buurtbemiddeling.privacy.views.RETENTION_SHOWN", 1)  # years due at once after an import
+    html = client.get("/beheer/privacy/bewaartermijnen").get_data(as_text=True)
+    assert due > 1 and f"Hier staan de eerste 1 van {due}." in html
     assert client.post("/beheer/privacy/bewaartermijnen/uitvoeren").status_code == 303
     assert store.read().table("cases").get(doc_id=data["case"])["parties"][0]["name"] == ""
 

@@ -107,4 +107,4 @@ def report_panel(view, report) -> dict:
     case = repo.get_case(view, report["case_id"]) if report.get("case_id") else None
     return {"case": case, "duplicates": found, "handled_reasons": HANDLED_REASONS,
             "wijken": lists.choices(view, "wijken"),
-            "guessed_wijk": intake.guess_wijk((report.get("values") or {}).get("postcode"), repo.all_cases(view))}
+            "guessed_wijk": intake.guess_wijk_in(view, (report.get("values") or {}).get("postcode"), repo.CASES)}

@@ -359,7 +359,7 @@ def case_from_report(report_id: int):
         wijk = ""
     if not wijk:
         report = report_intake.get_report(view, report_id)
-        wijk = intake.guess_wijk(((report or {}).get("values") or {}).get("postcode"), repo.all_cases(view))
+        wijk = intake.guess_wijk_in(view, ((report or {}).get("values") or {}).get("postcode"), repo.CASES)
     try:
         case_id, number = repo.create_from_report(store, report_id, current_user, wijk=wijk)
     except repo.NotFound:

@@ -16,6 +16,7 @@ from ..cases import workflow
 from ..matching import proposals
 from ..network import partners as network
 from ..reporting import partners as partner_rules
+from ..reporting.sources import referred_cases
 from ..volunteers import events, qualifications
 
 # Timeline entries the duo wrote in the portal: what they may read back on the case.
@@ -107,4 +108,4 @@ def partner_of(view, user_doc: Mapping[str, Any] | None):
 
 
 def partner_feedback(view, partner) -> partner_rules.Feedback:
-    return partner_rules.feedback(partner_rules.cases_of(partner, case_repo.all_cases(view)))
+    return partner_rules.feedback(referred_cases(view, partner))

@@ -13,6 +13,7 @@ from flask import Blueprint, Flask, Response, abort, flash, redirect, render_tem
 from flask_login import current_user
 
 from ..auth import users
+from ..admin.paging import page_of
 from ..auth.views import coordinator_required, when
 from ..cases import repo as case_repo
 from ..pdf import html_to_pdf
@@ -22,6 +23,7 @@ from . import periods, retention, subjects
 
 bp = Blueprint("privacy", __name__, url_prefix="/beheer/privacy")
 PAGE_SIZE = 50
+RETENTION_SHOWN = 100  # after an import years may be due at once: the oldest, and how many more
 TZ = ZoneInfo("Europe/Amsterdam")
 ACTIONS = {"view": "Bekeken", "export": "Geëxporteerd", "create": "Aangemaakt", "update": "Gewijzigd",
            "handover": "Overdracht", "download": "Gedownload", "login": "Ingelogd", "step": "Stap gezet",
@@ -71,13 +73,11 @@ def audit_log():
     entries = [] if errors else store.audit_entries(
         since=dt.datetime.combine(since, dt.time.min, TZ) if since else None,
         until=dt.datetime.combine(until, dt.time.max, TZ) if until else None, user=user, record=record)
-    raw_page = request.args.get("pagina", "1")
-    pages = max(1, -(-len(entries) // PAGE_SIZE))
-    page = min(max(int(raw_page) if raw_page.isdigit() else 1, 1), pages)
+    rows, page, pages = page_of(entries, PAGE_SIZE, request.args.get("pagina"))
     names = {str(u.doc_id): u.get("name") or u["email"] for u in users.all_users(view)}
     filters = {"record": record or "", "gebruiker": user or "", "van": request.args.get("van", ""),
                "tot": request.args.get("tot", "")}
-    return render_template("privacy/audit.html", entries=entries[(page - 1) * PAGE_SIZE: page * PAGE_SIZE],
+    return render_template("privacy/audit.html", entries=rows,
                            total=len(entries), page=page, pages=pages, filters=filters, names=names,
                            accounts=users.all_users(view), actions=ACTIONS, errors=errors,
                            query={k: v for k, v in filters.items() if v}), 422 if errors else 200
@@ -92,7 +92,8 @@ def retention_preview():
     today = case_repo.today()
     return render_template("privacy/retention.html", due=retention.plan(view, today),
                            soon=retention.upcoming(view, today), periods=periods.current(view),
-                           duration=periods.duration, last_run=retention.last_run(view), today=today)
+                           duration=periods.duration, last_run=retention.last_run(view), today=today,
+                           shown=RETENTION_SHOWN)
 
 
 @bp.post("/bewaartermijnen/uitvoeren")

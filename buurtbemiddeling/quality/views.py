@@ -52,12 +52,14 @@ def case_section(view, case) -> dict:
 def index():
     view = get_store().read()
     today = case_repo.today()
-    cases = case_repo.all_cases(view)
-    years = figures.years(cases, today)
+    years = view.derived(f"quality.years.{today}", (case_repo.CASES,), lambda v: figures.years(v.table(case_repo.CASES), today))
     raw = request.args.get("jaar", "")
     year = int(raw) if raw.isdigit() and int(raw) in years else today.year
     days = numbers.get(view, "intake_working_days")
-    rows = figures.compute(cases, view.table(nazorg.NAZORG).all(), year=year, today=today, working_days=days)
+    # Five years of cases and every nazorg call: computed once per day, year and version of the data.
+    rows = view.derived(f"quality.figures.{year}.{today}.{days}", (case_repo.CASES, nazorg.NAZORG),
+                        lambda v: figures.compute(v.table(case_repo.CASES), v.table(nazorg.NAZORG),
+                                                  year=year, today=today, working_days=days))
     return render_template("quality/index.html", rows=rows, year=year, years=years, working_days=days,
                            overview=_signal_overview(view, today)[:10])
 
@@ -107,13 +109,15 @@ def _render_volunteer(volunteer_id: int, errors: dict | None = None, values: dic
     store.audit(current_user.id, "view", f"volunteer:{volunteer_id}", page="kwaliteit")
     found = signals.of_volunteer(view, volunteer_id)
     today = case_repo.today()
-    cases = {c.doc_id: c for c in case_repo.all_cases(view)}
-    their_debriefs = sorted((d for d in view.table(debrief.DEBRIEFS).all() if volunteer_id in (d.get("volunteer_ids") or [])),
-                            key=lambda d: d.get("date", ""), reverse=True)
+    their_debriefs = debrief.of_volunteer(view, volunteer_id)[:10]
+    notes = coaching_notes.notes_for(view, volunteer_id=volunteer_id)
+    # Only the cases the page links to, not a lookup of five years of cases.
+    cases = {case_id: case_repo.get_case(view, case_id)
+             for case_id in {d.get("case_id") for d in their_debriefs} | {n.get("case_id") for n in notes} if case_id}
     return render_template(
         "quality/volunteer.html", volunteer=volunteer, signals=found, trend=signals.trend(found, today=today),
-        kinds=signals.KINDS, sources=signals.SOURCES, notes=coaching_notes.notes_for(view, volunteer_id=volunteer_id),
-        note_kinds=coaching_notes.KINDS, debriefs=their_debriefs[:10], talks=debrief.TALKS, cases=cases,
+        kinds=signals.KINDS, sources=signals.SOURCES, notes=notes,
+        note_kinds=coaching_notes.KINDS, debriefs=their_debriefs, talks=debrief.TALKS, cases=cases,
         errors=errors or {}, values=values or {"date": today.isoformat()},
     ), status
 

@@ -10,13 +10,19 @@ from figures.report import Report, Rules, Sources, period_report
 from ..budget import ledger
 from ..cases import repo as case_repo
 from ..cases.intake import add_working_days
+from ..network import partners as network
 from ..quality import nazorg
 from ..settings import lists, numbers
 from ..volunteers import events, qualifications
+from . import partners
 
 LABEL_LISTS = ("conflict_types", "referrer_types", "wijken", "outcomes")
 EVENT_KINDS = events.KINDS
 TRAINING_KINDS = qualifications.KINDS
+
+
+SOURCE_TABLES = (case_repo.CASES, nazorg.NAZORG, "volunteers", qualifications.TRAININGS, qualifications.RECORDS,
+                 events.EVENTS, ledger.BUDGET_LINES, ledger.EXPENSES, ledger.CLAIMS)
 
 
 def sources(view) -> Sources:
@@ -39,7 +45,20 @@ def rules(view) -> Rules:
 
 
 def report_for(view, period: Period, today: dt.date) -> Report:
-    return period_report(sources(view), period, today=today, rules=rules(view))
+    """The period's report, kept per day, intake term and version of its tables: five years of
+    cases made the report page take 0.4 s on every visit. The Report is frozen, so sharing it is safe."""
+    days = numbers.get(view, "intake_working_days")
+    return view.derived(f"reporting.report.{period.key}.{today}.{days}", SOURCE_TABLES,
+                        lambda v: period_report(sources(v), period, today=today, rules=rules(v)))
+
+
+def referred_cases(view, partner) -> list:
+    """The cases `partner` referred, from one pass over the cases per version of cases and partners."""
+    def build(v) -> dict[int, list]:
+        cases = case_repo.all_cases(v)
+        return {p.doc_id: partners.cases_of(p, cases) for p in v.table(network.PARTNERS)}
+
+    return view.derived("reporting.referred", (case_repo.CASES, network.PARTNERS), build).get(partner.doc_id, [])
 
 
 def labels(view) -> dict[str, dict[str, str]]:
@@ -55,9 +74,9 @@ def labels(view) -> dict[str, dict[str, str]]:
 
 def years_with_data(view, today: dt.date) -> list[int]:
     """Years to offer in the period chooser: from the first report to this year, newest first."""
-    first = today.year
-    for case in case_repo.all_cases(view):
-        stamp = case.get("reported_at") or case.get("created_at") or ""
-        if stamp[:4].isdigit():
-            first = min(first, int(stamp[:4]))
+    def first_year(v) -> int:
+        stamps = ((case.get("reported_at") or case.get("created_at") or "")[:4] for case in case_repo.all_cases(v))
+        return min((int(stamp) for stamp in stamps if stamp.isdigit()), default=today.year)
+
+    first = min(today.year, view.derived("reporting.first_year", (case_repo.CASES,), first_year))
     return list(range(today.year, first - 1, -1))

@@ -40,12 +40,8 @@ def _report_context(view, period: periods.Period) -> dict:
 
 
 def _partner_rows(view, period: periods.Period) -> list[tuple]:
-    cases = case_repo.all_cases(view)
-    rows = []
-    for partner in sorted(view.table(network.PARTNERS).all(), key=lambda p: (p.get("name") or "").lower()):
-        feedback = partners.feedback(partners.cases_of(partner, cases), period)
-        rows.append((partner, feedback))
-    return rows
+    return [(partner, partners.feedback(sources.referred_cases(view, partner), period))
+            for partner in sorted(view.table(network.PARTNERS).all(), key=lambda p: (p.get("name") or "").lower())]
 
 
 @bp.get("/")
@@ -115,7 +111,7 @@ def _partner_context(partner_id: int) -> dict:
     if partner is None:
         abort(404)
     period = _period() if request.args else None
-    found = partners.cases_of(partner, case_repo.all_cases(view))
+    found = sources.referred_cases(view, partner)
     return {"partner": partner, "feedback": partners.feedback(found, period), "period": period,
             "query": period.query() if period else {}, "labels": sources.labels(view),
             "types": network.TYPES, "organisation": current_app.config["ORGANISATION"], "today": today()}
@@ -140,7 +136,7 @@ def partner_feedback_pdf(partner_id: int):
 
 @network_sections.register("reporting/_partner_cases.html", order=10)
 def partner_cases_section(view, partner) -> dict:
-    found = partners.cases_of(partner, case_repo.all_cases(view))
+    found = sources.referred_cases(view, partner)
     this_year = periods.year(today().year)
     return {"all": partners.feedback(found), "year": partners.feedback(found, this_year), "this_year": this_year,
             "labels": sources.labels(view)}

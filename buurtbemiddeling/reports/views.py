@@ -12,6 +12,7 @@ from werkzeug.routing import BuildError
 import sitebuilder
 from forms import FORMS, TOKEN_FIELD, TOKEN_URL, Result
 
+from ..admin.paging import page_of
 from ..auth.views import coordinator_required
 from ..cases import page as case_page
 from .. import mail, spam
@@ -19,6 +20,8 @@ from ..extensions import csrf
 from ..settings import lists
 from ..store import get_store
 from . import confirmations, intake
+
+INBOX_PAGE_SIZE = 50
 
 public = Blueprint("public_forms", __name__)
 bp = Blueprint("reports", __name__, url_prefix="/beheer/meldingen")
@@ -165,8 +168,11 @@ def vary_on_htmx(response):
 @coordinator_required
 def inbox():
     view = get_store().read()
-    return render_template("reports/inbox.html", reports=intake.all_reports(view), display_name=intake.display_name,
-                           spam_summary=spam.rejected_summary(view, date.today()))
+    # Five years of reports are thousands: the newest first, a page at a time.
+    reports = view.derived("reports.newest_first", (intake.TABLE,), intake.all_reports)
+    rows, page, pages = page_of(reports, INBOX_PAGE_SIZE, request.args.get("pagina"))
+    return render_template("reports/inbox.html", reports=rows, total=len(reports), page=page, pages=pages,
+                           display_name=intake.display_name, spam_summary=spam.rejected_summary(view, date.today()))
 
 
 @bp.get("/<int:report_id>")

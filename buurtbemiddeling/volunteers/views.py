@@ -12,6 +12,7 @@ from flask import Blueprint, Flask, abort, flash, redirect, render_template, req
 from flask_login import current_user
 
 from .. import uploads
+from ..admin.paging import page_of
 from ..auth.views import coordinator_required
 from ..budget import ledger
 from ..reports.intake import new_record
@@ -68,10 +69,7 @@ def index():
     volunteers, waiting, counts = _overview(view, today())
     shown = [v for v in volunteers if v.get("step") == step] if step in pipeline.STEPS else volunteers
     # A regional pool has hundreds of volunteers: one page of them at a time.
-    pages = max(1, -(-len(shown) // POOL_PAGE_SIZE))
-    number = request.args.get("pagina", "")
-    page = min(pages, int(number)) if number.isdigit() and int(number) > 0 else 1
-    rows = shown[(page - 1) * POOL_PAGE_SIZE: page * POOL_PAGE_SIZE]
+    rows, page, pages = page_of(shown, POOL_PAGE_SIZE, request.args.get("pagina"))
     all_waiting = request.args.get("wacht") == "alle"
     return render_template("volunteers/index.html", volunteers=rows, total=len(shown), page=page, pages=pages,
                            step=step, waiting=waiting if all_waiting else waiting[:WAITING_SHOWN],
