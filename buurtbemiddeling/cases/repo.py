@@ -152,6 +152,20 @@ def cases_for(view, filters: search.Filters) -> list:
     return cases
 
 
+def listed(view, filters: search.Filters) -> tuple[list, bool]:
+    """`cases_for(filters)`, and whether they are in the list's order already: without a
+    narrowing filter, all cases in that order are kept per version (the unfiltered list is
+    the coordinator's first stop; sorting five years of cases on each visit took 20 ms)."""
+    if search.narrows(filters):
+        return cases_for(view, filters), False
+
+    def build(v) -> list:
+        key = search.sort_key(filters.sort, last_activity(v))
+        return sorted(all_cases(v), key=key, reverse=filters.order == "desc")
+
+    return view.derived(f"cases.in_order.{filters.sort}.{filters.order}", (CASES, EVENTS), build), True
+
+
 def _text_matches(view, words: list[str], *, positions: bool = False) -> set[int]:
     """Ids of the cases whose search text contains every word. Each word is looked for in the
     vocabulary (one string of every distinct word, searched at C speed); the cases holding the

@@ -148,7 +148,8 @@ def _number_key(number: str) -> tuple[int, int]:
 
 
 def search(cases: Iterable, filters: Filters, page_size: int = PAGE_SIZE, *,
-           texts: Mapping[int, str] | None = None, last_activity=None, text_checked: bool = False) -> tuple[list, Page]:
+           texts: Mapping[int, str] | None = None, last_activity=None, text_checked: bool = False,
+           in_order: bool = False) -> tuple[list, Page]:
     """All matching cases (sorted, for export) and the requested page of them.
 
     `texts`: each case's `haystack` by doc id, computed once rather than per search.
@@ -156,15 +157,15 @@ def search(cases: Iterable, filters: Filters, page_size: int = PAGE_SIZE, *,
     found in a thousand cases is then not tested again case by case."""
     texts = texts or {}
     rest = replace(filters, q="") if text_checked else filters
-    chosen = (c for c in cases if matches(c, rest, texts.get(c.doc_id))) if _narrows(rest) else cases
-    found = sorted(chosen, key=sort_key(filters.sort, last_activity),
-                   reverse=filters.order == "desc")
+    chosen = (c for c in cases if matches(c, rest, texts.get(c.doc_id))) if narrows(rest) else cases
+    found = list(chosen) if in_order else sorted(chosen, key=sort_key(filters.sort, last_activity),
+                                                 reverse=filters.order == "desc")
     pages = max(1, math.ceil(len(found) / page_size))
     page = min(filters.page, pages)
     return found, Page(found[(page - 1) * page_size: page * page_size], len(found), page, pages)
 
 
-def _narrows(filters: Filters) -> bool:
+def narrows(filters: Filters) -> bool:
     """Whether `matches` can turn a case down under these filters."""
     return bool(filters.step in ("open", "gesloten") or filters.step in workflow.STEPS or filters.q or filters.type
                 or filters.wijk or filters.referrer or filters.year or filters.volunteer)
