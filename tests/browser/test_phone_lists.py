@@ -54,7 +54,7 @@ def test_on_a_phone_each_case_is_a_card_with_its_number_and_step_and_nothing_scr
         card = case_card(page, case["number"])
         assert card.get_by_role("link", name=case["number"], exact=True).is_visible()
         step = card.locator("td[data-label=Stap]")
-        assert step.is_visible() and step.inner_text() == workflow.label(case["step"])
+        assert step.is_visible() and step.inner_text().startswith(workflow.label(case["step"]))
         box = card.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 375
     # The columns' names moved into the cards; the sortable ones stay as a sort bar.
@@ -97,9 +97,11 @@ def test_on_a_desktop_the_case_and_volunteer_lists_stay_tables_with_header_cells
     page.set_viewport_size({"width": 1280, "height": 900})
     log_in(page, live_server)
     page.goto(live_server.url + "/beheer/zaken/")
-    for name in ("Nummer", "Partijen", "Wijk", "Soort", "Stap", "Volgende actie", "Bemiddelaars", "Aangemeld",
+    for name in ("Nummer", "Partijen", "Wijk", "Soort", "Stap en volgende actie", "Bemiddelaars", "Aangemeld",
                  "Laatste activiteit"):
         assert page.get_by_role("columnheader", name=name).is_visible(), name
+    # The whole case table fits a laptop screen: no column hidden behind a sideways scroll.
+    assert page.locator(".table-wrap.table-cards").first.evaluate("w => w.scrollWidth <= w.clientWidth")
     row = page.locator("table.cases-table tbody tr").first
     assert row.evaluate("tr => getComputedStyle(tr).display") == "table-row"
     assert page.locator("table.cases-table td[data-label=Stap]").first.evaluate(
