@@ -90,14 +90,28 @@ class LazyTable(Mapping):
             return None
         return cls(fh, name, ids, starts, ends)
 
-    def appended(self, fh, data: bytes, count: int, version) -> LazyTable:
-        """The version in ``fh`` (its bytes: ``data``): this one, ``version``, plus ``count`` new lines."""
+    def grown(self, fh, version, size: int) -> LazyTable | None:
+        """The version in ``fh`` (``size`` bytes) if it is this one, ``version``, with lines
+        appended (by another process, per its record: `appends`); else None. The old last line
+        must read the same in both files, as a check that the record is about these files."""
+        end = self._ends[-1]
+        last = os.pread(self._fh.fileno(), end - self._starts[-1], self._starts[-1])
+        if os.pread(fh.fileno(), len(last) + 2, self._starts[-1]) != last + b",\n":
+            return None
+        data = os.pread(fh.fileno(), size - end, end)  # from the comma after the old last line
+        if not data.endswith(TAIL):
+            return None
+        return self.appended(fh, data, None, version, offset=end)
+
+    def appended(self, fh, data: bytes, count: int | None, version, offset: int = 0) -> LazyTable:
+        """The version in ``fh``: this one, ``version``, plus ``count`` new lines (None: as many
+        as there are). ``data``: the new file's bytes from ``offset`` on."""
         ids, starts, ends = array("q", self._ids), array("q", self._starts), array("q", self._ends)
         ordered = self._where is None
-        if count:
+        if count != 0:
             tail_start = self._ends[-1] + 2  # after the comma and newline that now follow the old last line
-            found = _lines(data[tail_start:len(data) - len(TAIL)] + b"\n", tail_start)
-            if len(found[0]) != count:
+            found = _lines(data[tail_start - offset:len(data) - len(TAIL)] + b"\n", tail_start)
+            if count is not None and len(found[0]) != count:
                 raise ValueError("the appended lines do not match the new file")
             new_ids = found[0]
             ordered = ordered and all(a < b for a, b in zip(new_ids, new_ids[1:])) and (not ids or ids[-1] < new_ids[0])
@@ -180,6 +194,45 @@ def _scan(fh, offset: int) -> tuple[array, array, array]:
     if carry != b"}}":
         raise ValueError("table file does not end with its last line and }}")
     return ids, starts, ends
+
+
+# -- appends seen by other processes ------------------------------------------------------
+# A writer that only appended to a lazy table records (old version, new version) next to the
+# file, so another process holding the old version reads only the new lines instead of
+# scanning the whole file and rebuilding what it kept (up to half a second at L). The record
+# is a hint: a missing or unreadable one means a full scan, and a version is only ever
+# matched by its exact stat key.
+
+def _appends_path(path):
+    return path.with_name(f".{path.stem}.appends")
+
+
+def record_append(path, old: tuple, new: tuple) -> None:
+    """Remember that version ``new`` of the table file at ``path`` is ``old`` with lines appended."""
+    steps = appends(path)[-(LINEAGE - 1):] + [[list(old), list(new)]]
+    tmp = path.with_name(f".{path.stem}.appends.{os.getpid()}.tmp")
+    tmp.write_bytes(orjson.dumps(steps))
+    os.replace(tmp, _appends_path(path))
+
+
+def appends(path) -> list:
+    try:
+        steps = orjson.loads(_appends_path(path).read_bytes())
+        return steps if isinstance(steps, list) else []
+    except (OSError, orjson.JSONDecodeError):
+        return []
+
+
+def appended_chain(path, old: tuple, new: tuple) -> bool:
+    """Whether the records lead from version ``old`` to ``new`` by appends only."""
+    following = {tuple(a): tuple(b) for a, b in (step for step in appends(path) if len(step) == 2)}
+    key, seen = tuple(old), set()
+    while key in following and key not in seen:
+        seen.add(key)
+        key = following[key]
+        if key == tuple(new):
+            return True
+    return False
 
 
 class Overlay(MutableMapping):

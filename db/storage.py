@@ -21,7 +21,7 @@ import orjson
 from tinydb.table import Document
 
 from .errors import StoreError
-from .lazy import LazyTable, materialise
+from .lazy import LazyTable, appended_chain, materialise
 
 _DUMP_OPTS = orjson.OPT_NON_STR_KEYS
 
@@ -160,7 +160,9 @@ class TableCache:
         # Key from the open file: it may have been replaced since stat().
         key = _stat_key(os.fstat(fh.fileno()))
         try:
-            table = LazyTable.open(fh, name)
+            table = self._grown(entry, fh, key, path) if name in self.lazy else None
+            if table is None:
+                table = LazyTable.open(fh, name)
             if table is None:  # an older layout, or an empty table
                 fh.seek(0)
                 table = as_documents(_parse(fh.read(), path, name))
@@ -177,6 +179,16 @@ class TableCache:
         if len(table) >= FREEZE_FROM and not isinstance(table, LazyTable):
             _freeze()
         return entry
+
+    @staticmethod
+    def _grown(entry, fh, key, path) -> LazyTable | None:
+        """The new version from the kept one plus the lines another process appended, if it
+        recorded that it only appended (db/lazy.py `record_append`)."""
+        if entry is None or not isinstance(entry[1], LazyTable) or not len(entry[1]):
+            return None
+        if not appended_chain(path, entry[0], key):
+            return None
+        return entry[1].grown(fh, entry[0], key[1])
 
     def put(self, path: Path, key: tuple[int, int, int], table, changed: set | None = None) -> None:
         if not isinstance(table, LazyTable):

@@ -45,7 +45,7 @@ from tinydb.table import Document, Table
 from .audit import AuditLog
 from .errors import StoreError
 from .locking import ProcessLock
-from .lazy import TAIL, Grouped, LazyTable, Overlay, dumps_lines, line
+from .lazy import TAIL, Grouped, LazyTable, Overlay, dumps_lines, line, record_append
 from .lazy import head as lazy_head
 from .storage import TableCache, _stat_key, _unlink_quietly, atomic_write, dumps, fsync_dir, loads, write_temp
 
@@ -349,6 +349,9 @@ class Transaction:
                 if name in store.lazy:
                     # Opened before the rename: the new version's inode, whoever replaces the path next.
                     opened[name] = open(tmp, "rb")
+                    working = self._working[name]
+                    if isinstance(working, Overlay) and working.only_appended and self._base_keys.get(name):
+                        record_append(path, self._base_keys[name], key)
             if len(temps) > 1:
                 atomic_write(store.tables_dir / ".journal", dumps([[str(tmp), str(path)] for path, tmp, *_ in temps]))
                 journal = store.tables_dir / ".journal"

@@ -520,10 +520,36 @@ def test_the_index_of_a_lazy_table_follows_appends_here_and_in_another_process(t
         other.stdin.write(json.dumps({"op": "insert", "table": "events", "doc": {"case_id": 1}}) + "\n")
         other.stdin.flush()
         assert json.loads(other.stdout.readline()) == 14
+        # A rewrite in the other process: no append record, so the next read scans the file.
+        other.stdin.write(json.dumps({"op": "update", "table": "events", "fields": {"case_id": 0}, "doc_id": 2}) + "\n")
+        other.stdin.flush()
+        assert json.loads(other.stdout.readline()) == [2]
     finally:
         other.stdin.close()
         other.wait(timeout=10)
-    assert [d.doc_id for d in store.read().index("events", "case_id")[1]] == [2, 5, 8, 10, 14]
+    assert [d.doc_id for d in store.read().index("events", "case_id")[1]] == [5, 8, 10, 14]
+    assert [d.doc_id for d in store.read().index("events", "case_id")[0]] == [1, 2, 4, 7]
+
+
+def test_lines_another_process_appended_are_read_on_top_of_the_kept_version(tmp_path):
+    store = Store(tmp_path / "data", lazy=("events",))
+    with store.transaction() as tx:
+        tx.table("events").insert_multiple({"case_id": n % 3} for n in range(9))
+    before = store.read()
+    assert [d.doc_id for d in before.index("events", "case_id")[1]] == [2, 5, 8]
+    other = worker(store.data_dir, "serve", stdin=subprocess.PIPE, lazy=("events",))
+    try:
+        for _ in range(2):  # two appends there before the next read here
+            other.stdin.write(json.dumps({"op": "insert", "table": "events", "doc": {"case_id": 1}}) + "\n")
+            other.stdin.flush()
+            other.stdout.readline()
+    finally:
+        other.stdin.close()
+        other.wait(timeout=10)
+    view = store.read()
+    assert [d.doc_id for d in view.index("events", "case_id")[1]] == [2, 5, 8, 10, 11]
+    # Read as the kept version plus the new lines, so what was kept for it can be continued.
+    assert before._keys["events"] in view._table_data("events").lineage
 
 
 def test_a_lazy_table_in_the_old_one_line_layout_is_rewritten_when_the_store_opens(tmp_path):
