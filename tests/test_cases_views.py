@@ -403,7 +403,7 @@ def test_the_export_holds_the_filtered_list_and_is_safe_in_a_spreadsheet(client,
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
     assert rows[0][:3] == ["Nummer", "Stap", "Aangemeld"] and len(rows) == 2
-    assert rows[1][7] == "'=HYPERLINK(\"http://kwaad\")" and rows[1][1] == "Intake" and rows[1][3] == "De Linden"
+    assert rows[1][rows[0].index("Partij A")] == "'=HYPERLINK(\"http://kwaad\")" and rows[1][1] == "Intake" and rows[1][3] == "De Linden"
     assert store.audit_entries(record="cases")[0]["action"] == "export"
 
 

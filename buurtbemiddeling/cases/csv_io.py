@@ -20,6 +20,7 @@ from db import Store
 from ..csv_safe import safe_cell  # shared with every other export
 from ..settings import lists
 from . import numbering, records, repo, workflow
+from .page import partner_names
 from .search import fold
 
 MAX_IMPORT_ROWS = 5000
@@ -39,7 +40,7 @@ def _date_nl(iso: str | None) -> str:
 
 EXPORT_COLUMNS = (
     "Nummer", "Stap", "Aangemeld", "Wijk", "Soort conflict", "Verwijzer", "Verwijzer organisatie",
-    "Partij A", "Adres A", "Postcode A", "Telefoon A", "E-mail A", "Partij B", "Adres B", "Postcode B",
+    "Partner in het netwerk", "Partij A", "Adres A", "Postcode A", "Telefoon A", "E-mail A", "Partij B", "Adres B", "Postcode B",
     "Omschrijving", "Complex", "Bemiddelaars", "Uitkomst", "Reden", "Tijd (minuten)",
     "Nazorg gepland", "Laatste activiteit",
 )
@@ -47,6 +48,7 @@ EXPORT_COLUMNS = (
 
 def export_rows(view, cases: Iterable[Mapping]) -> Iterable[list[str]]:
     names = repo.volunteer_names(view)
+    partners = partner_names(view)
     label = {key: lists.labels(view, key) for key in
              ("wijken", "conflict_types", "referrer_types", "outcomes", "not_solved_reasons", "unsuitable_reasons")}
     yield list(EXPORT_COLUMNS)
@@ -63,6 +65,7 @@ def export_rows(view, cases: Iterable[Mapping]) -> Iterable[list[str]]:
             " | ".join(label["conflict_types"].get(t, t) for t in case.get("conflict_types") or []),
             label["referrer_types"].get((case.get("referrer") or {}).get("type"), ""),
             (case.get("referrer") or {}).get("organisation", ""),
+            _partner_name(partners, (case.get("referrer") or {}).get("partner_id")),
             a.get("name"), a.get("street"), a.get("postcode"), a.get("phone"), a.get("email"),
             b.get("name"), b.get("street"), b.get("postcode"),
             case.get("description"), "ja" if case.get("complex") else "nee",
@@ -70,6 +73,13 @@ def export_rows(view, cases: Iterable[Mapping]) -> Iterable[list[str]]:
             label["outcomes"].get(closing.get("outcome"), closing.get("outcome") or ""), reason,
             case.get("minutes") or 0, _date_nl(case.get("nazorg_due")), (case.get("last_activity_at") or "")[:16].replace("T", " "),
         )]
+
+
+def _partner_name(partners: Mapping[int, str], partner_id: int | None) -> str:
+    """The linked partner only: a name merely resembling the organisation is not a link."""
+    if partner_id is None:
+        return ""
+    return partners.get(partner_id) or f"Partner {partner_id} (niet meer in het netwerk)"
 
 
 def export_csv(view, cases: Iterable[Mapping]) -> str:

@@ -5,6 +5,10 @@ page can grow sections from other areas (see sections.py).
 """
 from __future__ import annotations
 
+from typing import Any
+
+from ..network import partners as network
+from ..reporting import partners as partner_rules
 from ..reports import intake as report_intake
 from ..settings import lists, numbers
 from . import intake, records, repo, workflow
@@ -38,6 +42,31 @@ def options(view) -> workflow.Options:
     )
 
 
+def partner_choices(view) -> list[tuple[int, str]]:
+    """(id, "name (type)") of every network partner by name, for the referrer's partner select."""
+    return [(pid, f"{name} ({kind})" if kind else name) for pid, name, kind in network.choices(view)]
+
+
+def partner_names(view) -> dict[int, str]:
+    return {pid: name for pid, name, _ in network.choices(view)}
+
+
+def suggested_partner(view, referrer) -> Any:
+    """The partner an unlinked referrer's organisation names, for the coordinator to confirm."""
+    if (referrer or {}).get("partner_id") is not None:
+        return None
+    return partner_rules.suggested(view.table(network.PARTNERS).all(), referrer)
+
+
+def partner_context(view, case) -> dict:
+    """The case's network partner: the linked one (None when unlinked or gone) and, unlinked,
+    the one its organisation suggests."""
+    referrer = case.get("referrer") or {}
+    pid = referrer.get("partner_id")
+    return {"partner": view.table(network.PARTNERS).get(doc_id=pid) if isinstance(pid, int) else None,
+            "suggested_partner": suggested_partner(view, referrer)}
+
+
 @register("cases/_progress.html", order=10)
 def progress(view, case) -> dict:
     today = repo.today()
@@ -56,7 +85,8 @@ def progress(view, case) -> dict:
 def facts(view, case) -> dict:
     found = intake.duplicates_in(view, intake.case_pair(case), report_intake.TABLE, repo.CASES,
                                  skip_report=case.get("report_id"), skip_case=case.doc_id)
-    return {"duplicates": found, "tenures": records.TENURES, "minutes": records.minutes_label(repo.case_with_activity(view, case).get("minutes"))}
+    return {"duplicates": found, "tenures": records.TENURES, "minutes": records.minutes_label(repo.case_with_activity(view, case).get("minutes")),
+            **partner_context(view, case)}
 
 
 @register("cases/_intake.html", order=30)
@@ -105,6 +135,13 @@ def report_panel(view, report) -> dict:
     found = intake.duplicates_in(view, intake.report_pair(report), report_intake.TABLE, repo.CASES,
                                  skip_report=report.doc_id, skip_case=report.get("case_id"))
     case = repo.get_case(view, report["case_id"]) if report.get("case_id") else None
+    # Only a referral names an organisation; a resident's own report has no partner to choose.
+    referrer = records.from_report(report, report.doc_id)["referrer"]
+    referral = referrer.get("type") != "zelfmelder"
+    suggested = suggested_partner(view, referrer) if referral else None
     return {"case": case, "duplicates": found, "handled_reasons": HANDLED_REASONS,
             "wijken": lists.choices(view, "wijken"),
-            "guessed_wijk": intake.guess_wijk_in(view, (report.get("values") or {}).get("postcode"), repo.CASES)}
+            "guessed_wijk": intake.guess_wijk_in(view, (report.get("values") or {}).get("postcode"), repo.CASES),
+            "partners": partner_choices(view) if referral else [], "partner_field": records.PARTNER_FIELD,
+            "organisation": referrer.get("organisation", ""),
+            "suggested_partner": suggested.doc_id if suggested else None}

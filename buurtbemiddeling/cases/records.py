@@ -11,7 +11,7 @@ from typing import Any, Callable, Mapping
 
 from forms.fields import is_email, normalise_phone
 
-from .workflow import WorkflowError, parse_date
+from .workflow import Change, WorkflowError, parse_date
 
 PARTY_FIELDS = ("name", "street", "postcode", "place", "phone", "email", "household", "tenure", "landlord", "language")
 TENURES = {"huur": "Huur", "koop": "Koop"}
@@ -131,8 +131,9 @@ _NORMALISED = (
 
 
 def parse_details(data: Mapping, *, valid: Callable[[str, str], bool], today: dt.date,
-                  party_count: int) -> tuple[dict[str, Any], Errors]:
-    """Clean the 'Gegevens' form. `valid(list_key, value)` checks configured list values.
+                  party_count: int, partners: Mapping[int, str]) -> tuple[dict[str, Any], Errors]:
+    """Clean the 'Gegevens' form. `valid(list_key, value)` checks configured list values;
+    `partners` (id -> name) are the network partners the referrer may be linked to.
 
     Parties are posted as p0-name, p0-street, ...; a party beyond B left wholly empty is dropped.
     """
@@ -175,6 +176,10 @@ def parse_details(data: Mapping, *, valid: Callable[[str, str], bool], today: dt
         errors["referrer_type"] = "Kies wie de zaak heeft aangemeld."
     if referrer["phone"]:
         referrer["phone"] = normalise_phone(referrer["phone"]) or referrer["phone"]
+    try:
+        referrer = with_partner(referrer, parse_partner(data.get(PARTNER_FIELD), partners))
+    except WorkflowError as exc:
+        errors[exc.field] = exc.message
     conflict_types = data.getlist("conflict_types") if hasattr(data, "getlist") else list(data.get("conflict_types") or [])
     conflict_types = [c for c in dict.fromkeys(conflict_types) if c]
     if not conflict_types:
@@ -209,10 +214,68 @@ def details_form_values(case: Mapping) -> dict[str, Any]:
         "wijk": case.get("wijk", ""), "referrer_type": referrer.get("type", ""),
         "referrer_organisation": referrer.get("organisation", ""), "referrer_person": referrer.get("person", ""),
         "referrer_phone": referrer.get("phone", ""), "referrer_email": referrer.get("email", ""),
+        PARTNER_FIELD: "" if referrer.get("partner_id") is None else str(referrer["partner_id"]),
         "conflict_types": list(case.get("conflict_types") or []), "description": case.get("description", ""),
         "complex": "ja" if case.get("complex") else "", "reported_at": (case.get("reported_at") or "")[:10],
     })
     return values
+
+
+# -- the referrer's network partner ---------------------------------------------------
+
+# The select on the 'Gegevens' form and on a report's "make a case" form.
+PARTNER_FIELD = "referrer_partner"
+
+
+def parse_partner(value: Any, partners: Mapping[int, str]) -> int | None:
+    """The chosen partner's id ("" is none); one not in `partners` (id -> name) is refused."""
+    if isinstance(value, (list, tuple)):
+        value = value[0] if value else ""
+    text = str(value or "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or int(text) not in partners:
+        raise WorkflowError("Deze partner staat niet in het netwerk. Kies een partner uit de lijst "
+                            "of ‘Geen / niet bekend’.", PARTNER_FIELD)
+    return int(text)
+
+
+def with_partner(referrer: Mapping[str, Any], partner_id: int | None) -> dict[str, Any]:
+    """The referrer linked to `partner_id`; without `partner_id` when None (then the partner
+    feedback falls back to the organisation's name). A resident who reported themselves
+    was referred by no partner."""
+    if partner_id is not None and referrer.get("type") == "zelfmelder":
+        raise WorkflowError("Een zelfmelder is niet door een partner verwezen. Kies een ander soort verwijzer "
+                            "of bij ‘Partner in het netwerk’ ‘Geen / niet bekend’.", PARTNER_FIELD)
+    found = {key: value for key, value in referrer.items() if key != "partner_id"}
+    if partner_id is not None:
+        found["partner_id"] = partner_id
+    return found
+
+
+def partner_note(case: Mapping, partner_id: int | None, partners: Mapping[int, str]) -> str:
+    """What the timeline says when the case's link to a network partner changes; "" when it does not."""
+    old = (case.get("referrer") or {}).get("partner_id")
+    if old == partner_id:
+        return ""
+    if partner_id is None:
+        return f"niet meer gekoppeld aan netwerkpartner {partners.get(old) or old}"
+    return f"gekoppeld aan netwerkpartner {partners.get(partner_id) or partner_id}"
+
+
+def details_change(case: Mapping, cleaned: Mapping[str, Any], partners: Mapping[int, str]) -> Change:
+    """The 'Gegevens' form written; its timeline entry also says when the partner link changed."""
+    partner_id = cleaned["referrer"].get("partner_id")
+    note = partner_note(case, partner_id, partners)
+    event = {"kind": "edit", "note": f"Gegevens bijgewerkt; {note}" if note else "Gegevens bijgewerkt"}
+    return Change(dict(cleaned), {**event, "partner_id": partner_id} if note else event)
+
+
+def link_partner(case: Mapping, partner_id: int | None, partners: Mapping[int, str]) -> Change:
+    """Link the case's referrer to a network partner (or unlink it), with its timeline entry."""
+    note = partner_note(case, partner_id, partners)
+    event = {"kind": "edit", "note": note[:1].upper() + note[1:] + ".", "partner_id": partner_id} if note else {}
+    return Change({"referrer": with_partner(case.get("referrer") or {}, partner_id)}, event)
 
 
 # -- timeline entries ----------------------------------------------------------------

@@ -134,8 +134,8 @@ def detail(case_id: int):
     return _render_case(case_id)
 
 
-def _done(case_id: int, message: str, anchor: str = ""):
-    get_store().audit(current_user.id, "update", f"case:{case_id}", what=request.endpoint)
+def _done(case_id: int, message: str, anchor: str = "", **details):
+    get_store().audit(current_user.id, "update", f"case:{case_id}", what=request.endpoint, **details)
     if not request.htmx:  # htmx swaps in the changed section itself; a flash would linger to the next page
         flash(message)
     return redirect(url_for("cases.detail", case_id=case_id, _anchor=anchor or None), code=303)
@@ -237,20 +237,21 @@ def edit(case_id: int):
     view = store.read()
     case = _case_or_404(view, case_id)
     party_count = len(case.get("parties") or []) + 1  # one empty party: group mediation
+    partners = page.partner_names(view)
     errors: dict = {}
     if request.method == "POST":
         party_count = max(2, int(request.form.get("party_count", party_count) or party_count))
         party_count = min(party_count, 12)
         cleaned, errors = records.parse_details(
             request.form, valid=lambda key, value: lists.is_value(view, key, value, include_retired=True),
-            today=repo.today(), party_count=party_count)
+            today=repo.today(), party_count=party_count, partners=partners)
         if not errors:
             reported = cleaned.pop("reported_date")
             old = (case.get("reported_at") or "")
             cleaned["reported_at"] = old if old[:10] == reported.isoformat() else f"{reported.isoformat()}T09:00:00"
-            repo.change(store, case_id, lambda _: workflow.Change(cleaned, {"kind": "edit", "note": "Gegevens bijgewerkt"}),
-                        current_user)
-            return _done(case_id, "De gegevens zijn bewaard.")
+            changed = repo.change(store, case_id, lambda current: records.details_change(current, cleaned, partners),
+                                  current_user)
+            return _done(case_id, "De gegevens zijn bewaard.", partner=changed["referrer"].get("partner_id"))
         values = {key: (request.form.getlist(key) if key == "conflict_types" else request.form.get(key, ""))
                   for key in request.form}
         values.setdefault("conflict_types", [])
@@ -259,6 +260,8 @@ def edit(case_id: int):
     _audit_view(case_id)
     return render_template("cases/edit.html", case=case, values=values, errors=errors, party_count=party_count,
                            party_fields=records.PARTY_FIELDS, tenures=records.TENURES, letter=records.party_letter,
+                           partners=page.partner_choices(view), partner_field=records.PARTNER_FIELD,
+                           suggested_partner=page.suggested_partner(view, case.get("referrer")),
                            **page.list_context(view)), 422 if errors else 200
 
 
@@ -359,14 +362,23 @@ def case_from_report(report_id: int):
     view = store.read()
     if wijk and not lists.is_value(view, "wijken", wijk):
         wijk = ""
+    report = report_intake.get_report(view, report_id)
     if not wijk:
-        report = report_intake.get_report(view, report_id)
         wijk = intake.guess_wijk_in(view, ((report or {}).get("values") or {}).get("postcode"), repo.CASES)
+    partners = page.partner_names(view)
     try:
-        case_id, number = repo.create_from_report(store, report_id, current_user, wijk=wijk)
+        partner_id = records.parse_partner(request.form.get(records.PARTNER_FIELD), partners)
+        # One transaction: the case is made with the partner the coordinator confirmed, or not at all.
+        with store.transaction():
+            case_id, number = repo.create_from_report(store, report_id, current_user, wijk=wijk)
+            if partner_id is not None and not (report or {}).get("case_id"):
+                repo.change(store, case_id, lambda case: records.link_partner(case, partner_id, partners), current_user)
     except repo.NotFound:
         abort(404)
-    store.audit(current_user.id, "create", f"case:{case_id}", report=report_id)
+    except WorkflowError as exc:
+        flash(exc.message)
+        return redirect(url_for("reports.detail", report_id=report_id), code=303)
+    store.audit(current_user.id, "create", f"case:{case_id}", report=report_id, partner=partner_id)
     return _done(case_id, f"Zaak {number} is aangemaakt; de intake loopt.")
 
 

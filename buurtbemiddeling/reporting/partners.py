@@ -48,6 +48,18 @@ def referred_by(partner: Mapping[str, Any], case: Mapping[str, Any]) -> bool:
     return referrer.get("type") != "zelfmelder" and names_match(partner.get("name"), referrer.get("organisation"))
 
 
+def suggested(partners: Iterable[Mapping[str, Any]], referrer: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    """The one partner the referrer's organisation names, by the same rule as `referred_by`
+    without a link, for the coordinator to confirm; of several, the one with exactly the
+    typed words; None when that leaves no single partner, so nobody is guessed."""
+    unlinked = {"referrer": {**(referrer or {}), "partner_id": None}}
+    found = [p for p in partners if referred_by(p, unlinked)]
+    if len(found) > 1:
+        typed = _words((referrer or {}).get("organisation"))
+        found = [p for p in found if _words(p.get("name")) == typed]
+    return found[0] if len(found) == 1 else None
+
+
 def cases_of(partner: Mapping[str, Any], cases: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     return [c for c in cases if referred_by(partner, c)]
 

@@ -1,0 +1,55 @@
+"""In real Chromium: a police referral becomes a case with the pre-selected network partner, the
+case page links to the partner, and the coordinator moves the link on the case's details."""
+import os
+
+from buurtbemiddeling.auth import users
+from buurtbemiddeling.reports import intake as report_intake
+from forms import FORMS
+from tests.test_public_forms import VALID_REFERRAL as REFERRAL
+
+from .conftest import axe_violations
+
+PASSWORD = "een lang wachtwoord"
+
+
+def shot(page, name: str) -> None:
+    """A screenshot to look at by hand, only when asked for (SCREENSHOTS=folder)."""
+    if os.environ.get("SCREENSHOTS"):
+        page.screenshot(path=os.path.join(os.environ["SCREENSHOTS"], f"{name}.png"), full_page=True)
+
+
+def test_a_referral_becomes_a_case_linked_to_the_partner_the_coordinator_confirmed(browser, live_server):
+    store = live_server.app.extensions["store"]
+    users.create_user(store, "carla@lindenhoven.example", PASSWORD, "coordinator", "Carla")
+    with store.transaction() as tx:
+        oost = tx.table("partners").insert({"name": "Politie basisteam Oost", "type": "politie"})
+        lindenhoven = tx.table("partners").insert({"name": "Politie Lindenhoven", "type": "politie"})
+    result = FORMS["referral"].validate(REFERRAL)
+    report_id = report_intake.store_submission(store, "referral", result.cleaned)
+
+    page = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900}).new_page()
+    page.goto(live_server.url + "/beheer/inloggen")
+    page.get_by_label("E-mailadres").fill("carla@lindenhoven.example")
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_role("heading", name="Vandaag", exact=True).wait_for()
+
+    page.goto(f"{live_server.url}/beheer/meldingen/{report_id}")
+    partner = page.get_by_label("Partner in het netwerk")
+    assert partner.input_value() == str(lindenhoven)  # pre-selected from the organisation typed
+    shot(page, "report")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Zaak aanmaken en intake starten").click()
+    page.wait_for_load_state()
+    link = page.locator("#gegevens").get_by_role("link", name="Politie Lindenhoven", exact=True)
+    assert link.get_attribute("href") == f"/beheer/netwerk/{lindenhoven}"
+    shot(page, "case")
+
+    page.get_by_role("link", name="Gegevens wijzigen").click()
+    page.get_by_label("Partner in het netwerk").select_option(str(oost))
+    shot(page, "details")
+    page.get_by_role("button", name="Gegevens bewaren").click()
+    page.wait_for_load_state()
+    assert page.locator("#gegevens").get_by_role("link", name="Politie basisteam Oost").is_visible()
+    assert page.get_by_text("Gegevens bijgewerkt; gekoppeld aan netwerkpartner Politie basisteam Oost").is_visible()
+    assert axe_violations(page) == []
