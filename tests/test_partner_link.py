@@ -8,7 +8,7 @@ import pytest
 
 from buurtbemiddeling.auth import users
 from buurtbemiddeling.cases import records, repo
-from buurtbemiddeling.reporting.partners import suggested
+from buurtbemiddeling.network.referrals import suggested
 from buurtbemiddeling.reports import intake as report_intake
 from forms import FORMS
 from tests.test_cases_views import add_report

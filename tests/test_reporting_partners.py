@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from buurtbemiddeling.reporting.partners import feedback, names_match, referred_by
+from buurtbemiddeling.network.referrals import names_match, referred_by
+from buurtbemiddeling.reporting.partners import feedback
 
 POLICE = {"id": 1, "name": "Politie Lindenhoven, basisteam", "type": "politie"}
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..network import partners as network
-from ..reporting import partners as partner_rules
+from ..network import referrals
 from ..reports import intake as report_intake
 from ..settings import lists, numbers
 from . import intake, records, repo, workflow
@@ -55,7 +55,7 @@ def suggested_partner(view, referrer) -> Any:
     """The partner an unlinked referrer's organisation names, for the coordinator to confirm."""
     if (referrer or {}).get("partner_id") is not None:
         return None
-    return partner_rules.suggested(view.table(network.PARTNERS).all(), referrer)
+    return referrals.suggested(view.table(network.PARTNERS).all(), referrer)
 
 
 def partner_context(view, case) -> dict:
