@@ -152,7 +152,14 @@ def cases_for(view, filters: search.Filters) -> list:
     return cases
 
 
-def listed(view, filters: search.Filters) -> tuple[list, bool]:
+def find(view, filters: search.Filters) -> tuple[list, search.Page]:
+    """All cases `filters` match, in the list's order, and the page of them it asks for."""
+    cases, in_order = _listed(view, filters)
+    return search.search(cases, filters, texts=search_texts(view), last_activity=last_activity(view),
+                         text_checked=True, in_order=in_order)
+
+
+def _listed(view, filters: search.Filters) -> tuple[list, bool]:
     """`cases_for(filters)`, and whether they are in the list's order already: without a
     narrowing filter, all cases in that order are kept per version (the unfiltered list is
     the coordinator's first stop; sorting five years of cases on each visit took 20 ms)."""

@@ -44,9 +44,7 @@ def _case_or_404(view, case_id: int):
 def index():
     view = get_store().read()
     filters = search.Filters.from_args(request.args)
-    cases, in_order = repo.listed(view, filters)
-    _, found = search.search(cases, filters, texts=repo.search_texts(view), last_activity=repo.last_activity(view),
-                             text_checked=True, in_order=in_order)
+    _, found = repo.find(view, filters)
     found.items = repo.with_activity(view, found.items)
     return render_template(
         "cases/index.html", filters=filters, page=found, years=repo.years(view),
@@ -62,9 +60,7 @@ def index():
 def export():
     view = get_store().read()
     filters = search.Filters.from_args(request.args)
-    cases, in_order = repo.listed(view, filters)
-    found, _ = search.search(cases, filters, texts=repo.search_texts(view), last_activity=repo.last_activity(view),
-                             text_checked=True, in_order=in_order)
+    found, _ = repo.find(view, filters)
     found = repo.with_activity(view, found)
     get_store().audit(current_user.id, "export", "cases", count=len(found), filters=filters.query())
     stamp = repo.now().strftime("%Y%m%d-%H%M")
