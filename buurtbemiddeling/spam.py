@@ -35,8 +35,9 @@ from itsdangerous import BadSignature, Signer
 
 from forms import HONEYPOT_FIELD, TOKEN_FIELD
 
-RATE_TABLE = "form_rate"      # {"key": hashed address, "times": [epoch seconds, ...]}
-COUNT_TABLE = "spam_counts"   # {"day": "2025-06-01", "form": "report", "reason": "honeypot", "count": 3}
+# Counter sets (db/counters.py), off the data lock: a flood of posts never holds up real writes.
+RATE_TABLE = "form_rate"      # {hashed address: [epoch seconds, ...]}
+COUNT_TABLE = "spam_counts"   # {"2025-06-01|report|honeypot": 3}
 SALT = "public-form-start"
 
 HONEYPOT = "honeypot"
@@ -105,55 +106,48 @@ def over_rate_limit(store, key: str, now: float, limit: int, window: float) -> b
     Also forgets every address with no post inside the window (privacy, size).
     """
     cutoff = now - window
-    with store.transaction() as tx:
-        forget_old_addresses(store, now, window)
-        table = tx.table(RATE_TABLE)
-        doc = next((d for d in table.all() if d.get("key") == key), None)
-        recent = [t for t in (doc or {}).get("times", []) if t > cutoff]
+    with store.counters.update(RATE_TABLE) as addresses:
+        _forget(addresses, cutoff)
+        recent = [t for t in addresses.get(key, []) if t > cutoff]
         if len(recent) >= limit:
             return True
-        if doc is None:
-            table.insert({"key": key, "times": [now]})
-        else:
-            table.update({"times": recent + [now]}, doc_ids=[doc.doc_id])
+        addresses[key] = recent + [now]
         return False
+
+
+def _forget(addresses: dict, cutoff: float) -> int:
+    old = [key for key, times in addresses.items() if all(t <= cutoff for t in times)]
+    for key in old:
+        del addresses[key]
+    return len(old)
 
 
 def forget_old_addresses(store, now: float, window: float) -> int:
     """Remove every address with no post inside the window; `send-mail` runs it too."""
-    cutoff = now - window
-    with store.transaction() as tx:
-        table = tx.table(RATE_TABLE)
-        old = [d.doc_id for d in table.all() if all(t <= cutoff for t in d.get("times", []))]
-        if old:
-            table.remove(doc_ids=old)
-        return len(old)
+    with store.counters.update(RATE_TABLE) as addresses:
+        return _forget(addresses, now - window)
 
 
 def count_rejected(store, form_name: str, reason: str, day: dt.date) -> None:
-    with store.transaction() as tx:
-        table = tx.table(COUNT_TABLE)
-        wanted = {"day": day.isoformat(), "form": form_name, "reason": reason}
-        doc = next((d for d in table.all() if all(d.get(k) == v for k, v in wanted.items())), None)
-        if doc is None:
-            table.insert({**wanted, "count": 1})
-        else:
-            table.update({"count": doc["count"] + 1}, doc_ids=[doc.doc_id])
+    with store.counters.update(COUNT_TABLE) as counts:
+        key = f"{day.isoformat()}|{form_name}|{reason}"
+        counts[key] = counts.get(key, 0) + 1
 
 
-def rejected_counts(view, since: dt.date | None = None) -> dict[str, int]:
+def rejected_counts(store, since: dt.date | None = None) -> dict[str, int]:
     """Refused posts per reason, since a day (inclusive), for the coordinator."""
     totals: dict[str, int] = {}
-    for doc in view.table(COUNT_TABLE).all():
-        if since is None or doc.get("day", "") >= since.isoformat():
-            totals[doc["reason"]] = totals.get(doc["reason"], 0) + int(doc.get("count", 0))
+    for key, count in store.counters.read(COUNT_TABLE).items():
+        day, _, reason = key.split("|", 2)
+        if since is None or day >= since.isoformat():
+            totals[reason] = totals.get(reason, 0) + int(count)
     return totals
 
 
-def rejected_summary(view, today: dt.date, days: int = 30) -> dict | None:
+def rejected_summary(store, today: dt.date, days: int = 30) -> dict | None:
     """Refused posts over the last `days` days (today included), most frequent reason first;
     None when there were none, so the inbox stays quiet."""
-    counts = rejected_counts(view, since=today - dt.timedelta(days=days - 1))
+    counts = rejected_counts(store, since=today - dt.timedelta(days=days - 1))
     total = sum(counts.values())
     if not total:
         return None

@@ -29,7 +29,21 @@ def _one_claims_table(tx) -> None:
         old.truncate()
 
 
+def _counters_off_the_data_lock(tx) -> None:
+    # Login throttle, form rate limit and refused-post counts moved to db/counters.py; the
+    # throttle and rate entries only live for minutes, the daily counts are carried over.
+    old = tx.table("spam_counts")
+    with tx.store.counters.update("spam_counts") as counts:
+        for doc in old.all():
+            key = f"{doc.get('day', '')}|{doc.get('form', '')}|{doc.get('reason', '')}"
+            counts[key] = counts.get(key, 0) + int(doc.get("count", 0))
+    for name in ("spam_counts", "form_rate", "login_throttle"):
+        if len(tx.table(name)):
+            tx.table(name).truncate()
+
+
 MIGRATIONS = [
     (1, _create_meta),
     (2, _one_claims_table),
+    (3, _counters_off_the_data_lock),
 ]

@@ -24,6 +24,9 @@ from .errors import StoreError
 from .lazy import LazyTable, appended_chain, materialise
 
 _DUMP_OPTS = orjson.OPT_NON_STR_KEYS
+# The data is personal: on a shared host no other account may read it.
+PRIVATE_FILE = 0o600
+PRIVATE_DIR = 0o700
 
 
 def dumps(obj) -> bytes:
@@ -62,7 +65,7 @@ def write_temp(path: Path, data: bytes) -> tuple[Path, tuple[int, int, int]]:
         prev_mtime = os.stat(path).st_mtime_ns
     except FileNotFoundError:
         prev_mtime = 0
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
     try:
         view = memoryview(data)
         while view:

@@ -43,6 +43,7 @@ from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
 from .audit import AuditLog
+from .counters import Counters
 from .errors import StoreError
 from .locking import ProcessLock
 from .lazy import TAIL, Grouped, LazyTable, Overlay, dumps_lines, line, record_append
@@ -272,6 +273,10 @@ class Transaction:
         self._failed = False
         self._closed = False
 
+    @property
+    def store(self) -> Store:
+        return self._store
+
     def table(self, name: str) -> Table:
         self._check_open()
         table = self._tables.get(name)
@@ -451,6 +456,7 @@ class Store:
         self._local = threading.local()
         self._lock = ProcessLock(self.data_dir / ".lock", lock_timeout)
         self._audit_log = AuditLog(self.audit_dir, lock_timeout)
+        self.counters = Counters(self.data_dir / "counters", lock_timeout)  # never under the data lock
         with self._lock:
             self._recover()
             # Temp files of killed writers; safe to remove while we hold the lock.

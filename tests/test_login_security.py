@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import re
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -83,6 +85,35 @@ def test_throttling_can_be_switched_off(app, client, as_user):
     as_user.coordinator()
     client.post("/beheer/uitloggen")
     for _ in range(8):
+        _login(client, password="fout fout fout")
+    assert _login(client).status_code == 302
+
+
+def test_thirty_parallel_wrong_passwords_check_no_more_than_the_limit(app, as_user, monkeypatch):
+    as_user.coordinator()
+    checked = []
+    real_check = users.check_password_hash
+    monkeypatch.setattr(users, "check_password_hash", lambda *a: checked.append(1) or real_check(*a))
+    start = threading.Barrier(30)
+
+    def guess(n: int) -> int:
+        client = app.test_client()
+        start.wait()
+        return _login(client, password=f"fout fout fout {n}", address=f"10.1.0.{n}").status_code
+
+    with ThreadPoolExecutor(30) as pool:
+        codes = list(pool.map(guess, range(30)))
+    assert len(checked) == 5  # the limit per account
+    assert sorted(codes) == [422] * 5 + [429] * 25
+
+
+def test_a_correct_password_does_not_count_as_a_failure(client, as_user):
+    as_user.coordinator()
+    for _ in range(6):
+        client.post("/beheer/uitloggen")
+        assert _login(client).status_code == 302
+    client.post("/beheer/uitloggen")
+    for _ in range(4):
         _login(client, password="fout fout fout")
     assert _login(client).status_code == 302
 

@@ -57,7 +57,7 @@ def test_the_rate_limit_counts_posts_per_address_within_the_window_and_forgets_o
     other = spam.address_key(SECRET, "192.0.2.2")
     assert spam.over_rate_limit(store, other, 104, limit=3, window=60) is False
     assert spam.over_rate_limit(store, key, 200, limit=3, window=60) is False  # the window moved on
-    assert len(store.read().table(spam.RATE_TABLE).all()) == 1  # the other address is forgotten
+    assert list(store.counters.read(spam.RATE_TABLE)) == [key]  # the other address is forgotten
 
 
 def test_refusals_are_counted_per_reason_and_day(store):
@@ -65,8 +65,8 @@ def test_refusals_are_counted_per_reason_and_day(store):
     for reason in (spam.HONEYPOT, spam.HONEYPOT, spam.TOO_FAST):
         spam.count_rejected(store, "report", reason, day)
     spam.count_rejected(store, "report", spam.HONEYPOT, day - datetime.timedelta(days=40))
-    assert spam.rejected_counts(store.read(), since=day) == {"honeypot": 2, "too_fast": 1}
-    assert spam.rejected_counts(store.read())["honeypot"] == 3
+    assert spam.rejected_counts(store, since=day) == {"honeypot": 2, "too_fast": 1}
+    assert spam.rejected_counts(store)["honeypot"] == 3
 
 
 # -- through the app --------------------------------------------------------
@@ -82,7 +82,7 @@ def test_a_robot_filling_the_honeypot_sees_thanks_but_nothing_is_stored_and_it_i
     response = client.post("/melding", data={**VALID, "website": "https://spam.example"})
     assert response.status_code == 303 and response.location == "/melding/bedankt/"
     assert reports_in(store) == []
-    assert spam.rejected_counts(store.read()) == {"honeypot": 1}
+    assert spam.rejected_counts(store) == {"honeypot": 1}
     assert store.read().table("outbox").all() == []
 
 
@@ -92,7 +92,7 @@ def test_a_form_sent_too_fast_comes_back_with_every_value_and_goes_through_the_s
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and "heel snel werd ingevuld" in html
     assert 'value="Anna de Vries"' in html and f'value="{token}"' in html  # same start time kept
-    assert reports_in(store) == [] and spam.rejected_counts(store.read()) == {"too_fast": 1}
+    assert reports_in(store) == [] and spam.rejected_counts(store) == {"too_fast": 1}
     later = time.time() + 5
     monkeypatch.setattr(time, "time", lambda: later)
     assert client.post("/melding", data={**VALID, "started": token}).status_code == 303
@@ -121,7 +121,7 @@ def test_after_too_many_posts_from_one_address_the_form_comes_back_with_values_a
     html = response.get_data(as_text=True)
     assert response.status_code == 429 and "try again in an hour" in html and "012 345 6789" in html
     assert 'value="Anna de Vries"' in html
-    assert len(reports_in(store)) == 2 and spam.rejected_counts(store.read()) == {"rate_limit": 1}
+    assert len(reports_in(store)) == 2 and spam.rejected_counts(store) == {"rate_limit": 1}
 
 
 def test_posts_with_errors_do_not_count_towards_the_rate_limit(app, client):
@@ -147,12 +147,12 @@ def test_the_regular_send_mail_run_forgets_address_hashes_older_than_the_window(
     spam.over_rate_limit(store, "new", time.time(), limit=5, window=3600)
     app.config["MAIL_SERVER"] = "127.0.0.1"  # nothing queued, so nothing is sent
     app.test_cli_runner().invoke(args=["send-mail"])
-    assert [d["key"] for d in store.read().table(spam.RATE_TABLE).all()] == ["new"]
+    assert list(store.counters.read(spam.RATE_TABLE)) == ["new"]
 
 
 def test_a_post_over_the_size_limit_is_counted_as_too_large(client, store):
     client.post("/verwijzing", data={**VALID, "description": "x" * 70_000})
-    assert spam.rejected_counts(store.read()) == {"too_large": 1}
+    assert spam.rejected_counts(store) == {"too_large": 1}
 
 
 # -- what the coordinator sees ----------------------------------------------
@@ -163,9 +163,9 @@ def test_the_summary_covers_the_last_30_days_most_frequent_reason_first(store):
         spam.count_rejected(store, "report", spam.TOO_FAST, today)
     spam.count_rejected(store, "application", spam.HONEYPOT, today - datetime.timedelta(days=29))
     spam.count_rejected(store, "report", spam.RATE_LIMIT, today - datetime.timedelta(days=30))
-    assert spam.rejected_summary(store.read(), today) == {"days": 30, "total": 3, "reasons": [
+    assert spam.rejected_summary(store, today) == {"days": 30, "total": 3, "reasons": [
         {"label": "te snel ingevuld", "count": 2}, {"label": "verborgen veld ingevuld", "count": 1}]}
-    assert spam.rejected_summary(store.read(), today + datetime.timedelta(days=30)) is None
+    assert spam.rejected_summary(store, today + datetime.timedelta(days=30)) is None
 
 
 def test_the_inbox_tells_the_coordinator_how_many_posts_were_refused_and_why(client, store, as_user):
@@ -214,3 +214,18 @@ def test_without_the_proxy_setting_a_forwarded_address_is_ignored(app, client):
     app.config["FORM_RATE_LIMIT"] = 1
     assert from_address(client, "198.51.100.1").status_code == 303
     assert from_address(client, "198.51.100.2").status_code == 429
+
+
+def test_counts_kept_in_the_data_tables_before_the_upgrade_are_carried_over(tmp_path):
+    from db import Store
+
+    old = Store(tmp_path / "data")
+    with old.transaction() as tx:
+        tx.table("_meta").insert({"schema": 2})
+        tx.table(spam.COUNT_TABLE).insert({"day": "2026-11-30", "form": "report", "reason": "honeypot", "count": 4})
+        tx.table(spam.RATE_TABLE).insert({"key": "abc", "times": [1.0]})
+    upgraded = Store(tmp_path / "data")
+    assert upgraded.migrate() == [3]
+    assert spam.rejected_counts(upgraded) == {"honeypot": 4}
+    assert upgraded.read().table(spam.COUNT_TABLE).all() == []
+    assert upgraded.read().table(spam.RATE_TABLE).all() == []

@@ -10,11 +10,9 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from tinydb import Query
-
 from db import Store
 
-TABLE = "login_throttle"
+TABLE = "login_throttle"  # a counter set (db/counters.py): {key: [failure times, oldest first]}
 
 
 @dataclass(frozen=True)
@@ -46,47 +44,49 @@ def locked_until(failures: list[datetime], limit: int, window: timedelta, now: d
     return recent[-limit] + window
 
 
-def _times(view, key: str) -> list[datetime]:
-    doc = view.table(TABLE).get(Query().key == key)
-    return [datetime.fromisoformat(t) for t in doc["failures"]] if doc else []
+def _recent(times: list, window: timedelta, now: datetime) -> list[str]:
+    return [t for t in times if now - datetime.fromisoformat(t) < window]
 
 
-def wait_seconds(view, email: str, address: str | None, limits: Limits, now: datetime | None = None) -> tuple[int, str | None]:
-    """Seconds until a login attempt is allowed again, and which lock holds it ('account', 'address')."""
+def attempt(store: Store, email: str, address: str | None, limits: Limits,
+            now: datetime | None = None) -> tuple[int, str | None]:
+    """Count one attempt for the account and the address before its password or code is checked.
+
+    Check and count are one atomic step (a burst of parallel guesses cannot all pass a check
+    made before any of them is counted): returns (0, None) when the attempt may go ahead,
+    counted as a failure until `take_back`; else the seconds to wait and which lock holds it
+    ('account', 'address'), and nothing is counted.
+    """
     if not limits.enabled:
         return 0, None
     now = now or datetime.now(timezone.utc)
-    for kind, key, limit in (("account", account_key(email), limits.per_account),
-                             ("address", address_key(address), limits.per_address)):
-        until = locked_until(_times(view, key), limit, limits.window, now)
-        if until is not None:
-            return max(1, math.ceil((until - now).total_seconds())), kind
+    keep = max(limits.per_account, limits.per_address)
+    wanted = (("account", account_key(email), limits.per_account),
+              ("address", address_key(address), limits.per_address))
+    with store.counters.update(TABLE) as failures:
+        # Forget stale keys as we go, so a spray of addresses cannot grow the set for ever.
+        for key in [k for k, times in failures.items() if not _recent(times[-1:], limits.window, now)]:
+            del failures[key]
+        for kind, key, limit in wanted:
+            times = [datetime.fromisoformat(t) for t in failures.get(key, [])]
+            until = locked_until(times, limit, limits.window, now)
+            if until is not None:
+                return max(1, math.ceil((until - now).total_seconds())), kind
+        for _, key, _ in wanted:
+            failures[key] = (failures.get(key, []) + [now.isoformat()])[-keep:]
     return 0, None
 
 
-def record_failure(store: Store, keys: list[str], limits: Limits, now: datetime | None = None) -> None:
-    if not limits.enabled:
-        return
-    now = now or datetime.now(timezone.utc)
-    cutoff = now - limits.window
-    keep = max(limits.per_account, limits.per_address)
-    with store.transaction() as tx:
-        table = tx.table(TABLE)
-        # Forget stale keys as we go, so a spray of addresses cannot grow the table for ever.
-        table.remove(Query().last < cutoff.isoformat())
-        for key in keys:
-            doc = table.get(Query().key == key)
-            times = [t for t in (doc["failures"] if doc else []) if t >= cutoff.isoformat()]
-            times = (times + [now.isoformat()])[-keep:]
-            if doc:
-                table.update({"failures": times, "last": now.isoformat()}, doc_ids=[doc.doc_id])
-            else:
-                table.insert({"key": key, "failures": times, "last": now.isoformat()})
-
-
-def clear(store: Store, key: str) -> None:
-    with store.transaction() as tx:
-        tx.table(TABLE).remove(Query().key == key)
+def take_back(store: Store, email: str, address: str | None, *, forget_account: bool = False) -> None:
+    """The password or code was right: the attempt no longer counts; on a completed login
+    (`forget_account`) the account's earlier failures are forgotten too."""
+    with store.counters.update(TABLE) as failures:
+        for key in (account_key(email), address_key(address)):
+            times = failures.get(key)
+            if times and forget_account and key.startswith("account:"):
+                del failures[key]
+            elif times:
+                times.pop()
 
 
 def message(seconds: int, kind: str | None) -> str:

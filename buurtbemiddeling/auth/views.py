@@ -99,12 +99,12 @@ def _limits() -> throttle.Limits:
     return throttle.Limits.from_config(current_app.config)
 
 
-def _failed(store, email: str) -> None:
-    throttle.record_failure(store, [throttle.account_key(email), throttle.address_key(request.remote_addr)], _limits())
+def _attempt(store, email: str) -> tuple[int, str | None]:
+    return throttle.attempt(store, email, request.remote_addr, _limits())
 
 
 def _finish_login(store, user: users.User, next_url: str | None):
-    throttle.clear(store, throttle.account_key(user.email))
+    throttle.take_back(store, user.email, request.remote_addr, forget_account=True)
     sessions.start(user)
     users.record_login(store, user.id)
     store.audit(user.id, "login", f"user:{user.id}")
@@ -119,17 +119,17 @@ def login():
     error, status = None, 200
     email = request.form.get("email", "")[:254]
     if request.method == "POST":
-        wait, kind = throttle.wait_seconds(store.read(), email, request.remote_addr, _limits())
+        wait, kind = _attempt(store, email)  # counted before the password is checked
         if wait:
             error, status = throttle.message(wait, kind), 429
             store.audit(None, "login.throttled", None, email=users.normalise_email(email), lock=kind)
         else:
             user = users.authenticate(store, email, request.form.get("password", ""))
             if user is None or not user.is_active:
-                _failed(store, email)
                 error, status = WRONG_LOGIN, 422
                 store.audit(None, "login.failed", None, email=users.normalise_email(email))
             elif user.totp_enabled:
+                throttle.take_back(store, email, request.remote_addr)
                 session.clear()
                 session["second_step"] = {"user": user.id, "epoch": user.epoch, "at": int(time.time())}
                 return redirect(url_for("auth.login_code", next=_safe_next(request.args.get("next"))))
@@ -150,13 +150,12 @@ def login_code():
         return redirect(url_for("auth.login"))
     error, status = None, 200
     if request.method == "POST":
-        wait, kind = throttle.wait_seconds(store.read(), user.email, request.remote_addr, _limits())
+        wait, kind = _attempt(store, user.email)  # counted before the code is checked
         if wait:
             error, status = throttle.message(wait, kind), 429
         elif twofactor.verify_login(store, user.id, request.form.get("code", ""), current_app.config["TOTP_KEY_FILE"]):
             return _finish_login(store, user, request.args.get("next"))
         else:
-            _failed(store, user.email)
             store.audit(None, "login.failed", f"user:{user.id}", step="code")
             error, status = ("De code klopt niet. Typ de zes cijfers die uw app nu laat zien; "
                              "een code werkt maar één keer."), 422

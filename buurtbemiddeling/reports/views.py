@@ -172,7 +172,7 @@ def inbox():
     reports = view.derived("reports.newest_first", (intake.TABLE,), intake.all_reports)
     rows, page, pages = page_of(reports, INBOX_PAGE_SIZE, request.args.get("pagina"))
     return render_template("reports/inbox.html", reports=rows, total=len(reports), page=page, pages=pages,
-                           display_name=intake.display_name, spam_summary=spam.rejected_summary(view, date.today()))
+                           display_name=intake.display_name, spam_summary=spam.rejected_summary(get_store(), date.today()))
 
 
 @bp.get("/<int:report_id>")
