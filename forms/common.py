@@ -11,6 +11,8 @@ from typing import Any, Mapping
 
 from markupsafe import Markup
 
+from common import phone, postcode
+
 from .fields import (
     CheckboxField,
     EmailField,
@@ -82,8 +84,8 @@ NEIGHBOURS = Whose({
     "postcode": ("de postcode van de buren", "the neighbours' postcode"),
 })
 
-POSTCODE_EXAMPLE = ("1234 AB", "1234 AB")
-POSTCODE_HOW = "Vul 4 cijfers en 2 letters in, bijvoorbeeld 1234 AB"
+POSTCODE_EXAMPLE = (postcode.EXAMPLE, postcode.EXAMPLE)
+POSTCODE_HOW = postcode.HOW
 
 
 def name_field(name: str, label: Text, whose: Whose, **options: Any) -> TextField:
@@ -101,12 +103,11 @@ def email_field(name: str, label: Text, whose: Whose, **options: Any) -> EmailFi
 
 
 def phone_field(name: str, label: Text, whose: Whose, **options: Any) -> PhoneField:
-    options.setdefault("hint", msg("Bijvoorbeeld 06 12345678 of 0123 456789",
-                                   "For example 06 12345678 or +31 6 12345678"))
+    options.setdefault("hint", msg(phone.HINT, "For example 06 12345678, +31 6 12345678 or 0900-8844"))
     return PhoneField(name, label, messages={
         "required": whose.required("phone"),
-        "invalid": whose.invalid("phone", "Gebruik 10 cijfers, bijvoorbeeld 06 12345678",
-                                 "06 12345678 or +31 6 12345678"),
+        "invalid": whose.invalid("phone", phone.HOW,
+                                 "Use 10 digits (for example 06 12345678), an 0800 or 0900 number, or +country and number"),
         "too_long": whose.too_long("phone"),
     }, **options)
 

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field as _field
 from typing import Any, ClassVar, Mapping, Sequence
 
+from common import phone, postcode
+
 Text = Mapping[str, str]  # {"nl": "...", "en": "..."}
 Choice = tuple[str, Text]
 
@@ -179,48 +181,15 @@ class EmailField(Field):
         return f"{local}@{domain.lower()}"
 
 
-_PHONE_NOISE = re.compile(r"[\s\-.()/]")
-
-
-def normalise_phone(text: str) -> str | None:
-    """Dutch numbers as 10 digits ("0612345678"); other countries as "+<digits>".
-
-    Accepts spaces, dashes, dots, brackets, "+31", "0031" and "+31 (0)6 ...".
-    Returns None when it cannot be a real number.
-    """
-    compact = text.replace("(0)", "")
-    compact = _PHONE_NOISE.sub("", compact)
-    if compact.startswith("00"):
-        compact = "+" + compact[2:]
-    if compact.startswith("+31"):
-        rest = compact[3:]
-        if len(rest) == 9 and rest.isdigit() and rest[0] != "0":
-            return "0" + rest
-        return None
-    if compact.startswith("+"):
-        digits = compact[1:]
-        # E.164: country code does not start with 0; at most 15 digits. Under 9 is
-        # not a real number anywhere we expect residents to have one.
-        if digits.isdigit() and 9 <= len(digits) <= 15 and digits[0] != "0":
-            return "+" + digits
-        return None
-    if len(compact) == 10 and compact.isdigit() and compact[0] == "0" and compact[1] != "0":
-        return compact
-    return None
-
-
 class PhoneField(Field):
     input_type = "tel"
     default_max_length = 30
 
     def convert(self, text: str) -> str:
-        number = normalise_phone(text)
+        number = phone.clean(text)
         if number is None:
             raise self.error("invalid")
         return number
-
-
-_POSTCODE = re.compile(r"([1-9][0-9]{3})\s*([A-Za-z]{2})")
 
 
 class PostcodeField(Field):
@@ -229,10 +198,10 @@ class PostcodeField(Field):
     css_class: ClassVar[str] = "input--postcode"
 
     def convert(self, text: str) -> str:
-        match = _POSTCODE.fullmatch(text)
-        if not match:
+        code = postcode.clean(text)
+        if code is None:
             raise self.error("invalid")
-        return f"{match.group(1)} {match.group(2).upper()}"
+        return code
 
 
 class DateField(Field):

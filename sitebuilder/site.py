@@ -14,6 +14,7 @@ import markdown
 from markupsafe import Markup
 
 import forms
+from common.phone import tel_href
 from figures.public import public_figures
 
 from .theme import theme_css
@@ -82,14 +83,6 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise BuildError(f"{display_path(path)}: file is missing") from None
     except tomllib.TOMLDecodeError as exc:
         raise BuildError(f"{display_path(path)}: not valid TOML: {exc}") from None
-
-
-def tel_href(number: str) -> str:
-    """tel: link for a Dutch number as written on the site ("012 345 6789")."""
-    digits = re.sub(r"[^\d+]", "", number)
-    if digits.startswith("0") and not digits.startswith("00"):
-        digits = "+31" + digits[1:]
-    return "tel:" + digits
 
 
 class Site:

@@ -15,13 +15,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
+from common import phone, postcode
+from common.folding import fold
 from db import Store
 
 from ..csv_safe import safe_cell  # shared with every other export
 from ..settings import lists
 from . import numbering, records, repo, workflow
 from .page import partner_names
-from .search import fold
 
 MAX_IMPORT_ROWS = 5000
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
@@ -258,12 +259,12 @@ def _check_row(view, row: Row, today: dt.date) -> None:
         if not party["street"]:
             errors.append(f"Het adres van partij {letter} ontbreekt.")
         if party["postcode"]:
-            code = records.clean_postcode(party["postcode"])
+            code = postcode.clean(party["postcode"])
             if code is None:
                 errors.append(f"Postcode ‘{party['postcode']}’ van partij {letter} is niet goed (4 cijfers en 2 letters).")
             party["postcode"] = code or party["postcode"]
         if party["phone"]:
-            party["phone"] = records.normalise_phone(party["phone"]) or party["phone"]
+            party["phone"] = phone.clean(party["phone"]) or party["phone"]
         parties.append(party)
     if not parties[0]["name"]:
         errors.append("De naam van partij A ontbreekt.")

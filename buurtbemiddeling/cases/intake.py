@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from functools import lru_cache
 from typing import Iterable, Mapping
+
+from common import folding
+from common import postcode as postcodes
 
 
 def easter(year: int) -> dt.date:
@@ -85,13 +87,13 @@ _ABBREVIATIONS = ((r"str\b\.?", "straat"), (r"\bln\b\.?", "laan"), (r"\bpln\b\.?
 
 def normalise_address(street: str | None, postcode: str | None = None) -> str:
     """'Merelstraat 8 a', 'merelstr. 8A' -> 'merelstraat 8a' (+ ' 7413kl' when given)."""
-    text = unicodedata.normalize("NFKD", street or "").encode("ascii", "ignore").decode().lower()
+    text = folding.fold(street)
     for pattern, replacement in _ABBREVIATIONS:
         text = re.sub(pattern, replacement, text)
     text = re.sub(r"[^a-z0-9]+", " ", text)
     text = re.sub(r"(\d+) ([a-z])\b", r"\1\2", text)  # house number additions: '8 a' -> '8a'
     text = " ".join(text.split())
-    code = re.sub(r"\s+", "", (postcode or "").upper())
+    code = postcodes.compact(postcode)
     return f"{text} {code.lower()}".strip() if code else text
 
 
@@ -108,7 +110,7 @@ def address_pair(a_street: str | None, a_postcode: str | None, b_street: str | N
 
 
 def _postcode(code: str | None) -> str:
-    return re.sub(r"\s+", "", (code or "").upper())
+    return postcodes.compact(code)
 
 
 def same_pair(one: dict[str, str] | None, other: dict[str, str] | None) -> bool:
@@ -189,7 +191,6 @@ def guess_wijk_in(view, postcode: str | None, cases_table: str) -> str:
 
 
 def _area(postcode: str | None) -> str:
-    digits = re.sub(r"\D", "", postcode or "")[:4]
-    return digits if len(digits) == 4 else ""
+    return postcodes.area(postcode)
 
 

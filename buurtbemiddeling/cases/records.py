@@ -9,7 +9,8 @@ import datetime as dt
 import re
 from typing import Any, Callable, Mapping
 
-from forms.fields import is_email, normalise_phone
+from common import phone, postcode
+from forms.fields import is_email
 
 from .workflow import Change, WorkflowError, parse_date
 
@@ -28,7 +29,6 @@ EVENT_KINDS = {
     "note": "Notitie", "document": "Document", "edit": "Gegevens gewijzigd", "duo": "Duo",
 }
 MAX_MINUTES = 24 * 60
-_POSTCODE = re.compile(r"([1-9][0-9]{3})\s*([A-Za-z]{2})")
 
 Errors = dict[str, str]
 
@@ -47,11 +47,6 @@ def _text(data: Mapping, name: str, limit: int = 200) -> str:
         value = value[0] if value else ""
     # Inputs carry maxlength; only a crafted post is cut short.
     return " ".join(str(value or "").split())[:limit]
-
-
-def clean_postcode(text: str) -> str | None:
-    match = _POSTCODE.fullmatch(text.strip())
-    return f"{match.group(1)} {match.group(2).upper()}" if match else None
 
 
 # -- from a report -----------------------------------------------------------------
@@ -125,8 +120,8 @@ def new_case(fields: Mapping[str, Any], *, number: str, now: dt.datetime, step: 
 
 # Party fields written in one canonical form, or refused with a message.
 _NORMALISED = (
-    ("postcode", clean_postcode, "De postcode van partij {letter} is niet goed. Gebruik 4 cijfers en 2 letters, bijvoorbeeld 7412 AB."),
-    ("phone", normalise_phone, "Het telefoonnummer van partij {letter} is niet goed. Gebruik 10 cijfers, bijvoorbeeld 06 12345678."),
+    ("postcode", postcode.clean, "De postcode van partij {letter} is niet goed. " + postcode.HOW + "."),
+    ("phone", phone.clean, "Het telefoonnummer van partij {letter} is niet goed. " + phone.HOW + "."),
 )
 
 
@@ -175,7 +170,7 @@ def parse_details(data: Mapping, *, valid: Callable[[str, str], bool], today: dt
     if not valid("referrer_types", referrer["type"]):
         errors["referrer_type"] = "Kies wie de zaak heeft aangemeld."
     if referrer["phone"]:
-        referrer["phone"] = normalise_phone(referrer["phone"]) or referrer["phone"]
+        referrer["phone"] = phone.clean(referrer["phone"]) or referrer["phone"]
     try:
         referrer = with_partner(referrer, parse_partner(data.get(PARTNER_FIELD), partners))
     except WorkflowError as exc:

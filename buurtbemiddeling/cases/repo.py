@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from tinydb.table import Document
 
+from common.folding import fold
 from db import Store
 
 from ..reports import intake as report_intake
@@ -143,11 +144,11 @@ def cases_for(view, filters: search.Filters) -> list:
     elif filters.q:
         # The matches themselves, not a walk over five years of cases to pick them out.
         docs = view.derived("cases.search_index", (CASES,), _search_index)[3]
-        return [docs[k] for k in sorted(_text_matches(view, search.fold(filters.q).split(), positions=True))]
+        return [docs[k] for k in sorted(_text_matches(view, fold(filters.q).split(), positions=True))]
     else:
         cases = all_cases(view)
     if filters.q:
-        found = _text_matches(view, search.fold(filters.q).split())
+        found = _text_matches(view, fold(filters.q).split())
         cases = [c for c in cases if c.doc_id in found]
     return cases
 

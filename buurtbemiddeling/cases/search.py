@@ -6,9 +6,10 @@ exported and reached with the back button; `Filters.query()` writes them back.
 from __future__ import annotations
 
 import math
-import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping
+
+from common.folding import fold
 
 from . import workflow
 
@@ -86,10 +87,6 @@ class Page:
     pages: int
 
 
-def fold(text: str) -> str:
-    """Lowercase without accents, so 'Yılmaz', 'yilmaz' and 'YILMAZ' all match."""
-    text = unicodedata.normalize("NFKD", text.replace("ı", "i")).encode("ascii", "ignore").decode()
-    return " ".join(text.lower().split())
 
 
 def haystack(case: Mapping) -> str:

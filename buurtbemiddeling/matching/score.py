@@ -20,10 +20,11 @@ Decisions a coordinator should know about:
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any, Iterable, Mapping, Sequence
+
+from common import folding, postcode
 
 # Points per factor (weights) and the thresholds the rules use. Config overrides any key.
 DEFAULTS: dict[str, float] = {
@@ -152,8 +153,7 @@ def weights_from(config: Mapping[str, Any] | None) -> dict[str, float]:
 # -- small helpers ---------------------------------------------------------------------
 
 def _plain(text: Any) -> str:
-    text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode()
-    return " ".join(re.sub(r"[^a-z0-9 ]", " ", text.lower()).split())
+    return " ".join(folding.words(text))
 
 
 def street_name(address: str) -> str:
@@ -163,8 +163,7 @@ def street_name(address: str) -> str:
 
 
 def postcode_area(code: str, radius: int) -> str:
-    compact = re.sub(r"\s", "", str(code or "")).upper()
-    return compact[:radius] if len(compact) >= radius else ""
+    return postcode.area(code, radius)
 
 
 def letter(index: int) -> str:

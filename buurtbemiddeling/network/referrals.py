@@ -9,9 +9,9 @@ a GGD referral.
 """
 from __future__ import annotations
 
-import re
-import unicodedata
 from typing import Any, Iterable, Mapping
+
+from common import folding
 
 from figures import cases as case_rules
 
@@ -20,8 +20,7 @@ SAME_TYPE = {"politie", "woningcorporatie", "gemeente", "welzijn", "wijkteam", "
 
 
 def _words(name: str | None) -> frozenset[str]:
-    text = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode().lower()
-    return frozenset(re.findall(r"[a-z0-9]+", text))
+    return frozenset(folding.words(name))
 
 
 def names_match(partner_name: str | None, organisation: str | None) -> bool:

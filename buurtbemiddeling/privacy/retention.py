@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from figures.cases import closed_on
+from common import postcode
 
 from ..budget.ledger import CLAIMS
 from ..mail import purge_sent
@@ -102,9 +103,8 @@ def scrub(doc: Mapping[str, Any], keep: set[str]) -> dict[str, Any]:
     return {key: (value if key in keep else blank(value)) for key, value in doc.items()}
 
 
-def _postcode_area(postcode: str) -> str:
-    digits = "".join(c for c in (postcode or "") if c.isdigit())[:4]
-    return digits if len(digits) == 4 else ""
+def _postcode_area(code: str) -> str:
+    return postcode.area(code)
 
 
 def anonymise_case(case: Mapping[str, Any], at: dt.date) -> dict[str, Any]:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
+
+from common import folding
 
 from . import retention
 
@@ -40,8 +41,7 @@ class Hit:
 
 
 def _norm(text: Any) -> str:
-    plain = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode()
-    return " ".join(plain.casefold().split())
+    return folding.fold(text)
 
 
 def _digits(text: Any) -> str:

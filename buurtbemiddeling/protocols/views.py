@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from flask import Blueprint, Flask, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+
+from common import folding
 
 from ..auth.views import coordinator_required, role_required, when
 from ..store import get_store
@@ -131,8 +132,7 @@ def compare(protocol_id: int):
 
 
 def _filename(title: str, number: int) -> str:
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60] or "protocol"
+    slug = folding.slug(title, default="protocol")
     return f"{slug}-versie-{number}.pdf"
 
 

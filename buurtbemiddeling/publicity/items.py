@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from typing import Any, Iterable, Mapping
+
+from common import folding
 
 PUBLICITY = "publicity"
 KINDS = {"nieuws": "Nieuwsbericht", "verhaal": "Succesverhaal"}
@@ -20,8 +21,7 @@ MAX_BODY = 20_000
 
 
 def slugify(text: str) -> str:
-    plain = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:60].strip("-") or "bericht"
+    return folding.slug(text, default="bericht")
 
 
 def check(form: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:

@@ -12,11 +12,12 @@ retired values stay readable on old cases but are no longer offered.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from tinydb import Query
+
+from common import folding
 
 TABLE = "lists"
 
@@ -143,8 +144,7 @@ def in_use(view, key: str, value: str) -> bool:
 # -- editing (inside a transaction) -----------------------------------------------
 
 def slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60]
+    return folding.slug(text)
 
 
 def _clean_label(text: str, what: str = "naam") -> str:

@@ -4,18 +4,18 @@ Text the coordinator types comes back unchanged in `raw` on an error, so nothing
 """
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any, Sequence
 
-from forms.fields import is_email, normalise_phone
+from common import phone as phones
+from common import postcode as postcodes
+from forms.fields import is_email
 
 from . import pool
 from .checks import past_date
 from .application_form import AVAILABILITY
 
 GENDERS = pool.GENDERS
-_POSTCODE = re.compile(r"^\s*(\d{4})\s*([A-Za-z]{2})\s*$")
 
 
 def _lines(text: str) -> list[str]:
@@ -32,12 +32,12 @@ def check_profile(form: Any, conflict_types: Sequence[tuple[str, str]], today: d
     if email and not is_email(email):
         errors["email"] = "Het e-mailadres is niet goed. Gebruik de vorm naam@voorbeeld.nl."
     phone = (form.get("phone") or "").strip()
-    if phone and normalise_phone(phone) is None:
-        errors["phone"] = "Het telefoonnummer is niet goed. Gebruik 10 cijfers, bijvoorbeeld 06 12345678."
+    if phone and phones.clean(phone) is None:
+        errors["phone"] = f"Het telefoonnummer is niet goed. {phones.HOW}."
     postcode = (form.get("postcode") or "").strip()
-    match = _POSTCODE.match(postcode)
-    if postcode and not match:
-        errors["postcode"] = "De postcode is niet goed. Vul 4 cijfers en 2 letters in, bijvoorbeeld 1234 AB."
+    code = postcodes.clean(postcode)
+    if postcode and not code:
+        errors["postcode"] = f"De postcode is niet goed. {postcodes.HOW}."
     age_band = form.get("age_band") or ""
     if age_band and age_band not in pool.AGE_BANDS:
         errors["age_band"] = "Kies een leeftijdsgroep."
@@ -59,9 +59,9 @@ def check_profile(form: Any, conflict_types: Sequence[tuple[str, str]], today: d
     allowed = {value for value, _ in AVAILABILITY}
     languages = [part.strip() for part in (form.get("languages") or "").split(",") if part.strip()][:20]
     doc = {
-        "name": name, "email": email.lower(), "phone": normalise_phone(phone) if phone and "phone" not in errors else phone,
+        "name": name, "email": email.lower(), "phone": phones.clean(phone) if phone and "phone" not in errors else phone,
         "street": (form.get("street") or "").strip()[:150],
-        "postcode": f"{match.group(1)} {match.group(2).upper()}" if match else postcode,
+        "postcode": code or postcode,
         "wijk": (form.get("wijk") or "").strip()[:80], "languages": languages, "age_band": age_band, "gender": gender,
         "background": (form.get("background") or "").strip()[:1000],
         "availability": [v for v, _ in AVAILABILITY if v in set(form.getlist("availability")) & allowed],

@@ -1,0 +1,34 @@
+"""Text folding: the one way two spellings of a name, street or word are compared.
+
+'Yılmaz', 'YILMAZ', 'İlkay', 'Çelik', 'Łukasz' and 'Straße' fold to 'yilmaz', 'yilmaz',
+'ilkay', 'celik', 'lukasz' and 'strasse'. Conflict-of-interest matching, search, duplicate
+detection, partner names and data-subject look-ups all fold with `fold`, so they agree.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+# Letters NFKD does not split into a base letter and a mark: Turkish dotless i, Polish ł,
+# Scandinavian ø/æ, German ß (casefold would do ß, but not in str.lower callers' order).
+_LETTERS = str.maketrans({"ı": "i", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE",
+                          "œ": "oe", "Œ": "OE", "đ": "d", "Đ": "D", "ß": "ss", "ẞ": "SS"})
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def fold(text: Any) -> str:
+    """Lower case ASCII without accents, whitespace collapsed to single spaces."""
+    plain = unicodedata.normalize("NFKD", str(text or "").translate(_LETTERS))
+    ascii_text = plain.encode("ascii", "ignore").decode().lower()
+    return " ".join(ascii_text.split())
+
+
+def words(text: Any) -> list[str]:
+    """The folded words of `text`, punctuation dropped: 'Woonstichting De Key!' -> ['woonstichting', 'de', 'key']."""
+    return _WORD.findall(fold(text))
+
+
+def slug(text: Any, limit: int = 60, default: str = "") -> str:
+    """A URL or file name part: 'Kennismaking partij B' -> 'kennismaking-partij-b'."""
+    return "-".join(words(text))[:limit].strip("-") or default
