@@ -25,11 +25,18 @@ def page(path: str):
         path = f"{path}index.html" if path else "index.html"
         target_path = target_path / "index.html"
     if not target_path.is_file():
-        not_found = root / "404.html"
-        if not_found.is_file():
-            return send_from_directory(root, "404.html"), 404
+        not_found = _not_found_page(root, path)
+        if not_found:
+            return send_from_directory(root, not_found), 404
         abort(404)
     return send_from_directory(root, path, max_age=300)
+
+
+def _not_found_page(root: Path, path: str) -> str | None:
+    """The 404 page in the address's language: /en/... gets en/404.html, others the default's."""
+    folder, _, rest = path.partition("/")
+    candidates = [f"{folder}/404.html"] if rest else []
+    return next((c for c in candidates + ["404.html"] if (root / c).is_file()), None)
 
 
 def _refuse_get_on_post_routes(path: str) -> None:

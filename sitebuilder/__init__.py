@@ -2,8 +2,10 @@
 
 Public API for the app (no Flask in here):
     render_form_page(form_name, lang, result) -> full HTML page with the form
-    render_form(form_name, lang, result)      -> just the <form> element (htmx)
-    render_thanks_fragment(form_name, lang)   -> thank-you panel (htmx)
+    render_form(form_name, lang, result)      -> the <form> element (htmx), after a <title>
+                                                 ("Fout: ..." with errors) that htmx applies
+    render_thanks_fragment(form_name, lang)   -> the thank-you page's <title> and panel (htmx),
+                                                 to replace the page's CONTENT_ID element
     site_config()                             -> site.toml (name, phone, ...) for mails
 All take an optional `site_root` (default: the repo's site/ folder). The form
 renderers also take `token` (the signed start time to carry on) and `form` (the
@@ -18,10 +20,10 @@ from pathlib import Path
 import forms
 
 from .output import build, check_output
-from .site import DEFAULT_ROOT, BuildError, Page, Site, display_path
+from .site import CONTENT_ID, DEFAULT_ROOT, BuildError, Page, Site, display_path
 
 __all__ = [
-    "BuildError", "DEFAULT_ROOT", "Page", "Site", "build", "check_output", "get_site", "main",
+    "BuildError", "CONTENT_ID", "DEFAULT_ROOT", "Page", "Site", "build", "check_output", "get_site", "main",
     "render_form", "render_form_page", "render_thanks_fragment", "site_config",
 ]
 
@@ -57,7 +59,7 @@ def render_form_page(form_name: str, lang: str = "nl", result: forms.Result | No
 def render_form(form_name: str, lang: str = "nl", result: forms.Result | None = None,
                 *, site_root: Path | str | None = None, token: str | None = None,
                 form: forms.Form | None = None) -> str:
-    """Only the <form> element, for an htmx swap (hx-swap="outerHTML")."""
+    """The <form> element for an htmx swap (hx-swap="outerHTML"), after the page's <title>."""
     return get_site(site_root).render_form(form_name, lang, result, token=token, form=form)
 
 
@@ -68,7 +70,7 @@ def site_config(site_root: Path | str | None = None) -> dict:
 
 def render_thanks_fragment(form_name: str, lang: str = "nl",
                            *, site_root: Path | str | None = None) -> str:
-    """The thank-you panel that replaces the form after a successful htmx post."""
+    """The thank-you panel that replaces the page's text and form after a successful htmx post."""
     return get_site(site_root).render_thanks_fragment(form_name, lang)
 
 

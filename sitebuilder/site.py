@@ -10,13 +10,13 @@ from typing import Any
 
 import frontmatter
 import jinja2
-import markdown
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 import forms
 from common.phone import tel_href
 from figures.public import public_figures
 
+from .markup import UnparsedMarkdown, content_html
 from .theme import theme_css
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -31,6 +31,8 @@ FRONT_MATTER_KEYS = {
 STRINGS_FILE = "_strings.toml"
 _SETTING = re.compile(r"\{\{\s*site\.([a-z_]+)\s*\}\}")
 _PRIVACY = re.compile(r"\{\{\s*privacy\.([a-z_]+)\s*\}\}")
+# The element of a page holding its text and form; the thank-you panel replaces its content.
+CONTENT_ID = "page-content"
 _SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*(/[a-z0-9]+(-[a-z0-9]+)*)*")
 
 
@@ -242,9 +244,10 @@ class Site:
             nav_order=nav_order, nav_title=meta.get("nav_title"),
             template=template, form=form_name, noindex=bool(meta.get("noindex", False)),
         )
-        # toc gives headings ids (for in-page links), md_in_html allows <div markdown> blocks.
-        md = markdown.Markdown(extensions=["attr_list", "tables", "toc", "md_in_html"], output_format="html")
-        page.html = Markup(md.convert(page.body))
+        try:
+            page.html = content_html(page.body)
+        except UnparsedMarkdown as exc:
+            raise BuildError(f"{where}: {exc}") from None
         return page
 
     def _fill_settings(self, text: str, lang: str, where: str) -> str:
@@ -370,7 +373,20 @@ class Site:
             "url_for_key": lambda key: self.url_for_key(key, lang),
             "has_key": lambda key: any(p.key == key and p.lang == lang for p in self.pages),
             "long_date": lambda day: long_date(day, self.strings[lang]["months"]),
+            "document_title": lambda title, error=False: self.document_title(title, lang, error),
+            "has_errors": False,
+            "content_id": CONTENT_ID,
         }
+
+    def document_title(self, title: str, lang: str, error: bool = False) -> str:
+        """The <title>: "Fout: " after a post with mistakes, then the page, then the site's name."""
+        parts = [self.strings[lang]["error_title_prefix"]] if error else []
+        parts.append(title if title == self.config["name"] else f"{title} - {self.config['name']}")
+        return " ".join(parts)
+
+    def _title_element(self, title: str, lang: str, error: bool = False) -> str:
+        """A <title> before an htmx fragment: htmx puts it in the page's title, as a full page would."""
+        return f"<title>{escape(self.document_title(title, lang, error))}</title>\n"
 
     def render_page(self, page: Page, result: forms.Result | None = None, *,
                     token: str | None = None, form: forms.Form | None = None) -> str:
@@ -397,14 +413,18 @@ class Site:
 
     def render_form(self, form_name: str, lang: str, result: forms.Result | None = None, *,
                     token: str | None = None, form: forms.Form | None = None) -> str:
-        return str(self._macros().render_form(form or self.forms[form_name], lang, result, token))
+        html = str(self._macros().render_form(form or self.forms[form_name], lang, result, token))
+        if result is None:
+            return html
+        title = self.page_for_form(form_name, lang).title
+        return self._title_element(title, lang, bool(result.errors or result.notice)) + html
 
     def render_thanks_fragment(self, form_name: str, lang: str) -> str:
         form = self.forms[form_name]
         page = self.page_at(form.thanks_url(lang))
         if page is None:
             raise LookupError(f"no thank-you page at {form.thanks_url(lang)}")
-        return str(self._macros().render_thanks(form, lang, page.title, page.html))
+        return self._title_element(page.title, lang) + str(self._macros().render_thanks(form, lang, page.title, page.html))
 
 
 def _read_data(data_dir: Path) -> dict[str, list] | None:

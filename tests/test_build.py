@@ -625,15 +625,18 @@ def test_render_form_page_without_errors_matches_the_built_page(public):
     assert sitebuilder.render_form_page("report", "en", None) == read(public, "en/report/index.html")
 
 
-def test_render_form_returns_only_the_form_for_htmx():
+def test_render_form_returns_the_form_and_the_error_title_for_htmx():
     result = REPORT.validate({"lang": "en"}, lang="en")
     html = sitebuilder.render_form("report", "en", result).strip()
-    assert html.startswith('<form class="form" id="form-report"') and html.endswith("</form>")
-    assert "There is a problem" in html and "<html" not in html
+    title, form = html.split("\n", 1)
+    assert title == "<title>Error: Make a report - Buurtbemiddeling Lindenhoven</title>"
+    assert form.startswith('<form class="form" id="form-report"') and form.endswith("</form>")
+    assert "There is a problem" in form and "<html" not in form
 
 
 def test_render_thanks_fragment_says_what_happens_next():
     html = sitebuilder.render_thanks_fragment("report", "nl")
     assert "Bedankt voor uw melding" in html and "5 werkdagen" in html
     assert 'id="form-report"' in html  # same id as the form it replaces
+    assert html.startswith("<title>Bedankt voor uw melding - Buurtbemiddeling Lindenhoven</title>")
     assert "Thank you for your report" in sitebuilder.render_thanks_fragment("report", "en")

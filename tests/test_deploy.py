@@ -210,6 +210,8 @@ def test_through_apache_the_admin_goes_to_the_app_at_its_own_address(apache):
 def test_through_apache_unknown_addresses_get_the_sites_404_page_and_a_get_on_a_form_address_405(apache):
     response = apache.request("GET", "/bestaat-niet")
     assert response.status == 404 and response.body == (apache.public / "404.html").read_bytes()
+    response = apache.request("GET", "/en/does-not-exist/")
+    assert response.status == 404 and response.body == (apache.public / "en" / "404.html").read_bytes()
     assert apache.request("GET", "/melding").status == 405
     assert apache.request("GET", "/.htaccess").status == 403
 

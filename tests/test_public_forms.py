@@ -123,6 +123,9 @@ def test_with_htmx_a_valid_application_answers_the_thank_you_fragment(client):
     response = client.post("/aanmelden-vrijwilliger", data=VALID_APPLICATION, headers={"HX-Request": "true"})
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "Bedankt voor uw aanmelding" in html and "<html" not in html
+    # It replaces the page's text and form, as the thank-you page does without JavaScript.
+    assert response.headers["HX-Retarget"] == "#page-content" and response.headers["HX-Reswap"] == "innerHTML"
+    assert html.startswith("<title>Bedankt voor uw aanmelding - ")
 
 
 def test_an_application_with_errors_keeps_the_ticked_parts_of_the_day(client):

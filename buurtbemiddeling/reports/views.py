@@ -89,8 +89,9 @@ def _form_again(form, lang: str, result, token: str | None, status: int):
 
 
 def _thanks(form, lang: str):
-    if request.htmx:
-        return sitebuilder.render_thanks_fragment(form.name, lang)
+    if request.htmx:  # the panel replaces the page's text and form, as the thank-you page would
+        return sitebuilder.render_thanks_fragment(form.name, lang), 200, {
+            "HX-Retarget": f"#{sitebuilder.CONTENT_ID}", "HX-Reswap": "innerHTML"}
     return redirect(form.thanks_url(lang), code=303)
 
 
