@@ -25,7 +25,9 @@ PUBLIC = {
 }
 # Any logged-in account: one's own account, logging out, the portal's front door.
 ANY_ACCOUNT = {"account.me", "account.change_password", "account.start_twofactor", "account.twofactor_setup",
-               "account.confirm_twofactor", "account.disable_twofactor", "auth.logout", "portal.home"}
+               "account.confirm_twofactor", "account.disable_twofactor", "auth.logout", "account.logout_everywhere",
+               "portal.home"}
+LOGGING_OUT = {"auth.logout", "account.logout_everywhere"}  # would end the session the checks run in
 # A volunteer's pages beyond that; per-record ones check that the record is theirs.
 VOLUNTEER = {"portal.case", "portal.handover_pdf", "portal.add_contact", "portal.add_debrief", "portal.answer",
              "portal.protocols", "portal.activities", "portal.claims", "portal.add_claim",
@@ -88,7 +90,7 @@ def unguarded(app, client, allowed: set[str], values: dict, who: str) -> list[st
     """Routes outside `allowed` that did not refuse this client (403, or the login for anonymous)."""
     problems = []
     for rule, method in routes(app):
-        if rule.endpoint in allowed or rule.endpoint == "auth.logout":
+        if rule.endpoint in allowed or rule.endpoint in LOGGING_OUT:
             continue
         response = call(client, method, url_of(rule, values))
         refused = (response.status_code in (302, 303) and "/beheer/inloggen" in response.headers.get("Location", "")

@@ -1,11 +1,11 @@
 """Everyone's own account: change the password, turn two-step login on or off."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..store import get_store
-from . import twofactor, users
+from . import sessions, twofactor, users
 
 bp = Blueprint("account", __name__, url_prefix="/beheer/mijn-account")
 
@@ -40,11 +40,21 @@ def change_password():
             errors["password"] = str(exc)
     if errors:
         return _page(422, errors=errors)
-    # The new epoch ends sessions elsewhere (a forgotten laptop); this one carries on.
-    session["epoch"] = users.get_user(store, current_user.id).epoch
+    # Every session ended with the new epoch (a forgotten laptop); this one carries on under a new id.
+    sessions.start(users.get_user(store, current_user.id))
     store.audit(current_user.id, "user.password_changed", f"user:{current_user.id}")
     flash("Uw wachtwoord is gewijzigd. Andere ingelogde apparaten zijn uitgelogd.")
     return redirect(url_for("account.me"))
+
+
+@bp.post("/overal-uitloggen")
+@login_required
+def logout_everywhere():
+    user_id = current_user.id
+    users.end_all_sessions(get_store(), user_id)
+    sessions.end("logout.everywhere")
+    flash("U bent uitgelogd op alle apparaten, ook op dit apparaat.")
+    return redirect(url_for("auth.login"))
 
 
 @bp.post("/tweestaps/starten")

@@ -1,5 +1,7 @@
-"""Starting a login session, and ending it after idle time, at its absolute limit, or when
-the account's epoch moved on (deactivated, password reset)."""
+"""Login sessions: started with an id the server keeps (`users.open_session`), ended on the
+server by logout, after idle time, at the absolute limit, or when the account's epoch moved on
+(deactivated, password or role changed, "Overal uitloggen"). A copied cookie of an ended session
+opens nothing: `auth.views.load_user` checks its id against the account."""
 from __future__ import annotations
 
 import time
@@ -8,6 +10,7 @@ from flask import Flask, Response, current_app, flash, redirect, request, sessio
 from flask_login import login_user, logout_user
 
 from ..store import get_store
+from . import users
 from .users import User
 
 TIMED_OUT = {
@@ -19,9 +22,20 @@ TIMED_OUT = {
 def start(user: User) -> None:
     session.clear()  # a fresh session on login prevents session fixation
     session.permanent = True
+    session_id = users.open_session(get_store(), user.id)
     login_user(user)
     now = int(time.time())
-    session.update({"login_at": now, "seen_at": now, "epoch": user.epoch})
+    session.update({"login_at": now, "seen_at": now, "epoch": user.epoch, "sid": session_id})
+
+
+def end(action: str = "logout", **details) -> None:
+    """End this session on the server and in the browser; audited as `action`."""
+    user_id = session.get("_user_id")
+    if user_id is not None:
+        users.end_session(get_store(), str(user_id), session.get("sid"))
+        get_store().audit(str(user_id), action, None, **details)
+    logout_user()
+    session.clear()
 
 
 def expiry_reason(login_at: int | None, seen_at: int | None, now: int, idle: int, absolute: int) -> str | None:
@@ -46,9 +60,7 @@ def _guard():
         if now - session["seen_at"] >= 30:  # do not rewrite the cookie on every asset request
             session["seen_at"] = now
         return None
-    get_store().audit(str(session["_user_id"]), "logout.timeout", None, reason=reason)
-    logout_user()
-    session.clear()
+    end("logout.timeout", reason=reason)
     if (not request.path.startswith("/beheer/") or request.endpoint in ("admin.asset", "admin.htmx_js")
             or (request.endpoint or "").startswith("auth.")):
         return None  # the public site, assets and the login pages carry on as for any visitor

@@ -2,12 +2,16 @@
 
 A user doc in table `users`: email, name, role, password_hash (None until an invited person
 sets one), active, created_at, last_login_at, volunteer_id (a doc in `volunteers`, for role
-volunteer), epoch (bumped to end every session of the account: deactivation, password reset)
-partner_id (a doc in `partners`, for role partner) and the TOTP fields (see `twofactor.py`).
+volunteer), epoch (bumped to end every session of the account: deactivation, password or role
+change), sessions ({hash of a session id: login time}: the sessions open on the server; a cookie
+whose id is not there opens nothing), partner_id (a doc in `partners`, for role partner) and the TOTP fields (see `twofactor.py`).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import secrets
+import time
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
@@ -43,6 +47,7 @@ class User:
     volunteer_id: int | None = None
     totp_enabled: bool = False
     epoch: int = 0
+    sessions: frozenset[str] = field(default=frozenset(), repr=False)  # hashes of open session ids
 
     @property
     def is_authenticated(self) -> bool:
@@ -69,7 +74,8 @@ class User:
 
 def _user(doc) -> User:
     return User(str(doc.doc_id), doc["email"], doc.get("name", ""), doc["role"], doc.get("active", True),
-                doc.get("volunteer_id"), bool(doc.get("totp_enabled")), int(doc.get("epoch", 0)))
+                doc.get("volunteer_id"), bool(doc.get("totp_enabled")), int(doc.get("epoch", 0)),
+                frozenset(doc.get("sessions") or ()))
 
 
 def _now() -> str:
@@ -179,7 +185,14 @@ def authenticate(store: Store, email: str, password: str) -> User | None:
     return _user(doc)
 
 
+# Fields whose change must end every session of the account: only through `bump_epoch`.
+SESSION_ENDING = frozenset({"password_hash", "role", "active", "epoch", "sessions"})
+MAX_SESSIONS = 10  # open sessions kept per account; a newer login ends the oldest beyond this
+
+
 def update(store: Store, user_id: str, **fields: Any) -> None:
+    if SESSION_ENDING & fields.keys():
+        raise ValueError(f"use bump_epoch to change {sorted(SESSION_ENDING & fields.keys())}")
     with store.transaction() as tx:
         tx.table(TABLE).update(fields, doc_ids=[int(user_id)])
 
@@ -189,7 +202,48 @@ def bump_epoch(store: Store, user_id: str, **fields: Any) -> None:
     with store.transaction() as tx:
         table = tx.table(TABLE)
         doc = table.get(doc_id=int(user_id))
-        table.update({**fields, "epoch": int(doc.get("epoch", 0)) + 1}, doc_ids=[int(user_id)])
+        table.update({**fields, "epoch": int(doc.get("epoch", 0)) + 1, "sessions": {}}, doc_ids=[int(user_id)])
+
+
+def session_hash(session_id: str | None) -> str:
+    """What is stored of a session id: the id itself only ever lives in the signed cookie."""
+    return hashlib.sha256((session_id or "").encode()).hexdigest()[:32]
+
+
+def open_session(store: Store, user_id: str) -> str:
+    """A new session on the server for the account (a login); returns its id for the cookie."""
+    session_id = secrets.token_urlsafe(32)
+    now = int(time.time())
+    with store.transaction() as tx:
+        table = tx.table(TABLE)
+        doc = table.get(doc_id=int(user_id))
+        kept = sorted((doc.get("sessions") or {}).items(), key=lambda item: item[1])[-(MAX_SESSIONS - 1):]
+        table.update({"sessions": dict(kept) | {session_hash(session_id): now}, "last_login_at": _now()},
+                     doc_ids=[int(user_id)])
+    return session_id
+
+
+def end_session(store: Store, user_id: str, session_id: str | None) -> None:
+    """Logout: this session's id no longer opens anything, wherever the cookie was copied to."""
+    with store.transaction() as tx:
+        table = tx.table(TABLE)
+        doc = table.get(doc_id=int(user_id)) if str(user_id).isdigit() else None
+        if doc is not None and session_hash(session_id) in (doc.get("sessions") or {}):
+            remaining = {k: v for k, v in doc["sessions"].items() if k != session_hash(session_id)}
+            table.update({"sessions": remaining}, doc_ids=[doc.doc_id])
+
+
+def end_all_sessions(store: Store, user_id: str) -> None:
+    """"Overal uitloggen": every session of the account ends, this one included."""
+    bump_epoch(store, user_id)
+
+
+def set_role(store: Store, user_id: str, role: str, *, by: str | None = None) -> None:
+    """A new role; the account's sessions end, so no page opened under the old role stays open."""
+    if role not in ROLES:
+        raise AccountError(f"Onbekende rol: {role}.", "role")
+    bump_epoch(store, user_id, role=role)
+    store.audit(by, "user.role", f"user:{user_id}", role=role)
 
 
 def set_password(store: Store, user_id: str, password: str) -> None:
@@ -213,10 +267,6 @@ def set_active(store: Store, user_id: str, active: bool, *, by: str | None = Non
             raise AccountError("Dit is het laatste actieve coördinatoraccount; dat kan niet uit.")
     bump_epoch(store, user_id, active=active)
     store.audit(by, "user.activate" if active else "user.deactivate", f"user:{user_id}")
-
-
-def record_login(store: Store, user_id: str) -> None:
-    update(store, user_id, last_login_at=_now())
 
 
 # A fixed hash of a random, forgotten password, in werkzeug's default method: hashing one at

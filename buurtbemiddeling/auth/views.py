@@ -24,8 +24,9 @@ WRONG_LOGIN = "Het e-mailadres of het wachtwoord klopt niet."
 @login_manager.user_loader
 def load_user(user_id: str):
     user = users.get_user(get_store(), user_id)
-    # A deactivated account or a reset password ends sessions that are already open.
-    if user is None or not user.is_active or session.get("epoch", 0) != user.epoch:
+    # A logout, a deactivated account or a changed password or role ends sessions on the server.
+    if (user is None or not user.is_active or session.get("epoch", 0) != user.epoch
+            or users.session_hash(session.get("sid")) not in user.sessions):
         return None
     return user
 
@@ -106,7 +107,6 @@ def _attempt(store, email: str) -> tuple[int, str | None]:
 def _finish_login(store, user: users.User, next_url: str | None):
     throttle.take_back(store, user.email, request.remote_addr, forget_account=True)
     sessions.start(user)
-    users.record_login(store, user.id)
     store.audit(user.id, "login", f"user:{user.id}")
     return redirect(_safe_next(next_url) or home_url(user))
 
@@ -165,8 +165,7 @@ def login_code():
 @bp.post("/uitloggen")
 @login_required
 def logout():
-    logout_user()
-    session.clear()
+    sessions.end()
     flash("U bent uitgelogd.")
     return redirect(url_for("auth.login"))
 
