@@ -216,6 +216,41 @@ def test_through_apache_unknown_addresses_get_the_sites_404_page_and_a_get_on_a_
     assert apache.request("GET", "/.htaccess").status == 403
 
 
+PAGE_BUDGET = 50 * 1024  # bytes sent for a page and everything it loads, on a poor connection
+
+
+def sent(apache, path: str) -> tuple[int, str]:
+    """Bytes Apache sends for `path` to a browser that accepts gzip (headers too), and the encoding."""
+    response = apache.request("GET", path, headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert response.status == 200, (path, response.status)
+    return len(response.body) + len(str(response.headers)), response.headers.get("Content-Encoding", "")
+
+
+def page_weight(apache, url: str) -> int:
+    """The page, its style sheet, icon, logo and scripts, and the start token a form page fetches."""
+    from tests.html_tree import parse
+
+    total, encoding = sent(apache, url)
+    assert encoding == "gzip", url
+    tree = parse(apache.request("GET", url).body.decode("utf-8"))
+    loads = {e.attrs["href"] for e in tree.find_all("link") if e.attrs.get("rel") in ("stylesheet", "icon")}
+    loads |= {e.attrs["src"] for e in tree.find_all("script") + tree.find_all("img")}
+    loads |= {e.attrs["data-hx-get"] for e in tree.find_all(cls="form__token")}
+    for path in sorted(loads):
+        size, encoding = sent(apache, path)
+        assert encoding == "gzip" or path.endswith((".png", ".jpg", ".webp")) or "formulier-start" in path, path
+        total += size
+    return total
+
+
+def test_through_apache_every_page_with_what_it_loads_is_sent_in_less_than_50_kb(apache):
+    site = sitebuilder.Site(sitebuilder.DEFAULT_ROOT)
+    weights = {page.url: page_weight(apache, page.url) for page in site.pages}
+    assert max(weights.values()) < PAGE_BUDGET, sorted(weights.items(), key=lambda item: -item[1])[:5]
+    form_pages = [page.url for page in site.pages if page.form]
+    assert form_pages and all(weights[url] > 20 * 1024 for url in form_pages)  # htmx is counted
+
+
 def test_through_apache_a_folder_address_without_its_slash_is_redirected_to_the_folder(apache):
     response = apache.request("GET", "/en")
     assert response.status == 301 and response.headers["Location"].endswith(f":{apache.port}/en/")

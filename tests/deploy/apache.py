@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MODULES = Path("/usr/lib/apache2/modules")
-LOAD = ("mpm_event", "authz_core", "mime", "dir", "rewrite", "cgid", "env", "headers")
+# What a shared host has; filter and deflate compress the pages (deploy/.htaccess).
+LOAD = ("mpm_event", "authz_core", "mime", "dir", "rewrite", "cgid", "env", "headers", "filter", "deflate")
 START_TIMEOUT = 15.0
 REQUEST_TIMEOUT = 30.0
 
