@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from buurtbemiddeling import admin, auth, cli, config, extensions, public_site, reports, security
+from buurtbemiddeling import admin, app_clock, auth, cli, config, extensions, public_site, reports, security
 from buurtbemiddeling import mail
 from buurtbemiddeling import budget, development, network, planning
 from buurtbemiddeling import volunteers
@@ -31,6 +31,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         template_folder=str(Path(__file__).resolve().parent / "buurtbemiddeling" / "templates"),
     )
     config.load(app, overrides)
+    app_clock.init_app(app)
     extensions.init_app(app)
     init_store(app)
     security.init_app(app)

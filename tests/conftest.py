@@ -5,6 +5,7 @@ import pytest
 
 from app import create_app
 from buurtbemiddeling.auth import users
+from common import clock as programme_clock
 
 PASSWORD = "een lang wachtwoord"
 
@@ -20,6 +21,16 @@ def app(tmp_path):
         "RETENTION_AUTO_RUN": False,  # tests/test_retention.py runs it with a fixed clock
     })
     yield app
+
+
+@pytest.fixture
+def clock(app):
+    """The app's and the test's clock, standing at Sunday 06-12-2026 10:16 in Amsterdam until
+    the test moves it (`clock.set(...)`, `clock.advance(hours=2)`)."""
+    fixed = programme_clock.FixedClock("2026-12-06T10:16:00+01:00")
+    app.config["CLOCK"] = fixed
+    with programme_clock.using(fixed):
+        yield fixed
 
 
 @pytest.fixture

@@ -2,7 +2,8 @@
 import pytest
 
 from buurtbemiddeling.development import log
-from buurtbemiddeling.planning.fields import Check, hours_text
+from buurtbemiddeling.planning.fields import Check
+from common.numbers import hours_text
 
 ENTRIES = [
     {"kind": "leerdoel", "title": "De-escalatie", "date": "2026-06-01", "status": "behaald"},

@@ -6,7 +6,8 @@ from flask import render_template
 
 from buurtbemiddeling.planning import work
 from buurtbemiddeling.planning.dashboard import week_panel
-from buurtbemiddeling.planning.fields import nl_date, parse_date, week_bounds
+from buurtbemiddeling.planning.fields import parse_date, week_bounds
+from common.clock import date_text as nl_date
 
 THURSDAY = date(2026, 11, 26)  # the week runs from Monday 23 to Sunday 29 November
 
@@ -42,9 +43,9 @@ def test_a_task_needs_a_title_and_a_real_project():
 
 
 def test_dates_are_shown_in_dutch_and_stored_in_iso():
-    assert nl_date("2026-11-29") == "29 nov. 2026"
-    assert nl_date("2026-03-05", weekday=True) == "donderdag 5 mrt. 2026"
-    assert nl_date("2026-11-29T10:00:00+00:00") == "29 nov. 2026" and nl_date(None) == ""
+    assert nl_date("2026-11-29") == "29-11-2026"
+    assert nl_date("2026-03-05", weekday=True) == "donderdag 05-03-2026"
+    assert nl_date("2026-11-29T23:30:00+00:00") == "30-11-2026" and nl_date(None) == ""  # Amsterdam's date
     assert parse_date("29-11-2026") == parse_date("2026-11-29") == date(2026, 11, 29)
     assert parse_date("29-13-2026") is None
     assert week_bounds(THURSDAY) == (date(2026, 11, 23), date(2026, 11, 29))
@@ -105,7 +106,7 @@ def test_with_htmx_adding_a_task_answers_the_refreshed_task_list(client, as_user
                            data={"project_id": str(project), "title": "Stand wijkmarkt", "owner": "Henk", "deadline": "2026-12-05"})
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and html.lstrip().startswith("<section") and "Stand wijkmarkt" in html
-    assert "5 dec. 2026" in html
+    assert "05-12-2026" in html
 
 
 def test_without_javascript_a_bad_task_comes_back_on_its_project_page(client, as_user, store, project):

@@ -44,7 +44,7 @@ def case(number, reported, *, step="afgesloten", outcome="opgelost", closed=None
 
 @pytest.fixture
 def data(app, store):
-    app.config["TODAY"] = TODAY
+    app.config["CLOCK"] = TODAY
     with store.transaction() as tx:
         police = tx.table(network.PARTNERS).insert({"name": "Politie Lindenhoven, basisteam", "type": "politie"})
         tx.table(network.PARTNERS).insert({"name": "Woonstede", "type": "woningcorporatie"})

@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
-from ..planning.fields import Check, hours_text
+from common.numbers import hours_text
+
+from ..planning.fields import Check
 
 TABLE = "development_log"
 

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Iterable, Mapping
 
-from ..planning.fields import Check, to_date
+from common.clock import to_date
+
+from ..planning.fields import Check
 
 PARTNERS = "partners"
 CONTACTS = "partner_contacts"

@@ -1,4 +1,4 @@
-"""Checking admin form input and showing dates, shared by the network, budget, planning and
+"""Checking admin form input, shared by the network, budget, planning and
 development areas. Pure: no Flask.
 
     check = Check(request.form)
@@ -9,13 +9,11 @@ development areas. Pure: no Flask.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any, Mapping
 
 from ..budget import money
 
-MONTHS = ("jan.", "feb.", "mrt.", "apr.", "mei", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec.")
-WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 _DUTCH_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -34,26 +32,6 @@ def parse_date(text: str | None) -> date | None:
         except ValueError:
             return None
     return None
-
-
-def to_date(value: str | date | None) -> date | None:
-    if isinstance(value, date):
-        return value
-    if not isinstance(value, str) or not value:
-        return None  # also a missing template value
-    try:
-        return datetime.fromisoformat(value).date() if "T" in value else date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
-def nl_date(value: str | date | None, *, weekday: bool = False) -> str:
-    """'29 nov. 2026' (or 'zondag 29 nov. 2026'); '' for nothing."""
-    day = to_date(value)
-    if day is None:
-        return ""
-    text = f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-    return f"{WEEKDAYS[day.weekday()]} {text}" if weekday else text
 
 
 def week_bounds(today: date) -> tuple[date, date]:
@@ -161,11 +139,3 @@ class Check:
         return int(raw)
 
 
-def hours_text(minutes: int | None) -> str:
-    """Minutes as Dutch hours: 90 -> '1,5', 120 -> '2'."""
-    if not minutes:
-        return "0"
-    whole, rest = divmod(minutes, 60)
-    if not rest:
-        return str(whole)
-    return f"{minutes / 60:.2f}".rstrip("0").replace(".", ",")

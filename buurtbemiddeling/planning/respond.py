@@ -9,13 +9,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Callable
 
-from flask import abort, current_app, flash, redirect, render_template, request
+from common import clock
+
+from flask import abort, flash, redirect, render_template, request
 
 
 def today() -> date:
-    # Tests and demos may pin the day: app.config["TODAY"] = "2026-11-29".
-    pinned = current_app.config.get("TODAY")
-    return date.fromisoformat(pinned) if pinned else date.today()
+    return clock.today()
 
 
 def saved(message: str, url: str, partial: Callable[[], str] | None = None):
@@ -37,11 +37,10 @@ def get_or_404(view, table: str, doc_id: int):
 
 
 def register_filters(app) -> None:
-    """Template filters for dates, money, hours and Markdown; idempotent, keeps others' filters."""
+    """Template filters for money and Markdown (dates and hours: common.templating, from the
+    app factory); idempotent, keeps others' filters."""
     from ..budget.money import format_euro, input_value
     from ..text import render_markdown
-    from .fields import hours_text, nl_date
 
-    for name, function in (("nl_date", nl_date), ("euro", format_euro), ("euro_input", input_value),
-                           ("hours", hours_text), ("markdown", render_markdown)):
+    for name, function in (("euro", format_euro), ("euro_input", input_value), ("markdown", render_markdown)):
         app.jinja_env.filters.setdefault(name, function)

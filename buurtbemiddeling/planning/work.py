@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Iterable, Mapping
 
-from .fields import Check, to_date, week_bounds
+from common.clock import to_date
+
+from .fields import Check, week_bounds
 
 PROJECTS = "planning_projects"
 TASKS = "planning_tasks"
