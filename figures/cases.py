@@ -84,7 +84,7 @@ def intake_on_time(case: Mapping[str, Any], *, today: dt.date,
     """Was the intake decided by the deadline (`deadline(reported)`, in working days)?
 
     True/False when it can be said; None while the term still runs, or without a date.
-    The calendar of working days is the caller's (cases.intake.add_working_days)."""
+    The calendar of working days is the caller's (common.intake_term.due)."""
     reported = reported_on(case)
     if reported is None:
         return None

@@ -48,7 +48,7 @@ class Sources:
 class Rules:
     """The rules that belong to other areas, passed in so this module stays at the ground floor.
 
-    deadline: reported date -> last day of the intake term (cases.intake.add_working_days);
+    deadline: reported date -> last day of the intake term (common.intake_term.due);
     budget: (year, budget_lines, expenses, claims) -> a realisation (budget.ledger.realisation).
     """
 

@@ -36,23 +36,23 @@ def _signature(root: Path) -> tuple:
     return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
 
 
-def get_site(site_root: Path | str | None = None) -> Site:
-    """A loaded Site, reused while its source files are unchanged."""
+def get_site(site_root: Path | str | None = None, intake_days: int | None = None) -> Site:
+    """A loaded Site, reused while its source files and the intake term are unchanged."""
     root = Path(site_root or DEFAULT_ROOT).resolve()
-    signature = _signature(root)
+    signature = (_signature(root), intake_days)
     cached = _cache.get(root)
     if cached and cached[0] == signature:
         return cached[1]
-    site = Site(root)
+    site = Site(root, intake_days=intake_days)
     _cache[root] = (signature, site)
     return site
 
 
 def render_form_page(form_name: str, lang: str = "nl", result: forms.Result | None = None,
                      *, site_root: Path | str | None = None, token: str | None = None,
-                     form: forms.Form | None = None) -> str:
+                     form: forms.Form | None = None, intake_days: int | None = None) -> str:
     """The full page carrying the form, as built, with `result`'s errors and values."""
-    site = get_site(site_root)
+    site = get_site(site_root, intake_days)
     return site.render_page(site.page_for_form(form_name, lang), result, token=token, form=form)
 
 
@@ -69,9 +69,9 @@ def site_config(site_root: Path | str | None = None) -> dict:
 
 
 def render_thanks_fragment(form_name: str, lang: str = "nl",
-                           *, site_root: Path | str | None = None) -> str:
+                           *, site_root: Path | str | None = None, intake_days: int | None = None) -> str:
     """The thank-you panel that replaces the page's text and form after a successful htmx post."""
-    return get_site(site_root).render_thanks_fragment(form_name, lang)
+    return get_site(site_root, intake_days).render_thanks_fragment(form_name, lang)
 
 
 def main(argv: list[str] | None = None) -> int:

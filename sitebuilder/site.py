@@ -13,6 +13,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 import forms
+from common import intake_term
 from common.phone import tel_href
 from figures.public import public_figures
 
@@ -33,6 +34,7 @@ _SETTING = re.compile(r"\{\{\s*site\.([a-z_]+)\s*\}\}")
 _PRIVACY = re.compile(r"\{\{\s*privacy\.([a-z_]+)\s*\}\}")
 # The element of a page holding its text and form; the thank-you panel replaces its content.
 CONTENT_ID = "page-content"
+_INTAKE = re.compile(r"\{\{\s*intake\.([a-z_]+)\s*\}\}")
 _SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*(/[a-z0-9]+(-[a-z0-9]+)*)*")
 
 
@@ -89,9 +91,10 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 class Site:
     def __init__(self, root: Path | str = DEFAULT_ROOT, data_dir: Path | str | None = None,
-                 today: dt.date | None = None):
+                 today: dt.date | None = None, intake_days: int | None = None):
         """data_dir: the app's data folder; when it exists, the forms offer the programme's
-        own conflict types and the results page shows figures computed from it."""
+        own conflict types and the results page shows figures computed from it.
+        intake_days: the intake term as the app knows it (else from the data folder)."""
         self.root = Path(root).resolve()
         self.content_dir = self.root / "content"
         self.templates_dir = self.root / "templates"
@@ -100,6 +103,7 @@ class Site:
         self.theme_css = theme_css(self.config.get("colors") or {}, self.root / "site.toml")
         self.today = today or dt.date.today()
         self.data = _read_data(Path(data_dir)) if data_dir else None
+        self.intake_days = intake_days or intake_term.from_settings((self.data or {}).get("settings") or [])
         self.forms = {name: forms.configured(form, self.data["lists"]) if self.data else form
                       for name, form in forms.FORMS.items()}
         self.languages = self._discover_languages()
@@ -238,7 +242,8 @@ class Site:
             raise BuildError(f"{where}: template {template!r} does not exist") from None
         body = self._fill_settings(post.content, lang, where)
         page = Page(
-            lang=lang, source=source, title=str(meta["title"]), description=str(meta["description"]),
+            lang=lang, source=source, title=str(meta["title"]),
+            description=self._fill_settings(str(meta["description"]), lang, where),
             url=url, out_path=url.lstrip("/") + "index.html", body=body,
             key=str(meta["key"]) if meta.get("key") else None,
             nav_order=nav_order, nav_title=meta.get("nav_title"),
@@ -251,7 +256,8 @@ class Site:
         return page
 
     def _fill_settings(self, text: str, lang: str, where: str) -> str:
-        """Content may say {{ site.phone }}: the setting from site.toml, so it is written once."""
+        """Content may say {{ site.phone }} (site.toml), {{ privacy.case }} (retention periods) and
+        {{ intake.term }} (the intake term, '5 werkdagen'): each written once, where it is set."""
         def fill(match: re.Match) -> str:
             key = match.group(1)
             if key not in self.config or key == "colors" or isinstance(self.config[key], list):
@@ -264,7 +270,11 @@ class Site:
             if match.group(1) not in words:
                 raise BuildError(f"{where}: {match.group(0)} names no retention period ({', '.join(sorted(words))})")
             return words[match.group(1)]
-        return _PRIVACY.sub(period, _SETTING.sub(fill, text))
+        def intake(match: re.Match) -> str:
+            if match.group(1) != "term":
+                raise BuildError(f"{where}: {match.group(0)} is unknown; the intake term is {{{{ intake.term }}}}")
+            return intake_term.in_words(self.intake_days, lang)
+        return _INTAKE.sub(intake, _PRIVACY.sub(period, _SETTING.sub(fill, text)))
 
     def retention_periods(self, lang: str) -> dict[str, str]:
         """{{ privacy.case }} and so on: the periods the retention run uses, from the same pure

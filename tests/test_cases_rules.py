@@ -5,6 +5,7 @@ import multiprocessing
 import pytest
 
 from buurtbemiddeling.cases import csv_io, intake, numbering, search
+from common import intake_term, working_days
 
 
 class Doc(dict):
@@ -53,34 +54,34 @@ def test_numbers_stay_unique_when_several_processes_create_cases_at_once(tmp_pat
 # -- the intake deadline --------------------------------------------------------
 
 def test_easter_is_computed_for_known_years():
-    assert intake.easter(2024) == dt.date(2024, 3, 31)
-    assert intake.easter(2025) == dt.date(2025, 4, 20)
-    assert intake.easter(2026) == dt.date(2026, 4, 5)
+    assert working_days.easter(2024) == dt.date(2024, 3, 31)
+    assert working_days.easter(2025) == dt.date(2025, 4, 20)
+    assert working_days.easter(2026) == dt.date(2026, 4, 5)
 
 
 def test_working_days_skip_weekends():
     friday = dt.date(2025, 6, 13)
-    assert intake.add_working_days(friday, 1) == dt.date(2025, 6, 16)
-    assert intake.add_working_days(friday, 5) == dt.date(2025, 6, 20)
+    assert working_days.add_working_days(friday, 1) == dt.date(2025, 6, 16)
+    assert working_days.add_working_days(friday, 5) == dt.date(2025, 6, 20)
 
 
 def test_working_days_skip_dutch_public_holidays():
     # Koningsdag 2025 is on Sunday 27 April: it moves to Saturday 26 April.
-    assert intake.holidays(2025) >= {dt.date(2025, 4, 21), dt.date(2025, 4, 26), dt.date(2025, 5, 29), dt.date(2025, 6, 9)}
+    assert working_days.holidays(2025) >= {dt.date(2025, 4, 21), dt.date(2025, 4, 26), dt.date(2025, 5, 29), dt.date(2025, 6, 9)}
     # A report on Thursday before Easter: Friday, then Tuesday (Monday is Tweede Paasdag).
-    assert intake.add_working_days(dt.date(2025, 4, 17), 2) == dt.date(2025, 4, 22)
+    assert working_days.add_working_days(dt.date(2025, 4, 17), 2) == dt.date(2025, 4, 22)
     # Christmas: from Wednesday 24 Dec, Thursday and Friday are holidays, then the weekend.
-    assert intake.add_working_days(dt.date(2025, 12, 24), 2) == dt.date(2025, 12, 30)
+    assert working_days.add_working_days(dt.date(2025, 12, 24), 2) == dt.date(2025, 12, 30)
 
 
 def test_an_intake_is_overdue_after_the_deadline_until_the_decision():
     # Monday 2 June 2025 + 5 working days, skipping Tweede Pinksterdag (9 June).
     case = {"step": "intake", "reported_at": "2025-06-02T09:00:00", "intake": {}}
-    assert intake.deadline(case, 5) == dt.date(2025, 6, 10)
-    assert not intake.is_overdue(case, dt.date(2025, 6, 10), 5)
-    assert intake.is_overdue(case, dt.date(2025, 6, 11), 5)
-    assert not intake.is_overdue({**case, "intake": {"decision": "geschikt"}}, dt.date(2025, 6, 30), 5)
-    assert not intake.is_overdue({**case, "step": "gekoppeld"}, dt.date(2025, 6, 30), 5)
+    assert intake_term.deadline(case, 5) == dt.date(2025, 6, 10)
+    assert not intake_term.is_late(case, dt.date(2025, 6, 10), 5)
+    assert intake_term.is_late(case, dt.date(2025, 6, 11), 5)
+    assert not intake_term.is_late({**case, "intake": {"decision": "geschikt"}}, dt.date(2025, 6, 30), 5)
+    assert not intake_term.is_late({**case, "step": "gekoppeld"}, dt.date(2025, 6, 30), 5)
 
 
 # -- duplicates ----------------------------------------------------------------

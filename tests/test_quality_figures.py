@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from buurtbemiddeling.quality.figures import Share, compute, intake_on_time, periods
+from buurtbemiddeling.quality.figures import Share, compute, periods
+from common.intake_term import on_time as intake_on_time
 
 TODAY = dt.date(2025, 9, 30)
 
@@ -82,5 +83,5 @@ def test_the_whole_year_adds_up_the_quarters():
 
 
 def test_an_intake_within_its_term_is_not_judged_yet():
-    assert intake_on_time(CASES[5], today=TODAY, working_days=5) is None
-    assert intake_on_time(CASES[4], today=TODAY, working_days=5) is False
+    assert intake_on_time(CASES[5], TODAY, 5) is None
+    assert intake_on_time(CASES[4], TODAY, 5) is False

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from common import intake_term
+
 from ..admin.dashboard import register
 from ..settings import numbers
 from . import intake, repo, workflow
@@ -12,14 +14,14 @@ def worklists(view, today: dt.date) -> dict:
     """Pure of Flask: the day's lists computed from a read view."""
     # Every list below is of open or waiting cases; their last activity counts their events.
     cases = repo.with_activity(view, repo.running_cases(view))
-    days = numbers.get(view, "intake_working_days")
+    days = intake_term.current(view)
     inactive_days = numbers.get(view, "inactive_days")
-    waiting = [c for c in cases if intake.waiting_for_intake(c)]
+    waiting = [c for c in cases if intake_term.waiting_for_intake(c)]
     # Overdue first, then the nearest deadline.
-    waiting.sort(key=lambda c: (not intake.is_overdue(c, today, days), intake.deadline(c, days) or today, c.doc_id))
+    waiting.sort(key=lambda c: (not intake_term.is_late(c, today, days), intake_term.deadline(c, days) or today, c.doc_id))
     quiet_since = (today - dt.timedelta(days=inactive_days)).isoformat()
     # Nazorg waits weeks on purpose; its due date puts it on the list instead.
-    inactive = sorted((c for c in cases if workflow.is_open(c) and not intake.waiting_for_intake(c)
+    inactive = sorted((c for c in cases if workflow.is_open(c) and not intake_term.waiting_for_intake(c)
                        and c.get("step") != "nazorg" and (c.get("last_activity_at") or "") < quiet_since),
                       key=lambda c: c.get("last_activity_at") or "")
     soon = (today + dt.timedelta(days=7)).isoformat()
@@ -31,8 +33,8 @@ def worklists(view, today: dt.date) -> dict:
     return {
         "waiting": waiting, "inactive": inactive, "nazorg": nazorg, "on_hold": on_hold,
         "counts": counts, "steps": workflow.STEPS, "today": today.isoformat(),
-        "deadline": {c.doc_id: intake.deadline(c, days) for c in waiting},
-        "overdue": {c.doc_id for c in waiting if intake.is_overdue(c, today, days)},
+        "deadline": {c.doc_id: intake_term.deadline(c, days) for c in waiting},
+        "overdue": {c.doc_id for c in waiting if intake_term.is_late(c, today, days)},
         "inactive_days": inactive_days,
     }
 
@@ -41,5 +43,5 @@ def worklists(view, today: dt.date) -> dict:
 def cases_panel(view) -> dict:
     # Kept per day, settings and version of the cases: Vandaag is opened many times a day.
     today = repo.today()
-    settings = (numbers.get(view, "intake_working_days"), numbers.get(view, "inactive_days"))
+    settings = (intake_term.current(view), numbers.get(view, "inactive_days"))
     return view.derived(f"cases.today.{today}.{settings}", (repo.CASES, repo.EVENTS), lambda v: worklists(v, today))

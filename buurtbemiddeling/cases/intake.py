@@ -1,82 +1,15 @@
-"""Intake rules: the deadline in working days, and duplicate reports. Pure of Flask.
+"""Intake rules: duplicate reports and the wijk guess. Pure of Flask.
 
-Working days skip weekends and the Dutch public holidays on which offices close
-(Nieuwjaarsdag, Tweede Paasdag, Koningsdag, Hemelvaartsdag, Tweede Pinksterdag,
-Kerstmis). Bevrijdingsdag is a day off only in some collective agreements: not skipped.
+The intake term (its deadline and when a case is late) lives in `common/intake_term.py`.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import lru_cache
 from typing import Iterable, Mapping
 
 from common import folding
 from common import postcode as postcodes
-
-
-def easter(year: int) -> dt.date:
-    """Easter Sunday (Anonymous Gregorian algorithm)."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = divmod(b, 4)
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    l = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * l) // 451
-    month, day = divmod(h + l - 7 * m + 114, 31)
-    return dt.date(year, month, day + 1)
-
-
-@lru_cache(maxsize=64)
-def holidays(year: int) -> frozenset[dt.date]:
-    pasen = easter(year)
-    kingsday = dt.date(year, 4, 27)
-    if kingsday.weekday() == 6:  # on a Sunday it moves to Saturday
-        kingsday = dt.date(year, 4, 26)
-    return frozenset({
-        dt.date(year, 1, 1),
-        pasen + dt.timedelta(days=1),
-        kingsday,
-        pasen + dt.timedelta(days=39),  # Hemelvaartsdag
-        pasen + dt.timedelta(days=50),  # Tweede Pinksterdag
-        dt.date(year, 12, 25),
-        dt.date(year, 12, 26),
-    })
-
-
-def is_working_day(day: dt.date) -> bool:
-    return day.weekday() < 5 and day not in holidays(day.year)
-
-
-def add_working_days(start: dt.date, days: int) -> dt.date:
-    """The date `days` working days after `start` (a report on Friday + 1 = Monday)."""
-    day = start
-    counted = 0
-    while counted < days:
-        day += dt.timedelta(days=1)
-        if is_working_day(day):
-            counted += 1
-    return day
-
-
-def deadline(case: Mapping, working_days: int) -> dt.date | None:
-    reported = case.get("reported_at") or case.get("created_at")
-    if not reported:
-        return None
-    return add_working_days(dt.date.fromisoformat(reported[:10]), working_days)
-
-
-def waiting_for_intake(case: Mapping) -> bool:
-    """Reported, and no decision on suitability yet."""
-    step = case.get("step")
-    return step == "aangemeld" or (step == "intake" and not (case.get("intake") or {}).get("decision"))
-
-
-def is_overdue(case: Mapping, today: dt.date, working_days: int) -> bool:
-    due = deadline(case, working_days)
-    return waiting_for_intake(case) and due is not None and today > due
 
 
 # -- duplicates --------------------------------------------------------------------

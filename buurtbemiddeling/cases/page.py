@@ -10,6 +10,8 @@ from typing import Any
 from ..network import partners as network
 from ..network import referrals
 from ..reports import intake as report_intake
+from common import intake_term
+
 from ..settings import lists, numbers
 from . import intake, records, repo, workflow
 from .sections import register
@@ -91,13 +93,13 @@ def facts(view, case) -> dict:
 
 @register("cases/_intake.html", order=30)
 def intake_section(view, case) -> dict:
-    days = numbers.get(view, "intake_working_days")
+    days = intake_term.current(view)
     today = repo.today()
     return {
         "checklist": workflow.CHECKLIST,
         "decisions": workflow.DECISIONS,
-        "deadline": intake.deadline(case, days),
-        "overdue": intake.is_overdue(case, today, days),
+        "deadline": intake_term.deadline(case, days),
+        "overdue": intake_term.is_late(case, today, days),
         "working_days": days,
         "editable": case.get("step") == "intake",
     }

@@ -1,6 +1,6 @@
 """Quality: nabespreking (debrief), nazorg, signals about volunteers, and the quality figures.
 
-Other areas: `figures.compute(cases, nazorg_records, year=..., today=...)` (pure; the
+Other areas: `figures.compute(cases, nazorg_records, year=..., today=..., working_days=...)` (pure; the
 annual report can show the same numbers), `nazorg.done(case, records)`.
 """
 from flask import Flask

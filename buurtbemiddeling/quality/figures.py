@@ -23,7 +23,7 @@ from figures import cases as case_figures, report as report_figures
 from figures.period import quarter, year as whole_year
 from figures.stats import Share
 
-from ..cases.intake import add_working_days
+from common import intake_term
 
 # The definitions live in the figures module, shared with the annual report.
 _day = case_figures.day
@@ -51,13 +51,8 @@ def periods(year: int) -> list[tuple[str, dt.date, dt.date]]:
     return quarters + [(f"Heel {year}", dt.date(year, 1, 1), dt.date(year, 12, 31))]
 
 
-def intake_on_time(case: Mapping, *, today: dt.date, working_days: int) -> bool | None:
-    """True/False when it can be said, None while the intake term is still running."""
-    return case_figures.intake_on_time(case, today=today, deadline=lambda day: add_working_days(day, working_days))
-
-
 def compute(cases: Iterable[Mapping], nazorg_records: Iterable[Mapping], *, year: int, today: dt.date,
-            working_days: int = 5) -> list[Figures]:
+            working_days: int) -> list[Figures]:
     """Figures for the four quarters of `year` and the whole year."""
     cases, nazorg_records = list(cases), list(nazorg_records)
     contacts = []
@@ -67,7 +62,7 @@ def compute(cases: Iterable[Mapping], nazorg_records: Iterable[Mapping], *, year
             contacts.append((day, int(record["satisfaction"])))
 
     def deadline(day: dt.date) -> dt.date:
-        return add_working_days(day, working_days)
+        return intake_term.due(day, working_days)
 
     result = []
     for (label, start, end), period in zip(periods(year), [quarter(year, q) for q in range(1, 5)] + [whole_year(year)]):

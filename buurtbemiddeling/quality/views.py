@@ -6,11 +6,13 @@ from __future__ import annotations
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from common import intake_term
+
 from ..auth.views import coordinator_required
 from ..cases import repo as case_repo
 from ..cases import sections, workflow
 from ..coaching import notes as coaching_notes
-from ..settings import numbers
+
 from ..store import get_store
 from . import debrief, figures, nazorg, signals
 
@@ -55,7 +57,7 @@ def index():
     years = view.derived(f"quality.years.{today}", (case_repo.CASES,), lambda v: figures.years(v.table(case_repo.CASES), today))
     raw = request.args.get("jaar", "")
     year = int(raw) if raw.isdigit() and int(raw) in years else today.year
-    days = numbers.get(view, "intake_working_days")
+    days = intake_term.current(view)
     # Five years of cases and every nazorg call: computed once per day, year and version of the data.
     rows = view.derived(f"quality.figures.{year}.{today}.{days}", (case_repo.CASES, nazorg.NAZORG),
                         lambda v: figures.compute(v.table(case_repo.CASES), v.table(nazorg.NAZORG),

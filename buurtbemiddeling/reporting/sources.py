@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from common import intake_term
 from figures.period import Period
 from figures.report import Report, Rules, Sources, period_report
 
 from ..budget import ledger
 from ..cases import repo as case_repo
-from ..cases.intake import add_working_days
 from ..network import partners as network
 from ..quality import nazorg
-from ..settings import lists, numbers
+from ..settings import lists
 from ..volunteers import events, qualifications
 from . import partners
 
@@ -40,14 +40,14 @@ def sources(view) -> Sources:
 
 
 def rules(view) -> Rules:
-    days = numbers.get(view, "intake_working_days")
-    return Rules(deadline=lambda reported: add_working_days(reported, days), budget=ledger.realisation)
+    days = intake_term.current(view)
+    return Rules(deadline=lambda reported: intake_term.due(reported, days), budget=ledger.realisation)
 
 
 def report_for(view, period: Period, today: dt.date) -> Report:
     """The period's report, kept per day, intake term and version of its tables: five years of
     cases made the report page take 0.4 s on every visit. The Report is frozen, so sharing it is safe."""
-    days = numbers.get(view, "intake_working_days")
+    days = intake_term.current(view)
     return view.derived(f"reporting.report.{period.key}.{today}.{days}", SOURCE_TABLES,
                         lambda v: period_report(sources(v), period, today=today, rules=rules(v)))
 

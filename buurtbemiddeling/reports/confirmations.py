@@ -2,11 +2,14 @@
 (when they gave an address) and a notification to the coordinator. Pure of Flask.
 
 Neither mail repeats what was typed in the form: mail is not a safe place for a
-neighbour conflict. The coordinator reads the details in the admin.
+neighbour conflict. The coordinator reads the details in the admin. A report's and a
+referral's confirmation promise the programme's intake term (`common.intake_term`).
 """
 from __future__ import annotations
 
 from typing import Any, Mapping
+
+from common import intake_term
 
 from ..mail import Mail, is_address
 
@@ -19,24 +22,24 @@ _CONFIRMATION = {
         "nl": ("Wij hebben uw melding ontvangen",
                "Wij hebben uw melding bij {name} goed ontvangen.\n\n"
                "Wat gebeurt er nu?\n"
-               "- Binnen 5 werkdagen neemt de coördinator contact met u op.\n"
+               "- Binnen {term} neemt de coördinator contact met u op.\n"
                "- U bespreekt samen wat er aan de hand is en wat u al heeft geprobeerd.\n"
                "- Daarna hoort u of buurtbemiddeling u kan helpen."),
         "en": ("We have received your report",
                "We have received your report to {name}.\n\n"
                "What happens next?\n"
-               "- The coordinator will contact you within 5 working days.\n"
+               "- The coordinator will contact you within {term}.\n"
                "- Together you talk about what is going on and what you have tried already.\n"
                "- After that, you will hear if neighbourhood mediation can help you."),
     },
     "referral": {
         "nl": ("Wij hebben uw verwijzing ontvangen",
                "Wij hebben uw verwijzing naar {name} goed ontvangen.\n\n"
-               "Binnen 5 werkdagen neemt de coördinator contact op met u en met de bewoner. "
+               "Binnen {term} neemt de coördinator contact op met u en met de bewoner. "
                "U hoort van ons of de zaak is aangenomen, en later hoe die is afgelopen."),
         "en": ("We have received your referral",
                "We have received your referral to {name}.\n\n"
-               "Within 5 working days, the coordinator contacts you and the resident. "
+               "Within {term}, the coordinator contacts you and the resident. "
                "You will hear whether the case has been accepted, and later how it ended."),
     },
     "application": {
@@ -71,7 +74,7 @@ _NOTIFICATION = {
 
 
 def confirmation(form_name: str, cleaned: Mapping[str, Any], lang: str, site: Mapping[str, Any],
-                 flags: list[str]) -> Mail | None:
+                 flags: list[str], *, intake_days: int) -> Mail | None:
     address = cleaned.get(SUBMITTER_EMAIL.get(form_name, "email"))
     texts = _CONFIRMATION.get(form_name)
     if not texts or not is_address(address):
@@ -80,7 +83,7 @@ def confirmation(form_name: str, cleaned: Mapping[str, Any], lang: str, site: Ma
     subject, body = texts[lang]
     parts = [("Beste {who}," if lang == "nl" else "Dear {who},").format(
                  who=cleaned.get(SUBMITTER_NAME.get(form_name, "name")) or ""),
-             body.format(name=site["name"])]
+             body.format(name=site["name"], term=intake_term.in_words(intake_days, lang))]
     if "veiligheid" in flags:
         parts.append(_SAFETY[lang])
     parts.append(_SIGN_OFF[lang].format(name=site["name"], phone=site["phone"], email=site["email"]))
@@ -103,7 +106,7 @@ def notification(form_name: str, record_id: int, flags: list[str], coordinator: 
 
 
 def mails_for(form_name: str, record_id: int, cleaned: Mapping[str, Any], lang: str, flags: list[str], *,
-              site: Mapping[str, Any], coordinator: str | None, admin_url: str) -> list[Mail]:
-    mails = [confirmation(form_name, cleaned, lang, site, flags),
+              site: Mapping[str, Any], coordinator: str | None, admin_url: str, intake_days: int) -> list[Mail]:
+    mails = [confirmation(form_name, cleaned, lang, site, flags, intake_days=intake_days),
              notification(form_name, record_id, flags, coordinator, admin_url)]
     return [m for m in mails if m is not None]

@@ -19,6 +19,8 @@ from .. import mail, spam
 from ..extensions import csrf
 from ..settings import lists
 from ..store import get_store
+from common import intake_term
+
 from . import confirmations, intake
 
 INBOX_PAGE_SIZE = 50
@@ -84,13 +86,17 @@ _NOTICES = {
 
 def _form_again(form, lang: str, result, token: str | None, status: int):
     # The form page configures htmx to swap 422 and 429 answers in place.
-    render = sitebuilder.render_form if request.htmx else sitebuilder.render_form_page
-    return render(form.name, lang, result, token=token, form=form), status
+    if request.htmx:
+        return sitebuilder.render_form(form.name, lang, result, token=token, form=form), status
+    return sitebuilder.render_form_page(form.name, lang, result, token=token, form=form,
+                                        intake_days=intake_term.current(get_store().read())), status
 
 
 def _thanks(form, lang: str):
     if request.htmx:  # the panel replaces the page's text and form, as the thank-you page would
-        return sitebuilder.render_thanks_fragment(form.name, lang), 200, {
+        # It promises the programme's intake term, as the confirmation mail does.
+        days = intake_term.current(get_store().read())
+        return sitebuilder.render_thanks_fragment(form.name, lang, intake_days=days), 200, {
             "HX-Retarget": f"#{sitebuilder.CONTENT_ID}", "HX-Reswap": "innerHTML"}
     return redirect(form.thanks_url(lang), code=303)
 
@@ -104,6 +110,7 @@ def _store_with_mails(store, form_name: str, cleaned: dict, lang: str) -> list[i
             form_name, record_id, cleaned, lang, intake.flags_for(cleaned), site=site,
             coordinator=current_app.config.get("MAIL_COORDINATOR") or site["email"],
             admin_url=request.host_url.rstrip("/") + _admin_path(form_name, record_id),
+            intake_days=intake_term.current(tx),
         )
         return mail.queue(tx, mails, record=f"{intake.table_for(form_name)}:{record_id}")
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from tinydb import Query
 
+from common import intake_term
+
 TABLE = "settings"
 
 
@@ -56,8 +58,8 @@ def set_value(tx, key: str, value: int) -> None:
         table.insert({"key": key, "value": value})
 
 
-register("intake_working_days", "Termijn voor de intake", "werkdagen", 5, 1, 30,
-         "Binnen zoveel werkdagen na de melding moet de intake rond zijn.")
+register(intake_term.KEY, intake_term.LABEL, "werkdagen", intake_term.DEFAULT, intake_term.MINIMUM,
+         intake_term.MAXIMUM, intake_term.HINT)
 register("nazorg_weeks", "Nazorg na het laatste gesprek", "weken", 4, 1, 26,
          "De nazorg wordt zoveel weken na het laatste gesprek gepland.")
 register("inactive_days", "Zaak zonder activiteit na", "dagen", 14, 3, 90,
