@@ -7,9 +7,10 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
-from db.backup import backup, list_backups, restore
+from db.backup import BackupError, backup, list_backups
 
 from .auth import users
+from .restoring import restore_backup
 from .store import get_store
 
 
@@ -56,8 +57,11 @@ def restore_command(name: str | None, yes: bool) -> None:
         raise click.ClickException(f"Reservekopie {name} bestaat niet. Beschikbaar: {names}")
     if not yes:
         click.confirm(f"De huidige gegevens worden vervangen door {chosen.name}. Doorgaan?", abort=True)
-    restore(store, chosen)
-    click.echo(f"Teruggezet: {chosen.name}")
+    try:
+        restore_backup(store, chosen)
+    except BackupError as exc:
+        raise click.ClickException(f"{exc} Er is niets veranderd.") from exc
+    click.echo(f"Teruggezet: {chosen.name}. Iedereen logt opnieuw in.")
 
 
 @click.command("demo")

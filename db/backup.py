@@ -18,10 +18,11 @@ import re
 import shutil
 import time
 from datetime import datetime, timezone
+from collections.abc import Callable
 from pathlib import Path
 
 from .errors import StoreError
-from .storage import atomic_write, dumps, fsync_dir, loads
+from .storage import atomic_write, dumps, fsync_dir, loads, private_dir
 
 _NAME_RE = re.compile(r"^(\d{8}-\d{6})(?:-(\d+))?$")
 _FILE_RE = re.compile(r"^(tables/[A-Za-z0-9_][A-Za-z0-9_.-]*\.json|audit/audit-\d{4}-\d{2}\.jsonl"
@@ -116,53 +117,94 @@ def backup_created(backup_path) -> datetime:
     return datetime.fromisoformat(manifest["created"])
 
 
-def _verified_files(backup_path: Path) -> dict[str, bytes]:
+class BackupError(StoreError):
+    """A backup that cannot be restored; the message, in Dutch, says why and is shown as is."""
+
+
+def _table_docs(rel: str, data: bytes) -> dict:
+    """The documents of one table file, or BackupError if it is not a whole, valid table."""
+    name = rel.removeprefix("tables/").removesuffix(".json")
+    try:
+        parsed = loads(data)
+    except ValueError as exc:
+        raise BackupError(f"Tabel {name} in de reservekopie is beschadigd: het is geen geldige JSON ({exc}).") from exc
+    docs = parsed.get(name) if isinstance(parsed, dict) and set(parsed) <= {name} else None
+    if parsed == {}:
+        docs = {}
+    if not isinstance(docs, dict) or not all(k.isdigit() and isinstance(v, dict) for k, v in docs.items()):
+        raise BackupError(f"Tabel {name} in de reservekopie heeft niet de vorm van een tabel.")
+    return docs
+
+
+def check(backup_path) -> tuple[dict[str, dict], dict[str, bytes]]:
+    """Every check a restore needs, before anything live is touched: the manifest, each file's
+    presence and checksum, each table parsed whole, and a schema version this code knows.
+    Returns ({table name: documents}, {other file: bytes}); raises BackupError."""
+    from .migrations import latest_schema
+
+    backup_path = Path(backup_path)
     try:
         manifest = loads((backup_path / "manifest.json").read_bytes())
-        expected = manifest["files"]
+        expected, schema = manifest["files"], int(manifest.get("schema", 0))
+        if not isinstance(expected, dict):
+            raise TypeError("files is not a mapping")
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise StoreError(f"backup {backup_path} has no readable manifest") from exc
-    contents = {}
+        raise BackupError(f"Reservekopie {backup_path.name} heeft geen leesbare inhoudslijst (manifest.json).") from exc
+    if schema > latest_schema():
+        raise BackupError(f"Reservekopie {backup_path.name} is gemaakt door een nieuwere versie van het programma "
+                          f"(gegevensversie {schema}; deze versie kent tot {latest_schema()}). "
+                          "Werk eerst het programma bij en zet de reservekopie dan terug.")
+    tables, others = {}, {}
     for rel, digest in expected.items():
         if not _FILE_RE.match(rel):
-            raise StoreError(f"backup {backup_path} lists an unexpected file: {rel}")
+            raise BackupError(f"Reservekopie {backup_path.name} noemt een onbekend bestand: {rel}.")
         try:
             data = (backup_path / rel).read_bytes()
         except OSError as exc:
-            raise StoreError(f"backup {backup_path} is incomplete: {rel} is missing") from exc
+            raise BackupError(f"Reservekopie {backup_path.name} is onvolledig: {rel} ontbreekt.") from exc
         if hashlib.sha256(data).hexdigest() != digest:
-            raise StoreError(f"backup {backup_path} is damaged: checksum mismatch for {rel}")
-        contents[rel] = data
-    return contents
+            raise BackupError(f"Reservekopie {backup_path.name} is beschadigd: {rel} is veranderd sinds de kopie "
+                              "gemaakt is (de controlesom klopt niet).")
+        if rel.startswith("tables/"):
+            tables[rel.removeprefix("tables/").removesuffix(".json")] = _table_docs(rel, data)
+        else:
+            others[rel] = data
+    meta = tables.get("_meta", {}).get("1", {})
+    if int(meta.get("schema", 0)) != schema:
+        raise BackupError(f"Reservekopie {backup_path.name} is onvolledig: de tabel met de gegevensversie "
+                          f"(_meta) ontbreekt of zegt iets anders dan de inhoudslijst.")
+    return tables, others
 
 
-def restore(store, backup_path) -> None:
-    """Replace all tables with the backup's, after verifying every checksum.
+def restore(store, backup_path, *, after: Callable | None = None) -> None:
+    """Replace all tables with the backup's, all or nothing.
 
-    The audit log is history, not state: live audit files are kept (entries
-    written after the backup stay), only month files missing here are copied
-    back.  A "restore" entry is appended.  Run ``store.migrate()`` afterwards
-    if the backup may predate the current schema.
+    Everything is checked first (`check`); only then are the tables written, in one commit
+    through the journal, so a crash leaves the old data or the whole backup, never a mix.
+    ``after(tx, live)`` runs inside that commit, before it is written, with ``live`` a read
+    view of the data as it was: the hook where the programme re-applies what must survive a
+    restore (the accounts' security settings; the privacy erasure ledger). The audit log is
+    history, not state: live audit files are kept, only month files missing here are copied
+    back. A "restore" entry is appended. Run ``store.migrate()`` afterwards: the backup may
+    predate the current schema.
     """
+    from .store import ReadView
+
     backup_path = Path(backup_path)
-    contents = _verified_files(backup_path)
-    tables = {rel.split("/", 1)[1]: data for rel, data in contents.items() if rel.startswith("tables/")}
-    with store._lock:
-        store._recover()  # an old journal must not replay over the restored files
-        for name, data in tables.items():
-            atomic_write(store.tables_dir / name, data, sync_dir=False)
-        for path in store.tables_dir.glob("*.json"):
-            if not path.name.startswith(".") and path.name not in tables:
-                path.unlink()
-        fsync_dir(store.tables_dir)
-        store.drop_caches()
+    tables, others = check(backup_path)
+    for rel, data in others.items():  # written once under random names: copying them first is harmless
+        if rel.split("/", 1)[0] in ATTACHMENT_DIRS:
+            private_dir((store.data_dir / rel).parent)
+            atomic_write(store.data_dir / rel, data)
+    with store.transaction() as tx:
+        live = ReadView(store)  # reads the files as they are: nothing is written before the commit
+        tx.replace_all(tables)
+        if after is not None:
+            after(tx, live)
+    store.drop_caches()
     with store._audit_log.lock:
-        for rel, data in contents.items():
+        for rel, data in others.items():
             target = store.data_dir / rel
             if rel.startswith("audit/") and not target.exists():
                 atomic_write(target, data)
-    for rel, data in contents.items():
-        if rel.split("/", 1)[0] in ATTACHMENT_DIRS:
-            (store.data_dir / rel).parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(store.data_dir / rel, data)
     store.audit(None, "restore", None, backup=backup_path.name)

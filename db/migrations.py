@@ -47,3 +47,7 @@ MIGRATIONS = [
     (2, _one_claims_table),
     (3, _counters_off_the_data_lock),
 ]
+
+
+def latest_schema() -> int:
+    return max((version for version, _ in MIGRATIONS), default=0)

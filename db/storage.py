@@ -46,6 +46,11 @@ def _stat_key(st: os.stat_result) -> tuple[int, int, int]:
     return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
+def private_dir(path: Path) -> None:
+    """Create the folder ``path`` (and missing parents) readable only by this account."""
+    path.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+
+
 def fsync_dir(path: Path) -> None:
     # Makes the rename itself durable, not only the file contents.
     fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)

@@ -270,6 +270,7 @@ class Transaction:
         self._base_keys: dict[str, tuple | None] = {}  # stat key of each loaded table
         self._owned: dict[str, set] = {}  # str doc ids copied or written, per table
         self._tables: dict[str, Table] = {}
+        self._dropped: set[str] = set()  # tables whose file the commit removes (replace_all)
         self._failed = False
         self._closed = False
 
@@ -341,10 +342,30 @@ class Transaction:
         touched = [int(k) for k in self._owned.get(name, ()) if k in self._working.get(name, {})]
         return max([hit[1], *touched])
 
+    def replace_all(self, tables: dict[str, dict]) -> None:
+        """Make the store hold exactly ``tables`` ({name: {str doc id: document}}) at commit, as
+        one all-or-nothing commit; the live files are not read, so damaged ones are replaced too
+        (a restore)."""
+        self._check_open()
+        for name in tables:
+            _check_name(name)
+        current = {p.stem for p in self._store.tables_dir.glob("*.json") if not p.name.startswith(".")}
+        for name in current | set(self._working) | set(tables):
+            self._base[name], self._base_keys[name] = {}, None  # as if the table started empty
+            self._tables.pop(name, None)
+            self._working.pop(name, None)
+            self._owned[name] = set()
+            if name in tables:
+                self._working[name] = dict(tables[name])
+                self._owned[name] = set(tables[name])
+            else:
+                self._dropped.add(name)
+
     def _commit(self) -> None:
         store = self._store
         files = [(store._path(n), self._serialise(n, d), n) for n, d in self._working.items()]
-        if not files:
+        drops = [store._path(n) for n in sorted(self._dropped) if n not in self._working]
+        if not files and not drops:
             return
         temps, opened, journal = [], {}, None
         try:
@@ -357,11 +378,15 @@ class Transaction:
                     working = self._working[name]
                     if isinstance(working, Overlay) and working.only_appended and self._base_keys.get(name):
                         record_append(path, self._base_keys[name], key)
-            if len(temps) > 1:
-                atomic_write(store.tables_dir / ".journal", dumps([[str(tmp), str(path)] for path, tmp, *_ in temps]))
+            if len(temps) + len(drops) > 1:
+                # "" as the source: the file is removed.
+                steps = [[str(tmp), str(path)] for path, tmp, *_ in temps] + [["", str(path)] for path in drops]
+                atomic_write(store.tables_dir / ".journal", dumps(steps))
                 journal = store.tables_dir / ".journal"
             for path, tmp, *_ in temps:
                 os.replace(tmp, path)
+            for path in drops:
+                path.unlink(missing_ok=True)
             fsync_dir(store.tables_dir)
             if journal is not None:
                 os.unlink(journal)
@@ -374,6 +399,8 @@ class Transaction:
             raise
         for path, _, key, name, data in temps:
             self._cached(name, path, key, data, opened.get(name))
+        for path in drops:
+            store._cache.drop(path)
 
     def _serialise(self, name: str, data: dict) -> bytes:
         """The table file's new contents, one document per line (db/lazy.py).
@@ -484,7 +511,9 @@ class Store:
         if not journal.exists():
             return
         for tmp, path in loads(journal.read_bytes()):
-            if os.path.exists(tmp):
+            if not tmp:
+                Path(path).unlink(missing_ok=True)
+            elif os.path.exists(tmp):
                 os.replace(tmp, path)
         fsync_dir(self.tables_dir)
         journal.unlink()

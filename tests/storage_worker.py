@@ -6,6 +6,9 @@ Usage: storage_worker.py DATA_DIR MODE [ARGS...]
   writer RUN                insert forever into "records" (+ "progress"), print
                             "RUN:SEQ" after each acknowledged transaction
   serve                     JSON commands on stdin, one JSON answer per line
+  restore BACKUP POINT      restore BACKUP and kill itself (SIGKILL) at POINT: "journal"
+                            (before the journal is in place) or "halfway" (after the
+                            second table file was replaced)
 """
 
 import json
@@ -61,6 +64,27 @@ def serve(store: Store) -> None:
         print(json.dumps(answer), flush=True)
 
 
+def restore_and_die(store: Store, backup_path: str, point: str) -> None:
+    import signal
+
+    from db.backup import restore
+
+    real_replace, replaced = os.replace, []
+
+    def replace(src, dst):
+        dst = Path(dst)
+        if point == "journal" and dst.name == ".journal":
+            os.kill(os.getpid(), signal.SIGKILL)
+        real_replace(src, dst)
+        if dst.parent.name == "tables" and dst.suffix == ".json":
+            replaced.append(dst)
+            if point == "halfway" and len(replaced) == 2:
+                os.kill(os.getpid(), signal.SIGKILL)
+
+    os.replace = replace
+    restore(store, backup_path)
+
+
 def main() -> None:
     # STORE_LAZY=records,...: those tables are opened lazily (db/lazy.py), as the app does.
     store = Store(sys.argv[1], lazy=tuple(filter(None, os.environ.get("STORE_LAZY", "").split(","))))
@@ -71,6 +95,8 @@ def main() -> None:
         writer(store, int(args[0]))
     elif mode == "serve":
         serve(store)
+    elif mode == "restore":
+        restore_and_die(store, args[0], args[1])
     else:
         sys.exit(f"unknown mode {mode}")
 

@@ -18,7 +18,7 @@ from typing import Any
 from tinydb import Query
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from db import Store
+from db import Store, StoreError
 
 ROLES = ("coordinator", "volunteer", "partner")
 ROLE_LABELS = {"coordinator": "Coördinator", "volunteer": "Vrijwilliger", "partner": "Netwerkpartner"}
@@ -273,3 +273,26 @@ def set_active(store: Store, user_id: str, active: bool, *, by: str | None = Non
 # import cost ~90 ms, paid by every CGI request. Checking it costs what a real check costs.
 _DUMMY_HASH = ("scrypt:32768:8:1$e9QhUmbK3Lzu5UCj$6716f68285b0e53757d62988d92ae71a5dd7a083cca22a8be21b5210"
                "689e8fae248db38c7729a312a83638073a11e30426ef5184442e8399491051d9534d4627")
+
+
+# What a restore leaves as it is now (db/backup.py `restore(after=...)`): a backup must not bring
+# back an old password, a switched-off second step or a deactivated account's access.
+SECURITY_FIELDS = ("password_hash", "password_set_at", "role", "active", "totp_enabled", "totp_secret",
+                   "totp_pending", "totp_last_step")
+
+
+def keep_security_settings(tx, live) -> None:
+    """Inside a restore: each restored account keeps the security settings it has now (same id
+    and e-mail address), and every session ends (epoch past both, no open sessions)."""
+    try:
+        now = {str(doc.doc_id): doc for doc in live.table(TABLE).all()}
+    except StoreError:
+        now = {}  # the live table is damaged: the backup's settings are all there is
+    table = tx.table(TABLE)
+    for doc in table.all():
+        current = now.get(str(doc.doc_id))
+        kept = {}
+        if current is not None and current.get("email") == doc.get("email"):
+            kept = {field: current.get(field) for field in SECURITY_FIELDS if field in current or field in doc}
+        epoch = max(int(doc.get("epoch", 0)), int((current or {}).get("epoch", 0))) + 1
+        table.update({**kept, "epoch": epoch, "sessions": {}}, doc_ids=[doc.doc_id])
