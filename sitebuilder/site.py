@@ -17,6 +17,7 @@ from common import intake_term
 from common.phone import tel_href
 from figures.public import public_figures
 
+from . import accessibility
 from .markup import UnparsedMarkdown, content_html
 from .theme import theme_css
 
@@ -32,6 +33,7 @@ FRONT_MATTER_KEYS = {
 STRINGS_FILE = "_strings.toml"
 _SETTING = re.compile(r"\{\{\s*site\.([a-z_]+)\s*\}\}")
 _PRIVACY = re.compile(r"\{\{\s*privacy\.([a-z_]+)\s*\}\}")
+_ACCESSIBILITY = re.compile(r"\{\{\s*accessibility\.([a-z_]+)\s*\}\}")
 # The element of a page holding its text and form; the thank-you panel replaces its content.
 CONTENT_ID = "page-content"
 _INTAKE = re.compile(r"\{\{\s*intake\.([a-z_]+)\s*\}\}")
@@ -133,6 +135,9 @@ class Site:
         logo = config.get("logo")
         if logo and not (self.static_dir / str(logo)).is_file():
             raise BuildError(f"{display_path(path)}: logo {logo!r} is not a file in {display_path(self.static_dir)}")
+        problems = accessibility.check(config.get("accessibility") or {})
+        if problems:
+            raise BuildError(f"{display_path(path)}: " + "; ".join(problems) + " (see the comments there)")
         config["url"] = str(config["url"]).rstrip("/")
         config["phone_href"] = tel_href(str(config["phone"]))  # for content: ({{ site.phone_href }})
         config.setdefault("organisation", config["name"])
@@ -256,11 +261,12 @@ class Site:
         return page
 
     def _fill_settings(self, text: str, lang: str, where: str) -> str:
-        """Content may say {{ site.phone }} (site.toml), {{ privacy.case }} (retention periods) and
-        {{ intake.term }} (the intake term, '5 werkdagen'): each written once, where it is set."""
+        """Content may say {{ site.phone }} (site.toml), {{ privacy.case }} (retention periods),
+        {{ intake.term }} (the intake term, '5 werkdagen') and {{ accessibility.status }} (site.toml
+        [accessibility]): each written once, where it is set."""
         def fill(match: re.Match) -> str:
             key = match.group(1)
-            if key not in self.config or key == "colors" or isinstance(self.config[key], list):
+            if key not in self.config or key in ("colors", "accessibility") or isinstance(self.config[key], list):
                 raise BuildError(f"{where}: {match.group(0)} names no setting in site.toml")
             return translated(self.config[key], lang)
 
@@ -274,7 +280,20 @@ class Site:
             if match.group(1) != "term":
                 raise BuildError(f"{where}: {match.group(0)} is unknown; the intake term is {{{{ intake.term }}}}")
             return intake_term.in_words(self.intake_days, lang)
-        return _INTAKE.sub(intake, _PRIVACY.sub(period, _SETTING.sub(fill, text)))
+
+        def statement(match: re.Match) -> str:
+            facts = self.accessibility_statement(lang)
+            if match.group(1) not in facts:
+                raise BuildError(f"{where}: {match.group(0)} names no fact of the accessibility statement "
+                                 f"({', '.join(sorted(facts))})")
+            return facts[match.group(1)]
+        text = _INTAKE.sub(intake, _PRIVACY.sub(period, _SETTING.sub(fill, text)))
+        return _ACCESSIBILITY.sub(statement, text)
+
+    def accessibility_statement(self, lang: str) -> dict[str, str]:
+        """{{ accessibility.status }} and so on: the statement's facts from site.toml [accessibility]."""
+        return accessibility.fields(self.config["accessibility"], lang, translated,
+                                    lambda day: long_date(day, self.strings[lang]["months"]))
 
     def retention_periods(self, lang: str) -> dict[str, str]:
         """{{ privacy.case }} and so on: the periods the retention run uses, from the same pure
