@@ -21,7 +21,7 @@ build: $(STAMP)
 	$(PY) build.py
 
 run: build
-	FLASK_SESSION_COOKIE_SECURE=false $(FLASK) run --host 127.0.0.1 --port 5000
+	FLASK_SESSION_COOKIE_SECURE=false FLASK_SETUP_CODE_REQUIRED=false $(FLASK) run --host 127.0.0.1 --port 5000
 
 demo: $(STAMP)
 	$(FLASK) demo

@@ -1,11 +1,13 @@
 """The application factory and WSGI entry point (`application`)."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask.cli import NoAppException
+
+from common.instance import InstanceMissing, locate
 
 from buurtbemiddeling import admin, app_clock, auth, cli, config, extensions, public_site, reports, security
 from buurtbemiddeling import mail
@@ -22,16 +24,21 @@ from buurtbemiddeling.store import init_store
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     overrides = dict(overrides or {})
     # On a web host the instance folder (data, config, secret key) lives outside the web root.
-    instance_path = overrides.pop("INSTANCE_PATH", None) or os.environ.get("BUURTBEMIDDELING_INSTANCE")
+    try:
+        instance = locate(overrides.pop("INSTANCE_PATH", None))
+    except InstanceMissing as exc:
+        # A click error: `flask` commands print it as one Dutch line, app.cgi as its 500 page.
+        raise NoAppException(str(exc)) from None
     app = Flask(
         __name__,
-        instance_path=str(Path(instance_path).resolve()) if instance_path else None,
+        instance_path=str(instance.path),
         instance_relative_config=True,
         static_folder=None,  # each face serves its own assets
         template_folder=str(Path(__file__).resolve().parent / "buurtbemiddeling" / "templates"),
     )
     config.load(app, overrides)
     app_clock.init_app(app)
+    app.config["INSTANCE_SOURCE"] = instance.source
     extensions.init_app(app)
     init_store(app)
     security.init_app(app)

@@ -1,7 +1,9 @@
 """Maintenance commands: `flask --app app <command>`. They run outside web requests."""
 from __future__ import annotations
 
+import functools
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -88,6 +90,41 @@ def build_site_command() -> None:
         raise click.ClickException("De site is niet gebouwd; zie de melding hierboven.")
 
 
+@click.command("doctor")
+@with_appcontext
+def doctor_command() -> None:
+    """Controleer deze installatie: instancemap, rechten, CGI, e-mail, https, cron."""
+    from flask import current_app
+
+    from . import doctor
+
+    findings = doctor.check(Path(current_app.instance_path), current_app.config["INSTANCE_SOURCE"],
+                            current_app.config, Path(current_app.config["PUBLIC_DIR"]),
+                            has_users=users.has_users(get_store()), crontab=doctor.read_crontab())
+    for finding in findings:
+        click.echo(f"[{finding.level}] {finding.subject}: {finding.detail}")
+        if finding.advice:
+            click.echo(f"    wat te doen: {finding.advice}")
+    if any(f.level == doctor.ERROR for f in findings):
+        raise SystemExit(1)
+
+
 def init_app(app: Flask) -> None:
-    for command in (create_user_command, backup_command, restore_command, demo_command, build_site_command):
+    """Called after the areas added their commands: every command then says which instance it uses."""
+    for command in (create_user_command, backup_command, restore_command, demo_command, build_site_command,
+                    doctor_command):
         app.cli.add_command(command)
+    for command in app.cli.commands.values():
+        command.callback = with_appcontext(_announcing_instance(command.callback))
+
+
+def _announcing_instance(callback):
+    # On stderr, so a cron line's `>/dev/null` keeps it out of mail while errors still say where.
+    @functools.wraps(callback)
+    def run(*args, **kwargs):
+        from flask import current_app
+
+        click.echo(f"Instancemap: {current_app.instance_path} ({current_app.config['INSTANCE_SOURCE']})", err=True)
+        return callback(*args, **kwargs)
+
+    return run

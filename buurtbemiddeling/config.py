@@ -34,6 +34,8 @@ DEFAULTS: dict[str, Any] = {
     # Proxies in front of the app to trust for X-Forwarded-For/-Proto (0: none). Only set it behind
     # one: without a proxy anyone could fake an address and slip past the per-address limits.
     "PROXY_FIX_X_FOR": 0,
+    # The first-run page asks for the one-time code in <instance>/setup-code (auth/setup_code.py).
+    "SETUP_CODE_REQUIRED": True,
 }
 
 

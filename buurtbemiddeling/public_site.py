@@ -16,8 +16,8 @@ def page(path: str):
     _refuse_get_on_post_routes(path)
     root = Path(current_app.config["PUBLIC_DIR"])
     target = safe_join(str(root), path)
-    if target is None:
-        abort(404)
+    if target is None or _private(path):
+        return _not_found(root, path)
     target_path = Path(target)
     if target_path.is_dir():
         if path and not path.endswith("/"):
@@ -25,18 +25,23 @@ def page(path: str):
         path = f"{path}index.html" if path else "index.html"
         target_path = target_path / "index.html"
     if not target_path.is_file():
-        not_found = _not_found_page(root, path)
-        if not_found:
-            return send_from_directory(root, not_found), 404
-        abort(404)
+        return _not_found(root, path)
     return send_from_directory(root, path, max_age=300)
 
 
-def _not_found_page(root: Path, path: str) -> str | None:
+def _not_found(root: Path, path: str):
     """The 404 page in the address's language: /en/... gets en/404.html, others the default's."""
     folder, _, rest = path.partition("/")
     candidates = [f"{folder}/404.html"] if rest else []
-    return next((c for c in candidates + ["404.html"] if (root / c).is_file()), None)
+    page = next((c for c in candidates + ["404.html"] if (root / c).is_file()), None)
+    if page is None:
+        abort(404)
+    return send_from_directory(root, page), 404
+
+
+def _private(path: str) -> bool:
+    """Dot files (.htaccess, .htpasswd) and scripts are the web server's, never pages to hand out."""
+    return any(part.startswith(".") for part in path.split("/")) or path.endswith(".cgi")
 
 
 def _refuse_get_on_post_routes(path: str) -> None:

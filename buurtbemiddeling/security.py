@@ -1,5 +1,5 @@
 """Security headers on every response, error pages, and which proxy to believe about the client."""
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, current_app, has_request_context, render_template, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from flask_wtf.csrf import CSRFError
@@ -34,6 +34,12 @@ def trust_proxies(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
+def https_needed() -> bool:
+    """Over plain http a browser drops the Secure session cookie, so no form of the admin can work."""
+    return (has_request_context() and bool(current_app.config.get("SESSION_COOKIE_SECURE"))
+            and not request.is_secure)
+
+
 def init_app(app: Flask) -> None:
     trust_proxies(app)
 
@@ -51,9 +57,19 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
+        if https_needed():
+            return render_template("admin/error.html", title="Https nodig",
+                                   message="Inloggen en formulieren in het beheer werken alleen via https: over "
+                                           "http bewaart de browser het cookie niet. Open dit adres met "
+                                           "https://, of zet https aan bij de hoster."), 400
         return render_template("admin/error.html", title="Formulier verlopen",
                                message="Dit formulier is verlopen of kwam niet van deze site. "
                                        "Ga terug, vernieuw de pagina en probeer het opnieuw."), 400
+
+    @app.context_processor
+    def https_notice() -> dict:
+        needed = https_needed()
+        return {"https_needed": needed, "https_url": request.url.replace("http://", "https://", 1) if needed else ""}
 
     @app.after_request
     def set_headers(response: Response) -> Response:

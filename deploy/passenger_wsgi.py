@@ -2,7 +2,8 @@
 
 Set the application root to the project folder, the startup file to deploy/passenger_wsgi.py
 (or copy this file into the project folder) and the entry point to `application`.
-The instance folder comes from BUURTBEMIDDELING_INSTANCE (default: instance/ next to app.py).
+The instance folder is the one `deploy/publish.py --instance` recorded (common/instance.py);
+a panel's BUURTBEMIDDELING_INSTANCE variable, where set, takes precedence.
 """
 import os
 import sys

@@ -1,17 +1,19 @@
 """Build the public site for a web host: python deploy/publish.py [--instance DIR] [--passenger]
 
-Does what `python build.py` does, then puts the web server's files in public/: the
-buurtbemiddeling block of .htaccess (deploy/.htaccess) and app.cgi. A build replaces public/
-as a whole, so on a host run this instead of build.py. Lines of a previous public/.htaccess
+Does what `python build.py` does (with the instance's lists, figures and local site.toml) and
+puts the web server's files in the new build: the buurtbemiddeling block of .htaccess
+(deploy/.htaccess) and app.cgi. The new public/ is finished beside the old one and swapped in
+at once, so visitors never meet a half-published site. Lines of a previous public/.htaccess
 outside the block (a control panel's Passenger lines, a redirect to https) are kept.
+`--instance` records the instance folder for every entry point (common/instance.py).
 Run it with the virtualenv's Python: app.cgi will use that Python.
 """
 from __future__ import annotations
 
 import argparse
 import compileall
-import os
 import sys
+import tomllib
 from pathlib import Path
 
 DEPLOY = Path(__file__).resolve().parent
@@ -19,11 +21,16 @@ PROJECT = DEPLOY.parent
 BEGIN, END = "# BEGIN buurtbemiddeling", "# END buurtbemiddeling"
 SCRIPT = "app.cgi"
 PROJECT_LINE = "PROJECT = Path(__file__).resolve().parent.parent"
-INSTANCE_LINE = "# SetEnv BUURTBEMIDDELING_INSTANCE "
+INSTANCE_LINE = "INSTANCE = None"
+ROUTING_START = "RewriteEngine On"
 
 
-def htaccess(previous: str, instance: str | None = None, *, passenger: bool = False) -> str:
-    """The host's own lines from `previous`, then our block (none with Passenger: it routes)."""
+def htaccess(previous: str, *, passenger: bool = False, options: bool = True) -> str:
+    """The host's own lines from `previous`, then our block (without the routing with Passenger).
+
+    options=False leaves out the `Options` line, for hosts that answer it with "Option ExecCGI
+    not allowed here" (HTACCESS_OPTIONS = false in the instance's config.toml).
+    """
     kept, inside = [], False
     for line in previous.splitlines():
         if line.strip() == BEGIN:
@@ -34,20 +41,24 @@ def htaccess(previous: str, instance: str | None = None, *, passenger: bool = Fa
             kept.append(line)
     host = "\n".join(kept).strip()
     parts = [host] if host else []
-    if not passenger:
-        block = (DEPLOY / ".htaccess").read_text()
-        if instance:
-            # Quoted: a home folder may contain spaces.
-            block = _replace_line(block, INSTANCE_LINE, f'SetEnv BUURTBEMIDDELING_INSTANCE "{instance}"')
-        parts.append(block.strip())
-    return "\n\n".join(parts) + "\n" if parts else ""
+    block = (DEPLOY / ".htaccess").read_text()
+    if passenger:
+        # Passenger routes by itself; the static pages keep the headers and no folder listings.
+        block = block[:block.index(ROUTING_START)].rstrip() + "\n" + END
+        block = block.replace("Options -Indexes +ExecCGI", "Options -Indexes").replace(
+            "AddHandler cgi-script .cgi\n", "")
+    if not options:
+        block = "\n".join(line for line in block.splitlines() if not line.startswith("Options "))
+    parts.append(block.strip())
+    return "\n\n".join(parts) + "\n"
 
 
-def cgi_script(python: str, project: Path) -> str:
-    """deploy/app.cgi with this virtualenv's Python and this project folder filled in."""
+def cgi_script(python: str, project: Path, instance: str | None = None) -> str:
+    """deploy/app.cgi with this virtualenv's Python, this project and instance folder filled in."""
     text = (DEPLOY / SCRIPT).read_text()
     text = _replace_line(text, "#!", f"#!{python}")
-    return _replace_line(text, PROJECT_LINE, f"PROJECT = Path({str(project)!r})")
+    text = _replace_line(text, PROJECT_LINE, f"PROJECT = Path({str(project)!r})")
+    return _replace_line(text, INSTANCE_LINE, f"INSTANCE = {instance!r}") if instance else text
 
 
 def _replace_line(text: str, start: str, new: str) -> str:
@@ -60,17 +71,25 @@ def _replace_line(text: str, start: str, new: str) -> str:
 
 
 def install(public: Path, previous_htaccess: str = "", *, python: str = sys.executable,
-            project: Path = PROJECT, instance: str | None = None, passenger: bool = False) -> None:
+            project: Path = PROJECT, instance: str | None = None, passenger: bool = False,
+            options: bool = True) -> None:
     """Write .htaccess and (without Passenger) app.cgi into a built public/."""
     # A build starts as a private temporary folder; Apache often reads it as another account.
     public.chmod(0o755)
-    text = htaccess(previous_htaccess, instance, passenger=passenger)
-    if text:
-        (public / ".htaccess").write_text(text)
+    (public / ".htaccess").write_text(htaccess(previous_htaccess, passenger=passenger, options=options))
     if not passenger:
         script = public / SCRIPT
-        script.write_text(cgi_script(python, project))
+        script.write_text(cgi_script(python, project, instance))
         script.chmod(0o755)  # the owner writes; Apache (often another account) reads and runs it
+
+
+def _local_setting(instance: Path, key: str, default):
+    """A setting of this host from the instance's config.toml, so no tracked file needs editing."""
+    path = instance / "config.toml"
+    if not path.is_file():
+        return default
+    with path.open("rb") as handle:
+        return tomllib.load(handle).get(key, default)
 
 
 def compile_project(project: Path = PROJECT) -> None:
@@ -84,23 +103,35 @@ def compile_project(project: Path = PROJECT) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="deploy/publish.py", description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(PROJECT / "public"), help="document root (default: public/)")
-    parser.add_argument("--instance", help="instance folder outside public/ (sets BUURTBEMIDDELING_INSTANCE)")
+    parser.add_argument("--instance", help="instance folder outside public/, recorded for app.cgi, Passenger and "
+                                           "the flask commands (created if missing)")
     parser.add_argument("--passenger", action="store_true", help="the host runs deploy/passenger_wsgi.py: no app.cgi")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(PROJECT))
     import sitebuilder
+    from common import instance as instances
 
     public = Path(args.out).resolve()
     old = public / ".htaccess"
     previous = old.read_text() if old.is_file() else ""
     try:
-        sitebuilder.build(sitebuilder.Site(sitebuilder.DEFAULT_ROOT), public)
+        if args.instance:
+            instances.remember(Path(args.instance))
+        chosen = instances.locate()
+    except (OSError, instances.InstanceMissing) as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    data = chosen.path / "data"
+    options = _local_setting(chosen.path, "HTACCESS_OPTIONS", True)
+    try:
+        site = sitebuilder.Site(sitebuilder.DEFAULT_ROOT, data_dir=data if data.is_dir() else None)
+        sitebuilder.build(site, public, prepare=lambda new: install(
+            new, previous, instance=str(chosen.path), passenger=args.passenger, options=options))
     except sitebuilder.BuildError as exc:
         print(f"build failed:\n{exc}", file=sys.stderr)
         return 1
-    instance = os.path.abspath(os.path.expanduser(args.instance)) if args.instance else None
-    install(public, previous, instance=instance, passenger=args.passenger)
     compile_project()
+    print(chosen.describe())
     print(f"published {public}" + ("" if args.passenger else f" with .htaccess and {SCRIPT}"))
     return 0
 

@@ -1,10 +1,13 @@
 """Write the site to disk, then check it: internal links and the no-inline-code rule."""
 from __future__ import annotations
 
+import ctypes
+import os
 import shutil
 import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Callable
 from xml.sax.saxutils import escape
 
 from .site import BuildError, Site, display_path
@@ -26,10 +29,12 @@ def htmx_source() -> Path:
     return path
 
 
-def build(site: Site, out: Path | str) -> list[Path]:
-    """Build into a fresh folder next to `out`, check it, then swap it into place.
+def build(site: Site, out: Path | str, prepare: Callable[[Path], None] | None = None) -> list[Path]:
+    """Build into a fresh folder next to `out`, check it, then swap it into place at once.
 
-    A failed build leaves the previous output untouched. Returns the written files.
+    `prepare` finishes the new folder before the swap (deploy/publish.py puts .htaccess and
+    app.cgi in), so a live site never serves a half-installed build. A failed build leaves the
+    previous output untouched. Returns the written files.
     """
     out = Path(out).resolve()
     if out.exists() and any(out.iterdir()) and not (out / "sitemap.xml").exists():
@@ -39,17 +44,41 @@ def build(site: Site, out: Path | str) -> list[Path]:
     try:
         sources = _write(site, tmp)
         check_output(tmp, sources)
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
-            out.rename(old / out.name)
-            tmp.rename(out)
-            shutil.rmtree(old)
-        else:
-            tmp.rename(out)
+        if prepare:
+            prepare(tmp)
+        tmp.chmod(0o755)  # mkdtemp made it private; the web server (often another account) reads it
+        _swap_into_place(tmp, out)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp)
     return sorted(p for p in out.rglob("*") if p.is_file())
+
+
+def _swap_into_place(new: Path, out: Path) -> None:
+    """Put `new` at `out` so that a request always finds one whole site, never none.
+
+    Linux exchanges two folders in one step (renameat2 RENAME_EXCHANGE); elsewhere two renames
+    leave a window of microseconds. The old site ends up at `new` and is removed by the caller.
+    """
+    if not out.exists():
+        new.rename(out)
+        return
+    if _exchange(new, out):
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
+    out.rename(old / out.name)
+    new.rename(out)
+    shutil.rmtree(old)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
 def _write(site: Site, root: Path) -> dict[Path, Path]:

@@ -1,9 +1,14 @@
 """First-run setup, login, logout, CSRF and security headers."""
 import re
 
-from buurtbemiddeling.auth import users
+from buurtbemiddeling.auth import setup_code, users
 
 from .conftest import PASSWORD
+
+
+def code(app) -> str:
+    """What the installer reads from <instance>/setup-code."""
+    return setup_code.ensure(app.instance_path)
 
 
 def test_the_first_visit_to_the_admin_asks_to_create_the_coordinator_account(client):
@@ -11,13 +16,29 @@ def test_the_first_visit_to_the_admin_asks_to_create_the_coordinator_account(cli
     assert "Maak het coördinatoraccount" in response.get_data(as_text=True)
 
 
-def test_the_setup_page_creates_a_coordinator_and_logs_them_in(client, store):
+def test_the_setup_page_creates_a_coordinator_and_logs_them_in(client, store, app):
     response = client.post("/beheer/eerste-keer", data={
         "name": "Carla", "email": "Carla@Example.nl", "password": PASSWORD, "password_repeat": PASSWORD,
+        "code": code(app).lower(),  # typed as read, in any case
     }, follow_redirects=True)
     assert "Vandaag" in response.get_data(as_text=True)
     user = users.authenticate(store, "carla@example.nl", PASSWORD)
     assert user is not None and user.role == "coordinator"
+    assert not setup_code.path(app.instance_path).exists()  # used once, then gone
+
+
+def test_without_the_installers_one_time_code_nobody_can_claim_a_fresh_install(client, store, app):
+    page = client.get("/beheer/eerste-keer").get_data(as_text=True)
+    assert 'name="code"' in page and "setup-code" in page
+    assert oct(setup_code.path(app.instance_path).stat().st_mode & 0o777) == "0o600"
+    for typed in ("", "AAAA-BBBB-CCCC"):
+        response = client.post("/beheer/eerste-keer", data={
+            "name": "Indringer", "email": "x@example.nl", "password": PASSWORD, "password_repeat": PASSWORD,
+            "code": typed})
+        html = response.get_data(as_text=True)
+        assert response.status_code == 422 and "eenmalige code klopt niet" in html
+        assert 'value="x@example.nl"' in html  # nothing typed is lost
+    assert not users.has_users(store)
 
 
 def test_the_setup_page_disappears_once_an_account_exists(client, as_user):
@@ -33,14 +54,16 @@ def test_the_setup_page_disappears_once_an_account_exists(client, as_user):
 
 def test_setup_keeps_what_was_typed_when_the_passwords_differ(client):
     response = client.post("/beheer/eerste-keer", data={
-        "name": "Carla", "email": "carla@example.nl", "password": PASSWORD, "password_repeat": "iets anders helemaal"})
+        "name": "Carla", "email": "carla@example.nl", "password": PASSWORD, "password_repeat": "iets anders helemaal",
+        "code": code(client.application)})
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "niet gelijk" in html and 'value="carla@example.nl"' in html and 'value="Carla"' in html
 
 
 def test_setup_rejects_a_short_password(client):
-    response = client.post("/beheer/eerste-keer", data={"email": "c@example.nl", "password": "kort", "password_repeat": "kort"})
+    response = client.post("/beheer/eerste-keer", data={"email": "c@example.nl", "password": "kort", "password_repeat": "kort",
+                                                       "code": code(client.application)})
     assert response.status_code == 422
     assert "minstens 12 tekens" in response.get_data(as_text=True)
 
@@ -157,3 +180,17 @@ def test_errors_in_the_admin_are_explained_in_dutch_with_a_way_back(client, as_u
     assert "Geen toegang" in html and 'href="/portaal/"' in html
     missing = client.get("/beheer/bestaat-niet")
     assert missing.status_code == 404 and "Pagina niet gevonden" in missing.get_data(as_text=True)
+
+
+def test_over_plain_http_the_login_page_says_https_is_needed_instead_of_form_expired(tmp_path):
+    from app import create_app
+
+    app = create_app({"INSTANCE_PATH": tmp_path / "i", "SECRET_KEY": "x", "SESSION_COOKIE_SECURE": True})
+    client = app.test_client()
+    users.create_user(app.extensions["store"], "c@example.nl", PASSWORD, "coordinator", "C")
+    page = client.get("/beheer/inloggen", base_url="http://beheer.example").get_data(as_text=True)
+    assert "Deze verbinding is niet beveiligd" in page and "https://beheer.example/beheer/inloggen" in page
+    refused = client.post("/beheer/inloggen", base_url="http://beheer.example",
+                          data={"email": "c@example.nl", "password": PASSWORD})
+    assert refused.status_code == 400 and "alleen via https" in refused.get_data(as_text=True)
+    assert "niet beveiligd" not in client.get("/beheer/inloggen", base_url="https://beheer.example").get_data(as_text=True)

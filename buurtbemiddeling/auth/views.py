@@ -14,7 +14,7 @@ from flask_login import current_user, login_required, logout_user
 
 from ..extensions import login_manager
 from ..store import get_store
-from . import invitations, sessions, throttle, twofactor, users
+from . import invitations, sessions, setup_code, throttle, twofactor, users
 
 bp = Blueprint("auth", __name__, url_prefix="/beheer")
 SECOND_STEP_SECONDS = 5 * 60  # how long a correct password waits for its code
@@ -77,11 +77,18 @@ def setup():
     if users.has_users(store):
         return redirect(url_for("auth.login"))
     error = None
-    form = {"name": "", "email": ""}
+    form = {"name": "", "email": "", "code": ""}
+    code_required = current_app.config["SETUP_CODE_REQUIRED"]
+    if code_required:
+        setup_code.ensure(current_app.instance_path)
     if request.method == "POST":
-        form = {"name": request.form.get("name", ""), "email": request.form.get("email", "")}
+        form = {"name": request.form.get("name", ""), "email": request.form.get("email", ""),
+                "code": request.form.get("code", "")[:40]}
         password = request.form.get("password", "")
-        if password != request.form.get("password_repeat", ""):
+        if code_required and not setup_code.matches(current_app.instance_path, form["code"]):
+            error = ("De eenmalige code klopt niet. U vindt haar in het bestand setup-code in de "
+                     "instancemap, of met: .venv/bin/flask --app app doctor")
+        elif password != request.form.get("password_repeat", ""):
             error = "De twee wachtwoorden zijn niet gelijk."
         else:
             try:
@@ -89,11 +96,13 @@ def setup():
             except users.AccountError as exc:
                 error = str(exc)
             else:
+                setup_code.used(current_app.instance_path)
                 sessions.start(user)
                 flash("Uw account is aangemaakt. Welkom!")
                 return redirect(url_for("admin.today"))
     status = 422 if error else 200
-    return render_template("auth/setup.html", form=form, error=error, min_length=users.MIN_PASSWORD_LENGTH), status
+    return render_template("auth/setup.html", form=form, error=error, min_length=users.MIN_PASSWORD_LENGTH,
+                           code_required=code_required), status
 
 
 def _limits() -> throttle.Limits:
