@@ -24,6 +24,9 @@ from .theme import theme_css
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_ROOT = PACKAGE_DIR.parent / "site"
 
+# A programme's own settings go in site/site.local.toml (git-ignored), which overrides site.toml
+# key by key: `git pull` then never meets an edited tracked file.
+LOCAL_CONFIG = "site.local.toml"
 # Branding without code: every key below must be in site/site.toml (see the comments there).
 REQUIRED_CONFIG = ("name", "municipality", "phone", "email", "url", "address", "postcode", "city",
                    "opening_hours", "area")
@@ -81,6 +84,15 @@ class Page:
     html: Markup = field(default=Markup(""), repr=False)
 
 
+def _merged(shipped: dict[str, Any], local: dict[str, Any]) -> dict[str, Any]:
+    """`local` over `shipped`, table by table, so a local file names only what differs."""
+    merged = dict(shipped)
+    for key, value in local.items():
+        both_tables = isinstance(value, dict) and isinstance(shipped.get(key), dict)
+        merged[key] = _merged(shipped[key], value) if both_tables else value
+    return merged
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
@@ -124,6 +136,10 @@ class Site:
     def _load_config(self) -> dict[str, Any]:
         path = self.root / "site.toml"
         config = _read_toml(path)
+        local = self.root / LOCAL_CONFIG
+        if local.is_file():  # this programme's own name, contact details and colours (git-ignored)
+            config = _merged(config, _read_toml(local))
+            path = local
         missing = [key for key in REQUIRED_CONFIG if not config.get(key)]
         if missing:
             raise BuildError(f"{display_path(path)}: missing required key(s): {', '.join(missing)} "

@@ -4,6 +4,7 @@ import datetime
 import html
 import re
 import shutil
+import tomllib
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -640,3 +641,17 @@ def test_render_thanks_fragment_says_what_happens_next():
     assert 'id="form-report"' in html  # same id as the form it replaces
     assert html.startswith("<title>Bedankt voor uw melding - Buurtbemiddeling Lindenhoven</title>")
     assert "Thank you for your report" in sitebuilder.render_thanks_fragment("report", "en")
+
+
+def test_a_programmes_own_settings_in_the_local_file_override_the_shipped_ones_key_by_key(tmp_path):
+    root = tmp_path / "site"
+    shutil.copytree(DEFAULT_ROOT, root, ignore=shutil.ignore_patterns("site.local.toml"))
+    (root / "site.local.toml").write_text('name = "Buurtbemiddeling Zonnedal"\nphone = "020 123 4567"\n'
+                                          '[colors]\nbrand = "#0b5394"\n')
+    site = Site(root)
+    build(site, tmp_path / "out")
+    home = (tmp_path / "out" / "index.html").read_text()
+    assert "Buurtbemiddeling Zonnedal" in home and "020 123 4567" in home
+    shipped = tomllib.loads((DEFAULT_ROOT / "site.toml").read_text())
+    assert site.config["email"] == shipped["email"]  # what the local file leaves out stays
+    assert "#0b5394" in (tmp_path / "out" / "assets" / "site.css").read_text()
