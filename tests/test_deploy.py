@@ -402,3 +402,28 @@ def test_a_host_that_refuses_options_in_htaccess_is_served_by_a_local_setting_no
     assert publish.main(["--out", str(tmp_path / "public"), "--instance", str(data)]) == 0
     htaccess = (tmp_path / "public" / ".htaccess").read_text()
     assert "\nOptions " not in htaccess and "AddHandler cgi-script .cgi" in htaccess
+
+
+def test_through_apache_publishing_during_traffic_gives_no_visitor_an_error(apache):
+    site = sitebuilder.Site(sitebuilder.DEFAULT_ROOT)
+    done, answers = False, []
+
+    def visitor(n: int) -> None:
+        while not done:
+            if n % 2:
+                answers.append(("POST", apache.request("POST", "/melding", urlencode(
+                    {**VALID, "name": f"Tijdens publiceren {n}"}, doseq=True),
+                    {"Content-Type": "application/x-www-form-urlencoded"}).status))
+            for path in ("/", "/melding-doen/", "/assets/site.css", "/en/"):
+                answers.append((path, apache.request("GET", path).status))
+
+    with ThreadPoolExecutor(4) as pool:
+        visitors = [pool.submit(visitor, n) for n in range(4)]
+        for _ in range(3):
+            sitebuilder.build(site, apache.public, prepare=lambda new: publish.install(
+                new, python=apache.python, instance=str(apache.instance)))
+        done = True
+        for v in visitors:
+            v.result()
+    assert len(answers) > 20
+    assert [a for a in answers if a[1] not in (200, 303)] == [], apache.errors()
