@@ -4,6 +4,8 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from flask_wtf.csrf import CSRFError
 
+from .uploads import too_large_message
+
 CSP = "; ".join([
     "default-src 'self'",
     "script-src 'self'",
@@ -22,6 +24,7 @@ ERRORS = {
                           "Vraag het de coördinator."),
     404: ("Pagina niet gevonden", "Deze pagina bestaat niet (meer). Controleer het adres of ga terug."),
     405: ("Dit kan zo niet", "Deze pagina kan niet op deze manier worden geopend. Ga terug en gebruik de knop op de pagina."),
+    413: ("Te groot", ""),  # the message names the route's limit (uploads.too_large_message)
     500: ("Er ging iets mis", "Er ging iets mis aan onze kant. Wat u invulde is niet bewaard; probeer het zo nog eens."),
 }
 
@@ -52,6 +55,8 @@ def init_app(app: Flask) -> None:
         from .auth.views import home_url
 
         title, message = ERRORS[error.code]
+        if error.code == 413:
+            message = too_large_message() + " Ga terug: wat u typte staat er dan meestal nog."
         home = home_url(current_user) if current_user.is_authenticated else None
         return render_template("admin/error.html", title=title, message=message, home=home), error.code
 

@@ -16,7 +16,7 @@ import os
 import re
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from flask import Blueprint, abort, current_app, request, send_file
 
@@ -25,6 +25,9 @@ from .filetypes import sniff
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 _STORED = re.compile(r"^[0-9a-f]{32}\.(pdf|png|jpg)$")
 ALLOWED_TEXT = "pdf, png of jpg"
+BODY_OVERHEAD = 64 * 1024  # multipart boundaries and the form's other fields
+# endpoint -> the largest file (or pasted text) it takes, in bytes; every upload route is listed here.
+LIMITS: dict[str, Callable[[], int]] = {}
 
 
 class UploadError(ValueError):
@@ -43,17 +46,33 @@ def max_bytes() -> int:
     return int(current_app.config.get("UPLOAD_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 
-def allow_large_bodies(bp: Blueprint, endpoints: set[str]) -> None:
+def allow_large_bodies(bp: Blueprint, endpoints: set[str], limit: Callable[[], int] | None = None) -> None:
     """Raise the app-wide body limit (meant for small forms) for a blueprint's upload views.
 
     It must happen before CSRF protection parses the form in the app's before_request,
-    and URL value preprocessors run before any before_request function.
+    and URL value preprocessors run before any before_request function. A pasted text (an
+    import) is a form field, so the limit on form fields held in memory is raised as well.
     """
+    for endpoint in endpoints:
+        LIMITS[endpoint] = limit or max_bytes
 
     @bp.url_value_preprocessor
     def _raise_limit(endpoint, values):
         if endpoint in endpoints:
-            request.max_content_length = max_bytes() + 64 * 1024
+            body = LIMITS[endpoint]() + BODY_OVERHEAD
+            request.max_content_length = body
+            request.max_form_memory_size = body
+
+
+def megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} MB" if size % (1024 * 1024) == 0 else f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
+
+
+def too_large_message() -> str:
+    """Dutch words for a body over its limit (the 413 the server answers before a view runs)."""
+    limit = LIMITS.get(request.endpoint or "")
+    largest = f" Het mag hoogstens {megabytes(limit())} zijn." if limit else ""
+    return f"Het bestand is te groot.{largest} Er is niets bewaard; kies een kleiner bestand."
 
 
 def save(file_storage, *, required: bool = True) -> dict[str, Any] | None:
@@ -67,7 +86,7 @@ def save(file_storage, *, required: bool = True) -> dict[str, Any] | None:
     if not data:
         raise UploadError("Het bestand is leeg.")
     if len(data) > limit:
-        raise UploadError(f"Het bestand is te groot. Het mag hoogstens {limit // (1024 * 1024)} MB zijn.")
+        raise UploadError(f"Het bestand is te groot. Het mag hoogstens {megabytes(limit)} zijn.")
     kind = sniff(data[:16])
     if kind is None:
         raise UploadError(f"Dit soort bestand kan niet. Kies een {ALLOWED_TEXT}-bestand.")

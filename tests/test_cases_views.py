@@ -402,15 +402,18 @@ def test_the_export_holds_the_filtered_list_and_is_safe_in_a_spreadsheet(client,
     response = client.get("/beheer/zaken/export.csv?wijk=de-linden")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
-    assert rows[0][:3] == ["Nummer", "Stap", "Aangemeld"] and len(rows) == 2
-    assert rows[1][rows[0].index("Partij A")] == "'=HYPERLINK(\"http://kwaad\")" and rows[1][1] == "Intake" and rows[1][3] == "De Linden"
+    assert rows[0][:3] == ["Nummer", "Aangemeld", "Stap"] and len(rows) == 2
+    cell = dict(zip(rows[0], rows[1]))
+    assert cell["Partij A"] == "'=HYPERLINK(\"http://kwaad\")" and cell["Stap"] == "Intake" and cell["Wijk"] == "De Linden"
+    assert 'filename="zaken-wijk-de-linden-' in response.headers["Content-Disposition"]
+    assert 'filename="zaken-alle-' in client.get("/beheer/zaken/export.csv").headers["Content-Disposition"]
     assert store.audit_entries(record="cases")[0]["action"] == "export"
 
 
-IMPORT = """Nummer;Aangemeld;Stap;Partij A;Adres A;Postcode A;Partij B;Adres B;Wijk;Soort conflict;Verwijzer;Uitkomst;Reden;Complex;Extra
-2023-0101;03-02-2023;Afgesloten;Piet Post;Kerkstraat 1;7411AB;Els;Kerkstraat 3;Centrum;Geluidsoverlast;Politie;Opgelost;;ja;x
-;15-03-2023;Intake;Mia Mol;Lindelaan 2;;;Lindelaan 4;De Linden;huisdieren | parkeren;;;;nee;
-;20-04-2023;afgesloten;Jan Jong;Tulpstraat 9;;;Tulpstraat 11;;Tuin of erfgrens (bijvoorbeeld schutting of takken);woningcorporatie;niet opgelost;Partij B wil niet meedoen;;
+IMPORT = """Nummer;Aangemeld;Stap;Partij A;Adres A;Postcode A;Partij B;Adres B;Wijk;Soort conflict;Verwijzer;Intake besloten op;Uitkomst;Reden;Afgesloten op;Complex;Extra
+2023-0101;03-02-2023;Afgesloten;Piet Post;Kerkstraat 1;7411AB;Els;Kerkstraat 3;Centrum;Geluidsoverlast;Politie;06-02-2023;Opgelost;;20-03-2023;ja;x
+;15-03-2023;Intake;Mia Mol;Lindelaan 2;;;Lindelaan 4;De Linden;huisdieren | parkeren;;;;;;nee;
+;20-04-2023;afgesloten;Jan Jong;Tulpstraat 9;;;Tulpstraat 11;;Tuin of erfgrens;woningcorporatie;21-04-2023;niet opgelost;Partij B wil niet meedoen;02-06-2023;;
 """
 
 
@@ -431,7 +434,7 @@ def test_an_import_is_previewed_row_by_row_then_written_in_one_go(client, store,
 
 
 def test_an_import_with_one_bad_row_writes_nothing_and_says_what_is_wrong(client, store, coordinator):
-    bad = IMPORT + ";31-02-2023;Nazorg;;Ergens 1;;;;Maanwijk;Ruzie;;;;misschien;\n"
+    bad = IMPORT + ";31-02-2023;Nazorg;;Ergens 1;;;;Maanwijk;Ruzie;;;;;;misschien;\n"
     preview = client.post("/beheer/zaken/import", data={"text": bad})
     page = html(preview)
     assert preview.status_code == 422 and "1 van de 4 regels bevat fouten" in page

@@ -26,6 +26,19 @@ def next_number(existing: Iterable[str], year: int) -> str:
     return format_number(year, max(serials, default=0) + 1)
 
 
+class Counter:
+    """Hands out next numbers per year for many new cases at once (an import), from one pass."""
+
+    def __init__(self, existing: Iterable[str]):
+        self.highest: dict[int, int] = {}
+        for parsed in filter(None, map(parse, existing)):
+            self.highest[parsed[0]] = max(self.highest.get(parsed[0], 0), parsed[1])
+
+    def next(self, year: int) -> str:
+        self.highest[year] = self.highest.get(year, 0) + 1
+        return format_number(year, self.highest[year])
+
+
 def assign(tx, table: str, year: int) -> str:
     """The next free number for `year`, read under the transaction's lock."""
     return next_number((doc.get("number", "") for doc in tx.table(table).all()), year)

@@ -11,6 +11,7 @@ from typing import Any, Iterable, Mapping
 
 from common.folding import fold
 
+from ..settings.lists import slugify
 from . import workflow
 
 PAGE_SIZE = 25
@@ -73,6 +74,13 @@ class Filters:
         """Clicking a column header: sort by it, or flip the order if it already is."""
         order = ("asc" if self.order == "desc" else "desc") if self.sort == key else ("asc" if key in ("nummer", "wijk", "stap") else "desc")
         return self.query(sort=key, order=order, page=1)
+
+    def file_label(self) -> str:
+        """The filters in a file name, e.g. "wijk-de-linden_jaar-2025", or "alle" for every case."""
+        names = {"q": "zoek", "step": "stap", "type": "soort", "wijk": "wijk", "referrer": "verwijzer",
+                 "year": "jaar", "volunteer": "vrijwilliger"}
+        parts = [f"{word}-{slugify(str(getattr(self, name)))}" for name, word in names.items() if getattr(self, name)]
+        return "_".join(parts) or "alle"
 
     @property
     def active(self) -> bool:

@@ -5,6 +5,9 @@ Views only read the request, call the rules (workflow, records, csv_io) and the 
 """
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 from flask import (Blueprint, Flask, Response, abort, current_app, flash, redirect, render_template, request,
                    send_file, url_for)
 from flask_login import current_user
@@ -16,7 +19,8 @@ from ..auth.views import coordinator_required
 from ..reports import intake as report_intake
 from ..settings import lists
 from ..store import get_store
-from . import csv_io, documents, intake, page, records, repo, search, sections, workflow
+from .. import sheets, uploads, xlsx
+from . import columns, csv_io, documents, importing, intake, page, records, repo, search, sections, workflow
 from .workflow import WorkflowError
 
 bp = Blueprint("cases", __name__, url_prefix="/beheer/zaken")
@@ -55,56 +59,120 @@ def index():
     )
 
 
-@bp.get("/export.csv")
-@coordinator_required
-def export():
+def _export(kind: str):
     view = get_store().read()
     filters = search.Filters.from_args(request.args)
     found, _ = repo.find(view, filters)
     found = repo.with_activity(view, found)
-    get_store().audit(current_user.id, "export", "cases", count=len(found), filters=filters.query())
-    stamp = repo.now().strftime("%Y%m%d-%H%M")
-    return Response(csv_io.export_csv(view, found), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="zaken-{stamp}.csv"'})
+    get_store().audit(current_user.id, "export", "cases", count=len(found), filters=filters.query(), format=kind)
+    name = f"zaken-{filters.file_label()}-{repo.now().strftime('%Y%m%d-%H%M')}.{kind}"
+    if kind == "xlsx":
+        body, mimetype = csv_io.export_xlsx(view, found), xlsx.MIMETYPE
+    else:
+        body, mimetype = csv_io.export_csv(view, found), "text/csv; charset=utf-8"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.get("/export.csv")
+@coordinator_required
+def export():
+    return _export("csv")
+
+
+@bp.get("/export.xlsx")
+@coordinator_required
+def export_xlsx():
+    return _export("xlsx")
 
 
 # -- import ---------------------------------------------------------------------------
 
+IMPORT_ENDPOINTS = {"cases.import_preview", "cases.import_commit"}
+uploads.allow_large_bodies(bp, IMPORT_ENDPOINTS, limit=lambda: sheets.MAX_BYTES)
+uploads.allow_large_bodies(bp, {"cases.add_document"}, limit=lambda: documents.MAX_BYTES)
+
+
+def _stash_folder() -> Path:
+    return Path(current_app.config["DATA_DIR"]) / "imports"
+
+
+def _import_page(plan=None, token: str = "", error: str = "", status: int = 200):
+    view = get_store().read()
+    choices = {key: lists.choices(view, key, include_retired=True) for key in (plan.unmatched if plan else {})}
+    return render_template("cases/import.html", plan=plan, token=token, error=error, steps=workflow.STEPS,
+                           list_titles={key: lists.get(key).label for key in choices}, list_choices=choices,
+                           max_rows=sheets.MAX_ROWS, max_megabytes=sheets.MAX_BYTES // (1024 * 1024)), status
+
+
+@bp.errorhandler(413)
+def too_large(error):
+    """A body over the route's limit, refused before the view ran: say so on the page itself."""
+    if request.endpoint in IMPORT_ENDPOINTS:
+        return _import_page(error=uploads.too_large_message(), status=413)
+    if request.endpoint == "cases.add_document" and request.view_args:
+        return _render_case(request.view_args["case_id"], errors={"document": {"file": uploads.too_large_message()}},
+                            status=413)
+    return error
+
+
 @bp.get("/import")
 @coordinator_required
 def import_form():
-    return render_template("cases/import.html", plan=None, text="", columns=csv_io.IMPORT_COLUMNS)
+    return _import_page()
+
+
+@bp.get("/import/kolommen")
+@coordinator_required
+def import_columns():
+    return render_template("cases/import_columns.html", columns=columns.COLUMNS, export_only=columns.EXPORT_ONLY,
+                           max_rows=sheets.MAX_ROWS, max_megabytes=sheets.MAX_BYTES // (1024 * 1024))
+
+
+@bp.get("/import/voorbeeld.csv")
+@coordinator_required
+def import_template():
+    return Response(sheets.template_csv(columns.COLUMNS, columns.EXAMPLES), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="zaken-importeren-voorbeeld.csv"'})
 
 
 @bp.post("/import")
 @coordinator_required
 def import_preview():
-    request.max_content_length = csv_io.MAX_IMPORT_BYTES + 64 * 1024
+    """Check a file (chosen, pasted, or kept from the last preview with a mapping applied)."""
+    folder, token = _stash_folder(), request.form.get("token", "")
     upload = request.files.get("file")
-    if upload and upload.filename:
-        text = csv_io.decode(upload.read())
-    else:
-        text = request.form.get("text", "")
-    if not text.strip():
-        return render_template("cases/import.html", plan=None, text="", columns=csv_io.IMPORT_COLUMNS,
-                               error="Kies een CSV-bestand of plak de regels in het tekstvak."), 422
-    checked = csv_io.plan(get_store().read(), text, today=repo.today())
-    return render_template("cases/import.html", plan=checked, text=text, columns=csv_io.IMPORT_COLUMNS,
-                           steps=workflow.STEPS), 200 if checked.ok else 422
+    try:
+        if upload and upload.filename:
+            data = sheets.read_limited(upload.stream)
+        elif request.form.get("text", "").strip():
+            data = sheets.read_limited(io.BytesIO(request.form["text"].encode("utf-8")))
+        else:
+            data = sheets.unstash(folder, token) or b""
+    except sheets.SheetError as exc:
+        return _import_page(error=str(exc), status=422)
+    if not data.strip():
+        return _import_page(error="Kies een CSV-bestand of plak de regels in het tekstvak.", status=422)
+    checked = importing.plan(get_store().read(), data, today=repo.today(), mapping=sheets.mapping_from(request.form))
+    if not (token and sheets.unstash(folder, token) == data):
+        token = sheets.stash(folder, data)
+    return _import_page(checked, token, status=200 if checked.ok else 422)
 
 
 @bp.post("/import/bevestigen")
 @coordinator_required
 def import_commit():
-    request.max_content_length = csv_io.MAX_IMPORT_BYTES + 64 * 1024
-    text = request.form.get("text", "")
+    folder, token = _stash_folder(), request.form.get("token", "")
+    data = sheets.unstash(folder, token) if token else request.form.get("text", "").encode("utf-8")
+    if not data:
+        return _import_page(error="Dit voorbeeld is verlopen. Kies het bestand opnieuw.", status=422)
+    mapping = sheets.mapping_from(request.form)
     store = get_store()
     try:
-        numbers = csv_io.commit(store, text, current_user, today=repo.today())
+        numbers = importing.commit(store, data, current_user, today=repo.today(), mapping=mapping)
     except ValueError:
-        checked = csv_io.plan(store.read(), text, today=repo.today())
-        return render_template("cases/import.html", plan=checked, text=text, columns=csv_io.IMPORT_COLUMNS,
-                               steps=workflow.STEPS, error="Er is niets geïmporteerd: het bestand bevat fouten."), 422
+        checked = importing.plan(store.read(), data, today=repo.today(), mapping=mapping)
+        return _import_page(checked, token, error="Er is niets geïmporteerd: het bestand bevat fouten.", status=422)
+    sheets.discard(folder, token)
     store.audit(current_user.id, "import", "cases", count=len(numbers))
     flash(f"{len(numbers)} zaken geïmporteerd ({numbers[0]} tot en met {numbers[-1]}).")
     return redirect(url_for("cases.index", sort="nummer"), code=303)
@@ -289,8 +357,6 @@ def add_note(case_id: int):
 @bp.post("/<int:case_id>/document")
 @coordinator_required
 def add_document(case_id: int):
-    request.max_content_length = documents.MAX_BYTES + 64 * 1024
-
     def parse(case):
         title = " ".join((request.form.get("title") or "").split())[:150]
         upload = request.files.get("file")

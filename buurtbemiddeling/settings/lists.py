@@ -128,13 +128,28 @@ def is_value(view, key: str, value: str, include_retired: bool = False) -> bool:
     return any(v == value for v, _ in choices(view, key, include_retired))
 
 
+def loose_key(text: str) -> str:
+    """A list text as an import compares it: no case, accents, spacing or punctuation, no
+    words in brackets, and "en", "of" and "/" alike ("Tuin/erfgrens" = "tuin en erfgrens")."""
+    text = re.sub(r"\([^)]*\)", " ", text or "")
+    words = [w for w in slugify(text.replace("/", " ")).split("-") if w not in ("en", "of")]
+    return "-".join(words)
+
+
+def lookup(view, key: str) -> dict[str, str]:
+    """loose_key(value, label or English label) -> value, for every value of a list, retired included."""
+    found: dict[str, str] = {}
+    for doc in entries(view, key):
+        for text in (doc["value"], doc["label"], doc.get("label_en") or ""):
+            if text:
+                found.setdefault(loose_key(text), doc["value"])
+    return found
+
+
 def find_value(view, key: str, text: str, include_retired: bool = False) -> str | None:
-    """The value matching `text` by slug or by label, ignoring case and accents (imports)."""
-    wanted = slugify(text)
-    for doc in entries(view, key, include_retired):
-        if wanted in (doc["value"], slugify(doc["label"]), slugify(doc.get("label_en") or "")):
-            return doc["value"]
-    return None
+    """The value matching `text` by value or label, forgivingly (`loose_key`)."""
+    value = lookup(view, key).get(loose_key(text))
+    return value if value is not None and (include_retired or is_value(view, key, value)) else None
 
 
 def in_use(view, key: str, value: str) -> bool:
