@@ -10,7 +10,7 @@ from flask.cli import NoAppException
 from common.instance import InstanceMissing, locate
 
 from buurtbemiddeling import admin, app_clock, auth, cli, config, extensions, public_site, reports, security
-from buurtbemiddeling import mail
+from buurtbemiddeling import mail, messages
 from buurtbemiddeling import budget, development, network, planning
 from buurtbemiddeling import volunteers
 from buurtbemiddeling import cases, settings
@@ -62,6 +62,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     privacy.init_app(app)
     portal.init_app(app)
     mail.init_app(app)
+    messages.init_app(app)
     cli.init_app(app)
     # Last: the catch-all that serves the built public site in development.
     public_site.init_app(app)

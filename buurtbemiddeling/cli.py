@@ -85,7 +85,10 @@ def build_site_command() -> None:
     import sitebuilder
     from flask import current_app
 
-    code = sitebuilder.main(["--out", current_app.config["PUBLIC_DIR"], "--data", current_app.config["DATA_DIR"]])
+    from . import mail
+
+    mail_flag = ["--mail"] if mail.enabled(current_app.config) else []  # thank-you pages promise mail only then
+    code = sitebuilder.main(["--out", current_app.config["PUBLIC_DIR"], "--data", current_app.config["DATA_DIR"], *mail_flag])
     if code:
         raise click.ClickException("De site is niet gebouwd; zie de melding hierboven.")
 

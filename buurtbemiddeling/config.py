@@ -47,6 +47,9 @@ def load(app: Flask, overrides: dict[str, Any]) -> None:
     app.config.from_file("config.toml", load=tomllib.load, text=False, silent=True)
     app.config.from_prefixed_env()
     app.config.update(overrides)
+    hosts = app.config.get("TRUSTED_HOSTS")
+    if isinstance(hosts, str):  # FLASK_TRUSTED_HOSTS="a.example,b.example" as well as a TOML list
+        app.config["TRUSTED_HOSTS"] = [h.strip() for h in hosts.split(",") if h.strip()] or None
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path) / "secret_key",
                                                    lambda: secrets.token_hex(32))

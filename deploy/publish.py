@@ -124,7 +124,9 @@ def main(argv: list[str] | None = None) -> int:
     data = chosen.path / "data"
     options = _local_setting(chosen.path, "HTACCESS_OPTIONS", True)
     try:
-        site = sitebuilder.Site(sitebuilder.DEFAULT_ROOT, data_dir=data if data.is_dir() else None)
+        # The thank-you pages promise a confirmation mail only when this host sends mail.
+        mail_on = bool(_local_setting(chosen.path, "MAIL_SERVER", ""))
+        site = sitebuilder.Site(sitebuilder.DEFAULT_ROOT, data_dir=data if data.is_dir() else None, mail=mail_on)
         sitebuilder.build(site, public, prepare=lambda new: install(
             new, previous, instance=str(chosen.path), passenger=args.passenger, options=options))
     except sitebuilder.BuildError as exc:

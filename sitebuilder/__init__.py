@@ -27,7 +27,7 @@ __all__ = [
     "render_form", "render_form_page", "render_thanks_fragment", "site_config",
 ]
 
-_cache: dict[Path, tuple[tuple, Site]] = {}
+_cache: dict[tuple[Path, bool], tuple[tuple, Site]] = {}
 
 
 def _signature(root: Path) -> tuple:
@@ -36,15 +36,15 @@ def _signature(root: Path) -> tuple:
     return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
 
 
-def get_site(site_root: Path | str | None = None, intake_days: int | None = None) -> Site:
-    """A loaded Site, reused while its source files and the intake term are unchanged."""
+def get_site(site_root: Path | str | None = None, intake_days: int | None = None, mail: bool = False) -> Site:
+    """A loaded Site, reused while its source files, the intake term and the mail setting are unchanged."""
     root = Path(site_root or DEFAULT_ROOT).resolve()
     signature = (_signature(root), intake_days)
-    cached = _cache.get(root)
+    cached = _cache.get((root, mail))
     if cached and cached[0] == signature:
         return cached[1]
-    site = Site(root, intake_days=intake_days)
-    _cache[root] = (signature, site)
+    site = Site(root, intake_days=intake_days, mail=mail)
+    _cache[(root, mail)] = (signature, site)
     return site
 
 
@@ -69,9 +69,11 @@ def site_config(site_root: Path | str | None = None) -> dict:
 
 
 def render_thanks_fragment(form_name: str, lang: str = "nl",
-                           *, site_root: Path | str | None = None, intake_days: int | None = None) -> str:
-    """The thank-you panel that replaces the page's text and form after a successful htmx post."""
-    return get_site(site_root, intake_days).render_thanks_fragment(form_name, lang)
+                           *, site_root: Path | str | None = None, intake_days: int | None = None,
+                           mail: bool = False) -> str:
+    """The thank-you panel that replaces the page's text and form after a successful htmx post;
+    it promises a confirmation by e-mail only with `mail` (the app can send it)."""
+    return get_site(site_root, intake_days, mail).render_thanks_fragment(form_name, lang)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -82,14 +84,19 @@ def main(argv: list[str] | None = None) -> int:
                         help="the app's data folder, for the conflict types and the results page "
                              "(default: instance/data; skipped when it does not exist)")
     parser.add_argument("--no-data", action="store_true", help="build without the app's data")
+    parser.add_argument("--mail", action="store_true",
+                        help="the app sends e-mail: thank-you pages promise a confirmation "
+                             "(`flask build-site` sets it from the mail settings)")
     args = parser.parse_args(argv)
     try:
-        site = Site(args.site, data_dir=None if args.no_data else args.data)
+        site = Site(args.site, data_dir=None if args.no_data else args.data, mail=args.mail)
         files = build(site, args.out)
     except BuildError as exc:
         print(f"build failed:\n{exc}", file=sys.stderr)
         return 1
     pages = sum(1 for f in files if f.suffix == ".html")
     data = "with figures from " + args.data if site.data else "without data (no figures)"
-    print(f"built {pages} pages ({len(files)} files) into {display_path(Path(args.out))}, {data}")
+    promise = "promising" if args.mail else "not promising"
+    print(f"built {pages} pages ({len(files)} files) into {display_path(Path(args.out))}, {data}, "
+          f"{promise} e-mail confirmations")
     return 0

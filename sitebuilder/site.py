@@ -40,6 +40,8 @@ _ACCESSIBILITY = re.compile(r"\{\{\s*accessibility\.([a-z_]+)\s*\}\}")
 # The element of a page holding its text and form; the thank-you panel replaces its content.
 CONTENT_ID = "page-content"
 _INTAKE = re.compile(r"\{\{\s*intake\.([a-z_]+)\s*\}\}")
+# {{ mail }}...{{ /mail }}: text that holds only when the app can send e-mail (a promise of a confirmation).
+_IF_MAIL = re.compile(r"\{\{\s*mail\s*\}\}(.*?)\{\{\s*/mail\s*\}\}", re.S)
 _SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*(/[a-z0-9]+(-[a-z0-9]+)*)*")
 
 
@@ -105,11 +107,13 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 class Site:
     def __init__(self, root: Path | str = DEFAULT_ROOT, data_dir: Path | str | None = None,
-                 today: dt.date | None = None, intake_days: int | None = None):
+                 today: dt.date | None = None, intake_days: int | None = None, mail: bool = False):
         """data_dir: the app's data folder; when it exists, the forms offer the programme's
         own conflict types and the results page shows figures computed from it.
-        intake_days: the intake term as the app knows it (else from the data folder)."""
+        intake_days: the intake term as the app knows it (else from the data folder).
+        mail: whether the app sends e-mail; only then do the pages promise a confirmation."""
         self.root = Path(root).resolve()
+        self.mail = mail
         self.content_dir = self.root / "content"
         self.templates_dir = self.root / "templates"
         self.static_dir = self.root / "static"
@@ -303,6 +307,7 @@ class Site:
                 raise BuildError(f"{where}: {match.group(0)} names no fact of the accessibility statement "
                                  f"({', '.join(sorted(facts))})")
             return facts[match.group(1)]
+        text = _IF_MAIL.sub(lambda match: match.group(1) if self.mail else "", text)
         text = _INTAKE.sub(intake, _PRIVACY.sub(period, _SETTING.sub(fill, text)))
         return _ACCESSIBILITY.sub(statement, text)
 

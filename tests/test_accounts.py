@@ -17,7 +17,7 @@ def _volunteer(store, name="Aisha de Vries", email="aisha@voorbeeld.nl", step="a
 
 
 def _link(html: str) -> str:
-    return re.search(r'id="link"[^>]*value="http://localhost(/beheer/uitnodiging/[^"]+)"', html).group(1)
+    return re.search(r'id="link"[^>]*value="https://www\.buurtbemiddeling-lindenhoven\.nl(/beheer/uitnodiging/[^"]+)"', html).group(1)
 
 
 def _log_out(client):
@@ -178,33 +178,24 @@ def test_everyone_can_change_their_own_password(client, as_user, store):
     assert users.authenticate(store, user.email, NEW_PASSWORD) is not None
 
 
-class FakeSMTP:
-    def __init__(self):
-        self.sent = []
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def send_message(self, message):
-        self.sent.append(message)
-
-
-def test_the_link_is_mailed_through_the_outbox_when_a_mail_server_is_set(app, client, as_user, store, monkeypatch):
+def test_the_link_is_mailed_through_the_outbox_when_a_mail_server_is_set(app, client, as_user, store):
     from buurtbemiddeling import mail
+    from buurtbemiddeling.messages import dispatch
 
-    smtp = FakeSMTP()
-    monkeypatch.setattr(mail, "_connect", lambda config: smtp)
-    app.config["MAIL_SERVER"] = "smtp.lindenhoven.example"
-    as_user.coordinator()
-    response = client.post("/beheer/accounts/nieuw", data={"role": "partner", "name": "Petra Wonen", "email": "petra@woonstichting.example"})
+    from .smtp_server import Inbox, parsed, running
+
+    with running(Inbox()) as smtp:
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port)
+        as_user.coordinator()
+        response = client.post("/beheer/accounts/nieuw", data={"role": "partner", "name": "Petra Wonen", "email": "petra@woonstichting.example"},
+                               buffered=True)  # read to its end: then the outbox sends, after the response
+        dispatch.wait_idle()
     html = response.get_data(as_text=True)
-    assert "De link is gemaild naar" in html
-    [message] = smtp.sent
+    assert "De link gaat nu per e-mail naar" in html
+    [envelope] = smtp.messages
+    message, text = parsed(envelope)
     assert message["To"] == "petra@woonstichting.example" and message["Subject"] == "Uw account bij Buurtbemiddeling Lindenhoven"
-    assert _link(html) in message.get_content() and "72 uur geldig" in message.get_content()
+    assert _link(html) in text and "72 uur geldig" in text
     assert mail.pending(store.read()) == []
 
 

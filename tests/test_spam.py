@@ -205,9 +205,9 @@ def test_behind_a_trusted_proxy_each_forwarded_address_has_its_own_rate_limit(pr
     assert from_address(client, "198.51.100.1").status_code == 303
     assert from_address(client, "198.51.100.2").status_code == 303
     assert from_address(client, "198.51.100.1").status_code == 429
-    # The scheme the visitor used reaches the app too: the coordinator's mail links over https.
+    # The coordinator's mail links to the configured address over https, whatever the request said.
     bodies = [m["body"] for m in proxied_app.extensions["store"].read().table("outbox").all()]
-    assert any("https://localhost/beheer/meldingen/" in body for body in bodies)
+    assert any("https://www.buurtbemiddeling-lindenhoven.nl/beheer/meldingen/" in body for body in bodies)
 
 
 def test_without_the_proxy_setting_a_forwarded_address_is_ignored(app, client):

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 
 from .. import mail
+from ..messages.links import external_url
 from ..store import get_store
 from ..volunteers.pipeline import ENDED
 from . import invitations, twofactor, users
@@ -96,15 +97,14 @@ def _send_link(user_id: str, purpose: str):
     with store.transaction() as tx:
         # Link and mail in one transaction: a queued mail always carries a link that exists.
         token = invitations.issue(store, user_id, purpose, max_age=timedelta(hours=hours), by=current_user.id)
-        link = url_for("auth.invitation", token=token, _external=True)
+        link = external_url("auth.invitation", token=token)
         mail_ids = []
         if mail.enabled(config):
             mail_ids = mail.queue(tx, [invitations.message(
                 purpose, name=doc.get("name", ""), email=doc["email"], link=link, hours=hours,
                 organisation=config["ORGANISATION"], sender=current_user.name or "De coördinator")],
                 record=f"user:{user_id}")
-    sent = mail.deliver_pending(store, config, mail_ids)[0] if mail_ids else 0
-    delivery = "sent" if sent else "queued" if mail_ids else "none"
+    delivery = "queued" if mail_ids else "none"  # sent right after this response (messages/dispatch.py)
     response = current_app.make_response(render_template(
         "auth/invitation_link.html", account=doc, link=link, purpose=purpose, hours=hours, delivery=delivery,
         role_labels=users.ROLE_LABELS))

@@ -16,6 +16,7 @@ from ..admin.paging import page_of
 from ..auth.views import coordinator_required
 from ..cases import page as case_page
 from .. import mail, spam
+from ..messages.links import external_url
 from ..extensions import csrf
 from ..settings import lists
 from ..store import get_store
@@ -62,8 +63,7 @@ def _submit(form_name: str):
         spam.count_rejected(store, form_name, spam.RATE_LIMIT, date.today())
         result.notice = _NOTICES[spam.RATE_LIMIT][lang].format(phone=sitebuilder.site_config()["phone"])
         return _form_again(form, lang, result, token, 429)
-    mail_ids = _store_with_mails(store, form_name, result.cleaned, lang)
-    mail.deliver_pending(store, config, mail_ids)  # a failure leaves the mails queued for `send-mail`
+    _store_with_mails(store, form_name, result.cleaned, lang)  # sent after the response (messages/dispatch.py)
     return _thanks(form, lang)
 
 
@@ -96,7 +96,8 @@ def _thanks(form, lang: str):
     if request.htmx:  # the panel replaces the page's text and form, as the thank-you page would
         # It promises the programme's intake term, as the confirmation mail does.
         days = intake_term.current(get_store().read())
-        return sitebuilder.render_thanks_fragment(form.name, lang, intake_days=days), 200, {
+        return sitebuilder.render_thanks_fragment(form.name, lang, intake_days=days,
+                                                 mail=mail.enabled(current_app.config)), 200, {
             "HX-Retarget": f"#{sitebuilder.CONTENT_ID}", "HX-Reswap": "innerHTML"}
     return redirect(form.thanks_url(lang), code=303)
 
@@ -109,19 +110,19 @@ def _store_with_mails(store, form_name: str, cleaned: dict, lang: str) -> list[i
         mails = confirmations.mails_for(
             form_name, record_id, cleaned, lang, intake.flags_for(cleaned), site=site,
             coordinator=current_app.config.get("MAIL_COORDINATOR") or site["email"],
-            admin_url=request.host_url.rstrip("/") + _admin_path(form_name, record_id),
+            admin_url=_admin_url(form_name, record_id),
             intake_days=intake_term.current(tx),
         )
         return mail.queue(tx, mails, record=f"{intake.table_for(form_name)}:{record_id}")
 
 
-def _admin_path(form_name: str, record_id: int) -> str:
+def _admin_url(form_name: str, record_id: int) -> str:
     try:
         if intake.table_for(form_name) == intake.APPLICATIONS_TABLE:
-            return url_for("volunteers.application", application_id=record_id)
-        return url_for("reports.detail", report_id=record_id)
+            return external_url("volunteers.application", application_id=record_id)
+        return external_url("reports.detail", report_id=record_id)
     except BuildError:  # the area is not installed in this app
-        return "/beheer/"
+        return external_url("admin.today")
 
 
 @public.post("/melding")
