@@ -35,7 +35,7 @@ def flatten(value):
 def test_the_sheet_shows_parties_addresses_phones_and_the_conflict_in_short():
     sheet = handover.sheet(CASE, DUO, None, {"geluidsoverlast": "Geluidsoverlast"})
     assert sheet["parties"][0] == {"letter": "A", "name": "Anna Jansen", "street": "Lindelaan 12", "postcode": "7412 AB",
-                                   "place": "Lindenhoven", "phone": "0612345678", "language": "Turks"}
+                                   "place": "Lindenhoven", "phone": "0612345678", "call_time": "", "language": "Turks"}
     assert sheet["summary"] == "Harde muziek na middernacht."
     assert sheet["conflict_types"] == ["Geluidsoverlast"]
     assert sheet["duo"] == [{"name": "Els", "phone": "0611111111"}, {"name": "Kees", "phone": "0622222222"}]

@@ -63,6 +63,9 @@ def data(store, app):
                                   "title": "Afsprakenformulier Henk", "filename": "afspraken-henk.pdf",
                                   "stored_as": "a" * 32 + ".pdf", "content_type": "application/pdf"})
         tx.table("handovers").insert({"case_id": case_id, "summary": "Henk slaapt slecht", "safety": "", "agreements": ""})
+        tx.table("appointments").insert({"case_id": case_id, "kind": "gesprek-a", "date": "2024-01-10", "start": "19:30",
+                                         "end": "", "place": "Bij Henk thuis, Lindelaan 1", "volunteers": [1, 2],
+                                         "coordinator": False, "status": "gehouden"})
         tx.table("debriefs").insert({"case_id": case_id, "talk": "gesprek-a", "date": "2024-01-10",
                                      "went_well": "Henk opende zich", "hard": "", "checklist": [{"item": "Samen", "done": True}],
                                      "coaching_needed": False, "volunteer_ids": [1, 2]})
@@ -136,6 +139,8 @@ def test_the_run_empties_the_timeline_handover_debriefs_and_the_report_of_the_ca
     assert view.table("case_events").get(doc_id=data["document"])["filename"] == ""
     assert not (data["folder"] / ("a" * 32 + ".pdf")).exists()
     assert [h for h in view.table("handovers").all() if h["case_id"] == data["case"]] == []
+    [appointment] = view.table("appointments").all()
+    assert (appointment["place"], appointment["kind"], appointment["date"]) == ("", "gesprek-a", "2024-01-10")
     debrief = view.table("debriefs").all()[0]
     assert debrief["went_well"] == "" and debrief["checklist"] == [{"item": "Samen", "done": True}]
     report = view.table("reports").get(doc_id=data["report"])

@@ -21,7 +21,7 @@ PUBLIC = {
     "public_site.page", "public_forms.submit_report", "public_forms.submit_referral",
     "public_forms.submit_application", "public_forms.form_token",
     "auth.login", "auth.login_code", "auth.setup", "auth.invitation",
-    "admin.asset", "admin.htmx_js", "volunteers.calendar_feed",
+    "admin.asset", "admin.htmx_js", "volunteers.calendar_feed", "portal.calendar_feed",
 }
 # Any logged-in account: one's own account, logging out, the portal's front door.
 ANY_ACCOUNT = {"account.me", "account.change_password", "account.start_twofactor", "account.twofactor_setup",
@@ -30,7 +30,7 @@ ANY_ACCOUNT = {"account.me", "account.change_password", "account.start_twofactor
 LOGGING_OUT = {"auth.logout", "account.logout_everywhere"}  # would end the session the checks run in
 # A volunteer's pages beyond that; per-record ones check that the record is theirs.
 VOLUNTEER = {"portal.case", "portal.handover_pdf", "portal.add_contact", "portal.add_debrief", "portal.answer",
-             "portal.protocols", "portal.activities", "portal.claims", "portal.add_claim",
+             "portal.protocols", "portal.activities", "portal.claims", "portal.add_claim", "portal.feed_renew",
              "protocols.read", "protocols.pdf", "protocols.acknowledge"}
 # Shared documents, not anyone's record: a volunteer may open any published protocol.
 SHARED = {"protocols.read", "protocols.pdf", "protocols.acknowledge"}

@@ -7,7 +7,7 @@ from common import intake_term
 
 from ..admin.dashboard import register
 from ..settings import numbers
-from . import intake, repo, workflow
+from . import appointments, intake, repo, workflow
 
 
 def worklists(view, today: dt.date) -> dict:
@@ -45,3 +45,13 @@ def cases_panel(view) -> dict:
     today = repo.today()
     settings = (intake_term.current(view), numbers.get(view, "inactive_days"))
     return view.derived(f"cases.today.{today}.{settings}", (repo.CASES, repo.EVENTS), lambda v: worklists(v, today))
+
+
+@register("cases/_today_appointments.html", order=15)
+def appointments_panel(view) -> dict:
+    """Planned appointments of today and tomorrow, in time order."""
+    today = repo.today()
+    items = appointments.between(appointments.all_of(view), today, today + dt.timedelta(days=1))
+    cases = {a["case_id"]: repo.get_case(view, a["case_id"]) for a in items}
+    return {"appointments": [a for a in items if cases.get(a["case_id"])], "cases": cases, "kinds": appointments.KINDS,
+            "names": repo.volunteer_names(view), "today": today.isoformat()}

@@ -13,7 +13,7 @@ from ..reports import intake as report_intake
 from common import intake_term
 
 from ..settings import lists, numbers
-from . import intake, records, repo, workflow
+from . import appointments, intake, records, repo, workflow
 from .sections import register
 
 # Why a report is closed without becoming a case.
@@ -69,17 +69,41 @@ def partner_context(view, case) -> dict:
             "suggested_partner": suggested_partner(view, referrer)}
 
 
+def appointments_of(view, case) -> list:
+    return appointments.of_case(appointments.all_of(view), case.doc_id)
+
+
 @register("cases/_progress.html", order=10)
 def progress(view, case) -> dict:
     today = repo.today()
+    mine = appointments_of(view, case)
     return {
+        "pending": appointments.pending(case, mine),
+        "kinds": appointments.KINDS,
+        "took_place": appointments.TOOK_PLACE,
+        "last_talk": appointments.last_talk_date(mine, today) or today.isoformat(),
         "main_line": [workflow.STEPS[key] for key in workflow.MAIN_LINE],
         "next_steps": [(key, workflow.ACTION_LABELS.get(key, workflow.label(key))) for key in workflow.next_steps(case)],
         "next_action": workflow.next_action(case, today),
         "can_hold": workflow.can_hold(case),
         "steps": workflow.STEPS,
-        "today": today.isoformat(),
         "nazorg_weeks": numbers.get(view, "nazorg_weeks"),
+    }
+
+
+@register("cases/_appointments.html", order=15)
+def appointments_section(view, case) -> dict | None:
+    mine = appointments_of(view, case)
+    if not workflow.is_open(case) and not mine:
+        return None
+    names = repo.volunteer_names(view)
+    duo = [(str(v), names.get(v, f"Vrijwilliger {v}")) for v in case.get("duo") or []]
+    return {
+        "appointments": mine, "kinds": appointments.KINDS, "statuses": appointments.STATUSES, "names": names,
+        "duo": duo, "can_plan": workflow.is_open(case), "today": repo.today().isoformat(),
+        "defaults": {"kind": appointments.suggested_kind(case, mine), "date": "",
+                     "volunteers": [v for v, _ in duo], "coordinator": "" if duo else "ja"},
+        "planned": appointments.PLANNED,
     }
 
 
@@ -117,7 +141,9 @@ def duo(view, case) -> dict:
 
 @register("cases/_closing.html", order=60)
 def closing(view, case) -> dict:
-    return {"can_close": "afgesloten" in workflow.next_steps(case), "not_solved": workflow.NOT_SOLVED}
+    return {"can_close": "afgesloten" in workflow.next_steps(case), "not_solved": workflow.NOT_SOLVED,
+            "pending": appointments.pending(case, appointments_of(view, case)), "kinds": appointments.KINDS,
+            "took_place": appointments.TOOK_PLACE}
 
 
 @register("cases/_timeline.html", order=80)

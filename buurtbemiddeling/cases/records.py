@@ -14,7 +14,10 @@ from forms.fields import is_email
 
 from .workflow import Change, WorkflowError, parse_date
 
-PARTY_FIELDS = ("name", "street", "postcode", "place", "phone", "email", "household", "tenure", "landlord", "language")
+PARTY_FIELDS = ("name", "street", "postcode", "place", "phone", "email", "household", "tenure", "landlord", "language",
+                "call_time")
+# The report form's "when is the best time to call you?" as a party's call_time.
+CALL_TIMES = {"ochtend": "ochtend", "middag": "middag", "avond": "avond"}
 TENURES = {"huur": "Huur", "koop": "Koop"}
 CONTACT_WITH = {
     "verwijzer": "Verwijzer", "partij-a": "Partij A", "partij-b": "Partij B",
@@ -27,6 +30,7 @@ CHANNELS = {
 EVENT_KINDS = {
     "created": "Aangemaakt", "step": "Stap", "intake": "Intake", "contact": "Contact",
     "note": "Notitie", "document": "Document", "edit": "Gegevens gewijzigd", "duo": "Duo",
+    "appointment": "Afspraak",
 }
 MAX_MINUTES = 24 * 60
 
@@ -59,6 +63,7 @@ def from_report(report: Mapping, report_id: int, *, wijk: str = "") -> dict[str,
         "postcode": values.get("postcode") or "", "place": values.get("place") or "",
         "phone": values.get("phone") or "", "email": values.get("email") or "",
         "language": values.get("language") or "",
+        "call_time": call_time(values.get("contact_time")),
     }
     party_b = empty_party() | {
         "name": values.get("b_name") or "", "street": values.get("b_street") or "",
@@ -87,6 +92,12 @@ def from_report(report: Mapping, report_id: int, *, wijk: str = "") -> dict[str,
         "complex": False,
         "violence_reported": values.get("violence") == "ja",
     }
+
+
+def call_time(chosen: Any) -> str:
+    """"ochtend, avond" from the report form's checkboxes (a list or one value)."""
+    chosen = chosen if isinstance(chosen, (list, tuple)) else [chosen] if chosen else []
+    return ", ".join(CALL_TIMES[c] for c in chosen if c in CALL_TIMES)
 
 
 def new_case(fields: Mapping[str, Any], *, number: str, now: dt.datetime, step: str = "aangemeld") -> dict[str, Any]:

@@ -298,8 +298,10 @@ def create_from_report(store: Store, report_id: int, user, *, wijk: str = "") ->
     return case_id, number
 
 
-def change(store: Store, case_id: int, compute: Callable[[Mapping], Change], user) -> Mapping:
-    """Apply a workflow change computed from the case as it is under the lock.
+def change(store: Store, case_id: int, compute: Callable[[Mapping], Change], user,
+           also: Callable[[Any], None] | None = None) -> Mapping:
+    """Apply a workflow change computed from the case as it is under the lock; `also(tx)`
+    writes what goes with it (an appointment marked held) in the same transaction.
 
     `compute` may raise WorkflowError; then nothing is written."""
     at = now()
@@ -314,7 +316,22 @@ def change(store: Store, case_id: int, compute: Callable[[Mapping], Change], use
         tx.table(CASES).update(updates, doc_ids=[case_id])
         if result.event:
             tx.table(EVENTS).insert(event_doc(case_id, result.event, user, at))
+        if also is not None:
+            also(tx)
         return tx.table(CASES).get(doc_id=case_id)
+
+
+def record(store: Store, case_id: int, write: Callable[[Any, Mapping], Mapping[str, Any]], user) -> Mapping:
+    """Write a record beside a case (an appointment) and its timeline entry in one transaction:
+    `write(tx, case)` writes and returns the entry."""
+    at = now()
+    with store.transaction() as tx:
+        case = tx.table(CASES).get(doc_id=case_id)
+        if case is None:
+            raise NotFound(case_id)
+        entry = write(tx, case)
+        tx.table(EVENTS).insert(event_doc(case_id, entry, user, at))
+        return entry
 
 
 def add_entry(store: Store, case_id: int, entry: Mapping[str, Any], user) -> int:

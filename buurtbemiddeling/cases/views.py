@@ -20,7 +20,7 @@ from ..reports import intake as report_intake
 from ..settings import lists
 from ..store import get_store
 from .. import sheets, uploads, xlsx
-from . import columns, csv_io, documents, importing, intake, page, records, repo, search, sections, workflow
+from . import appointments, columns, csv_io, documents, importing, intake, page, records, repo, search, sections, workflow
 from .workflow import WorkflowError
 
 bp = Blueprint("cases", __name__, url_prefix="/beheer/zaken")
@@ -205,11 +205,11 @@ def _done(case_id: int, message: str, anchor: str = "", **details):
     return redirect(url_for("cases.detail", case_id=case_id, _anchor=anchor or None), code=303)
 
 
-def _change(case_id: int, form: str, compute, message, anchor: str = ""):
+def _change(case_id: int, form: str, compute, message, anchor: str = "", also=None):
     """Run a workflow change; on a broken rule show the page again with the message and what was typed."""
     store = get_store()
     try:
-        case = repo.change(store, case_id, compute, current_user)
+        case = repo.change(store, case_id, compute, current_user, also)
     except repo.NotFound:
         abort(404)
     except WorkflowError as exc:
@@ -226,12 +226,74 @@ def _form_values() -> dict:
 @bp.post("/<int:case_id>/stap")
 @coordinator_required
 def step(case_id: int):
+    """Move the case on; a planned appointment of the step it leaves is answered first:
+    held (marked so, in the same transaction) or not (marked so, and the case stays)."""
     target = request.form.get("to", "")
-    opts = page.options(get_store().read())
+    store = get_store()
+    view = store.read()
+    opts = page.options(view)
     form = "close" if target == "afgesloten" else f"step-{target}"
-    return _change(case_id, form,
-                   lambda case: workflow.transition(case, target, request.form, today=repo.today(), options=opts),
-                   lambda case: f"De zaak staat nu in ‘{workflow.label(case['step'])}’.")
+    case = _case_or_404(view, case_id)
+    waiting = appointments.pending(case, page.appointments_of(view, case))
+    answer = request.form.get("took_place")
+    if waiting is not None and answer == "nee":
+        _set_appointment(store, case_id, waiting.doc_id, appointments.NOT_HELD)
+        return _done(case_id, f"{appointments.label(waiting['kind'])} ging niet door. Plan een nieuwe afspraak.",
+                     "afspraken")
+
+    def compute(case):
+        appointments.took_place(waiting, answer)
+        return workflow.transition(case, target, request.form, today=repo.today(), options=opts)
+
+    held = (lambda tx: appointments.set_status(tx, waiting.doc_id, appointments.HELD)) if waiting else None
+    return _change(case_id, form, compute, lambda case: f"De zaak staat nu in ‘{workflow.label(case['step'])}’.",
+                   also=held)
+
+
+# -- appointments ------------------------------------------------------------------------
+
+def _set_appointment(store, case_id: int, appointment_id: int, status: str) -> None:
+    def write(tx, case):
+        found = tx.table(appointments.APPOINTMENTS).get(doc_id=appointment_id)
+        if found is None or found.get("case_id") != case_id:
+            raise repo.NotFound(appointment_id)
+        appointments.set_status(tx, appointment_id, status)
+        return {"kind": "appointment", "note": f"{appointments.STATUSES[status]}: {appointments.summary(found)}"}
+
+    repo.record(store, case_id, write, current_user)
+
+
+@bp.post("/<int:case_id>/afspraken")
+@coordinator_required
+def plan_appointment(case_id: int):
+    store = get_store()
+    case = _case_or_404(store.read(), case_id)
+    doc, errors = appointments.check(request.form, duo=case.get("duo") or [], today=repo.today())
+    if not workflow.is_open(case):
+        errors["kind"] = "Deze zaak loopt niet meer; er valt niets te plannen."
+    if errors:
+        values = {**_form_values(), "volunteers": request.form.getlist("volunteers")}
+        return _render_case(case_id, errors={"appointment": errors}, values={"appointment": values}, status=422)
+
+    def write(tx, case):
+        appointments.add(tx, case_id, doc, repo.now())
+        return {"kind": "appointment", "note": f"Gepland: {appointments.summary(doc)}"}
+
+    repo.record(store, case_id, write, current_user)
+    return _done(case_id, f"De afspraak is gepland: {appointments.summary(doc)}.", "afspraken")
+
+
+@bp.post("/<int:case_id>/afspraken/<int:appointment_id>")
+@coordinator_required
+def appointment_status(case_id: int, appointment_id: int):
+    status = request.form.get("status", "")
+    if status not in appointments.STATUSES or status == appointments.PLANNED:
+        abort(400)
+    try:
+        _set_appointment(get_store(), case_id, appointment_id, status)
+    except repo.NotFound:
+        abort(404)
+    return _done(case_id, f"De afspraak staat nu op ‘{appointments.STATUSES[status].lower()}’.", "afspraken")
 
 
 @bp.post("/<int:case_id>/wacht")

@@ -16,8 +16,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Mapping, Sequence
 
+from ..cases import appointments as case_appointments
+
 HANDOVERS = "handovers"
-PARTY_KEYS = ("name", "street", "postcode", "place", "phone", "language")
+PARTY_KEYS = ("name", "street", "postcode", "place", "phone", "call_time", "language")
 SUMMARY_LIMIT = 600
 MAX_TEXT = 3000
 AUTO_SAFETY = {
@@ -35,8 +37,9 @@ def first_paragraph(text: str, limit: int = SUMMARY_LIMIT) -> str:
 
 
 def sheet(case: Mapping[str, Any], duo: Sequence[Mapping[str, Any]], handover: Mapping[str, Any] | None = None,
-          conflict_labels: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """The sheet's content, built from an allow-list of fields."""
+          conflict_labels: Mapping[str, str] | None = None,
+          appointments: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
+    """The sheet's content, built from an allow-list of fields; `appointments` are the case's."""
     labels = conflict_labels or {}
     handover = handover or {}
     parties = [{"letter": chr(ord("A") + i) if i < 26 else str(i + 1), **{k: (p.get(k) or "") for k in PARTY_KEYS}}
@@ -53,6 +56,10 @@ def sheet(case: Mapping[str, Any], duo: Sequence[Mapping[str, Any]], handover: M
         "summary": (handover.get("summary") or "").strip() or first_paragraph(case.get("description", "")),
         "safety": safety,
         "agreements": (handover.get("agreements") or "").strip() or (closing.get("agreements") or "").strip(),
+        "appointments": [{"kind": case_appointments.label(a.get("kind", "")), "date": a.get("date", ""),
+                          "start": a.get("start", ""), "end": a.get("end", ""), "place": a.get("place", ""),
+                          "status": case_appointments.STATUSES.get(a.get("status"), "")}
+                         for a in appointments if a.get("status") != case_appointments.CANCELLED],
     }
 
 
@@ -61,6 +68,14 @@ def check(form: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
     values = {key: str(form.get(key) or "").replace("\r\n", "\n").strip() for key in ("summary", "safety", "agreements")}
     errors = {key: f"Gebruik maximaal {MAX_TEXT} tekens." for key, text in values.items() if len(text) > MAX_TEXT}
     return values, errors
+
+
+def sheet_of(view, case, conflict_labels: Mapping[str, str]) -> dict[str, Any]:
+    """The sheet of a case as stored: its duo, the coordinator's wording and its appointments."""
+    volunteers = view.table("volunteers")
+    duo = [v for v in (volunteers.get(doc_id=i) for i in case.get("duo") or []) if v is not None]
+    found = case_appointments.of_case(case_appointments.all_of(view), case.doc_id)
+    return sheet(case, duo, get(view, case.doc_id), conflict_labels, found)
 
 
 def get(view, case_id: int):

@@ -131,9 +131,7 @@ def answer(case_id: int, proposal_id: int):
 # -- the handover sheet ------------------------------------------------------------------
 
 def _sheet(view, case):
-    volunteers = view.table(case_repo.VOLUNTEERS)
-    duo = [v for v in (volunteers.get(doc_id=i) for i in case.get("duo") or []) if v is not None]
-    return handover.sheet(case, duo, handover.get(view, case.doc_id), lists.labels(view, "conflict_types"))
+    return handover.sheet_of(view, case, lists.labels(view, "conflict_types"))
 
 
 @bp.route("/<int:case_id>/overdracht", methods=["GET", "POST"])

@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any, Mapping
 
 from ..budget import ledger
+from ..cases import appointments
 from ..cases import repo as case_repo
 from ..cases import workflow
 from ..matching import proposals
@@ -73,6 +74,20 @@ def proposal_brief(view, proposal: Mapping[str, Any], conflict_labels: Mapping[s
     return {"number": case.get("number", ""), "wijk": case.get("wijk", ""),
             "conflict_types": [conflict_labels.get(t, t) for t in case.get("conflict_types") or []],
             "complex": bool(case.get("complex")), "violence": bool(case.get("violence_reported"))}
+
+
+def my_appointments(view, volunteer_id: int | None) -> list:
+    """Appointments the volunteer goes to, of cases whose duo they are still in."""
+    if volunteer_id is None:
+        return []
+    duo_of = {c.doc_id: c.get("duo") or [] for c in case_repo.running_cases(view)}
+    return appointments.for_volunteer(appointments.all_of(view), volunteer_id, duo_of)
+
+
+def my_calendar_items(view, volunteer_id: int | None) -> list[dict[str, Any]]:
+    """The volunteer's appointments as calendar items: kind, case number and place only."""
+    numbers = {c.doc_id: c.get("number", "") for c in case_repo.running_cases(view)}
+    return [appointments.calendar_item(a, numbers.get(a["case_id"], "")) for a in my_appointments(view, volunteer_id)]
 
 
 def my_claims(view, volunteer_id: int | None) -> list:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import Blueprint, Flask, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..auth import users
 from ..auth.views import role_required, when
 from ..budget import ledger
-from ..cases import records, workflow
+from ..cases import appointments, records, workflow
 from ..cases import repo as case_repo
 from ..matching import handover, proposals
 from ..matching.proposals import ProposalError
@@ -25,6 +25,7 @@ from ..quality import debrief
 from ..reporting import sources as report_sources
 from ..settings import lists
 from ..store import get_store
+from ..volunteers import events
 from . import access
 
 bp = Blueprint("portal", __name__, url_prefix="/portaal")
@@ -51,8 +52,7 @@ def _my_case_or_404(view, case_id: int):
 
 
 def _sheet(view, case) -> dict:
-    duo = [v for v in (view.table(case_repo.VOLUNTEERS).get(doc_id=i) for i in case.get("duo") or []) if v]
-    return handover.sheet(case, duo, handover.get(view, case.doc_id), lists.labels(view, "conflict_types"))
+    return handover.sheet_of(view, case, lists.labels(view, "conflict_types"))
 
 
 def _by() -> str:
@@ -73,9 +73,15 @@ def home():
     labels = lists.labels(view, "conflict_types")
     waiting = [(p, access.proposal_brief(view, p, labels)) for p in access.my_proposals(view, vid)]
     upcoming, _ = access.my_events(view, vid, case_repo.today())
-    return render_template("portal/home.html", linked=vid is not None, cases=access.my_cases(view, vid),
+    token = events.volunteer_token(view, vid) if vid is not None else None
+    cases = access.my_cases(view, vid)
+    return render_template("portal/home.html", linked=vid is not None, cases=cases,
                            proposals=waiting, answers=proposals.ANSWERS,
-                           unread=protocol_docs.unread_for(view, current_user.id), upcoming=upcoming[:3])
+                           unread=protocol_docs.unread_for(view, current_user.id), upcoming=upcoming[:3],
+                           appointments=[a for a in access.my_appointments(view, vid)
+                                         if a["date"] >= case_repo.today().isoformat()],
+                           kinds=appointments.KINDS, case_numbers={c.doc_id: c["number"] for c in cases},
+                           feed_url=url_for("portal.calendar_feed", token=token, _external=True) if token else None)
 
 
 def _partner_home(view):
@@ -243,6 +249,38 @@ def add_claim():
     store.audit(current_user.id, "create", f"expense_claim:{claim_id}", volunteer=vid, via="portaal")
     flash("Uw declaratie is ingediend. De coördinator beoordeelt haar.")
     return redirect(url_for("portal.claims"), code=303)
+
+
+# -- the volunteer's own calendar ------------------------------------------------------------
+
+@bp.post("/agenda")
+@volunteer_only
+def feed_renew():
+    """Make (or replace) the volunteer's secret calendar address; an old one stops working."""
+    vid = _vid()
+    if vid is None:
+        abort(403)
+    store = get_store()
+    with store.transaction() as tx:
+        events.renew_volunteer_token(tx, vid)
+    store.audit(current_user.id, "update", f"volunteer_feed:{vid}", via="portaal")
+    flash("Uw agenda-adres staat hieronder. Een eerder adres werkt niet meer.")
+    return redirect(url_for("portal.home", _anchor="agenda"), code=303)
+
+
+@bp.get("/agenda/<token>.ics")
+def calendar_feed(token: str):
+    """A volunteer's feed for a calendar app (which cannot log in): the secret address is the
+    key. Their activities and appointments; of an appointment only kind, case number, place."""
+    view = get_store().read()
+    vid = events.volunteer_of_token(view, token)
+    if vid is None:
+        abort(404)
+    mine = [e for e in view.table(events.EVENTS).all() if vid in (e.get("invitees") or [])]
+    body = events.calendar(mine, current_app.config["ORGANISATION"], items=access.my_calendar_items(view, vid),
+                           name="mijn afspraken en activiteiten")
+    return Response(body, mimetype="text/calendar", headers={
+        "Content-Disposition": 'attachment; filename="mijn-agenda.ics"', "Cache-Control": "no-store"})
 
 
 def init_app(app: Flask) -> None:

@@ -28,7 +28,7 @@ from . import periods as period_rules
 
 CASES, EVENTS, REPORTS = "cases", "case_events", "reports"
 APPLICATIONS, VOLUNTEERS = "applications", "volunteers"
-HANDOVERS, DEBRIEFS, NAZORG = "handovers", "debriefs", "nazorg"
+HANDOVERS, DEBRIEFS, NAZORG, APPOINTMENTS = "handovers", "debriefs", "nazorg", "appointments"
 SIGNALS, COACHING = "volunteer_signals", "coaching_notes"
 USERS, META = "users", "_meta"
 LAST_RUN = "retention_last_run"
@@ -58,6 +58,8 @@ STEP_KEEP = {"step", "at"}
 INTERVIEW_KEEP = {"held_on", "kind", "decision", "at"}
 DEBRIEF_KEEP = {"case_id", "talk", "date", "checklist", "coaching_needed", "volunteer_ids", "at"}
 NAZORG_KEEP = {"case_id", "party", "contacted_on", "holds", "satisfaction", "at"}
+# When and what kind of talk stays (time spent, how far a case got); where (often an address) goes.
+APPOINTMENT_KEEP = {"case_id", "kind", "date", "start", "end", "status", "volunteers", "coordinator", "uid", "created_at"}
 NOTE_KEEP = {"volunteer_id", "case_id", "date", "kind", "source", "at", "follow_up_done"}
 # The budget's realisation still needs the amounts; what the claim said and its receipt go.
 CLAIM_KEEP = {"volunteer_id", "date", "amount_cents", "status", "created_at", "decided_at", "via"}
@@ -257,7 +259,7 @@ def _anonymise_case_in(tx, case_id: int, today: dt.date, files: Files) -> None:
             files.case_documents.append((case_id, event["stored_as"]))
         _replace(events, event.doc_id, anonymise_event(event))
     tx.table(HANDOVERS).remove(doc_ids=[h.doc_id for h in files.related(tx, HANDOVERS, "case_id", case_id)])
-    for name, keep in ((DEBRIEFS, DEBRIEF_KEEP), (NAZORG, NAZORG_KEEP)):
+    for name, keep in ((DEBRIEFS, DEBRIEF_KEEP), (NAZORG, NAZORG_KEEP), (APPOINTMENTS, APPOINTMENT_KEEP)):
         table = tx.table(name)
         for doc in files.related(tx, name, "case_id", case_id):
             _replace(table, doc.doc_id, scrub(doc, keep))

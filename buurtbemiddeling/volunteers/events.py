@@ -16,6 +16,7 @@ from icalendar import Calendar, Event
 
 EVENTS = "events"
 FEED = "calendar_feed"  # one doc: {"token"}
+VOLUNTEER_FEEDS = "volunteer_feeds"  # {"volunteer_id", "token"}: each volunteer's own feed
 TZ = ZoneInfo("Europe/Amsterdam")
 KINDS = {"intervisie": "Intervisie", "training": "Training", "bedankbijeenkomst": "Bedankbijeenkomst",
          "uitje": "Uitje", "overig": "Overig"}
@@ -74,33 +75,45 @@ def attendance_rate(event: Mapping[str, Any]) -> int | None:
     return round(100 * len(event.get("attendance", [])) / invited) if invited else None
 
 
-def _vevent(event: Mapping[str, Any], doc_id: int, stamp: datetime) -> Event:
+def event_item(event: Mapping[str, Any], doc_id: int) -> dict[str, Any]:
+    """An event as a calendar item (see `calendar`)."""
     day = date.fromisoformat(event["date"])
-    item = Event()
-    item.add("uid", event.get("uid") or f"event-{doc_id}@buurtbemiddeling")
-    item.add("dtstamp", stamp)
-    item.add("dtstart", datetime.combine(day, time.fromisoformat(event["start"]), TZ))
-    item.add("dtend", datetime.combine(day, time.fromisoformat(event["end"]), TZ))
-    item.add("summary", f"{KINDS.get(event.get('kind'), 'Activiteit')}: {event['title']}")
-    if event.get("place"):
-        item.add("location", event["place"])
-    if event.get("agenda"):
-        item.add("description", event["agenda"])
-    item.add("categories", [KINDS.get(event.get("kind"), "Overig")])
-    return item
+    kind = KINDS.get(event.get("kind"), "Activiteit")
+    return {"uid": event.get("uid") or f"event-{doc_id}@buurtbemiddeling",
+            "start": datetime.combine(day, time.fromisoformat(event["start"])),
+            "end": datetime.combine(day, time.fromisoformat(event["end"])),
+            "summary": f"{kind}: {event['title']}", "location": event.get("place", ""),
+            "description": event.get("agenda", ""), "category": KINDS.get(event.get("kind"), "Overig")}
 
 
-def calendar(events: Iterable, organisation: str, *, now: datetime | None = None) -> bytes:
-    """An iCalendar file (RFC 5545) with the given events; `events` are docs with doc_id."""
+def _vevent(item: Mapping[str, Any], stamp: datetime) -> Event:
+    vevent = Event()
+    vevent.add("uid", item["uid"])
+    vevent.add("dtstamp", stamp)
+    vevent.add("dtstart", item["start"].replace(tzinfo=TZ))
+    vevent.add("dtend", item["end"].replace(tzinfo=TZ))
+    vevent.add("summary", item["summary"])
+    if item.get("location"):
+        vevent.add("location", item["location"])
+    if item.get("description"):
+        vevent.add("description", item["description"])
+    vevent.add("categories", [item["category"]])
+    return vevent
+
+
+def calendar(events: Iterable, organisation: str, *, now: datetime | None = None,
+             items: Iterable[Mapping[str, Any]] = (), name: str = "activiteiten vrijwilligers") -> bytes:
+    """An iCalendar file (RFC 5545) with the given events (docs with doc_id) and further
+    calendar items (dicts like `event_item`'s, e.g. a volunteer's appointments)."""
     stamp = (now or datetime.now(TZ)).astimezone(ZoneInfo("UTC"))
     cal = Calendar()
     cal.add("prodid", f"-//{organisation}//Buurtbemiddeling beheer//NL")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", f"{organisation}: activiteiten vrijwilligers")
+    cal.add("x-wr-calname", f"{organisation}: {name}")
     cal.add("x-wr-timezone", "Europe/Amsterdam")
-    for event in events:
-        cal.add_component(_vevent(event, event.doc_id, stamp))
+    for item in [*(event_item(event, event.doc_id) for event in events), *items]:
+        cal.add_component(_vevent(item, stamp))
     cal.add_missing_timezones()
     return cal.to_ical()
 
@@ -117,3 +130,25 @@ def new_token() -> str:
 def token_matches(view, token: str) -> bool:
     known = feed_token(view)
     return bool(known) and secrets.compare_digest(known, token)
+
+
+def volunteer_token(view, volunteer_id: int) -> str | None:
+    found = next((d for d in view.table(VOLUNTEER_FEEDS).all() if d.get("volunteer_id") == volunteer_id), None)
+    return found["token"] if found else None
+
+
+def volunteer_of_token(view, token: str) -> int | None:
+    """The volunteer whose own feed has this secret address, or None."""
+    for doc in view.table(VOLUNTEER_FEEDS).all():
+        if secrets.compare_digest(str(doc.get("token", "")), token):
+            return doc.get("volunteer_id")
+    return None
+
+
+def renew_volunteer_token(tx, volunteer_id: int) -> str:
+    """A new secret address for the volunteer's feed; the old one stops working."""
+    table = tx.table(VOLUNTEER_FEEDS)
+    table.remove(doc_ids=[d.doc_id for d in table.all() if d.get("volunteer_id") == volunteer_id])
+    token = new_token()
+    table.insert({"volunteer_id": volunteer_id, "token": token})
+    return token
