@@ -11,6 +11,7 @@ from typing import Any, Iterable, Mapping
 
 from figures.cases import intake_on_time, reported_on
 
+from .clock import to_date
 from .working_days import add_working_days
 
 KEY = "intake_working_days"
@@ -49,6 +50,18 @@ def is_late(case: Mapping[str, Any], today: dt.date, working_days: int) -> bool:
     """Still waiting for its intake after the deadline ("Te laat" on Vandaag and the case page)."""
     due = deadline(case, working_days)
     return waiting_for_intake(case) and due is not None and today > due
+
+
+def report_deadline(report: Mapping[str, Any], working_days: int) -> dt.date | None:
+    """The deadline of a report not yet made a case: counted from the (Amsterdam) day it came in."""
+    received = to_date(report.get("received_at"))
+    return due(received, working_days) if received else None
+
+
+def report_is_late(report: Mapping[str, Any], today: dt.date, working_days: int) -> bool:
+    """A new report (no case made, not handled) still waiting after the deadline."""
+    deadline_day = report_deadline(report, working_days)
+    return report.get("status") == "nieuw" and deadline_day is not None and today > deadline_day
 
 
 def in_words(working_days: int, lang: str = "nl") -> str:

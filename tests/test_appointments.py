@@ -149,3 +149,33 @@ def test_a_report_carries_the_residents_best_time_to_call_into_the_case():
     from buurtbemiddeling.cases import records
     fields = records.from_report({"values": {"name": "Anna", "contact_time": ["ochtend", "avond"]}}, 1)
     assert fields["parties"][0]["call_time"] == "ochtend, avond"
+
+
+def test_the_case_pages_one_primary_button_is_the_next_action(client, store, programme):
+    login(client, "coordinator@lindenhoven.example")
+    page = html(client.get(f"/beheer/zaken/{programme.case_c}"))  # intake: suitable, no duo yet
+    primaries = re.findall(r'class="button"[^>]*>([^<]+)<', page[page.index('id="voortgang"'):page.index('id="afspraken"')])
+    assert primaries == ["Twee bemiddelaars kiezen"] and 'href="#duo">Twee bemiddelaars kiezen' in page
+    with store.transaction() as tx:
+        tx.table("cases").update({"intake": {"decision": "", "checklist": []}}, doc_ids=[programme.case_c])
+    page = html(client.get(f"/beheer/zaken/{programme.case_c}"))
+    primaries = re.findall(r'class="button"[^>]*>([^<]+)<', page[page.index('id="voortgang"'):page.index('id="afspraken"')])
+    assert primaries == ["Intake afronden: geschikt of ongeschikt?"]
+    page = html(client.get(f"/beheer/zaken/{programme.case_a}"))  # gesprek-a
+    section = page[page.index('id="voortgang"'):page.index('id="afspraken"')]
+    assert re.findall(r'<button type="submit" class="button">([^<]+)<', section) == ["Naar gesprek partij B"]
+
+
+def test_closing_is_prefilled_with_what_nazorg_recorded_per_party(client, store, programme):
+    from buurtbemiddeling.quality import nazorg
+    with store.transaction() as tx:
+        tx.table("cases").update({"step": "nazorg"}, doc_ids=[programme.case_a])
+    nazorg.save(store, programme.case_a, {"party": 0, "contacted_on": "2026-11-30", "by_whom": "Anna Akkerman",
+                                          "holds": "ja", "satisfaction": 4, "note": "Het is rustig."},
+                by="Carla", at=repo.now())
+    login(client, "coordinator@lindenhoven.example")
+    page = html(client.get(f"/beheer/zaken/{programme.case_a}"))
+    form = page[page.index('id="close-form"'):]
+    assert ("Gebeld op 30-11-2026 door Anna Akkerman: afspraken houden. Tevredenheid 4 – tevreden. Het is rustig."
+            "</textarea>") in form
+    assert re.search(r'id="close-nazorg_b"[^>]*></textarea>', form)  # party B not called yet: left to fill in

@@ -76,12 +76,12 @@ def test_the_public_form_post_is_post_only(client):
     assert client.get("/melding").status_code == 405
 
 
-def test_the_inbox_lists_reports_newest_first_and_opens_each(client, store, as_user):
+def test_the_inbox_lists_new_reports_longest_waiting_first_and_opens_each(client, store, as_user):
     client.post("/melding", data={**VALID, "name": "Eerste Melder"})
     client.post("/melding", data={**VALID, "name": "Tweede Melder"})
     as_user.coordinator()
     html = client.get("/beheer/meldingen/").get_data(as_text=True)
-    assert html.index("Tweede Melder") < html.index("Eerste Melder")
+    assert html.index("Eerste Melder") < html.index("Tweede Melder")
     report_id = max(doc.doc_id for doc in reports_in(store))
     detail = client.get(f"/beheer/meldingen/{report_id}").get_data(as_text=True)
     assert "Tweede Melder" in detail and "7412 AB" in detail and "Geluidsoverlast" in detail
@@ -124,7 +124,7 @@ def test_vandaag_shows_the_new_reports_one_click_from_each(client, as_user):
     assert 'href="/beheer/meldingen/1"' in html
 
 
-def test_a_long_inbox_shows_fifty_reports_a_page_newest_first(client, store, as_user):
+def test_a_long_inbox_shows_fifty_new_reports_a_page_longest_waiting_first(client, store, as_user):
     from buurtbemiddeling.reports import intake
 
     with store.transaction() as tx:
@@ -134,8 +134,8 @@ def test_a_long_inbox_shows_fifty_reports_a_page_newest_first(client, store, as_
             for n in range(120))
     as_user.coordinator()
     first = client.get("/beheer/meldingen/").get_data(as_text=True)
-    assert first.count(">Melder ") == 50 and "Melder 119" in first and "Melder 069" not in first
+    assert first.count(">Melder ") == 50 and "Melder 000" in first and "Melder 050" not in first
     assert "Pagina 1 van 3" in first and 'href="/beheer/meldingen/?pagina=2"' in first
     last = client.get("/beheer/meldingen/?pagina=3").get_data(as_text=True)
-    assert last.count(">Melder ") == 20 and "Melder 000" in last and "Pagina 3 van 3" in last
-    assert "Melder 000" in client.get("/beheer/meldingen/?pagina=99").get_data(as_text=True)  # the nearest page
+    assert last.count(">Melder ") == 20 and "Melder 119" in last and "Pagina 3 van 3" in last
+    assert "Melder 119" in client.get("/beheer/meldingen/?pagina=99").get_data(as_text=True)  # the nearest page

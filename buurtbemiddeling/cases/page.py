@@ -85,6 +85,7 @@ def progress(view, case) -> dict:
         "main_line": [workflow.STEPS[key] for key in workflow.MAIN_LINE],
         "next_steps": [(key, workflow.ACTION_LABELS.get(key, workflow.label(key))) for key in workflow.next_steps(case)],
         "next_action": workflow.next_action(case, today),
+        "primary": workflow.primary_action(case),
         "can_hold": workflow.can_hold(case),
         "steps": workflow.STEPS,
         "nazorg_weeks": numbers.get(view, "nazorg_weeks"),
@@ -141,7 +142,12 @@ def duo(view, case) -> dict:
 
 @register("cases/_closing.html", order=60)
 def closing(view, case) -> dict:
+    from ..quality import nazorg  # the quality area keeps what nazorg recorded per party
+
+    recorded = nazorg.of_case(view, case.doc_id)
     return {"can_close": "afgesloten" in workflow.next_steps(case), "not_solved": workflow.NOT_SOLVED,
+            "prefill": {f"nazorg_{letter}": nazorg.summary(recorded[index])
+                        for index, letter in ((0, "a"), (1, "b")) if index in recorded},
             "pending": appointments.pending(case, appointments_of(view, case)), "kinds": appointments.KINDS,
             "took_place": appointments.TOOK_PLACE}
 

@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 from tinydb.table import Document
 
+from common import clock
+
 from common.folding import fold
 from db import Store
 
@@ -29,8 +31,9 @@ TZ = ZoneInfo("Europe/Amsterdam")
 
 
 def now() -> dt.datetime:
-    """Local wall-clock time without offset: case dates are Dutch office dates."""
-    return dt.datetime.now(TZ).replace(tzinfo=None, microsecond=0)
+    """Local wall-clock time without offset, from the programme's one clock: case dates are
+    Dutch office dates."""
+    return clock.now().replace(tzinfo=None, microsecond=0)
 
 
 def today() -> dt.date:

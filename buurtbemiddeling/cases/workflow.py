@@ -154,6 +154,26 @@ def next_action(case: Mapping, today: dt.date | None = None) -> str:
     return ""
 
 
+# The step each step's next action moves the case to, once nothing else is missing.
+_MAIN_NEXT = {"aangemeld": "intake", "intake": "gekoppeld", "gekoppeld": "gesprek-a", "gesprek-a": "gesprek-b",
+              "gesprek-b": "bemiddelingsgesprek", "bemiddelingsgesprek": "nazorg", "pendel": "nazorg"}
+
+
+def primary_action(case: Mapping) -> tuple[str, str] | None:
+    """Where the case page's one primary button leads, as `next_action` words it:
+    ("step", target) to move the case on, or ("section", anchor) for the form on the page that
+    must be filled first (the intake decision, the duo, the closing)."""
+    step = case.get("step")
+    if step == "intake":
+        if (case.get("intake") or {}).get("decision") != "geschikt":
+            return ("section", "intake")
+        if len(case.get("duo") or []) < 2:
+            return ("section", "duo")
+    if step == "nazorg":
+        return ("section", "afsluiten")
+    return ("step", _MAIN_NEXT[step]) if step in _MAIN_NEXT else None
+
+
 def _nl_date(iso: str) -> str:
     try:
         return dt.date.fromisoformat(iso[:10]).strftime("%d-%m-%Y")

@@ -49,6 +49,20 @@ def done(case: Mapping[str, Any], records: Iterable[Mapping[str, Any]]) -> bool:
     return nazorg_done(case, records)  # one definition, shared with the annual report
 
 
+def summary(record: Mapping[str, Any]) -> str:
+    """A party's nazorg in one paragraph, for the closing form:
+    "Gebeld op 02-12-2026 door Sanne: afspraken houden. Tevredenheid 4 – tevreden. ..."."""
+    day = str(record.get("contacted_on") or "")
+    when = f" op {day[8:10]}-{day[5:7]}-{day[0:4]}" if len(day) >= 10 else ""
+    parts = [f"Gebeld{when}{' door ' + record['by_whom'] if record.get('by_whom') else ''}: "
+             f"{HOLDS.get(record.get('holds'), 'afspraken onbekend').lower()}."]
+    if record.get("satisfaction") in SATISFACTION:
+        parts.append(f"Tevredenheid {SATISFACTION[record['satisfaction']]}.")
+    if (record.get("note") or "").strip():
+        parts.append(record["note"].strip())
+    return " ".join(parts)
+
+
 def of_case(view, case_id: int) -> dict[int, Any]:
     return {r["party"]: r for r in view.index(NAZORG, "case_id").get(case_id, ())}
 

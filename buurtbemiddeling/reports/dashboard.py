@@ -1,8 +1,22 @@
-"""The reports' panel on Vandaag: new reports waiting to be read."""
+"""The reports' panel on Vandaag: new reports waiting to be read, the oldest first, each
+marked "Te laat" once past the intake term."""
+from common import clock, intake_term
+
 from ..admin.dashboard import register
+from ..settings import lists
 from . import intake
+
+
+def waiting(view, today) -> dict:
+    """New reports, oldest first, with their deadline and whether they are late."""
+    days = intake_term.current(view)
+    found = list(reversed(intake.new_reports(view)))
+    return {"new_reports": found, "deadline": {r.doc_id: intake_term.report_deadline(r, days) for r in found},
+            "late": {r.doc_id for r in found if intake_term.report_is_late(r, today, days)},
+            "kinds": {r.doc_id: intake.kind_of(r) for r in found}, "kind_labels": intake.KINDS,
+            "conflicts": lists.labels(view, "conflict_types")}
 
 
 @register("reports/_today.html", order=10)
 def new_reports_panel(view) -> dict:
-    return {"new_reports": intake.new_reports(view)}
+    return waiting(view, clock.today())

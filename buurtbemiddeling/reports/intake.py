@@ -57,6 +57,23 @@ def get_report(view, report_id: int):
     return view.table(TABLE).get(doc_id=report_id)
 
 
+# How a report came in, for the inbox's filter and labels.
+KINDS = {"melding": "Melding", "verwijzing": "Verwijzing", "telefonisch": "Telefonisch"}
+STATUSES = {"nieuw": "Nieuw", "verwerkt": "Zaak gemaakt", "afgehandeld": "Afgehandeld zonder zaak"}
+
+
+def kind_of(report) -> str:
+    if report.get("form") == "referral":
+        return "verwijzing"
+    return "telefonisch" if report.get("source") == "telefoon" else "melding"
+
+
+def inbox_order(view) -> list:
+    """New reports first, the oldest of them on top (the longest waiting); then the rest, newest first."""
+    reports = all_reports(view)
+    return [r for r in reversed(reports) if r.get("status") == "nieuw"] + [r for r in reports if r.get("status") != "nieuw"]
+
+
 def display_name(report) -> str:
     values = report.get("values", {})
     return values.get("name") or values.get("resident_name") or "(geen naam)"

@@ -20,7 +20,7 @@ from ..messages.links import external_url
 from ..extensions import csrf
 from ..settings import lists
 from ..store import get_store
-from common import intake_term
+from common import clock, intake_term
 
 from . import confirmations, intake
 
@@ -177,11 +177,21 @@ def vary_on_htmx(response):
 @coordinator_required
 def inbox():
     view = get_store().read()
-    # Five years of reports are thousands: the newest first, a page at a time.
-    reports = view.derived("reports.newest_first", (intake.TABLE,), intake.all_reports)
+    kind = request.args.get("soort", "") if request.args.get("soort") in intake.KINDS else ""
+    status = request.args.get("status", "") if request.args.get("status") in intake.STATUSES else ""
+    # Five years of reports are thousands: new ones first (oldest on top), a page at a time.
+    reports = view.derived("reports.inbox_order", (intake.TABLE,), intake.inbox_order)
+    if kind or status:
+        reports = [r for r in reports if (not kind or intake.kind_of(r) == kind) and (not status or r.get("status") == status)]
     rows, page, pages = page_of(reports, INBOX_PAGE_SIZE, request.args.get("pagina"))
+    days = intake_term.current(view)
+    today = clock.today()
     return render_template("reports/inbox.html", reports=rows, total=len(reports), page=page, pages=pages,
-                           display_name=intake.display_name, spam_summary=spam.rejected_summary(get_store(), date.today()))
+                           display_name=intake.display_name, spam_summary=spam.rejected_summary(get_store(), date.today()),
+                           kinds=intake.KINDS, statuses=intake.STATUSES, kind=kind, status=status, kind_of=intake.kind_of,
+                           conflicts=lists.labels(view, "conflict_types"),
+                           late={r.doc_id for r in rows if intake_term.report_is_late(r, today, days)},
+                           deadline={r.doc_id: intake_term.report_deadline(r, days) for r in rows})
 
 
 @bp.get("/<int:report_id>")
