@@ -17,7 +17,6 @@ from tinydb.table import Document
 
 from common import clock
 
-from common.folding import fold
 from db import Store
 
 from ..reports import intake as report_intake
@@ -147,11 +146,11 @@ def cases_for(view, filters: search.Filters) -> list:
     elif filters.q:
         # The matches themselves, not a walk over five years of cases to pick them out.
         docs = view.derived("cases.search_index", (CASES,), _search_index)[3]
-        return [docs[k] for k in sorted(_text_matches(view, fold(filters.q).split(), positions=True))]
+        return [docs[k] for k in sorted(_text_matches(view, search.query_words(filters.q), positions=True))]
     else:
         cases = all_cases(view)
     if filters.q:
-        found = _text_matches(view, fold(filters.q).split())
+        found = _text_matches(view, search.query_words(filters.q))
         cases = [c for c in cases if c.doc_id in found]
     return cases
 
@@ -192,6 +191,8 @@ def _text_matches(view, words: list[str], *, positions: bool = False) -> set[int
             start, end = vocabulary.rfind("\n", 0, at) + 1, vocabulary.find("\n", at)
             hits.update(holders[vocabulary[start:end]])
             at = vocabulary.find(word, end + 1)  # on to the next word of the vocabulary
+        if not hits:  # forgive one typo: "amrany" finds "amrani"
+            hits.update(k for held, places in holders.items() if search.one_typo(word, held) for k in places)
         found = hits if found is None else found & hits
     if not found:
         return set()

@@ -9,6 +9,7 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping
 
+from common import phone
 from common.folding import fold
 
 from ..settings.lists import slugify
@@ -101,7 +102,7 @@ def haystack(case: Mapping) -> str:
     parts = [case.get("number", "")]
     for party in case.get("parties") or []:
         parts += [party.get("name", ""), party.get("street", ""), party.get("postcode", ""),
-                  (party.get("postcode") or "").replace(" ", "")]
+                  (party.get("postcode") or "").replace(" ", ""), phone.clean(party.get("phone")) or ""]
     referrer = case.get("referrer") or {}
     parts += [referrer.get("organisation", ""), referrer.get("person", "")]
     return fold(" ".join(p for p in parts if p))
@@ -128,8 +129,31 @@ def matches(case: Mapping, filters: Filters, text: str | None = None) -> bool:
         return False
     if filters.q:
         text = haystack(case) if text is None else text
-        return all(word in text for word in fold(filters.q).split())
+        return all(word in text or any(one_typo(word, held) for held in text.split()) for word in query_words(filters.q))
     return True
+
+
+def query_words(q: str) -> list[str]:
+    """The words searched for; a phone number typed in any spacing, with +31 or (0), becomes
+    the one stored form ("06 12345678", "+31 6 1234 5678" -> "0612345678")."""
+    number = phone.clean(q) if sum(c.isdigit() for c in q) >= 8 else None
+    return [fold(number)] if number else fold(q).split()
+
+
+TYPO_MIN = 4  # shorter words must match exactly: "jan" is not "jas"
+
+
+def one_typo(word: str, held: str) -> bool:
+    """`held` is `word` with one letter wrong, missing, extra or two swapped ("amrany"/"amrani")."""
+    if len(word) < TYPO_MIN or word == held or abs(len(word) - len(held)) > 1:
+        return False
+    if len(word) == len(held):
+        diff = [i for i, (a, b) in enumerate(zip(word, held)) if a != b]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and word[diff[0]] == held[diff[1]] and word[diff[1]] == held[diff[0]])
+    short, long_ = (word, held) if len(word) < len(held) else (held, word)
+    at = next((i for i, (a, b) in enumerate(zip(short, long_)) if a != b), len(short))
+    return short[at:] == long_[at + 1:]
 
 
 def sort_key(key: str, last_activity=None):

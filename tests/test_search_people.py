@@ -1,0 +1,45 @@
+"""Finding people: a resident who calls is found by phone number however it is typed, and a
+name with one typo still finds them."""
+import pytest
+
+from buurtbemiddeling.cases import search
+from tests.test_cases_views import add_report, html
+
+
+@pytest.fixture
+def amrani(client, store, as_user):
+    as_user.coordinator()
+    report_id = add_report(store, name="Fatima Amrani", phone="06 12345678")
+    client.post(f"/beheer/meldingen/{report_id}/zaak", data={"wijk": ""})
+    other = add_report(store, name="Karel Kok", b_name="Lisa Lind", phone="0698765432", street="Kerkstraat 3", b_street="Kerkstraat 5")
+    client.post(f"/beheer/meldingen/{other}/zaak", data={"wijk": ""})
+    return client
+
+
+def found(client, q):
+    page = html(client.get("/beheer/zaken/", query_string={"q": q}))
+    return page[page.index('id="case-results"'):]
+
+
+@pytest.mark.parametrize("typed", ["0612345678", "06 12345678", "06-123 456 78", "+31 6 1234 5678", "+31(0)612345678",
+                                   "12345678"])
+def test_a_phone_number_finds_the_case_in_any_spacing_or_with_31(amrani, typed):
+    results = found(amrani, typed)
+    assert "Fatima Amrani" in results and "Karel Kok" not in results
+
+
+@pytest.mark.parametrize("typed", ["Amrany", "amrni", "Amranni", "Armani", "fatima amrany"])
+def test_a_name_with_one_typo_still_finds_the_resident(amrani, typed):
+    results = found(amrani, typed)
+    assert "Fatima Amrani" in results and "Karel Kok" not in results
+
+
+def test_two_typos_or_a_short_word_do_not_match_everyone(amrani):
+    assert "Fatima Amrani" not in found(amrani, "Amrrny")
+    assert not search.one_typo("jan", "jas")
+
+
+def test_the_same_rule_holds_for_a_case_checked_one_by_one():
+    case = {"number": "2026-0001", "parties": [{"name": "Fatima Amrani", "phone": "0612345678"}]}
+    assert search.matches(case, search.Filters(q="Amrany")) and search.matches(case, search.Filters(q="+31 6 12345678"))
+    assert not search.matches(case, search.Filters(q="Amrrny"))
