@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_login import current_user
 
+from common import intake_term
 from figures import period as periods
 
 from ..auth.views import coordinator_required
@@ -36,7 +37,8 @@ def _report_context(view, period: periods.Period) -> dict:
     text = narrative.get(view, period.key)
     return {"report": report, "period": period, "labels": labels, "charts": charts.report_charts(report, labels),
             "narrative": text, "organisation": current_app.config["ORGANISATION"], "today": today(),
-            "query": period.query(), "partner_rows": _partner_rows(view, period)}
+            "query": period.query(), "partner_rows": _partner_rows(view, period),
+            "intake_days": intake_term.current(view)}
 
 
 def _partner_rows(view, period: periods.Period) -> list[tuple]:
