@@ -53,10 +53,11 @@ def test_a_bad_report_is_not_stored_and_comes_back_with_a_dutch_message_and_ever
     assert reports_in(store) == []
 
 
-def test_with_htmx_a_bad_report_answers_only_the_form_with_errors(client, store):
+def test_with_htmx_a_bad_report_answers_only_the_form_with_errors_and_the_error_title(client, store):
     response = client.post("/melding", data={**VALID, "postcode": "abc"}, headers={"HX-Request": "true"})
-    html = response.get_data(as_text=True)
-    assert response.status_code == 422 and html.lstrip().startswith("<form") and "Er is een probleem" in html
+    title, form = response.get_data(as_text=True).split("\n", 1)
+    assert response.status_code == 422 and title == "<title>Fout: Melding doen - Buurtbemiddeling Lindenhoven</title>"
+    assert form.startswith("<form") and "Er is een probleem" in form and "<html" not in form
     assert reports_in(store) == []
 
 
