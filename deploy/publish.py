@@ -77,10 +77,25 @@ def install(public: Path, previous_htaccess: str = "", *, python: str = sys.exec
     # A build starts as a private temporary folder; Apache often reads it as another account.
     public.chmod(0o755)
     (public / ".htaccess").write_text(htaccess(previous_htaccess, passenger=passenger, options=options))
+    publish_admin_assets(public)
     if not passenger:
         script = public / SCRIPT
         script.write_text(cgi_script(python, project, instance))
         script.chmod(0o755)  # the owner writes; Apache (often another account) reads and runs it
+
+
+def publish_admin_assets(public: Path) -> None:
+    """The admin's style sheet and htmx as files at the addresses the admin links to (/beheer/assets/),
+    so Apache serves them with its own caching instead of starting the app for each."""
+    from buurtbemiddeling.admin.views import HTMX_DIR, STATIC_DIR
+
+    assets = public / "beheer" / "assets"
+    assets.mkdir(parents=True)
+    for source in [*STATIC_DIR.iterdir(), HTMX_DIR / "htmx.min.js"]:
+        if source.is_file():
+            (assets / source.name).write_bytes(source.read_bytes())
+    for folder in (public / "beheer", assets):
+        folder.chmod(0o755)
 
 
 def _local_setting(instance: Path, key: str, default):
