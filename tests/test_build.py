@@ -436,7 +436,9 @@ def test_each_form_carries_a_hidden_honeypot_and_fetches_a_start_token(public, f
     assert trap["tabindex"] == "-1" and trap["autocomplete"] == "off"
     assert doc.find("div", class_="form__website")  # display: none in site.css
     [loader] = doc.find("div", class_="form__token")
-    assert loader["data-hx-get"] == f"/formulier-start/{form_name}" and loader["data-hx-trigger"] == "load"
+    # Fetched when the visitor starts filling in, not on every view: under CGI each fetch starts Python.
+    assert loader["data-hx-get"] == f"/formulier-start/{form_name}"
+    assert loader["data-hx-trigger"] == "focusin from:closest form once"
     assert loader["data-hx-target"] == "this"  # not the form's target, which it would inherit
     assert ".form__website { display: none" in read(public, "assets/site.css")
 
