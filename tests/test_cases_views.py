@@ -9,6 +9,8 @@ from buurtbemiddeling.cases import repo
 from buurtbemiddeling.reports import intake as report_intake
 from forms import FORMS
 
+from . import matching_data
+
 VALID = {
     "name": "Anna de Vries", "email": "anna@voorbeeld.nl", "phone": "06 12345678",
     "street": "Lindelaan 12", "postcode": "7412ab", "place": "Lindenhoven", "contact_way": "telefoon",
@@ -26,8 +28,8 @@ def add_report(store, **changes):
 
 
 def add_volunteers(store, *names, step="actief"):
-    with store.transaction() as tx:
-        return [tx.table("volunteers").insert({"name": name, "step": step}) for name in names]
+    """Volunteers who may be on a case (basistraining done, living away from the parties)."""
+    return matching_data.add_volunteers(store, *names, step=step)
 
 
 def html(response):

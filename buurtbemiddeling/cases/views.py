@@ -16,6 +16,8 @@ from forms import FORMS
 
 from ..admin.options import options
 from ..auth.views import coordinator_required
+from ..matching import eligibility
+from ..matching.views import radius as matching_radius
 from ..reports import intake as report_intake
 from ..settings import lists
 from ..store import get_store
@@ -336,9 +338,11 @@ def intake_decision(case_id: int):
 @bp.post("/<int:case_id>/duo")
 @coordinator_required
 def set_duo(case_id: int):
-    view = get_store().read()
+    store = get_store()
+    view = store.read()
     active = {v.doc_id: v.get("name", "") for v in repo.active_volunteers(view)}
     chosen = [int(v) for v in request.form.getlist("duo") if v.isdigit()]
+    overrides = []
 
     def compute(case):
         if not workflow.is_open(case):
@@ -347,13 +351,20 @@ def set_duo(case_id: int):
             raise WorkflowError("Kies twee verschillende bemiddelaars.", "duo")
         if len(chosen) > 2:
             raise WorkflowError("Een duo bestaat uit twee bemiddelaars.", "duo")
-        unknown = [v for v in chosen if v not in active and v not in (case.get("duo") or [])]
-        if unknown:
-            raise WorkflowError("Kies bemiddelaars die actief zijn.", "duo")
+        # Who stays on the case is not judged again; who joins is.
+        verdict = eligibility.judge(store.read(), case, chosen, radius=matching_radius(), keep=case.get("duo") or ())
+        override = eligibility.allow(verdict, request.form.get("override_reason"))
         names = ", ".join(active.get(v, str(v)) for v in chosen) or "niemand"
-        return workflow.Change({"duo": chosen}, {"kind": "duo", "duo": chosen, "note": f"Duo: {names}"})
+        event = {"kind": "duo", "duo": chosen, "note": f"Duo: {names}"}
+        if override:
+            overrides.append(override)
+            event.update(override=override, note=f"Duo: {names}. {eligibility.override_note(override)}")
+        return workflow.Change({"duo": chosen}, event)
 
-    return _change(case_id, "duo", compute, "Het duo is bewaard.", "duo")
+    answer = _change(case_id, "duo", compute, "Het duo is bewaard.", "duo")
+    for override in overrides:
+        store.audit(current_user.id, "eligibility.override", f"case:{case_id}", volunteers=chosen, **override)
+    return answer
 
 
 @bp.route("/<int:case_id>/gegevens", methods=["GET", "POST"])

@@ -8,8 +8,11 @@ see every case counted twice.
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from typing import Any, Mapping
+
+from common import clock
 
 from ..cases import workflow
 from ..volunteers import pipeline, pool, qualifications
@@ -56,9 +59,11 @@ def _duo_facts(view) -> tuple[Counter, Counter, dict[int, Counter]]:
     return view.derived("matching.duo_facts", (CASES,), build)
 
 
-def candidates(view, *, skip_case: int | None = None) -> list[score.Candidate]:
+def candidates(view, *, skip_case: int | None = None, today: dt.date | None = None) -> list[score.Candidate]:
     """Every active volunteer with the facts the score uses; `skip_case` (the case being
-    matched) does not count towards anyone's load."""
+    matched) does not count towards anyone's load. `today` decides which qualifications
+    (a VOG) have expired."""
+    today = today or clock.today()
     load, done, per_type = _duo_facts(view)
     # Take the skipped case's own share out again (the shared counts stay untouched).
     own_load, own_done, own_types = Counter(), Counter(), {}
@@ -74,7 +79,8 @@ def candidates(view, *, skip_case: int | None = None) -> list[score.Candidate]:
         experience = {k: max(recorded.get(k, 0), types.get(k, 0)) for k in {*recorded, *types}}
         result.append(score.Candidate(vid, volunteer, load=load[vid] - own_load[vid], basistraining=vid in trained,
                                       mediations=max(done[vid] - own_done[vid], sum(recorded.values())),
-                                      experience=experience))
+                                      experience=experience,
+                                      unqualified=tuple(qualifications.not_in_order(view, vid, today))))
     return result
 
 
@@ -98,8 +104,10 @@ def _pair_history(view) -> dict[frozenset, score.PairRecord]:
 
 def rank_for_case(view, case: Mapping[str, Any], *, weights: Mapping[str, Any] | None = None, radius: int = 6,
                   conflict_labels: Mapping[str, str] | None = None) -> score.Ranking:
+    today = clock.today()  # a qualification may expire overnight
+
     def build(v) -> score.Ranking:
-        return score.rank(case, candidates(v, skip_case=getattr(case, "doc_id", None)), weights=weights,
+        return score.rank(case, candidates(v, skip_case=getattr(case, "doc_id", None), today=today), weights=weights,
                           radius=radius, history=pair_history(v), conflict_labels=conflict_labels)
 
     case_id = getattr(case, "doc_id", None)
@@ -108,20 +116,14 @@ def rank_for_case(view, case: Mapping[str, Any], *, weights: Mapping[str, Any] |
     # The ranking only changes with the cases, the volunteers or their trainings: keep it per
     # version of those tables, so opening the same case again does not score every pair again.
     settings = repr((sorted((weights or {}).items()), radius, sorted((conflict_labels or {}).items())))
-    return view.derived(f"matching.rank.{case_id}.{settings}", RANKING_TABLES, build)
+    return view.derived(f"matching.rank.{case_id}.{today}.{settings}", RANKING_TABLES, build)
 
 
-def explain(view, case: Mapping[str, Any], ids: list[int], *, weights: Mapping[str, Any] | None = None, radius: int = 6,
-            conflict_labels: Mapping[str, str] | None = None) -> tuple[score.Duo | None, list[str]]:
-    """The score of one chosen duo (perhaps not among the shown ones), or why it cannot be proposed."""
+def explain(view, case: Mapping[str, Any], ids: list[int], *, weights: Mapping[str, Any] | None = None,
+            conflict_labels: Mapping[str, str] | None = None) -> score.Duo:
+    """The score of one chosen pair of active volunteers (perhaps not among the shown duos).
+    Whether they may be on the case is `eligibility`'s to say, before this is asked."""
     found = {c.id: c for c in candidates(view, skip_case=getattr(case, "doc_id", None))}
-    if len(ids) != 2 or ids[0] == ids[1]:
-        return None, ["Kies twee verschillende bemiddelaars: zij werken altijd als duo."]
-    if any(i not in found for i in ids):
-        return None, ["Kies bemiddelaars die actief zijn."]
-    reasons = [f"{found[i].name}: {reason}" for i in ids for reason in score.exclusions(found[i], case, radius)]
-    if reasons:
-        return None, reasons
     w = score.weights_from(weights)
     first, second = (score.score_individual(found[i], case, w, conflict_labels) for i in ids)
-    return score.score_duo(first, second, case, w, pair_history(view)), []
+    return score.score_duo(first, second, case, w, pair_history(view))

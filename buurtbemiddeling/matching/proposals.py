@@ -20,6 +20,7 @@ from db import Store
 
 from ..cases import repo as case_repo
 from ..cases import workflow
+from . import eligibility
 
 PROPOSALS = "duo_proposals"
 STATUSES = {"voorgesteld": "Wacht op antwoord", "gekoppeld": "Gekoppeld", "afgewezen": "Afgewezen",
@@ -49,14 +50,19 @@ def can_propose(case: Mapping[str, Any]) -> str | None:
     return None
 
 
+def check_pair(duo: Sequence[int]) -> None:
+    if len(duo) != 2 or duo[0] == duo[1]:
+        raise ProposalError("Kies twee verschillende bemiddelaars: zij werken altijd als duo.", "duo")
+
+
 def new_proposal(case: Mapping[str, Any], duo: Sequence[int], names: Mapping[int, str], *, score: float,
-                 reasons: Sequence[str], by: str, at: dt.datetime) -> dict[str, Any]:
+                 reasons: Sequence[str], by: str, at: dt.datetime, override: Mapping | None = None) -> dict[str, Any]:
+    """`override`: what eligibility.allow returned when the coordinator overrode an exclusion."""
     why = can_propose(case)
     if why:
         raise ProposalError(why)
     duo = [int(v) for v in duo]
-    if len(duo) != 2 or duo[0] == duo[1]:
-        raise ProposalError("Kies twee verschillende bemiddelaars: zij werken altijd als duo.", "duo")
+    check_pair(duo)
     unknown = [v for v in duo if v not in names]
     if unknown:
         raise ProposalError("Kies bemiddelaars die actief zijn.", "duo")
@@ -64,6 +70,7 @@ def new_proposal(case: Mapping[str, Any], duo: Sequence[int], names: Mapping[int
         "case_id": getattr(case, "doc_id", case.get("id")), "duo": duo, "names": {str(v): names[v] for v in duo},
         "score": round(float(score), 1), "reasons": list(reasons)[:30], "status": "voorgesteld", "answers": {},
         "proposed_at": at.isoformat(timespec="seconds"), "proposed_by": by, "decided_at": None,
+        "override": dict(override) if override else None,
     }
 
 
@@ -94,9 +101,12 @@ def status_of(duo: Sequence[int], answers: Mapping[str, Mapping]) -> str:
 
 
 def assign_change(case: Mapping[str, Any], proposal: Mapping[str, Any], *, today: dt.date) -> workflow.Change:
-    """Both said yes: the duo on the case, and from intake on to *Bemiddelaars gekoppeld*."""
+    """Both said yes: the duo on the case, and from intake on to *Bemiddelaars gekoppeld*.
+    The caller asked `eligibility` first: things change between a proposal and the last yes."""
     duo = list(proposal["duo"])
     names = " en ".join(proposal["names"][str(v)] for v in duo)
+    if proposal.get("override"):
+        names += f". {eligibility.override_note(proposal['override'])}"
     if case.get("step") == "intake":
         change = workflow.transition({**case, "duo": duo}, "gekoppeld", {"note": f"Duo: {names}"}, today=today)
         return workflow.Change({**change.updates, "duo": duo}, {**change.event, "duo": duo})
@@ -123,27 +133,31 @@ def _by(user) -> str:
 
 
 def propose(store: Store, case_id: int, duo: Sequence[int], names: Mapping[int, str], *, score: float,
-            reasons: Sequence[str], user) -> int:
-    """Record a proposal (withdrawing an open one) and note it on the case's timeline."""
+            reasons: Sequence[str], user, override: Mapping | None = None) -> int:
+    """Record a proposal (withdrawing an open one) and note it on the case's timeline; an
+    override of an exclusion goes on the timeline too (the caller writes the audit line)."""
     at = case_repo.now()
     with store.transaction() as tx:
         case = tx.table(case_repo.CASES).get(doc_id=case_id)
         if case is None:
             raise case_repo.NotFound(case_id)
-        doc = new_proposal(case, duo, names, score=score, reasons=reasons, by=_by(user), at=at)
+        doc = new_proposal(case, duo, names, score=score, reasons=reasons, by=_by(user), at=at, override=override)
         table = tx.table(PROPOSALS)
         for old in table.all():
             if old.get("case_id") == case_id and old.get("status") == "voorgesteld":
                 table.update({"status": "ingetrokken", "decided_at": doc["proposed_at"]}, doc_ids=[old.doc_id])
         proposal_id = table.insert(doc)
-        case_repo.add_entry(store, case_id, {"kind": "note", "text": f"Duo voorgesteld: {' en '.join(doc['names'].values())}. "
-                                                                      "Wacht op hun antwoord."}, user)
+        text = f"Duo voorgesteld: {' en '.join(doc['names'].values())}. Wacht op hun antwoord."
+        if override:
+            text += f" {eligibility.override_note(override).replace('Toch gekoppeld', 'Toch voorgesteld')}"
+        case_repo.add_entry(store, case_id, {"kind": "note", "text": text}, user)
     return proposal_id
 
 
 def record_answer(store: Store, proposal_id: int, volunteer_id: int, given: str, *, note: str = "", user,
-                  via: str = "coördinator") -> dict:
-    """Record one answer; with the second yes the duo is assigned on the case (one transaction)."""
+                  via: str = "coördinator", radius: int = 6) -> dict:
+    """Record one answer; with the second yes the duo is assigned on the case (one transaction),
+    if both may still be on it (eligibility.EligibilityError otherwise; nothing is written)."""
     at = case_repo.now()
     with store.transaction() as tx:
         proposal = tx.table(PROPOSALS).get(doc_id=proposal_id)
@@ -152,8 +166,12 @@ def record_answer(store: Store, proposal_id: int, volunteer_id: int, given: str,
         updated = answer(proposal, volunteer_id, given, note=note, by=_by(user), at=at, via=via)
         tx.table(PROPOSALS).update({k: updated[k] for k in ("answers", "status", "decided_at")}, doc_ids=[proposal_id])
         if updated["status"] == "gekoppeld":
-            case_repo.change(store, proposal["case_id"],
-                             lambda case: assign_change(case, updated, today=at.date()), user)
+            def assign(case):
+                verdict = eligibility.judge(tx, case, updated["duo"], radius=radius, today=at.date(),
+                                            keep=case.get("duo") or ())
+                eligibility.allow(verdict, accepted=(updated.get("override") or {}).get("exclusions", ()))
+                return assign_change(case, updated, today=at.date())
+            case_repo.change(store, proposal["case_id"], assign, user)
         elif updated["status"] == "afgewezen":
             name = updated["names"][str(volunteer_id)]
             case_repo.add_entry(store, proposal["case_id"], {"kind": "note", "text": f"{name} kan niet meedoen; "

@@ -9,9 +9,11 @@ Decisions a coordinator should know about:
 - **Excluded, never merely penalised**: a conflict of interest (same street, same postcode
   area, named in the volunteer's `knows` list), no basistraining (the CCV route lets nobody
   meet residents without it), and a volunteer already at their own maximum of cases (the
-  maximum is what they promised themselves; going over it is a conversation, not a score).
-  Each exclusion is listed with its reason, so nobody silently disappears. The coordinator
-  can still choose anyone by hand on the case page.
+  maximum is what they promised themselves; going over it is a conversation, not a score),
+  and a required qualification (a VOG) missing or expired. Each exclusion is listed with its
+  reason, so nobody silently disappears. Every path that puts a volunteer on a case asks
+  `eligibility.judge`, which uses these exclusions; the coordinator may override only a full
+  load and a nearby postcode area, with a reason (`Exclusion.overridable`).
 - Language counts once per party for the duo: one speaker is enough for a talk.
 - Speed: every eligible volunteer is scored alone (cheap), the best `top_n` (plus the best
   speakers of each needed language, each gender and the most experienced, so a good
@@ -64,6 +66,7 @@ class Candidate:
     basistraining: bool = True
     mediations: int = 0           # mediations done in total
     experience: Mapping[str, int] | None = None  # per conflict type; default: the doc's own
+    unqualified: tuple[str, ...] = ()  # required qualifications missing or expired, as words
 
     @property
     def name(self) -> str:
@@ -216,8 +219,25 @@ def _useful_slots(slots: Iterable[str], wanted: Sequence[str]) -> list[str]:
 
 # -- conflict of interest and who can be deployed ----------------------------------------
 
-def exclusions(candidate: Candidate, case: Mapping[str, Any], radius: int) -> list[str]:
-    """Why this volunteer may not be proposed for this case; empty when they may."""
+class Exclusion(str):
+    """A reason a volunteer may not be on a case, in Dutch; `kind` names the rule and
+    `overridable` says whether the coordinator may put them on anyway, with a reason."""
+
+    kind: str
+    OVERRIDABLE = frozenset({"area", "load"})
+
+    def __new__(cls, text: str, kind: str) -> "Exclusion":
+        made = super().__new__(cls, text)
+        made.kind = kind
+        return made
+
+    @property
+    def overridable(self) -> bool:
+        return self.kind in self.OVERRIDABLE
+
+
+def exclusions(candidate: Candidate, case: Mapping[str, Any], radius: int) -> list[Exclusion]:
+    """Why this volunteer may not be on this case; empty when they may."""
     volunteer = candidate.volunteer
     reasons = []
     own_street = street_name(volunteer.get("street") or "")
@@ -227,18 +247,23 @@ def exclusions(candidate: Candidate, case: Mapping[str, Any], radius: int) -> li
         who = f"partij {letter(index)}"
         party_street = street_name(party.get("street") or "")
         if own_street and own_street == party_street:
-            reasons.append(f"Woont in dezelfde straat als {who} ({(party.get('street') or '').strip()})")
+            reasons.append(Exclusion(f"Woont in dezelfde straat als {who} ({(party.get('street') or '').strip()})",
+                                     "street"))
         elif own_area and own_area == postcode_area(party.get("postcode") or "", radius):
+            # The same full postcode is next door; a shared area is a judgement call.
+            kind = "street" if radius >= 6 else "area"
             area = "dezelfde postcode" if radius >= 6 else f"hetzelfde postcodegebied ({own_area})"
-            reasons.append(f"Woont in {area} als {who}")
+            reasons.append(Exclusion(f"Woont in {area} als {who}", kind))
         line = _knows(known, party)
         if line:
-            reasons.append(f"Kent {who} (staat bij ‘kent’: {line})")
+            reasons.append(Exclusion(f"Kent {who} (staat bij ‘kent’: {line})", "knows"))
     if not candidate.basistraining:
-        reasons.append("Nog geen basistraining: niet inzetbaar")
+        reasons.append(Exclusion("Nog geen basistraining: niet inzetbaar", "basistraining"))
+    for missing in candidate.unqualified:
+        reasons.append(Exclusion(f"{missing}: niet inzetbaar", "qualification"))
     maximum = int(volunteer.get("max_cases") or 2)
     if candidate.load >= maximum:
-        reasons.append(f"Heeft al {candidate.load} van maximaal {maximum} zaken: geen ruimte")
+        reasons.append(Exclusion(f"Heeft al {candidate.load} van maximaal {maximum} zaken: geen ruimte", "load"))
     return reasons
 
 

@@ -16,16 +16,20 @@ from ..cases.workflow import WorkflowError, label as step_label
 from ..pdf import html_to_pdf
 from ..settings import lists
 from ..store import get_store
-from . import facts, handover, proposals
+from . import eligibility, facts, handover, proposals
 from .proposals import ProposalError
 
 bp = Blueprint("matching", __name__, url_prefix="/beheer/zaken")
 SECTION_DUOS = 3
 
 
+def radius() -> int:
+    """The postcode radius of the conflict-of-interest rule (app setting)."""
+    return int(current_app.config.get("MATCHING_POSTCODE_RADIUS", 6))
+
+
 def _settings(view) -> dict:
-    return {"weights": current_app.config.get("MATCHING_WEIGHTS"),
-            "radius": int(current_app.config.get("MATCHING_POSTCODE_RADIUS", 6)),
+    return {"weights": current_app.config.get("MATCHING_WEIGHTS"), "radius": radius(),
             "conflict_labels": lists.labels(view, "conflict_types")}
 
 
@@ -88,16 +92,26 @@ def propose(case_id: int):
     view = store.read()
     case = _case_or_404(view, case_id)
     ids = _chosen_ids()
-    duo, reasons = facts.explain(view, case, ids, **_settings(view))
-    if duo is None:
-        return _render_match(case_id, errors={"duo": " ".join(reasons)}, status=422)
+    try:
+        proposals.check_pair(ids)
+        override = eligibility.allow(eligibility.judge(view, case, ids, radius=radius()),
+                                     request.form.get("override_reason"))
+    except ProposalError as exc:
+        return _render_match(case_id, errors={"duo": exc.message}, status=422)
+    except eligibility.EligibilityError as exc:
+        return _render_match(case_id, errors={"duo": exc.message, "override": exc.overridable}, status=422)
+    settings = _settings(view)
+    del settings["radius"]
+    duo = facts.explain(view, case, ids, **settings)
     texts = [f"{f.who}: {f.text}" if f.who else f.text for f in duo.factors if f.points or not f.who]
     try:
         proposals.propose(store, case_id, duo.ids, {m.id: m.name for m in duo.members}, score=duo.score,
-                          reasons=texts, user=current_user)
+                          reasons=texts, user=current_user, override=override)
     except ProposalError as exc:
         return _render_match(case_id, errors={"duo": exc.message}, status=422)
     store.audit(current_user.id, "update", f"case:{case_id}", what="proposal")
+    if override:
+        store.audit(current_user.id, "eligibility.override", f"case:{case_id}", volunteers=duo.ids, **override)
     flash(f"{duo.names} zijn voorgesteld. Leg hieronder vast of zij meedoen.")
     return redirect(url_for("matching.match", case_id=case_id, _anchor="voorstel"), code=303)
 
@@ -113,7 +127,7 @@ def answer(case_id: int, proposal_id: int):
     volunteer_id = int(raw) if raw.isdigit() else -1
     try:
         updated = proposals.record_answer(store, proposal_id, volunteer_id, request.form.get("answer") or "",
-                                          note=request.form.get("note") or "", user=current_user)
+                                          note=request.form.get("note") or "", user=current_user, radius=radius())
     except (ProposalError, WorkflowError) as exc:
         return _render_match(case_id, errors={f"answer-{volunteer_id}": exc.message}, status=422)
     store.audit(current_user.id, "update", f"case:{case_id}", what="answer", proposal=proposal_id)

@@ -17,7 +17,8 @@ from ..auth.views import role_required, when
 from ..budget import ledger
 from ..cases import appointments, records, workflow
 from ..cases import repo as case_repo
-from ..matching import handover, proposals
+from ..matching import eligibility, handover, proposals
+from ..matching.views import radius as matching_radius
 from ..matching.proposals import ProposalError
 from ..protocols import documents as protocol_docs
 from ..pdf import html_to_pdf
@@ -183,7 +184,12 @@ def answer(proposal_id: int):
         abort(404)
     try:
         updated = proposals.record_answer(store, proposal_id, vid, request.form.get("answer") or "",
-                                          note=request.form.get("note") or "", user=current_user, via="portaal")
+                                          note=request.form.get("note") or "", user=current_user, via="portaal",
+                                          radius=matching_radius())
+    except eligibility.EligibilityError as exc:
+        store.audit(current_user.id, "eligibility.refused", f"proposal:{proposal_id}", reasons=exc.verdict.lines())
+        flash(exc.verdict.own_words(vid))
+        return redirect(url_for("portal.home"), code=303)
     except (ProposalError, workflow.WorkflowError) as exc:
         flash(exc.message)
         return redirect(url_for("portal.home"), code=303)

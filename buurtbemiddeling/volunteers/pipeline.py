@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
 APPLICATIONS = "applications"
 VOLUNTEERS = "volunteers"
@@ -57,7 +57,12 @@ NEEDS_REASON = ("afgewezen", "teruggetrokken", "gestopt", "inactief")
 
 
 class StepError(ValueError):
-    """A move that makes no sense; the message is Dutch and meant for the coordinator."""
+    """A move that makes no sense; the message is Dutch and meant for the coordinator.
+    `overridable`: the coordinator may still make it, giving a reason (`override_reason`)."""
+
+    def __init__(self, message: str, *, overridable: bool = False):
+        super().__init__(message)
+        self.overridable = overridable
 
 
 @dataclass(frozen=True)
@@ -76,11 +81,14 @@ def next_steps(doc: Mapping[str, Any]) -> tuple[str, ...]:
 
 
 def check_move(doc: Mapping[str, Any], to: str, *, by: str, reason: str = "", at: datetime,
-               has_basistraining: bool = False, selection_decision: str | None = None) -> Move:
+               has_basistraining: bool = False, selection_decision: str | None = None,
+               unqualified: Sequence[str] = (), override_reason: str = "") -> Move:
     """Validate a move of an application or volunteer to step `to`.
 
     has_basistraining: whether the volunteer completed a basistraining of 15+ hours
-    (see qualifications); selection_decision: the latest selection interview's decision.
+    (see qualifications); selection_decision: the latest selection interview's decision;
+    unqualified: the required qualifications not in order (`qualifications.not_in_order`).
+    Becoming actief without them needs the coordinator's `override_reason`, kept in the entry.
     """
     current = step_of(doc)
     if to not in STEPS:
@@ -95,6 +103,13 @@ def check_move(doc: Mapping[str, Any], to: str, *, by: str, reason: str = "", at
     if to == "actief" and not has_basistraining:
         raise StepError("Zonder afgeronde basistraining (minstens 15 uur) kan iemand niet actief worden.")
     entry = {"step": to, "at": at.isoformat(timespec="seconds"), "by": by, "reason": reason}
+    if to == "actief" and unqualified:
+        override = " ".join((override_reason or "").split())[:500]
+        if not override:
+            raise StepError(f"Niet in orde: {'; '.join(unqualified)}. Wie actief is, ontmoet bewoners; daarvoor is "
+                            "dit verplicht. Wilt u haar of hem toch actief maken? Schrijf waarom bij ‘Reden om toch "
+                            "actief te maken’; dat komt in de geschiedenis en in het auditlog.", overridable=True)
+        entry["override"] = {"reason": override, "missing": list(unqualified)}
     return Move(to, entry, becomes_volunteer=(to == "aangenomen" and current in APPLICATION_STEPS))
 
 

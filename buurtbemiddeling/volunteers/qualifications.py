@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Mapping
 
+from common import clock
+
 from .checks import past_date
 
 TRAININGS = "trainings"
@@ -99,6 +101,20 @@ def required_standing(view, volunteer_id: int, today: date) -> list[Standing]:
         rows.append(Standing(training, state_of(latest, training, today), latest,
                              expires_on(latest, training) if latest else None))
     return rows
+
+
+def not_in_order(view, volunteer_id: int, today: date) -> list[str]:
+    """The required qualifications a volunteer lacks today, in words ("VOG ontbreekt",
+    "VOG verlopen op 01-03-2026"): who lacks one may not meet residents, so may not be on a
+    case (matching.eligibility) nor be made actief without an override (pipeline)."""
+    texts = []
+    for standing in required_standing(view, volunteer_id, today):
+        name = standing.training.get("name") or "Verplichte kwalificatie"
+        if standing.state == "ontbreekt":
+            texts.append(f"{name} ontbreekt")
+        elif standing.state == "verlopen":
+            texts.append(f"{name} verlopen op {clock.date_text(standing.until)}")
+    return texts
 
 
 @dataclass(frozen=True)

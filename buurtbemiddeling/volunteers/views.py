@@ -152,10 +152,11 @@ def _reason(view) -> tuple[str, str]:
     return code, " — ".join(part for part in (label, text) if part)
 
 
-def _move(doc, to: str, view, *, basis: bool = False):
+def _move(doc, to: str, view, *, basis: bool = False, unqualified: tuple | list = ()):
     code, reason = _reason(view)
     move = pipeline.check_move(doc, to, by=actor(), reason=reason, at=datetime.now(),
-                               has_basistraining=basis, selection_decision=selection.latest_decision(doc))
+                               has_basistraining=basis, selection_decision=selection.latest_decision(doc),
+                               unqualified=unqualified, override_reason=request.form.get("override_reason", ""))
     if code:
         move.entry["reason_code"] = code
     return move
@@ -235,7 +236,7 @@ def _after_interview(store, application_id: int, interview: dict):
 # -- volunteers ------------------------------------------------------------------
 
 def _volunteer_page(volunteer, *, error: str | None = None, status: int = 200, values: dict | None = None,
-                    errors: dict | None = None):
+                    errors: dict | None = None, offer_override: bool = False):
     view = get_store().read()
     vid = volunteer.doc_id
     trainings = {t.doc_id: t for t in qualifications.catalogue(view)}
@@ -243,6 +244,7 @@ def _volunteer_page(volunteer, *, error: str | None = None, status: int = 200, v
     events = [e for e in view.table("events").all() if vid in e.get("invitees", [])]
     return render_template(
         "volunteers/volunteer.html", volunteer=volunteer, error=error, values=values or {}, errors=errors or {},
+        offer_override=offer_override,
         next_steps=pipeline.next_steps(volunteer), stop_reasons=lists.choices(view, "stop_reasons"),
         records=qualifications.records_of(view, vid), trainings=trainings,
         open_trainings=qualifications.catalogue(view, include_retired=False),
@@ -322,12 +324,16 @@ def volunteer_step(volunteer_id: int):
     view = store.read()
     doc = get_or_404(view, VOLUNTEERS, volunteer_id)
     try:
-        move = _move(doc, request.form.get("to", ""), view, basis=qualifications.has_basistraining(view, volunteer_id))
+        move = _move(doc, request.form.get("to", ""), view, basis=qualifications.has_basistraining(view, volunteer_id),
+                     unqualified=qualifications.not_in_order(view, volunteer_id, today()))
     except pipeline.StepError as exc:
-        return _volunteer_page(doc, error=str(exc), status=422, values=request.form)
+        return _volunteer_page(doc, error=str(exc), status=422, values=request.form, offer_override=exc.overridable)
     with store.transaction() as tx:
         tx.table(VOLUNTEERS).update({"step": move.step, "steps": [*doc.get("steps", []), move.entry]}, doc_ids=[volunteer_id])
     store.audit(current_user.id, "step", f"volunteer:{volunteer_id}", to=move.step)
+    if move.entry.get("override"):
+        store.audit(current_user.id, "qualification.override", f"volunteer:{volunteer_id}", to=move.step,
+                    **move.entry["override"])
     flash(f"Stap gewijzigd naar ‘{pipeline.LABELS[move.step]}’.")
     return redirect(url_for("volunteers.volunteer", volunteer_id=volunteer_id), code=303)
 
