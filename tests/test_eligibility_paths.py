@@ -62,6 +62,9 @@ def text(response):
     return response.get_data(as_text=True)
 
 
+text_of = text
+
+
 # -- each path refuses an excluded volunteer, with the reason -------------------------------
 
 def test_proposing_a_shown_duo_with_an_excluded_volunteer_is_refused(client, world):
@@ -125,6 +128,25 @@ def test_a_volunteer_whose_required_qualification_expired_is_refused(client, wor
     response = client.post(f"/beheer/zaken/{world.case}/duo", data={"duo": [world.piet, world.jan]})
     assert response.status_code == 422 and "Piet: VOG verlopen op 06-01-2023: niet inzetbaar" in text(response)
     assert world.duo() == []
+
+
+IMPORT = ("Aangemeld;Stap;Partij A;Adres A;Adres B;Soort conflict;Intake besloten op;Bemiddelaars;Gekoppeld op\n"
+          "02-02-2026;Bemiddelaars gekoppeld;Nel Post;Lindelaan 2;Lindelaan 4;geluidsoverlast;03-02-2026;{duo};04-02-2026\n")
+
+
+def test_an_import_of_a_running_case_refuses_an_excluded_mediator_and_writes_nothing(client, world):
+    text = IMPORT.format(duo="Els | Piet")
+    preview = client.post("/beheer/zaken/import", data={"text": text})
+    assert preview.status_code == 422 and f"Els: {SAME_STREET}" in text_of(preview)
+    assert client.post("/beheer/zaken/import/bevestigen", data={"text": text}).status_code == 422
+    assert [c for c in world.store.read().table("cases").all() if world.els in (c.get("duo") or [])] == []
+
+
+def test_an_import_of_a_running_case_with_eligible_mediators_puts_them_on_it(client, world):
+    text = IMPORT.format(duo="Piet | Jan")
+    assert client.post("/beheer/zaken/import/bevestigen", data={"text": text}).status_code == 303
+    [imported] = [c for c in world.store.read().table("cases").all() if c.get("source") == "import"]
+    assert imported["duo"] == [world.piet, world.jan]
 
 
 # -- overrides: only what the programme allows, with a reason, on the timeline and in the audit log
@@ -210,7 +232,10 @@ DUO_WRITERS = {
     ("buurtbemiddeling/cases/views.py", "set_duo"): test_the_case_pages_duo_form_refuses_an_excluded_volunteer_with_the_reason,
     ("buurtbemiddeling/matching/proposals.py", "new_proposal"): test_proposing_an_own_duo_with_an_excluded_volunteer_is_refused,
     ("buurtbemiddeling/matching/proposals.py", "assign_change"): test_the_portals_yes_does_not_couple_a_volunteer_who_became_excluded,
+    ("buurtbemiddeling/cases/importing.py", "_check_row"): test_an_import_of_a_running_case_refuses_an_excluded_mediator_and_writes_nothing,
 }
+# Functions that build a duo into something shown, not stored on a case or proposal.
+DUO_SHOWN = {("buurtbemiddeling/cases/csv_io.py", "export_values"), ("buurtbemiddeling/cases/page.py", "appointments_section")}
 SKIP_DIRS = ("demo",)  # demo data is written by the demo command, not by a user
 
 
@@ -244,7 +269,7 @@ def duo_writers() -> set[tuple[str, str]]:
 
 
 def test_every_function_that_sets_a_duo_is_known_and_asks_the_eligibility_rule():
-    assert duo_writers() == set(DUO_WRITERS), (
+    assert duo_writers() - DUO_SHOWN == set(DUO_WRITERS), (
         "A new way to put volunteers on a case: make it ask matching.eligibility (judge + allow) and add it to "
         "DUO_WRITERS with a test that it refuses an excluded volunteer.")
 

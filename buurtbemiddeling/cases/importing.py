@@ -34,6 +34,7 @@ class Pool:
     """The volunteer pool by e-mail and by name, to find a case's mediators."""
 
     def __init__(self, view):
+        self.view = view
         self.by_email: dict[str, int] = {}
         self.by_name: dict[str, list[int]] = {}
         for doc in view.table(repo.VOLUNTEERS):
@@ -233,6 +234,14 @@ def _check_row(row: Row, values: ListValues, pool: Pool, today: dt.date, nazorg_
         errors.append("Een nazorgverslag hoort bij een afgesloten zaak.")
 
     duo = [found for text in split_cell(raw.get("duo", "")) if (found := pool.find(row, text)) is not None]
+    if duo and workflow.is_open({"step": step}):
+        # A running case puts its mediators on it now: the one eligibility rule decides. A file
+        # carries no reason to override; the case page does.
+        from ..matching import eligibility  # matching builds on cases
+
+        verdict = eligibility.judge(pool.view, {"parties": parties}, duo, today=today)
+        if not verdict.ok:
+            errors.append(verdict.message() + " Laat de bemiddelaars leeg en kies het duo na het importeren op de zaakpagina.")
     hours = number_cell(row, "hours", "Uren", limit=MAX_HOURS)
     minutes = number_cell(row, "minutes", "Tijd (minuten)", limit=MAX_HOURS * 60)
     if errors or reported is None:
