@@ -20,7 +20,7 @@ def test_the_coordinator_downloads_the_annual_report_of_the_demo_programme(page,
     page.get_by_label("E-mailadres").fill(demo.DEMO_EMAIL)
     page.get_by_label("Wachtwoord").fill(demo.DEMO_PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
-    page.get_by_role("heading", name="Vandaag").wait_for()
+    page.get_by_role("heading", name="Vandaag", exact=True).wait_for()
 
     page.get_by_role("link", name="Rapportages", exact=True).click()
     page.get_by_label("Jaar").select_option(str(year))

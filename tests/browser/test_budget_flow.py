@@ -21,7 +21,7 @@ def log_in(page, live_server):
     page.get_by_label("E-mailadres").fill("carla@lindenhoven.example")
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
-    page.get_by_role("heading", name="Vandaag").wait_for()
+    page.get_by_role("heading", name="Vandaag", exact=True).wait_for()
 
 
 @pytest.mark.parametrize("with_js", [True, False], ids=["htmx", "no-js"])

@@ -1,6 +1,8 @@
 """The newcomer's path in real Chromium: report a conflict, create the coordinator, find the report."""
 import pytest
 
+from buurtbemiddeling.auth import setup_code
+
 from .conftest import axe_violations
 
 
@@ -18,14 +20,16 @@ def fill_report(page, name: str) -> None:
     page.get_by_label("Ik ga akkoord met de privacyverklaring").check()
 
 
-def create_coordinator_and_open_inbox(page, base: str) -> None:
-    page.goto(f"{base}/beheer/")
+def create_coordinator_and_open_inbox(page, server) -> None:
+    page.goto(f"{server.url}/beheer/")
+    # As the installer does: the one-time code from <instance>/setup-code (or flask doctor).
+    page.get_by_label("Eenmalige code").fill(setup_code.ensure(server.app.instance_path))
     page.get_by_label("Uw naam").fill("Carla")
     page.get_by_label("E-mailadres").fill("carla@lindenhoven.example")
     page.get_by_label("Wachtwoord", exact=True).fill("een lang wachtwoord")
     page.get_by_label("Herhaal het wachtwoord").fill("een lang wachtwoord")
     page.get_by_role("button", name="Account maken").click()
-    page.get_by_role("heading", name="Vandaag").wait_for()
+    page.get_by_role("heading", name="Vandaag", exact=True).wait_for()
     page.get_by_role("link", name="Meldingen", exact=True).click()
 
 
@@ -46,7 +50,7 @@ def test_a_resident_reports_and_the_new_coordinator_finds_the_report(browser, li
     page.get_by_role("button", name="Melding versturen").click()
     page.get_by_text("Bedankt").first.wait_for()
 
-    create_coordinator_and_open_inbox(page, live_server.url)
+    create_coordinator_and_open_inbox(page, live_server)
     page.get_by_role("link", name="Bram Visser").click()
     page.get_by_role("heading", name="Melding van Bram Visser").wait_for()
     assert page.get_by_text("Merelstraat 10").is_visible()

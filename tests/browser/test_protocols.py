@@ -29,7 +29,7 @@ def log_in(page, live_server, email="carla@lindenhoven.example", role="coordinat
 
 def test_a_coordinator_versions_publishes_compares_and_downloads_a_protocol(page, live_server, tmp_path):
     log_in(page, live_server)
-    page.get_by_role("heading", name="Vandaag").wait_for()
+    page.get_by_role("heading", name="Vandaag", exact=True).wait_for()
     page.get_by_role("link", name="Protocollen", exact=True).click()
     page.get_by_role("link", name="Nieuw protocol").click()
     page.get_by_label("Titel").fill("Werkprotocol bemiddelaars")

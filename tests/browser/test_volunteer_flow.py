@@ -43,7 +43,7 @@ def test_an_applicant_goes_from_the_public_form_through_selection_and_training_t
 
     context = browser.new_context(locale="nl-NL", java_script_enabled=with_js)
     page = context.new_page()
-    create_coordinator_and_open_inbox(page, live_server.url)
+    create_coordinator_and_open_inbox(page, live_server)
 
     # The programme's catalogue needs a basistraining first.
     page.get_by_role("link", name="Vrijwilligers", exact=True).click()
@@ -98,7 +98,7 @@ def test_the_volunteer_pages_have_no_accessibility_violations(page, live_server)
 
     store = live_server.app.extensions["store"]
     demo.add(store, random.Random(1))
-    create_coordinator_and_open_inbox(page, live_server.url)
+    create_coordinator_and_open_inbox(page, live_server)
     for path in ("/beheer/vrijwilligers/", "/beheer/vrijwilligers/1", "/beheer/vrijwilligers/pool",
                  "/beheer/vrijwilligers/aanmeldingen/1/gesprek", "/beheer/vrijwilligers/1/bewerken",
                  "/beheer/vrijwilligers/activiteiten/nieuw", "/beheer/vrijwilligers/onkosten"):
