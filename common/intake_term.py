@@ -65,10 +65,19 @@ def report_is_late(report: Mapping[str, Any], today: dt.date, working_days: int)
 
 
 def in_words(working_days: int, lang: str = "nl") -> str:
-    """'5 werkdagen' / '1 werkdag'; '5 working days' — what mails and the site promise."""
+    """'5 werkdagen' / '1 werkdag'; '5 working days' — what mails and the site promise.
+    Turkish, Arabic and Polish in the form the site's sentences need ("içinde", "خلال", "w ciągu")."""
+    n = working_days
     if lang == "en":
-        return f"{working_days} working day{'s' if working_days != 1 else ''}"
-    return f"{working_days} werkdag{'en' if working_days != 1 else ''}"
+        return f"{n} working day{'s' if n != 1 else ''}"
+    if lang == "tr":
+        return f"{n} iş günü"
+    if lang == "pl":  # genitive after "w ciągu"
+        return "1 dnia roboczego" if n == 1 else f"{n} dni roboczych"
+    if lang == "ar":  # Arabic counts 1, 2, 3-10 and 11+ differently
+        return ("يوم عمل واحد" if n == 1 else "يومَي عمل" if n == 2
+                else f"{n} أيام عمل" if n <= 10 else f"{n} يوم عمل")
+    return f"{n} werkdag{'en' if n != 1 else ''}"
 
 
 def due(reported: dt.date, working_days: int) -> dt.date:

@@ -38,6 +38,9 @@ LANGUAGES: tuple[tuple[str, Text], ...] = (
     ("pools", msg("Pools", "Polish")),
     ("papiaments", msg("Papiaments", "Papiamento")),
 )
+# The public site's languages as the volunteers' languages above, so a report made in Turkish
+# asks for a mediator who ticked "Turks" (reports/intake.preferred_language, matching).
+SITE_LANGUAGES = {"nl": "nederlands", "en": "engels", "tr": "turks", "ar": "arabisch", "pl": "pools"}
 
 DAYS: tuple[tuple[str, Text], ...] = (
     ("ma", msg("Maandag", "Monday")),

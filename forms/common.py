@@ -23,9 +23,11 @@ from .fields import (
     TextAreaField,
     TextField,
     ValidationError,
+    pick,
 )
 
-PRIVACY_URLS = {"nl": "/privacy/", "en": "/en/privacy/"}
+PRIVACY_URLS = {"nl": "/privacy/", "en": "/en/privacy/", "tr": "/tr/gizlilik/", "ar": "/ar/privacy/",
+                "pl": "/pl/prywatnosc/"}
 YES_NO = (("ja", {"nl": "Ja", "en": "Yes"}), ("nee", {"nl": "Nee", "en": "No"}))
 
 
@@ -148,11 +150,9 @@ def conflict_type_field(conflict_types, label: Text, required_msg: Text) -> Radi
 
 def privacy_consent(label: Text, purpose: Text, required_msg: Text, name: str = "consent") -> CheckboxField:
     """The consent box, with a link to the privacy statement in its hint."""
-    hint = {
-        lang: Markup('{} <a href="{}">{}</a>.').format(
-            text, PRIVACY_URLS[lang], "Lees de privacyverklaring" if lang == "nl" else "Read the privacy statement")
-        for lang, text in purpose.items()
-    }
+    read = msg("Lees de privacyverklaring", "Read the privacy statement")
+    hint = {lang: Markup('{} <a href="{}">{}</a>.').format(pick(purpose, lang), url, pick(read, lang))
+            for lang, url in PRIVACY_URLS.items()}
     return CheckboxField(name, label, hint=hint, messages={"required": required_msg})
 
 

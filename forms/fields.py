@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field as _field
 from typing import Any, ClassVar, Mapping, Sequence
 
+from .translations import LANGUAGES, translate
+
 from common import phone, postcode
 
 Text = Mapping[str, str]  # {"nl": "...", "en": "..."}
@@ -21,10 +23,10 @@ FALLBACK_LANG = "nl"
 
 
 def pick(text: Text | None, lang: str) -> str:
-    """The text in `lang`, falling back to Dutch, or "" when there is none."""
+    """The text in `lang`, else its translation from forms/translations, else Dutch; "" for none."""
     if not text:
         return ""
-    return text.get(lang) or text.get(FALLBACK_LANG) or ""
+    return text.get(lang) or translate(text.get(FALLBACK_LANG) or "", lang)
 
 
 class ValidationError(ValueError):
@@ -108,7 +110,7 @@ class Field:
 
     def error(self, key: str, **fmt: Any) -> ValidationError:
         texts = self.messages.get(key) or DEFAULT_MESSAGES[key]
-        return ValidationError({lang: text.format(**fmt) for lang, text in texts.items()})
+        return ValidationError({lang: pick(texts, lang).format(**fmt) for lang in (*texts, *LANGUAGES)})
 
     def choice_label(self, value: str, lang: str) -> str:
         for choice_value, label in self.choices:

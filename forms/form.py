@@ -38,7 +38,7 @@ RESERVED_FIELDS = (LANG_FIELD, HONEYPOT_FIELD, TOKEN_FIELD)
 
 
 def ui(lang: str, key: str) -> str:
-    return UI_TEXT.get(lang, {}).get(key) or UI_TEXT["nl"][key]
+    return pick({code: texts[key] for code, texts in UI_TEXT.items()}, lang)
 
 
 @dataclass(frozen=True)

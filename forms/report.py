@@ -36,8 +36,11 @@ DEFAULT_CONFLICT_TYPES: tuple[tuple[str, Text], ...] = (
     ("overlast-algemeen", {"nl": "Andere overlast", "en": "Other nuisance"}),
 )
 
-PAGE_URLS = {"nl": "/melding-doen/", "en": "/en/report/"}
-THANKS_URLS = {"nl": "/melding/bedankt/", "en": "/en/report/thanks/"}
+# Residents report in their own language; the texts in tr, ar and pl come from forms/translations.
+PAGE_URLS = {"nl": "/melding-doen/", "en": "/en/report/", "tr": "/tr/bildirim/", "ar": "/ar/report/",
+             "pl": "/pl/zgloszenie/"}
+THANKS_URLS = {"nl": "/melding/bedankt/", "en": "/en/report/thanks/", "tr": "/tr/bildirim/tesekkurler/",
+               "ar": "/ar/report/thanks/", "pl": "/pl/zgloszenie/dziekujemy/"}
 
 _email_or_phone = email_or_phone("email", "phone", msg(
     "Vul uw e-mailadres of uw telefoonnummer in, zodat wij contact met u kunnen opnemen",

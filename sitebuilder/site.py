@@ -189,6 +189,9 @@ class Site:
             if missing:
                 path = self.content_dir / lang / STRINGS_FILE
                 raise BuildError(f"{display_path(path)}: missing string(s): {', '.join(missing)}")
+            if strings[lang]["direction"] not in ("ltr", "rtl"):
+                raise BuildError(f"{display_path(self.content_dir / lang / STRINGS_FILE)}: direction must be "
+                                 f"\"ltr\" or \"rtl\" (got {strings[lang]['direction']!r})")
         return strings
 
     def _make_env(self) -> jinja2.Environment:
@@ -288,7 +291,10 @@ class Site:
             key = match.group(1)
             if key not in self.config or key in ("colors", "accessibility") or isinstance(self.config[key], list):
                 raise BuildError(f"{where}: {match.group(0)} names no setting in site.toml")
-            return translated(self.config[key], lang)
+            value = translated(self.config[key], lang)
+            if key == "phone" and self.strings[lang]["direction"] == "rtl":
+                return f"\u2066{value}\u2069"  # isolated left to right: 012 345 6789, not 6789 345 012
+            return value
 
         words = self.retention_periods(lang)
 
@@ -407,6 +413,7 @@ class Site:
                 target = next((p for p in self.pages if p.lang == other and p.key == page.key), None)
             target = target or self.home(other)
             links.append({"lang": other, "url": target.url, "name": self.strings[other]["language_name"],
+                          "dir": self.strings[other]["direction"],
                           "translated": target.key == (page.key if page else None)})
         return links
 

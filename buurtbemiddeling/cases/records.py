@@ -12,6 +12,7 @@ from typing import Any, Callable, Mapping
 from common import phone, postcode
 from forms.fields import is_email
 
+from ..reports.intake import preferred_language
 from .workflow import Change, WorkflowError, parse_date
 
 PARTY_FIELDS = ("name", "street", "postcode", "place", "phone", "email", "household", "tenure", "landlord", "language",
@@ -62,7 +63,7 @@ def from_report(report: Mapping, report_id: int, *, wijk: str = "") -> dict[str,
         "name": values.get("name") or "", "street": values.get("street") or "",
         "postcode": values.get("postcode") or "", "place": values.get("place") or "",
         "phone": values.get("phone") or "", "email": values.get("email") or "",
-        "language": values.get("language") or "",
+        "language": preferred_language(report),
         "call_time": call_time(values.get("contact_time")),
     }
     party_b = empty_party() | {

@@ -5,6 +5,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 from db import Store
+from forms.application import LANGUAGES, SITE_LANGUAGES
+from forms.fields import pick
 
 TABLE = "reports"
 # Where each public form's submissions land: referrals are reports too; volunteer
@@ -72,6 +74,17 @@ def inbox_order(view) -> list:
     """New reports first, the oldest of them on top (the longest waiting); then the rest, newest first."""
     reports = all_reports(view)
     return [r for r in reversed(reports) if r.get("status") == "nieuw"] + [r for r in reports if r.get("status") != "nieuw"]
+
+
+def preferred_language(report) -> str:
+    """The language a resident would rather speak ("" for Dutch): what they wrote in the report's
+    language field, else the language of the site they reported in ("Turks" for /tr/)."""
+    values = report.get("values") or {}
+    written = str(values.get("language") or "").strip()
+    if written or report.get("form") != "report":  # a referral's language is the referrer's
+        return written
+    value = SITE_LANGUAGES.get(report.get("lang") or "nl", "nederlands")
+    return "" if value == "nederlands" else pick(dict(LANGUAGES)[value], "nl")
 
 
 def display_name(report) -> str:

@@ -11,6 +11,7 @@ from werkzeug.routing import BuildError
 
 import sitebuilder
 from forms import FORMS, TOKEN_FIELD, TOKEN_URL, Result
+from forms.fields import pick
 
 from ..admin.paging import page_of
 from ..auth.views import coordinator_required
@@ -54,14 +55,14 @@ def _submit(form_name: str):
     token = request.form.get(TOKEN_FIELD) if spam.token_started(secret, form_name, request.form.get(TOKEN_FIELD)) else None
     if verdict == spam.TOO_FAST:
         spam.count_rejected(store, form_name, verdict, date.today())
-        result.notice = _NOTICES[spam.TOO_FAST][lang]
+        result.notice = pick(_NOTICES[spam.TOO_FAST], lang)
         return _form_again(form, lang, result, token, 422)
     if not result.ok:
         return _form_again(form, lang, result, token, 422)
     key = spam.address_key(secret, request.remote_addr)
     if spam.over_rate_limit(store, key, now, config.get("FORM_RATE_LIMIT", 10), config.get("FORM_RATE_WINDOW", 3600)):
         spam.count_rejected(store, form_name, spam.RATE_LIMIT, date.today())
-        result.notice = _NOTICES[spam.RATE_LIMIT][lang].format(phone=sitebuilder.site_config()["phone"])
+        result.notice = pick(_NOTICES[spam.RATE_LIMIT], lang).format(phone=sitebuilder.site_config()["phone"])
         return _form_again(form, lang, result, token, 429)
     _store_with_mails(store, form_name, result.cleaned, lang)  # sent after the response (messages/dispatch.py)
     return _thanks(form, lang)
@@ -155,8 +156,9 @@ def form_token(form_name: str):
 def too_large(error):
     """A post over MAX_CONTENT_LENGTH: the fields' maximum lengths keep real ones far below it."""
     form = next((f for f in FORMS.values() if f.action == request.path), FORMS["report"])
-    lang = "en" if urlsplit(request.referrer or "").path.startswith("/en/") else "nl"
-    result = Result(lang=lang, notice=_TOO_LARGE[lang])
+    folder = urlsplit(request.referrer or "").path.strip("/").split("/")[0]
+    lang = form.lang_of({"lang": folder})  # the page the post came from: /en/..., /tr/...
+    result = Result(lang=lang, notice=pick(_TOO_LARGE, lang))
     spam.count_rejected(get_store(), form.name, spam.TOO_LARGE, date.today())
     return _form_again(form, lang, result, None, 413)
 
@@ -187,7 +189,8 @@ def inbox():
     days = intake_term.current(view)
     today = clock.today()
     return render_template("reports/inbox.html", reports=rows, total=len(reports), page=page, pages=pages,
-                           display_name=intake.display_name, spam_summary=spam.rejected_summary(get_store(), date.today()),
+                           display_name=intake.display_name, preferred_language=intake.preferred_language,
+                           spam_summary=spam.rejected_summary(get_store(), date.today()),
                            kinds=intake.KINDS, statuses=intake.STATUSES, kind=kind, status=status, kind_of=intake.kind_of,
                            conflicts=lists.labels(view, "conflict_types"),
                            late={r.doc_id for r in rows if intake_term.report_is_late(r, today, days)},
@@ -204,6 +207,7 @@ def detail(report_id: int):
     store.audit(current_user.id, "view", f"report:{report_id}")
     form = FORMS.get(report["form"])
     return render_template("reports/detail.html", report=report, form=form, display_name=intake.display_name,
+                           preferred_language=intake.preferred_language(report),
                            case_panel=case_page.report_panel(store.read(), report))
 
 

@@ -17,7 +17,7 @@ from buurtbemiddeling.auth import users
 from .conftest import axe_violations
 
 SITE = sitebuilder.Site(sitebuilder.DEFAULT_ROOT)
-PAGE_URLS = [p.url for p in SITE.pages] + ["/404.html", "/en/404.html"]
+PAGE_URLS = [p.url for p in SITE.pages] + [f"{SITE.prefix(lang)}/404.html" for lang in SITE.languages]
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 740}}
 PASSWORD = "een lang wachtwoord"
 
