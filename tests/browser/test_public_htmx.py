@@ -59,7 +59,7 @@ def send_a_complete_report(page):
 @pytest.mark.parametrize("form_page", FORM_PAGES, ids=lambda p: p.url)
 def test_a_form_sent_with_mistakes_swaps_in_the_errors_and_the_title_says_error(watched, server, form_page):
     watched.goto(server.url + form_page.url)
-    watched.locator("form.form input[name=started]").wait_for(state="attached")  # htmx is running
+    watched.wait_for_function("window.htmx !== undefined")  # htmx is running
     watched.locator("form.form button[type=submit]").click()
     watched.locator(".error-summary").wait_for()
     prefix = SITE.strings[form_page.lang]["error_title_prefix"]
@@ -74,7 +74,7 @@ def test_the_title_starts_with_fout_after_a_mistake_with_and_without_javascript(
     page = context.new_page()
     page.goto(server.url + "/melding-doen/")
     if with_js:
-        page.locator("form.form input[name=started]").wait_for(state="attached")
+        page.wait_for_function("window.htmx !== undefined")
     page.get_by_label("Naam", exact=True).fill("Anna de Vries")
     page.get_by_role("button", name="Melding versturen").click()
     page.locator(".error-summary").wait_for()
@@ -89,7 +89,7 @@ def test_after_a_report_the_thank_you_panel_replaces_the_pages_text_and_sets_the
     form_page = SITE.page_for_form("report", lang)
     thanks = SITE.page_at(SITE.forms["report"].thanks_url(lang))
     watched.goto(server.url + form_page.url)
-    watched.locator("form.form input[name=started]").wait_for(state="attached")
+    watched.wait_for_function("window.htmx !== undefined")
     intro = watched.locator(f"#{sitebuilder.CONTENT_ID} .prose p").first
     assert intro.is_visible()
     send_a_complete_report(watched)
