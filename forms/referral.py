@@ -86,6 +86,18 @@ def make_referral_form(conflict_types: Sequence[tuple[str, Text]] = DEFAULT_CONF
                                           "wij de verwijzing niet aannemen",
                                           "Confirm that the resident agrees. Without consent we cannot accept the referral")},
             ),
+            CheckboxField(
+                "feedback_consent",
+                msg("De bewoner vindt het goed dat wij u laten weten of de zaak is aangenomen en hoe die "
+                    "afliep (alleen de stap en de uitkomst)",
+                    "The resident agrees that we tell you whether the case was taken up and how it ended "
+                    "(only the stage and the outcome)"),
+                hint=msg("Zonder deze toestemming hoort u niets over de zaak. Wat de bewoners in de gesprekken "
+                         "vertellen, blijft altijd vertrouwelijk.",
+                         "Without this consent you hear nothing about the case. What the residents say in the "
+                         "talks always stays confidential."),
+                required=False,
+            ),
             name_field("name", msg("Naam van de bewoner", "Resident's name"), RESIDENT, autocomplete="off"),
             email_field("email", msg("E-mailadres van de bewoner", "Resident's email address"), RESIDENT,
                         hint=msg("Vul het e-mailadres of het telefoonnummer in. Allebei mag ook.",

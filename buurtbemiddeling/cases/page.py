@@ -15,6 +15,7 @@ from common import intake_term
 from ..settings import lists, numbers
 from . import appointments, intake, records, repo, workflow
 from .sections import register
+from ..messages import advice
 
 # Why a report is closed without becoming a case.
 HANDLED_REASONS = {
@@ -127,6 +128,7 @@ def intake_section(view, case) -> dict:
         "overdue": intake_term.is_late(case, today, days),
         "working_days": days,
         "editable": case.get("step") == "intake",
+        **advice.offer(case),
     }
 
 

@@ -31,6 +31,7 @@ CHANNELS = {
 EVENT_KINDS = {
     "created": "Aangemaakt", "step": "Stap", "intake": "Intake", "contact": "Contact",
     "note": "Notitie", "document": "Document", "edit": "Gegevens gewijzigd", "duo": "Duo",
+    "feedback": "Terugkoppeling verwijzer", "letter": "Brief",
     "appointment": "Afspraak",
 }
 MAX_MINUTES = 24 * 60
@@ -73,7 +74,8 @@ def from_report(report: Mapping, report_id: int, *, wijk: str = "") -> dict[str,
     if report.get("form") == "referral":
         referrer = {"type": values.get("org_type") or "overig", "organisation": values.get("org_name") or "",
                     "person": values.get("referrer_name") or "", "phone": values.get("referrer_phone") or "",
-                    "email": values.get("referrer_email") or ""}
+                    "email": values.get("referrer_email") or "",
+                    "feedback_consent": values.get("feedback_consent") is True}
     else:
         referrer = {"type": "zelfmelder", "organisation": "", "person": "", "phone": "", "email": ""}
     conflict = values.get("conflict_type")

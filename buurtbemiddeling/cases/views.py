@@ -20,6 +20,8 @@ from ..matching import eligibility
 from ..matching.views import radius as matching_radius
 from ..reports import intake as report_intake
 from ..settings import lists
+from ..messages import advice
+from ..messages import feedback as referrer_feedback
 from ..store import get_store
 from .. import sheets, uploads, xlsx
 from . import appointments, columns, csv_io, documents, importing, intake, page, records, repo, search, sections, workflow
@@ -194,6 +196,9 @@ def _render_case(case_id: int, *, errors: dict | None = None, values: dict | Non
     ), status
 
 
+
+render_case = _render_case  # other areas' case actions show the page again with their errors
+
 @bp.get("/<int:case_id>")
 @coordinator_required
 def detail(case_id: int):
@@ -210,14 +215,23 @@ def _done(case_id: int, message: str, anchor: str = "", **details):
 def _change(case_id: int, form: str, compute, message, anchor: str = "", also=None):
     """Run a workflow change; on a broken rule show the page again with the message and what was typed."""
     store = get_store()
+    before: dict = {}
+
+    def remembered(case):
+        before.update(case)
+        return compute(case)
+
     try:
-        case = repo.change(store, case_id, compute, current_user, also)
+        with store.transaction() as tx:  # the change and the referrer's feedback: both or neither
+            case = repo.change(store, case_id, remembered, current_user, also)
+            told = referrer_feedback.after_change(tx, case_id, before, case, user=current_user, at=repo.now())
     except repo.NotFound:
         abort(404)
     except WorkflowError as exc:
         return _render_case(case_id, errors={form: {exc.field or "form": exc.message}},
                             values={form: _form_values()}, status=422)
-    return _done(case_id, message(case) if callable(message) else message, anchor)
+    text = message(case) if callable(message) else message
+    return _done(case_id, f"{text} {told}" if told else text, anchor)
 
 
 def _form_values() -> dict:
@@ -329,10 +343,21 @@ def intake_decision(case_id: int):
                 raise WorkflowError("De checklist vult u in tijdens de intake.", "checklist")
             return workflow.Change({"intake": workflow.save_checklist(case, data["checklist"])})
         return _change(case_id, "intake", save, "De checklist is bewaard.", "intake")
-    opts = page.options(get_store().read())
+    view = get_store().read()
+    opts = page.options(view)
+    data["advice_by"] = request.form.get("advice_by", "")
+    try:
+        how = advice.check(_case_or_404(view, case_id), data)
+    except WorkflowError as exc:
+        return _render_case(case_id, errors={"intake": {exc.field: exc.message}}, values={"intake": _form_values()},
+                            status=422)
+    result: dict = {}
+    send = advice.writer(case_id, how, user=current_user, coordinator=current_user.name or current_user.email,
+                         today=repo.today(), at=repo.now(), result=result)
     return _change(case_id, "intake", lambda case: workflow.decide(case, data, today=repo.today(), options=opts),
-                   lambda case: "De zaak is ongeschikt; de aanmelder krijgt uw advies."
-                   if case["step"] == "ongeschikt" else "De zaak is geschikt. Kies nu twee bemiddelaars.", "intake")
+                   lambda case: f"De zaak is ongeschikt. {result.get('told', '')}".strip()
+                   if case["step"] == "ongeschikt" else "De zaak is geschikt. Kies nu twee bemiddelaars.", "intake",
+                   also=send)
 
 
 @bp.post("/<int:case_id>/duo")
