@@ -105,6 +105,10 @@ def test_the_thank_you_text_promises_an_email_only_when_mail_is_configured(app, 
     page = "melding/bedankt/index.html"
     assert promise not in (tmp_path / "zonder" / page).read_text()
     assert promise in (tmp_path / "met" / page).read_text()
+    for other, words in (("tr/bildirim/tesekkurler", "e-postayla da bir onay"), ("pl/zgloszenie/dziekujemy", "potwierdzenie e-mailem"),
+                         ("ar/report/thanks", "تأكيد بالبريد"), ("en/report/thanks", "confirmation by email")):
+        assert words not in (tmp_path / "zonder" / other / "index.html").read_text(), other
+        assert words in (tmp_path / "met" / other / "index.html").read_text(), other
 
 
 def test_build_site_promises_mail_when_the_app_has_a_mail_server(app, tmp_path):
