@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+if TYPE_CHECKING:  # openpyxl is imported where a sheet is made: a CGI start must not pay 0.7 s for it
+    from openpyxl import Workbook
 
 DATE_FORMAT = "DD-MM-YYYY"
 MOMENT_FORMAT = "DD-MM-YYYY HH:MM"
@@ -20,6 +19,9 @@ MAX_WIDTH = 50
 
 
 def add_sheet(book: Workbook, title: str, rows: Iterable[Sequence[Any]], *, text_columns: Iterable[str] = ()) -> None:
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     sheet = book.create_sheet(title[:31])
     texts: set[int] = set()
     widths: dict[int, int] = {}
@@ -54,6 +56,8 @@ def workbook(title: str, rows: Iterable[Sequence[Any]], *, text_columns: Iterabl
 
 
 def workbook_of(sheets: Iterable[tuple[str, Iterable[Sequence[Any]]]], *, text_columns: Iterable[str] = ()) -> bytes:
+    from openpyxl import Workbook
+
     book = Workbook()
     book.remove(book.active)
     for title, rows in sheets:

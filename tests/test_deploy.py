@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import pwd
 import re
 import shutil
 import subprocess
+import tempfile
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from importlib.machinery import SourceFileLoader
@@ -21,7 +23,7 @@ from buurtbemiddeling.auth import setup_code, users
 from common import instance as instances
 from buurtbemiddeling.reports import intake
 from db import Store
-from tests.deploy.apache import Apache, apache_binary
+from tests.deploy.apache import Apache, apache_binary, customer_account, python_for, suexec_available
 from tests.test_reports import VALID
 
 REPO = Path(__file__).resolve().parent.parent
@@ -444,3 +446,75 @@ def test_through_apache_the_admins_styles_and_scripts_and_missing_files_start_no
     for path in ("/beheer/assets/admin.css", "/beheer/assets/htmx.min.js", "/favicon.ico", "/assets/bestaat-niet.png",
                  "/apple-touch-icon.png"):
         assert handled[path] == "-", (path, handled)
+
+
+# -- the usual shared host: suexec runs app.cgi as the customer, with a stripped environment ---
+
+@pytest.fixture(scope="module")
+def suexec_host():
+    if apache_binary() is None or not suexec_available():
+        pytest.skip("needs root, apache2 and apache2-suexec-custom (make test installs them)")
+    server = Apache(customer=customer_account())
+    try:
+        sitebuilder.build(sitebuilder.Site(sitebuilder.DEFAULT_ROOT), server.public)
+        publish.install(server.public, python=server.python, instance=str(server.instance))
+        server.give_to_customer(server.public)
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+def test_under_suexec_a_report_lands_in_the_installed_instance_and_nowhere_else(suexec_host):
+    response = suexec_host.request("POST", "/melding", urlencode({**VALID, "name": "Onder suexec"}, doseq=True),
+                                   {"Content-Type": "application/x-www-form-urlencoded"})
+    assert (response.status, response.headers["Location"]) == (303, "/melding/bedankt/"), suexec_host.errors()
+    assert [r["values"]["name"] for r in stored_reports(suexec_host.instance)] == ["Onder suexec"]
+    assert not (REPO / "instance" / "data" / "tables" / f"{intake.TABLE}.json").exists() or \
+        "Onder suexec" not in (REPO / "instance" / "data" / "tables" / f"{intake.TABLE}.json").read_text()
+    written = [p for p in suexec_host.instance.rglob("*") if p.is_file()]
+    customer = pwd.getpwnam(suexec_host.customer).pw_uid
+    assert written and {p.stat().st_uid for p in written} == {customer}  # the script ran as the customer
+
+
+def test_under_suexec_the_admin_works_and_the_first_run_page_wants_the_installers_code(suexec_host):
+    response = suexec_host.request("GET", "/beheer/inloggen")
+    assert (response.status, response.headers["Location"]) == (302, "/beheer/eerste-keer"), suexec_host.errors()
+    page = suexec_host.request("GET", "/beheer/eerste-keer").body.decode()
+    assert 'name="code"' in page
+    assert (suexec_host.instance / "setup-code").is_file()
+
+
+def test_under_suexec_the_script_addressed_directly_and_dot_files_hand_out_nothing(suexec_host):
+    for path in ("/app.cgi/.htaccess", "/app.cgi/app.cgi", "/.htaccess", "/app.cgi"):
+        response = suexec_host.request("GET", path)
+        assert response.status in (403, 404), path
+        assert b"RewriteRule" not in response.body and b"PROJECT" not in response.body, path
+
+
+@pytest.fixture
+def open_folder():
+    """A temporary folder another account may enter (pytest's own are private to root)."""
+    folder = Path(tempfile.mkdtemp(prefix="bb-other-"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_cgi_as_another_account_without_rights_answers_a_dutch_page_naming_the_cause(open_folder):
+    if os.geteuid() != 0:
+        pytest.skip("needs root to run the script as another account")
+    instance = open_folder / "gegevens"
+    instance.mkdir(mode=0o755)
+    (instance / "config.toml").write_text("ORGANISATION = 'x'\n")
+    (instance / "config.toml").chmod(0o600)  # the README's private folder, made by the customer's account
+    account = pwd.getpwnam("www-data")
+    env = {"PATH": "/usr/bin:/bin", "BUURTBEMIDDELING_INSTANCE": str(instance), "GATEWAY_INTERFACE": "CGI/1.1",
+           "SERVER_PROTOCOL": "HTTP/1.1", "SERVER_NAME": "x", "SERVER_PORT": "80", "REQUEST_METHOD": "GET",
+           "SCRIPT_NAME": "", "PATH_INFO": "/beheer/", "QUERY_STRING": ""}
+    python = python_for("www-data", open_folder)  # the same stand-in Python the Apache tests use
+    done = subprocess.run([python, str(DEPLOY / "app.cgi")], env=env, user=account.pw_uid,
+                          group=account.pw_gid, extra_groups=[], capture_output=True, timeout=TIMEOUT)
+    page = done.stdout.decode()
+    assert page.startswith("Status: 500") and "Het beheer kan nu niet starten" in page, done.stderr.decode()
+    assert "Geen toegang tot" in page and "Traceback" not in page

@@ -3,6 +3,10 @@ loopback port, serving a folder as a shared host would (.htaccess allowed, CGI t
 
 Apache never serves as root: started by root (CI) it runs as www-data, so the folder lives
 under a world-readable temporary folder and the instance folder belongs to www-data.
+
+With `customer=` it is the usual shared host: suexec (Debian's apache2-suexec-custom) runs
+app.cgi as the customer's own account, with the environment stripped to a short list, and
+only for scripts under suexec's document root (/var/www) that belong to that account.
 """
 from __future__ import annotations
 
@@ -24,6 +28,8 @@ MODULES = Path("/usr/lib/apache2/modules")
 # What a shared host has; filter and deflate compress the pages (deploy/.htaccess).
 LOAD = ("mpm_event", "authz_core", "mime", "dir", "rewrite", "cgid", "env", "headers", "filter", "deflate")
 START_TIMEOUT = 15.0
+SUEXEC = Path("/usr/lib/apache2/suexec")
+SUEXEC_ROOT = Path("/var/www")  # suexec-custom's document root for www-data (/etc/apache2/suexec/www-data)
 REQUEST_TIMEOUT = 120.0  # CGI starts are slow on a loaded 2-core machine (parallel tests)
 
 
@@ -39,21 +45,70 @@ class Response:
     body: bytes
 
 
+def suexec_available() -> bool:
+    return os.geteuid() == 0 and (MODULES / "mod_suexec.so").is_file() and os.access(SUEXEC, os.X_OK) \
+        and SUEXEC_ROOT.is_dir()
+
+
+def customer_account(name: str = "bbklant") -> str:
+    """A customer's account on the host (made once; suexec refuses uids and gids under 100)."""
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name],
+                       check=False, capture_output=True)
+    return name
+
+
+def _runs_as(user: str, python: str) -> bool:
+    account = pwd.getpwnam(user)
+    try:
+        done = subprocess.run([python, "-c", "import flask, tinydb"], user=account.pw_uid, group=account.pw_gid,
+                              extra_groups=[], cwd="/", env={"PATH": "/usr/bin:/bin"}, capture_output=True,
+                              timeout=REQUEST_TIMEOUT)
+    except PermissionError:
+        return False
+    return done.returncode == 0
+
+
+def python_for(user: str, folder: Path) -> str:
+    """A Python with the project's packages that `user` can run.
+
+    A virtualenv under /root (mode 700) is out of www-data's reach: then a virtualenv of the
+    system Python of the same version in `folder`, which loads this one's site-packages, stands in.
+    """
+    if _runs_as(user, sys.executable):
+        return sys.executable
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    base = f"/usr/bin/python{version}"
+    bridge = folder / "venv"
+    if os.access(base, os.X_OK):
+        subprocess.run([base, "-m", "venv", "--without-pip", str(bridge)], check=True, timeout=REQUEST_TIMEOUT)
+        site_dirs = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+        pth = bridge / "lib" / f"python{version}" / "site-packages" / "project.pth"
+        pth.write_text("".join(f"import site; site.addsitedir({d!r})\n" for d in sorted(site_dirs)))
+        if _runs_as(user, str(bridge / "bin" / "python")):
+            return str(bridge / "bin" / "python")
+    raise RuntimeError(f"{user} cannot run {sys.executable}, and no {base} can stand in for it")
+
+
 class Apache:
-    def __init__(self) -> None:
-        self.root = Path(tempfile.mkdtemp(prefix="bb-apache-"))
+    def __init__(self, customer: str | None = None) -> None:
+        self.customer = customer
+        self.root = Path(tempfile.mkdtemp(prefix="bb-apache-", dir=SUEXEC_ROOT if customer else None))
         self.root.chmod(0o755)
         self.public = self.root / "public"
         self.instance = self.root / "instance"
-        self.instance.mkdir()
+        self.instance.mkdir(mode=0o700)
         # Every test posts from 127.0.0.1: the per-address form limit would refuse the later ones.
         (self.instance / "config.toml").write_text(f"PUBLIC_DIR = {str(self.public)!r}\nFORM_RATE_LIMIT = 1000\n")
         self.user = self._user()
-        if self.user:
-            account = pwd.getpwnam(self.user)
+        owner = customer or self.user  # whoever runs app.cgi owns the data
+        if owner:
+            account = pwd.getpwnam(owner)
             os.chown(self.instance, account.pw_uid, account.pw_gid)
             os.chown(self.instance / "config.toml", account.pw_uid, account.pw_gid)
-        self.python = self._python()
+        self.python = self._python(owner)
         self.port = _free_port()
         self.process: subprocess.Popen | None = None
 
@@ -70,38 +125,23 @@ class Apache:
                 continue
         raise RuntimeError("no www-data or nobody account for Apache to run as")
 
-    def _runs_as_apache(self, python: str) -> bool:
-        account = pwd.getpwnam(self.user)
-        try:
-            done = subprocess.run([python, "-c", "import flask, tinydb"], user=account.pw_uid, group=account.pw_gid,
-                                  extra_groups=[], cwd="/", env={"PATH": "/usr/bin:/bin"}, capture_output=True,
-                                  timeout=REQUEST_TIMEOUT)
-        except PermissionError:
-            return False
-        return done.returncode == 0
+    def give_to_customer(self, path: Path) -> None:
+        """suexec runs only scripts (and folders) owned by the customer and writable by no one else."""
+        if not self.customer:
+            return
+        account = pwd.getpwnam(self.customer)
+        for item in [path, *path.rglob("*")]:
+            os.chown(item, account.pw_uid, account.pw_gid, follow_symlinks=False)
+            if not item.is_symlink():
+                item.chmod(item.stat().st_mode & ~0o022)
 
-    def _python(self) -> str:
-        """A Python with the project's packages that Apache's account can run.
-
-        A virtualenv under /root (mode 700) is out of www-data's reach: then a virtualenv of the
-        system Python of the same version, which loads this one's site-packages, stands in.
-        """
-        if self.user is None or self._runs_as_apache(sys.executable):
-            return sys.executable
-        version = f"{sys.version_info.major}.{sys.version_info.minor}"
-        base = f"/usr/bin/python{version}"
-        bridge = self.root / "venv"
-        if os.access(base, os.X_OK):
-            subprocess.run([base, "-m", "venv", "--without-pip", str(bridge)], check=True, timeout=REQUEST_TIMEOUT)
-            site_dirs = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
-            pth = bridge / "lib" / f"python{version}" / "site-packages" / "project.pth"
-            pth.write_text("".join(f"import site; site.addsitedir({d!r})\n" for d in sorted(site_dirs)))
-            if self._runs_as_apache(str(bridge / "bin" / "python")):
-                return str(bridge / "bin" / "python")
-        raise RuntimeError(f"{self.user} cannot run {sys.executable}, and no {base} can stand in for it")
+    def _python(self, user: str | None) -> str:
+        return sys.executable if user is None else python_for(user, self.root)
 
     def config(self) -> str:
-        modules = "\n".join(f"LoadModule {name}_module {MODULES}/mod_{name}.so" for name in LOAD)
+        modules = "\n".join(f"LoadModule {name}_module {MODULES}/mod_{name}.so"
+                            for name in LOAD + (("suexec",) if self.customer else ()))
+        suexec = f"SuexecUserGroup {self.customer} #{pwd.getpwnam(self.customer).pw_gid}\n" if self.customer else ""
         account = pwd.getpwnam(self.user) if self.user else None
         user = f"User {self.user}\nGroup #{account.pw_gid}\n" if account else ""
         return f"""\
@@ -117,7 +157,7 @@ CustomLog "{self.root}/access.log" handlers
 {modules}
 ScriptSock "{self.root}/cgid.sock"
 TypesConfig /etc/mime.types
-{user}Timeout {int(REQUEST_TIMEOUT)}
+{user}{suexec}Timeout {int(REQUEST_TIMEOUT)}
 DocumentRoot "{self.public}"
 <Directory />
     AllowOverride None
