@@ -122,12 +122,12 @@ def init_app(app: Flask) -> None:
 
 
 def _announcing_instance(callback):
-    # On stderr, so a cron line's `>/dev/null` keeps it out of mail while errors still say where.
+    # On stdout: the README's cron lines send that to /dev/null, so cron mails only real errors.
     @functools.wraps(callback)
     def run(*args, **kwargs):
         from flask import current_app
 
-        click.echo(f"Instancemap: {current_app.instance_path} ({current_app.config['INSTANCE_SOURCE']})", err=True)
+        click.echo(f"Instancemap: {current_app.instance_path} ({current_app.config['INSTANCE_SOURCE']})")
         return callback(*args, **kwargs)
 
     return run

@@ -221,9 +221,12 @@ def test_maintenance_commands_as_cron_runs_them_use_the_installed_instance_and_s
     instances.remember(data, location_file=project / "instance-location")
     done = flask_command(project, "backup")
     assert done.returncode == 0, done.stderr
-    assert f"Instancemap: {data} (vastgelegd in {project / 'instance-location'})" in done.stderr
+    assert f"Instancemap: {data} (vastgelegd in {project / 'instance-location'})" in done.stdout
     assert "Reservekopie gemaakt" in done.stdout and (data / "backups").is_dir()
     assert not (project / "instance").exists()  # never a second, empty instance beside the code
+    for command in ("retention", "send-mail"):  # the other cron lines: nothing on stderr, so cron mails nothing
+        done = flask_command(project, command)
+        assert (done.returncode, done.stderr) == (0, ""), (command, done.stderr)
 
 
 def test_a_configured_instance_that_is_missing_stops_every_command_without_creating_one(tmp_path):
