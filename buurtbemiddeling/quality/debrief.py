@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Mapping, Sequence
 
+from common import clock
+
 from .forms import date_field, text_field
 
 DEBRIEFS = "debriefs"
@@ -89,11 +91,22 @@ def add(store, case_id: int, debrief: Mapping[str, Any], *, by: str, at: dt.date
         return tx.table(DEBRIEFS).insert({"case_id": case_id, **debrief, "by": by, "at": at.isoformat(timespec="seconds")})
 
 
+_LONG_AGO = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+
+
+def _written(doc: Mapping[str, Any]) -> dt.datetime:
+    """When a debrief or note was written (`at`), else the day it is about."""
+    return clock.parse(doc.get("at") or doc.get("date")) or _LONG_AGO
+
+
 def coaching_asked(debriefs, notes) -> list:
-    """Debriefs that asked for coaching with no coaching note on that case since."""
-    latest_note: dict[int, str] = {}
+    """The open coaching requests: debriefs that asked for coaching ("Coaching nodig: ja") with no
+    coaching note on that case written after the debrief was. Compared by when each was written,
+    not by the day of the talk: a note made earlier the same day answered nothing yet, and a
+    debrief about last week's talk, written today, still asks."""
+    latest_note: dict[int, dt.datetime] = {}
     for note in notes:
         if note.get("case_id") is not None:
-            latest_note[note["case_id"]] = max(latest_note.get(note["case_id"], ""), note.get("date", ""))
-    return sorted((d for d in debriefs if d.get("coaching_needed") and latest_note.get(d["case_id"], "") < d.get("date", "")),
+            latest_note[note["case_id"]] = max(latest_note.get(note["case_id"], _LONG_AGO), _written(note))
+    return sorted((d for d in debriefs if d.get("coaching_needed") and latest_note.get(d["case_id"], _LONG_AGO) <= _written(d)),
                   key=lambda d: d.get("date", ""))
