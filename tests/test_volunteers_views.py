@@ -414,3 +414,37 @@ def test_the_overview_shows_the_fifteen_longest_waits_and_links_to_everyone_wait
     assert "Wachter 01" in page and "Wachter 20" not in page  # the longest wait first
     everyone = client.get(BASE + "/?wacht=alle").get_data(as_text=True)
     assert everyone.count(">Wachter ") == 20 and "wachtenden tonen" not in everyone
+
+
+def test_the_calendar_feed_carries_no_agenda_and_three_independent_readers_agree_on_summer_and_winter_times(
+        client, store, as_user):
+    import ics
+    import vobject
+    from zoneinfo import ZoneInfo
+
+    seed(store)
+    with store.transaction() as tx:
+        for day in ("2027-07-02", "2027-01-15"):  # summer time and winter time in Amsterdam
+            tx.table("events").insert({"kind": "intervisie", "title": f"Intervisie {day}", "date": day,
+                                       "start": "19:30", "end": "21:00", "place": "Buurthuis De Linde",
+                                       "agenda": "Casus van mevrouw Amrani, Kerkstraat 12, 06-12345678",
+                                       "invitees": [], "attendance": []})
+    as_user.coordinator()
+    client.post(BASE + "/activiteiten/agenda")
+    token = store.read().table("calendar_feed").all()[0]["token"]
+    as_user.anonymous()
+    body = client.get(f"{BASE}/agenda/{token}.ics").get_data(as_text=True)
+    for detail in ("Amrani", "Kerkstraat", "12345678"):
+        assert detail not in body  # the free-text agenda never leaves in a feed
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+
+    def starts(pairs):
+        return {title: moment.astimezone(amsterdam).strftime("%Y-%m-%d %H:%M")
+                for title, moment in pairs if title.startswith("Intervisie: Intervisie 2027")}
+
+    wanted = {"Intervisie: Intervisie 2027-07-02": "2027-07-02 19:30",
+              "Intervisie: Intervisie 2027-01-15": "2027-01-15 19:30"}
+    assert starts((str(e["summary"]), e.decoded("dtstart"))
+                  for e in Calendar.from_ical(body).walk("VEVENT")) == wanted
+    assert starts((e.summary.value, e.dtstart.value) for e in vobject.readOne(body).vevent_list) == wanted
+    assert starts((e.name, e.begin.datetime) for e in ics.Calendar(body).events) == wanted

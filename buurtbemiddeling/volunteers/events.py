@@ -8,7 +8,7 @@ needs: title, time, place and agenda; never who is invited or attended. Pure of 
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timezone
 from typing import Any, Iterable, Mapping
 from zoneinfo import ZoneInfo
 
@@ -75,23 +75,32 @@ def attendance_rate(event: Mapping[str, Any]) -> int | None:
     return round(100 * len(event.get("attendance", [])) / invited) if invited else None
 
 
+AGENDA_ELSEWHERE = "De agenda staat in het vrijwilligersportaal."
+
+
 def event_item(event: Mapping[str, Any], doc_id: int) -> dict[str, Any]:
-    """An event as a calendar item (see `calendar`)."""
+    """An event as a calendar item (see `calendar`).
+
+    No agenda: it is free text where names end up, and a feed leaves the programme (phones,
+    shared calendars). The item says where the agenda is instead."""
     day = date.fromisoformat(event["date"])
     kind = KINDS.get(event.get("kind"), "Activiteit")
     return {"uid": event.get("uid") or f"event-{doc_id}@buurtbemiddeling",
             "start": datetime.combine(day, time.fromisoformat(event["start"])),
             "end": datetime.combine(day, time.fromisoformat(event["end"])),
             "summary": f"{kind}: {event['title']}", "location": event.get("place", ""),
-            "description": event.get("agenda", ""), "category": KINDS.get(event.get("kind"), "Overig")}
+            "description": AGENDA_ELSEWHERE if event.get("agenda") else "",
+            "category": KINDS.get(event.get("kind"), "Overig")}
 
 
 def _vevent(item: Mapping[str, Any], stamp: datetime) -> Event:
     vevent = Event()
     vevent.add("uid", item["uid"])
     vevent.add("dtstamp", stamp)
-    vevent.add("dtstart", item["start"].replace(tzinfo=TZ))
-    vevent.add("dtend", item["end"].replace(tzinfo=TZ))
+    # In UTC: every reader gets that right, while readers disagree on VTIMEZONE rules (vobject put
+    # every summer event an hour late). Calendar apps show the time in the phone's own zone.
+    vevent.add("dtstart", item["start"].replace(tzinfo=TZ).astimezone(timezone.utc))
+    vevent.add("dtend", item["end"].replace(tzinfo=TZ).astimezone(timezone.utc))
     vevent.add("summary", item["summary"])
     if item.get("location"):
         vevent.add("location", item["location"])
@@ -114,7 +123,6 @@ def calendar(events: Iterable, organisation: str, *, now: datetime | None = None
     cal.add("x-wr-timezone", "Europe/Amsterdam")
     for item in [*(event_item(event, event.doc_id) for event in events), *items]:
         cal.add_component(_vevent(item, stamp))
-    cal.add_missing_timezones()
     return cal.to_ical()
 
 
