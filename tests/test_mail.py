@@ -68,6 +68,19 @@ def test_an_english_report_gets_an_english_confirmation(mail_app, client, smtp):
     assert message["Subject"].startswith("We have received your report") and "Dear Anna" in text
 
 
+@pytest.mark.parametrize("lang, subject, greeting, term, police", [
+    ("tr", "Bildiriminizi aldık", "Sayın Anna,", "5 iş günü içinde", "0900-8844"),
+    ("ar", "وصلنا بلاغك", "مرحبًا Anna،", "خلال 5 أيام عمل", "\u20660900-8844\u2069"),
+    ("pl", "Otrzymaliśmy Twoje zgłoszenie", "Dzień dobry Anna,", "w ciągu 5 dni roboczych", "0900-8844"),
+])
+def test_a_report_in_turkish_arabic_or_polish_is_confirmed_in_that_language(mail_app, client, smtp, lang, subject,
+                                                                             greeting, term, police):
+    post(client, "/melding", {**VALID, "lang": lang, "name": "Anna", "violence": "ja"})
+    message, text = body(smtp.to("anna@voorbeeld.nl")[0])
+    assert message["Subject"].startswith(subject) and text.startswith(greeting)
+    assert term in text and police in text and "Beste" not in text
+
+
 def test_without_an_email_address_only_the_coordinator_hears_of_it(mail_app, client, smtp):
     post(client, "/melding", {**VALID, "email": "", "contact_way": "telefoon"})
     assert [m.rcpt_tos for m in smtp.messages] == [["coordinator@lindenhoven.example"]]

@@ -31,6 +31,25 @@ _CONFIRMATION = {
                "- The coordinator will contact you within {term}.\n"
                "- Together you talk about what is going on and what you have tried already.\n"
                "- After that, you will hear if neighbourhood mediation can help you."),
+        # Residents also report in Turkish, Arabic and Polish (forms/report.py).
+        "tr": ("Bildiriminizi aldık",
+               "{name} için yaptığınız bildirimi aldık.\n\n"
+               "Şimdi ne olacak?\n"
+               "- Koordinatör {term} içinde sizinle iletişime geçer.\n"
+               "- Birlikte ne olduğunu ve neler denediğinizi konuşursunuz.\n"
+               "- Sonra komşu arabuluculuğunun size yardım edip edemeyeceğini öğrenirsiniz."),
+        "ar": ("وصلنا بلاغك",
+               "وصلنا بلاغك إلى {name}.\n\n"
+               "ماذا سيحدث الآن؟\n"
+               "- يتواصل معك المنسّق خلال {term}.\n"
+               "- تتحدثان معًا عن ما يحدث وما الذي جرّبته.\n"
+               "- بعد ذلك تعرف هل تستطيع الوساطة بين الجيران مساعدتك."),
+        "pl": ("Otrzymaliśmy Twoje zgłoszenie",
+               "Otrzymaliśmy Twoje zgłoszenie do {name}.\n\n"
+               "Co będzie dalej?\n"
+               "- Koordynator skontaktuje się z Tobą w ciągu {term}.\n"
+               "- Razem rozmawiacie o tym, co się dzieje i czego już próbowano.\n"
+               "- Potem dowiesz się, czy mediacja sąsiedzka może Ci pomóc."),
     },
     "referral": {
         "nl": ("Wij hebben uw verwijzing ontvangen",
@@ -57,13 +76,28 @@ _SAFETY = {
            "Geen spoed? Bel de politie: 0900-8844. De coördinator belt u om te kijken welke hulp past."),
     "en": ("You told us there is violence or there are threats. Are you in danger? Call 112 now. "
            "Not an emergency? Call the police: 0900-8844. The coordinator will call you to find the right help."),
+    "tr": ("Şiddet veya tehdit olduğunu yazdınız. Tehlikede misiniz? Hemen 112'yi arayın. "
+           "Acil değil mi? Polisi arayın: 0900-8844. Koordinatör size uygun yardımı bulmak için sizi arar."),
+    "ar": ("كتبت أنه يوجد عنف أو تهديد. هل أنت في خطر؟ اتصل فورًا بالرقم 112. "
+           "ليست حالة طارئة؟ اتصل بالشرطة: \u20660900-8844\u2069. سيتصل بك المنسّق ليجد معك المساعدة المناسبة."),
+    "pl": ("Napisano, że jest przemoc lub groźby. Jesteś w niebezpieczeństwie? Zadzwoń od razu pod 112. "
+           "To nie jest pilne? Zadzwoń na policję: 0900-8844. Koordynator zadzwoni, żeby znaleźć właściwą pomoc."),
 }
+
+_GREETING = {"nl": "Beste {who},", "en": "Dear {who},", "tr": "Sayın {who},", "ar": "مرحبًا {who}،",
+             "pl": "Dzień dobry {who},"}
 
 _SIGN_OFF = {
     "nl": "Met vriendelijke groet,\n{name}\n\nTelefoon: {phone}\nE-mail: {email}\n\n"
           "Dit is een automatisch bericht. U kunt op deze e-mail antwoorden.",
     "en": "Kind regards,\n{name}\n\nPhone: {phone}\nEmail: {email}\n\n"
           "This is an automatic message. You can reply to this email.",
+    "tr": "Saygılarımızla,\n{name}\n\nTelefon: {phone}\nE-posta: {email}\n\n"
+          "Bu otomatik bir mesajdır. Bu e-postayı cevaplayabilirsiniz.",
+    "ar": "مع أطيب التحيات،\n{name}\n\nالهاتف: \u2066{phone}\u2069\nالبريد الإلكتروني: {email}\n\n"
+          "هذه رسالة تلقائية. يمكنك الرد على هذا البريد الإلكتروني.",
+    "pl": "Z poważaniem\n{name}\n\nTelefon: {phone}\nE-mail: {email}\n\n"
+          "To jest automatyczna wiadomość. Możesz odpowiedzieć na tego e-maila.",
 }
 
 _NOTIFICATION = {
@@ -81,7 +115,7 @@ def confirmation(form_name: str, cleaned: Mapping[str, Any], lang: str, site: Ma
         return None
     lang = lang if lang in texts else "nl"
     subject, body = texts[lang]
-    parts = [("Beste {who}," if lang == "nl" else "Dear {who},").format(
+    parts = [_GREETING[lang].format(
                  who=cleaned.get(SUBMITTER_NAME.get(form_name, "name")) or ""),
              body.format(name=site["name"], term=intake_term.in_words(intake_days, lang))]
     if "veiligheid" in flags:
