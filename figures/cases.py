@@ -9,14 +9,24 @@ definitions every figure uses (the reports, the quality page, the public site):
   (an ongeschikt case was never mediated);
 - a case counts in the period of the date that fits the figure: a case reported in
   December and closed in January is a report of the old year and a closing of the new.
+
+Words for how a case ended, each with one meaning (docs/internals.md, "Closed and solved"):
+- *ended* (`is_ended`): no longer running: afgesloten or ongeschikt;
+- *closed* (`is_closed`): mediated and closed, step afgesloten, with an outcome;
+- *solved* (`is_solved`): closed with outcome opgelost;
+- *positive* (`ended_positively`, POSITIVE): closed opgelost or deels opgelost — the
+  national "positief afgesloten" share, the public page's and the report's main figure.
 """
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any, Callable, Iterable, Mapping
 
-OUTCOMES = ("opgelost", "deels-opgelost", "niet-opgelost")
-SOLVED = frozenset({"opgelost", "deels-opgelost"})
+SOLVED = "opgelost"
+PARTLY_SOLVED = "deels-opgelost"
+NOT_SOLVED = "niet-opgelost"  # the outcome that needs a reason
+OUTCOMES = (SOLVED, PARTLY_SOLVED, NOT_SOLVED)
+POSITIVE = frozenset({SOLVED, PARTLY_SOLVED})
 UNSUITABLE = "ongeschikt"
 CLOSED = "afgesloten"
 
@@ -54,6 +64,20 @@ def is_closed(case: Mapping[str, Any]) -> bool:
 
 def is_unsuitable(case: Mapping[str, Any]) -> bool:
     return case.get("step") == UNSUITABLE
+
+
+def is_ended(case: Mapping[str, Any]) -> bool:
+    """No longer running: closed after mediation, or found unsuitable at the intake."""
+    return is_closed(case) or is_unsuitable(case)
+
+
+def is_solved(case: Mapping[str, Any]) -> bool:
+    return is_closed(case) and outcome(case) == SOLVED
+
+
+def ended_positively(case: Mapping[str, Any]) -> bool:
+    """Closed as opgelost or deels opgelost."""
+    return is_closed(case) and outcome(case) in POSITIVE
 
 
 def closed_on(case: Mapping[str, Any]) -> dt.date | None:

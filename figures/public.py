@@ -13,7 +13,7 @@ from typing import Any, Iterable, Mapping
 
 from . import report
 from .anonymity import THRESHOLD, Figure, is_small, suppress
-from .cases import reported_on
+from .cases import is_closed, reported_on
 
 TOP_CONFLICT_TYPES = 5
 
@@ -28,7 +28,7 @@ def reports_per_year(cases: Iterable[Mapping[str, Any]], threshold: int = THRESH
 
 def solved_share(cases: Iterable[Mapping[str, Any]], threshold: int = THRESHOLD) -> dict[str, Any]:
     """Share of closed cases (with an outcome) that ended solved or partly solved."""
-    share = report.solved_share(cases)
+    share = report.solved_share([c for c in cases if is_closed(c)])
     rest = share.whole - share.part
     publishable = share.whole >= threshold and not is_small(share.part, threshold) and not is_small(rest, threshold)
     return {

@@ -137,9 +137,10 @@ def outcome_counts(closed: Iterable[Mapping], unsuitable: int = 0) -> list[tuple
     return [(o, counts[o]) for o in case_rules.OUTCOMES] + [(case_rules.UNSUITABLE, unsuitable)]
 
 
-def solved_share(closed: Iterable[Mapping], outcomes: frozenset[str] = case_rules.SOLVED) -> Share:
-    """Of the cases with an outcome, those that ended in one of `outcomes`."""
-    found = [o for o in map(case_rules.outcome, closed) if o]
+def solved_share(closed: Iterable[Mapping], outcomes: frozenset[str] = case_rules.POSITIVE) -> Share:
+    """Of the closed cases with an outcome, those that ended in one of `outcomes` (by default
+    opgelost or deels opgelost). A case that is not closed (any more) never counts."""
+    found = [case_rules.outcome(c) for c in closed if case_rules.is_closed(c) and case_rules.outcome(c)]
     return Share(sum(1 for o in found if o in outcomes), len(found))
 
 
@@ -241,7 +242,7 @@ def period_report(sources: Sources, period: Period, *, today: dt.date, rules: Ru
         outcomes=outcome_counts(closed, unsuitable),
         unsuitable=unsuitable,
         solved=solved_share(closed),
-        solved_fully=solved_share(closed, frozenset({"opgelost"})),
+        solved_fully=solved_share(closed, frozenset({case_rules.SOLVED})),
         duration=durations(closed),
         intake_in_time=intake_in_time(reported, today=today, deadline=rules.deadline) if rules.deadline else None,
         nazorg_done=nazorg_share(closed, sources.nazorg),

@@ -55,3 +55,65 @@ def test_no_follow_ups_this_week_says_so_and_not_that_there_are_no_notes(client,
     follow_ups = page.split('id="vervolg-titel"')[1].split("</section>")[0]
     assert "Nog geen coachingsnotities" not in follow_ups and "Geen vervolgacties" in follow_ups
     assert "Over haar eerste zaak." in page
+
+
+# -- closed, solved and the public figures ------------------------------------------------
+
+from buurtbemiddeling.cases import repo, workflow  # noqa: E402
+from figures import cases as case_rules  # noqa: E402
+from figures.public import public_figures  # noqa: E402
+
+
+def closed(outcome, step="afgesloten"):
+    return {"step": step, "reported_at": "2025-03-01T10:00:00", "closing": {"outcome": outcome, "closed_on": "2025-05-01"}}
+
+
+def test_solved_closed_and_positive_are_different_words_for_different_things():
+    assert case_rules.is_solved(closed("opgelost")) and not case_rules.is_solved(closed("deels-opgelost"))
+    assert case_rules.ended_positively(closed("deels-opgelost")) and not case_rules.ended_positively(closed("niet-opgelost"))
+    assert case_rules.is_ended({"step": "ongeschikt"}) and not case_rules.is_closed({"step": "ongeschikt"})
+    assert not case_rules.is_closed(closed("opgelost", step="nazorg"))
+
+
+def test_matching_counts_a_pair_as_solving_a_case_by_the_same_rule_as_the_figures(store):
+    from buurtbemiddeling.matching import facts
+    a, b = matching_data.add_volunteers(store, "Ayse", "Kees")
+    for outcome in ("opgelost", "deels-opgelost"):
+        case_id = matching_data.add_case(store)
+        with store.transaction() as tx:
+            tx.table("cases").update({"duo": [a, b], **closed(outcome)}, doc_ids=[case_id])
+    record = facts.pair_history(store.read())[frozenset({a, b})]
+    cases = store.read().table("cases").all()
+    assert record.solved == sum(case_rules.is_solved(c) for c in cases) == 1
+
+
+def test_a_case_corrected_out_of_afgesloten_loses_its_closing_and_no_longer_counts_as_solved(client, store, as_user):
+    as_user.coordinator()
+    case_id = matching_data.add_case(store)
+    with store.transaction() as tx:
+        tx.table("cases").update(closed("opgelost"), doc_ids=[case_id])
+    response = client.post(f"/beheer/zaken/{case_id}/correctie", data={"to": "nazorg", "note": "Te vroeg afgesloten"})
+    assert response.status_code == 303
+    case = store.read().table("cases").get(doc_id=case_id)
+    assert case["step"] == "nazorg" and not case.get("closing")
+    [event] = [e for e in repo.timeline(store.read(), case_id) if e.get("correction")]
+    assert event["closing_undone"]["outcome"] == "opgelost" and "afsluiting is teruggedraaid" in event["note"]
+    figures = public_figures([case], [], today=dt.date(2025, 6, 1), threshold=1)
+    assert figures["solved"]["closed"].value == 0
+
+
+def test_a_correction_does_not_close_a_case_without_an_outcome():
+    case = {"step": "nazorg", "reported_at": "2025-03-01"}
+    with pytest.raises(workflow.WorkflowError, match="Zaak afsluiten"):
+        workflow.correct(case, {"to": "afgesloten", "note": "klaar"})
+    with pytest.raises(workflow.WorkflowError, match="besluit bij de intake"):
+        workflow.correct(case, {"to": "ongeschikt", "note": "toch niet"})
+
+
+def test_the_public_page_counts_only_closed_cases_like_the_annual_report():
+    from figures.period import year
+    from figures.report import closed_in, solved_share
+    cases = [closed("opgelost")] * 5 + [closed("niet-opgelost")] * 5 + [closed("opgelost", step="nazorg")] * 5
+    public = public_figures(cases, [], today=dt.date(2025, 12, 31), threshold=5)
+    annual = solved_share(closed_in(cases, year(2025)))
+    assert public["solved"]["closed"].value == annual.whole == 10 and public["solved"]["percent"] == 50

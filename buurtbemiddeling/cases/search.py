@@ -11,6 +11,7 @@ from typing import Any, Iterable, Mapping
 
 from common import phone
 from common.folding import fold
+from figures import cases as case_rules
 
 from ..settings.lists import slugify
 from . import workflow
@@ -113,7 +114,7 @@ def matches(case: Mapping, filters: Filters, text: str | None = None) -> bool:
     step = case.get("step")
     if filters.step == "open" and not workflow.is_open(case) and step != "in-de-wacht":
         return False
-    if filters.step == "gesloten" and step not in ("afgesloten", "ongeschikt"):
+    if filters.step == "gesloten" and not case_rules.is_ended(case):
         return False
     if filters.step in workflow.STEPS and step != filters.step:
         return False

@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
+from figures import cases as case_rules
+
 
 @dataclass(frozen=True)
 class Step:
@@ -77,7 +79,7 @@ CHECKLIST: tuple[tuple[str, str], ...] = (
 )
 CHECKLIST_KEYS = tuple(key for key, _ in CHECKLIST)
 DECISIONS = {"geschikt": "Geschikt", "ongeschikt": "Ongeschikt"}
-NOT_SOLVED = "niet-opgelost"  # the outcome that needs a reason
+NOT_SOLVED = case_rules.NOT_SOLVED  # the outcome that needs a reason
 MAX_NOTE = 2000
 
 
@@ -100,7 +102,7 @@ class Change:
 class Options:
     """The configured list values the rules check against (from settings.lists)."""
 
-    outcomes: frozenset[str] = frozenset({"opgelost", "deels-opgelost", NOT_SOLVED})
+    outcomes: frozenset[str] = frozenset(case_rules.OUTCOMES)
     not_solved_reasons: frozenset[str] = frozenset()
     unsuitable_reasons: frozenset[str] = frozenset()
     nazorg_weeks: int = 4
@@ -324,7 +326,12 @@ def reopen(case: Mapping, data: Mapping[str, Any]) -> Change:
 
 
 def correct(case: Mapping, data: Mapping[str, Any]) -> Change:
-    """Put a mistaken step right. Any step may be chosen, with a reason; it is logged as a correction."""
+    """Put a mistaken step right, with a reason; it is logged as a correction.
+
+    A case ends only through its own rule (closing with an outcome, the intake decision), so a
+    correction does not lead into afgesloten or ongeschikt. Out of them, what ended the case
+    goes too: the closing (outcome, reason, agreements) or the decision 'ongeschikt' is taken
+    off the case and kept on the timeline, so the figures never count a running case as solved."""
     target = (data.get("to") or "").strip()
     source = case.get("step")
     if target not in STEPS:
@@ -333,16 +340,29 @@ def correct(case: Mapping, data: Mapping[str, Any]) -> Change:
         raise WorkflowError(f"De zaak staat al in ‘{label(target)}’.", "to")
     if target == "in-de-wacht":
         raise WorkflowError("Zet een zaak in de wacht met ‘In de wacht zetten’.", "to")
+    if target == "afgesloten":
+        raise WorkflowError("Sluit een zaak af met ‘Zaak afsluiten’: daar hoort de uitkomst bij.", "to")
+    if target == "ongeschikt":
+        raise WorkflowError("Een zaak wordt ongeschikt door het besluit bij de intake, met de reden.", "to")
     note = _note(data.get("note"), True, "waarom de stap wordt gecorrigeerd")
     updates: dict[str, Any] = {"step": target}
+    extra: dict[str, Any] = {}
     if source == "in-de-wacht":
         updates["held_from"] = None
-    return Change(updates, _event(source, target, note, correction=True))
+    if case.get("closing"):
+        updates["closing"] = None
+        extra["closing_undone"] = dict(case["closing"])
+    intake = case.get("intake") or {}
+    if source == "ongeschikt" and intake.get("decision") == "ongeschikt":
+        updates["intake"] = {**intake, "decision": "", "reason": "", "decided_on": None}
+        extra["decision_undone"] = {k: intake.get(k) for k in ("decision", "reason", "advice", "decided_on")}
+    if "closing_undone" in extra:
+        note += f" (De afsluiting is teruggedraaid; de uitkomst was ‘{extra['closing_undone'].get('outcome') or '—'}’.)"
+    if "decision_undone" in extra:
+        note += " (Het besluit ‘ongeschikt’ is teruggedraaid.)"
+    return Change(updates, _event(source, target, note, correction=True, **extra))
 
 
 def reported_date(case: Mapping) -> dt.date | None:
-    stamp = case.get("reported_at") or case.get("created_at")
-    try:
-        return dt.date.fromisoformat(stamp[:10]) if stamp else None
-    except ValueError:
-        return None
+    """The day the case was reported (one definition: figures.cases.reported_on)."""
+    return case_rules.reported_on(case)

@@ -13,6 +13,7 @@ from collections import Counter
 from typing import Any, Mapping
 
 from common import clock
+from figures import cases as case_rules
 
 from ..cases import workflow
 from ..volunteers import pipeline, pool, qualifications
@@ -20,12 +21,6 @@ from . import score
 
 CASES = "cases"
 RANKING_TABLES = (CASES, pipeline.VOLUNTEERS, qualifications.TRAININGS, qualifications.RECORDS)
-SOLVED = "opgelost"
-
-
-def _closed(case: Mapping) -> bool:
-    return case.get("step") == "afgesloten"
-
 
 def basistraining_done(view) -> set[int]:
     """Volunteer ids with a basistraining of enough hours, computed in one pass over the records
@@ -42,7 +37,7 @@ def _count(case: Mapping, load: Counter, done: Counter, per_type: dict) -> None:
     for vid in case.get("duo") or []:
         if workflow.is_open(case):
             load[vid] += 1
-        elif _closed(case):
+        elif case_rules.is_closed(case):
             done[vid] += 1
             per_type.setdefault(vid, Counter()).update(case.get("conflict_types") or [])
 
@@ -94,11 +89,11 @@ def _pair_history(view) -> dict[frozenset, score.PairRecord]:
     solved: Counter = Counter()
     for case in view.table(CASES):
         duo = case.get("duo") or []
-        if len(duo) != 2 or not _closed(case):
+        if len(duo) != 2 or not case_rules.is_closed(case):
             continue
         pair = frozenset(duo)
         totals[pair] += 1
-        solved[pair] += (case.get("closing") or {}).get("outcome") == SOLVED
+        solved[pair] += case_rules.is_solved(case)
     return {pair: score.PairRecord(n, solved[pair]) for pair, n in totals.items()}
 
 

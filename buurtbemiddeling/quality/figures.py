@@ -74,8 +74,8 @@ def compute(cases: Iterable[Mapping], nazorg_records: Iterable[Mapping], *, year
                                                          deadline=deadline),
             nazorg_done=report_figures.nazorg_share(closed, nazorg_records),
             median_days=report_figures.durations(closed).median,
-            solved=report_figures.solved_share(closed, frozenset({"opgelost"})),
-            partly_solved=report_figures.solved_share(closed, frozenset({"deels-opgelost"})),
+            solved=report_figures.solved_share(closed, frozenset({case_figures.SOLVED})),
+            partly_solved=report_figures.solved_share(closed, frozenset({case_figures.PARTLY_SOLVED})),
             satisfaction=round(sum(scores) / len(scores), 2) if scores else None,
             satisfaction_count=len(scores),
         ))
