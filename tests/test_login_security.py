@@ -129,9 +129,47 @@ def _enrol(client, store, user_id) -> str:
     wrong = client.post("/beheer/mijn-account/tweestaps/bevestigen", data={"code": "000000"})
     assert wrong.status_code == 422 and not users.get_user(store, user_id).totp_enabled
     code = pyotp.TOTP(secret).now()
-    assert client.post("/beheer/mijn-account/tweestaps/bevestigen", data={"code": code}).status_code == 302
+    shown = client.post("/beheer/mijn-account/tweestaps/bevestigen", data={"code": code})
+    assert shown.status_code == 200 and "Uw herstelcodes" in shown.get_data(as_text=True)
     assert users.get_user(store, user_id).totp_enabled
     return secret
+
+
+def recovery_codes(page: str) -> list[str]:
+    return re.findall(r"<li><code>([a-z0-9]{5}-[a-z0-9]{5})</code></li>", page)
+
+
+def test_switching_two_step_login_on_shows_ten_recovery_codes_once_and_each_logs_in_once(app, client, as_user,
+                                                                                        store):
+    user = as_user.coordinator()
+    client.post("/beheer/mijn-account/tweestaps/starten")
+    page = client.get("/beheer/mijn-account/tweestaps").get_data(as_text=True)
+    secret = re.sub(r"\s", "", re.search(r'<code class="secret">([^<]+)</code>', page).group(1))
+    shown = client.post("/beheer/mijn-account/tweestaps/bevestigen", data={"code": pyotp.TOTP(secret).now()})
+    codes = recovery_codes(shown.get_data(as_text=True))
+    assert len(set(codes)) == 10 and shown.headers["Cache-Control"] == "no-store"
+    assert all(_files_hold(app, code) == [] for code in codes)  # only hashes are kept
+    client.post("/beheer/uitloggen")
+
+    _login(client)
+    done = client.post("/beheer/inloggen/code", data={"code": codes[0].upper()}, follow_redirects=True)
+    assert "ingelogd met een herstelcode" in done.get_data(as_text=True) and "nog 9" in done.get_data(as_text=True)
+    client.post("/beheer/uitloggen")
+    _login(client)
+    again = client.post("/beheer/inloggen/code", data={"code": codes[0]})
+    assert again.status_code == 422  # spent
+
+    done = client.post("/beheer/inloggen/code", data={"code": codes[1]})
+    assert done.status_code == 302
+    refused = client.post("/beheer/mijn-account/tweestaps/herstelcodes", data={"current_password": "fout"})
+    assert refused.status_code == 422 and "niet vernieuwd" in refused.get_data(as_text=True)
+    fresh = recovery_codes(client.post("/beheer/mijn-account/tweestaps/herstelcodes",
+                                       data={"current_password": PASSWORD}).get_data(as_text=True))
+    assert len(fresh) == 10 and not set(fresh) & set(codes)
+    client.post("/beheer/uitloggen")
+    _login(client)
+    assert client.post("/beheer/inloggen/code", data={"code": codes[2]}).status_code == 422  # old ones are void
+    assert "herstelcode" in client.get("/beheer/inloggen/code").get_data(as_text=True)
 
 
 def test_two_step_login_asks_for_a_code_from_the_app_after_the_password(client, as_user, store):

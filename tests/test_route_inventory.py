@@ -25,8 +25,8 @@ PUBLIC = {
 }
 # Any logged-in account: one's own account, logging out, the portal's front door.
 ANY_ACCOUNT = {"account.me", "account.change_password", "account.start_twofactor", "account.twofactor_setup",
-               "account.confirm_twofactor", "account.disable_twofactor", "auth.logout", "account.logout_everywhere",
-               "portal.home"}
+               "account.confirm_twofactor", "account.disable_twofactor", "account.renew_recovery_codes",
+               "auth.logout", "account.logout_everywhere", "portal.home"}
 LOGGING_OUT = {"auth.logout", "account.logout_everywhere"}  # would end the session the checks run in
 # A volunteer's pages beyond that; per-record ones check that the record is theirs.
 VOLUNTEER = {"portal.case", "portal.handover_pdf", "portal.add_contact", "portal.add_debrief", "portal.answer",

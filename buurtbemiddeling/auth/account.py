@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required
 
 from ..store import get_store
-from . import sessions, twofactor, users
+from . import recovery, sessions, twofactor, users
 
 bp = Blueprint("account", __name__, url_prefix="/beheer/mijn-account")
 
@@ -86,8 +86,24 @@ def confirm_twofactor():
     if twofactor.confirm_enrolment(get_store(), current_user.id, request.form.get("code", ""),
                                    current_app.config["TOTP_KEY_FILE"]):
         flash("Tweestapsverificatie staat aan. Voortaan vraagt het inloggen ook om een code uit uw app.")
-        return redirect(url_for("account.me"))
+        return _recovery_page(recovery.renew(get_store(), current_user.id))
     return _setup_page("De code klopt niet. Typ de zes cijfers die de app nu laat zien voor dit account.")
+
+
+@bp.post("/tweestaps/herstelcodes")
+@login_required
+def renew_recovery_codes():
+    store = get_store()
+    if users.authenticate(store, current_user.email, request.form.get("current_password", "")) is None:
+        return _page(422, errors={"recovery_password": "Uw wachtwoord klopt niet; de herstelcodes zijn niet vernieuwd."})
+    return _recovery_page(recovery.renew(store, current_user.id))
+
+
+def _recovery_page(codes: list[str]):
+    # Shown once: only their hashes are kept. no-store so the page never lingers in a cache.
+    response = current_app.make_response(render_template("auth/recovery_codes.html", codes=codes))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/tweestaps/uitzetten")

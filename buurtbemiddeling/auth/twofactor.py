@@ -157,5 +157,5 @@ def seal_plain_secrets(store: Store, key_file: str | Path) -> int:
 
 
 def disable(store: Store, user_id: str, *, by: str | None = None) -> None:
-    users.update(store, user_id, totp_secret=None, totp_pending=None, totp_enabled=False)
+    users.update(store, user_id, totp_secret=None, totp_pending=None, totp_enabled=False, recovery_codes=None)
     store.audit(by, "user.2fa_off", f"user:{user_id}")

@@ -14,7 +14,7 @@ from flask_login import current_user, login_required, logout_user
 
 from ..extensions import login_manager
 from ..store import get_store
-from . import invitations, sessions, setup_code, throttle, twofactor, users
+from . import invitations, recovery, sessions, setup_code, throttle, twofactor, users
 
 bp = Blueprint("auth", __name__, url_prefix="/beheer")
 SECOND_STEP_SECONDS = 5 * 60  # how long a correct password waits for its code
@@ -164,10 +164,17 @@ def login_code():
             error, status = throttle.message(wait, kind), 429
         elif twofactor.verify_login(store, user.id, request.form.get("code", ""), current_app.config["TOTP_KEY_FILE"]):
             return _finish_login(store, user, request.args.get("next"))
+        elif recovery.looks_like_one(request.form.get("code", "")) and recovery.use(store, user.id,
+                                                                                    request.form["code"]):
+            response = _finish_login(store, user, request.args.get("next"))  # a fresh session: flash after
+            left = recovery.remaining(users.get_doc(store.read(), user.id))
+            flash(f"U bent ingelogd met een herstelcode; die werkt niet nog eens. Er zijn er nog {left}. "
+                  "Maak nieuwe onder Mijn account als uw telefoon kwijt is.")
+            return response
         else:
             store.audit(None, "login.failed", f"user:{user.id}", step="code")
-            error, status = ("De code klopt niet. Typ de zes cijfers die uw app nu laat zien; "
-                             "een code werkt maar één keer."), 422
+            error, status = ("De code klopt niet. Typ de zes cijfers die uw app nu laat zien, of een "
+                             "herstelcode; elke code werkt maar één keer."), 422
     return render_template("auth/login_code.html", error=error), status
 
 
