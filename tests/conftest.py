@@ -33,6 +33,16 @@ def clock(app):
         yield fixed
 
 
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    """The public site built once from site/ without data, for tests that read its pages."""
+    import sitebuilder
+
+    out = tmp_path_factory.mktemp("built-site") / "public"
+    sitebuilder.build(sitebuilder.Site(sitebuilder.DEFAULT_ROOT), out)
+    return out
+
+
 @pytest.fixture
 def store(app):
     return app.extensions["store"]

@@ -64,6 +64,11 @@ class _Builder(HTMLParser):
         self.stack[-1].children.append(data)
 
 
+def built_page(public, page) -> Element:
+    """The tree of a sitebuilder Page as built into the folder `public`."""
+    return parse((public / page.out_path).read_text("utf-8"))
+
+
 def parse(html: str) -> Element:
     builder = _Builder()
     builder.feed(html)

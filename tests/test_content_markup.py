@@ -7,24 +7,13 @@ import shutil
 
 import pytest
 
-import sitebuilder
 from sitebuilder import DEFAULT_ROOT, BuildError, Site
 
-from .html_tree import parse
+from .html_tree import built_page
 
 SITE = Site(DEFAULT_ROOT)
 NESTING = [p for p in SITE.pages if re.search(r"<[a-z]+[^>]*\smarkdown=", p.source.read_text("utf-8"))]
 
-
-@pytest.fixture(scope="module")
-def public(tmp_path_factory):
-    out = tmp_path_factory.mktemp("markup") / "public"
-    sitebuilder.build(SITE, out)
-    return out
-
-
-def built(public, page):
-    return parse((public / page.out_path).read_text("utf-8"))
 
 
 def test_the_pages_that_nest_markdown_in_html_are_the_steps_in_every_language_and_the_home_cards():
@@ -33,8 +22,8 @@ def test_the_pages_that_nest_markdown_in_html_are_the_steps_in_every_language_an
 
 
 @pytest.mark.parametrize("page", [p for p in NESTING if p.key == "how"], ids=lambda p: p.url)
-def test_each_of_the_seven_steps_is_a_list_item_holding_a_heading_and_paragraphs(public, page):
-    [steps] = built(public, page).find_all("ol", cls="steps")
+def test_each_of_the_seven_steps_is_a_list_item_holding_a_heading_and_paragraphs(built_site, page):
+    [steps] = built_page(built_site, page).find_all("ol", cls="steps")
     items = steps.elements
     assert len(items) == 7 and all(item.tag == "li" for item in items)
     for item in items:
@@ -45,8 +34,8 @@ def test_each_of_the_seven_steps_is_a_list_item_holding_a_heading_and_paragraphs
 
 
 @pytest.mark.parametrize("page", [p for p in NESTING if p.key == "home"], ids=lambda p: p.url)
-def test_each_home_card_has_a_heading_and_a_paragraph_with_links(public, page):
-    cards = built(public, page).find_all("section", cls="card")
+def test_each_home_card_has_a_heading_and_a_paragraph_with_links(built_site, page):
+    cards = built_page(built_site, page).find_all("section", cls="card")
     assert len(cards) == 3
     for card in cards:
         heading, paragraph = card.elements
@@ -54,8 +43,8 @@ def test_each_home_card_has_a_heading_and_a_paragraph_with_links(public, page):
 
 
 @pytest.mark.parametrize("page", SITE.pages, ids=lambda p: p.url)
-def test_no_built_page_shows_markdown_syntax_or_a_markdown_attribute(public, page):
-    tree = built(public, page)
+def test_no_built_page_shows_markdown_syntax_or_a_markdown_attribute(built_site, page):
+    tree = built_page(built_site, page)
     text = tree.text()
     assert not re.search(r"^\s*#{1,6}\s", text, re.M) and "##" not in text and "**" not in text
     assert not [e.tag for e in tree.iter() if "markdown" in e.attrs]

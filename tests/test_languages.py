@@ -5,25 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-import sitebuilder
 from sitebuilder import DEFAULT_ROOT, Site
 
-from .html_tree import parse
+from .html_tree import built_page, parse
 
 SITE = Site(DEFAULT_ROOT)
 RESIDENT_PAGES = ("home", "how", "report", "report-thanks", "privacy")
 NEW = {"tr": "ltr", "ar": "rtl", "pl": "ltr"}
 
-
-@pytest.fixture(scope="module")
-def public(tmp_path_factory):
-    out = tmp_path_factory.mktemp("languages") / "public"
-    sitebuilder.build(SITE, out)
-    return out
-
-
-def built(public, page):
-    return parse((public / page.out_path).read_text("utf-8"))
 
 
 def page_of(key, lang):
@@ -31,13 +20,13 @@ def page_of(key, lang):
 
 
 @pytest.mark.parametrize("lang", NEW)
-def test_each_new_language_has_the_resident_pages_in_its_own_folder_with_lang_and_direction(public, lang):
+def test_each_new_language_has_the_resident_pages_in_its_own_folder_with_lang_and_direction(built_site, lang):
     for key in RESIDENT_PAGES:
         page = page_of(key, lang)
         assert page.url.startswith(f"/{lang}/") and page.source.relative_to(SITE.content_dir).parts[0] == lang
-        html = built(public, page).find("html")
+        html = built_page(built_site, page).find("html")
         assert (html.attrs["lang"], html.attrs["dir"]) == (lang, NEW[lang]), page.url
-    assert built(public, page_of("report", lang)).find("form", cls="form")
+    assert built_page(built_site, page_of("report", lang)).find("form", cls="form")
 
 
 def test_dutch_and_english_pages_are_left_to_right():
@@ -45,10 +34,10 @@ def test_dutch_and_english_pages_are_left_to_right():
 
 
 @pytest.mark.parametrize("key", RESIDENT_PAGES)
-def test_the_language_switch_keeps_the_page_and_hreflang_links_join_all_its_versions(public, key):
+def test_the_language_switch_keeps_the_page_and_hreflang_links_join_all_its_versions(built_site, key):
     versions = {lang: page_of(key, lang).url for lang in SITE.languages}
     for lang, url in versions.items():
-        tree = built(public, page_of(key, lang))
+        tree = built_page(built_site, page_of(key, lang))
         switch = {a.attrs["hreflang"]: a.attrs["href"] for a in tree.find("nav", cls="language-switch").find_all("a")}
         assert switch == {other: other_url for other, other_url in versions.items() if other != lang}
         alternates = {link.attrs["hreflang"]: link.attrs["href"]
@@ -58,43 +47,43 @@ def test_the_language_switch_keeps_the_page_and_hreflang_links_join_all_its_vers
         assert alternates == {other: SITE.config["url"] + other_url for other, other_url in versions.items()}
 
 
-def test_a_page_not_translated_yet_switches_to_the_home_page_of_that_language_without_hreflang(public):
-    tree = built(public, page_of("contact", "nl"))
+def test_a_page_not_translated_yet_switches_to_the_home_page_of_that_language_without_hreflang(built_site):
+    tree = built_page(built_site, page_of("contact", "nl"))
     switch = {a.attrs["hreflang"]: a.attrs["href"] for a in tree.find("nav", cls="language-switch").find_all("a")}
     assert switch["tr"] == "/tr/" and switch["en"] == "/en/contact/"
     alternates = {link.attrs["hreflang"] for link in tree.find_all("link", rel="alternate")}
     assert alternates == {"nl", "en"}
 
 
-def test_each_language_name_in_the_switch_is_marked_with_its_language_and_direction(public):
-    tree = built(public, page_of("home", "nl"))
+def test_each_language_name_in_the_switch_is_marked_with_its_language_and_direction(built_site):
+    tree = built_page(built_site, page_of("home", "nl"))
     arabic = tree.find("a", hreflang="ar")
     assert (arabic.text(), arabic.attrs["lang"], arabic.attrs["dir"]) == ("العربية", "ar", "rtl")
 
 
-def test_in_arabic_phone_numbers_read_left_to_right(public):
+def test_in_arabic_phone_numbers_read_left_to_right(built_site):
     for key in RESIDENT_PAGES:
-        tree = built(public, page_of(key, "ar"))
+        tree = built_page(built_site, page_of(key, "ar"))
         footer_phone = tree.find("footer").find("a", href=SITE.config["phone_href"])
         assert footer_phone.attrs["dir"] == "ltr"
         text = tree.find("main").text()
         assert SITE.config["phone"] not in text.replace("\u2066" + SITE.config["phone"] + "\u2069", ""), key
-    police = [e for e in built(public, page_of("report", "ar")).find_all("bdi") if e.text() == "0900-8844"]
+    police = [e for e in built_page(built_site, page_of("report", "ar")).find_all("bdi") if e.text() == "0900-8844"]
     assert police and all(e.attrs["dir"] == "ltr" for e in police)
 
 
 @pytest.mark.parametrize("lang", SITE.languages)
-def test_the_404_page_speaks_each_language(public, lang):
-    tree = parse((public / SITE.prefix(lang).lstrip("/") / "404.html").read_text("utf-8"))
+def test_the_404_page_speaks_each_language(built_site, lang):
+    tree = parse((built_site / SITE.prefix(lang).lstrip("/") / "404.html").read_text("utf-8"))
     assert tree.find("html").attrs["lang"] == lang
     assert tree.find("h1").text() == SITE.strings[lang]["not_found_title"]
 
 
-def test_the_intake_term_is_promised_in_each_languages_grammar(public):
+def test_the_intake_term_is_promised_in_each_languages_grammar(built_site):
     from common.intake_term import in_words
 
     assert [in_words(n, "pl") for n in (1, 2, 5)] == ["1 dnia roboczego", "2 dni roboczych", "5 dni roboczych"]
     assert [in_words(n, "ar") for n in (1, 2, 5, 11)] == ["يوم عمل واحد", "يومَي عمل", "5 أيام عمل", "11 يوم عمل"]
     assert in_words(5, "tr") == "5 iş günü"
-    assert "5 iş günü içinde" in built(public, page_of("report", "tr")).find("main").text()
-    assert "w ciągu 5 dni roboczych" in built(public, page_of("report", "pl")).find("main").text()
+    assert "5 iş günü içinde" in built_page(built_site, page_of("report", "tr")).find("main").text()
+    assert "w ciągu 5 dni roboczych" in built_page(built_site, page_of("report", "pl")).find("main").text()
