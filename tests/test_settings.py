@@ -1,4 +1,6 @@
 """Instellingen: the configurable lists (a value in use is retired, never deleted) and numbers."""
+from datetime import date
+
 import pytest
 
 from buurtbemiddeling.settings import lists, numbers
@@ -152,3 +154,26 @@ def test_the_settings_pages_are_for_the_coordinator_only(client, as_user):
     as_user.anonymous()
     assert client.get("/beheer/instellingen/lijst/wijken").status_code == 302
     assert client.get("/beheer/instellingen/getallen").status_code == 405
+
+
+def test_shortening_a_retention_period_says_how_many_records_the_next_run_anonymises_and_asks_first(
+        client, store, coordinator):
+    from common import clock
+
+    closed_on = clock.today().replace(day=1).toordinal() - 400  # some 13 months ago
+    with store.transaction() as tx:
+        for n in range(3):
+            tx.table("cases").insert({"number": f"2025-00{n}", "step": "afgesloten",
+                                      "closing": {"outcome": "opgelost", "closed_on":
+                                                  date.fromordinal(closed_on).isoformat()}, "parties": []})
+    defaults = {key: str(number.default) for key, number in numbers.REGISTRY.items()}
+    shorter = {**defaults, "retention_case_months": "12"}
+    asked = client.post("/beheer/instellingen/getallen", data=shorter)
+    page = html(asked)
+    assert asked.status_code == 422 and "anonimiseert de volgende dagelijkse ronde <strong>3 zaken</strong>" in page
+    assert 'value="12"' in page  # what was typed stays
+    assert numbers.get(store.read(), "retention_case_months") == 24  # nothing changed yet
+    done = client.post("/beheer/instellingen/getallen", data={**shorter, "confirm": "ja"}, follow_redirects=True)
+    assert numbers.get(store.read(), "retention_case_months") == 12 and "anonimiseert 3 zaken" in html(done)
+    longer = client.post("/beheer/instellingen/getallen", data={**defaults, "retention_case_months": "36"})
+    assert longer.status_code == 303  # nothing more goes: no question

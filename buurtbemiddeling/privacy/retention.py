@@ -208,6 +208,28 @@ def plan(view, today: dt.date, periods: period_rules.Periods | None = None) -> l
     return sorted(found, key=lambda d: (d.due, d.kind, d.doc_id))
 
 
+KIND_LABELS = {"case": ("zaak", "zaken"), "report": ("melding", "meldingen"),
+               "application": ("aanmelding", "aanmeldingen"), "volunteer": ("vrijwilliger", "vrijwilligers")}
+
+
+def newly_due(view, today: dt.date, values: Mapping[str, int]) -> dict[str, int]:
+    """Per kind, how many records the next run would anonymise only because the periods became `values`."""
+    stored = {d.get("key"): d.get("value") for d in view.table(period_rules.SETTINGS_TABLE).all()}
+    proposed = period_rules.from_settings({"key": k, "value": v} for k, v in {**stored, **values}.items())
+    already = {d.record for d in plan(view, today)}
+    counts: dict[str, int] = {}
+    for item in plan(view, today, proposed):
+        if item.record not in already:
+            counts[item.kind] = counts.get(item.kind, 0) + 1
+    return counts
+
+
+def describe_counts(counts: Mapping[str, int]) -> str:
+    """{"case": 23, "report": 1} -> '23 zaken en 1 melding'."""
+    parts = [f"{n} {KIND_LABELS[kind][n != 1]}" for kind, n in counts.items() if n]
+    return " en ".join([", ".join(parts[:-1]), parts[-1]]) if len(parts) > 1 else "".join(parts)
+
+
 def upcoming(view, today: dt.date, days: int = 31) -> list[Due]:
     """What will go within `days` (the preview's second list)."""
     later = plan(view, today + dt.timedelta(days=days))

@@ -6,6 +6,9 @@ from flask_login import current_user
 
 from ..auth.views import coordinator_required
 from ..store import get_store
+from common import clock
+
+from ..privacy import periods, retention
 from . import lists, numbers
 
 bp = Blueprint("settings", __name__, url_prefix="/beheer/instellingen")
@@ -30,18 +33,21 @@ def save_numbers():
             parsed[key] = numbers.parse(key, request.form.get(key, ""))
         except ValueError as exc:
             errors[key] = str(exc)
-    if errors:
-        view = get_store().read()
+    view = get_store().read()
+    # A shorter retention period anonymises records at the next daily run: say how many, and ask.
+    effect = retention.newly_due(view, clock.today(), {k: v for k, v in parsed.items() if k in periods.KEYS})
+    if errors or (any(effect.values()) and request.form.get("confirm") != "ja"):
         overview = [(definition, lists.entries(view, key)) for key, definition in lists.REGISTRY.items()]
         values = {key: request.form.get(key, "") for key in numbers.REGISTRY}
         return render_template("settings/index.html", overview=overview, numbers=numbers.REGISTRY, values=values,
-                               errors=errors), 422
+                               errors=errors, effect=None if errors else retention.describe_counts(effect)), 422
     store = get_store()
     with store.transaction() as tx:
         for key, value in parsed.items():
             numbers.set_value(tx, key, value)
     store.audit(current_user.id, "settings.numbers", "settings", **parsed)
-    flash("De termijnen zijn bewaard.")
+    flash("De termijnen zijn bewaard." + (f" De volgende dagelijkse ronde anonimiseert {retention.describe_counts(effect)}."
+                                          if any(effect.values()) else ""))
     return redirect(url_for("settings.index"), code=303)
 
 
