@@ -122,12 +122,14 @@ def init_app(app: Flask) -> None:
 
 
 def _announcing_instance(callback):
-    # On stdout: the README's cron lines send that to /dev/null, so cron mails only real errors.
+    # Only to a person at a terminal: cron and scripts read the commands' own output, and cron
+    # mails whatever a command prints. `flask doctor` always names the instance.
     @functools.wraps(callback)
     def run(*args, **kwargs):
         from flask import current_app
 
-        click.echo(f"Instancemap: {current_app.instance_path} ({current_app.config['INSTANCE_SOURCE']})")
+        if sys.stdout.isatty():
+            click.echo(f"Instancemap: {current_app.instance_path} ({current_app.config['INSTANCE_SOURCE']})")
         return callback(*args, **kwargs)
 
     return run

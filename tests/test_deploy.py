@@ -209,11 +209,13 @@ def project_copy(tmp_path: Path) -> Path:
     return copy
 
 
-def flask_command(project: Path, *args: str) -> subprocess.CompletedProcess:
+def flask_command(project: Path, *args: str, terminal: bool = False) -> subprocess.CompletedProcess:
     # As cron runs it: the project folder, no BUURTBEMIDDELING_INSTANCE, nothing else set.
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(project)}
-    return subprocess.run([sys.executable, "-m", "flask", "--app", "app", *args], cwd=project, env=env,
-                          capture_output=True, text=True, timeout=TIMEOUT)
+    command = [sys.executable, "-m", "flask", "--app", "app", *args]
+    if terminal:  # as a person types it: util-linux `script` gives the command a terminal
+        command = ["script", "-qec", " ".join(command), "/dev/null"]
+    return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=TIMEOUT)
 
 
 def test_maintenance_commands_as_cron_runs_them_use_the_installed_instance_and_say_which(tmp_path):
@@ -221,8 +223,10 @@ def test_maintenance_commands_as_cron_runs_them_use_the_installed_instance_and_s
     instances.remember(data, location_file=project / "instance-location")
     done = flask_command(project, "backup")
     assert done.returncode == 0, done.stderr
-    assert f"Instancemap: {data} (vastgelegd in {project / 'instance-location'})" in done.stdout
-    assert "Reservekopie gemaakt" in done.stdout and (data / "backups").is_dir()
+    assert f"Reservekopie gemaakt: {data / 'backups'}" in done.stdout
+    # At a terminal every command first says which instance it uses.
+    at_terminal = flask_command(project, "backup", terminal=True)
+    assert f"Instancemap: {data} (vastgelegd in {project / 'instance-location'})" in at_terminal.stdout
     assert not (project / "instance").exists()  # never a second, empty instance beside the code
     for command in ("retention", "send-mail"):  # the other cron lines: nothing on stderr, so cron mails nothing
         done = flask_command(project, command)
