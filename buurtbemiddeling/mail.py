@@ -32,8 +32,10 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 from typing import Any, Iterable, Mapping
 
+from common import retention_periods
+
 TABLE = "outbox"
-PURGE_AFTER_DAYS = 30
+PURGE_AFTER_DAYS = retention_periods.MAIL_DAYS
 CLAIM_SECONDS = 300  # another sender leaves a mail alone this long after claiming it
 BACKOFF_MINUTES = (1, 5, 15, 60, 240)  # pause after the 1st, 2nd, ... failure; then the last again
 LATE_MINUTES = 15  # Vandaag warns about a mail waiting longer than this

@@ -1,9 +1,9 @@
 """News items and success stories written in the admin, published as pages of the site.
 
-Only items marked published (see `buurtbemiddeling.publicity.items`) are built: a story
+Only items marked published (`common/published.py`) are built: a story
 becomes a page under the stories page (Ervaringen), so it appears in its list; news items
 become pages under /nieuws/ (/en/news/) with a list page, newest first, in the menu.
-Their Markdown goes through the same nh3 sanitiser as in the admin (`buurtbemiddeling.text`).
+Their Markdown goes through the same nh3 sanitiser as in the admin (`common/markdown.py`).
 """
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from markupsafe import Markup
 
-from buurtbemiddeling.publicity.items import published
-from buurtbemiddeling.text import render_markdown
+from common.markdown import render_markdown
+from common.published import published
 
 from .site import Page, long_date
 

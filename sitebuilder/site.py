@@ -13,7 +13,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 import forms
-from common import intake_term
+from common import intake_term, retention_periods
 from common.phone import tel_href
 from figures.public import public_figures
 
@@ -325,9 +325,7 @@ class Site:
     def retention_periods(self, lang: str) -> dict[str, str]:
         """{{ privacy.case }} and so on: the periods the retention run uses, from the same pure
         module and the programme's settings, so the statement says what the software does."""
-        from buurtbemiddeling.privacy import periods
-
-        return periods.statement(periods.from_settings((self.data or {}).get("settings") or []), lang)
+        return retention_periods.statement(retention_periods.from_settings((self.data or {}).get("settings") or []), lang)
 
     def _check_forms(self) -> None:
         """Every form's page and thank-you URLs must be real pages, so the app's redirects work."""

@@ -140,3 +140,20 @@ def test_common_imports_nothing_of_the_admin_or_flask():
                 [node.module or ""] if isinstance(node, ast.ImportFrom) else []
             for name in names:
                 assert not name.startswith(("buurtbemiddeling", "flask", "db", "sitebuilder")), (path, name)
+
+
+def imported_modules(folder: str) -> set[tuple[str, str]]:
+    found = set()
+    for path in (ROOT / folder).rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found |= {(path.name, a.name) for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                found.add((path.name, node.module or ""))
+    return found
+
+
+def test_the_site_builder_imports_nothing_of_the_admin_package():
+    # Markdown, published items, retention periods and the intake term come from common/.
+    upward = sorted((f, m) for f, m in imported_modules("sitebuilder") if m.split(".")[0] in ("buurtbemiddeling", "flask", "app"))
+    assert upward == []

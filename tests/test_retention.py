@@ -10,7 +10,8 @@ import pytest
 import sitebuilder
 from buurtbemiddeling.auth import users
 from buurtbemiddeling.cases import documents
-from buurtbemiddeling.privacy import periods, retention
+from buurtbemiddeling.privacy import retention
+from common import retention_periods as periods
 from buurtbemiddeling.settings import numbers
 from figures import cases as case_figures
 

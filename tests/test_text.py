@@ -1,7 +1,7 @@
 """Markdown from the admin is sanitised wherever it is shown."""
 import pytest
 
-from buurtbemiddeling.text import render_markdown
+from common.markdown import render_markdown
 
 
 def test_markdown_becomes_html():

@@ -13,7 +13,7 @@ from ..cases import repo
 from ..cases.records import party_letter
 from ..cases.workflow import Change, WorkflowError
 from ..store import get_store
-from ..text import render_markdown
+from common.markdown import render_markdown
 from . import feedback, letters, templates
 
 bp = Blueprint("case_messages", __name__, url_prefix="/beheer/zaken")

@@ -10,7 +10,7 @@ import sitebuilder
 from ..auth.views import coordinator_required
 from ..cases import repo
 from ..store import get_store
-from ..text import render_markdown
+from common.markdown import render_markdown
 from . import templates
 
 bp = Blueprint("message_texts", __name__, url_prefix="/beheer/instellingen/teksten")

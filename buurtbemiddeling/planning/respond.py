@@ -40,7 +40,7 @@ def register_filters(app) -> None:
     """Template filters for money and Markdown (dates and hours: common.templating, from the
     app factory); idempotent, keeps others' filters."""
     from ..budget.money import format_euro, input_value
-    from ..text import render_markdown
+    from common.markdown import render_markdown
 
     for name, function in (("euro", format_euro), ("euro_input", input_value), ("markdown", render_markdown)):
         app.jinja_env.filters.setdefault(name, function)

@@ -1,8 +1,8 @@
 """Privacy (AVG): retention periods and the retention run, the audit log pages, and the rights
 of the data subject.
 
-`periods` is pure and light (the site builder imports it for the privacy statement); the
-views and the runner are imported only when the app registers them.
+The periods themselves live in `common/retention_periods.py` (the site builder reads them for
+the privacy statement); the views and the runner are imported only when the app registers them.
 
 Retention runs (1) by `flask --app app retention [--dry-run]` from cron, e.g.
     15 3 * * *  cd /path/to/app && .venv/bin/flask --app app retention
@@ -13,9 +13,7 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
-    # Imported here: the site builder imports `periods` and must not pull in Flask or views.
-    from . import hooks, periods, views
+    from . import hooks, views
 
-    periods.register_settings()
     hooks.init_app(app)
     views.init_app(app)

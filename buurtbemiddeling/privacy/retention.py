@@ -24,7 +24,7 @@ from ..budget.ledger import CLAIMS
 from ..mail import purge_sent
 from ..volunteers.pipeline import since as step_since
 from ..volunteers.qualifications import add_months
-from . import periods as period_rules
+from common import retention_periods as period_rules
 
 CASES, EVENTS, REPORTS = "cases", "case_events", "reports"
 APPLICATIONS, VOLUNTEERS = "applications", "volunteers"

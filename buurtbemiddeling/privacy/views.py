@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, Flask, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from common import retention_periods as periods
+
 from ..auth import users
 from ..admin.paging import page_of
 from ..auth.views import coordinator_required, when
@@ -19,7 +21,7 @@ from ..cases import repo as case_repo
 from ..pdf import html_to_pdf
 from ..store import get_store
 from ..uploads import upload_dir
-from . import periods, retention, subjects
+from . import retention, subjects
 
 bp = Blueprint("privacy", __name__, url_prefix="/beheer/privacy")
 PAGE_SIZE = 50

@@ -9,7 +9,7 @@ from common import folding
 
 from ..auth.views import coordinator_required, role_required, when
 from ..store import get_store
-from ..text import render_markdown
+from common.markdown import render_markdown
 from . import diff, documents
 from .checklist import checklist_items
 from ..pdf import html_to_pdf

@@ -1,5 +1,5 @@
 """Publiciteit: news items and anonymised success stories written in the admin, which the
-site builder publishes on the public site (`items.published`, read by `sitebuilder`)."""
+site builder publishes on the public site (`common/published.py`, read by `sitebuilder`)."""
 
 
 def init_app(app) -> None:

@@ -72,10 +72,3 @@ def unique_slug(slug: str, taken: Iterable[str]) -> str:
     while candidate in taken:
         candidate, n = f"{slug}-{n}", n + 1
     return candidate
-
-
-def published(items: Iterable[Mapping[str, Any]], kind: str | None = None, lang: str | None = None) -> list:
-    """Published items, newest first."""
-    chosen = [i for i in items if i.get("published") and i.get("slug")
-              and (kind is None or i.get("kind") == kind) and (lang is None or (i.get("lang") or "nl") == lang)]
-    return sorted(chosen, key=lambda i: (i.get("published_on") or "", i.get("title") or ""), reverse=True)

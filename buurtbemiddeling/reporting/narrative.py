@@ -1,7 +1,7 @@
 """The coordinator's own words in a report, in Markdown, one text per period.
 
 Table `report_narratives`: {"period": Period.key, "text", "updated_at", "by"}. Shown through
-`text.render_markdown` (sanitised), on the page and in the PDF. No Flask.
+`common.markdown.render_markdown` (sanitised), on the page and in the PDF. No Flask.
 """
 from __future__ import annotations
 

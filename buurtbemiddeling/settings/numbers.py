@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from tinydb import Query
 
-from common import intake_term
+from common import intake_term, retention_periods
 
 TABLE = "settings"
 
@@ -64,3 +64,5 @@ register("nazorg_weeks", "Nazorg na het laatste gesprek", "weken", 4, 1, 26,
          "De nazorg wordt zoveel weken na het laatste gesprek gepland.")
 register("inactive_days", "Zaak zonder activiteit na", "dagen", 14, 3, 90,
          "Op Vandaag staat een zaak waarop zo lang niets is gebeurd.")
+for _key, (_label, _default, _minimum, _maximum, _hint) in retention_periods.DEFINITIONS.items():
+    register(_key, _label, "maanden", _default, _minimum, _maximum, _hint)

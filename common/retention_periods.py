@@ -1,18 +1,18 @@
-"""How long personal data is kept: the one source of truth for the retention rule, the
-settings page and the privacy statement on the public site. Pure of Flask.
+"""How long personal data is kept: the one source of truth for the retention rule
+(`buurtbemiddeling/privacy/retention.py`), the settings page and the privacy statement on the
+public site. Pure: the site builder imports it.
 
-The coordinator may change a period under Instellingen (table `settings`, through
-`settings.numbers`); the defaults below apply until then. No Flask and no settings import
-here: the site builder imports this module. The site builder reads the same
-numbers from the data folder, so the statement always says what the retention run does.
+The coordinator may change a period under Instellingen (table `settings`); the defaults below
+apply until then. The site builder reads the same numbers from the data folder, so the
+statement always says what the retention run does.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
-from ..mail import PURGE_AFTER_DAYS as MAIL_DAYS
 
+MAIL_DAYS = 30  # a sent mail's record is removed this many days after sending
 SETTINGS_TABLE = "settings"  # settings.numbers' table; the builder reads it raw from the data folder
 CASE = "retention_case_months"
 REPORT = "retention_report_months"
@@ -31,14 +31,6 @@ DEFINITIONS = {
                 "Zoveel maanden nadat een bemiddelaar stopte, worden de persoonsgegevens gewist."),
 }
 KEYS = tuple(DEFINITIONS)
-
-
-def register_settings() -> None:
-    """Offer the periods on the settings page (imports the settings area, so the app calls it)."""
-    from ..settings import numbers
-
-    for key, (label, default, minimum, maximum, hint) in DEFINITIONS.items():
-        numbers.register(key, label, "maanden", default, minimum, maximum, hint)
 
 
 @dataclass(frozen=True)
