@@ -8,7 +8,9 @@ from ..auth.views import coordinator_required
 from ..store import get_store
 from common import clock
 
-from ..privacy import periods, retention
+from common import retention_periods as periods
+
+from ..privacy import retention
 from . import lists, numbers
 
 bp = Blueprint("settings", __name__, url_prefix="/beheer/instellingen")
