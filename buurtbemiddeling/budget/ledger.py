@@ -1,4 +1,5 @@
-"""The budget per year: lines, expenses, volunteers' expense claims, and the realisation. Pure.
+"""The budget per year: lines, expenses, volunteers' expense claims, and the realisation. No Flask;
+the functions taking a view or store read or write the tables.
 
 All amounts are int euro cents. Tables:
   budget_lines    {"year": 2026, "line": LINE KEY, "amount_cents"}

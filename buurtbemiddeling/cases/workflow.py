@@ -66,7 +66,7 @@ ACTION_LABELS = {
     "afgesloten": "Zaak afsluiten",
 }
 
-# The suitability checklist of the intake (DOMAIN.md: when mediation is not suitable).
+# The suitability checklist of the intake: when mediation is not suitable (docs/internals.md, glossary).
 CHECKLIST: tuple[tuple[str, str], ...] = (
     ("geen-geweld", "Geen geweld of ernstige bedreiging"),
     ("geen-strafbare-feiten", "Geen strafbare feiten"),

@@ -1,6 +1,6 @@
 """About 60 fictional cases over the last 18 months, in every step, with their timelines.
 
-Distributions follow DOMAIN.md: noise is the largest conflict type, a third to almost half
+Distributions follow published national figures of Dutch programmes: noise is the largest conflict type, a third to almost half
 are zelfmelders and a quarter come from the police, about 10% is ongeschikt, about 70% of
 the closed suitable cases is solved, a fifth is complex, summer is busier.
 """

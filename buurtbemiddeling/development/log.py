@@ -1,4 +1,5 @@
-"""The coordinator's professional development log and its yearly summary. Pure.
+"""The coordinator's professional development log and its yearly summary. No Flask;
+the functions taking a store read or write the table.
 
 Table `development_log`, one doc per entry, always of one user (`user_id`):
   {"user_id", "kind", "title", "date", "status"?, "minutes"?, "provider"?, "form"?, "verdict"?,

@@ -1,4 +1,5 @@
-"""Network partners, their contact people, the contact log and agreements (convenanten). Pure.
+"""Network partners, their contact people, the contact log and agreements (convenanten). No Flask; the functions
+taking a view or store read or write the tables.
 
 Tables:
   partners          {"name", "type", "phone", "email", "website", "address", "notes", "created_at"}

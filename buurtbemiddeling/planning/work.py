@@ -1,4 +1,5 @@
-"""Projects and activities with their tasks, and the week's priorities. Pure.
+"""Projects and activities with their tasks, and the week's priorities. No Flask;
+the functions taking a view or store read or write the tables.
 
 Tables:
   planning_projects {"name", "kind": project | activiteit, "description" (Markdown), "owner",

@@ -1,7 +1,8 @@
 """Instellingen: the configurable lists and numbers the other areas use.
 
-`lists` and `numbers` are pure (no Flask), so the site builder may import them too;
-the views are imported only when the app registers them.
+`lists` and `numbers` have no Flask (they read and write the store); the site builder reads
+the lists' values through `forms` and the numbers it shows through `common/`. The views are
+imported only when the app registers them.
 """
 from flask import Flask
 

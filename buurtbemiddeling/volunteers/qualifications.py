@@ -8,7 +8,8 @@ Records (table `training_records`): {"volunteer_id", "training_id", "date", "hou
 "certificate": upload meta | None, "notes", "by", "at"}.
 
 The basistraining counts by hours: records of basistraining items add up, because many
-programmes register the 5 dagdelen separately. At least 15 hours is needed for *actief*. Pure.
+programmes register the 5 dagdelen separately. At least 15 hours is needed for *actief*. No
+Flask; the functions taking a view read the tables.
 """
 from __future__ import annotations
 
