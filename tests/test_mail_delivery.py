@@ -166,3 +166,30 @@ def test_with_trusted_hosts_another_host_gets_400(tmp_path):
     assert client.get("/beheer/inloggen", headers={"Host": "evil.example"}).status_code == 400
     assert client.post("/melding", data=VALID, headers={"Host": "evil.example"}).status_code == 400
     assert client.get("/beheer/inloggen", headers={"Host": "beheer.lindenhoven.example"}).status_code != 400
+
+
+def _send_from_another_process(data_dir, port, start):
+    from db import Store
+
+    start.wait(10)  # all senders begin together
+    mail.deliver_pending(Store(data_dir), config(port, MAIL_TIMEOUT=5))
+
+
+def test_several_processes_sending_at_once_deliver_each_mail_exactly_once(app, store):
+    import multiprocessing
+
+    with store.transaction() as tx:
+        mail.queue(tx, [mail.Mail(f"bewoner{i}@voorbeeld.nl", f"Bericht {i}", "Tekst") for i in range(30)])
+    spawn = multiprocessing.get_context("spawn")
+    start = spawn.Event()
+    with running(Inbox()) as server:
+        senders = [spawn.Process(target=_send_from_another_process, args=(app.config["DATA_DIR"], server.port, start))
+                   for _ in range(4)]
+        for sender in senders:
+            sender.start()
+        start.set()
+        for sender in senders:
+            sender.join(60)
+    received = sorted(parsed(m)[0]["Subject"] for m in server.messages)
+    assert received == sorted(f"Bericht {i}" for i in range(30))  # every one, none twice
+    assert mail.pending(store.read()) == []
