@@ -158,3 +158,43 @@ def test_publishing_and_removing_are_post_only(client, as_user, store, action):
     client.post("/beheer/publiciteit/nieuw", data=FORM)
     item_id = store.read().table(items.PUBLICITY).all()[0].doc_id
     assert client.get(f"/beheer/publiciteit/{item_id}/{action}").status_code == 405
+
+
+def test_a_story_naming_a_party_their_street_and_phone_is_held_back_until_fixed_or_overridden_with_a_reason(
+        client, as_user, store):
+    as_user.coordinator()
+    with store.transaction() as tx:
+        tx.table("cases").insert({"number": "2026-0031", "step": "afgesloten", "parties": [
+            {"name": "Fatima Amrani", "street": "Kerkstraat 12", "phone": "06-12345678", "email": ""}]})
+    story = {**FORM, "kind": "verhaal", "anonymised": "ja", "title": "Rust in de straat",
+             "body": "Mevrouw Amrani van de Kerkstraat (bel 06 12345678) is blij."}
+    client.post("/beheer/publiciteit/nieuw", data=story)
+    item_id = store.read().table(items.PUBLICITY).all()[0].doc_id
+    held = client.post(f"/beheer/publiciteit/{item_id}/publiceren")
+    page = held.get_data(as_text=True)
+    assert held.status_code == 422 and "te herkennen" in page
+    for shown in ("naam: “Amrani”", "straat: “Kerkstraat”", "telefoonnummer: “0612345678”"):
+        assert shown in page
+    assert not store.read().table(items.PUBLICITY).get(doc_id=item_id)["published"]
+    too_short = client.post(f"/beheer/publiciteit/{item_id}/publiceren", data={"override_reason": "ok"})
+    assert too_short.status_code == 422
+
+    reason = "Mevrouw Amrani gaf schriftelijk toestemming op 1 december."
+    assert client.post(f"/beheer/publiciteit/{item_id}/publiceren", data={"override_reason": reason}).status_code == 303
+    doc = store.read().table(items.PUBLICITY).get(doc_id=item_id)
+    assert doc["published"] and doc["override"] == {"reason": reason, "kinds": ["naam", "straat", "telefoonnummer"]}
+    [entry] = [e for e in store.audit_entries(record=f"publicity:{item_id}") if e["action"] == "publish"]
+    assert entry["override"]["reason"] == reason
+
+
+def test_once_the_details_are_edited_away_the_story_publishes_without_questions(client, as_user, store):
+    as_user.coordinator()
+    with store.transaction() as tx:
+        tx.table("cases").insert({"number": "2026-0031", "parties": [{"name": "Fatima Amrani", "street": "Kerkstraat 12"}]})
+    client.post("/beheer/publiciteit/nieuw", data={**FORM, "kind": "verhaal", "anonymised": "ja",
+                                                   "body": "Een bewoner van de Kerkstraat vertelt."})
+    item_id = store.read().table(items.PUBLICITY).all()[0].doc_id
+    assert client.post(f"/beheer/publiciteit/{item_id}/publiceren").status_code == 422
+    client.post(f"/beheer/publiciteit/{item_id}", data={**FORM, "kind": "verhaal", "anonymised": "ja",
+                                                         "body": "Een bewoner uit de wijk vertelt."})
+    assert client.post(f"/beheer/publiciteit/{item_id}/publiceren").status_code == 303

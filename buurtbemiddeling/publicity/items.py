@@ -18,6 +18,7 @@ PUBLICITY = "publicity"
 KINDS = {"nieuws": "Nieuwsbericht", "verhaal": "Succesverhaal"}
 LANGS = {"nl": "Nederlands", "en": "Engels"}
 MAX_BODY = 20_000
+MIN_OVERRIDE_REASON = 10  # publishing despite identifying details needs a real reason, not "ok"
 
 
 def slugify(text: str) -> str:

@@ -8,7 +8,7 @@ from ..auth.views import coordinator_required
 from ..cases.repo import now
 from ..planning.respond import get_or_404, invalid, saved, today
 from ..store import get_store
-from . import items
+from . import disclosure, items
 
 bp = Blueprint("publicity", __name__, url_prefix="/beheer/publiciteit")
 
@@ -17,9 +17,9 @@ def _stamp() -> str:
     return now().isoformat(timespec="seconds")
 
 
-def _form(doc=None, values=None, errors=None, status: int = 200):
+def _form(doc=None, values=None, errors=None, status: int = 200, hits=None):
     context = {"doc": doc, "values": values if values is not None else (doc or {"kind": "nieuws", "lang": "nl"}),
-               "errors": errors or {}, "kinds": items.KINDS, "langs": items.LANGS}
+               "errors": errors or {}, "kinds": items.KINDS, "langs": items.LANGS, "hits": hits or []}
     if errors:
         return invalid("publicity/form.html", **context)
     return render_template("publicity/form.html", **context), status
@@ -72,15 +72,23 @@ def edit(item_id: int):
 @coordinator_required
 def publish(item_id: int):
     store = get_store()
+    reason = " ".join(request.form.get("override_reason", "").split())[:500]
     with store.transaction() as tx:
         table = tx.table(items.PUBLICITY)
         item = get_or_404(tx, items.PUBLICITY, item_id)
+        hits = disclosure.check_item(tx, item)
         try:
             changes = items.publish(item, today=today(), taken=[d.get("slug") for d in table.all() if d.doc_id != item_id])
+            if hits and len(reason) < items.MIN_OVERRIDE_REASON:
+                raise items.PublishError(
+                    "In de tekst staan gegevens waaraan iemand te herkennen kan zijn (zie hieronder). Haal ze weg, "
+                    "of publiceer toch en schrijf erbij waarom dat mag (bijvoorbeeld: de bewoners gaven toestemming).")
         except items.PublishError as exc:
-            return _form(item, values=item, errors={"anonymised": str(exc)})
-        table.update({**changes, "updated_at": _stamp()}, doc_ids=[item_id])
-    store.audit(current_user.id, "publish", f"publicity:{item_id}")
+            return _form(item, values=item, errors={"anonymised": str(exc)}, hits=hits)
+        # Only which kinds were let through and why: the details themselves stay in the text alone.
+        override = {"override": {"reason": reason, "kinds": sorted({h.kind for h in hits})}} if hits else {}
+        table.update({**changes, **override, "updated_at": _stamp()}, doc_ids=[item_id])
+    store.audit(current_user.id, "publish", f"publicity:{item_id}", **override)
     return saved("Het bericht is gepubliceerd. Het staat op de site na de volgende bouw van de site.",
                  url_for("publicity.index"))
 
