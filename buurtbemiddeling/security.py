@@ -43,22 +43,26 @@ def https_needed() -> bool:
             and not request.is_secure)
 
 
+def admin_error(error: HTTPException):
+    """A Dutch error page inside the admin and the portals; other paths keep Werkzeug's answer.
+    Blueprints with their own handler for a code fall back to this one."""
+    if error.code not in ERRORS or not request.path.startswith(("/beheer", "/portaal")):
+        return error
+    from flask_login import current_user
+
+    from .auth.views import home_url
+
+    title, message = ERRORS[error.code]
+    if error.code == 413:
+        message = too_large_message() + " Ga terug: wat u typte staat er dan meestal nog."
+    home = home_url(current_user) if current_user.is_authenticated else None
+    return render_template("admin/error.html", title=title, message=message, home=home), error.code
+
+
 def init_app(app: Flask) -> None:
     trust_proxies(app)
 
-    @app.errorhandler(HTTPException)
-    def admin_error(error: HTTPException):
-        if error.code not in ERRORS or not request.path.startswith(("/beheer", "/portaal")):
-            return error
-        from flask_login import current_user
-
-        from .auth.views import home_url
-
-        title, message = ERRORS[error.code]
-        if error.code == 413:
-            message = too_large_message() + " Ga terug: wat u typte staat er dan meestal nog."
-        home = home_url(current_user) if current_user.is_authenticated else None
-        return render_template("admin/error.html", title=title, message=message, home=home), error.code
+    app.register_error_handler(HTTPException, admin_error)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import subprocess
 
 import pytest
@@ -175,26 +176,52 @@ def test_the_annual_report_renders_for_the_full_demo_data(app, client, store):
 
 # -- benchmark export ---------------------------------------------------------------------------
 
-def test_the_benchmark_export_has_categories_dates_steps_and_outcome_but_nothing_personal(client, as_user, data):
-    as_user.coordinator()
+def benchmark_rows(client) -> tuple[str, list[dict]]:
     response = client.get("/beheer/rapportages/benchmark.csv?jaar=2025")
     assert response.status_code == 200 and 'filename="benchmark-2025.csv"' in response.headers["Content-Disposition"]
     text = response.get_data(as_text=True)
-    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
-    # Reported or closed in 2025: all four (2024-001 closed in January).
-    assert [r["datum_melding"] for r in rows] == ["2024-12-20", "2025-03-03", "2025-05-05", "2025-06-01"]
-    first = rows[0]
-    assert first["datum_afsluiting"] == "2025-01-15" and first["doorlooptijd_dagen"] == "26"
-    assert first["uitkomst"] == "opgelost" and first["verwijzer_type"] == "politie" and first["volgnummer"] == "1"
-    assert first["huishouden_a"] == "alleenstaand" and first["woonsituatie_b"] == "koop" and first["nazorg_gedaan"] == "ja"
+    return text, list(csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+
+
+def test_the_benchmark_export_counts_by_month_without_household_details_or_anything_personal(client, as_user, data, store):
+    with store.transaction() as tx:  # five alike: a group the export may show as it is
+        tx.table("cases").insert_multiple(case(f"2025-1{n}", "2025-09-02", closed="2025-10-01") for n in range(5))
+    as_user.coordinator()
+    text, rows = benchmark_rows(client)
+    alike = [r for r in rows if r["maand_melding"] == "2025-09"]
+    assert len(alike) == 5 and all(r["samengevoegd"] == "" for r in alike)
+    first = alike[0]
+    assert first["maand_afsluiting"] == "2025-10" and first["uitkomst"] == "opgelost" and first["wijk"] == "centrum"
+    assert first["nazorg_gedaan"] == "ja" and first["volgnummer"].isdigit()
+    assert not any(re.search(r"\d{4}-\d{2}-\d{2}", line) for line in text.splitlines())  # never a day
+    for column in ("datum_melding", "huishouden_a", "woonsituatie_b", "aantal_huishoudens"):
+        assert column not in rows[0]
     for personal in ("Anna", "Merelstraat", "7412", "0611111111", "@", "Jansen", "Woonstede", "muziek", "Muziek",
-                     "2024-001", "Politie Lindenhoven"):
+                     "2024-001", "Politie Lindenhoven", "alleenstaand", "koop"):
         assert personal not in text
+
+
+def test_benchmark_groups_under_five_over_all_fields_together_are_merged_or_left_out(client, as_user, data, store):
+    with store.transaction() as tx:  # four alike in September, one of them in another wijk
+        tx.table("cases").insert_multiple(case(f"2025-1{n}", f"2025-09-0{n + 1}", closed="2025-10-01",
+                                               wijk="noord" if n == 0 else "centrum") for n in range(4))
+    as_user.coordinator()
+    text, rows = benchmark_rows(client)
+    combos = {}
+    for row in rows:
+        key = tuple(v for k, v in row.items() if k not in ("volgnummer", "samengevoegd"))
+        combos[key] = combos.get(key, 0) + 1
+    assert rows and all(n >= 5 for n in combos.values())
+    assert any("wijk" in row["samengevoegd"] for row in rows)
+    assert "noord" not in text
+    page = client.get("/beheer/rapportages/?jaar=2025").get_data(as_text=True)
+    assert "minder dan 5 zaken" in page and "samengevoegd" in page
 
 
 def test_a_benchmark_cell_never_runs_as_a_formula(client, as_user, data, store):
     with store.transaction() as tx:
-        tx.table("cases").insert(case("2025-009", "2025-08-01", wijk="=HYPERLINK(1)", step="intake"))
+        tx.table("cases").insert_multiple(case(f"2025-00{n}", "2025-08-01", wijk="=HYPERLINK(1)", step="intake")
+                                          for n in range(5, 10))
     as_user.coordinator()
     assert "'=HYPERLINK(1)" in client.get("/beheer/rapportages/benchmark.csv?jaar=2025").get_data(as_text=True)
 

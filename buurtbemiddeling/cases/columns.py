@@ -14,6 +14,7 @@ STEP_DATES = {
     "bemiddelingsgesprek": "Bemiddelingsgesprek op",
     "nazorg": "Nazorg vanaf",
 }
+PARTIES = "abc"  # A and B, and a third household in a group mediation
 TALKS = ("gesprek-a", "gesprek-b", "pendel", "bemiddelingsgesprek")  # the latest is the last talk
 
 _DATE = "Datum als dd-mm-jjjj."
@@ -22,7 +23,8 @@ _DATE = "Datum als dd-mm-jjjj."
 def _party(letter: str, required_street: bool) -> tuple[Column, ...]:
     p = letter.lower()
     return (
-        Column(f"Partij {letter}", f"{p}_name", "Naam." + (" Verplicht." if letter == "A" else ""),
+        Column(f"Partij {letter}", f"{p}_name", "Naam." + (" Verplicht." if letter == "A" else "")
+               + (" Alleen bij een groepsbemiddeling met een derde huishouden." if letter == "C" else ""),
                required=letter == "A", aliases=(f"naam {p}",)),
         Column(f"Adres {letter}", f"{p}_street", "Straat en huisnummer.", required=required_street),
         Column(f"Postcode {letter}", f"{p}_postcode", "4 cijfers en 2 letters."),
@@ -39,8 +41,8 @@ def _nazorg(letter: str) -> tuple[Column, ...]:
         Column(f"Nazorg {letter} op", f"nazorg_{p}_on", f"Wanneer partij {letter} is gebeld voor de nazorg. {_DATE}"),
         Column(f"Nazorg {letter} afspraken", f"nazorg_{p}_holds", "Houden de afspraken? ja, deels, nee of geen (er waren geen afspraken)."),
         Column(f"Nazorg {letter} tevredenheid", f"nazorg_{p}_satisfaction", "1 (zeer ontevreden) tot en met 5 (zeer tevreden)."),
-        Column(f"Nazorg {letter} verslag", f"nazorg_{p}_text", "Wat de nazorg opleverde, zoals bij het afsluiten geschreven."),
-    )
+    ) + ((Column(f"Nazorg {letter} verslag", f"nazorg_{p}_text", "Wat de nazorg opleverde, zoals bij het afsluiten geschreven."),)
+         if letter in "AB" else ())
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -58,6 +60,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("Verwijzer organisatie", "referrer_org", "Naam van de verwijzende organisatie."),
     *_party("A", True),
     *_party("B", True),
+    *_party("C", False),
     Column("Omschrijving", "description", "Waar het conflict over gaat."),
     Column("Complex", "complex", "ja of nee."),
     Column("Intakebesluit", "decision", "geschikt of ongeschikt. Leeg: afgeleid uit de stap."),
@@ -72,6 +75,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("Afspraken", "agreements", "De gemaakte afspraken."),
     *_nazorg("A"),
     *_nazorg("B"),
+    *_nazorg("C"),
     Column("Uren", "hours", "Tijd aan de zaak besteed, in uren (bijvoorbeeld 12,5)."),
     Column("Tijd (minuten)", "minutes", "Alleen in oudere bestanden: de tijd in minuten."),
 )

@@ -21,7 +21,7 @@ from ..quality import nazorg as nazorg_rules
 from ..settings import lists
 from ..sheets import decode  # noqa: F401  (imports and tests read files through here)
 from . import repo, workflow
-from .columns import COLUMNS, EXPORT_ONLY, STEP_DATES
+from .columns import COLUMNS, EXPORT_ONLY, PARTIES, STEP_DATES
 from .page import partner_names
 
 TEXT_COLUMNS = {"Nummer", "Telefoon A", "Telefoon B", "Postcode A", "Postcode B"}
@@ -70,7 +70,7 @@ def export_values(view, cases: Iterable[Mapping]) -> Iterable[list[Any]]:
 
     yield HEADER
     for case in cases:
-        parties = list(case.get("parties") or []) + [{}, {}]
+        parties = list(case.get("parties") or []) + [{}, {}, {}]
         closing = case.get("closing") or {}
         intake = case.get("intake") or {}
         contacts = {r.get("party"): r for r in nazorg.get(case.doc_id, ())} if hasattr(case, "doc_id") else {}
@@ -92,7 +92,7 @@ def export_values(view, cases: Iterable[Mapping]) -> Iterable[list[Any]]:
             "hours": _hours(case.get("minutes")),
             **{f"date_{step}": day for step, day in steps.items()},
         }
-        for index, letter in enumerate("ab"):
+        for index, letter in enumerate(PARTIES):
             party, contact = parties[index], contacts.get(index) or {}
             values |= {f"{letter}_{name}": party.get(name) for name in ("name", "street", "postcode", "phone", "email", "tenure")}
             values |= {f"{letter}_household": label["household_types"].get(party.get("household"), party.get("household") or ""),

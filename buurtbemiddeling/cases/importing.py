@@ -18,9 +18,18 @@ from ..quality import nazorg as nazorg_rules
 from ..settings import numbers as settings_numbers
 from ..sheets import ListValues, Plan, Row, date_cell, number_cell, plan_with, split_cell
 from . import numbering, records, repo, workflow
-from .columns import COLUMNS, STEP_DATES, TALKS
+from .columns import COLUMNS, PARTIES, STEP_DATES, TALKS
 
 IMPORTED = "Geïmporteerd"
+NOTES = (
+    "Waarden uit de lijsten (wijk, soort conflict, verwijzer, uitkomst, redenen, huishouden) mogen als naam of code; "
+    "hoofdletters, spaties en ‘/’, ‘en’ of ‘of’ maken niet uit. Wat dan nog niet herkend wordt, koppelt u in het "
+    "voorbeeld aan een waarde uit de lijst.",
+    "De datums moeten kloppen: niet in de toekomst, het intakebesluit en de afsluiting niet vóór de aanmelding, "
+    "geen stap na de afsluiting, nazorg niet vóór het laatste gesprek.",
+    "Bemiddelaars moeten al in de vrijwilligerspool staan (naam of e-mailadres); importeer die eerst.",
+    "Op de tijdlijn van een geïmporteerde zaak staat bij elke stap ‘Geïmporteerd’.",
+)
 YES = {"ja", "j", "yes", "1", "waar", "x"}
 NO = {"nee", "n", "no", "0", "onwaar", ""}
 MAX_HOURS = 1000
@@ -85,6 +94,7 @@ def plan(view, data: bytes, *, today: dt.date, mapping: Mapping[tuple[str, str],
     for row in result.rows:
         if row.ok:
             row.record["number"] = row.raw.get("number") or counter.next(int(row.record["case"]["reported_at"][:4]))
+            row.record["label"] = f"Zaak {row.record['number']}"
     return result
 
 
@@ -99,8 +109,11 @@ def _choice(row: Row, text: str, known: Mapping[str, str], what: str, hint: str)
 
 def _parties(row: Row, values: ListValues) -> list[dict[str, str]]:
     raw, parties = row.raw, []
-    for prefix, letter in (("a", "A"), ("b", "B")):
+    for prefix in PARTIES:
+        letter = prefix.upper()
         party = records.empty_party() | {name: raw.get(f"{prefix}_{name}", "") for name in ("name", "street", "postcode", "phone", "email")}
+        if prefix == "c" and not any(raw.get(f"c_{name}") for name in (*party, "household", "tenure")):
+            break
         if not party["street"]:
             row.errors.append(f"Het adres van partij {letter} ontbreekt.")
         if party["postcode"]:
@@ -212,7 +225,11 @@ def _check_row(row: Row, values: ListValues, pool: Pool, today: dt.date, nazorg_
     last_talk = max((dates[s] for s in TALKS if s in dates), default=None)
 
     nazorg = []
-    for index, letter in enumerate("ab"):
+    for index, letter in enumerate(PARTIES):
+        if index >= len(parties):
+            if any(raw.get(f"nazorg_{letter}_{key}") for key in ("on", "holds", "satisfaction")):
+                errors.append(f"Er staat nazorg bij partij {letter.upper()}, maar geen partij {letter.upper()}.")
+            continue
         on = date_cell(row, f"nazorg_{letter}_on", f"datum van de nazorg bij partij {letter.upper()}", today=today)
         holds = _choice(row, raw.get(f"nazorg_{letter}_holds", ""), _HOLDS, f"Nazorg {letter.upper()} afspraken",
                         "Vul ja, deels, nee of geen in.")

@@ -5,9 +5,6 @@ Views only read the request, call the rules (workflow, records, csv_io) and the 
 """
 from __future__ import annotations
 
-import io
-from pathlib import Path
-
 from flask import (Blueprint, Flask, Response, abort, current_app, flash, redirect, render_template, request,
                    send_file, url_for)
 from flask_login import current_user
@@ -23,7 +20,9 @@ from ..settings import lists
 from ..messages import advice
 from ..messages import feedback as referrer_feedback
 from ..store import get_store
-from .. import sheets, uploads, xlsx
+from .. import uploads, xlsx
+from ..admin import imports
+from ..security import admin_error
 from . import appointments, columns, csv_io, documents, importing, intake, page, records, repo, search, sections, workflow
 from .workflow import WorkflowError
 
@@ -91,95 +90,24 @@ def export_xlsx():
 
 # -- import ---------------------------------------------------------------------------
 
-IMPORT_ENDPOINTS = {"cases.import_preview", "cases.import_commit"}
-uploads.allow_large_bodies(bp, IMPORT_ENDPOINTS, limit=lambda: sheets.MAX_BYTES)
 uploads.allow_large_bodies(bp, {"cases.add_document"}, limit=lambda: documents.MAX_BYTES)
 
 
-def _stash_folder() -> Path:
-    return Path(current_app.config["DATA_DIR"]) / "imports"
-
-
-def _import_page(plan=None, token: str = "", error: str = "", status: int = 200):
-    view = get_store().read()
-    choices = {key: lists.choices(view, key, include_retired=True) for key in (plan.unmatched if plan else {})}
-    return render_template("cases/import.html", plan=plan, token=token, error=error, steps=workflow.STEPS,
-                           list_titles={key: lists.get(key).label for key in choices}, list_choices=choices,
-                           max_rows=sheets.MAX_ROWS, max_megabytes=sheets.MAX_BYTES // (1024 * 1024)), status
-
-
 @bp.errorhandler(413)
-def too_large(error):
-    """A body over the route's limit, refused before the view ran: say so on the page itself."""
-    if request.endpoint in IMPORT_ENDPOINTS:
-        return _import_page(error=uploads.too_large_message(), status=413)
+def document_too_large(error):
+    """A document over the limit, refused before the view ran: the case page says so at the form."""
     if request.endpoint == "cases.add_document" and request.view_args:
         return _render_case(request.view_args["case_id"], errors={"document": {"file": uploads.too_large_message()}},
                             status=413)
-    return error
+    return admin_error(error)
 
 
-@bp.get("/import")
-@coordinator_required
-def import_form():
-    return _import_page()
-
-
-@bp.get("/import/kolommen")
-@coordinator_required
-def import_columns():
-    return render_template("cases/import_columns.html", columns=columns.COLUMNS, export_only=columns.EXPORT_ONLY,
-                           max_rows=sheets.MAX_ROWS, max_megabytes=sheets.MAX_BYTES // (1024 * 1024))
-
-
-@bp.get("/import/voorbeeld.csv")
-@coordinator_required
-def import_template():
-    return Response(sheets.template_csv(columns.COLUMNS, columns.EXAMPLES), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="zaken-importeren-voorbeeld.csv"'})
-
-
-@bp.post("/import")
-@coordinator_required
-def import_preview():
-    """Check a file (chosen, pasted, or kept from the last preview with a mapping applied)."""
-    folder, token = _stash_folder(), request.form.get("token", "")
-    upload = request.files.get("file")
-    try:
-        if upload and upload.filename:
-            data = sheets.read_limited(upload.stream)
-        elif request.form.get("text", "").strip():
-            data = sheets.read_limited(io.BytesIO(request.form["text"].encode("utf-8")))
-        else:
-            data = sheets.unstash(folder, token) or b""
-    except sheets.SheetError as exc:
-        return _import_page(error=str(exc), status=422)
-    if not data.strip():
-        return _import_page(error="Kies een CSV-bestand of plak de regels in het tekstvak.", status=422)
-    checked = importing.plan(get_store().read(), data, today=repo.today(), mapping=sheets.mapping_from(request.form))
-    if not (token and sheets.unstash(folder, token) == data):
-        token = sheets.stash(folder, data)
-    return _import_page(checked, token, status=200 if checked.ok else 422)
-
-
-@bp.post("/import/bevestigen")
-@coordinator_required
-def import_commit():
-    folder, token = _stash_folder(), request.form.get("token", "")
-    data = sheets.unstash(folder, token) if token else request.form.get("text", "").encode("utf-8")
-    if not data:
-        return _import_page(error="Dit voorbeeld is verlopen. Kies het bestand opnieuw.", status=422)
-    mapping = sheets.mapping_from(request.form)
-    store = get_store()
-    try:
-        numbers = importing.commit(store, data, current_user, today=repo.today(), mapping=mapping)
-    except ValueError:
-        checked = importing.plan(store.read(), data, today=repo.today(), mapping=mapping)
-        return _import_page(checked, token, error="Er is niets geïmporteerd: het bestand bevat fouten.", status=422)
-    sheets.discard(folder, token)
-    store.audit(current_user.id, "import", "cases", count=len(numbers))
-    flash(f"{len(numbers)} zaken geïmporteerd ({numbers[0]} tot en met {numbers[-1]}).")
-    return redirect(url_for("cases.index", sort="nummer"), code=303)
+imports.register(bp, imports.Importer(
+    what="zaken", title="Zaken importeren uit een spreadsheet", back=("cases.index", "Alle zaken"),
+    columns=columns.COLUMNS, examples=columns.EXAMPLES, export_only=columns.EXPORT_ONLY,
+    plan=importing.plan, commit=importing.commit, notes=importing.NOTES,
+    shown=(("Partij A", "a_name"), ("Adres B", "b_street"), ("Stap", "step"), ("Aangemeld", "reported")),
+))
 
 
 # -- one case --------------------------------------------------------------------------

@@ -12,13 +12,14 @@ from flask import Blueprint, Flask, abort, flash, redirect, render_template, req
 from flask_login import current_user
 
 from .. import uploads
+from ..admin import imports
 from ..admin.paging import page_of
 from ..auth.views import coordinator_required
 from ..budget import ledger
 from ..reports.intake import new_record
 from ..settings import lists
 from ..store import get_store
-from . import application_form, appreciation, pipeline, pool, profile, qualifications, selection
+from . import application_form, appreciation, importing, pipeline, pool, profile, qualifications, selection
 from .checks import past_date
 from .pipeline import APPLICATIONS, VOLUNTEERS
 
@@ -28,6 +29,11 @@ WAITING_SHOWN = 15  # the longest waits; the rest one click away
 bp = Blueprint("volunteers", __name__, url_prefix="/beheer/vrijwilligers", template_folder=str(forms_pkg.TEMPLATE_DIR))
 UPLOAD_ENDPOINTS = {"volunteers.agreement_upload", "volunteers.record_add"}
 uploads.allow_large_bodies(bp, UPLOAD_ENDPOINTS)
+imports.register(bp, imports.Importer(
+    what="vrijwilligers", title="Vrijwilligerspool importeren uit een spreadsheet", back=("volunteers.index", "Vrijwilligers"),
+    columns=importing.COLUMNS, examples=importing.EXAMPLES, plan=importing.plan, commit=importing.commit,
+    notes=importing.NOTES, shown=(("Naam", "name"), ("Stap", "step"), ("Gestart op", "start_date"), ("Trainingen", "trainings")),
+))
 
 
 def today() -> date:
