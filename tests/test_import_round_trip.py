@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import difflib
 import io
 
@@ -14,7 +15,7 @@ from buurtbemiddeling.auth import users
 from buurtbemiddeling.cases import repo
 from buurtbemiddeling.quality import figures as quality_figures, nazorg
 from buurtbemiddeling.reporting import sources
-from buurtbemiddeling.volunteers import pipeline
+from buurtbemiddeling.volunteers import pipeline, qualifications
 from common import clock, intake_term
 from figures import period as periods, public
 
@@ -40,16 +41,29 @@ def login(client, email="c@example.nl", password=PASSWORD):
 
 def pool_csv(view) -> str:
     """The pool as the coordinator would write it for the import (there is no pool export)."""
-    lines = ["Naam;E-mail;Stap;Gestart op;Actief sinds;Gestopt op"]
+    lines = ["Naam;E-mail;Stap;Gestart op;Actief sinds;Gestopt op;Trainingen"]
+    catalogue = {t.doc_id: t["name"] for t in view.table(qualifications.TRAININGS)}
     for v in view.table(pipeline.VOLUNTEERS):
+        trainings = " | ".join(f"{catalogue[r['training_id']]}: {clock.date_text(r['date'])} ({r.get('hours') or 0} uur)"
+                               for r in qualifications.records_of(view, v.doc_id))
         steps = {s["step"]: s["at"][:10] for s in v.get("steps") or []}
         start = v.get("start_date") or steps.get("aangenomen")
         if v.get("step") not in ("aangenomen", "basistraining", "meeloopperiode", "actief", "inactief", "gestopt"):
             continue
         nl = lambda iso: clock.date_text(iso) if iso else ""  # noqa: E731
         lines.append(";".join([v["name"], v.get("email") or "", pipeline.LABELS[v["step"]], nl(start),
-                               nl(steps.get("actief")), nl(steps.get("gestopt")) if v["step"] == "gestopt" else ""]))
+                               nl(steps.get("actief")), nl(steps.get("gestopt")) if v["step"] == "gestopt" else "",
+                               trainings]))
     return "\n".join(lines) + "\n"
+
+
+def renew_qualifications(store) -> None:
+    """The programme keeps its mediators' VOGs valid: the import lets only eligible mediators onto running cases."""
+    with store.transaction() as tx:
+        lasting = {t.doc_id for t in tx.table(qualifications.TRAININGS) if t.get("validity_months")}
+        records = tx.table(qualifications.RECORDS)
+        recent = (clock.today() - dt.timedelta(days=30)).isoformat()
+        records.update({"date": recent}, doc_ids=[r.doc_id for r in records if r["training_id"] in lasting])
 
 
 def figures_of(store, year: int) -> dict:
@@ -67,6 +81,7 @@ def figures_of(store, year: int) -> dict:
 def test_every_case_exported_and_imported_into_an_empty_instance_gives_the_same_figures(tmp_path):
     old_app, old_store, old = instance(tmp_path, "oud")
     demo.fill(old_store)
+    renew_qualifications(old_store)
     login(old)
     exported = old.get("/beheer/zaken/export.csv")
     assert exported.status_code == 200
@@ -75,6 +90,8 @@ def test_every_case_exported_and_imported_into_an_empty_instance_gives_the_same_
 
     new_app, new_store, new = instance(tmp_path, "nieuw")
     login(new)
+    with new_store.transaction() as tx:  # the same training catalogue, set up by hand in a new instance
+        tx.table(qualifications.TRAININGS).insert_multiple(dict(t) for t in view.table(qualifications.TRAININGS))
     pool = pool_csv(view)
     preview = new.post("/beheer/vrijwilligers/import", data={"text": pool})
     assert preview.status_code == 200, preview.get_data(as_text=True)[-3000:]
