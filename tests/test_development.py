@@ -2,7 +2,7 @@
 import pytest
 
 from buurtbemiddeling.development import log
-from buurtbemiddeling.planning.fields import Check
+from buurtbemiddeling.form_checks import Check
 from common.numbers import hours_text
 
 ENTRIES = [

@@ -6,7 +6,7 @@ from flask import render_template
 
 from buurtbemiddeling.planning import work
 from buurtbemiddeling.planning.dashboard import week_panel
-from buurtbemiddeling.planning.fields import parse_date, week_bounds
+from buurtbemiddeling.form_checks import parse_date, week_bounds
 from common.clock import date_text as nl_date
 
 THURSDAY = date(2026, 11, 26)  # the week runs from Monday 23 to Sunday 29 November

@@ -1,6 +1,6 @@
 """The budget's panel on Vandaag: lines at 90% or over, and claims waiting for a decision."""
 from ..admin.dashboard import register
-from ..planning.respond import today
+from ..answers import today
 from . import ledger
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Iterable, Mapping
 
-from ..planning.fields import Check
+from ..form_checks import Check
 from .money import format_euro
 
 BUDGET_LINES = "budget_lines"

@@ -3,7 +3,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from ..planning.respond import register_filters
+    from ..answers import register_filters
     from . import views
 
     register_filters(app)

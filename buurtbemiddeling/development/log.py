@@ -13,7 +13,7 @@ from typing import Any, Iterable, Mapping
 
 from common.numbers import hours_text
 
-from ..planning.fields import Check
+from ..form_checks import Check
 
 TABLE = "development_log"
 

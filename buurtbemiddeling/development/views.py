@@ -7,7 +7,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 
 from ..auth.views import coordinator_required
-from ..planning.respond import get_or_404, saved, today
+from ..answers import get_or_404, saved, today
 from ..store import get_store
 from . import log
 

@@ -4,7 +4,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     # Imported here so the package's pure modules can be imported without Flask views.
-    from ..planning.respond import register_filters
+    from ..answers import register_filters
     from . import dashboard, views  # noqa: F401  (dashboard registers its panel)
 
     register_filters(app)

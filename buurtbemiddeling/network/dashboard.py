@@ -1,6 +1,6 @@
 """The network's panel on Vandaag: agreements whose review date is near or past."""
 from ..admin.dashboard import register
-from ..planning.respond import today
+from ..answers import today
 from . import partners
 
 

@@ -18,7 +18,7 @@ from typing import Any, Iterable, Mapping
 
 from common.clock import to_date
 
-from ..planning.fields import Check
+from ..form_checks import Check
 
 PARTNERS = "partners"
 CONTACTS = "partner_contacts"

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from .. import uploads
 from ..auth.views import coordinator_required
-from ..planning.respond import get_or_404, invalid, saved, today
+from ..answers import get_or_404, invalid, saved, today
 from ..store import get_store
 from . import partners as rules
 from . import sections

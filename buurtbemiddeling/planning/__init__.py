@@ -5,7 +5,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     # Imported here so the shared pure helpers (fields) can be imported without Flask views.
     from . import dashboard, views  # noqa: F401  (dashboard registers its panel)
-    from .respond import register_filters
+    from ..answers import register_filters
 
     register_filters(app)
     app.register_blueprint(views.bp)

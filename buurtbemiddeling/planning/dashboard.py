@@ -1,7 +1,7 @@
 """Planning's panel on Vandaag: the coordinator's priorities for this week."""
 from ..admin.dashboard import register
 from . import work
-from .respond import today
+from ..answers import today
 
 
 @register("planning/_today.html", order=30)

@@ -9,7 +9,7 @@ from flask_login import current_user
 from ..auth.views import coordinator_required
 from ..store import get_store
 from . import work
-from .respond import get_or_404, invalid, saved, today
+from ..answers import get_or_404, invalid, saved, today
 
 bp = Blueprint("planning", __name__, url_prefix="/beheer/planning")
 

@@ -15,7 +15,7 @@ from typing import Any, Iterable, Mapping
 
 from common.clock import to_date
 
-from .fields import Check, week_bounds
+from ..form_checks import Check, week_bounds
 
 PROJECTS = "planning_projects"
 TASKS = "planning_tasks"

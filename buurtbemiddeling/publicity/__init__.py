@@ -4,7 +4,7 @@ site builder publishes on the public site (`common/published.py`, read by `siteb
 
 def init_app(app) -> None:
     # Imported here: the site builder imports `items` and must not pull in Flask views.
-    from ..planning.respond import register_filters
+    from ..answers import register_filters
     from . import views
 
     register_filters(app)

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from ..auth.views import coordinator_required
 from ..cases.repo import now
-from ..planning.respond import get_or_404, invalid, saved, today
+from ..answers import get_or_404, invalid, saved, today
 from ..store import get_store
 from . import disclosure, items
 

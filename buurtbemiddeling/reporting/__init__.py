@@ -9,7 +9,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     # Imported here so the package's pure modules can be imported without Flask views.
-    from ..planning.respond import register_filters
+    from ..answers import register_filters
     from . import views  # noqa: F401  (registers the section on a partner's page)
 
     register_filters(app)

@@ -11,7 +11,7 @@ from figures import period as periods
 from ..auth.views import coordinator_required
 from ..cases import repo as case_repo
 from ..network import partners as network, sections as network_sections
-from ..planning.respond import saved, today
+from ..answers import saved, today
 from ..quality import nazorg
 from ..store import get_store
 from .. import pdf

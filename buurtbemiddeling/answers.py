@@ -1,4 +1,5 @@
-"""How the network, budget, planning and development views answer a form post.
+"""How the admin's views answer a form post (network, budget, planning, development, publicity,
+reporting): the shared helpers of the views, in one home.
 
 A browser gets a redirect after a good post (303, so a reload does not post again); htmx
 gets the refreshed piece of page. A bad post re-renders the form with every value kept and
@@ -39,7 +40,7 @@ def get_or_404(view, table: str, doc_id: int):
 def register_filters(app) -> None:
     """Template filters for money and Markdown (dates and hours: common.templating, from the
     app factory); idempotent, keeps others' filters."""
-    from ..budget.money import format_euro, input_value
+    from .budget.money import format_euro, input_value
     from common.markdown import render_markdown
 
     for name, function in (("euro", format_euro), ("euro_input", input_value), ("markdown", render_markdown)):

@@ -12,7 +12,7 @@ import re
 from datetime import date, timedelta
 from typing import Any, Mapping
 
-from ..budget import money
+from .budget import money
 
 _DUTCH_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
