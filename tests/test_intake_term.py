@@ -10,7 +10,7 @@ from sitebuilder.output import build
 from sitebuilder.site import DEFAULT_ROOT
 
 from .test_build import make_data
-from .test_mail import body, mail_app, smtp  # noqa: F401  (fixtures)
+from .test_mail import body, mail_app, post, smtp  # noqa: F401  (fixtures)
 from .test_reports import VALID
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,7 +38,7 @@ def test_a_case_is_late_only_while_it_waits_for_its_intake_after_the_deadline():
 
 def test_the_confirmation_mail_promises_the_term_that_is_set(mail_app, client, smtp, store):  # noqa: F811
     set_term(store, 3)
-    assert client.post("/melding", data=VALID).status_code == 303
+    assert post(client, "/melding", VALID).status_code == 303
     _, text = body(smtp.to("anna@voorbeeld.nl")[0])
     assert "Binnen 3 werkdagen neemt de coördinator contact met u op" in text
     assert "5 werkdagen" not in text
