@@ -82,15 +82,16 @@ def demo_command(seed: int) -> None:
 @with_appcontext
 def build_site_command() -> None:
     """Bouw de publieke site opnieuw, met de actuele keuzelijsten, cijfers en nieuws."""
-    import sitebuilder
     from flask import current_app
 
-    from . import mail
+    from .publicity.site_build import rebuild
 
-    mail_flag = ["--mail"] if mail.enabled(current_app.config) else []  # thank-you pages promise mail only then
-    code = sitebuilder.main(["--out", current_app.config["PUBLIC_DIR"], "--data", current_app.config["DATA_DIR"], *mail_flag])
-    if code:
-        raise click.ClickException("De site is niet gebouwd; zie de melding hierboven.")
+    outcome = rebuild(current_app.config)
+    if outcome.error:
+        raise click.ClickException(f"De site is niet gebouwd; de vorige versie blijft online.\n{outcome.error}")
+    for problem in outcome.skipped:
+        click.echo(f"Weggelaten (herstel het onder Publiciteit): {problem}", err=True)
+    click.echo(f"De site is gebouwd: {outcome.pages} pagina's.")
 
 
 @click.command("doctor")

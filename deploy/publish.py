@@ -90,7 +90,7 @@ def publish_admin_assets(public: Path) -> None:
     from buurtbemiddeling.admin.views import HTMX_DIR, STATIC_DIR
 
     assets = public / "beheer" / "assets"
-    assets.mkdir(parents=True)
+    assets.mkdir(parents=True, exist_ok=True)  # a rebuild carried the earlier ones over
     for source in [*STATIC_DIR.iterdir(), HTMX_DIR / "htmx.min.js"]:
         if source.is_file():
             (assets / source.name).write_bytes(source.read_bytes())

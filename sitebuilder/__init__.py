@@ -94,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     except BuildError as exc:
         print(f"build failed:\n{exc}", file=sys.stderr)
         return 1
+    for problem in site.skipped:
+        print(f"left out (fix it in the admin): {problem}", file=sys.stderr)
     pages = sum(1 for f in files if f.suffix == ".html")
     data = "with figures from " + args.data if site.data else "without data (no figures)"
     promise = "promising" if args.mail else "not promising"

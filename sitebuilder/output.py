@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Callable
 from xml.sax.saxutils import escape
 
+from .publicity import ADMIN_SOURCE
 from .site import BuildError, Site, display_path
 
 HTMX_NAME = "htmx.min.js"
@@ -43,7 +44,14 @@ def build(site: Site, out: Path | str, prepare: Callable[[Path], None] | None = 
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
         sources = _write(site, tmp)
+        faulty = [(src, m) for src, m in problems_in(tmp, sources) if ADMIN_SOURCE in src.parents]
+        if faulty:  # a text written in the admin is at fault: publish the rest without it
+            site.leave_out(faulty)
+            shutil.rmtree(tmp)
+            tmp.mkdir()
+            sources = _write(site, tmp)
         check_output(tmp, sources)
+        _carry_over_server_files(out, tmp)
         if prepare:
             prepare(tmp)
         tmp.chmod(0o755)  # mkdtemp made it private; the web server (often another account) reads it
@@ -52,6 +60,20 @@ def build(site: Site, out: Path | str, prepare: Callable[[Path], None] | None = 
         if tmp.exists():
             shutil.rmtree(tmp)
     return sorted(p for p in out.rglob("*") if p.is_file())
+
+
+# Put into a published site by deploy/publish.py, not by the builder: a rebuild from the admin or
+# `flask build-site` keeps them, or the live site would lose its routing and its script.
+SERVER_FILES = (".htaccess", "app.cgi", "beheer")
+
+
+def _carry_over_server_files(old: Path, new: Path) -> None:
+    for name in SERVER_FILES:
+        source = old / name
+        if source.is_dir():
+            shutil.copytree(source, new / name, copy_function=shutil.copy2)
+        elif source.is_file():
+            shutil.copy2(source, new / name)
 
 
 def _swap_into_place(new: Path, out: Path) -> None:
@@ -183,25 +205,32 @@ def _size(root: Path, href: str) -> int:
 def check_output(root: Path, sources: dict[Path, Path]) -> None:
     """Fail on broken internal links (href/src starting with "/" or "#"), inline code,
     scripts on pages without a form, and pages heavier than PAGE_BUDGET."""
-    problems = []
+    problems = [message for _, message in problems_in(root, sources)]
+    if problems:
+        raise BuildError("\n".join(problems))
+
+
+def problems_in(root: Path, sources: dict[Path, Path]) -> list[tuple[Path, str]]:
+    """What check_output refuses, each with the source to fix it in."""
+    problems: list[tuple[Path, str]] = []
     for path in sorted(root.rglob("*.html")):
         scanner = _Scanner()
         html = path.read_bytes()
         scanner.feed(html.decode("utf-8"))
-        where = f"{display_path(sources.get(path, path))} (-> {path.relative_to(root).as_posix()})"
+        source = sources.get(path, path)
+        where = f"{display_path(source)} (-> {path.relative_to(root).as_posix()})"
         for link in scanner.links:
             if link.startswith("/") and not link.startswith("//"):
                 if not _target_exists(root, link):
-                    problems.append(f"{where}: broken internal link {link}")
+                    problems.append((source, f"{where}: broken internal link {link}"))
             elif link.startswith("#") and len(link) > 1 and link[1:] not in scanner.ids:
-                problems.append(f"{where}: link {link} points to no element on the page")
+                problems.append((source, f"{where}: link {link} points to no element on the page"))
         for what in scanner.inline:
-            problems.append(f"{where}: {what} (the Content-Security-Policy blocks inline code)")
+            problems.append((source, f"{where}: {what} (the Content-Security-Policy blocks inline code)"))
         if scanner.scripts and not scanner.has_form:
-            problems.append(f"{where}: loads a script but has no form (only form pages may load JavaScript)")
+            problems.append((source, f"{where}: loads a script but has no form (only form pages may load JavaScript)"))
         weight = len(html) + sum(_size(root, href) for href in scanner.stylesheets)
         if weight > PAGE_BUDGET:
-            problems.append(f"{where}: HTML and CSS weigh {weight // 1024} KB, more than the "
-                            f"{PAGE_BUDGET // 1024} KB budget")
-    if problems:
-        raise BuildError("\n".join(problems))
+            problems.append((source, f"{where}: HTML and CSS weigh {weight // 1024} KB, more than the "
+                                     f"{PAGE_BUDGET // 1024} KB budget"))
+    return problems

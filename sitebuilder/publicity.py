@@ -30,9 +30,12 @@ NEWS = {
 NEWS_NAV_ORDER = 9  # after the fixed menu items
 
 
-def _source(item: Mapping[str, Any]) -> Path:
+ADMIN_SOURCE = Path("beheer/publiciteit")
+
+
+def item_source(item: Mapping[str, Any]) -> Path:
     # Named in build errors (a broken link in a text): where to fix it.
-    return Path(f"beheer/publiciteit/{getattr(item, 'doc_id', item.get('slug'))}")
+    return ADMIN_SOURCE / str(getattr(item, "doc_id", item.get("slug")))
 
 
 def _date(item: Mapping[str, Any], site: "Site", lang: str) -> str:
@@ -47,7 +50,7 @@ def _page(site: "Site", item: Mapping[str, Any], lang: str, url: str, with_date:
     html = render_markdown(item.get("body"))
     if with_date and _date(item, site, lang):
         html = Markup('<p class="meta">{} {}</p>\n').format(NEWS[lang]["published"], _date(item, site, lang)) + html
-    return Page(lang=lang, source=_source(item), title=item["title"], description=item.get("summary") or item["title"],
+    return Page(lang=lang, source=item_source(item), title=item["title"], description=item.get("summary") or item["title"],
                 url=url, out_path=url.lstrip("/") + "index.html", body=item.get("body") or "", html=html)
 
 
@@ -58,14 +61,14 @@ def _news_list(site: "Site", lang: str, items: list, url: str) -> Page:
         .format(f"{url}{i['slug']}/", i["title"], _date(i, site, lang), i.get("summary") or "")
         for i in items)
     html = Markup("<p>{}</p>\n<ul class=\"cards\">\n{}</ul>\n").format(words["intro"], Markup(cards))
-    return Page(lang=lang, source=Path("beheer/publiciteit"), title=words["title"], description=words["description"],
+    return Page(lang=lang, source=ADMIN_SOURCE, title=words["title"], description=words["description"],
                 url=url, out_path=url.lstrip("/") + "index.html", body="", nav_order=NEWS_NAV_ORDER, html=html)
 
 
 def publicity_pages(site: "Site", items: Iterable[Mapping[str, Any]]) -> list[Page]:
     """The pages for the published items; stories only where the site has a stories page."""
     items = list(items)
-    taken = {page.url for page in site.pages}
+    taken = {page.url for page in site.content_pages}
     pages: list[Page] = []
     for lang in site.languages:
         if lang in NEWS:
@@ -74,7 +77,7 @@ def publicity_pages(site: "Site", items: Iterable[Mapping[str, Any]]) -> list[Pa
             if news and base not in taken:
                 pages.append(_news_list(site, lang, news, base))
                 pages += [_page(site, i, lang, f"{base}{i['slug']}/", True) for i in news]
-        stories = next((p for p in site.pages if p.key == "stories" and p.lang == lang), None)
+        stories = next((p for p in site.content_pages if p.key == "stories" and p.lang == lang), None)
         if stories is not None:
             pages += [_page(site, i, lang, f"{stories.url}{i['slug']}/", False)
                       for i in published(items, "verhaal", lang) if f"{stories.url}{i['slug']}/" not in taken]

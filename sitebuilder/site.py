@@ -86,6 +86,14 @@ class Page:
     html: Markup = field(default=Markup(""), repr=False)
 
 
+def _dutch(problem: str) -> str:
+    """A build problem of an admin-written text, as the coordinator reads it."""
+    link = re.search(r"broken internal link (\S+)", problem)
+    if link:
+        return f"de link {link.group(1)} wijst naar een pagina die niet op de site staat"
+    return "de tekst breekt een regel van de site (" + problem.split(": ", 1)[-1] + ")"
+
+
 def _merged(shipped: dict[str, Any], local: dict[str, Any]) -> dict[str, Any]:
     """`local` over `shipped`, table by table, so a local file names only what differs."""
     merged = dict(shipped)
@@ -128,13 +136,31 @@ class Site:
         self.default_lang = self.languages[0]
         self.strings = self._load_strings()
         self.env = self._make_env()
-        self.pages = self._load_pages()
-        if self.data and self.data.get("publicity"):  # news and stories written in the admin
-            from .publicity import publicity_pages
-
-            self.pages = sorted(self.pages + publicity_pages(self, self.data["publicity"]),
-                                key=lambda p: (self.languages.index(p.lang), p.url))
+        self.content_pages = self._load_pages()
+        self.skipped: list[str] = []  # items written in the admin left out of this build, and why
+        self._add_items(self.data.get("publicity") or [] if self.data else [])
         self._check_forms()
+
+    def _add_items(self, items: list) -> None:
+        """The content pages plus the news and stories written in the admin."""
+        from .publicity import publicity_pages
+
+        self.items = items
+        self.pages = sorted(self.content_pages + publicity_pages(self, items),
+                            key=lambda p: (self.languages.index(p.lang), p.url))
+
+    def leave_out(self, problems: list[tuple[Path, str]]) -> None:
+        """Build without the admin's items whose pages have `problems` (source, message): one bad
+        text never keeps the rest of the site from being published. `skipped` says which and why,
+        in Dutch, for the coordinator."""
+        from .publicity import item_source
+
+        faulty = {source for source, _ in problems}
+        for item in self.items:
+            if item_source(item) in faulty:
+                reasons = [_dutch(message) for source, message in problems if source == item_source(item)]
+                self.skipped.append(f"“{item.get('title')}”: " + "; ".join(dict.fromkeys(reasons)))
+        self._add_items([i for i in self.items if item_source(i) not in faulty])
 
     # -- loading ---------------------------------------------------------
     def _load_config(self) -> dict[str, Any]:

@@ -198,3 +198,57 @@ def test_once_the_details_are_edited_away_the_story_publishes_without_questions(
     client.post(f"/beheer/publiciteit/{item_id}", data={**FORM, "kind": "verhaal", "anonymised": "ja",
                                                          "body": "Een bewoner uit de wijk vertelt."})
     assert client.post(f"/beheer/publiciteit/{item_id}/publiceren").status_code == 303
+
+
+def test_an_item_with_a_broken_link_is_left_out_and_named_while_the_rest_of_the_site_is_published(tmp_path):
+    data = make_data(tmp_path / "data", [
+        item(published=True, slug="goed", title="Goed bericht", published_on="2026-03-02"),
+        item(published=True, slug="kapot", title="Kapotte link", published_on="2026-03-03",
+             body="Lees [dit](/bestaat-niet/)."),
+    ])
+    site = Site(DEFAULT_ROOT, data_dir=data, today=datetime.date(2026, 3, 10))
+    out = tmp_path / "public"
+    build(site, out)
+    assert (out / "nieuws" / "goed" / "index.html").is_file() and (out / "index.html").is_file()
+    assert not (out / "nieuws" / "kapot").exists()
+    assert "/nieuws/kapot/" not in (out / "nieuws" / "index.html").read_text("utf-8")
+    assert site.skipped == ["“Kapotte link”: de link /bestaat-niet/ wijst naar een pagina die niet op de site staat"]
+
+
+def test_site_publiceren_in_the_admin_rebuilds_the_site_keeps_the_server_files_and_says_what_was_left_out(
+        app, client, as_user, store, tmp_path):
+    public = tmp_path / "site"
+    app.config["PUBLIC_DIR"] = str(public)
+    as_user.coordinator()
+    with store.transaction() as tx:
+        tx.table(items.PUBLICITY).insert(item(published=True, slug="open-avond", title="Open avond",
+                                              published_on="2026-03-02"))
+        tx.table(items.PUBLICITY).insert(item(published=True, slug="kapot", title="Kapotte link",
+                                              published_on="2026-03-02", body="[x](/nergens/)"))
+    answer = client.post("/beheer/publiciteit/site-publiceren")
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and "De site is bijgewerkt" in page and "“Kapotte link”" in page
+    assert (public / "nieuws" / "open-avond" / "index.html").is_file()
+    (public / ".htaccess").write_text("# routing of the live site\n")  # as deploy/publish.py leaves it
+    client.post("/beheer/publiciteit/site-publiceren")
+    assert (public / ".htaccess").read_text() == "# routing of the live site\n"  # a rebuild keeps it
+
+
+def test_a_failing_build_from_the_admin_keeps_the_last_good_site_and_says_so_in_dutch(
+        app, client, as_user, tmp_path, monkeypatch):
+    import sitebuilder
+
+    public = tmp_path / "site"
+    app.config["PUBLIC_DIR"] = str(public)
+    as_user.coordinator()
+    client.post("/beheer/publiciteit/site-publiceren")
+    before = (public / "index.html").read_bytes()
+
+    def broken(*args, **kwargs):
+        raise sitebuilder.BuildError("site.toml: missing required key(s): phone")
+
+    monkeypatch.setattr(sitebuilder, "build", broken)
+    answer = client.post("/beheer/publiciteit/site-publiceren")
+    assert answer.status_code == 422 and "De site is niet bijgewerkt" in answer.get_data(as_text=True)
+    assert "vorige versie blijft online" in answer.get_data(as_text=True)
+    assert (public / "index.html").read_bytes() == before

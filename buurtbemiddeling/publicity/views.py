@@ -1,14 +1,14 @@
 """Publiciteit in the admin: write, preview, publish and take offline news and stories."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_login import current_user
 
 from ..auth.views import coordinator_required
 from ..cases.repo import now
 from ..answers import get_or_404, invalid, saved, today
 from ..store import get_store
-from . import disclosure, items
+from . import disclosure, items, site_build
 
 bp = Blueprint("publicity", __name__, url_prefix="/beheer/publiciteit")
 
@@ -91,6 +91,18 @@ def publish(item_id: int):
     store.audit(current_user.id, "publish", f"publicity:{item_id}", **override)
     return saved("Het bericht is gepubliceerd. Het staat op de site na de volgende bouw van de site.",
                  url_for("publicity.index"))
+
+
+@bp.post("/site-publiceren")
+@coordinator_required
+def publish_site():
+    outcome = site_build.rebuild(current_app.config)
+    get_store().audit(current_user.id, "site.build", None, pages=outcome.pages, failed=bool(outcome.error),
+                      left_out=len(outcome.skipped))
+    view = get_store().read()
+    docs = sorted(view.table(items.PUBLICITY).all(), key=lambda d: d.get("updated_at") or "", reverse=True)
+    return render_template("publicity/index.html", docs=docs, kinds=items.KINDS, langs=items.LANGS,
+                           outcome=outcome), 422 if outcome.error else 200
 
 
 def _change(item_id: int, action: str, apply, message: str):
