@@ -16,6 +16,11 @@ def test_the_first_visit_to_the_admin_asks_to_create_the_coordinator_account(cli
     assert "Maak het coördinatoraccount" in response.get_data(as_text=True)
 
 
+def test_the_first_run_page_gives_the_login_address_the_system_really_runs_at(client):
+    html = client.get("/beheer/eerste-keer", base_url="http://localhost:8080").get_data(as_text=True)
+    assert "Daarna logt u in op <strong>http://localhost:8080/beheer/inloggen</strong>" in html
+
+
 def test_the_setup_page_creates_a_coordinator_and_logs_them_in(client, store, app):
     response = client.post("/beheer/eerste-keer", data={
         "name": "Carla", "email": "Carla@Example.nl", "password": PASSWORD, "password_repeat": PASSWORD,
@@ -72,6 +77,19 @@ def test_passwords_are_stored_hashed(store, as_user):
     as_user.coordinator()
     doc = store.read().table("users").all()[0]
     assert PASSWORD not in str(doc) and doc["password_hash"].startswith(("scrypt:", "pbkdf2:"))
+
+
+def test_only_a_testing_app_hashes_passwords_cheaply_and_each_kind_of_hash_still_verifies(tmp_path):
+    from app import create_app
+
+    hashes = {}
+    for testing in (False, True):
+        store = create_app({"INSTANCE_PATH": tmp_path / str(testing), "TESTING": testing}).extensions["store"]
+        users.create_user(store, "carla@example.nl", PASSWORD, "coordinator")
+        hashes[testing] = store.read().table("users").all()[0]["password_hash"]
+        assert users.authenticate(store, "carla@example.nl", PASSWORD) is not None
+        assert users.authenticate(store, "carla@example.nl", "fout fout fout") is None
+    assert hashes[False].startswith("scrypt:") and hashes[True].startswith(users.TEST_HASH_METHOD + "$")
 
 
 def test_a_wrong_password_gives_one_message_for_unknown_and_known_accounts(client, as_user):

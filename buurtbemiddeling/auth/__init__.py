@@ -30,6 +30,7 @@ def encrypt_twofactor_command() -> None:
 
 
 def init_app(app: Flask) -> None:
+    users.use_test_hashing(app.testing)
     views.init_app(app)
     app.register_blueprint(account.bp)
     app.register_blueprint(accounts.bp)

@@ -25,6 +25,9 @@ ROLE_LABELS = {"coordinator": "Coördinator", "volunteer": "Vrijwilliger", "part
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024  # hashing a megabyte "password" is a cheap way to burn CPU
 TABLE = "users"
+# One round of PBKDF2 for apps made with TESTING (see `use_test_hashing`); never for real accounts.
+TEST_HASH_METHOD = "pbkdf2:sha256:1"
+_test_hashing = False
 
 
 class AccountError(ValueError):
@@ -128,7 +131,7 @@ def _insert(store: Store, email: str, role: str, name: str, password_hash: str |
 def create_user(store: Store, email: str, password: str, role: str, name: str = "", *, only_if_first: bool = False) -> User:
     """An account with a password, ready to log in (first run, CLI, tests)."""
     check_password(password)
-    return _insert(store, email, role, name, generate_password_hash(password), only_if_first=only_if_first)
+    return _insert(store, email, role, name, _hash(password), only_if_first=only_if_first)
 
 
 def create_account(store: Store, email: str, role: str, name: str = "", *, volunteer_id: int | None = None,
@@ -178,7 +181,7 @@ def authenticate(store: Store, email: str, password: str) -> User | None:
     doc = find_by_email(store.read(), email)
     if doc is None or not doc.get("password_hash") or len(password) > MAX_PASSWORD_LENGTH:
         # Hash anyway so the response time does not tell which e-mail addresses exist.
-        check_password_hash(_DUMMY_HASH, password[:MAX_PASSWORD_LENGTH])
+        check_password_hash(_DUMMY_TEST_HASH if _test_hashing else _DUMMY_HASH, password[:MAX_PASSWORD_LENGTH])
         return None
     if not check_password_hash(doc["password_hash"], password):
         return None
@@ -248,7 +251,7 @@ def set_role(store: Store, user_id: str, role: str, *, by: str | None = None) ->
 
 def set_password(store: Store, user_id: str, password: str) -> None:
     check_password(password)
-    bump_epoch(store, user_id, password_hash=generate_password_hash(password), password_set_at=_now())
+    bump_epoch(store, user_id, password_hash=_hash(password), password_set_at=_now())
 
 
 def clear_password(store: Store, user_id: str) -> None:
@@ -269,10 +272,26 @@ def set_active(store: Store, user_id: str, active: bool, *, by: str | None = Non
     store.audit(by, "user.activate" if active else "user.deactivate", f"user:{user_id}")
 
 
+def use_test_hashing(on: bool) -> None:
+    """Hash new passwords cheaply (on) or with werkzeug's default, scrypt (off).
+
+    create_app turns it on only for TESTING, where every persona login would otherwise cost three
+    scrypt hashes. Checking reads the method from the stored hash, so both kinds keep verifying.
+    """
+    global _test_hashing
+    _test_hashing = on
+
+
+def _hash(password: str) -> str:
+    return generate_password_hash(password, TEST_HASH_METHOD) if _test_hashing else generate_password_hash(password)
+
+
 # A fixed hash of a random, forgotten password, in werkzeug's default method: hashing one at
 # import cost ~90 ms, paid by every CGI request. Checking it costs what a real check costs.
 _DUMMY_HASH = ("scrypt:32768:8:1$e9QhUmbK3Lzu5UCj$6716f68285b0e53757d62988d92ae71a5dd7a083cca22a8be21b5210"
                "689e8fae248db38c7729a312a83638073a11e30426ef5184442e8399491051d9534d4627")
+# Its twin for TESTING: one round, so computing it at import costs nothing.
+_DUMMY_TEST_HASH = generate_password_hash("", TEST_HASH_METHOD)
 
 
 # What a restore leaves as it is now (db/backup.py `restore(after=...)`): a backup must not bring
