@@ -303,7 +303,7 @@ def test_under_cgi_a_missing_instance_folder_is_named_on_the_500_page_and_not_cr
 @pytest.fixture(scope="module")
 def apache():
     if apache_binary() is None:
-        pytest.skip("Debian's apache2 is not installed (apt-get install apache2; .ci/run installs it)")
+        pytest.skip("Debian's apache2 is not installed (apt-get install apache2; make test installs it)")
     server = Apache()
     try:
         sitebuilder.build(sitebuilder.Site(sitebuilder.DEFAULT_ROOT), server.public)

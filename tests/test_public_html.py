@@ -30,7 +30,7 @@ def checked_site(tmp_path_factory):
 
 def test_every_page_is_valid_html_according_to_the_nu_checker(checked_site):
     if shutil.which("java") is None:
-        pytest.fail("the Nu HTML Checker needs Java: apt-get install default-jre-headless (.ci/run does)")
+        pytest.fail("the Nu HTML Checker needs Java: apt-get install default-jre-headless (make test does)")
     run = subprocess.run([str(VALIDATOR), "--root", str(checked_site), "--format", "text"],
                          capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout + run.stderr

@@ -47,7 +47,7 @@ def browser():
 
     executable = shutil.which("chromium")
     if executable is None:
-        pytest.fail("Debian's chromium is not installed; .ci/run installs it")
+        pytest.fail("Debian's chromium is not installed; make test installs it")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser

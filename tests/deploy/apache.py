@@ -173,7 +173,7 @@ DocumentRoot "{self.public}"
 </Files>
 """
 
-    def start(self) -> None:
+    def start(self, tries: int = 3) -> None:
         conf = self.root / "httpd.conf"
         conf.write_text(self.config())
         with open(self.root / "console.log", "wb") as console:
@@ -182,6 +182,10 @@ DocumentRoot "{self.public}"
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
+                if tries > 1 and "Address already in use" in self.errors():
+                    # Another test process (pytest-xdist) took the free port between probe and bind.
+                    self.port = _free_port()
+                    return self.start(tries - 1)
                 raise RuntimeError(f"apache2 stopped at start:\n{self.errors()}")
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
