@@ -69,11 +69,13 @@ def restore_command(name: str | None, yes: bool) -> None:
 @click.command("demo")
 @with_appcontext
 @click.option("--seed", default=2026, show_default=True)
-def demo_command(seed: int) -> None:
+@click.option("--url", default="http://127.0.0.1:5000", show_default=True,
+              help="Het adres waarop het systeem draait (make demo geeft dat van make run door).")
+def demo_command(seed: int, url: str) -> None:
     """Vul het systeem met realistische, verzonnen voorbeeldgegevens."""
     from . import demo
 
-    login = demo.fill(get_store(), seed=seed)
+    login = demo.fill(get_store(), seed=seed, url=url)
     click.echo(demo.summary(get_store()))
     click.echo(login)
 

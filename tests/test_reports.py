@@ -113,8 +113,15 @@ def test_an_unknown_report_is_a_404(client, as_user):
 def test_the_demo_fills_the_inbox_with_fictional_reports(app, store):
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code == 0, result.output
-    assert "coordinator@lindenhoven.example" in result.output
+    assert "Inloggen op http://127.0.0.1:5000/beheer/ met coordinator@lindenhoven.example" in result.output
     assert len(reports_in(store)) >= 10
+
+
+def test_the_demo_gives_the_address_the_system_runs_at(app):
+    result = app.test_cli_runner().invoke(args=["demo", "--url", "http://localhost:8080"])
+    assert result.exit_code == 0, result.output
+    assert "Inloggen op http://localhost:8080/beheer/ met coordinator@lindenhoven.example" in result.output
+    assert "5000" not in result.output
 
 
 def test_vandaag_shows_the_new_reports_one_click_from_each(client, as_user):

@@ -22,12 +22,12 @@ DEMO_EMAIL = "coordinator@lindenhoven.example"
 DEMO_PASSWORD = "demo-wachtwoord-lindenhoven"
 
 
-def fill(store: Store, seed: int = 2026, *, reports_count: int = 14) -> str:
-    """Fill the store and return how to log in."""
+def fill(store: Store, seed: int = 2026, *, reports_count: int = 14, url: str = "http://127.0.0.1:5000") -> str:
+    """Fill the store and return how to log in at `url`, where the system runs."""
     rng = random.Random(seed)
     if not users.has_users(store):
         users.create_user(store, DEMO_EMAIL, DEMO_PASSWORD, "coordinator", "Carla de Coördinator")
-        login = f"Inloggen op http://127.0.0.1:5000/beheer/ met {DEMO_EMAIL} en wachtwoord {DEMO_PASSWORD}"
+        login = f"Inloggen op {url.rstrip('/')}/beheer/ met {DEMO_EMAIL} en wachtwoord {DEMO_PASSWORD}"
     else:
         login = "Er bestond al een account; log in met uw eigen gegevens."
     reports.add(store, rng, reports_count)
