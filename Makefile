@@ -1,18 +1,35 @@
 # Two commands for a newcomer: `make run` and `make test`. Everything else is optional.
 VENV   ?= .venv
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+# Test processes (pytest-xdist): one per core.
+JOBS   ?= auto
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+LOCK   := requirements.lock
 FLASK  := $(VENV)/bin/flask --app app
+# The address to open in a browser: a server listening on all interfaces is also on 127.0.0.1.
+URL    := http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
+# The one way the lock is made: every extra, hashes, pip and setuptools pinned too, no local indexes.
+COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet --generate-hashes \
+	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
+	--extra test --extra bench --extra lock --output-file $(LOCK) pyproject.toml
 
-.PHONY: run test demo build bench install clean
+.PHONY: run test demo build bench install lock upgrade screenshots packages-run packages-test clean
 
-$(PY):
+# Debian packages: installed as root or with sudo without a password; otherwise the command to run.
+packages-run packages-test: packages-%:
+	@scripts/system-packages $*
+
+$(PY): | packages-run
 	python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
 
-# Reinstall only when the project's dependency list changes.
-$(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[test]'
+# Exactly what the lock says (hash-checked), then this project itself; redone when either changes.
+$(STAMP): $(LOCK) pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	@$(PY) -m pip check >/dev/null || { $(PY) -m pip check; \
+		echo "$(LOCK) mist wat pyproject.toml vraagt: maak hem opnieuw met 'make lock'." >&2; exit 1; }
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -20,14 +37,29 @@ install: $(STAMP)
 build: $(STAMP)
 	$(PY) build.py
 
-run: build
-	FLASK_SESSION_COOKIE_SECURE=false FLASK_SETUP_CODE_REQUIRED=false $(FLASK) run --host 127.0.0.1 --port 5000
+run: packages-run build
+	@echo "Publieke site: $(URL)/   beheer: $(URL)/beheer/"
+	FLASK_SESSION_COOKIE_SECURE=false FLASK_SETUP_CODE_REQUIRED=false $(FLASK) run --host $(HOST) --port $(PORT)
 
 demo: $(STAMP)
-	$(FLASK) demo
+	$(FLASK) demo --url $(URL)
 
-test: build
-	$(PY) -m pytest
+test: packages-test build
+	$(PY) -m pytest -n $(JOBS)
+
+# The lock after a change to pyproject.toml: keeps every other pin as it is.
+lock: | $(PY)
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
+	$(COMPILE)
+
+# Every dependency to its newest allowed version, then the whole suite as the gate.
+upgrade: | $(PY)
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
+	$(COMPILE) --upgrade
+	$(MAKE) test
+
+screenshots: packages-test build
+	$(PY) scripts/screenshots.py
 
 bench: $(STAMP)
 	$(PY) -m bench

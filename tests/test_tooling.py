@@ -1,0 +1,114 @@
+"""The newcomer's path: the lock file, the Makefile's addresses, the Debian package step, CI's rule
+that no test is skipped, and the README's screenshots."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import tomllib
+from pathlib import Path
+
+import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+REPO = Path(__file__).resolve().parent.parent
+TIMEOUT = 120
+
+
+def locked() -> dict[str, tuple[str, int]]:
+    """requirements.lock as {name: (version, number of hashes)}."""
+    pins, name = {}, None
+    for line in (REPO / "requirements.lock").read_text().splitlines():
+        if match := re.match(r"^([A-Za-z0-9._-]+)==(\S+)", line):
+            name = canonicalize_name(match[1])
+            pins[name] = (match[2], 0)
+        elif name and line.strip().startswith("--hash=sha256:"):
+            pins[name] = (pins[name][0], pins[name][1] + 1)
+    return pins
+
+
+def test_the_lock_pins_with_hashes_every_dependency_that_pyproject_asks_for():
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text())
+    project = pyproject["project"]
+    wanted = [*project["dependencies"], *pyproject["build-system"]["requires"]]
+    wanted += [r for extra in project["optional-dependencies"].values() for r in extra]
+    pins = locked()
+    for requirement in map(Requirement, wanted):
+        name = canonicalize_name(requirement.name)
+        assert name in pins, f"{name} is missing from requirements.lock: run make lock"
+        version, hashes = pins[name]
+        assert requirement.specifier.contains(version, prereleases=True), f"{name}=={version} is not {requirement}"
+        assert hashes >= 1, name
+    assert all(hashes for _, hashes in pins.values())  # pip --require-hashes refuses the file otherwise
+
+
+def make_dry_run(*args: str) -> str:
+    done = subprocess.run(["make", "--dry-run", *args], cwd=REPO, capture_output=True, text=True, timeout=TIMEOUT)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_make_run_listens_where_asked_and_says_the_address_to_open():
+    commands = make_dry_run("run", "HOST=0.0.0.0", "PORT=8080")
+    assert "run --host 0.0.0.0 --port 8080" in commands
+    assert "http://127.0.0.1:8080/beheer/" in commands  # all interfaces: this machine's own address works
+    assert "5000" not in commands
+
+
+def test_make_demo_prints_the_address_make_run_serves():
+    assert "demo --url http://localhost:8081" in make_dry_run("demo", "HOST=localhost", "PORT=8081")
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="running the step as another account needs root")
+def test_without_root_or_sudo_the_package_step_installs_nothing_and_prints_the_command_to_run():
+    # As nobody, with a PATH that has no chromium, no pdftotext, no java and no sudo.
+    folder = Path(tempfile.mkdtemp(prefix="bb-packages-"))
+    try:
+        folder.chmod(0o755)
+        (folder / "bin").mkdir(mode=0o755)
+        for tool in ("bash", "id", "python3"):
+            (folder / "bin" / tool).symlink_to(shutil.which(tool, path="/usr/bin:/bin"))
+        script = shutil.copy(REPO / "scripts" / "system-packages", folder)
+        done = subprocess.run([script, "test"], user="nobody", env={"PATH": str(folder / "bin")}, cwd=folder,
+                              capture_output=True, text=True, timeout=TIMEOUT)
+    finally:
+        shutil.rmtree(folder)
+    assert done.returncode == 1 and done.stdout == ""
+    command = done.stderr.splitlines()[-1].strip()
+    match = re.fullmatch(r"sudo sh -c 'apt-get update && apt-get install -y ([a-z0-9. -]+)'", command)
+    assert match, done.stderr
+    assert {"chromium", "poppler-utils", "default-jre-headless"} <= set(match[1].split())
+
+
+def test_on_ci_a_skipped_test_fails_and_elsewhere_it_is_only_skipped(tmp_path):
+    (tmp_path / "test_tool.py").write_text(
+        "import pytest\n\n\ndef test_needs_a_tool():\n    pytest.skip('apache2 is not installed')\n")
+    summaries = {}
+    for ci in ("true", ""):
+        done = subprocess.run([sys.executable, "-m", "pytest", "-p", "tests.conftest", "-p", "no:cacheprovider",
+                               "-q", str(tmp_path / "test_tool.py")], cwd=tmp_path, capture_output=True, text=True,
+                              env={**os.environ, "CI": ci, "PYTHONPATH": str(REPO)}, timeout=TIMEOUT)
+        summaries[ci] = done.stdout.strip().splitlines()[-1]
+    assert summaries["true"].startswith("1 failed") and summaries[""].startswith("1 skipped")
+
+
+def test_the_readme_shows_both_screenshots_and_they_stay_small():
+    readme = (REPO / "README.md").read_text()
+    first_screen = readme[:readme.index("\n## ")]
+    shown = re.findall(r"!\[[^\]]+\]\(([^)]+\.png)\)", first_screen)
+    assert shown == ["docs/screenshots/publieke-site.png", "docs/screenshots/vandaag.png"]
+    for path in shown:
+        assert (REPO / path).stat().st_size < 100_000, path
+
+
+def test_the_htmx_the_admin_serves_is_the_release_the_lock_pins():
+    import js_lib_htmx
+
+    script = (Path(js_lib_htmx.__file__).parent / "static" / "htmx" / "htmx.min.js").read_text()
+    served = re.search(r'version:"([0-9.]+)"', script)[1]
+    pinned = locked()["django-js-lib-htmx"][0]  # the package's version is htmx's with one more part
+    assert pinned.startswith(served + ".")
