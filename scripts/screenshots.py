@@ -68,7 +68,7 @@ def main() -> int:
             page.get_by_label("E-mailadres").fill(demo.DEMO_EMAIL)
             page.get_by_label("Wachtwoord").fill(demo.DEMO_PASSWORD)
             page.get_by_role("button", name="Inloggen").click()
-            page.get_by_role("heading", name="Vandaag").wait_for()
+            page.get_by_role("heading", name="Vandaag", exact=True).wait_for()
             written.append(save(page, "vandaag"))
         finally:
             browser.close()
