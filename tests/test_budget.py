@@ -343,3 +343,21 @@ def test_claims_from_the_old_volunteers_table_move_into_expense_claims(tmp_path)
     assert (claim["description"], claim["amount_cents"], claim["status"], claim["decided_at"]) == ("Parkeren", 780, "goedgekeurd", "2026-01-07")
     assert view.table("expenses").all() == []
     assert ledger.realisation_of(view, 2026).lines[1].claims == 780
+
+
+def test_the_year_overview_downloads_as_a_spreadsheet_with_amounts_as_numbers(client, as_user, store):
+    import openpyxl
+
+    as_user.coordinator()
+    with store.transaction() as tx:
+        tx.table(ledger.BUDGET_LINES).insert({"year": 2025, "line": next(iter(ledger.LINES)), "amount_cents": 150000})
+        tx.table(ledger.EXPENSES).insert({"date": "2025-03-04", "line": next(iter(ledger.LINES)), "amount_cents": 12345,
+                                     "description": "Zaalhuur"})
+    assert "jaaroverzicht.xlsx" in client.get("/beheer/budget/2025/jaaroverzicht").get_data(as_text=True)
+    response = client.get("/beheer/budget/2025/jaaroverzicht.xlsx")
+    assert 'filename="budget-jaaroverzicht-2025.xlsx"' in response.headers["Content-Disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(response.data))
+    first = [[c.value for c in row] for row in book["Realisatie 2025"].iter_rows()]
+    assert first[1][:3] == [ledger.LINES[next(iter(ledger.LINES))], 1500, 123.45]
+    months = [[c.value for c in row] for row in book["Per maand 2025"].iter_rows()]
+    assert months[0][3] == "mrt" and months[1][3] == 123.45 and months[-1][-1] == 123.45

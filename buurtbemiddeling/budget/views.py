@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_login import current_user
 
-from .. import uploads
+from .. import uploads, xlsx
 from ..auth.views import coordinator_required
 from ..answers import get_or_404, invalid, saved, today
 from ..store import get_store
@@ -124,6 +124,26 @@ def year_overview(year: int):
     view = get_store().read()
     return render_template("budget/overview.html", year=year, overview=ledger.year_overview_of(view, year),
                            lines=ledger.LINES, months=ledger.MONTHS, volunteers=ledger.volunteer_names(view))
+
+
+@bp.get("/<int:year>/jaaroverzicht.xlsx")
+@coordinator_required
+def year_overview_xlsx(year: int):
+    """The year overview as a spreadsheet: realisation per line, and spending per line per month (euros as numbers)."""
+    year = _check_year(year)
+    overview = ledger.year_overview_of(get_store().read(), year)
+    real = overview.realisation
+    lines = [["Post", "Begroot (euro)", "Besteed (euro)", "Besteed deel (%)"]] + [
+        [line.label, line.budget / 100, line.spent / 100, line.percent] for line in real.lines] + [
+        ["Totaal", real.budget / 100, real.spent / 100, real.percent]]
+    months = [["Post", *ledger.MONTHS, "Totaal"]] + [
+        [line.label, *(cents / 100 for cents in per_month), sum(per_month) / 100]
+        for line, per_month in zip(real.lines, overview.months)] + [
+        ["Totaal", *(cents / 100 for cents in overview.month_totals), sum(overview.month_totals) / 100]]
+    body = xlsx.workbook_of([(f"Realisatie {year}", lines), (f"Per maand {year}", months)])
+    get_store().audit(current_user.id, "export", f"budget:{year}")
+    return Response(body, mimetype=xlsx.MIMETYPE,
+                    headers={"Content-Disposition": f'attachment; filename="budget-jaaroverzicht-{year}.xlsx"'})
 
 
 # ---- expense claims ------------------------------------------------------------------------
