@@ -13,7 +13,7 @@ from ..reports import intake as report_intake
 from common import intake_term
 
 from ..settings import lists, numbers
-from . import appointments, intake, records, repo, workflow
+from . import appointments, intake, records, repo, usage, workflow
 from .sections import register
 from ..messages import advice
 
@@ -28,20 +28,22 @@ LIST_KEYS = ("conflict_types", "referrer_types", "outcomes", "unsuitable_reasons
              "wijken", "household_types")
 
 
-def list_context(view) -> dict:
-    """`labels[key][value]` for showing stored values (retired too); `choices[key]` for offering them."""
+def list_context(view, case=None) -> dict:
+    """`labels[key][value]` for showing stored values (retired too); `choices[key]` for offering
+    them: the values that may be chosen, and the retired ones `case` already has."""
     return {
         "labels": {key: lists.labels(view, key) for key in LIST_KEYS},
-        "choices": {key: lists.choices(view, key) for key in LIST_KEYS},
+        "choices": {key: lists.choices_for(view, key, usage.values_of(case, key)) for key in LIST_KEYS},
     }
 
 
-def options(view) -> workflow.Options:
+def options(view, case=None) -> workflow.Options:
+    """The list values a step of `case` may record (a retired one only where the case has it)."""
+    def allowed(key):
+        return frozenset(v for v, _ in lists.choices_for(view, key, usage.values_of(case, key)))
     return workflow.Options(
-        outcomes=frozenset(v for v, _ in lists.choices(view, "outcomes", include_retired=True)),
-        not_solved_reasons=frozenset(v for v, _ in lists.choices(view, "not_solved_reasons")),
-        unsuitable_reasons=frozenset(v for v, _ in lists.choices(view, "unsuitable_reasons")),
-        nazorg_weeks=numbers.get(view, "nazorg_weeks"),
+        outcomes=allowed("outcomes"), not_solved_reasons=allowed("not_solved_reasons"),
+        unsuitable_reasons=allowed("unsuitable_reasons"), nazorg_weeks=numbers.get(view, "nazorg_weeks"),
     )
 
 

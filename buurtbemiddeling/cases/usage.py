@@ -1,45 +1,38 @@
-"""Which list values cases and reports use: a value in use may be retired, never deleted."""
+"""Which list values cases and reports use: a value in use may be retired, never deleted, and
+a case keeps the values it has when its forms are saved (`values_of`, `lists.choices_for`)."""
 from __future__ import annotations
+
+from typing import Callable, Mapping
 
 from ..reports import intake as report_intake
 from ..settings import lists
 from . import repo
 
-
-def _cases(view):
-    return repo.all_cases(view)
-
-
-def _conflict_type(view, value: str) -> bool:
-    return (any(value in (c.get("conflict_types") or []) for c in _cases(view))
-            or any((r.get("values") or {}).get("conflict_type") == value for r in view.table(report_intake.TABLE).all()))
-
-
-def _referrer_type(view, value: str) -> bool:
-    return any((c.get("referrer") or {}).get("type") == value for c in _cases(view))
+# Where a case holds each list's values.
+CASE_FIELDS: dict[str, Callable[[Mapping], list]] = {
+    "conflict_types": lambda c: list(c.get("conflict_types") or []),
+    "referrer_types": lambda c: [(c.get("referrer") or {}).get("type")],
+    "outcomes": lambda c: [(c.get("closing") or {}).get("outcome")],
+    "not_solved_reasons": lambda c: [(c.get("closing") or {}).get("reason")],
+    "unsuitable_reasons": lambda c: [(c.get("intake") or {}).get("reason")],
+    "wijken": lambda c: [c.get("wijk")],
+    "household_types": lambda c: [p.get("household") for p in c.get("parties") or []],
+}
 
 
-def _outcome(view, value: str) -> bool:
-    return any((c.get("closing") or {}).get("outcome") == value for c in _cases(view))
+def values_of(case: Mapping | None, key: str) -> set[str]:
+    """The values of list `key` that `case` holds (none for no case)."""
+    return {v for v in CASE_FIELDS[key](case) if v} if case else set()
 
 
-def _not_solved(view, value: str) -> bool:
-    return any((c.get("closing") or {}).get("reason") == value for c in _cases(view))
+def _hook(key: str):
+    def used(view, value: str) -> bool:
+        if any(value in values_of(c, key) for c in repo.all_cases(view)):
+            return True
+        return key == "conflict_types" and any(
+            (r.get("values") or {}).get("conflict_type") == value for r in view.table(report_intake.TABLE).all())
+    return used
 
 
-def _unsuitable(view, value: str) -> bool:
-    return any((c.get("intake") or {}).get("reason") == value for c in _cases(view))
-
-
-def _wijk(view, value: str) -> bool:
-    return any(c.get("wijk") == value for c in _cases(view))
-
-
-def _household(view, value: str) -> bool:
-    return any(p.get("household") == value for c in _cases(view) for p in c.get("parties") or [])
-
-
-for key, hook in (("conflict_types", _conflict_type), ("referrer_types", _referrer_type), ("outcomes", _outcome),
-                  ("not_solved_reasons", _not_solved), ("unsuitable_reasons", _unsuitable), ("wijken", _wijk),
-                  ("household_types", _household)):
-    lists.register_usage(key, hook)
+for _key in CASE_FIELDS:
+    lists.register_usage(_key, _hook(_key))

@@ -23,7 +23,8 @@ from ..store import get_store
 from .. import uploads, xlsx
 from ..admin import imports
 from ..security import admin_error
-from . import appointments, columns, csv_io, documents, importing, intake, page, records, repo, search, sections, workflow
+from . import (appointments, columns, csv_io, documents, importing, intake, page, records, repo, search, sections, usage,
+               workflow)
 from .workflow import WorkflowError
 
 bp = Blueprint("cases", __name__, url_prefix="/beheer/zaken")
@@ -120,7 +121,7 @@ def _render_case(case_id: int, *, errors: dict | None = None, values: dict | Non
     return render_template(
         "cases/detail.html", case=case, sections=sections.render_context(view, case),
         errors=errors or {}, values=values or {}, step_label=workflow.label,
-        **page.list_context(view),
+        **page.list_context(view, case),
     ), status
 
 
@@ -175,9 +176,9 @@ def step(case_id: int):
     target = request.form.get("to", "")
     store = get_store()
     view = store.read()
-    opts = page.options(view)
     form = "close" if target == "afgesloten" else f"step-{target}"
     case = _case_or_404(view, case_id)
+    opts = page.options(view, case)
     waiting = appointments.pending(case, page.appointments_of(view, case))
     answer = request.form.get("took_place")
     if waiting is not None and answer == "nee":
@@ -272,10 +273,11 @@ def intake_decision(case_id: int):
             return workflow.Change({"intake": workflow.save_checklist(case, data["checklist"])})
         return _change(case_id, "intake", save, "De checklist is bewaard.", "intake")
     view = get_store().read()
-    opts = page.options(view)
+    case = _case_or_404(view, case_id)
+    opts = page.options(view, case)
     data["advice_by"] = request.form.get("advice_by", "")
     try:
-        how = advice.check(_case_or_404(view, case_id), data)
+        how = advice.check(case, data)
     except WorkflowError as exc:
         return _render_case(case_id, errors={"intake": {exc.field: exc.message}}, values={"intake": _form_values()},
                             status=422)
@@ -333,7 +335,7 @@ def edit(case_id: int):
         party_count = max(2, int(request.form.get("party_count", party_count) or party_count))
         party_count = min(party_count, 12)
         cleaned, errors = records.parse_details(
-            request.form, valid=lambda key, value: lists.is_value(view, key, value, include_retired=True),
+            request.form, valid=lambda key, value: lists.valid_for(view, key, value, usage.values_of(case, key)),
             today=repo.today(), party_count=party_count, partners=partners)
         if not errors:
             reported = cleaned.pop("reported_date")
@@ -352,7 +354,7 @@ def edit(case_id: int):
                            party_fields=records.PARTY_FIELDS, tenures=records.TENURES, letter=records.party_letter,
                            partners=page.partner_choices(view), partner_field=records.PARTNER_FIELD,
                            suggested_partner=page.suggested_partner(view, case.get("referrer")),
-                           **page.list_context(view)), 422 if errors else 200
+                           **page.list_context(view, case)), 422 if errors else 200
 
 
 # -- the timeline ---------------------------------------------------------------------------

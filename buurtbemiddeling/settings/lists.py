@@ -7,7 +7,8 @@ values live in table `lists`, one doc per value:
 While nothing is stored for a list its defaults apply; the first edit copies the defaults
 into the table so later changes to the code's defaults never rename a programme's values.
 A value that any registered usage hook reports as in use can be retired, never deleted:
-retired values stay readable on old cases but are no longer offered.
+retired values are no longer offered to new records, but stay valid on every record that has
+them: forms editing such a record offer them too (`choices_for`, `valid_for`).
 """
 from __future__ import annotations
 
@@ -126,6 +127,23 @@ def labels(view, key: str) -> dict[str, str]:
 
 def is_value(view, key: str, value: str, include_retired: bool = False) -> bool:
     return any(v == value for v, _ in choices(view, key, include_retired))
+
+
+RETIRED_MARK = " (uitgezet)"
+
+
+def choices_for(view, key: str, current: Iterable[str] | str | None = ()) -> list[tuple[str, str]]:
+    """What a form editing a record offers: the values that may be chosen, plus each retired
+    value the record already has (`current`), marked "(uitgezet)", in the list's order. So a
+    retired value stays on the record when it is saved unchanged, and nothing new can pick it."""
+    kept = {current} if isinstance(current, str) else set(current or ())
+    return [(doc["value"], doc["label"] + (RETIRED_MARK if doc.get("retired") else ""))
+            for doc in entries(view, key) if not doc.get("retired") or doc["value"] in kept]
+
+
+def valid_for(view, key: str, value: str, current: Iterable[str] | str | None = ()) -> bool:
+    """May a record that has `current` hold `value`? (What `choices_for` offers.)"""
+    return any(v == value for v, _ in choices_for(view, key, current))
 
 
 def loose_key(text: str) -> str:

@@ -44,9 +44,11 @@ def actor() -> str:
     return current_user.name or current_user.email
 
 
-def conflict_types(view) -> list[tuple[str, str]]:
+def conflict_types(view, volunteer=None) -> list[tuple[str, str]]:
+    """The conflict types a volunteer's experience is asked for: a retired one only where
+    `volunteer` has experience with it (so saving the profile keeps it)."""
     if "conflict_types" in lists.REGISTRY:
-        return lists.choices(view, "conflict_types")
+        return lists.choices_for(view, "conflict_types", (volunteer or {}).get("experience") or {})
     return [(value, text["nl"]) for value, text in forms_pkg.DEFAULT_CONFLICT_TYPES]
 
 
@@ -153,6 +155,8 @@ def application(application_id: int):
 def _reason(view) -> tuple[str, str]:
     """The free reason, prefixed with the chosen stop reason's label when there is one."""
     code = request.form.get("reason_code", "")
+    if code and not lists.valid_for(view, "stop_reasons", code):
+        raise pipeline.StepError("Kies een reden van stoppen uit de lijst.")
     text = request.form.get("reason", "").strip()[:1000]
     label = lists.label(view, "stop_reasons", code) if code else ""
     return code, " — ".join(part for part in (label, text) if part)
@@ -259,7 +263,7 @@ def _volunteer_page(volunteer, *, error: str | None = None, status: int = 200, v
         years=appreciation.years_of_service(volunteer.get("start_date"), today()),
         anniversary=appreciation.anniversary_near(volunteer.get("start_date"), today()),
         mediations=appreciation.mediations_done(view, vid), last_contact=appreciation.last_contact(volunteer),
-        contact_kinds=appreciation.CONTACT_KINDS, conflict_labels=dict(conflict_types(view)),
+        contact_kinds=appreciation.CONTACT_KINDS, conflict_labels=dict(conflict_types(view, volunteer)),
         application=application, events=sorted(events, key=lambda e: e["date"], reverse=True)[:10],
         claims=ledger.claims_of(view, vid), claim_statuses=ledger.CLAIM_STATUSES,
         states=qualifications.STATES, genders=pool.GENDERS,
@@ -278,7 +282,7 @@ def volunteer(volunteer_id: int):
 def _profile_form(volunteer=None, *, values=None, errors=None, status=200):
     view = get_store().read()
     return render_template("volunteers/volunteer_form.html", volunteer=volunteer, values=values or {}, errors=errors or {},
-                           conflict_types=conflict_types(view), availability=application_form.AVAILABILITY,
+                           conflict_types=conflict_types(view, volunteer), availability=application_form.AVAILABILITY,
                            days=application_form.DAYS, parts=application_form.PARTS, age_options=[(b, b) for b in pool.AGE_BANDS],
                            genders=pool.GENDERS, steps=pipeline.STEPS, **common()), status
 
@@ -313,7 +317,7 @@ def volunteer_edit(volunteer_id: int):
     if request.method == "GET":
         audit_view("volunteer", volunteer_id)
         return _profile_form(doc, values=profile.form_values(dict(doc)))
-    fields, errors = profile.check_profile(request.form, conflict_types(store.read()), today())
+    fields, errors = profile.check_profile(request.form, conflict_types(store.read(), doc), today())
     if errors:
         return _profile_form(doc, values=request.form, errors=errors, status=422)
     with store.transaction() as tx:
