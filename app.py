@@ -1,6 +1,8 @@
 """The application factory and WSGI entry point (`application`)."""
 from __future__ import annotations
 
+import os
+
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,9 @@ from buurtbemiddeling.store import init_store
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     overrides = dict(overrides or {})
+    # The instance holds personal data: on a shared host no other account may read what the
+    # app writes there (files 0600, folders 0700). The public site sets its own rights.
+    os.umask(0o077)
     # On a web host the instance folder (data, config, secret key) lives outside the web root.
     try:
         instance = locate(overrides.pop("INSTANCE_PATH", None))

@@ -1,5 +1,9 @@
-"""What kind of file an upload really is, judged by its first bytes. No Flask."""
+"""What kind of file an upload really is, judged by its first bytes, and the name it is
+handed out under. No Flask."""
 from __future__ import annotations
+
+import os
+import re
 
 # Magic bytes -> (mime type, extension). Only PDF and common images are ever accepted.
 SIGNATURES = (
@@ -14,3 +18,11 @@ def sniff(head: bytes) -> tuple[str, str] | None:
         if head.startswith(magic):
             return mime, ext
     return None
+
+
+def download_name(filename: str | None, extension: str) -> str:
+    """The uploaded name for the download, without path parts or odd characters, ending in the
+    extension of the detected type: a `shell.php` that is a PDF is handed out as `shell.pdf`."""
+    base = re.sub(r"[^\w.\- ]+", "", os.path.basename((filename or "").replace("\\", "/"))).strip(" .")
+    stem = base.rsplit(".", 1)[0][:80].strip(" .") if "." in base else base[:80]
+    return f"{stem or 'document'}.{extension}"

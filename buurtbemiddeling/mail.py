@@ -148,7 +148,7 @@ def next_due(view) -> str | None:
                 claim_ends = _iso(dt.datetime.fromisoformat(doc["claimed_at"]) + dt.timedelta(seconds=CLAIM_SECONDS))
             moments.append(max(doc.get("next_attempt_at") or "", claim_ends))
         return min(moments) if moments else None
-    return view.derived("mail.next_due", (TABLE,), build)
+    return view.derived("mail.next_due", build)
 
 
 def has_due(view, now: dt.datetime | None = None) -> bool:

@@ -20,7 +20,7 @@ from typing import Any, Callable
 
 from flask import Blueprint, abort, current_app, request, send_file
 
-from .filetypes import sniff
+from .filetypes import download_name, sniff
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 _STORED = re.compile(r"^[0-9a-f]{32}\.(pdf|png|jpg)$")
@@ -97,14 +97,7 @@ def save(file_storage, *, required: bool = True) -> dict[str, Any] | None:
     fd = os.open(folder / stored, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
-    return {"stored": stored, "name": _safe_name(file_storage.filename, ext), "type": mime, "size": len(data)}
-
-
-def _safe_name(filename: str, ext: str) -> str:
-    """The original name, kept for the download, without path parts or odd characters."""
-    base = re.sub(r"[^\w.\- ]+", "", os.path.basename(filename.replace("\\", "/"))).strip(" .") or "document"
-    stem = base.rsplit(".", 1)[0][:80] or "document"
-    return f"{stem}.{ext}"
+    return {"stored": stored, "name": download_name(file_storage.filename, ext), "type": mime, "size": len(data)}
 
 
 def send(meta: dict[str, Any] | None):

@@ -4,6 +4,10 @@
 their own lock (``audit/.lock``) so they never wait on data transactions, and
 are flushed and fsynced.  A line left half-written by a crash is closed with
 a newline before the next append and skipped when reading.
+
+Entries made inside a data transaction are written by its commit (db/store.py): the change
+and its entry exist together or not at all. Recovery after a crash may write such an entry a
+second time; the copies are identical to the microsecond and read as one.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from pathlib import Path
 import orjson
 
 from .locking import ProcessLock
+from .storage import PRIVATE_FILE
 
 _FILE_RE = re.compile(r"^audit-(\d{4})-(\d{2})\.jsonl$")
 _RESERVED = {"at", "user", "action", "record"}
@@ -38,25 +43,42 @@ class AuditLog:
     def path_for(self, year: int, month: int) -> Path:
         return self.directory / f"audit-{year:04d}-{month:02d}.jsonl"
 
-    def append(self, user: str | None, action: str, record: str | None, details: dict) -> dict:
+    @staticmethod
+    def entry(user: str | None, action: str, record: str | None, details: dict) -> dict:
         clash = _RESERVED & details.keys()
         if clash:
             raise ValueError(f"reserved audit fields in details: {sorted(clash)}")
-        now = _now()
-        entry = {"at": _iso(now), "user": user, "action": action, "record": record, **details}
-        line = orjson.dumps(entry, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE, default=str)
-        path = self.path_for(now.year, now.month)
+        return {"at": _iso(_now()), "user": user, "action": action, "record": record, **details}
+
+    def append(self, user: str | None, action: str, record: str | None, details: dict) -> dict:
+        entry = self.entry(user, action, record, details)
+        self.write([entry])
+        return entry
+
+    def write(self, entries: list[dict]) -> None:
+        """Append whole entries (one fsync), each to the file of its month."""
+        by_month: dict[Path, bytes] = {}
+        for entry in entries:
+            at = datetime.fromisoformat(entry["at"])
+            line = orjson.dumps(entry, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE, default=str)
+            path = self.path_for(at.year, at.month)
+            by_month[path] = by_month.get(path, b"") + line
+        for path, lines in by_month.items():
+            self._append(path, lines)
+
+    def _append(self, path: Path, line: bytes) -> None:
         with self.lock:
-            fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+            fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, PRIVATE_FILE)
             try:
                 size = os.fstat(fd).st_size
                 if size and os.pread(fd, 1, size - 1) != b"\n":
                     line = b"\n" + line  # isolate a torn line from a crashed writer
-                os.write(fd, line)
+                view = memoryview(line)
+                while view:
+                    view = view[os.write(fd, view):]
                 os.fsync(fd)
             finally:
                 os.close(fd)
-        return entry
 
     def _files(self, since: datetime | None, until: datetime | None) -> list[Path]:
         lo = since.astimezone(timezone.utc).strftime("%Y-%m") if since else "0000-00"
@@ -78,13 +100,16 @@ class AuditLog:
         # All "at" values share one format, so string comparison is time order.
         lo = _iso(since) if since else None
         hi = _iso(until) if until else None
-        result = []
+        result, seen = [], set()
         for path in self._files(since, until):
             try:
                 data = path.read_bytes()
             except FileNotFoundError:
                 continue
             for line in data.splitlines():
+                if line in seen:
+                    continue  # written twice by the recovery of a commit (see the module docstring)
+                seen.add(line)
                 try:
                     entry = orjson.loads(line)
                 except orjson.JSONDecodeError:

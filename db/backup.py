@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .errors import StoreError
-from .storage import atomic_write, dumps, fsync_dir, loads, private_dir
+from .storage import PRIVATE_FILE, atomic_write, dumps, fsync_dir, loads, private_dir
 
 _NAME_RE = re.compile(r"^(\d{8}-\d{6})(?:-(\d+))?$")
 _FILE_RE = re.compile(r"^(tables/[A-Za-z0-9_][A-Za-z0-9_.-]*\.json|audit/audit-\d{4}-\d{2}\.jsonl"
@@ -38,7 +38,7 @@ def _dest(store, dest_dir) -> Path:
 
 def _copy(src: Path, dst: Path) -> str:
     data = src.read_bytes()
-    with open(dst, "wb") as fh:
+    with os.fdopen(os.open(dst, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE), "wb") as fh:
         fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())
@@ -50,12 +50,12 @@ def backup(store, dest_dir=None, keep: int = 14) -> Path:
     if keep < 1:
         raise ValueError("keep must be at least 1")
     dest = _dest(store, dest_dir)
-    dest.mkdir(parents=True, exist_ok=True)
+    private_dir(dest)
     created = datetime.now(timezone.utc)
     tmp = dest / f".tmp-{created:%Y%m%d-%H%M%S}-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
-    (tmp / "tables").mkdir(parents=True)
-    (tmp / "audit").mkdir()
+    private_dir(tmp / "tables")
+    private_dir(tmp / "audit")
     files: dict[str, str] = {}
     with store._lock:  # a consistent snapshot of all tables
         store._recover()
@@ -70,7 +70,7 @@ def backup(store, dest_dir=None, keep: int = 14) -> Path:
         for src in sorted((store.data_dir / folder).rglob("*")):
             rel = src.relative_to(store.data_dir).as_posix()
             if src.is_file() and _FILE_RE.match(rel):
-                (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+                private_dir((tmp / rel).parent)
                 files[rel] = _copy(src, tmp / rel)
     manifest = {"format": 1, "created": created.isoformat(), "schema": schema, "files": files}
     atomic_write(tmp / "manifest.json", dumps(manifest))
@@ -201,10 +201,10 @@ def restore(store, backup_path, *, after: Callable | None = None) -> None:
         tx.replace_all(tables)
         if after is not None:
             after(tx, live)
+        store.audit(None, "restore", None, backup=backup_path.name)
     store.drop_caches()
     with store._audit_log.lock:
         for rel, data in others.items():
             target = store.data_dir / rel
             if rel.startswith("audit/") and not target.exists():
                 atomic_write(target, data)
-    store.audit(None, "restore", None, backup=backup_path.name)

@@ -75,7 +75,7 @@ class LazyTable(Mapping):
         if ordered is None:
             ordered = all(a < b for a, b in zip(ids, ids[1:]))
         self._where = None if ordered else {doc_id: i for i, doc_id in enumerate(ids)}
-        # {stat key of an earlier version: its length} for the versions this process turned into
+        # {generation of an earlier version: its length} for the versions this process turned into
         # this one by appending only: what was kept for them can be continued, not rebuilt.
         self.lineage = lineage or {}
 
@@ -201,17 +201,18 @@ def _scan(fh, offset: int) -> tuple[array, array, array]:
 # file, so another process holding the old version reads only the new lines instead of
 # scanning the whole file and rebuilding what it kept (up to half a second at L). The record
 # is a hint: a missing or unreadable one means a full scan, and a version is only ever
-# matched by its exact stat key.
+# matched by its exact generation (generations are never reused).
 
 def _appends_path(path):
     return path.with_name(f".{path.stem}.appends")
 
 
-def record_append(path, old: tuple, new: tuple) -> None:
-    """Remember that version ``new`` of the table file at ``path`` is ``old`` with lines appended."""
-    steps = appends(path)[-(LINEAGE - 1):] + [[list(old), list(new)]]
+def record_append(path, old: int, new: int) -> None:
+    """Remember that generation ``new`` of the table file at ``path`` is ``old`` with lines appended."""
+    steps = appends(path)[-(LINEAGE - 1):] + [[old, new]]
     tmp = path.with_name(f".{path.stem}.appends.{os.getpid()}.tmp")
     tmp.write_bytes(orjson.dumps(steps))
+    os.chmod(tmp, 0o600)
     os.replace(tmp, _appends_path(path))
 
 
@@ -223,14 +224,14 @@ def appends(path) -> list:
         return []
 
 
-def appended_chain(path, old: tuple, new: tuple) -> bool:
-    """Whether the records lead from version ``old`` to ``new`` by appends only."""
-    following = {tuple(a): tuple(b) for a, b in (step for step in appends(path) if len(step) == 2)}
-    key, seen = tuple(old), set()
+def appended_chain(path, old: int, new: int) -> bool:
+    """Whether the records lead from generation ``old`` to ``new`` by appends only."""
+    following = {a: b for a, b in (step for step in appends(path) if len(step) == 2) if isinstance(a, int)}
+    key, seen = old, set()
     while key in following and key not in seen:
         seen.add(key)
         key = following[key]
-        if key == tuple(new):
+        if key == new:
             return True
     return False
 

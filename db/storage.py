@@ -1,4 +1,4 @@
-"""Table files: JSON codec, stat-validated cache and crash-safe writes.
+"""Table files: JSON codec, the generation-keyed cache and crash-safe writes.
 
 File format of ``<data_dir>/tables/<name>.json``: a regular TinyDB JSON file
 holding exactly one table, stored under its own name::
@@ -7,7 +7,17 @@ holding exactly one table, stored under its own name::
 
 so ``TinyDB(path).table(name)`` can open a copy for debugging.  A missing
 file is an empty table.  Files are only ever replaced whole (temp file +
-``os.replace``), so a reader sees the old or the new version, never half.
+``os.replace``), never changed in place.
+
+Generations (see db/store.py for the commit protocol): every commit has a number; a table's
+generation is the number of the last commit that wrote it. ``tables/.generations`` holds
+``{"commit": N, "tables": {name: generation}, "last": [names the last commit wrote]}`` and is
+replaced last, as the commit point. Each version of a table is also linked as
+``tables/.<name>.g<generation>.json`` (the same inode as ``<name>.json`` while it is current),
+and readers open that name: a version's file never changes, and superseded versions stay a
+while for readers still on an older state. The cache below is keyed on (table, generation),
+never on the file's stat: on NFS or CIFS a same-size rewrite on a reused inode within the
+timestamp resolution looks unchanged.
 """
 
 from __future__ import annotations
@@ -42,10 +52,6 @@ def loads(data: bytes):
     return orjson.loads(data)
 
 
-def _stat_key(st: os.stat_result) -> tuple[int, int, int]:
-    return (st.st_ino, st.st_size, st.st_mtime_ns)
-
-
 def private_dir(path: Path) -> None:
     """Create the folder ``path`` (and missing parents) readable only by this account."""
     path.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
@@ -60,39 +66,26 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def write_temp(path: Path, data: bytes) -> tuple[Path, tuple[int, int, int]]:
-    """Write ``data`` to a fsynced temp file next to ``path``.
-
-    Returns the temp path and the stat key the file will have once renamed.
-    """
+def write_temp(path: Path, data: bytes) -> Path:
+    """Write ``data`` to a fsynced temp file next to ``path``; returns the temp path."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    try:
-        prev_mtime = os.stat(path).st_mtime_ns
-    except FileNotFoundError:
-        prev_mtime = 0
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
     try:
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
-        # A freed inode number can be reused by the next temp file and
-        # coarse kernel timestamps can repeat, so force mtime_ns to grow:
-        # the (ino, size, mtime_ns) cache key then always changes.
-        mtime = max(prev_mtime + 1, os.fstat(fd).st_mtime_ns)
-        os.utime(fd, ns=(mtime, mtime))
         os.fsync(fd)
-        key = _stat_key(os.fstat(fd))
     except BaseException:
         os.close(fd)
         _unlink_quietly(tmp)
         raise
     os.close(fd)
-    return tmp, key
+    return tmp
 
 
-def atomic_write(path: Path, data: bytes, *, sync_dir: bool = True) -> tuple[int, int, int]:
-    """Replace ``path`` with ``data`` atomically and durably; returns the stat key."""
-    tmp, key = write_temp(path, data)
+def atomic_write(path: Path, data: bytes, *, sync_dir: bool = True) -> None:
+    """Replace ``path`` with ``data`` atomically and durably."""
+    tmp = write_temp(path, data)
     try:
         os.replace(tmp, path)
     except BaseException:
@@ -100,7 +93,6 @@ def atomic_write(path: Path, data: bytes, *, sync_dir: bool = True) -> tuple[int
         raise
     if sync_dir:
         fsync_dir(path.parent)
-    return key
 
 
 def _unlink_quietly(path: Path) -> None:
@@ -136,39 +128,41 @@ def _freeze() -> None:
     gc.freeze()
 
 
-class TableCache:
-    """Parsed table files, reused while (st_ino, st_size, st_mtime_ns) is unchanged.
+def version_path(tables_dir: Path, name: str, generation: int) -> Path:
+    """The file of one version of a table; it never changes once written."""
+    return tables_dir / f".{name}.g{generation}.json"
 
-    Returned dicts are shared by every reader in the process: callers must
-    treat them (and the documents inside) as read-only. Tables named in ``lazy`` are kept as
-    a ``LazyTable`` (db/lazy.py) when their file is in the line layout.
+
+VERSIONS_IN_MEMORY = 2  # per table: the current one, and the one a view pinned just before a commit
+
+
+class TableCache:
+    """Parsed table versions, keyed by (table, generation); the newest few per table are kept.
+
+    Returned dicts are shared by every reader in the process: callers must treat them (and
+    the documents inside) as read-only. Tables named in ``lazy`` are kept as a ``LazyTable``
+    (db/lazy.py) when their file is in the line layout.
     """
 
-    def __init__(self, lazy: frozenset[str] = frozenset()) -> None:
-        self._entries: dict[Path, tuple[tuple[int, int, int], dict]] = {}
+    def __init__(self, tables_dir: Path, lazy: frozenset[str] = frozenset()) -> None:
+        self.tables_dir = tables_dir
+        self._entries: dict[str, dict[int, dict]] = {}  # name -> {generation: table}, oldest first
         self.lazy = lazy
 
-    def load(self, path: Path, name: str) -> dict:
-        return self.load_keyed(path, name)[1]
+    def load(self, name: str, generation: int | None) -> dict:
+        """The table at ``generation`` (None: the table does not exist, so empty).
 
-    def load_keyed(self, path: Path, name: str) -> tuple[tuple[int, int, int] | None, dict]:
-        """The table and the stat key of the version it was parsed from (None: no file)."""
+        Raises FileNotFoundError when that version's file was cleaned up (db/store.py).
+        """
+        if generation is None:
+            return {}
+        versions = self._entries.get(name)
+        if versions is not None and generation in versions:
+            return versions[generation]
+        path = version_path(self.tables_dir, name, generation)
+        fh = open(path, "rb")
         try:
-            key = _stat_key(os.stat(path))
-        except FileNotFoundError:
-            self._entries.pop(path, None)
-            return None, {}
-        entry = self._entries.get(path)
-        if entry is not None and entry[0] == key:
-            return entry
-        try:
-            fh = open(path, "rb")
-        except FileNotFoundError:
-            return None, {}
-        # Key from the open file: it may have been replaced since stat().
-        key = _stat_key(os.fstat(fh.fileno()))
-        try:
-            table = self._grown(entry, fh, key, path) if name in self.lazy else None
+            table = self._grown(name, versions, fh, generation) if name in self.lazy else None
             if table is None:
                 table = LazyTable.open(fh, name)
             if table is None:  # an older layout, or an empty table
@@ -183,28 +177,36 @@ class TableCache:
             raise
         if not isinstance(table, LazyTable):
             fh.close()
-        entry = self._entries[path] = (key, table)
+        self._keep(name, generation, table)
         if len(table) >= FREEZE_FROM and not isinstance(table, LazyTable):
             _freeze()
-        return entry
+        return table
 
-    @staticmethod
-    def _grown(entry, fh, key, path) -> LazyTable | None:
-        """The new version from the kept one plus the lines another process appended, if it
-        recorded that it only appended (db/lazy.py `record_append`)."""
-        if entry is None or not isinstance(entry[1], LazyTable) or not len(entry[1]):
+    def _grown(self, name: str, versions: dict | None, fh, generation: int) -> LazyTable | None:
+        """The new version from the newest kept one plus the lines another process appended, if
+        it recorded that it only appended (db/lazy.py `record_append`)."""
+        if not versions:
             return None
-        if not appended_chain(path, entry[0], key):
+        old_generation, old = next(reversed(versions.items()))
+        if not isinstance(old, LazyTable) or not len(old):
             return None
-        return entry[1].grown(fh, entry[0], key[1])
+        if not appended_chain(self.tables_dir / f"{name}.json", old_generation, generation):
+            return None
+        return old.grown(fh, old_generation, os.fstat(fh.fileno()).st_size)
 
-    def put(self, path: Path, key: tuple[int, int, int], table, changed: set | None = None) -> None:
+    def _keep(self, name: str, generation: int, table) -> None:
+        versions = self._entries.setdefault(name, {})
+        versions[generation] = table
+        for old in sorted(versions)[:-VERSIONS_IN_MEMORY]:
+            del versions[old]
+
+    def put(self, name: str, generation: int, table, changed: set | None = None) -> None:
         if not isinstance(table, LazyTable):
             table = as_documents(table, changed)
-        self._entries[path] = (key, table)
+        self._keep(name, generation, table)
 
-    def drop(self, path: Path) -> None:
-        self._entries.pop(path, None)
+    def drop(self, name: str) -> None:
+        self._entries.pop(name, None)
 
     def clear(self) -> None:
         self._entries.clear()

@@ -6,32 +6,54 @@ Why: TinyDB alone is not safe with several worker processes (tinydb issues
 * one cross-process ``FileLock`` (``<data_dir>/.lock``) around each whole
   read-modify-write ``transaction()``;
 * one file per table (``tables/<name>.json``, format in ``db/storage.py``);
-  a transaction buffers its writes and on success replaces only the files
-  that changed, atomically (temp + fsync + ``os.replace`` + fsync dir).
-  A commit touching several files goes through ``tables/.journal`` so a
-  crash between the renames is rolled forward by the next transaction;
-* an in-process cache of parsed files, reused while the file's stat is
-  unchanged, so a read costs one ``stat``;
+  a transaction buffers its writes and commits only the tables it changed;
+* generations: every commit has a number, and ``tables/.generations`` records the
+  generation of every table; the in-process cache is keyed on (table, generation),
+  never on a file's stat;
 * fresh TinyDB ``Table`` objects (``cache_size=0``) per view/transaction, so
   neither TinyDB's query cache nor its cached ``_next_id`` can go stale
   across processes.
 
-Read views are lock-free snapshots: ``view.table(name)`` loads the table
-once (one ``stat``) and keeps using it.  Returned documents are shared by
-all readers in the process: never mutate them (copy with ``dict(doc)``).
-Inside a transaction, documents are shallow-copied before TinyDB's
-``update()`` mutates them, so readers never see uncommitted changes; an
-update *callable* must still not mutate nested values in place.
+Invariants (the contract for whoever changes this module):
 
-Commits of several tables are atomic for writers (journal), but lock-free
-readers in other processes may briefly see one table new and another old.
+1. The commit protocol (``Transaction._commit``, under the lock): write each changed table
+   to a fsynced temp file and hard-link it as ``.<name>.g<N>.json`` (N: this commit's
+   number); fsync the folder; replace ``.generations`` atomically -- **the commit point**;
+   then rename the temp files to ``<name>.json`` and clean up old versions. Before the
+   commit point an error leaves nothing (temps and links removed, nothing refers to them).
+   After it the commit has happened: the rest is finished before the transaction returns
+   (an interrupt is raised only after that; an error is logged, not raised, so a caller
+   never retries a commit that happened), and if the process dies the next transaction's
+   ``_recover`` relinks ``<name>.json`` from the recorded versions.
+2. A version file never changes once written; ``<name>.json`` is always the current version
+   after recovery (backups copy it, TinyDB can open it for debugging).
+3. A read view pins the whole ``.generations`` record at its first table read and reads every
+   table at its pinned generation, so one view sees one committed state across all tables.
+   Superseded versions stay on disk KEEP_SECONDS (beyond the KEEP_OLD newest, KEEP_MIN_SECONDS);
+   a view older than that moves on to the current state if the tables it already read are
+   unchanged there, and otherwise raises StoreError (read again).
+4. Cache contract: parsed versions are shared by every reader in the process and must never
+   be mutated (copy with ``dict(doc)``). ``derived(key, build)`` records the tables ``build``
+   read (through the view it is given) and reuses the result while all of them are at the
+   same generation; ``build`` may depend on nothing else but what is in ``key`` (a date, a
+   setting). ``fold`` continues a result over appended lines, ``mapped`` recomputes only
+   changed documents. Each of the three keeps at most DERIVED_KEPT results (least recently
+   used go); the table cache keeps VERSIONS_IN_MEMORY versions per table.
+5. Inside a transaction, documents are shallow-copied before TinyDB's ``update()`` mutates
+   them, so readers never see uncommitted changes; an update *callable* must still not
+   mutate nested values in place. Nothing is cached from inside a transaction.
+6. Hot, losable counters (login throttle, form rate limit, spam counts) are not tables: they
+   live in db/counters.py under their own locks, so they never queue behind data writes.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, MutableMapping
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
@@ -48,9 +70,16 @@ from .errors import StoreError
 from .locking import ProcessLock
 from .lazy import TAIL, Grouped, LazyTable, Overlay, dumps_lines, line, record_append
 from .lazy import head as lazy_head
-from .storage import TableCache, _stat_key, _unlink_quietly, atomic_write, dumps, fsync_dir, loads, write_temp
+from .storage import (TableCache, _unlink_quietly, atomic_write, dumps, fsync_dir, loads, private_dir, version_path,
+                      write_temp)
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
+GENERATIONS = ".generations"  # the commit record, replaced last: see the module docstring
+KEEP_SECONDS = 120  # a superseded version stays this long for readers still on it,
+KEEP_OLD = 3  # unless more than this many newer ones replaced it
+KEEP_MIN_SECONDS = 10  # and even then at least this long (a busy writer makes many in a second)
+DERIVED_KEPT = 512  # results kept by derived(), fold() and mapped() each, least recently used go
 _NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$")
 META_TABLE = "_meta"
 
@@ -153,14 +182,40 @@ class _TxTable(Table):
         return next_id
 
 
+class _Bounded(OrderedDict):
+    """A dict that forgets its least recently used entries beyond ``limit``."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def get(self, key, default=None):
+        if key in self:
+            self.move_to_end(key)
+            return self[key]
+        return default
+
+    def __setitem__(self, key, value) -> None:
+        super().__setitem__(key, value)
+        self.move_to_end(key)
+        while len(self) > self.limit:
+            self.popitem(last=False)
+
+
 class ReadView:
-    """Lock-free read access; every table is a snapshot taken at first use."""
+    """Lock-free read access to one committed state of the whole store.
+
+    The first table read pins the generations of every table (``tables/.generations``); each
+    table is then read at its pinned generation, so a view never sees half of a commit, however
+    long after the first read it reads the next table.
+    """
 
     def __init__(self, store: Store, tx: Transaction | None = None) -> None:
         self._store = store
         self._tx = tx  # inside a transaction: see its uncommitted writes
+        self._pinned: dict[str, int] | None = None  # {table: generation} of the state this view reads
         self._snapshots: dict[str, dict] = {}
-        self._keys: dict[str, tuple | None] = {}  # stat key of each snapshot, for derived()
+        self._reading: list[set[str]] = []  # tables read by each derived() build under way
 
     def table(self, name: str) -> Table:
         # A new Table each time: a view that kept its tables would be a reference cycle
@@ -168,23 +223,27 @@ class ReadView:
         # would outlive the request until a full garbage collection.
         return _ReadOnlyTable(_TableStorage(self, name), _check_name(name), cache_size=0)
 
-    def derived(self, key: str, tables: tuple[str, ...], build: Callable[[ReadView], T]) -> T:
-        """``build(self)`` computed once per version of ``tables`` and kept in the process.
+    def derived(self, key: str, build: Callable[[ReadView], T]) -> T:
+        """``build(self)`` computed once per version of the tables it read, and kept in the process.
 
         For indexes and summaries over big tables (a case's timeline out of 150,000 events):
-        the result is reused while none of the named table files changed (their stat keys),
-        so it costs one stat per table. ``build`` must read only the named tables and its
-        result, shared by all readers, must be treated as read-only. Inside a transaction
-        nothing is cached: the uncommitted writes are part of what is built.
+        the view records which tables ``build`` reads, and the result is reused while none of
+        them has a new generation, so nobody has to list them. Its result, shared by all
+        readers, must be treated as read-only, and ``build`` must depend only on the store's
+        data (not on the clock or the request). Inside a transaction nothing is cached: the
+        uncommitted writes are part of what is built. At most DERIVED_KEPT results are kept.
         """
         if self._tx is not None:
             return build(self)
-        versions = tuple(self._version(name) for name in tables)
         hit = self._store._derived.get(key)
-        if hit is not None and hit[0] == versions:
+        if hit is not None and all(self._version(name) == generation for name, generation in hit[0].items()):
             return hit[1]
-        value = build(self)
-        self._store._derived[key] = (versions, value)
+        self._reading.append(set())
+        try:
+            value = build(self)
+        finally:
+            read = self._reading.pop()
+        self._store._derived[key] = ({name: self._version(name) for name in read}, value)
         return value
 
     def index(self, table: str, field: str) -> dict:
@@ -192,7 +251,7 @@ class ReadView:
         Of a lazy table only the ids are kept, and the documents read when asked for."""
         data = self._table_data(table)
         if not isinstance(data, LazyTable):
-            return self.derived(f"index:{table}.{field}", (table,), lambda view: _group(view.table(table), field))
+            return self.derived(f"index:{table}.{field}", lambda view: _group(view.table(table), field))
 
         def add(ids: dict, doc) -> None:
             value = doc.get(field)
@@ -214,26 +273,27 @@ class ReadView:
                 add(acc, doc)
             return acc
         data = self._table_data(table)
-        versions = (self._version(table),)
-        hit = self._store._derived.get(key)
-        if hit is not None and hit[0] == versions:
+        generation = self._version(table)
+        hit = self._store._folds.get(key)
+        if hit is not None and hit[0] == generation:
             return hit[1]
-        grown = getattr(data, "lineage", {}).get(hit[0][0]) if hit is not None else None
+        grown = getattr(data, "lineage", {}).get(hit[0]) if hit is not None else None
         if grown is not None:
             acc, docs = dict(hit[1]), data.values(start=grown)
         else:
             acc, docs = {}, iter(self.table(table))
         for doc in docs:
             add(acc, doc)
-        self._store._derived[key] = (versions, acc)
+        self._store._folds[key] = (generation, acc)
         return acc
 
     def mapped(self, key: str, table: str, fn: Callable[[Document], T]) -> dict[int, T]:
         """``{doc_id: fn(doc)}``, kept per version of ``table``. After a commit only the changed
         documents are computed again: a commit copies what it changes, so a document that is
-        the same object as last time is unchanged (documents are never changed in place)."""
+        the same object as last time is unchanged (documents are never changed in place).
+        ``fn`` must read nothing but ``doc``."""
         def build(view) -> dict[int, T]:
-            previous = self._store._mapped.get(key, {})
+            previous = self._store._mapped.get(key) or {}
             current = {}
             for doc in view.table(table):
                 hit = previous.get(doc.doc_id)
@@ -241,20 +301,38 @@ class ReadView:
             self._store._mapped[key] = current
             return {doc_id: value for doc_id, (_, value) in current.items()}
 
-        return self.derived(f"mapped:{key}", (table,), build)
+        return self.derived(f"mapped:{key}", build)
 
-    def _version(self, name: str):
-        self._table_data(name)  # take the snapshot first, so the key and the data agree
-        return self._keys.get(name)
+    def _version(self, name: str) -> int | None:
+        """The generation of ``name`` in this view's state (None: the table does not exist)."""
+        for read in self._reading:
+            read.add(name)
+        if self._pinned is None:
+            self._pinned = self._store._generations()["tables"]
+        return self._pinned.get(name)
 
     def _table_data(self, name: str) -> dict:
         if self._tx is not None:
             return self._tx._table_data(name)
+        generation = self._version(name)
         data = self._snapshots.get(name)
         if data is None:
-            self._keys[name], data = self._store._cache.load_keyed(self._store._path(name), name)
+            try:
+                data = self._store._cache.load(name, generation)
+            except FileNotFoundError:
+                data = self._store._cache.load(name, self._move_on(name))
             self._snapshots[name] = data
         return data
+
+    def _move_on(self, name: str) -> int | None:
+        """The pinned version of ``name`` was cleaned up (a view older than KEEP_SECONDS, after
+        several commits): move to the current state if the tables read so far are unchanged
+        in it; otherwise this view cannot be consistent any more."""
+        current = self._store._generations()["tables"]
+        if any(current.get(read) != self._pinned.get(read) for read in self._snapshots):
+            raise StoreError(f"read view too old: table {name!r} changed since the view began; read again")
+        self._pinned = current
+        return current.get(name)
 
     def _write_table(self, name: str, data: dict) -> None:
         raise StoreError("a read view cannot write; use store.transaction()")
@@ -265,12 +343,14 @@ class Transaction:
 
     def __init__(self, store: Store) -> None:
         self._store = store
+        self._generations = store._generations()  # read under the lock: the state this tx builds on
         self._base: dict[str, dict] = {}  # table data as loaded
         self._working: dict[str, dict] = {}  # table data written in this tx
-        self._base_keys: dict[str, tuple | None] = {}  # stat key of each loaded table
+        self._base_keys: dict[str, int | None] = {}  # generation of each loaded table
         self._owned: dict[str, set] = {}  # str doc ids copied or written, per table
         self._tables: dict[str, Table] = {}
-        self._dropped: set[str] = set()  # tables whose file the commit removes (replace_all)
+        self._dropped: set[str] = set()  # tables the commit removes (replace_all)
+        self._audit: list[dict] = []  # audit entries this commit writes (Store.audit inside the block)
         self._failed = False
         self._closed = False
 
@@ -288,7 +368,7 @@ class Transaction:
             self._tables[name] = table
         return table
 
-    def derived(self, key: str, tables: tuple[str, ...], build: Callable[[Transaction], T]) -> T:
+    def derived(self, key: str, build: Callable[[Transaction], T]) -> T:
         """As ``ReadView.derived``, never cached: a transaction sees its own writes."""
         return build(self)
 
@@ -311,8 +391,9 @@ class Transaction:
         if data is None:
             data = self._base.get(name)
             if data is None:
-                self._base_keys[name], data = self._store._cache.load_keyed(self._store._path(name), name)
-                self._base[name] = data
+                generation = self._generations["tables"].get(name)
+                data = self._base[name] = self._store._cache.load(name, generation)
+                self._base_keys[name] = generation
         return data
 
     def _write_table(self, name: str, data: dict) -> None:
@@ -329,10 +410,9 @@ class Transaction:
         return data
 
     def _max_id(self, name: str) -> int:
-        base_key = self._base_keys.get(name)
         if name not in self._base:
             self._table_data(name)
-            base_key = self._base_keys.get(name)
+        base_key = self._base_keys.get(name)
         cache = self._store._max_ids
         hit = cache.get(name)
         if hit is None or hit[0] != base_key or base_key is None:
@@ -349,8 +429,7 @@ class Transaction:
         self._check_open()
         for name in tables:
             _check_name(name)
-        current = {p.stem for p in self._store.tables_dir.glob("*.json") if not p.name.startswith(".")}
-        for name in current | set(self._working) | set(tables):
+        for name in set(self._generations["tables"]) | set(self._working) | set(tables):
             self._base[name], self._base_keys[name] = {}, None  # as if the table started empty
             self._tables.pop(name, None)
             self._working.pop(name, None)
@@ -362,45 +441,71 @@ class Transaction:
                 self._dropped.add(name)
 
     def _commit(self) -> None:
+        """Write the changed tables; the rename of ``.generations`` is the commit point.
+
+        Before it, nothing is visible and an error leaves nothing (temp files and version links
+        are removed). After it, the commit has happened: what is left (renaming the table files
+        to their plain names, cleaning up old versions) is finished here, and if that fails it
+        is finished by the next transaction's recovery; errors there are logged, not raised,
+        because a caller told "failed" would retry and write twice.
+        """
         store = self._store
-        files = [(store._path(n), self._serialise(n, d), n) for n, d in self._working.items()]
-        drops = [store._path(n) for n in sorted(self._dropped) if n not in self._working]
+        files = [(name, self._serialise(name, data)) for name, data in self._working.items()]
+        drops = sorted(name for name in self._dropped if name not in self._working)
         if not files and not drops:
+            if self._audit:  # nothing changed: the entries alone
+                store._audit_log.write(self._audit)
             return
-        temps, opened, journal = [], {}, None
+        generation = self._generations["commit"] + 1
+        tables = {name: gen for name, gen in self._generations["tables"].items() if name not in drops}
+        written, opened = [], {}  # written: (name, temp, version path, data)
         try:
-            for path, data, name in files:
-                tmp, key = write_temp(path, data)
-                temps.append((path, tmp, key, name, data))
+            for name, data in files:
+                tmp = write_temp(store._path(name), data)
+                version = version_path(store.tables_dir, name, generation)
+                written.append((name, tmp, version, data))
+                _unlink_quietly(version)  # left by a commit that never reached its commit point
+                os.link(tmp, version)
+                tables[name] = generation
                 if name in store.lazy:
-                    # Opened before the rename: the new version's inode, whoever replaces the path next.
                     opened[name] = open(tmp, "rb")
                     working = self._working[name]
-                    if isinstance(working, Overlay) and working.only_appended and self._base_keys.get(name):
-                        record_append(path, self._base_keys[name], key)
-            if len(temps) + len(drops) > 1:
-                # "" as the source: the file is removed.
-                steps = [[str(tmp), str(path)] for path, tmp, *_ in temps] + [["", str(path)] for path in drops]
-                atomic_write(store.tables_dir / ".journal", dumps(steps))
-                journal = store.tables_dir / ".journal"
-            for path, tmp, *_ in temps:
-                os.replace(tmp, path)
-            for path in drops:
-                path.unlink(missing_ok=True)
-            fsync_dir(store.tables_dir)
-            if journal is not None:
-                os.unlink(journal)
+                    if isinstance(working, Overlay) and working.only_appended and self._base_keys.get(name) is not None:
+                        record_append(store._path(name), self._base_keys[name], generation)
+            # atomic_write's fsync of the folder makes the version links durable with the record.
+            record = {"commit": generation, "tables": tables, "last": [n for n, _ in files] + drops}
+            if self._audit:
+                record["audit"] = self._audit  # written to the audit log after the commit point
+            atomic_write(store.tables_dir / GENERATIONS, dumps(record))
         except BaseException:
             for fh in opened.values():
                 fh.close()
-            if journal is None:  # with a journal, the next transaction finishes the commit
-                for _, tmp, *_ in temps:
-                    _unlink_quietly(tmp)
+            for _, tmp, version, _ in written:
+                _unlink_quietly(tmp)
+                _unlink_quietly(version)
             raise
-        for path, _, key, name, data in temps:
-            self._cached(name, path, key, data, opened.get(name))
-        for path in drops:
-            store._cache.drop(path)
+        # -- committed ------------------------------------------------------------------
+        try:
+            store._write_audit(record)
+            for name, tmp, _, _ in written:
+                os.replace(tmp, store._path(name))
+            for name in drops:
+                _unlink_quietly(store._path(name))
+                store._cache.drop(name)
+            for name, _, _, data in written:
+                self._cached(name, generation, data, opened.get(name))
+            store._clean_versions([name for name, *_ in written], generation)
+        except BaseException as exc:
+            store._cache.clear()
+            try:
+                store._recover()  # the plain files, from the versions the commit recorded
+            except Exception:
+                logger.exception("commit %s: the next transaction finishes the table files", generation)
+            for _, tmp, _, _ in written:
+                _unlink_quietly(tmp)
+            if not isinstance(exc, Exception):
+                raise  # an interrupt (KeyboardInterrupt, SystemExit) goes on, with the commit finished
+            logger.exception("commit %s: an error after the commit point; the commit stands", generation)
 
     def _serialise(self, name: str, data: dict) -> bytes:
         """The table file's new contents, one document per line (db/lazy.py).
@@ -414,13 +519,12 @@ class Transaction:
             return data.dumps()
         base, owned = self._base.get(name), self._owned.get(name, set())
         new = [k for k in owned if k in data]
-        if base is None or not new or any(k in base for k in owned) or len(data) != len(base) + len(new):
+        generation = self._base_keys.get(name)
+        if (base is None or generation is None or not new or any(k in base for k in owned)
+                or len(data) != len(base) + len(new)):
             return dumps_lines(name, data)
-        path = self._store._path(name)
         try:
-            with open(path, "rb") as fh:
-                if _stat_key(os.fstat(fh.fileno())) != self._base_keys.get(name):
-                    return dumps_lines(name, data)
+            with open(version_path(self._store.tables_dir, name, generation), "rb") as fh:
                 old = fh.read()
         except FileNotFoundError:
             return dumps_lines(name, data)
@@ -433,12 +537,12 @@ class Transaction:
         # One copy of the old bytes, not three (slicing and adding bytes each copy 40 MB).
         return b"".join((memoryview(old)[:len(old) - len(TAIL)], b",\n", added, TAIL))
 
-    def _cached(self, name: str, path: Path, key: tuple, data: bytes, fh=None) -> None:
+    def _cached(self, name: str, generation: int, data: bytes, fh=None) -> None:
         """Keep the committed version (and its highest id, if known) for the next reader."""
         store = self._store
         working = self._working[name]
         if fh is None:
-            store._cache.put(path, key, working, self._owned.get(name))
+            store._cache.put(name, generation, working, self._owned.get(name))
         else:
             if isinstance(working, Overlay) and working.only_appended:
                 table = working.base.appended(fh, data, len(working.added), self._base_keys.get(name))
@@ -447,9 +551,9 @@ class Transaction:
             if table is None:  # an empty table
                 fh.close()
                 table = {}
-            store._cache.put(path, key, table)
+            store._cache.put(name, generation, table)
         if name in store._max_ids and store._max_ids[name][0] == self._base_keys.get(name):
-            store._max_ids[name] = (key, self._max_id(name))
+            store._max_ids[name] = (generation, self._max_id(name))
 
     def _close(self) -> None:
         # Breaks the cycle tx -> table -> storage -> tx, so the versions this transaction read
@@ -462,8 +566,11 @@ class Transaction:
     def _discard(self) -> None:
         # An update callable may have mutated nested values of cached documents.
         for name in set(self._base) | set(self._working):
-            self._store._cache.drop(self._store._path(name))
+            self._store._cache.drop(name)
         self._working.clear()
+
+    def read(self) -> ReadView:
+        return ReadView(self._store, self)
 
 
 class Store:
@@ -473,13 +580,14 @@ class Store:
         self.lazy = frozenset(_check_name(name) for name in lazy)
         self.tables_dir = self.data_dir / "tables"
         self.audit_dir = self.data_dir / "audit"
-        self.tables_dir.mkdir(parents=True, exist_ok=True)
-        self.audit_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.tables_dir)
+        private_dir(self.audit_dir)
         self.lock_timeout = lock_timeout
-        self._cache = TableCache(self.lazy)
-        self._derived: dict[str, tuple[tuple, object]] = {}  # ReadView.derived results
-        self._max_ids: dict[str, tuple] = {}  # table -> (stat key, highest doc id)
-        self._mapped: dict[str, dict] = {}  # ReadView.mapped: key -> {doc_id: (doc, value)}
+        self._cache = TableCache(self.tables_dir, self.lazy)
+        self._derived = _Bounded(DERIVED_KEPT)  # ReadView.derived: key -> ({table: generation}, value)
+        self._folds = _Bounded(DERIVED_KEPT)  # ReadView.fold: key -> (generation, value)
+        self._mapped = _Bounded(DERIVED_KEPT)  # ReadView.mapped: key -> {doc_id: (doc, value)}
+        self._max_ids: dict[str, tuple] = {}  # table -> (generation, highest doc id)
         self._local = threading.local()
         self._lock = ProcessLock(self.data_dir / ".lock", lock_timeout)
         self._audit_log = AuditLog(self.audit_dir, lock_timeout)
@@ -489,43 +597,146 @@ class Store:
             # Temp files of killed writers; safe to remove while we hold the lock.
             for tmp in self.tables_dir.glob(".*.tmp"):
                 tmp.unlink(missing_ok=True)
-            self._relayout()
+            self._adopt()
+        self._relayout()
+
+    def _generations(self) -> dict:
+        try:
+            state = loads((self.tables_dir / GENERATIONS).read_bytes())
+        except FileNotFoundError:
+            return {"commit": 0, "tables": {}, "last": []}
+        except ValueError as exc:
+            raise StoreError(f"{self.tables_dir / GENERATIONS} is damaged ({exc}); restore a backup") from exc
+        return state
+
+    def _adopt(self) -> None:
+        """Make every table file a recorded version (lock held): files from before generations,
+        or put there by hand; versions of commits that never reached their commit point go."""
+        state = self._generations()
+        tables, commit = dict(state["tables"]), state["commit"]
+        files = {p.stem for p in self.tables_dir.glob("*.json") if not p.name.startswith(".")}
+        for name in sorted(files | set(tables)):
+            path, recorded = self._path(name), tables.get(name)
+            version = version_path(self.tables_dir, name, recorded) if recorded is not None else None
+            try:
+                same = version is not None and os.path.samefile(path, version)
+            except FileNotFoundError:
+                same = False
+            if same:
+                continue
+            if name not in files:
+                del tables[name]  # removed by hand
+                continue
+            commit += 1
+            _unlink_quietly(version_path(self.tables_dir, name, commit))
+            os.link(path, version_path(self.tables_dir, name, commit))
+            tables[name] = commit
+        for stale in self.tables_dir.glob(".*.g*.json"):
+            name, _, generation = stale.name[1:-len(".json")].rpartition(".g")
+            if generation.isdigit() and int(generation) > tables.get(name, -1):
+                stale.unlink(missing_ok=True)
+        if tables != state["tables"]:
+            fsync_dir(self.tables_dir)
+            atomic_write(self.tables_dir / GENERATIONS, dumps({"commit": commit, "tables": tables, "last": []}))
+            self._cache.clear()
 
     def _relayout(self) -> None:
         """Rewrite lazy tables still in the one-line layout (older data, a restored backup) once,
-        so no process has to parse them whole (lock held)."""
+        so no process has to parse them whole."""
         for name in sorted(self.lazy):
-            path = self._path(name)
-            try:
-                with open(path, "rb") as fh:
-                    start = fh.read(len(lazy_head(name)))
-            except FileNotFoundError:
-                continue
-            if start != lazy_head(name) and len(self._load(name)):
-                atomic_write(path, dumps_lines(name, self._load(name)))
-                self._cache.drop(path)
+            if self._in_line_layout(name, self._generations()["tables"].get(name)):
+                continue  # the usual case: no lock taken
+            with self.transaction() as tx:
+                generation = tx._generations["tables"].get(name)
+                if not self._in_line_layout(name, generation) and len(tx._table_data(name)):
+                    tx._working_copy(name)  # rewritten whole, in the line layout
+
+    def _in_line_layout(self, name: str, generation: int | None) -> bool:
+        """Whether the version is in the line layout, or there is nothing to rewrite."""
+        if generation is None:
+            return True
+        try:
+            with open(version_path(self.tables_dir, name, generation), "rb") as fh:
+                start = fh.read(len(lazy_head(name)))
+        except FileNotFoundError:
+            return True
+        return start == lazy_head(name) or start.startswith(b'{"' + name.encode() + b'":{}')
 
     def _recover(self) -> None:
-        """Finish a multi-file commit interrupted by a crash (lock held)."""
+        """Finish what the last commit left after its commit point: the plain table files
+        (lock held). A journal of the layout before generations is rolled forward first."""
         journal = self.tables_dir / ".journal"
-        if not journal.exists():
+        if journal.exists():
+            for tmp, path in loads(journal.read_bytes()):
+                if not tmp:
+                    Path(path).unlink(missing_ok=True)
+                elif os.path.exists(tmp):
+                    os.replace(tmp, path)
+            fsync_dir(self.tables_dir)
+            journal.unlink()
+            self._cache.clear()
+        state = self._generations()
+        self._write_audit(state)
+        for name in state["last"]:
+            path, generation = self._path(name), state["tables"].get(name)
+            if generation is None:
+                _unlink_quietly(path)
+                continue
+            version = version_path(self.tables_dir, name, generation)
+            try:
+                if os.path.samefile(path, version):
+                    continue
+            except FileNotFoundError:
+                if not version.exists():
+                    continue  # nothing to finish from
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.recover.tmp")
+            _unlink_quietly(tmp)
+            os.link(version, tmp)
+            os.replace(tmp, path)
+
+    def _write_audit(self, record: dict) -> None:
+        """Append the audit entries of the commit ``record`` unless that was done already
+        (``tables/.audited`` holds the number of the last commit whose entries are written)."""
+        if not record.get("audit"):
             return
-        for tmp, path in loads(journal.read_bytes()):
-            if not tmp:
-                Path(path).unlink(missing_ok=True)
-            elif os.path.exists(tmp):
-                os.replace(tmp, path)
-        fsync_dir(self.tables_dir)
-        journal.unlink()
-        self._cache.clear()
+        marker = self.tables_dir / ".audited"
+        try:
+            if int(marker.read_text() or 0) >= record["commit"]:
+                return
+        except (FileNotFoundError, ValueError):
+            pass
+        self._audit_log.write(record["audit"])
+        tmp = marker.with_name(f".audited.{os.getpid()}.tmp")
+        tmp.write_text(str(record["commit"]))
+        os.replace(tmp, marker)
+
+    def _clean_versions(self, names: list[str], current: int) -> None:
+        """Remove superseded versions no reader should still need: those replaced more than
+        KEEP_SECONDS ago, and beyond the KEEP_OLD newest those replaced more than
+        KEEP_MIN_SECONDS ago (a reader still on one then moves on or reads again:
+        ReadView._move_on)."""
+        now = time.time()
+        by_table: dict[str, list[tuple[int, Path]]] = {}
+        for entry in os.scandir(self.tables_dir):
+            if entry.name.startswith(".") and entry.name.endswith(".json") and ".g" in entry.name:
+                name, _, generation = entry.name[1:-len(".json")].rpartition(".g")
+                if name in names and generation.isdigit():
+                    by_table.setdefault(name, []).append((int(generation), Path(entry.path)))
+        for versions in by_table.values():
+            versions.sort()
+            for i, (generation, path) in enumerate(versions[:-1]):
+                try:
+                    replaced_at = versions[i + 1][1].stat().st_mtime
+                except FileNotFoundError:
+                    replaced_at = 0
+                age = now - replaced_at
+                if age > KEEP_SECONDS or (i < len(versions) - 1 - KEEP_OLD and age > KEEP_MIN_SECONDS):
+                    _unlink_quietly(path)
 
     # -- tables --------------------------------------------------------------
 
     def _path(self, name: str) -> Path:
         return self.tables_dir / f"{name}.json"
-
-    def _load(self, name: str) -> dict:
-        return self._cache.load(self._path(name), name)
 
     def read(self) -> ReadView:
         """Read-only view; inside a transaction it sees the transaction's writes."""
@@ -564,15 +775,17 @@ class Store:
                 self._local.tx = None
 
     def table_names(self) -> list[str]:
-        names = {p.stem for p in self.tables_dir.glob("*.json") if not p.name.startswith(".")}
+        names = set(self._generations()["tables"])
         tx = getattr(self._local, "tx", None)
         if tx is not None:
             names.update(tx._working)
+            names -= tx._dropped - set(tx._working)
         return sorted(names)
 
     def drop_caches(self) -> None:
         self._cache.clear()
         self._derived.clear()
+        self._folds.clear()
         self._mapped.clear()
 
     # -- schema --------------------------------------------------------------
@@ -607,7 +820,14 @@ class Store:
     # -- audit ---------------------------------------------------------------
 
     def audit(self, user: str | None, action: str, record: str | None = None, **details) -> dict:
-        """Append one audit line; independent of the data lock."""
+        """One audit entry. Inside a transaction it is written by that transaction's commit, so
+        a change and its entry exist together or not at all; outside one (a page viewed, an
+        export, a login) it is appended at once, under the audit log's own lock."""
+        tx = getattr(self._local, "tx", None)
+        if tx is not None:
+            entry = self._audit_log.entry(user, action, record, details)
+            tx._audit.append(entry)
+            return entry
         return self._audit_log.append(user, action, record, details)
 
     def audit_entries(

@@ -54,7 +54,7 @@ def build(site: Site, out: Path | str, prepare: Callable[[Path], None] | None = 
         _carry_over_server_files(out, tmp)
         if prepare:
             prepare(tmp)
-        tmp.chmod(0o755)  # mkdtemp made it private; the web server (often another account) reads it
+        _readable_by_the_web_server(tmp)
         _swap_into_place(tmp, out)
     finally:
         if tmp.exists():
@@ -74,6 +74,15 @@ def _carry_over_server_files(old: Path, new: Path) -> None:
             shutil.copytree(source, new / name, copy_function=shutil.copy2)
         elif source.is_file():
             shutil.copy2(source, new / name)
+
+
+def _readable_by_the_web_server(root: Path) -> None:
+    """The site is public: the web server (often another account) reads every file. The app
+    runs with umask 077 for its private data, and mkdtemp made the folder private."""
+    root.chmod(0o755)
+    for path in root.rglob("*"):
+        if not path.is_symlink():
+            path.chmod(0o755 if path.is_dir() or path.stat().st_mode & 0o100 else 0o644)
 
 
 def _swap_into_place(new: Path, out: Path) -> None:

@@ -5,9 +5,11 @@ Usage: storage_worker.py DATA_DIR MODE [ARGS...]
                             print each doc id after its transaction returned
   writer RUN                insert forever into "records" (+ "progress"), print
                             "RUN:SEQ" after each acknowledged transaction
+  pairs                     forever: one commit sets doc 1 of "left" and of "right" to
+                            the same seq (and grows "log"); prints "ready" first
   serve                     JSON commands on stdin, one JSON answer per line
-  restore BACKUP POINT      restore BACKUP and kill itself (SIGKILL) at POINT: "journal"
-                            (before the journal is in place) or "halfway" (after the
+  restore BACKUP POINT      restore BACKUP and kill itself (SIGKILL) at POINT: "before-commit"
+                            (before the commit record is in place) or "halfway" (after the
                             second table file was replaced)
 """
 
@@ -20,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tinydb import Query  # noqa: E402
+from tinydb.table import Document  # noqa: E402
 
 from db import Store  # noqa: E402
 
@@ -43,6 +46,17 @@ def writer(store: Store, run: int) -> None:
             tx.table("progress").upsert({"run": run, "seq": seq}, Query().run == run)
         print(f"{run}:{seq}", flush=True)
         seq += 1
+
+
+def pairs(store: Store) -> None:
+    print("ready", flush=True)
+    seq = 0
+    while True:
+        seq += 1
+        with store.transaction() as tx:
+            for name in ("left", "right"):
+                tx.table(name).upsert(Document({"seq": seq}, doc_id=1))
+            tx.table("log").insert({"seq": seq})
 
 
 def serve(store: Store) -> None:
@@ -73,7 +87,7 @@ def restore_and_die(store: Store, backup_path: str, point: str) -> None:
 
     def replace(src, dst):
         dst = Path(dst)
-        if point == "journal" and dst.name == ".journal":
+        if point == "before-commit" and dst.name == ".generations":
             os.kill(os.getpid(), signal.SIGKILL)
         real_replace(src, dst)
         if dst.parent.name == "tables" and dst.suffix == ".json":
@@ -95,6 +109,8 @@ def main() -> None:
         writer(store, int(args[0]))
     elif mode == "serve":
         serve(store)
+    elif mode == "pairs":
+        pairs(store)
     elif mode == "restore":
         restore_and_die(store, args[0], args[1])
     else:

@@ -24,6 +24,7 @@ def test_dutch_amounts_are_read_as_whole_cents(typed, cents):
 @pytest.mark.parametrize("typed, message", [
     ("", "Vul een bedrag in"), ("twaalf", "is geen bedrag"), ("12,345", "hoogstens twee cijfers"),
     ("-5", "niet negatief"), ("0", "meer dan € 0,00"), ("1,2,3", "is geen bedrag"), ("12.3456", "is geen bedrag"),
+    ("١٢٣", "is geen bedrag"), ("١٢,٥٠", "is geen bedrag"), ("۱۲۳", "is geen bedrag"),  # Arabic-Indic, Persian digits
 ])
 def test_a_wrong_amount_gets_a_dutch_message(typed, message):
     with pytest.raises(ValueError, match=message):

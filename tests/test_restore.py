@@ -1,5 +1,5 @@
 """Restore can't half-happen: every table of a backup is checked before live data is touched,
-then applied in one journaled commit; problems are told in Dutch, never as a traceback."""
+then applied in one commit; problems are told in Dutch, never as a traceback."""
 from __future__ import annotations
 
 import hashlib
@@ -93,7 +93,7 @@ def test_a_backup_whose_meta_table_is_missing_from_the_list_is_refused(saved):
         restore(store, path)
 
 
-@pytest.mark.parametrize("point, expected", [("journal", 2), ("halfway", 1)])
+@pytest.mark.parametrize("point, expected", [("before-commit", 2), ("halfway", 1)])
 def test_a_restore_killed_midway_leaves_the_old_data_or_the_whole_backup(saved, point, expected):
     store, path = saved
     proc = subprocess.run([sys.executable, str(WORKER), str(store.data_dir), "restore", str(path), point],

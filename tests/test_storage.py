@@ -22,6 +22,7 @@ if str(ROOT) not in sys.path:
 
 import db.audit  # noqa: E402
 import db.migrations  # noqa: E402
+import db.storage  # noqa: E402
 import db.store  # noqa: E402
 from db import Store, StoreError  # noqa: E402
 from db.backup import backup, list_backups, restore  # noqa: E402
@@ -108,8 +109,8 @@ def test_a_writer_killed_at_random_moments_keeps_every_acknowledged_write(tmp_pa
 def test_a_write_in_one_process_is_seen_by_the_next_read_in_another(store):
     with store.transaction() as tx:
         tx.table("notes").insert({"text": "a"})
-    cached = store._load("notes")
-    assert store._load("notes") is cached  # unchanged file: cache hit, no parse
+    cached = store.read()._table_data("notes")
+    assert store.read()._table_data("notes") is cached  # same generation: cache hit, no parse
 
     other = worker(store.data_dir, "serve", stdin=subprocess.PIPE)
 
@@ -172,7 +173,7 @@ def test_backup_then_damage_then_restore_gives_identical_data(store, tmp_path):
         tx.table("people").insert({"name": "Ann", "roles": ["admin"]})
     store.audit("ann", "case.create", "case-1", n=1)
     store.audit("bob", "case.edit", "case-2")
-    before = {p.name: p.read_bytes() for p in store.tables_dir.glob("*.json")}
+    before = {p.name: p.read_bytes() for p in store.tables_dir.glob("[!.]*.json")}
     audit_before = store.audit_entries()
 
     path = backup(store)
@@ -186,12 +187,12 @@ def test_backup_then_damage_then_restore_gives_identical_data(store, tmp_path):
     (store.tables_dir / "people.json").write_bytes(b"\x00garbage")
     with store.transaction() as tx:  # a table created after the backup
         tx.table("later").insert({"x": 1})
-    with pytest.raises(StoreError):
-        store.read().table("cases").all()
+    with pytest.raises(StoreError):  # in a process that has not read it yet
+        Store(store.data_dir).read().table("cases").all()
 
     restore(store, path)
 
-    after = {p.name: p.read_bytes() for p in store.tables_dir.glob("*.json")}
+    after = {p.name: p.read_bytes() for p in store.tables_dir.glob("[!.]*.json")}
     assert {k: orjson.loads(v) for k, v in after.items()} == {k: orjson.loads(v) for k, v in before.items()}
     assert len(store.read().table("cases")) == 50
     assert len(Store(store.data_dir).read().table("people")) == 1
@@ -317,13 +318,13 @@ def test_threads_in_one_process_do_not_lose_writes(store):
     assert len(load_table_file(store.data_dir, "cases")) == 100
 
 
-def test_a_crash_between_the_renames_of_a_commit_is_rolled_forward(store, monkeypatch):
-    real_replace, calls = os.replace, []
+def test_an_interrupt_after_the_commit_point_finishes_the_commit_before_it_is_raised(store, monkeypatch):
+    real_replace, interrupted = os.replace, []
 
     def crash_on_second_table(src, dst):
-        calls.append(dst)
-        if str(dst).endswith("b.json"):
-            raise KeyboardInterrupt("simulated crash")
+        if str(dst).endswith("b.json") and not interrupted:
+            interrupted.append(dst)
+            raise KeyboardInterrupt("simulated interrupt")
         real_replace(src, dst)
 
     monkeypatch.setattr(db.store.os, "replace", crash_on_second_table)
@@ -332,14 +333,49 @@ def test_a_crash_between_the_renames_of_a_commit_is_rolled_forward(store, monkey
             tx.table("a").insert({"x": 1})
             tx.table("b").insert({"x": 2})
     monkeypatch.setattr(db.store.os, "replace", real_replace)
-    assert (store.tables_dir / ".journal").exists()
-
-    # The journal was complete, so the next transaction finishes the commit.
-    with store.transaction():
-        pass
+    # Finished before the interrupt went on: the plain files too, with no temp files left.
     assert load_table_file(store.data_dir, "a") == {"1": {"x": 1}}
     assert load_table_file(store.data_dir, "b") == {"1": {"x": 2}}
     assert store.read().table("b").all() == [{"x": 2}]
+    assert not list(store.tables_dir.glob(".*.tmp"))
+
+
+def test_an_error_after_the_commit_point_is_not_raised_so_a_retry_cannot_write_twice(store, monkeypatch, caplog):
+    def broken_cleanup(names, current):
+        raise OSError("disk hiccup while cleaning up")
+
+    monkeypatch.setattr(store, "_clean_versions", broken_cleanup)
+    with store.transaction() as tx:  # returns normally: the commit happened
+        tx.table("cases").insert({"n": 1})
+        tx.table("events").insert({"n": 1})
+    assert "the commit stands" in caplog.text
+    assert len(Store(store.data_dir).read().table("cases")) == 1
+    assert len(Store(store.data_dir).read().table("events")) == 1
+
+
+def test_an_error_before_the_commit_point_leaves_nothing(store, monkeypatch):
+    with store.transaction() as tx:
+        tx.table("cases").insert({"n": 1})
+    real_write = db.store.atomic_write
+
+    def failing_commit_record(path, data, **kwargs):
+        if path.name == ".generations":
+            raise OSError("disk full")
+        real_write(path, data, **kwargs)
+
+    monkeypatch.setattr(db.store, "atomic_write", failing_commit_record)
+    with pytest.raises(OSError, match="disk full"):
+        with store.transaction() as tx:
+            tx.table("cases").insert({"n": 2})
+            tx.table("events").insert({"n": 2})
+    monkeypatch.setattr(db.store, "atomic_write", real_write)
+    fresh = Store(store.data_dir)
+    assert [d["n"] for d in fresh.read().table("cases").all()] == [1]
+    assert fresh.read().table("events").all() == []
+    assert not list(store.tables_dir.glob(".*.tmp")) and not list(store.tables_dir.glob(".events.g*.json"))
+    with store.transaction() as tx:  # and the next commit goes through
+        tx.table("cases").insert({"n": 3})
+    assert [d["n"] for d in Store(store.data_dir).read().table("cases").all()] == [1, 3]
 
 
 def test_table_names_are_files_and_unsafe_names_are_refused(store):
@@ -551,7 +587,7 @@ def test_lines_another_process_appended_are_read_on_top_of_the_kept_version(tmp_
     view = store.read()
     assert [d.doc_id for d in view.index("events", "case_id")[1]] == [2, 5, 8, 10, 11]
     # Read as the kept version plus the new lines, so what was kept for it can be continued.
-    assert before._keys["events"] in view._table_data("events").lineage
+    assert before._pinned["events"] in view._table_data("events").lineage
 
 
 def test_a_lazy_table_in_the_old_one_line_layout_is_rewritten_when_the_store_opens(tmp_path):
@@ -591,4 +627,107 @@ def test_old_versions_of_a_lazy_table_are_closed_without_waiting_for_the_garbage
                 pass
     finally:
         gc.enable()
-    assert [link for link in links if link.startswith(str(store.tables_dir))] == [str(store.tables_dir / "events.json")]
+    held = [link for link in links if link.startswith(str(store.tables_dir))]
+    # The current version and the one before it (for a view that began just before the last commit).
+    assert str(store.tables_dir / "events.json") in held and len(held) == db.storage.VERSIONS_IN_MEMORY
+
+
+# -- generations and consistent read views -------------------------------------------------
+
+
+def test_a_same_size_same_second_rewrite_on_a_reused_inode_is_served_fresh(store, monkeypatch):
+    with store.transaction() as tx:
+        tx.table("notes").insert({"text": "a"})
+    assert store.read().table("notes").get(doc_id=1)["text"] == "a"  # cached here
+    # A file system with coarse timestamps that reuses a freed inode (NFS, CIFS): every table
+    # file looks to this process exactly as it did before the rewrite.
+    looks = {}
+    real_stat = os.stat
+
+    def frozen(result, path):
+        key = Path(str(path)).name.split(".g")[0].lstrip(".").removesuffix(".json")
+        return looks.setdefault(key, result) if key == "notes" else result
+
+    monkeypatch.setattr(os, "stat", lambda path, *a, **k: frozen(real_stat(path, *a, **k), path))
+    os.stat(store.tables_dir / "notes.json")
+    other = worker(store.data_dir, "serve", stdin=subprocess.PIPE)
+    try:
+        for letter in "bcdefgh":
+            other.stdin.write(json.dumps({"op": "update", "table": "notes", "fields": {"text": letter}, "doc_id": 1}) + "\n")
+            other.stdin.flush()
+            other.stdout.readline()
+            assert os.stat(store.tables_dir / "notes.json") == looks["notes"]  # same inode, size and time
+            assert store.read().table("notes").get(doc_id=1)["text"] == letter
+    finally:
+        other.stdin.close()
+        other.wait(timeout=10)
+
+
+def test_a_concurrent_reader_never_sees_half_of_a_multi_table_commit(tmp_path):
+    data_dir = tmp_path / "data"
+    store = Store(data_dir)
+    writer_proc = worker(data_dir, "pairs")
+    try:
+        assert writer_proc.stdout.readline().strip() == "ready"
+        seen, deadline = set(), time.monotonic() + 60
+        while len(seen) < 40 and time.monotonic() < deadline:
+            view = store.read()
+            left = view.table("left").get(doc_id=1)
+            time.sleep(0.002)  # a page doing some work between two tables
+            right = view.table("right").get(doc_id=1)
+            logged = len(view.table("log"))
+            if left is None:
+                assert right is None and logged == 0
+                continue
+            assert left["seq"] == right["seq"] == logged, "a view saw half of a commit"
+            seen.add(left["seq"])
+        assert len(seen) >= 40  # the reads did interleave with many commits
+    finally:
+        writer_proc.kill()
+        writer_proc.wait(timeout=10)
+
+
+def test_a_view_keeps_reading_its_state_while_other_commits_land(store):
+    for n in range(1, 4):
+        with store.transaction() as tx:
+            tx.table("a").upsert(Document({"n": n}, doc_id=1))
+            tx.table("b").upsert(Document({"n": n}, doc_id=1))
+    view = store.read()
+    assert view.table("a").get(doc_id=1)["n"] == 3
+    other = Store(store.data_dir)  # another process: its own caches
+    for n in range(4, 7):
+        with other.transaction() as tx:
+            tx.table("a").upsert(Document({"n": n}, doc_id=1))
+            tx.table("b").upsert(Document({"n": n}, doc_id=1))
+    store.drop_caches()  # nothing in memory: read from the version kept on disk
+    assert view.table("b").get(doc_id=1)["n"] == 3
+    assert store.read().table("b").get(doc_id=1)["n"] == 6
+
+
+def test_a_derived_value_records_the_tables_its_build_read(store):
+    with store.transaction() as tx:
+        tx.table("cases").insert({"wijk": "noord"})
+        tx.table("settings").insert({"label": "Noord"})
+    builds = []
+
+    def labelled(view):
+        builds.append(1)
+        labels = {d["label"].lower(): d["label"] for d in view.table("settings").all()}
+        return [labels.get(c["wijk"], c["wijk"]) for c in view.table("cases").all()]
+
+    assert store.read().derived("labelled", labelled) == ["Noord"]
+    assert store.read().derived("labelled", labelled) == ["Noord"] and len(builds) == 1
+    with store.transaction() as tx:
+        tx.table("settings").update({"label": "Noordwijk"})
+        tx.table("settings").insert({"label": "noord"})
+    assert store.read().derived("labelled", labelled) == ["noord"] and len(builds) == 2
+
+
+def test_kept_derived_values_are_bounded(store):
+    with store.transaction() as tx:
+        tx.table("cases").insert({"n": 1})
+    view = store.read()
+    for n in range(db.store.DERIVED_KEPT + 50):
+        view.derived(f"per-case.{n}", lambda v: len(v.table("cases")))
+    assert len(store._derived) == db.store.DERIVED_KEPT
+    assert "per-case.0" not in store._derived and f"per-case.{db.store.DERIVED_KEPT + 49}" in store._derived

@@ -14,10 +14,10 @@ from markupsafe import Markup
 Choices = Callable[[object], list[tuple[str, str]]]  # a read view -> [(value, label)] in order
 
 
-def options(view, key: str, tables: tuple[str, ...], choices: Choices, selected: str = "") -> Markup:
+def options(view, key: str, choices: Choices, selected: str = "") -> Markup:
     def render(pairs, chosen: str = "") -> Markup:
         return Markup(render_template("admin/_options.html", choices=pairs, selected=chosen))
 
     if selected:
         return render(choices(view), selected)
-    return view.derived(f"options.{key}", tables, lambda v: render(choices(v)))
+    return view.derived(f"options.{key}", lambda v: render(choices(v)))

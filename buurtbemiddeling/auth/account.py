@@ -35,14 +35,14 @@ def change_password():
         errors["password"] = "De twee nieuwe wachtwoorden zijn niet gelijk."
     else:
         try:
-            users.set_password(store, current_user.id, new)
+            with store.transaction():  # the new password, its audit entry and this session's new id
+                users.set_password(store, current_user.id, new)
+                # Every session ended with the new epoch (a forgotten laptop); this one carries on.
+                sessions.start(users.get_user(store, current_user.id), "user.password_changed")
         except users.AccountError as exc:
             errors["password"] = str(exc)
     if errors:
         return _page(422, errors=errors)
-    # Every session ended with the new epoch (a forgotten laptop); this one carries on under a new id.
-    sessions.start(users.get_user(store, current_user.id))
-    store.audit(current_user.id, "user.password_changed", f"user:{current_user.id}")
     flash("Uw wachtwoord is gewijzigd. Andere ingelogde apparaten zijn uitgelogd.")
     return redirect(url_for("account.me"))
 

@@ -55,7 +55,7 @@ def issue(store: Store, user_id: str, purpose: str, *, max_age: timedelta, by: s
             "created_at": now.isoformat(), "created_by": by,
             "expires_at": (now + max_age).isoformat(), "used_at": None,
         })
-    store.audit(by, f"user.{purpose}", f"user:{user_id}")
+        store.audit(by, f"user.{purpose}", f"user:{user_id}")
     return token
 
 
@@ -86,7 +86,7 @@ def redeem(store: Store, token: str, password: str, *, now: datetime | None = No
             raise users.AccountError(LINK_INVALID)
         tx.table(TABLE).update({"used_at": now.isoformat()}, doc_ids=[invitation.doc_id])
         users.set_password(store, invitation.user_id, password)
-    store.audit(invitation.user_id, "user.password_set", f"user:{invitation.user_id}", via=invitation.purpose)
+        store.audit(invitation.user_id, "user.password_set", f"user:{invitation.user_id}", via=invitation.purpose)
     return users.get_user(store, invitation.user_id)
 
 

@@ -19,10 +19,15 @@ TIMED_OUT = {
 }
 
 
-def start(user: User) -> None:
+def start(user: User, action: str | None = None) -> None:
+    """A new session for ``user``, audited as ``action`` in the same commit (login, setup)."""
     session.clear()  # a fresh session on login prevents session fixation
     session.permanent = True
-    session_id = users.open_session(get_store(), user.id)
+    store = get_store()
+    with store.transaction():
+        session_id = users.open_session(store, user.id)
+        if action:
+            store.audit(user.id, action, f"user:{user.id}")
     login_user(user)
     now = int(time.time())
     session.update({"login_at": now, "seen_at": now, "epoch": user.epoch, "sid": session_id})
@@ -30,10 +35,11 @@ def start(user: User) -> None:
 
 def end(action: str = "logout", **details) -> None:
     """End this session on the server and in the browser; audited as `action`."""
-    user_id = session.get("_user_id")
+    user_id, store = session.get("_user_id"), get_store()
     if user_id is not None:
-        users.end_session(get_store(), str(user_id), session.get("sid"))
-        get_store().audit(str(user_id), action, None, **details)
+        with store.transaction():
+            users.end_session(store, str(user_id), session.get("sid"))
+            store.audit(str(user_id), action, None, **details)
     logout_user()
     session.clear()
 

@@ -124,9 +124,10 @@ def confirm_enrolment(store: Store, user_id: str, code: str, key_file: str | Pat
     step = matching_step(secret, code, now) if secret else None
     if step is None:
         return False
-    users.update(store, user_id, totp_secret=_seal(secret, key_file), totp_pending=None, totp_enabled=True,
-                 totp_last_step=step)
-    store.audit(user_id, "user.2fa_on", f"user:{user_id}")
+    with store.transaction():
+        users.update(store, user_id, totp_secret=_seal(secret, key_file), totp_pending=None, totp_enabled=True,
+                     totp_last_step=step)
+        store.audit(user_id, "user.2fa_on", f"user:{user_id}")
     return True
 
 
@@ -157,5 +158,6 @@ def seal_plain_secrets(store: Store, key_file: str | Path) -> int:
 
 
 def disable(store: Store, user_id: str, *, by: str | None = None) -> None:
-    users.update(store, user_id, totp_secret=None, totp_pending=None, totp_enabled=False, recovery_codes=None)
-    store.audit(by, "user.2fa_off", f"user:{user_id}")
+    with store.transaction():
+        users.update(store, user_id, totp_secret=None, totp_pending=None, totp_enabled=False, recovery_codes=None)
+        store.audit(by, "user.2fa_off", f"user:{user_id}")

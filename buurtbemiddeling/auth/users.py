@@ -124,7 +124,7 @@ def _insert(store: Store, email: str, role: str, name: str, password_hash: str |
             "email": email, "name": name, "role": role, "password_hash": password_hash,
             "active": True, "created_at": _now(), "epoch": 0, **extra,
         })
-    store.audit(by, "user.create", f"user:{doc_id}", role=role)
+        store.audit(by, "user.create", f"user:{doc_id}", role=role)
     return User(str(doc_id), email, name, role, volunteer_id=extra.get("volunteer_id"))
 
 
@@ -245,8 +245,9 @@ def set_role(store: Store, user_id: str, role: str, *, by: str | None = None) ->
     """A new role; the account's sessions end, so no page opened under the old role stays open."""
     if role not in ROLES:
         raise AccountError(f"Onbekende rol: {role}.", "role")
-    bump_epoch(store, user_id, role=role)
-    store.audit(by, "user.role", f"user:{user_id}", role=role)
+    with store.transaction():
+        bump_epoch(store, user_id, role=role)
+        store.audit(by, "user.role", f"user:{user_id}", role=role)
 
 
 def set_password(store: Store, user_id: str, password: str) -> None:
@@ -268,8 +269,9 @@ def set_active(store: Store, user_id: str, active: bool, *, by: str | None = Non
                   if d["role"] == "coordinator" and d.get("active", True) and d.doc_id != doc.doc_id]
         if not others:
             raise AccountError("Dit is het laatste actieve coördinatoraccount; dat kan niet uit.")
-    bump_epoch(store, user_id, active=active)
-    store.audit(by, "user.activate" if active else "user.deactivate", f"user:{user_id}")
+    with store.transaction():
+        bump_epoch(store, user_id, active=active)
+        store.audit(by, "user.activate" if active else "user.deactivate", f"user:{user_id}")
 
 
 def use_test_hashing(on: bool) -> None:

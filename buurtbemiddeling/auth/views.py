@@ -115,8 +115,7 @@ def _attempt(store, email: str) -> tuple[int, str | None]:
 
 def _finish_login(store, user: users.User, next_url: str | None):
     throttle.take_back(store, user.email, request.remote_addr, forget_account=True)
-    sessions.start(user)
-    store.audit(user.id, "login", f"user:{user.id}")
+    sessions.start(user, "login")
     return redirect(_safe_next(next_url) or home_url(user))
 
 

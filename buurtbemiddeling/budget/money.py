@@ -5,9 +5,10 @@ import re
 
 MAX_CENTS = 100_000_000 * 100  # a hundred million euros: anything above is a typing error
 # "1.234,56", "1234,5", "12", "1.234": dots group thousands, the comma starts the cents.
-_DUTCH = re.compile(r"^(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d*))?$")
+# Only the digits 0-9 (re.ASCII): Python's \d also takes Arabic-Indic "١٢٣", which is no amount here.
+_DUTCH = re.compile(r"^(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d*))?$", re.ASCII)
 # "12.50": a single dot with one or two digits after it is read as a decimal point.
-_DOTTED = re.compile(r"^(\d+)\.(\d{1,2})$")
+_DOTTED = re.compile(r"^(\d+)\.(\d{1,2})$", re.ASCII)
 EXAMPLE = "Schrijf het bedrag als 12,50 of 1.234,56."
 
 

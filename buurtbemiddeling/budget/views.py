@@ -74,7 +74,7 @@ def set_budget(year: int):
         return invalid("budget/lines_form.html", year=year, lines=ledger.LINES, values=request.form, errors=errors)
     with store.transaction() as tx:
         ledger.set_budget(tx, year, amounts)
-    store.audit(current_user.id, "update", f"budget:{year}")
+        store.audit(current_user.id, "update", f"budget:{year}")
     return saved(f"De begroting voor {year} is opgeslagen.", url_for(".index", year=year))
 
 
@@ -93,7 +93,7 @@ def new_expense():
     store = get_store()
     with store.transaction() as tx:
         expense_id = tx.table(ledger.EXPENSES).insert({**doc, "receipt": receipt, "created_at": _now()})
-    store.audit(current_user.id, "create", f"expense:{expense_id}", amount_cents=doc["amount_cents"])
+        store.audit(current_user.id, "create", f"expense:{expense_id}", amount_cents=doc["amount_cents"])
     year = int(doc["date"][:4])
     return saved("De uitgave is geboekt.", url_for(".index", year=year))
 
@@ -197,7 +197,7 @@ def add_claim():
         return _claims_page(422, request.form, errors)
     with store.transaction() as tx:
         claim_id = tx.table(ledger.CLAIMS).insert({**doc, "receipt": receipt, "created_at": _now()})
-    store.audit(current_user.id, "create", f"expense_claim:{claim_id}", volunteer=doc["volunteer_id"])
+        store.audit(current_user.id, "create", f"expense_claim:{claim_id}", volunteer=doc["volunteer_id"])
     return saved("De declaratie is ingevoerd en wacht op goedkeuring.", _back(), _claims_page)
 
 
@@ -220,7 +220,7 @@ def decide_claim(claim_id: int, decision: str):
                                claim=claim, back=_back(), **context), 422
     with store.transaction() as tx:
         tx.table(ledger.CLAIMS).update(changes, doc_ids=[claim_id])
-    store.audit(current_user.id, decision, f"expense_claim:{claim_id}", volunteer=claim.get("volunteer_id"))
+        store.audit(current_user.id, decision, f"expense_claim:{claim_id}", volunteer=claim.get("volunteer_id"))
     message = "De declaratie is goedgekeurd en telt mee in het budget." if decision == "goedkeuren" else "De declaratie is afgewezen."
 
     def row():

@@ -44,7 +44,7 @@ def cases_panel(view) -> dict:
     # Kept per day, settings and version of the cases: Vandaag is opened many times a day.
     today = repo.today()
     settings = (intake_term.current(view), numbers.get(view, "inactive_days"))
-    return view.derived(f"cases.today.{today}.{settings}", (repo.CASES, repo.EVENTS), lambda v: worklists(v, today))
+    return view.derived(f"cases.today.{today}.{settings}", lambda v: worklists(v, today))
 
 
 @register("cases/_today_appointments.html", order=15)

@@ -1,12 +1,13 @@
 """Documents on a case's timeline: files kept beside the data, never in a table. No Flask."""
 from __future__ import annotations
 
+import os
 import re
 import secrets
 from pathlib import Path
 from typing import BinaryIO
 
-from ..filetypes import sniff
+from ..filetypes import download_name, sniff
 
 MAX_BYTES = 10 * 1024 * 1024
 
@@ -19,14 +20,9 @@ def folder(data_dir: str | Path, case_id: int) -> Path:
     return Path(data_dir) / "documents" / str(int(case_id))
 
 
-def safe_name(filename: str) -> str:
-    name = re.sub(r"[^\w.\- ]+", "_", Path(filename or "").name).strip(" .")
-    return name[:120] or "document"
-
-
 def save(data_dir: str | Path, case_id: int, filename: str, stream: BinaryIO) -> dict:
-    """Store an upload under a random name; returns the timeline fields that find it again."""
-    name = safe_name(filename)
+    """Store an upload under a random name with the extension of its detected type; returns the
+    timeline fields that find it again."""
     data = stream.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise DocumentError("Het bestand is groter dan 10 MB.")
@@ -39,10 +35,12 @@ def save(data_dir: str | Path, case_id: int, filename: str, stream: BinaryIO) ->
                             "(sla een Word-document eerst op als pdf).")
     content_type, extension = kind
     target = folder(data_dir, case_id)
-    target.mkdir(parents=True, exist_ok=True)
+    target.mkdir(mode=0o700, parents=True, exist_ok=True)
     stored = f"{secrets.token_hex(16)}.{extension}"
-    (target / stored).write_bytes(data)
-    return {"filename": name, "stored_as": stored, "content_type": content_type, "size": len(data)}
+    with os.fdopen(os.open(target / stored, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
+        handle.write(data)
+    return {"filename": download_name(filename, extension), "stored_as": stored, "content_type": content_type,
+            "size": len(data)}
 
 
 def path_of(data_dir: str | Path, case_id: int, stored_as: str) -> Path:

@@ -88,7 +88,7 @@ def by_pair(view, table: str, pair_of) -> dict[frozenset, list]:
                 found.setdefault(frozenset(pair), []).append(doc)
         return found
 
-    return view.derived(f"cases.by_pair.{table}.{pair_of.__name__}", (table,), build)
+    return view.derived(f"cases.by_pair.{table}.{pair_of.__name__}", build)
 
 
 def duplicates_in(view, pair: dict[str, str] | None, reports_table: str, cases_table: str, *,
@@ -119,7 +119,7 @@ def wijk_per_area(cases: Iterable[Mapping]) -> dict[str, str]:
 def guess_wijk_in(view, postcode: str | None, cases_table: str) -> str:
     """`guess_wijk` over the stored cases, with the areas kept per version of the table:
     walking five years of cases took a third of a second per report page."""
-    areas = view.derived("cases.wijk_per_area", (cases_table,), lambda v: wijk_per_area(v.table(cases_table)))
+    areas = view.derived("cases.wijk_per_area", lambda v: wijk_per_area(v.table(cases_table)))
     return areas.get(_area(postcode), "")
 
 

@@ -127,7 +127,7 @@ def running_cases(view) -> list:
     def build(v) -> list:
         return [c for c in v.table(CASES) if STEPS.get(c.get("step"), STEPS["aangemeld"]).state != "closed"]
 
-    return view.derived("cases.running", (CASES,), build)
+    return view.derived("cases.running", build)
 
 
 def search_texts(view) -> dict[int, str]:
@@ -142,10 +142,10 @@ def cases_for(view, filters: search.Filters) -> list:
     if filters.step == "open" or STEPS.get(filters.step) and STEPS[filters.step].state != "closed":
         cases = running_cases(view)
     elif filters.year:
-        cases = view.derived("cases.by_year", (CASES,), lambda v: _by_year(v.table(CASES))).get(filters.year, [])
+        cases = view.derived("cases.by_year", lambda v: _by_year(v.table(CASES))).get(filters.year, [])
     elif filters.q:
         # The matches themselves, not a walk over five years of cases to pick them out.
-        docs = view.derived("cases.search_index", (CASES,), _search_index)[3]
+        docs = view.derived("cases.search_index", _search_index)[3]
         return [docs[k] for k in sorted(_text_matches(view, search.query_words(filters.q), positions=True))]
     else:
         cases = all_cases(view)
@@ -173,7 +173,7 @@ def _listed(view, filters: search.Filters) -> tuple[list, bool]:
         key = search.sort_key(filters.sort, last_activity(v))
         return sorted(all_cases(v), key=key, reverse=filters.order == "desc")
 
-    return view.derived(f"cases.in_order.{filters.sort}.{filters.order}", (CASES, EVENTS), build), True
+    return view.derived(f"cases.in_order.{filters.sort}.{filters.order}", build), True
 
 
 def _text_matches(view, words: list[str], *, positions: bool = False) -> set[int]:
@@ -182,7 +182,7 @@ def _text_matches(view, words: list[str], *, positions: bool = False) -> set[int
     words found there are then joined as sets, not tested one by one: a common surname is in a
     thousand cases but in only a few distinct words. `positions`: their places in the table
     instead of their ids."""
-    vocabulary, holders, ids, _ = view.derived("cases.search_index", (CASES,), _search_index)
+    vocabulary, holders, ids, _ = view.derived("cases.search_index", _search_index)
     found: set[int] | None = None
     for word in words:
         hits: set[int] = set()
@@ -218,7 +218,7 @@ def _by_year(cases) -> dict[str, list]:
 
 
 def years(view) -> list[str]:
-    return view.derived("cases.years", (CASES,), lambda v: search.years(v.table(CASES)))
+    return view.derived("cases.years", lambda v: search.years(v.table(CASES)))
 
 
 def step_counts(view) -> dict[str, int]:
@@ -228,7 +228,7 @@ def step_counts(view) -> dict[str, int]:
             counts[case.get("step", "aangemeld")] = counts.get(case.get("step", "aangemeld"), 0) + 1
         return counts
 
-    return view.derived("cases.step_counts", (CASES,), build)
+    return view.derived("cases.step_counts", build)
 
 
 def active_volunteers(view) -> list:
@@ -241,7 +241,7 @@ def volunteer_names(view) -> dict[int, str]:
     def build(v) -> dict[int, str]:
         return {doc.doc_id: doc.get("name") or f"Vrijwilliger {doc.doc_id}" for doc in v.table(VOLUNTEERS)}
 
-    return view.derived("cases.volunteer_names", (VOLUNTEERS,), build)
+    return view.derived("cases.volunteer_names", build)
 
 
 def volunteer_choices(view) -> list[tuple[str, str]]:
@@ -250,7 +250,7 @@ def volunteer_choices(view) -> list[tuple[str, str]]:
         return sorted(((str(doc_id), name) for doc_id, name in volunteer_names(v).items()),
                       key=lambda choice: choice[1].lower())
 
-    return view.derived("cases.volunteer_choices", (VOLUNTEERS,), build)
+    return view.derived("cases.volunteer_choices", build)
 
 
 # -- writing ---------------------------------------------------------------------

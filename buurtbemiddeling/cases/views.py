@@ -15,6 +15,7 @@ from ..admin.options import options
 from ..auth.views import coordinator_required
 from ..matching import eligibility
 from ..matching.views import radius as matching_radius
+from ..filetypes import download_name
 from ..reports import intake as report_intake
 from ..settings import lists
 from ..messages import advice
@@ -57,7 +58,7 @@ def index():
     return render_template(
         "cases/index.html", filters=filters, page=found, years=repo.years(view),
         steps=workflow.STEPS, groups=search.STEP_GROUPS, sorts=search.SORTS,
-        volunteer_options=options(view, "cases.volunteers", (repo.VOLUNTEERS,), repo.volunteer_choices, filters.volunteer),
+        volunteer_options=options(view, "cases.volunteers", repo.volunteer_choices, filters.volunteer),
         volunteer_names=repo.volunteer_names(view),
         next_action=workflow.next_action, today=repo.today(), **page.list_context(view),
     )
@@ -73,7 +74,7 @@ def _export(kind: str):
     if kind == "xlsx":
         body, mimetype = csv_io.export_xlsx(view, found), xlsx.MIMETYPE
     else:
-        body, mimetype = csv_io.export_csv(view, found), "text/csv; charset=utf-8"
+        body, mimetype = csv_io.export_csv(view, found), "text/csv"  # Werkzeug adds "; charset=utf-8"
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
@@ -418,7 +419,9 @@ def document(case_id: int, event_id: int):
     if not path.exists():
         abort(404)
     store.audit(current_user.id, "view", f"case:{case_id}", document=event_id)
-    return send_file(path, mimetype=event.get("content_type"), as_attachment=True, download_name=event["filename"])
+    # Named after the stored type, also for documents kept before names followed it.
+    return send_file(path, mimetype=event.get("content_type"), as_attachment=True,
+                     download_name=download_name(event.get("filename"), path.suffix.lstrip(".")))
 
 
 # -- reports into cases (under Meldingen) -----------------------------------------------------

@@ -26,7 +26,7 @@ def worklists(view, today) -> dict:
         return [d for c in running for d in by_case.get(c.doc_id, ())]
 
     # Read from disk once per version, not on every visit (the debriefs table is lazy).
-    debriefs = view.derived("coaching.running_debriefs", (case_repo.CASES, debrief.DEBRIEFS), running_debriefs)
+    debriefs = view.derived("coaching.running_debriefs", running_debriefs)
 
     def quiet_cases(v) -> list:
         timelines = case_repo.events_by_case(v)
@@ -34,8 +34,7 @@ def worklists(view, today) -> dict:
         return notes.quiet_cases(running, events, debriefs, all_notes, today=today, days=days)
 
     # Kept per day and version of what it reads: Vandaag is opened many times a day.
-    quiet = view.derived(f"coaching.quiet.{today}.{days}",
-                         (case_repo.CASES, case_repo.EVENTS, debrief.DEBRIEFS, notes.NOTES), quiet_cases)
+    quiet = view.derived(f"coaching.quiet.{today}.{days}", quiet_cases)
     follow_ups = notes.follow_ups_due(all_notes, today=today)
     for note in follow_ups:  # a follow-up may be about a closed case; the list links to it
         if note.get("case_id") and note["case_id"] not in cases:

@@ -16,11 +16,10 @@ from common import clock
 from figures import cases as case_rules
 
 from ..cases import workflow
-from ..volunteers import pipeline, pool, qualifications
+from ..volunteers import pool, qualifications
 from . import score
 
 CASES = "cases"
-RANKING_TABLES = (CASES, pipeline.VOLUNTEERS, qualifications.TRAININGS, qualifications.RECORDS)
 
 def basistraining_done(view) -> set[int]:
     """Volunteer ids with a basistraining of enough hours, computed in one pass over the records
@@ -51,7 +50,7 @@ def _duo_facts(view) -> tuple[Counter, Counter, dict[int, Counter]]:
             _count(case, load, done, per_type)
         return load, done, per_type
 
-    return view.derived("matching.duo_facts", (CASES,), build)
+    return view.derived("matching.duo_facts", build)
 
 
 def candidates(view, *, skip_case: int | None = None, today: dt.date | None = None) -> list[score.Candidate]:
@@ -81,7 +80,7 @@ def candidates(view, *, skip_case: int | None = None, today: dt.date | None = No
 
 def pair_history(view) -> dict[frozenset, score.PairRecord]:
     """Per pair of volunteers: closed cases they did together and how many of those were solved."""
-    return view.derived("matching.pair_history", (CASES,), _pair_history)
+    return view.derived("matching.pair_history", _pair_history)
 
 
 def _pair_history(view) -> dict[frozenset, score.PairRecord]:
@@ -111,7 +110,7 @@ def rank_for_case(view, case: Mapping[str, Any], *, weights: Mapping[str, Any] |
     # The ranking only changes with the cases, the volunteers or their trainings: keep it per
     # version of those tables, so opening the same case again does not score every pair again.
     settings = repr((sorted((weights or {}).items()), radius, sorted((conflict_labels or {}).items())))
-    return view.derived(f"matching.rank.{case_id}.{today}.{settings}", RANKING_TABLES, build)
+    return view.derived(f"matching.rank.{case_id}.{today}.{settings}", build)
 
 
 def explain(view, case: Mapping[str, Any], ids: list[int], *, weights: Mapping[str, Any] | None = None,

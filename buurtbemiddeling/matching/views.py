@@ -63,7 +63,7 @@ def _render_match(case_id: int, *, errors: dict | None = None, status: int = 200
         "matching/match.html", case=case, ranking=facts.rank_for_case(view, case, **_settings(view)),
         blocked=blocked, open=proposals.open_proposal(view, case_id), history=proposals.proposals_of(view, case_id),
         statuses=proposals.STATUSES, answers=proposals.ANSWERS, step_label=step_label, errors=errors or {},
-        volunteer_options={slot: options(view, "matching.volunteers", (case_repo.VOLUNTEERS,), _active_choices,
+        volunteer_options={slot: options(view, "matching.volunteers", _active_choices,
                                          values.get(slot, "")) for slot in ("first", "second")},
     ), status
 

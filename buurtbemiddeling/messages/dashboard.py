@@ -19,5 +19,5 @@ def mail_panel(view) -> dict | None:
 
 @register("messages/_today_calls.html", order=25)
 def calls_panel(view) -> dict | None:
-    calls = view.derived("messages.feedback_calls", (feedback.CASES,), feedback.calls_due)
+    calls = view.derived("messages.feedback_calls", feedback.calls_due)
     return {"calls": calls, "moments": feedback.MOMENTS} if calls else None

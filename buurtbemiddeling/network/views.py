@@ -44,7 +44,7 @@ def new_partner():
     store = get_store()
     with store.transaction() as tx:
         partner_id = tx.table(rules.PARTNERS).insert({**doc, "created_at": _now()})
-    store.audit(current_user.id, "create", f"partner:{partner_id}")
+        store.audit(current_user.id, "create", f"partner:{partner_id}")
     return saved(f"{doc['name']} staat in het netwerk.", url_for(".partner", partner_id=partner_id))
 
 
@@ -60,7 +60,7 @@ def edit_partner(partner_id: int):
         return invalid("network/partner_form.html", values=request.form, errors=errors, partner=partner, types=rules.TYPES)
     with store.transaction() as tx:
         tx.table(rules.PARTNERS).update(doc, doc_ids=[partner_id])
-    store.audit(current_user.id, "update", f"partner:{partner_id}")
+        store.audit(current_user.id, "update", f"partner:{partner_id}")
     return saved("De gegevens zijn bijgewerkt.", url_for(".partner", partner_id=partner_id))
 
 
@@ -106,7 +106,7 @@ def _add_to_partner(partner_id: int, doc, errors, *, table: str, form_key: str, 
         return _partner_page(partner_id, status=422, **form)
     with store.transaction() as tx:
         record_id = tx.table(table).insert({**doc, "partner_id": partner_id, "created_at": _now()})
-    store.audit(current_user.id, "create", f"{table}:{record_id}", partner=partner_id)
+        store.audit(current_user.id, "create", f"{table}:{record_id}", partner=partner_id)
     return saved(message, url_for(".partner", partner_id=partner_id), lambda: _section(partner_id, template))
 
 
@@ -135,7 +135,7 @@ def remove_contact(partner_id: int, contact_id: int):
         abort(404)
     with store.transaction() as tx:
         tx.table(rules.CONTACTS).remove(doc_ids=[contact_id])
-    store.audit(current_user.id, "delete", f"{rules.CONTACTS}:{contact_id}", partner=partner_id)
+        store.audit(current_user.id, "delete", f"{rules.CONTACTS}:{contact_id}", partner=partner_id)
     return saved(f"{contact.get('name')} is verwijderd.", url_for(".partner", partner_id=partner_id),
                  lambda: _section(partner_id, "network/_contacts.html"))
 

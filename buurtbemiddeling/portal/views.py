@@ -252,7 +252,7 @@ def add_claim():
     with store.transaction() as tx:
         claim_id = tx.table(ledger.CLAIMS).insert({**doc, "via": access.PORTAL,
                                                    "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds")})
-    store.audit(current_user.id, "create", f"expense_claim:{claim_id}", volunteer=vid, via="portaal")
+        store.audit(current_user.id, "create", f"expense_claim:{claim_id}", volunteer=vid, via="portaal")
     flash("Uw declaratie is ingediend. De coördinator beoordeelt haar.")
     return redirect(url_for("portal.claims"), code=303)
 

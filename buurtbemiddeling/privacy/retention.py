@@ -194,10 +194,6 @@ def due_volunteers(volunteers: Iterable, today: dt.date, periods: period_rules.P
     return [d for d in found if d]
 
 
-# What `plan` reads: the records that can fall due and the periods (settings).
-PLAN_TABLES = (CASES, REPORTS, APPLICATIONS, VOLUNTEERS, period_rules.SETTINGS_TABLE)
-
-
 def plan(view, today: dt.date, periods: period_rules.Periods | None = None) -> list[Due]:
     """Everything past its period on `today`, oldest due first."""
     periods = periods or period_rules.current(view)

@@ -93,7 +93,7 @@ def retention_preview():
     view = get_store().read()
     today = case_repo.today()
     # What is due over five years of data, once per day and version of what it reads.
-    due, soon = view.derived(f"privacy.retention_preview.{today}", retention.PLAN_TABLES,
+    due, soon = view.derived(f"privacy.retention_preview.{today}",
                              lambda v: (retention.plan(v, today), retention.upcoming(v, today)))
     return render_template("privacy/retention.html", due=due, soon=soon, periods=periods.current(view),
                            duration=periods.duration, last_run=retention.last_run(view), today=today,

@@ -77,7 +77,7 @@ def create(store: Store, title: str, body: str, note: str, author: Author) -> in
             "published": None, "published_at": None, "published_by": None,
         })
         _insert_version(tx, protocol_id, 1, values | {"note": values["note"] or "Eerste versie."}, author)
-    store.audit(author.id, "protocol.create", f"protocol:{protocol_id}")
+        store.audit(author.id, "protocol.create", f"protocol:{protocol_id}")
     return protocol_id
 
 
@@ -103,7 +103,7 @@ def add_version(store: Store, protocol_id: int, title: str, body: str, note: str
         number = 1 + max((v["number"] for v in tx.table(VERSIONS).search(Query().protocol_id == protocol_id)), default=0)
         _insert_version(tx, protocol_id, number, values, author)
         tx.table(PROTOCOLS).update({"title": values["title"]}, doc_ids=[protocol_id])
-    store.audit(author.id, "protocol.version", f"protocol:{protocol_id}", version=number)
+        store.audit(author.id, "protocol.version", f"protocol:{protocol_id}", version=number)
     return number
 
 
@@ -113,7 +113,7 @@ def publish(store: Store, protocol_id: int, number: int, author: Author) -> None
     with store.transaction() as tx:
         tx.table(PROTOCOLS).update({"published": number, "published_at": _now(), "published_by": author.name},
                                    doc_ids=[protocol_id])
-    store.audit(author.id, "protocol.publish", f"protocol:{protocol_id}", version=number)
+        store.audit(author.id, "protocol.publish", f"protocol:{protocol_id}", version=number)
 
 
 def acknowledge(store: Store, protocol_id: int, user_id: str) -> bool:
@@ -127,7 +127,7 @@ def acknowledge(store: Store, protocol_id: int, user_id: str) -> bool:
         q = Query()
         if not acks.contains((q.protocol_id == protocol_id) & (q.number == number) & (q.user_id == str(user_id))):
             acks.insert({"protocol_id": protocol_id, "number": number, "user_id": str(user_id), "at": _now()})
-    store.audit(str(user_id), "protocol.acknowledge", f"protocol:{protocol_id}", version=number)
+        store.audit(str(user_id), "protocol.acknowledge", f"protocol:{protocol_id}", version=number)
     return True
 
 

@@ -46,7 +46,7 @@ def new():
         item_id = tx.table(items.PUBLICITY).insert({**doc, "slug": "", "published": False, "published_on": "",
                                                     "created_at": _stamp(), "updated_at": _stamp(),
                                                     "by": current_user.name or current_user.email})
-    store.audit(current_user.id, "create", f"publicity:{item_id}")
+        store.audit(current_user.id, "create", f"publicity:{item_id}")
     return saved("Het bericht is bewaard. Het staat nog niet op de site.", url_for("publicity.edit", item_id=item_id))
 
 
@@ -64,7 +64,7 @@ def edit(item_id: int):
         return _form(current, values=request.form, errors=errors)
     with store.transaction() as tx:
         tx.table(items.PUBLICITY).update({**doc, "updated_at": _stamp()}, doc_ids=[item_id])
-    store.audit(current_user.id, "update", f"publicity:{item_id}")
+        store.audit(current_user.id, "update", f"publicity:{item_id}")
     return saved("Het bericht is bewaard.", url_for("publicity.edit", item_id=item_id))
 
 
@@ -88,7 +88,7 @@ def publish(item_id: int):
         # Only which kinds were let through and why: the details themselves stay in the text alone.
         override = {"override": {"reason": reason, "kinds": sorted({h.kind for h in hits})}} if hits else {}
         table.update({**changes, **override, "updated_at": _stamp()}, doc_ids=[item_id])
-    store.audit(current_user.id, "publish", f"publicity:{item_id}", **override)
+        store.audit(current_user.id, "publish", f"publicity:{item_id}", **override)
     return saved("Het bericht is gepubliceerd. Het staat op de site na de volgende bouw van de site.",
                  url_for("publicity.index"))
 
@@ -111,7 +111,7 @@ def _change(item_id: int, action: str, apply, message: str):
     with store.transaction() as tx:
         get_or_404(tx, items.PUBLICITY, item_id)
         apply(tx.table(items.PUBLICITY))
-    store.audit(current_user.id, action, f"publicity:{item_id}")
+        store.audit(current_user.id, action, f"publicity:{item_id}")
     return saved(message, url_for("publicity.index"))
 
 

@@ -54,12 +54,12 @@ def case_section(view, case) -> dict:
 def index():
     view = get_store().read()
     today = case_repo.today()
-    years = view.derived(f"quality.years.{today}", (case_repo.CASES,), lambda v: figures.years(v.table(case_repo.CASES), today))
+    years = view.derived(f"quality.years.{today}", lambda v: figures.years(v.table(case_repo.CASES), today))
     raw = request.args.get("jaar", "")
     year = int(raw) if raw.isdigit() and int(raw) in years else today.year
     days = intake_term.current(view)
     # Five years of cases and every nazorg call: computed once per day, year and version of the data.
-    rows = view.derived(f"quality.figures.{year}.{today}.{days}", (case_repo.CASES, nazorg.NAZORG),
+    rows = view.derived(f"quality.figures.{year}.{today}.{days}",
                         lambda v: figures.compute(v.table(case_repo.CASES), v.table(nazorg.NAZORG),
                                                   year=year, today=today, working_days=days))
     return render_template("quality/index.html", rows=rows, year=year, years=years, working_days=days,

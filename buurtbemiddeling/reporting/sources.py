@@ -21,10 +21,6 @@ EVENT_KINDS = events.KINDS
 TRAINING_KINDS = qualifications.KINDS
 
 
-SOURCE_TABLES = (case_repo.CASES, nazorg.NAZORG, "volunteers", qualifications.TRAININGS, qualifications.RECORDS,
-                 events.EVENTS, ledger.BUDGET_LINES, ledger.EXPENSES, ledger.CLAIMS)
-
-
 def sources(view) -> Sources:
     return Sources(
         cases=case_repo.all_cases(view),
@@ -48,7 +44,7 @@ def report_for(view, period: Period, today: dt.date) -> Report:
     """The period's report, kept per day, intake term and version of its tables: five years of
     cases made the report page take 0.4 s on every visit. The Report is frozen, so sharing it is safe."""
     days = intake_term.current(view)
-    return view.derived(f"reporting.report.{period.key}.{today}.{days}", SOURCE_TABLES,
+    return view.derived(f"reporting.report.{period.key}.{today}.{days}",
                         lambda v: period_report(sources(v), period, today=today, rules=rules(v)))
 
 
@@ -58,7 +54,7 @@ def referred_cases(view, partner) -> list:
         cases = case_repo.all_cases(v)
         return {p.doc_id: partners.cases_of(p, cases) for p in v.table(network.PARTNERS)}
 
-    return view.derived("reporting.referred", (case_repo.CASES, network.PARTNERS), build).get(partner.doc_id, [])
+    return view.derived("reporting.referred", build).get(partner.doc_id, [])
 
 
 def labels(view) -> dict[str, dict[str, str]]:
@@ -78,5 +74,5 @@ def years_with_data(view, today: dt.date) -> list[int]:
         stamps = ((case.get("reported_at") or case.get("created_at") or "")[:4] for case in case_repo.all_cases(v))
         return min((int(stamp) for stamp in stamps if stamp.isdigit()), default=today.year)
 
-    first = min(today.year, view.derived("reporting.first_year", (case_repo.CASES,), first_year))
+    first = min(today.year, view.derived("reporting.first_year", first_year))
     return list(range(today.year, first - 1, -1))

@@ -182,7 +182,7 @@ def inbox():
     kind = request.args.get("soort", "") if request.args.get("soort") in intake.KINDS else ""
     status = request.args.get("status", "") if request.args.get("status") in intake.STATUSES else ""
     # Five years of reports are thousands: new ones first (oldest on top), a page at a time.
-    reports = view.derived("reports.inbox_order", (intake.TABLE,), intake.inbox_order)
+    reports = view.derived("reports.inbox_order", intake.inbox_order)
     if kind or status:
         reports = [r for r in reports if (not kind or intake.kind_of(r) == kind) and (not status or r.get("status") == status)]
     rows, page, pages = page_of(reports, INBOX_PAGE_SIZE, request.args.get("pagina"))

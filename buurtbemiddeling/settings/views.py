@@ -47,7 +47,7 @@ def save_numbers():
     with store.transaction() as tx:
         for key, value in parsed.items():
             numbers.set_value(tx, key, value)
-    store.audit(current_user.id, "settings.numbers", "settings", **parsed)
+        store.audit(current_user.id, "settings.numbers", "settings", **parsed)
     flash("De termijnen zijn bewaard." + (f" De volgende dagelijkse ronde anonimiseert {retention.describe_counts(effect)}."
                                           if any(effect.values()) else ""))
     return redirect(url_for("settings.index"), code=303)

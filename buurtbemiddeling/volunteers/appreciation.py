@@ -73,7 +73,7 @@ def mediation_counts(cases: Iterable[Mapping[str, Any]]) -> dict[str, int]:
 
 def mediation_counts_of(view) -> dict[str, int]:
     """`mediation_counts` of the stored cases, kept per version of the cases table."""
-    return view.derived("volunteers.mediation_counts", ("cases",), lambda v: mediation_counts(v.table("cases")))
+    return view.derived("volunteers.mediation_counts", lambda v: mediation_counts(v.table("cases")))
 
 
 def mediations_done(view, volunteer_id: int) -> int:

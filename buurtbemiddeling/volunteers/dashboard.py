@@ -22,7 +22,6 @@ def waiting_panel(view) -> dict:
 def qualifications_panel(view) -> dict:
     today = date.today()
     rows = view.derived(f"volunteers.attention.{today}",
-                        (pipeline.VOLUNTEERS, qualifications.RECORDS, qualifications.TRAININGS),
                         lambda v: qualifications.needing_attention(v, v.table(pipeline.VOLUNTEERS).all(), today))
     return {"rows": rows[:SHOW], "total": len(rows), "states": qualifications.STATES}
 
@@ -30,7 +29,7 @@ def qualifications_panel(view) -> dict:
 @register("volunteers/_today_thanks.html", order=50)
 def thanks_panel(view) -> dict:
     today = date.today()
-    rows = view.derived(f"volunteers.thanks.{today}", (pipeline.VOLUNTEERS, "cases"),
+    rows = view.derived(f"volunteers.thanks.{today}",
                         lambda v: appreciation.thank_you_list(v.table(pipeline.VOLUNTEERS).all(),
                                                               appreciation.mediation_counts_of(v), today))
     return {"rows": rows[:SHOW], "total": len(rows)}

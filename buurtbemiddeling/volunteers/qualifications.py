@@ -70,7 +70,7 @@ def catalogue(view, *, include_retired: bool = True) -> list:
         return sorted((t for t in v.table(TRAININGS) if include_retired or not t.get("retired")),
                       key=lambda t: (t.get("retired", False), kind_order.index(t.get("kind", "verdieping")), t.get("name", "")))
 
-    return list(view.derived(f"volunteers.catalogue.{include_retired}", (TRAININGS,), build))
+    return list(view.derived(f"volunteers.catalogue.{include_retired}", build))
 
 
 def basistraining_hours(view, volunteer_id: int) -> float:

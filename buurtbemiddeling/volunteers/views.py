@@ -95,7 +95,7 @@ def _overview(view, day) -> tuple[list, list, dict]:
         return (volunteers, pipeline.waiting_list(applications, volunteers, day),
                 pipeline.counts_per_step(applications, volunteers))
 
-    return view.derived(f"volunteers.overview.{day}", (VOLUNTEERS, APPLICATIONS), build)
+    return view.derived(f"volunteers.overview.{day}", build)
 
 
 # -- applications ----------------------------------------------------------------
@@ -126,7 +126,7 @@ def application_new():
             record["flags"] = []
             with store.transaction() as tx:
                 new_id = tx.table(APPLICATIONS).insert(record)
-            store.audit(current_user.id, "create", f"application:{new_id}")
+                store.audit(current_user.id, "create", f"application:{new_id}")
             flash("De aanmelding is opgeslagen.")
             return redirect(url_for("volunteers.application", application_id=new_id), code=303)
     return render_template("volunteers/application_new.html", form=form, result=result), 422 if result else 200
@@ -219,7 +219,7 @@ def interview(application_id: int):
             with store.transaction() as tx:
                 tx.table(APPLICATIONS).update({"interviews": [*doc.get("interviews", []), checked.interview]},
                                               doc_ids=[application_id])
-            store.audit(current_user.id, "interview", f"application:{application_id}", decision=checked.interview["decision"])
+                store.audit(current_user.id, "interview", f"application:{application_id}", decision=checked.interview["decision"])
             return _after_interview(store, application_id, checked.interview)
     else:
         audit_view("application", application_id)
@@ -304,7 +304,7 @@ def volunteer_new():
     doc.update(step=step, steps=[entry], agreement={"signed_on": "", "document": None}, application_id=None, contacts=[])
     with store.transaction() as tx:
         new_id = tx.table(VOLUNTEERS).insert(doc)
-    store.audit(current_user.id, "create", f"volunteer:{new_id}")
+        store.audit(current_user.id, "create", f"volunteer:{new_id}")
     flash("De vrijwilliger is toegevoegd.")
     return redirect(url_for("volunteers.volunteer", volunteer_id=new_id), code=303)
 
@@ -322,7 +322,7 @@ def volunteer_edit(volunteer_id: int):
         return _profile_form(doc, values=request.form, errors=errors, status=422)
     with store.transaction() as tx:
         tx.table(VOLUNTEERS).update(fields, doc_ids=[volunteer_id])
-    store.audit(current_user.id, "update", f"volunteer:{volunteer_id}")
+        store.audit(current_user.id, "update", f"volunteer:{volunteer_id}")
     flash("Het profiel is opgeslagen.")
     return redirect(url_for("volunteers.volunteer", volunteer_id=volunteer_id), code=303)
 
@@ -340,10 +340,10 @@ def volunteer_step(volunteer_id: int):
         return _volunteer_page(doc, error=str(exc), status=422, values=request.form, offer_override=exc.overridable)
     with store.transaction() as tx:
         tx.table(VOLUNTEERS).update({"step": move.step, "steps": [*doc.get("steps", []), move.entry]}, doc_ids=[volunteer_id])
-    store.audit(current_user.id, "step", f"volunteer:{volunteer_id}", to=move.step)
-    if move.entry.get("override"):
-        store.audit(current_user.id, "qualification.override", f"volunteer:{volunteer_id}", to=move.step,
-                    **move.entry["override"])
+        store.audit(current_user.id, "step", f"volunteer:{volunteer_id}", to=move.step)
+        if move.entry.get("override"):
+            store.audit(current_user.id, "qualification.override", f"volunteer:{volunteer_id}", to=move.step,
+                        **move.entry["override"])
     flash(f"Stap gewijzigd naar ‘{pipeline.LABELS[move.step]}’.")
     return redirect(url_for("volunteers.volunteer", volunteer_id=volunteer_id), code=303)
 
@@ -398,7 +398,7 @@ def record_add(volunteer_id: int):
         return _volunteer_page(doc, errors=errors, values=request.form, status=422)
     with store.transaction() as tx:
         tx.table(qualifications.RECORDS).insert(record)
-    store.audit(current_user.id, "update", f"volunteer:{volunteer_id}", what="training")
+        store.audit(current_user.id, "update", f"volunteer:{volunteer_id}", what="training")
     flash(f"{trainings[record['training_id']]['name']} is vastgelegd.")
     return redirect(url_for("volunteers.volunteer", volunteer_id=volunteer_id, _anchor="trainingen"), code=303)
 
@@ -429,7 +429,7 @@ def contact_add(volunteer_id: int):
             update["thanked_for_mediations"] = reached
     with store.transaction() as tx:
         tx.table(VOLUNTEERS).update(update, doc_ids=[volunteer_id])
-    store.audit(current_user.id, "update", f"volunteer:{volunteer_id}", what="contact")
+        store.audit(current_user.id, "update", f"volunteer:{volunteer_id}", what="contact")
     flash("Het contact is vastgelegd.")
     return redirect(url_for("volunteers.volunteer", volunteer_id=volunteer_id, _anchor="waardering"), code=303)
 

@@ -171,7 +171,7 @@ def feed_renew():
     with store.transaction() as tx:
         tx.table(events.FEED).truncate()
         tx.table(events.FEED).insert({"token": events.new_token(), "by": actor()})
-    store.audit(current_user.id, "update", "calendar_feed")
+        store.audit(current_user.id, "update", "calendar_feed")
     flash("Er is een nieuw agenda-adres. Een oud adres werkt niet meer.")
     return redirect(url_for("volunteers.events_list", _anchor="agenda"), code=303)
 

@@ -1,0 +1,124 @@
+"""A change and its audit entry are written in the same commit, through one path: `store.audit()`
+called inside the change's transaction joins that commit (db/store.py). This inventory walks
+every `.audit(` call in the programme and lists those made outside a `with ... transaction()`
+block for an action that changes data; the list may only shrink."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from db import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+# Entries about reading or about an attempt, with no data change to go with them.
+READING = {"view", "export", "download", "handover", "privacy.search", "privacy.export", "login.failed",
+           "login.throttled"}
+# Still written after their transaction (file, function, action; "?" for a computed action).
+# Convert one by moving its store.audit() into the `with store.transaction():` of its change,
+# then take it off this list.
+REMAINING = {
+    ('buurtbemiddeling/budget/views.py', 'delete_expense', 'delete'),
+    ('buurtbemiddeling/cases/views.py', '_done', 'update'),
+    ('buurtbemiddeling/cases/views.py', 'case_from_report', 'create'),
+    ('buurtbemiddeling/cases/views.py', 'handle_report', 'update'),
+    ('buurtbemiddeling/cases/views.py', 'import_commit', 'import'),
+    ('buurtbemiddeling/cases/views.py', 'phone_report', 'create'),
+    ('buurtbemiddeling/cases/views.py', 'set_duo', 'eligibility.override'),
+    ('buurtbemiddeling/coaching/views.py', 'add_note', 'create'),
+    ('buurtbemiddeling/coaching/views.py', 'checkin', 'update'),
+    ('buurtbemiddeling/matching/views.py', 'answer', 'update'),
+    ('buurtbemiddeling/matching/views.py', 'handover_sheet', 'update'),
+    ('buurtbemiddeling/matching/views.py', 'propose', 'eligibility.override'),
+    ('buurtbemiddeling/matching/views.py', 'propose', 'update'),
+    ('buurtbemiddeling/messages/outbox_views.py', 'change_mail', '?'),
+    ('buurtbemiddeling/messages/outbox_views.py', 'test_mail', 'mail.test'),
+    ('buurtbemiddeling/network/views.py', '_store_agreement', '?'),
+    ('buurtbemiddeling/portal/views.py', 'add_contact', 'update'),
+    ('buurtbemiddeling/portal/views.py', 'add_debrief', 'update'),
+    ('buurtbemiddeling/portal/views.py', 'answer', 'answer'),
+    ('buurtbemiddeling/portal/views.py', 'answer', 'eligibility.refused'),
+    ('buurtbemiddeling/portal/views.py', 'feed_renew', 'update'),
+    ('buurtbemiddeling/privacy/retention.py', 'run', 'retention.anonymise'),
+    ('buurtbemiddeling/privacy/views.py', 'erase', 'privacy.erase'),
+    ('buurtbemiddeling/quality/views.py', 'add_debrief', 'update'),
+    ('buurtbemiddeling/quality/views.py', 'add_nazorg', 'update'),
+    ('buurtbemiddeling/reporting/views.py', 'edit_narrative', 'update'),
+    ('buurtbemiddeling/settings/views.py', 'add_value', 'settings.list.add'),
+    ('buurtbemiddeling/settings/views.py', 'change_value', '?'),
+    ('buurtbemiddeling/volunteers/views.py', '_apply_application_move', 'step'),
+    ('buurtbemiddeling/volunteers/views.py', 'agreement_upload', 'update'),
+    ('buurtbemiddeling/volunteers/views.py', 'audit_view', '?'),
+}
+
+
+def audit_calls() -> list[tuple[str, str, str, bool]]:
+    """(file, function, action, inside a transaction block) for every `.audit(` call."""
+    found = []
+    for path in sorted((ROOT / "buurtbemiddeling").rglob("*.py")):
+        rel = path.relative_to(ROOT).as_posix()
+
+        def visit(node, in_tx: bool, function: str) -> None:
+            if isinstance(node, ast.With):
+                opens = any(isinstance(item.context_expr, ast.Call) and isinstance(item.context_expr.func, ast.Attribute)
+                            and item.context_expr.func.attr == "transaction" for item in node.items)
+                for child in node.body:
+                    visit(child, in_tx or opens, function)
+                return
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                for child in node.body:
+                    visit(child, False, node.name)
+                return
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "audit":
+                action = node.args[1] if len(node.args) > 1 else None
+                name = action.value if isinstance(action, ast.Constant) else "?"
+                found.append((rel, function, name, in_tx))
+            for child in ast.iter_child_nodes(node):
+                visit(child, in_tx, function)
+
+        visit(ast.parse(path.read_text()), False, "")
+    return found
+
+
+def test_every_audited_change_writes_its_entry_in_the_change_s_commit_except_those_listed():
+    outside = {(rel, function, action) for rel, function, action, in_tx in audit_calls()
+               if not in_tx and action not in READING}
+    assert len(audit_calls()) > 80  # the walk does find the programme's calls
+    new = sorted(outside - REMAINING)
+    assert not new, "audited after the transaction (move store.audit() inside it):\n" + "\n".join(map(str, new))
+    done = sorted(REMAINING - outside)
+    assert not done, "converted: take these off REMAINING:\n" + "\n".join(map(str, done))
+
+
+def test_an_entry_made_inside_a_transaction_is_written_with_its_change_or_not_at_all(tmp_path):
+    store = Store(tmp_path / "data")
+    with store.transaction() as tx:
+        tx.table("cases").insert({"n": 1})
+        store.audit("1", "case.create", "case:1")
+        assert store.audit_entries() == []  # not before the commit
+    assert [e["action"] for e in store.audit_entries()] == ["case.create"]
+    with pytest.raises(RuntimeError):
+        with store.transaction() as tx:
+            tx.table("cases").insert({"n": 2})
+            store.audit("1", "case.create", "case:2")
+            raise RuntimeError("the change failed")
+    assert [e["record"] for e in store.audit_entries()] == ["case:1"]
+    assert len(store.read().table("cases")) == 1
+
+
+def test_entries_of_a_commit_cut_off_before_they_were_written_are_written_by_the_next_transaction(tmp_path,
+                                                                                               monkeypatch):
+    store = Store(tmp_path / "data")
+    monkeypatch.setattr(store._audit_log, "write", lambda entries: (_ for _ in ()).throw(KeyboardInterrupt()))
+    monkeypatch.setattr(store, "_recover", lambda: None)  # the process dies before it could finish
+    with pytest.raises(KeyboardInterrupt):
+        with store.transaction() as tx:
+            tx.table("cases").insert({"n": 1})
+            store.audit("1", "case.create", "case:1")
+    other = Store(tmp_path / "data")  # the next process
+    assert len(other.read().table("cases")) == 1
+    assert [e["record"] for e in other.audit_entries()] == ["case:1"]
+    with other.transaction() as tx:
+        tx.table("cases").insert({"n": 2})
+    assert [e["record"] for e in other.audit_entries()] == ["case:1"]  # once, not again
