@@ -54,7 +54,7 @@ def test_mail():
                                   f"Deze testmail is verstuurd door {current_user.name or current_user.email} "
                                   f"via Instellingen → E-mail. Komt hij aan, dan werkt de e-mail van {organisation}.",
                                   kind="test")], record="test")
-    store.audit(current_user.id, "mail.test", "outbox", to=mail.mask(to))
+        store.audit(current_user.id, "mail.test", "outbox", to=mail.mask(to))
     if mail.enabled(current_app.config):
         flash(f"De testmail naar {to} staat klaar en gaat meteen weg. Hieronder ziet u of de mailserver hem aannam.")
     else:

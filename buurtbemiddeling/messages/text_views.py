@@ -93,7 +93,7 @@ def reset(key: str):
     store = get_store()
     with store.transaction() as tx:
         templates.reset(tx, key)
-    store.audit(current_user.id, "settings.text.reset", f"text:{key}")
+        store.audit(current_user.id, "settings.text.reset", f"text:{key}")
     flash(f"‘{template.label}’ heeft weer de standaardtekst.")
     return redirect(url_for("message_texts.edit", key=key), code=303)
 
