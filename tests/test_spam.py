@@ -243,25 +243,32 @@ def _timed_write(store, n: int) -> float:
     return time.perf_counter() - start
 
 
-@pytest.mark.timeout(900)
-def test_a_flood_of_spam_posts_does_not_hold_up_real_writes(store):
+def _writes_during_a_flood(store, flood_dir) -> list[float]:
+    """Real writes to `store` for as long as two robots post 500 times each against `flood_dir`."""
     import subprocess
     import sys
     from pathlib import Path
 
-    baseline = _p95([_timed_write(store, n) for n in range(30)])
-    floods = [subprocess.Popen([sys.executable, str(Path(__file__).with_name("spam_flood.py")),
-                                str(store.data_dir), "500"], stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    floods = [subprocess.Popen([sys.executable, str(Path(__file__).with_name("spam_flood.py")), str(flood_dir), "500"],
+                               stdout=subprocess.PIPE, text=True) for _ in range(2)]
     during = []
     try:
         assert all(flood.stdout.readline().strip() == "started" for flood in floods)
-        while any(flood.poll() is None for flood in floods):  # real writes for as long as the flood lasts
+        while any(flood.poll() is None for flood in floods):
             during.append(_timed_write(store, len(during)))
     finally:
         for flood in floods:
             flood.wait(timeout=600)
     assert [flood.stdout.readline().strip() for flood in floods] == ["done", "done"]
-    assert spam.rejected_counts(store) == {"honeypot": 500, "rate_limit": 500}
     assert len(during) >= 10, "too few writes during the flood to measure"
-    # 150 ms, or on a machine so busy that writes alone are slow, no slower than they already are.
-    assert _p95(during) <= max(0.150, 1.5 * baseline), (baseline, _p95(during), len(during))
+    return during
+
+
+@pytest.mark.timeout(900)
+def test_a_flood_of_spam_posts_does_not_hold_up_real_writes(store, tmp_path):
+    # The same flood against another data folder first: the same work for the machine, no shared
+    # lock. So a busy machine slows both alike, and only waiting on the data lock tells them apart.
+    elsewhere = _p95(_writes_during_a_flood(store, tmp_path / "elsewhere"))
+    here = _p95(_writes_during_a_flood(store, store.data_dir))
+    assert spam.rejected_counts(store) == {"honeypot": 500, "rate_limit": 500}
+    assert here <= max(0.150, 1.5 * elsewhere), (elsewhere, here)
