@@ -82,7 +82,7 @@ def register(bp: Blueprint, importer: Importer) -> None:
     @bp.get("/import/voorbeeld.csv", endpoint="import_template")
     @coordinator_required
     def import_template():
-        return Response(sheets.template_csv(importer.columns, importer.examples), mimetype="text/csv; charset=utf-8",
+        return Response(sheets.template_csv(importer.columns, importer.examples), mimetype="text/csv",
                         headers={"Content-Disposition": f'attachment; filename="{importer.what}-importeren-voorbeeld.csv"'})
 
     @bp.post("/import", endpoint="import_preview")

@@ -299,7 +299,7 @@ _DUMMY_TEST_HASH = generate_password_hash("", TEST_HASH_METHOD)
 # What a restore leaves as it is now (db/backup.py `restore(after=...)`): a backup must not bring
 # back an old password, a switched-off second step or a deactivated account's access.
 SECURITY_FIELDS = ("password_hash", "password_set_at", "role", "active", "totp_enabled", "totp_secret",
-                   "totp_pending", "totp_last_step")
+                   "totp_pending", "totp_last_step", "recovery_codes")
 
 
 def keep_security_settings(tx, live) -> None:
