@@ -6,10 +6,13 @@ from db import Store
 # What a page reads a case at a time: the timeline, debriefs, nazorg answers and duo proposals.
 # With five years of cases they are most of the data; a worker keeps them unparsed (db/lazy.py).
 LAZY_TABLES = ("case_events", "debriefs", "nazorg", "duo_proposals")
+# Tables holding secrets (password hashes, two-step secrets): an old version is not kept on disk
+# for readers (db/store.py), so a secret changed or sealed is gone from the disk at once.
+NO_HISTORY = ("users",)
 
 
 def init_store(app: Flask) -> None:
-    store = Store(app.config["DATA_DIR"], lazy=LAZY_TABLES)
+    store = Store(app.config["DATA_DIR"], lazy=LAZY_TABLES, no_history=NO_HISTORY)
     store.migrate()
     app.extensions["store"] = store
 

@@ -574,10 +574,14 @@ class Transaction:
 
 
 class Store:
-    def __init__(self, data_dir: str | os.PathLike, *, lock_timeout: float = 30.0, lazy: tuple[str, ...] = ()) -> None:
-        """``lazy``: tables read a record at a time, which a process keeps unparsed (db/lazy.py)."""
+    def __init__(self, data_dir: str | os.PathLike, *, lock_timeout: float = 30.0, lazy: tuple[str, ...] = (),
+                 no_history: tuple[str, ...] = ()) -> None:
+        """``lazy``: tables read a record at a time, which a process keeps unparsed (db/lazy.py).
+        ``no_history``: tables whose superseded versions go at once (secrets, password hashes: a
+        value changed or removed must not stay on disk); a view still on one moves on."""
         self.data_dir = Path(data_dir)
         self.lazy = frozenset(_check_name(name) for name in lazy)
+        self.no_history = frozenset(_check_name(name) for name in no_history)
         self.tables_dir = self.data_dir / "tables"
         self.audit_dir = self.data_dir / "audit"
         private_dir(self.tables_dir)
@@ -722,9 +726,12 @@ class Store:
                 name, _, generation = entry.name[1:-len(".json")].rpartition(".g")
                 if name in names and generation.isdigit():
                     by_table.setdefault(name, []).append((int(generation), Path(entry.path)))
-        for versions in by_table.values():
+        for name, versions in by_table.items():
             versions.sort()
             for i, (generation, path) in enumerate(versions[:-1]):
+                if name in self.no_history:
+                    _unlink_quietly(path)
+                    continue
                 try:
                     replaced_at = versions[i + 1][1].stat().st_mtime
                 except FileNotFoundError:

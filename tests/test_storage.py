@@ -731,3 +731,15 @@ def test_kept_derived_values_are_bounded(store):
         view.derived(f"per-case.{n}", lambda v: len(v.table("cases")))
     assert len(store._derived) == db.store.DERIVED_KEPT
     assert "per-case.0" not in store._derived and f"per-case.{db.store.DERIVED_KEPT + 49}" in store._derived
+
+
+def test_a_table_without_history_keeps_no_old_version_on_disk(tmp_path):
+    store = Store(tmp_path / "data", no_history=("users",))
+    with store.transaction() as tx:
+        tx.table("users").insert({"secret": "oud-geheim"})
+        tx.table("cases").insert({"n": "oud"})
+    with store.transaction() as tx:
+        tx.table("users").update({"secret": "verzegeld"}, doc_ids=[1])
+        tx.table("cases").update({"n": "nieuw"}, doc_ids=[1])
+    holding = [p.name for p in store.tables_dir.iterdir() if p.is_file() and b"oud" in p.read_bytes()]
+    assert holding == [".cases.g1.json"]  # an ordinary table keeps it a while for readers
