@@ -162,7 +162,7 @@ def test_a_report_can_be_handled_without_a_case(client, store, coordinator):
 
 def test_a_phone_report_is_entered_with_the_same_form_and_stored_as_telefoon(client, store, coordinator):
     page = html(client.get("/beheer/meldingen/telefonisch"))
-    assert "Straat en huisnummer van uw buren" in page and "mondeling" in page
+    assert "Straat en huisnummer van de buren" in page and "mondeling" in page
     bad = client.post("/beheer/meldingen/telefonisch", data={**VALID, "postcode": "12"})
     assert bad.status_code == 422 and "Er is een probleem" in html(bad)
     assert 'value="Anna de Vries"' in html(bad) and "Harde muziek tot diep in de nacht." in html(bad)

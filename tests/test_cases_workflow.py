@@ -138,12 +138,35 @@ def test_an_open_case_goes_on_hold_with_a_reason_and_reopens_where_it_was():
     with pytest.raises(WorkflowError, match="waarom"):
         workflow.hold(case("gesprek-a"), {"note": " "})
     held = workflow.hold(case("gesprek-a"), {"note": "Bewoner op vakantie"})
-    assert held.updates == {"step": "in-de-wacht", "held_from": "gesprek-a"}
+    assert held.updates == {"step": "in-de-wacht", "held_from": "gesprek-a", "held_until": None}
     on_hold = case("in-de-wacht", held_from="gesprek-a")
     with pytest.raises(WorkflowError, match="heropening"):
         workflow.reopen(on_hold, {})
     reopened = workflow.reopen(on_hold, {"note": "Partij A belde"})
     assert reopened.updates["step"] == "gesprek-a" and reopened.event["reopened"] is True
+
+
+def test_on_hold_until_a_later_date_reminds_from_that_date_on():
+    today = dt.date(2026, 12, 6)
+    with pytest.raises(WorkflowError, match="na vandaag"):
+        workflow.hold(case("gesprek-a"), {"note": "Vakantie", "until": "2026-12-06"}, today=today)
+    with pytest.raises(WorkflowError, match="hoogstens een jaar"):
+        workflow.hold(case("gesprek-a"), {"note": "Vakantie", "until": "2028-01-01"}, today=today)
+    held = workflow.hold(case("gesprek-a"), {"note": "Vakantie", "until": "20-12-2026"}, today=today)
+    assert held.updates["held_until"] == "2026-12-20" and held.event["held_until"] == "2026-12-20"
+    on_hold = case("in-de-wacht", held_from="gesprek-a", held_until="2026-12-20")
+    assert not workflow.hold_reminder_due(on_hold, dt.date(2026, 12, 19))
+    assert workflow.hold_reminder_due(on_hold, dt.date(2026, 12, 20))
+    assert workflow.reopen(on_hold, {"note": "Belde"}).updates["held_until"] is None
+
+
+def test_the_primary_action_is_the_form_that_is_missing_or_the_next_step():
+    assert workflow.primary_action(case("intake")) == ("section", "intake")
+    assert workflow.primary_action(case("intake", intake={"decision": "geschikt"})) == ("section", "duo")
+    assert workflow.primary_action(ready_for_duo()) == ("step", "gekoppeld")
+    assert workflow.primary_action(case("gesprek-b")) == ("step", "bemiddelingsgesprek")
+    assert workflow.primary_action(case("nazorg")) == ("section", "afsluiten")
+    assert workflow.primary_action(case("afgesloten")) is None
 
 
 def test_a_closed_case_cannot_go_on_hold_and_only_a_held_case_reopens():

@@ -123,6 +123,7 @@ def _finish_login(store, user: users.User, next_url: str | None):
 def login():
     store = get_store()
     if not users.has_users(store):
+        session.pop("_flashes", None)  # "Log in om deze pagina te zien." means nothing before there is an account
         return redirect(url_for("auth.setup"))
     error, status = None, 200
     email = request.form.get("email", "")[:254]

@@ -27,8 +27,10 @@ def worklists(view, today: dt.date) -> dict:
     soon = (today + dt.timedelta(days=7)).isoformat()
     nazorg = sorted((c for c in cases if c.get("step") == "nazorg" and (c.get("nazorg_due") or "") <= soon),
                     key=lambda c: c.get("nazorg_due") or "")
+    # Reminders that have come first, then the nearest "tot" date, then the longest waiting.
     on_hold = sorted((c for c in cases if c.get("step") == "in-de-wacht"),
-                     key=lambda c: c.get("step_changed_at") or c.get("last_activity_at") or "")
+                     key=lambda c: (not workflow.hold_reminder_due(c, today), c.get("held_until") or "9999",
+                                    c.get("step_changed_at") or c.get("last_activity_at") or ""))
     counts = {key: 0 for key in workflow.STEPS} | repo.step_counts(view)
     return {
         "waiting": waiting, "inactive": inactive, "nazorg": nazorg, "on_hold": on_hold,
@@ -36,6 +38,7 @@ def worklists(view, today: dt.date) -> dict:
         "deadline": {c.doc_id: intake_term.deadline(c, days) for c in waiting},
         "overdue": {c.doc_id for c in waiting if intake_term.is_late(c, today, days)},
         "inactive_days": inactive_days,
+        "hold_due": {c.doc_id for c in on_hold if workflow.hold_reminder_due(c, today)},
     }
 
 

@@ -158,8 +158,11 @@ def closing(view, case) -> dict:
 
 @register("cases/_timeline.html", order=80)
 def timeline(view, case) -> dict:
+    events = repo.timeline(view, case.doc_id)
     return {
-        "events": repo.timeline(view, case.doc_id),
+        "events": events,
+        "unreached": records.unreached(events), "warn_from": records.UNREACHED_WARNING,
+        "outcomes": records.CONTACT_OUTCOMES,
         "contact_with": records.CONTACT_WITH,
         "channels": records.CHANNELS,
         "kinds": records.EVENT_KINDS,

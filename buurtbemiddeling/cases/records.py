@@ -28,6 +28,9 @@ CHANNELS = {
     "telefoon": "Telefoon", "email": "E-mail", "huisbezoek": "Huisbezoek",
     "kantoor": "Op kantoor", "brief": "Brief", "app": "Berichtenapp",
 }
+# How a contact attempt went; a phone call often does not reach anyone.
+CONTACT_OUTCOMES = {"bereikt": "Bereikt", "niet-bereikt": "Niet bereikt", "voicemail": "Voicemail ingesproken"}
+UNREACHED_WARNING = 3  # from this many attempts in a row without reaching someone, the case page warns
 EVENT_KINDS = {
     "created": "Aangemaakt", "step": "Stap", "intake": "Intake", "contact": "Contact",
     "note": "Notitie", "document": "Document", "edit": "Gegevens gewijzigd", "duo": "Duo",
@@ -316,8 +319,11 @@ def parse_contact(data: Mapping, *, today: dt.date, not_before: dt.date | None) 
     entry["channel"] = _text(data, "channel")
     if entry["channel"] not in CHANNELS:
         errors["channel"] = "Kies hoe het contact was."
+    entry["outcome"] = _text(data, "outcome") or "bereikt"
+    if entry["outcome"] not in CONTACT_OUTCOMES:
+        errors["outcome"] = "Kies of u iemand heeft bereikt."
     entry["summary"] = str(data.get("summary") or "").replace("\r\n", "\n").strip()
-    if not entry["summary"]:
+    if not entry["summary"] and entry["outcome"] == "bereikt":
         errors["summary"] = "Schrijf kort wat er besproken is."
     elif len(entry["summary"]) > 4000:
         errors["summary"] = "De samenvatting is te lang. Gebruik maximaal 4000 tekens."
@@ -326,6 +332,17 @@ def parse_contact(data: Mapping, *, today: dt.date, not_before: dt.date | None) 
     except WorkflowError as exc:
         errors[exc.field] = exc.message
     return entry, errors
+
+
+def unreached(events) -> dict[str, int]:
+    """Per person contacted ("partij-a", ...): the attempts since they were last reached."""
+    counts: dict[str, int] = {}
+    for event in events:  # oldest first
+        if event.get("kind") != "contact":
+            continue
+        reached = event.get("outcome", "bereikt") == "bereikt"
+        counts[event.get("with", "")] = 0 if reached else counts.get(event.get("with", ""), 0) + 1
+    return {who: count for who, count in counts.items() if count}
 
 
 def parse_note(data: Mapping) -> tuple[dict[str, Any], Errors]:

@@ -17,6 +17,7 @@ from ..matching import eligibility
 from ..matching.views import radius as matching_radius
 from ..filetypes import download_name
 from ..reports import intake as report_intake
+from ..reports import phone_wording
 from ..settings import lists
 from ..messages import advice
 from ..messages import feedback as referrer_feedback
@@ -245,7 +246,7 @@ def appointment_status(case_id: int, appointment_id: int):
 @bp.post("/<int:case_id>/wacht")
 @coordinator_required
 def hold(case_id: int):
-    return _change(case_id, "hold", lambda case: workflow.hold(case, request.form), "De zaak staat in de wacht.")
+    return _change(case_id, "hold", lambda case: workflow.hold(case, request.form, today=repo.today()), "De zaak staat in de wacht.")
 
 
 @bp.post("/<int:case_id>/heropenen")
@@ -444,7 +445,7 @@ def phone_report():
             store.audit(current_user.id, "create", f"report:{report_id}", source="telefoon")
             flash("De telefonische melding is opgeslagen.")
             return redirect(url_for("reports.detail", report_id=report_id), code=303)
-    return render_template("cases/phone_report.html", form=form, result=result), 422 if result else 200
+    return render_template("cases/phone_report.html", form=form, result=result, wording=phone_wording), 422 if result else 200
 
 
 @intake_bp.post("/<int:report_id>/zaak")

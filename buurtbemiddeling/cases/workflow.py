@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
+from common import clock
 from figures import cases as case_rules
 
 
@@ -152,7 +153,10 @@ def next_action(case: Mapping, today: dt.date | None = None) -> str:
             return "Nazorg: beide partijen bellen (nu)"
         return f"Nazorg: beide partijen bellen{' op ' + _nl_date(due) if due else ''}"
     if step == "in-de-wacht":
-        return "Wacht op bericht van de bewoner"
+        until = case.get("held_until")
+        if until and today and until <= today.isoformat():
+            return "In de wacht tot " + _nl_date(until) + ": vraag de bewoner hoe het gaat"
+        return "Wacht op bericht van de bewoner" + (f" (tot {_nl_date(until)})" if until else "")
     return ""
 
 
@@ -308,12 +312,44 @@ def save_checklist(case: Mapping, checked: Sequence[str]) -> dict:
     return intake
 
 
-def hold(case: Mapping, data: Mapping[str, Any]) -> Change:
+MAX_HOLD_DAYS = 366
+
+
+def hold(case: Mapping, data: Mapping[str, Any], *, today: dt.date | None = None) -> Change:
+    """On hold, with a reason and, when agreed, until a date: then Vandaag reminds the
+    coordinator on that date to ask the resident."""
     if not can_hold(case):
         raise WorkflowError(f"Een zaak in ‘{label(case.get('step'))}’ kan niet in de wacht.")
     note = _note(data.get("note"), True, "waarom de zaak in de wacht gaat")
-    return Change({"step": "in-de-wacht", "held_from": case["step"]},
-                  _event(case["step"], "in-de-wacht", note))
+    until = _until(data.get("until"), today or clock.today())
+    extra = {"held_until": until} if until else {}
+    return Change({"step": "in-de-wacht", "held_from": case["step"], "held_until": until},
+                  _event(case["step"], "in-de-wacht", note, **extra))
+
+
+def _until(text: Any, today: dt.date) -> str | None:
+    text = (text or "").strip() if isinstance(text, str) else ""
+    if not text:
+        return None
+    for pattern in ("%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            value = dt.datetime.strptime(text, pattern).date()
+            break
+        except ValueError:
+            continue
+    else:
+        raise WorkflowError("De datum ‘in de wacht tot’ is geen bestaande datum. Gebruik dd-mm-jjjj.", "until")
+    if value <= today:
+        raise WorkflowError("Kies voor ‘in de wacht tot’ een datum na vandaag.", "until")
+    if value > today + dt.timedelta(days=MAX_HOLD_DAYS):
+        raise WorkflowError("Een zaak staat hoogstens een jaar in de wacht. Kies een eerdere datum.", "until")
+    return value.isoformat()
+
+
+def hold_reminder_due(case: Mapping, today: dt.date) -> bool:
+    """On hold until a date that has come: time to ask the resident how things are."""
+    until = case.get("held_until")
+    return case.get("step") == "in-de-wacht" and bool(until) and until <= today.isoformat()
 
 
 def reopen(case: Mapping, data: Mapping[str, Any]) -> Change:
@@ -322,7 +358,8 @@ def reopen(case: Mapping, data: Mapping[str, Any]) -> Change:
         raise WorkflowError("Alleen een zaak die in de wacht staat kan worden heropend.")
     back_to = case.get("held_from") if case.get("held_from") in NEXT else "intake"
     note = _note(data.get("note"), True, "wie om heropening vroeg en waarom")
-    return Change({"step": back_to, "held_from": None}, _event("in-de-wacht", back_to, note, reopened=True))
+    return Change({"step": back_to, "held_from": None, "held_until": None},
+                  _event("in-de-wacht", back_to, note, reopened=True))
 
 
 def correct(case: Mapping, data: Mapping[str, Any]) -> Change:
@@ -348,7 +385,7 @@ def correct(case: Mapping, data: Mapping[str, Any]) -> Change:
     updates: dict[str, Any] = {"step": target}
     extra: dict[str, Any] = {}
     if source == "in-de-wacht":
-        updates["held_from"] = None
+        updates.update(held_from=None, held_until=None)
     if case.get("closing"):
         updates["closing"] = None
         extra["closing_undone"] = dict(case["closing"])

@@ -38,7 +38,7 @@ CONTACT_WITH = {k: v for k, v in records.CONTACT_WITH.items() if k != "verwijzer
 @bp.context_processor
 def helpers():
     return {"when": when, "step_label": workflow.label, "minutes_label": records.minutes_label,
-            "contact_with": records.CONTACT_WITH, "channels": records.CHANNELS}
+            "contact_with": records.CONTACT_WITH, "channels": records.CHANNELS, "outcomes": records.CONTACT_OUTCOMES}
 
 
 def _vid() -> int | None:

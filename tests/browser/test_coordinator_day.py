@@ -1,0 +1,194 @@
+"""The coordinator's day in Chromium: from a phone call to an appointment in the volunteer's
+own calendar feed (read with vobject, not with the icalendar library that writes it); and
+every admin and portal page measured at 375 px (nothing wider than the screen) and checked
+with axe-core."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import urllib.request
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+import vobject
+
+from buurtbemiddeling import demo
+from buurtbemiddeling.cases import repo as case_repo
+from tests import portal_data
+
+from .conftest import axe_violations
+
+SKIP = re.compile(r"\.(pdf|csv|ics|xlsx|json|png|jpg)$|/document/|/uitloggen|/assets/|/export")
+
+
+def log_in(page, base, email, password):
+    page.goto(f"{base}/beheer/inloggen")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(password)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_load_state()
+
+
+def test_a_phone_call_becomes_an_appointment_in_the_volunteers_calendar(page, browser, live_server):
+    store = live_server.app.extensions["store"]
+    programme = portal_data.build(store)  # Anna and Bert are active volunteers with portal accounts
+    base = live_server.url
+    log_in(page, base, portal_data.COORDINATOR, portal_data.PASSWORD)
+
+    # The call: the coordinator types the resident's report while on the phone.
+    page.goto(f"{base}/beheer/meldingen/telefonisch")
+    page.get_by_label("Naam van de melder").fill("Fatima Amrani")
+    page.get_by_label("Telefoonnummer van de melder").fill("06 12345678")
+    page.get_by_label("Straat en huisnummer van de melder").fill("Beukenlaan 4")
+    page.get_by_label("Postcode van de melder").fill("7412 AB")
+    page.get_by_label("Woonplaats").fill("Lindenhoven")
+    page.get_by_role("group", name="Hoe wil de melder benaderd worden?").get_by_label("Telefoon").check()
+    page.get_by_role("group", name="Wanneer is de melder het best te bellen?").get_by_label("Avond").check()
+    page.get_by_label("Straat en huisnummer van de buren").fill("Beukenlaan 6")
+    page.get_by_role("group", name="Waar gaat het probleem vooral over?").get_by_label("Geluidsoverlast").check()
+    page.get_by_label("Wat is er gebeurd, volgens de melder?").fill("De buurman boort elke avond tot laat.")
+    page.get_by_role("group", name="Noemt de melder geweld of bedreiging?").get_by_label("Nee").check()
+    page.get_by_label("De melder geeft (mondeling) toestemming", exact=False).check()
+    page.get_by_role("button", name="Melding opslaan").click()
+    page.get_by_text("De telefonische melding is opgeslagen.").wait_for()
+
+    # Found again by phone number, the way she will be found when she calls back.
+    page.get_by_role("button", name="Zaak aanmaken en intake starten").click()
+    page.wait_for_url(re.compile(r"/beheer/zaken/\d+"))
+    case_id = int(re.search(r"/beheer/zaken/(\d+)", page.url).group(1))
+    number = store.read().table("cases").get(doc_id=case_id)["number"]
+    page.goto(f"{base}/beheer/zaken/")
+    page.get_by_role("searchbox", name="Zoeken").fill("+31 6 1234 5678")
+    page.get_by_role("button", name="Zoeken").click()
+    page.locator("#case-results").get_by_role("link", name=number).wait_for()
+    assert page.locator("#case-results").get_by_text("Fatima Amrani").is_visible()
+
+    # Intake, duo, then the talk with party A planned for Anna.
+    with store.transaction() as tx:
+        tx.table("cases").update({"intake": {"decision": "geschikt", "checklist": [], "reason": "", "advice": ""},
+                                  "duo": [programme.anna, programme.bert]}, doc_ids=[case_id])
+    page.goto(f"{base}/beheer/zaken/{case_id}")
+    page.get_by_role("button", name="Bemiddelaars koppelen").click()
+    page.get_by_text("De zaak staat nu in ‘Bemiddelaars gekoppeld’.").wait_for()
+    day = case_repo.today() + dt.timedelta(days=1)
+    form = page.locator("#appointment-form")
+    form.get_by_label("Gesprek", exact=True).select_option("gesprek-a")
+    form.get_by_label("Datum").fill(day.isoformat())
+    form.get_by_label("Begintijd").fill("19:30")
+    form.get_by_label("Waar", exact=True).fill("Bij partij A thuis")
+    form.get_by_label("Bert Bakker").uncheck()
+    form.get_by_role("button", name="Afspraak plannen").click()
+    page.get_by_text("De afspraak is gepland").wait_for()
+    page.goto(f"{base}/beheer/")
+    assert page.get_by_role("link", name=f"Morgen 19:30 · Gesprek partij A · zaak {number}").is_visible()
+
+    # Anna makes her calendar address in the portal; her calendar app reads it without login.
+    volunteer = browser.new_context(locale="nl-NL").new_page()
+    log_in(volunteer, base, portal_data.ANNA, portal_data.PASSWORD)
+    volunteer.get_by_role("button", name="Agenda-adres maken").click()
+    feed = volunteer.get_by_label("Uw agenda-adres").input_value()
+    assert volunteer.get_by_text(f"Gesprek partij A · zaak {number}").is_visible()
+    assert axe_violations(volunteer) == []
+    volunteer.context.close()
+    with urllib.request.urlopen(feed) as response:
+        body = response.read().decode()
+    events = vobject.readOne(body).vevent_list
+    mine = [e for e in events if e.summary.value == f"Gesprek partij A · zaak {number}"]
+    assert len(mine) == 1 and mine[0].location.value == "Bij partij A thuis"
+    assert mine[0].dtstart.value.astimezone(dt.timezone.utc) == dt.datetime.combine(
+        day, dt.time(19, 30), tzinfo=case_repo.TZ).astimezone(dt.timezone.utc)
+    assert "Amrani" not in body and "Fatima" not in body and "Beukenlaan" not in body
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self.hrefs.extend(v for k, v in attrs if k == "href" and v)
+
+
+def pages_of(app, client, start: str, prefixes: tuple[str, ...]) -> list[str]:
+    """One address per page (endpoint) reachable by links from `start`, as the logged-in client sees them."""
+    adapter = app.url_map.bind("localhost")
+    seen_endpoints: dict[str, str] = {}
+    queue, visited = [start], set()
+    while queue and len(visited) < 400:
+        url = queue.pop(0)
+        if url in visited:
+            continue
+        visited.add(url)
+        path = urlsplit(url).path
+        try:
+            endpoint, _ = adapter.match(path, method="GET")
+        except Exception:
+            continue
+        if endpoint in seen_endpoints:
+            continue
+        response = client.get(url)
+        if response.status_code != 200 or "text/html" not in response.content_type:
+            continue
+        seen_endpoints[endpoint] = url
+        parser = _Links()
+        parser.feed(response.get_data(as_text=True))
+        for href in parser.hrefs:
+            target = urljoin(url, href.split("#")[0])
+            if target.startswith(prefixes) and not SKIP.search(target):
+                queue.append(target)
+    return sorted(seen_endpoints.values())
+
+
+def _measure(page, base, urls):
+    wide, problems = [], {}
+    for url in urls:
+        page.goto(base + url)
+        if page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth"):
+            wide.append(url)
+        found = [v["id"] for v in axe_violations(page)]
+        if found:
+            problems[url] = found
+    return wide, problems
+
+
+@pytest.fixture
+def demo_system(live_server):
+    store = live_server.app.extensions["store"]
+    demo.fill(store)
+    return live_server
+
+
+def _client_for(app, email):
+    client = app.test_client()
+    response = client.post("/beheer/inloggen", data={"email": email, "password": demo.DEMO_PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+def test_no_admin_page_is_wider_than_a_phone_and_axe_finds_nothing(phone_page, demo_system):
+    app = demo_system.app
+    urls = pages_of(app, _client_for(app, demo.DEMO_EMAIL), "/beheer/", ("/beheer/",))
+    assert len(urls) > 30  # the crawl reached the admin, not only Vandaag
+    log_in(phone_page, demo_system.url, demo.DEMO_EMAIL, demo.DEMO_PASSWORD)
+    wide, problems = _measure(phone_page, demo_system.url, urls)
+    assert wide == [] and problems == {}
+
+
+def test_no_portal_page_is_wider_than_a_phone_and_axe_finds_nothing(phone_page, demo_system):
+    from buurtbemiddeling.demo.protocols import DEMO_VOLUNTEER_EMAIL
+    app = demo_system.app
+    urls = pages_of(app, _client_for(app, DEMO_VOLUNTEER_EMAIL), "/portaal/", ("/portaal/", "/beheer/account"))
+    assert any(u.startswith("/portaal/zaken/") for u in urls)
+    log_in(phone_page, demo_system.url, DEMO_VOLUNTEER_EMAIL, demo.DEMO_PASSWORD)
+    wide, problems = _measure(phone_page, demo_system.url, urls)
+    assert wide == [] and problems == {}
+
+
+def test_logged_out_pages_use_the_whole_width(page, live_server):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{live_server.url}/beheer/eerste-keer")
+    width = page.evaluate("document.querySelector('main').getBoundingClientRect().width")
+    assert width > 1000
+    assert page.get_by_text("Log in om deze pagina te zien.").count() == 0
