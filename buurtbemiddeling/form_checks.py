@@ -35,8 +35,11 @@ def parse_date(text: str | None) -> date | None:
 
 
 def week_bounds(today: date) -> tuple[date, date]:
-    """Monday and Sunday of today's week."""
+    """Monday and Sunday of the week "Deze week" means: on a weekend day the coming week
+    (planned on a Sunday, Monday's deadline must show)."""
     monday = today - timedelta(days=today.weekday())
+    if today.weekday() >= 5:
+        monday += timedelta(days=7)
     return monday, monday + timedelta(days=6)
 
 

@@ -49,6 +49,9 @@ def test_dates_are_shown_in_dutch_and_stored_in_iso():
     assert parse_date("29-11-2026") == parse_date("2026-11-29") == date(2026, 11, 29)
     assert parse_date("29-13-2026") is None
     assert week_bounds(THURSDAY) == (date(2026, 11, 23), date(2026, 11, 29))
+    # On a Sunday "Deze week" is the coming week: Monday's deadline shows.
+    assert week_bounds(date(2026, 12, 6)) == (date(2026, 12, 7), date(2026, 12, 13))
+    assert week_bounds(date(2026, 12, 5))[0] == date(2026, 12, 7)
 
 
 # ---- views ---------------------------------------------------------------------------------

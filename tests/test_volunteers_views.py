@@ -308,6 +308,12 @@ def test_an_event_is_planned_attendance_recorded_and_exported_to_a_calendar(clie
     event_id = int(response.location.rsplit("/", 1)[1])
     event = store.read().table("events").get(doc_id=event_id)
     assert event["invitees"] == [ids["volunteer_id"]]
+    ahead = client.post(f"{BASE}/activiteiten/{event_id}/aanwezigheid", data={"attended": [str(ids["volunteer_id"])]},
+                        follow_redirects=True)
+    assert "moet nog plaatsvinden" in ahead.get_data(as_text=True)  # not recorded in advance
+    assert store.read().table("events").get(doc_id=event_id).get("attendance", []) == []
+    with store.transaction() as tx:
+        tx.table("events").update({"date": (date.today() - timedelta(days=1)).isoformat()}, doc_ids=[event_id])
     client.post(f"{BASE}/activiteiten/{event_id}/aanwezigheid", data={"attended": [str(ids["volunteer_id"])], "notes": "Gezellig"})
     assert store.read().table("events").get(doc_id=event_id)["attendance"] == [ids["volunteer_id"]]
     ics = client.get(f"{BASE}/activiteiten/{event_id}.ics")

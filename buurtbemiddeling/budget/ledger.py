@@ -56,7 +56,13 @@ def check_budget(form: Mapping[str, Any]) -> tuple[dict[str, int], dict[str, str
     return amounts, check.errors
 
 
-def check_expense(form: Mapping[str, Any], *, by: str) -> tuple[dict[str, Any], dict[str, str]]:
+def _not_in_future(check: Check, doc: Mapping[str, Any], today: date | None, what: str) -> None:
+    if today is not None and doc["date"] and doc["date"] > today.isoformat():
+        check.fail("date", f"De datum ligt in de toekomst; {what}")
+
+
+def check_expense(form: Mapping[str, Any], *, by: str, today: date | None = None) -> tuple[dict[str, Any], dict[str, str]]:
+    """An expense of the programme; with `today`, a date after it is refused (typed 2099 for 2025)."""
     check = Check(form)
     doc = {
         "date": check.date("date", "Datum", required=True),
@@ -66,6 +72,7 @@ def check_expense(form: Mapping[str, Any], *, by: str) -> tuple[dict[str, Any], 
                                   missing="Schrijf op waaraan het geld is uitgegeven."),
         "by": by,
     }
+    _not_in_future(check, doc, today, "boek uitgaven die al gedaan zijn.")
     return doc, check.errors
 
 
@@ -83,8 +90,7 @@ def check_claim(form: Mapping[str, Any], volunteers: Mapping[int, str], *, by: s
         "status": "ingediend",
         "entered_by": by,
     }
-    if today is not None and doc["date"] and doc["date"] > today.isoformat():
-        check.fail("date", "De datum ligt in de toekomst; declareer kosten die al gemaakt zijn.")
+    _not_in_future(check, doc, today, "declareer kosten die al gemaakt zijn.")
     if doc["amount_cents"] and doc["amount_cents"] > MAX_CLAIM_CENTS:
         check.fail("amount", f"Bedrag: meer dan {format_euro(MAX_CLAIM_CENTS)} is voor een declaratie te veel; klopt het bedrag?")
     return doc, check.errors

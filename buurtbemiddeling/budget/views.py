@@ -86,7 +86,7 @@ def new_expense():
         line = request.args.get("post", "")
         return render_template("budget/expense_form.html", values={"date": today().isoformat(), "line": line},
                                errors={}, **context)
-    doc, errors = ledger.check_expense(request.form, by=_who())
+    doc, errors = ledger.check_expense(request.form, by=_who(), today=today())
     receipt = _receipt(errors)
     if errors:
         return invalid("budget/expense_form.html", values=request.form, errors=errors, **context)

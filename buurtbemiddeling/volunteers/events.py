@@ -57,6 +57,11 @@ def attendance_from(form: Any, invitees: Iterable[int]) -> list[int]:
     return sorted({int(v) for v in form.getlist("attended") if v.isdigit() and int(v) in allowed})
 
 
+def has_begun(event: Mapping[str, Any], today: date) -> bool:
+    """Attendance is recorded for an event that has begun (today or before), not in advance."""
+    return event.get("date", "") <= today.isoformat()
+
+
 def new_uid() -> str:
     return f"{secrets.token_hex(12)}@buurtbemiddeling"
 

@@ -133,7 +133,7 @@ def event(event_id: int):
     view = get_store().read()
     doc = get_or_404(view, events.EVENTS, event_id)
     return render_template("volunteers/event.html", event=doc, names=_names(view), kinds=events.KINDS,
-                           rate=events.attendance_rate(doc), **common())
+                           rate=events.attendance_rate(doc), begun=events.has_begun(doc, today()), **common())
 
 
 @bp.post("/activiteiten/<int:event_id>/aanwezigheid")
@@ -141,6 +141,9 @@ def event(event_id: int):
 def event_attendance(event_id: int):
     store = get_store()
     doc = get_or_404(store.read(), events.EVENTS, event_id)
+    if not events.has_begun(doc, today()):
+        flash("Deze activiteit moet nog plaatsvinden; aanwezigheid legt u vast op of na de dag zelf.")
+        return redirect(url_for("volunteers.event", event_id=event_id), code=303)
     attended = events.attendance_from(request.form, doc.get("invitees", []))
     notes = request.form.get("notes", doc.get("notes", "")).strip()[:4000]
     with store.transaction() as tx:

@@ -1,0 +1,35 @@
+"""Small findings of the coordinator's day: a delete asks first, an expense in 2099 is refused,
+"Deze week" on a Sunday shows Monday's deadline."""
+import re
+
+from buurtbemiddeling.budget import ledger
+
+
+def html(response):
+    return response.get_data(as_text=True)
+
+
+def test_an_expense_dated_in_the_future_is_refused_and_what_was_typed_stays(client, as_user, store, clock):
+    as_user.coordinator()
+    response = client.post("/beheer/budget/uitgaven/nieuw", data={
+        "date": "2099-03-14", "line": "ruimtes_catering", "amount": "45,50", "description": "Zaalhuur"})
+    assert response.status_code == 422
+    assert "De datum ligt in de toekomst" in html(response) and 'value="45,50"' in html(response)
+    assert store.read().table(ledger.EXPENSES).all() == []
+
+
+def test_deleting_an_expense_asks_first_also_without_javascript(client, as_user, store, clock):
+    as_user.coordinator()
+    client.post("/beheer/budget/uitgaven/nieuw", data={
+        "date": "2026-12-01", "line": "ruimtes_catering", "amount": "12,00", "description": "Koffie"})
+    page = html(client.get("/beheer/budget/2026"))
+    question = re.search(r'<details class="confirm-delete"><summary>Verwijderen.*?</details>', page, re.S).group(0)
+    assert "Uitgave ‘Koffie’ verwijderen?" in question and ">Ja, verwijderen</button>" in question
+    assert "hx-confirm" not in page  # a confirm that only htmx would ask is gone
+
+
+def test_this_week_on_a_sunday_includes_mondays_deadline(client, as_user, store, clock):
+    as_user.coordinator()  # the clock stands on Sunday 06-12-2026
+    client.post("/beheer/planning/taken", data={"title": "Jaarverslag inleveren", "deadline": "2026-12-07"})
+    page = html(client.get("/beheer/"))
+    assert "Jaarverslag inleveren" in page[page.index("Prioriteiten deze week"):]
