@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
-from .workflow import WorkflowError
+from .workflow import WorkflowError, read_date
 
 APPOINTMENTS = "appointments"
 
@@ -47,16 +47,6 @@ def label(kind: str) -> str:
     return KINDS[kind].label if kind in KINDS else kind
 
 
-def _date(text: str) -> dt.date | None:
-    """A date from the date picker (yyyy-mm-dd) or typed (dd-mm-jjjj)."""
-    for pattern in ("%Y-%m-%d", "%d-%m-%Y"):
-        try:
-            return dt.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
-
-
 def _time(text: str) -> dt.time | None:
     try:
         return dt.time.fromisoformat(text) if len(text) == 5 else None
@@ -71,7 +61,7 @@ def check(form: Any, *, duo: Sequence[int], today: dt.date) -> tuple[dict[str, A
     kind = str(form.get("kind") or "")
     if kind not in KINDS:
         errors["kind"] = "Kies welk gesprek dit is."
-    day = _date(str(form.get("date") or "").strip())
+    day = read_date(str(form.get("date") or ""))
     if day is None:
         errors["date"] = "Vul de datum in als dd-mm-jjjj, bijvoorbeeld 14-03-2026."
     if day and day < today:

@@ -198,19 +198,25 @@ def _note(text: Any, required: bool, what: str = "een toelichting") -> str:
     return text
 
 
+def read_date(text: Any) -> dt.date | None:
+    """A date typed as yyyy-mm-dd (the date picker) or dd-mm-jjjj (also with / or .); None if it is none."""
+    text = text.strip() if isinstance(text, str) else ""
+    for pattern in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
 def parse_date(text: Any, what: str, field_name: str, *, today: dt.date,
                not_before: dt.date | None = None) -> dt.date:
     """A date typed as yyyy-mm-dd (date picker) or dd-mm-jjjj; never in the future."""
     text = (text or "").strip() if isinstance(text, str) else ""
     if not text:
         raise WorkflowError(f"Vul de {what} in.", field_name)
-    for pattern in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y"):
-        try:
-            value = dt.datetime.strptime(text, pattern).date()
-            break
-        except ValueError:
-            continue
-    else:
+    value = read_date(text)
+    if value is None:
         raise WorkflowError(f"De {what} is geen bestaande datum. Gebruik dd-mm-jjjj, bijvoorbeeld 03-02-2025.", field_name)
     if value > today:
         raise WorkflowError(f"De {what} ligt in de toekomst.", field_name)
@@ -331,13 +337,8 @@ def _until(text: Any, today: dt.date) -> str | None:
     text = (text or "").strip() if isinstance(text, str) else ""
     if not text:
         return None
-    for pattern in ("%Y-%m-%d", "%d-%m-%Y"):
-        try:
-            value = dt.datetime.strptime(text, pattern).date()
-            break
-        except ValueError:
-            continue
-    else:
+    value = read_date(text)
+    if value is None:
         raise WorkflowError("De datum ‘in de wacht tot’ is geen bestaande datum. Gebruik dd-mm-jjjj.", "until")
     if value <= today:
         raise WorkflowError("Kies voor ‘in de wacht tot’ een datum na vandaag.", "until")
