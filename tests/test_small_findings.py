@@ -3,6 +3,7 @@
 import re
 
 from buurtbemiddeling.budget import ledger
+from tests.test_cases_views import case_id, coordinator  # noqa: F401 (fixtures)
 
 
 def html(response):
@@ -33,3 +34,17 @@ def test_this_week_on_a_sunday_includes_mondays_deadline(client, as_user, store,
     client.post("/beheer/planning/taken", data={"title": "Jaarverslag inleveren", "deadline": "2026-12-07"})
     page = html(client.get("/beheer/"))
     assert "Jaarverslag inleveren" in page[page.index("Prioriteiten deze week"):]
+
+
+def test_the_training_select_says_where_to_make_the_catalogue(client, as_user, store):
+    as_user.coordinator()
+    with store.transaction() as tx:
+        vid = tx.table("volunteers").insert({"name": "Sanne Wijaya", "step": "actief"})
+    page = html(client.get(f"/beheer/vrijwilligers/{vid}"))
+    assert "Er staan nog geen trainingen in de catalogus" in page and 'href="/beheer/vrijwilligers/trainingen"' in page
+
+
+def test_the_debrief_checklist_does_not_claim_a_protocol_when_none_is_published(client, store, case_id):
+    page = html(client.get(f"/beheer/zaken/{case_id}/nabespreking"))
+    assert "er is nog geen protocol met een checklist gepubliceerd" in page
+    assert "Uit de gepubliceerde protocollen" not in page

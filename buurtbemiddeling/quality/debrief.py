@@ -35,6 +35,11 @@ FALLBACK_CHECKLIST = (
 MAX_TEXT = 4000
 
 
+def from_protocols(items: Sequence[str]) -> bool:
+    """Whether `items` are a published protocol's checklist (else the general fallback list)."""
+    return list(items) != list(FALLBACK_CHECKLIST)
+
+
 def checklist_items(view) -> list[str]:
     """The protocols' published checklist when there is one, else the fallback list."""
     try:

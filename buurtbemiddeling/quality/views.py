@@ -152,7 +152,8 @@ def add_debrief(case_id: int):
         values = {**request.form.to_dict(), "checked": request.form.getlist("checked")}
     store.audit(current_user.id, "view", f"case:{case_id}", page="nabespreking")
     return render_template("quality/debrief.html", case=case, items=items, talks=debrief.TALKS, errors=errors,
-                           values=values, duo=_duo_names(view, case)), 422 if errors else 200
+                           values=values, duo=_duo_names(view, case),
+                           from_protocols=debrief.from_protocols(items)), 422 if errors else 200
 
 
 @case_bp.route("/<int:case_id>/nazorg", methods=["GET", "POST"])
