@@ -145,8 +145,9 @@ TYPO_MIN = 4  # shorter words must match exactly: "jan" is not "jas"
 
 
 def one_typo(word: str, held: str) -> bool:
-    """`held` is `word` with one letter wrong, missing, extra or two swapped ("amrany"/"amrani")."""
-    if len(word) < TYPO_MIN or word == held or abs(len(word) - len(held)) > 1:
+    """`held` is `word` with one letter wrong, missing, extra or two swapped ("amrany"/"amrani").
+    Only for names: a number (case number, postcode digits, phone) must match as typed."""
+    if len(word) < TYPO_MIN or word == held or abs(len(word) - len(held)) > 1 or any(c.isdigit() for c in word):
         return False
     if len(word) == len(held):
         diff = [i for i, (a, b) in enumerate(zip(word, held)) if a != b]
