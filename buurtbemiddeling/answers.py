@@ -7,16 +7,9 @@ the Dutch messages, with status 422.
 """
 from __future__ import annotations
 
-from datetime import date
 from typing import Callable
 
-from common import clock
-
 from flask import abort, flash, redirect, render_template, request
-
-
-def today() -> date:
-    return clock.today()
 
 
 def saved(message: str, url: str, partial: Callable[[], str] | None = None):

@@ -32,7 +32,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 from typing import Any, Iterable, Mapping
 
-from common import retention_periods
+from common import clock, retention_periods
 
 TABLE = "outbox"
 PURGE_AFTER_DAYS = retention_periods.MAIL_DAYS
@@ -86,7 +86,7 @@ def base_url(config: Mapping[str, Any], site_url: str) -> str:
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return clock.now()
 
 
 def _iso(moment: dt.datetime) -> str:

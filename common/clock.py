@@ -110,6 +110,17 @@ def stamp(moment: dt.datetime | None = None) -> str:
     return moment.replace(microsecond=0).isoformat()
 
 
+def stored(value: Moment) -> str:
+    """Any moment (an older stored form, a datetime) in the stored form; '' for nothing."""
+    moment = parse(value)
+    return stamp(moment) if moment else ""
+
+
+def on(day: dt.date, hour: int = 0, minute: int = 0) -> dt.datetime:
+    """That wall-clock time on that day in Amsterdam."""
+    return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=TZ)
+
+
 def parse(value: Moment) -> dt.datetime | None:
     """A stored or typed moment as an aware datetime in Amsterdam; None if it is none.
 

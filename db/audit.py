@@ -19,6 +19,8 @@ from pathlib import Path
 
 import orjson
 
+from common import clock
+
 from .locking import ProcessLock
 from .storage import PRIVATE_FILE
 
@@ -27,7 +29,8 @@ _RESERVED = {"at", "user", "action", "record"}
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)  # a function so tests can move the clock
+    # The programme's clock (common/clock.py, injected in tests); the log keeps UTC.
+    return clock.now().astimezone(timezone.utc)
 
 
 def _iso(dt: datetime) -> str:

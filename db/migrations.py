@@ -8,6 +8,10 @@ migrations at the end with the next version number; never edit old ones.
 
 from __future__ import annotations
 
+import re
+
+from common import clock
+
 
 def _create_meta(tx) -> None:
     # The _meta record itself is written by Store.migrate().
@@ -42,10 +46,40 @@ def _counters_off_the_data_lock(tx) -> None:
             tx.table(name).truncate()
 
 
+_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?$")
+
+
+def _with_offset(value):
+    """A stored value with every moment in it in the one stored form (common/clock.py)."""
+    if isinstance(value, str):
+        return clock.stored(value) if _MOMENT.match(value) else value
+    if isinstance(value, dict):
+        return {key: _with_offset(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_with_offset(item) for item in value]
+    return value
+
+
+def _timestamps_with_offset(tx) -> None:
+    # Moments were stored three ways: UTC with offset (reports, accounts), local without
+    # offset (cases; volunteers' history in the server's zone). Now all are Amsterdam time
+    # with offset, so a moment's first ten characters are its programme date everywhere.
+    # A value without offset is read as Amsterdam time.
+    for name in tx.store.table_names():
+        if name.startswith("_"):
+            continue
+        table = tx.table(name)
+        for doc in table.all():
+            fixed = _with_offset(dict(doc))
+            if fixed != doc:
+                table.update(fixed, doc_ids=[doc.doc_id])
+
+
 MIGRATIONS = [
     (1, _create_meta),
     (2, _one_claims_table),
     (3, _counters_off_the_data_lock),
+    (4, _timestamps_with_offset),
 ]
 
 

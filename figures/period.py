@@ -4,8 +4,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-          "oktober", "november", "december")
+from common import clock
+
 SHORT_MONTHS = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 MAX_DAYS = 3 * 366  # a longer custom period is almost surely a typing error
 
@@ -35,7 +35,7 @@ class Period:
             return str(self.start.year)
         if self.kind == "kwartaal":
             return f"{(self.start.month - 1) // 3 + 1}e kwartaal {self.start.year}"
-        return f"{nl_date(self.start)} t/m {nl_date(self.end)}"
+        return f"{clock.date_text(self.start)} t/m {clock.date_text(self.end)}"
 
     @property
     def title(self) -> str:
@@ -62,10 +62,6 @@ class Period:
         if self.kind == "kwartaal":
             return {"jaar": str(self.start.year), "kwartaal": str((self.start.month - 1) // 3 + 1)}
         return {"van": self.start.isoformat(), "tot": self.end.isoformat()}
-
-
-def nl_date(day: dt.date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def month_label(year: int, month: int) -> str:

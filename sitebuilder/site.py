@@ -13,7 +13,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 import forms
-from common import intake_term, retention_periods
+from common import clock, intake_term, retention_periods, templating
 from common.phone import tel_href
 from figures.public import public_figures
 
@@ -127,7 +127,7 @@ class Site:
         self.static_dir = self.root / "static"
         self.config = self._load_config()
         self.theme_css = theme_css(self.config.get("colors") or {}, self.root / "site.toml")
-        self.today = today or dt.date.today()
+        self.today = today or clock.today()
         self.data = _read_data(Path(data_dir)) if data_dir else None
         self.intake_days = intake_days or intake_term.from_settings((self.data or {}).get("settings") or [])
         self.forms = {name: forms.configured(form, self.data["lists"]) if self.data else form
@@ -234,6 +234,7 @@ class Site:
         )
         env.filters["tel_href"] = tel_href
         env.filters["tr"] = translated
+        templating.register(env)  # nl_date, nl_datetime, decimal: the same as the admin's
         return env
 
     def prefix(self, lang: str) -> str:

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import vobject
 
+from common import clock
 from buurtbemiddeling.cases import appointments, repo
 from tests.portal_data import ANNA, BERT, coordinator, login, programme  # noqa: F401 (fixtures)
 
@@ -17,7 +18,7 @@ def html(response):
 
 
 def plan(client, case_id, **changes):
-    data = {"kind": "gesprek-a", "date": repo.today().isoformat(), "start": "19:30", "end": "20:30",
+    data = {"kind": "gesprek-a", "date": clock.today().isoformat(), "start": "19:30", "end": "20:30",
             "place": "Bij partij A thuis", **changes}
     data["volunteers"] = [str(v) for v in data.pop("volunteers", None) or []]
     return client.post(f"/beheer/zaken/{case_id}/afspraken", data=data)
@@ -40,7 +41,7 @@ def test_a_planned_appointment_is_stored_on_the_case_page_and_its_timeline(coord
 
 
 def test_an_appointment_in_the_past_without_place_is_refused_in_dutch_keeping_what_was_typed(coordinator, store, programme):
-    yesterday = (repo.today() - dt.timedelta(days=1)).isoformat()
+    yesterday = (clock.today() - dt.timedelta(days=1)).isoformat()
     response = plan(coordinator, programme.case_a, date=yesterday, place="", start="19:30", volunteers=[programme.anna])
     assert response.status_code == 422
     page = html(response)
@@ -76,7 +77,7 @@ def test_moving_on_asks_whether_the_planned_talk_took_place(coordinator, store, 
 
 
 def test_vandaag_lists_the_appointments_of_today_and_tomorrow_only(coordinator, store, programme):
-    today = repo.today()
+    today = clock.today()
     plan(coordinator, programme.case_a, volunteers=[programme.anna], start="09:00", place="Buurthuis De Linde")
     plan(coordinator, programme.case_b, kind="gesprek-b", volunteers=[programme.bert],
          date=(today + dt.timedelta(days=1)).isoformat(), place="Bij partij B thuis")
@@ -116,7 +117,7 @@ def test_each_volunteers_own_feed_carries_their_appointments_with_case_number_an
     assert all("Kerkstraat" not in location for _, location in found)  # Bert's appointment is not hers
     start = next(e.dtstart.value for e in calendar.vevent_list if e.summary.value.startswith("Gesprek"))
     local = start.astimezone(ZoneInfo("Europe/Amsterdam"))  # the zone travels with the time
-    assert (local.date(), local.strftime("%H:%M")) == (repo.today(), "19:30")
+    assert (local.date(), local.strftime("%H:%M")) == (clock.today(), "19:30")
     body = response.get_data(as_text=True)
     for name in ("Henk", "Huisman", "Ilse", "Ijzer", "Greet"):
         assert name not in body
@@ -142,7 +143,7 @@ def test_the_handover_lists_the_appointments_and_when_to_call_the_parties(client
     page = html(client.get(f"/portaal/zaken/{programme.case_a}"))
     sheet = page[page.index('class="handover-sheet"'):]
     assert "Bij voorkeur bellen" in sheet and "avond" in sheet
-    assert f"Gesprek partij A</strong>: {repo.today().strftime('%d-%m-%Y')} om 19:30–20:30, Bij partij A thuis" in sheet
+    assert f"Gesprek partij A</strong>: {clock.today().strftime('%d-%m-%Y')} om 19:30–20:30, Bij partij A thuis" in sheet
 
 
 def test_a_report_carries_the_residents_best_time_to_call_into_the_case():
@@ -172,7 +173,7 @@ def test_closing_is_prefilled_with_what_nazorg_recorded_per_party(client, store,
         tx.table("cases").update({"step": "nazorg"}, doc_ids=[programme.case_a])
     nazorg.save(store, programme.case_a, {"party": 0, "contacted_on": "2026-11-30", "by_whom": "Anna Akkerman",
                                           "holds": "ja", "satisfaction": 4, "note": "Het is rustig."},
-                by="Carla", at=repo.now())
+                by="Carla", at=clock.now())
     login(client, "coordinator@lindenhoven.example")
     page = html(client.get(f"/beheer/zaken/{programme.case_a}"))
     form = page[page.index('id="close-form"'):]

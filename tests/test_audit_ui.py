@@ -2,18 +2,11 @@
 the views of a person's data across areas leave a line in it."""
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
-from db import audit as audit_module
+from common import clock
 from tests import portal_data
 from tests.portal_data import coordinator, login, programme  # noqa: F401  (fixtures)
-
-
-def _at(monkeypatch, day: str):
-    moment = dt.datetime.fromisoformat(day + "T12:00:00+00:00")
-    monkeypatch.setattr(audit_module, "_now", lambda: moment)
 
 
 def test_the_log_shows_who_looked_at_which_case(coordinator, programme):
@@ -38,12 +31,11 @@ def test_the_log_is_filtered_by_user(client, coordinator, store, programme):
     assert "Anna Akkerman" in html and "Carla Coördinator</td>" not in html
 
 
-def test_the_log_is_filtered_by_period(coordinator, store, programme, monkeypatch):
-    _at(monkeypatch, "2026-02-10")
-    store.audit(programme.coordinator, "view", "case:901")
-    _at(monkeypatch, "2026-04-10")
-    store.audit(programme.coordinator, "view", "case:902")
-    monkeypatch.undo()
+def test_the_log_is_filtered_by_period(coordinator, store, programme):
+    with clock.using("2026-02-10T12:00:00+00:00"):
+        store.audit(programme.coordinator, "view", "case:901")
+    with clock.using("2026-04-10T12:00:00+00:00"):
+        store.audit(programme.coordinator, "view", "case:902")
     html = coordinator.get("/beheer/privacy/logboek?van=2026-02-01&tot=2026-02-28").get_data(as_text=True)
     assert ">case:901<" in html and ">case:902<" not in html
 

@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from common import clock
 from buurtbemiddeling.cases import repo
 from buurtbemiddeling.reports import intake as report_intake
 from forms import FORMS
@@ -230,7 +231,7 @@ def test_a_case_runs_through_the_steps_to_nazorg_and_closure(client, store, case
     geschikt_with_duo(client, store, case_id)
     for step in ("gekoppeld", "gesprek-a", "gesprek-b", "bemiddelingsgesprek"):
         assert move(client, case_id, step).status_code == 303, step
-    today = repo.today()
+    today = clock.today()
     assert move(client, case_id, "nazorg", last_talk=today.isoformat()).status_code == 303
     case = case_in(store, case_id)
     assert case["step"] == "nazorg" and case["nazorg_due"] > today.isoformat()
@@ -287,7 +288,7 @@ def test_a_mistaken_step_is_corrected_and_the_correction_logged(client, store, c
 # -- timeline --------------------------------------------------------------------------
 
 def test_contacts_are_logged_with_minutes_that_add_up(client, store, case_id):
-    today = repo.today().isoformat()
+    today = clock.today().isoformat()
     for minutes in ("20", "1:30"):
         response = client.post(f"/beheer/zaken/{case_id}/contact",
                                data={"date": today, "with": "partij-a", "channel": "telefoon", "summary": "Gebeld", "minutes": minutes})
@@ -473,7 +474,7 @@ def test_an_import_file_is_read_from_an_upload_too(client, store, coordinator):
 def test_vandaag_lists_waiting_intakes_overdue_first_with_links(client, store, coordinator):
     repo.create_case(store, {"reported_at": "2020-01-06T10:00:00", "parties": [{"name": "Oud Geval"}, {}]}, None,
                      steps=("aangemeld", "intake"))
-    repo.create_case(store, {"reported_at": repo.now().isoformat(), "parties": [{"name": "Nieuw Geval"}, {}]}, None)
+    repo.create_case(store, {"reported_at": clock.now().isoformat(), "parties": [{"name": "Nieuw Geval"}, {}]}, None)
     page = html(client.get("/beheer/"))
     assert "Intakes die wachten" in page and "Te laat" in page
     assert page.index("Oud Geval") < page.index("Nieuw Geval")
@@ -481,7 +482,7 @@ def test_vandaag_lists_waiting_intakes_overdue_first_with_links(client, store, c
 
 
 def test_a_note_only_appends_yet_moves_the_case_up_the_list_by_last_activity(client, store, coordinator):
-    old = repo.now().replace(year=2020)
+    old = clock.now().replace(year=2020)
     first, _ = repo.create_case(store, {"reported_at": "2020-01-06T10:00:00", "parties": [{"name": "Eerst Gemeld"}, {}]},
                                 None, at=old)
     repo.create_case(store, {"reported_at": "2020-02-06T10:00:00", "parties": [{"name": "Later Gemeld"}, {}]},
@@ -493,7 +494,7 @@ def test_a_note_only_appends_yet_moves_the_case_up_the_list_by_last_activity(cli
     page = html(client.get("/beheer/zaken/?sort=activiteit&order=desc&step=alle"))
     assert page.index("Eerst Gemeld") < page.index("Later Gemeld")
     view = store.read()
-    assert repo.case_with_activity(view, repo.get_case(view, first))["last_activity_at"][:10] == repo.today().isoformat()
+    assert repo.case_with_activity(view, repo.get_case(view, first))["last_activity_at"][:10] == clock.today().isoformat()
 
 
 def test_vandaag_shows_twelve_cases_on_hold_and_links_to_all_of_them(client, store, coordinator):

@@ -1,10 +1,15 @@
 """One clock: the programme's date is Amsterdam's, stored moments carry their offset, and every
 date and moment is shown one way (06-12-2026, 06-12-2026 10:16), numbers with a decimal comma."""
 import datetime as dt
+import re
+import time
 
+import pytest
 from flask import render_template_string
 
+from buurtbemiddeling.cases import repo as case_repo
 from common import clock, numbers, templating
+from db import Store
 
 
 def test_the_programme_date_is_amsterdams_even_when_utc_is_still_yesterday():
@@ -77,3 +82,50 @@ def test_a_clock_set_in_the_config_after_create_app_answers_requests(app):
 
 def clock_now():
     return clock.now()
+
+
+@pytest.fixture
+def utc_server(monkeypatch):
+    """The process runs in UTC, as most web hosts do."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_cases_and_volunteers_agree_on_the_date_just_after_midnight_on_a_utc_server(
+        client, store, as_user, clock, utc_server):
+    clock.set("2026-12-05T23:30:00+00:00")  # 00:30 on Sunday 6 December in Amsterdam
+    as_user.coordinator()
+    case_id, _ = case_repo.create_case(store, {"parties": [{"name": "Ans Aarts"}, {"name": "Bob Bos"}]}, None)
+    with store.transaction() as tx:
+        volunteer_id = tx.table("volunteers").insert({"name": "Vera Visser", "step": "actief"})
+    case_page = client.get(f"/beheer/zaken/{case_id}").get_data(as_text=True)
+    volunteer_page = client.get(f"/beheer/vrijwilligers/{volunteer_id}").get_data(as_text=True)
+    # The date a new contact gets unless the coordinator changes it: today, in both areas.
+    assert re.search(r'name="date"[^>]*value="2026-12-06"|value="2026-12-06"[^>]*name="date"', case_page)
+    assert re.search(r'name="on"[^>]*value="2026-12-06"|value="2026-12-06"[^>]*name="on"', volunteer_page)
+    assert client.post(f"/beheer/zaken/{case_id}/notitie", data={"text": "Partij A belde na middernacht."}).status_code == 303
+    assert client.post(f"/beheer/vrijwilligers/{volunteer_id}/contact",
+                       data={"on": "2026-12-06", "kind": "kaart", "note": "Kaartje"}).status_code in (302, 303)
+    case_page = client.get(f"/beheer/zaken/{case_id}").get_data(as_text=True)
+    volunteer_page = client.get(f"/beheer/vrijwilligers/{volunteer_id}").get_data(as_text=True)
+    assert "06-12-2026 00:30" in case_page and "05-12-2026" not in case_page
+    assert "06-12-2026" in volunteer_page and "05-12-2026" not in volunteer_page
+    stored = store.read().table("case_events").all()[-1]["at"]
+    assert stored == "2026-12-06T00:30:00+01:00"
+
+
+def test_moments_stored_before_the_one_clock_get_their_offset_and_keep_their_meaning(tmp_path):
+    store = Store(tmp_path / "data")
+    with store.transaction() as tx:
+        tx.table("reports").insert({"received_at": "2026-12-05T23:16:00+00:00", "values": {"name": "Ans"}})
+        tx.table("cases").insert({"number": "2026-001", "reported_at": "2026-12-06T10:16:00", "closed_on": "2026-12-20"})
+        tx.table("volunteers").insert({"name": "Vera", "history": [{"step": "actief", "at": "2026-07-01T09:00:00"}]})
+    store.migrate()
+    view = store.read()
+    assert view.table("reports").all()[0]["received_at"] == "2026-12-06T00:16:00+01:00"  # the same moment
+    assert dict(view.table("cases").all()[0]) == {"number": "2026-001", "reported_at": "2026-12-06T10:16:00+01:00",
+                                                   "closed_on": "2026-12-20"}
+    assert view.table("volunteers").all()[0]["history"] == [{"step": "actief", "at": "2026-07-01T09:00:00+02:00"}]

@@ -8,6 +8,7 @@ from tinydb.table import Document
 
 from buurtbemiddeling.cases import repo as case_repo
 from buurtbemiddeling.coaching import notes
+from common import clock
 
 from .matching_data import add_case, add_volunteers
 
@@ -107,7 +108,7 @@ def test_a_follow_up_is_ticked_off(client, as_user, store, quiet_case):
     as_user.coordinator()
     note_id = notes.add_note(store, {"volunteer_id": quiet_case["els"], "case_id": None, "date": "2026-01-01",
                                      "kind": "telefonisch", "content": "x", "follow_up": "Bellen",
-                                     "follow_up_date": "2026-01-02", "follow_up_done": False}, by="C", at=case_repo.now())
+                                     "follow_up_date": "2026-01-02", "follow_up_done": False}, by="C", at=clock.now())
     assert client.post(f"/beheer/coaching/notitie/{note_id}/afgerond").status_code == 303
     assert store.read().table(notes.NOTES).get(doc_id=note_id)["follow_up_done"] is True
     assert client.post("/beheer/coaching/notitie/999/afgerond").status_code == 404

@@ -222,7 +222,7 @@ def test_a_spread_of_one_value_is_that_value_and_of_none_is_nothing():
 @pytest.mark.parametrize("args, label, key", [
     ({}, "2025", "2025"),
     ({"jaar": "2024", "kwartaal": "3"}, "3e kwartaal 2024", "2024-K3"),
-    ({"van": "2025-01-15", "tot": "2025-02-20"}, "15 januari 2025 t/m 20 februari 2025", "2025-01-15_2025-02-20"),
+    ({"van": "2025-01-15", "tot": "2025-02-20"}, "15-01-2025 t/m 20-02-2025", "2025-01-15_2025-02-20"),
 ])
 def test_a_period_is_read_from_the_address(args, label, key):
     period = periods.parse(args, today=dt.date(2025, 6, 1))

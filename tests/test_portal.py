@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from common import clock
 from buurtbemiddeling.matching import proposals
 from buurtbemiddeling.protocols import documents
 from buurtbemiddeling.cases import repo as case_repo
 from tests import portal_data
 from tests.portal_data import ANNA, BERT, PETRA, WILLEM, login, programme  # noqa: F401  (fixture)
 
-TODAY = case_repo.today().isoformat()
+TODAY = clock.today().isoformat()
 
 
 @pytest.fixture

@@ -100,7 +100,7 @@ def test_a_quarter_and_a_custom_period_can_be_chosen(client, as_user, data):
     page = client.get("/beheer/rapportages/?jaar=2025&kwartaal=2").get_data(as_text=True)
     assert "Kwartaalrapportage" in page and "2e kwartaal 2025" in page
     page = client.get("/beheer/rapportages/?van=2024-12-01&tot=2025-01-31").get_data(as_text=True)
-    assert "1 december 2024 t/m 31 januari 2025" in page
+    assert "01-12-2024 t/m 31-01-2025" in page
 
 
 def test_a_wrong_period_says_what_is_wrong_and_shows_this_year(client, as_user, data):

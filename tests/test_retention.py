@@ -230,7 +230,7 @@ def test_the_preview_page_lists_what_will_go_and_the_coordinator_can_run_it(as_u
     as_user.coordinator()
     html = client.get("/beheer/privacy/bewaartermijnen").get_data(as_text=True)
     assert "Zaak 2024-0001" in html and "2 jaar" in html and "6 maanden" in html
-    from buurtbemiddeling.cases.repo import today
+    from common.clock import today
 
     due = len(retention.plan(store.read(), today()))
     monkeypatch.setattr("buurtbemiddeling.privacy.views.RETENTION_SHOWN", 1)  # years due at once after an import

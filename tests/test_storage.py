@@ -24,6 +24,7 @@ import db.audit  # noqa: E402
 import db.migrations  # noqa: E402
 import db.storage  # noqa: E402
 import db.store  # noqa: E402
+from common import clock  # noqa: E402
 from db import Store, StoreError  # noqa: E402
 from db.backup import backup, list_backups, restore  # noqa: E402
 
@@ -433,7 +434,7 @@ def test_a_failing_migration_leaves_the_version_unchanged(store, monkeypatch):
 # -- audit -------------------------------------------------------------------------
 
 
-def test_audit_entries_filter_by_user_record_and_period_across_months(store, monkeypatch):
+def test_audit_entries_filter_by_user_record_and_period_across_months(store):
     moments = [
         (datetime(2024, 1, 31, 23, 59, 59, tzinfo=timezone.utc), "ann", "case-1"),
         (datetime(2024, 2, 1, 0, 0, 0, tzinfo=timezone.utc), "bob", "case-1"),
@@ -441,8 +442,8 @@ def test_audit_entries_filter_by_user_record_and_period_across_months(store, mon
         (datetime(2024, 3, 1, 8, 0, 0, tzinfo=timezone.utc), "ann", None),
     ]
     for at, user, record in moments:
-        monkeypatch.setattr(db.audit, "_now", lambda at=at: at)
-        store.audit(user, "edit", record, field="status")
+        with clock.using(at):
+            store.audit(user, "edit", record, field="status")
     assert sorted(p.name for p in store.audit_dir.glob("*.jsonl")) == [
         "audit-2024-01.jsonl",
         "audit-2024-02.jsonl",

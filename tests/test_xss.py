@@ -13,6 +13,7 @@ from markupsafe import escape
 
 from forms import FORMS
 from forms.fields import TextAreaField, TextField
+from common import clock
 from tests import portal_data
 from tests.portal_data import coordinator, login, programme  # noqa: F401  (fixtures)
 from tests.test_mail import VALID_APPLICATION
@@ -127,7 +128,7 @@ def test_a_payload_in_the_volunteers_portal_forms_is_text_for_them_and_the_coord
     login(client, portal_data.ANNA)
     from buurtbemiddeling.cases import repo as case_repo
 
-    today = case_repo.today().isoformat()
+    today = clock.today().isoformat()
     posts = [
         client.post(f"/portaal/zaken/{programme.case_a}/contact", data={
             "date": today, "with": "partij-a", "channel": "telefoon", "minutes": "10", "summary": payload}),

@@ -9,11 +9,12 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from tinydb import Query
 
 from db import Store
+from common import clock
 
 from . import users
 
@@ -35,8 +36,8 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+def _now() -> datetime:
+    return clock.now()
 
 
 def issue(store: Store, user_id: str, purpose: str, *, max_age: timedelta, by: str | None = None,
@@ -44,16 +45,16 @@ def issue(store: Store, user_id: str, purpose: str, *, max_age: timedelta, by: s
     """Make a new link token for the account and withdraw its open ones."""
     if purpose not in PURPOSES:
         raise ValueError(purpose)
-    now = now or _utcnow()
+    now = now or _now()
     token = secrets.token_urlsafe(32)
     with store.transaction() as tx:
         table = tx.table(TABLE)
-        table.update({"withdrawn_at": now.isoformat()},
+        table.update({"withdrawn_at": clock.stamp(now)},
                      (Query().user_id == str(user_id)) & (Query().used_at == None))  # noqa: E711
         table.insert({
             "user_id": str(user_id), "purpose": purpose, "token_hash": _hash(token),
-            "created_at": now.isoformat(), "created_by": by,
-            "expires_at": (now + max_age).isoformat(), "used_at": None,
+            "created_at": clock.stamp(now), "created_by": by,
+            "expires_at": clock.stamp(now + max_age), "used_at": None,
         })
         store.audit(by, f"user.{purpose}", f"user:{user_id}")
     return token
@@ -67,7 +68,7 @@ def find(view, token: str, *, now: datetime | None = None) -> Invitation | None:
     if doc is None or doc.get("used_at") or doc.get("withdrawn_at"):
         return None
     expires = datetime.fromisoformat(doc["expires_at"])
-    if (now or _utcnow()) >= expires:
+    if (now or _now()) >= expires:
         return None
     user = users.get_doc(view, doc["user_id"])
     if user is None or not user.get("active", True):
@@ -78,13 +79,13 @@ def find(view, token: str, *, now: datetime | None = None) -> Invitation | None:
 def redeem(store: Store, token: str, password: str, *, now: datetime | None = None) -> users.User:
     """Set the password and use up the link; raises AccountError (Dutch) when that cannot be."""
     users.check_password(password)
-    now = now or _utcnow()
+    now = now or _now()
     with store.transaction() as tx:
         # Look up and mark used under one lock, so a link works exactly once.
         invitation = find(store.read(), token, now=now)
         if invitation is None:
             raise users.AccountError(LINK_INVALID)
-        tx.table(TABLE).update({"used_at": now.isoformat()}, doc_ids=[invitation.doc_id])
+        tx.table(TABLE).update({"used_at": clock.stamp(now)}, doc_ids=[invitation.doc_id])
         users.set_password(store, invitation.user_id, password)
         store.audit(invitation.user_id, "user.password_set", f"user:{invitation.user_id}", via=invitation.purpose)
     return users.get_user(store, invitation.user_id)
@@ -92,7 +93,7 @@ def redeem(store: Store, token: str, password: str, *, now: datetime | None = No
 
 def open_invitation(view, user_id: str, *, now: datetime | None = None):
     """The latest unused, unexpired invitation doc of an account, or None."""
-    now = now or _utcnow()
+    now = now or _now()
     docs = [d for d in view.table(TABLE).search(Query().user_id == str(user_id))
             if not d.get("used_at") and not d.get("withdrawn_at") and datetime.fromisoformat(d["expires_at"]) > now]
     return max(docs, key=lambda d: d["created_at"], default=None)

@@ -12,12 +12,12 @@ import hashlib
 import secrets
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from typing import Any
 
 from tinydb import Query
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from common import clock
 from db import Store, StoreError
 
 ROLES = ("coordinator", "volunteer", "partner")
@@ -82,7 +82,7 @@ def _user(doc) -> User:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return clock.stamp()
 
 
 def normalise_email(email: str) -> str:

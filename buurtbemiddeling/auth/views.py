@@ -3,14 +3,14 @@ invitation link, and the decorators that guard every other view."""
 from __future__ import annotations
 
 import time
-from datetime import datetime
 from functools import wraps
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from flask import (Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, session,
                    url_for)
 from flask_login import current_user, login_required, logout_user
+
+from common import clock
 
 from ..extensions import login_manager
 from ..store import get_store
@@ -54,16 +54,9 @@ coordinator_required = role_required("coordinator")
 coordinator_required.__doc__ = "Only the coordinator role may use this view."
 
 
-LOCAL = ZoneInfo("Europe/Amsterdam")
-
-
 def when(iso: str | None, *, date_only: bool = False) -> str:
-    """A stored UTC timestamp as Dutch local time for a page: 05-03-2026 14:30."""
-    if not iso:
-        return ""
-    moment = datetime.fromisoformat(iso)
-    moment = moment.astimezone(LOCAL) if moment.tzinfo else moment
-    return moment.strftime("%d-%m-%Y" if date_only else "%d-%m-%Y %H:%M")
+    """A stored moment for a page: 05-03-2026 14:30 (Amsterdam time), or only its date."""
+    return clock.date_text(iso) if date_only else clock.datetime_text(iso)
 
 
 def home_url(user) -> str:

@@ -1,6 +1,8 @@
 """The budget's panel on Vandaag: lines at 90% or over, and claims waiting for a decision."""
+
+from common.clock import today
+
 from ..admin.dashboard import register
-from ..answers import today
 from . import ledger
 
 

@@ -1,14 +1,16 @@
 """The budget area: the year's lines and realisation, expenses with receipts, expense claims."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_login import current_user
 
+from common import clock
+from common.clock import today
+
 from .. import uploads, xlsx
 from ..auth.views import coordinator_required
-from ..answers import get_or_404, invalid, saved, today
+from ..answers import get_or_404, invalid, saved
 from ..store import get_store
 from . import ledger
 
@@ -17,7 +19,7 @@ uploads.allow_large_bodies(bp, {"budget.new_expense", "budget.add_claim"})
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return clock.stamp()
 
 
 def _who() -> str:

@@ -14,6 +14,8 @@ import secrets
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
+from common import clock
+
 from .workflow import WorkflowError, read_date
 
 APPOINTMENTS = "appointments"
@@ -124,7 +126,7 @@ def took_place(appointment: Mapping[str, Any] | None, answer: Any) -> bool:
     if appointment is None:
         return True
     if answer not in TOOK_PLACE:
-        raise WorkflowError(f"Geef aan of {KINDS[appointment['kind']].talk} van {nl_date(appointment['date'])} "
+        raise WorkflowError(f"Geef aan of {KINDS[appointment['kind']].talk} van {clock.date_text(appointment['date'])} "
                             "heeft plaatsgevonden.", "took_place")
     return answer == "ja"
 
@@ -165,15 +167,8 @@ def calendar_item(appointment: Mapping[str, Any], number: str) -> dict[str, Any]
 
 def summary(appointment: Mapping[str, Any]) -> str:
     """One line for the timeline and lists: "Gesprek partij A op 12-12-2026 om 19:30, bij partij A thuis"."""
-    return (f"{label(appointment.get('kind', ''))} op {nl_date(appointment.get('date', ''))} om "
+    return (f"{label(appointment.get('kind', ''))} op {clock.date_text(appointment.get('date', ''))} om "
             f"{appointment.get('start', '')}, {appointment.get('place', '')}")
-
-
-def nl_date(iso: str) -> str:
-    try:
-        return dt.date.fromisoformat(iso[:10]).strftime("%d-%m-%Y")
-    except ValueError:
-        return iso
 
 
 # -- the store ------------------------------------------------------------------------

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from common import intake_term
+from common import clock, intake_term
 
 from ..admin.dashboard import register
 from ..settings import numbers
@@ -45,7 +45,7 @@ def worklists(view, today: dt.date) -> dict:
 @register("cases/_today.html", order=20)
 def cases_panel(view) -> dict:
     # Kept per day, settings and version of the cases: Vandaag is opened many times a day.
-    today = repo.today()
+    today = clock.today()
     settings = (intake_term.current(view), numbers.get(view, "inactive_days"))
     return view.derived(f"cases.today.{today}.{settings}", lambda v: worklists(v, today))
 
@@ -53,7 +53,7 @@ def cases_panel(view) -> dict:
 @register("cases/_today_appointments.html", order=15)
 def appointments_panel(view) -> dict:
     """Planned appointments of today and tomorrow, in time order."""
-    today = repo.today()
+    today = clock.today()
     items = appointments.between(appointments.all_of(view), today, today + dt.timedelta(days=1))
     cases = {a["case_id"]: repo.get_case(view, a["case_id"]) for a in items}
     return {"appointments": [a for a in items if cases.get(a["case_id"])], "cases": cases, "kinds": appointments.KINDS,

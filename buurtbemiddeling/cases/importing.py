@@ -268,7 +268,7 @@ def _check_row(row: Row, values: ListValues, pool: Pool, today: dt.date, nazorg_
         closing = {"outcome": outcome, "reason": reasons["not_solved"], "agreements": raw.get("agreements", ""),
                    "nazorg_a": reports["a"], "nazorg_b": reports["b"], "closed_on": closed_on.isoformat()}
     case: dict[str, Any] = {
-        "reported_at": f"{reported.isoformat()}T09:00:00", "step": step, "source": "import", "parties": parties,
+        "reported_at": clock.stamp(clock.on(reported, 9)), "step": step, "source": "import", "parties": parties,
         "wijk": wijk, "conflict_types": conflict_types, "description": raw.get("description", ""),
         "referrer": {"type": referrer, "organisation": raw.get("referrer_org", ""), "person": "", "phone": "", "email": ""},
         "complex": complex_text in YES, "closing": closing, "duo": duo,
@@ -286,7 +286,7 @@ def _timeline(case: Mapping, decided_on: dt.date | None, dates: Mapping[str, dt.
               line: int) -> list[dict]:
     """The dated history as timeline entries, oldest first, each saying it was imported."""
     def at(day: dt.date) -> str:
-        return f"{day.isoformat()}T12:00:00"
+        return clock.stamp(clock.on(day, 12))
 
     entries = [{"kind": "created", "at": case["reported_at"], "to": "aangemeld", "source": "import",
                 "note": f"{IMPORTED} uit een spreadsheet (regel {line})."}]
@@ -313,7 +313,7 @@ def commit(store: Store, data: bytes, user, *, today: dt.date,
     """Write every row of a valid file in one transaction; returns the new numbers.
 
     Re-plans under the lock: a case created between preview and confirm cannot collide."""
-    at = repo.now()
+    at = clock.now()
     stamp = at.isoformat(timespec="seconds")
     with store.transaction() as tx:
         checked = plan(tx, data, today=today, mapping=mapping)

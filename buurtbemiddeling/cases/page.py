@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from common import clock, intake_term
+
 from ..network import partners as network
 from ..network import referrals
 from ..reports import intake as report_intake
-from common import intake_term
-
 from ..settings import lists, numbers
 from . import appointments, intake, records, repo, usage, workflow
 from .sections import register
@@ -78,7 +78,7 @@ def appointments_of(view, case) -> list:
 
 @register("cases/_progress.html", order=10)
 def progress(view, case) -> dict:
-    today = repo.today()
+    today = clock.today()
     mine = appointments_of(view, case)
     return {
         "pending": appointments.pending(case, mine),
@@ -104,7 +104,7 @@ def appointments_section(view, case) -> dict | None:
     duo = [(str(v), names.get(v, f"Vrijwilliger {v}")) for v in case.get("duo") or []]
     return {
         "appointments": mine, "kinds": appointments.KINDS, "statuses": appointments.STATUSES, "names": names,
-        "duo": duo, "can_plan": workflow.is_open(case), "today": repo.today().isoformat(),
+        "duo": duo, "can_plan": workflow.is_open(case), "today": clock.today().isoformat(),
         "defaults": {"kind": appointments.suggested_kind(case, mine), "date": "",
                      "volunteers": [v for v, _ in duo], "coordinator": "" if duo else "ja"},
         "planned": appointments.PLANNED,
@@ -122,7 +122,7 @@ def facts(view, case) -> dict:
 @register("cases/_intake.html", order=30)
 def intake_section(view, case) -> dict:
     days = intake_term.current(view)
-    today = repo.today()
+    today = clock.today()
     return {
         "checklist": workflow.CHECKLIST,
         "decisions": workflow.DECISIONS,
@@ -166,7 +166,7 @@ def timeline(view, case) -> dict:
         "contact_with": records.CONTACT_WITH,
         "channels": records.CHANNELS,
         "kinds": records.EVENT_KINDS,
-        "today": repo.today().isoformat(),
+        "today": clock.today().isoformat(),
         "minutes_label": records.minutes_label,
     }
 

@@ -11,12 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_right
 from typing import Any, Callable, Mapping
-from zoneinfo import ZoneInfo
 
 from tinydb.table import Document
 
 from common import clock
-
 from db import Store
 
 from ..reports import intake as report_intake
@@ -26,27 +24,6 @@ from .workflow import STEPS, Change
 CASES = "cases"
 EVENTS = "case_events"
 VOLUNTEERS = "volunteers"
-TZ = ZoneInfo("Europe/Amsterdam")
-
-
-def now() -> dt.datetime:
-    """Local wall-clock time without offset, from the programme's one clock: case dates are
-    Dutch office dates."""
-    return clock.now().replace(tzinfo=None, microsecond=0)
-
-
-def today() -> dt.date:
-    return now().date()
-
-
-def to_local(stamp: str | None) -> str:
-    """An ISO timestamp (perhaps UTC, from a report) as local time without offset."""
-    if not stamp:
-        return ""
-    moment = dt.datetime.fromisoformat(stamp)
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(TZ).replace(tzinfo=None)
-    return moment.isoformat(timespec="seconds")
 
 
 class NotFound(LookupError):
@@ -258,8 +235,8 @@ def volunteer_choices(view) -> list[tuple[str, str]]:
 def event_doc(case_id: int, entry: Mapping[str, Any], user, at: dt.datetime) -> dict[str, Any]:
     return {
         "case_id": case_id,
-        "at": entry.get("at") or at.isoformat(timespec="seconds"),
-        "recorded_at": at.isoformat(timespec="seconds"),
+        "at": entry.get("at") or clock.stamp(at),
+        "recorded_at": clock.stamp(at),
         "user": getattr(user, "id", None),
         "user_name": getattr(user, "name", "") or getattr(user, "email", ""),
         **{k: v for k, v in entry.items() if k != "at"},
@@ -271,9 +248,9 @@ def create_case(store: Store, fields: Mapping[str, Any], user, *, at: dt.datetim
     """Insert a case with the next number (assigned under the lock) and its first events.
 
     `steps` beyond the first are taken at once (a report turned into a case starts its intake)."""
-    at = at or now()
+    at = at or clock.now()
     with store.transaction() as tx:
-        reported = dt.datetime.fromisoformat(fields.get("reported_at") or at.isoformat())
+        reported = clock.parse(fields.get("reported_at")) or at
         number = numbering.assign(tx, CASES, reported.year)
         case = records.new_case(fields, number=number, now=at, step=steps[-1])
         case_id = tx.table(CASES).insert(case)
@@ -287,7 +264,7 @@ def create_case(store: Store, fields: Mapping[str, Any], user, *, at: dt.datetim
 
 def create_from_report(store: Store, report_id: int, user, *, wijk: str = "") -> tuple[int, str]:
     """Turn a report into a case in intake, and mark the report handled. One transaction."""
-    at = now()
+    at = clock.now()
     with store.transaction() as tx:
         report = tx.table(report_intake.TABLE).get(doc_id=report_id)
         if report is None:
@@ -295,9 +272,9 @@ def create_from_report(store: Store, report_id: int, user, *, wijk: str = "") ->
         if report.get("case_id"):
             return report["case_id"], get_case(tx, report["case_id"])["number"]
         fields = records.from_report(report, report_id, wijk=wijk)
-        fields["reported_at"] = to_local(fields["reported_at"]) or at.isoformat(timespec="seconds")
+        fields["reported_at"] = clock.stored(fields["reported_at"]) or clock.stamp(at)
         case_id, number = create_case(store, fields, user, at=at, steps=("aangemeld", "intake"))
-        tx.table(report_intake.TABLE).update({"status": "verwerkt", "case_id": case_id, "handled_at": at.isoformat()},
+        tx.table(report_intake.TABLE).update({"status": "verwerkt", "case_id": case_id, "handled_at": clock.stamp(at)},
                                              doc_ids=[report_id])
     return case_id, number
 
@@ -308,13 +285,13 @@ def change(store: Store, case_id: int, compute: Callable[[Mapping], Change], use
     writes what goes with it (an appointment marked held) in the same transaction.
 
     `compute` may raise WorkflowError; then nothing is written."""
-    at = now()
+    at = clock.now()
     with store.transaction() as tx:
         case = tx.table(CASES).get(doc_id=case_id)
         if case is None:
             raise NotFound(case_id)
         result = compute(case)
-        updates = {**result.updates, "last_activity_at": at.isoformat(timespec="seconds")}
+        updates = {**result.updates, "last_activity_at": clock.stamp(at)}
         if "step" in updates and updates["step"] != case.get("step"):
             updates["step_changed_at"] = updates["last_activity_at"]
         tx.table(CASES).update(updates, doc_ids=[case_id])
@@ -328,7 +305,7 @@ def change(store: Store, case_id: int, compute: Callable[[Mapping], Change], use
 def record(store: Store, case_id: int, write: Callable[[Any, Mapping], Mapping[str, Any]], user) -> Mapping:
     """Write a record beside a case (an appointment) and its timeline entry in one transaction:
     `write(tx, case)` writes and returns the entry."""
-    at = now()
+    at = clock.now()
     with store.transaction() as tx:
         case = tx.table(CASES).get(doc_id=case_id)
         if case is None:
@@ -341,11 +318,11 @@ def record(store: Store, case_id: int, write: Callable[[Any, Mapping], Mapping[s
 def add_entry(store: Store, case_id: int, entry: Mapping[str, Any], user) -> int:
     """A contact, note or document on the timeline; a contact's minutes add to the case's time
     (through `with_activity`: the case document itself is not rewritten)."""
-    at = now()
+    at = clock.now()
     entry = dict(entry)
     if entry.get("date"):
         day = dt.date.fromisoformat(entry["date"])
-        entry["at"] = at.isoformat(timespec="seconds") if day == at.date() else f"{day.isoformat()}T12:00:00"
+        entry["at"] = clock.stamp(at if day == at.date() else clock.on(day, 12))
     with store.transaction() as tx:
         if tx.table(CASES).get(doc_id=case_id) is None:
             raise NotFound(case_id)
@@ -358,5 +335,5 @@ def mark_report_handled(store: Store, report_id: int, reason: str, user) -> None
         if tx.table(report_intake.TABLE).get(doc_id=report_id) is None:
             raise NotFound(report_id)
         tx.table(report_intake.TABLE).update(
-            {"status": "afgehandeld", "handled_reason": reason, "handled_at": now().isoformat(timespec="seconds"),
+            {"status": "afgehandeld", "handled_reason": reason, "handled_at": clock.stamp(),
              "handled_by": getattr(user, "id", None)}, doc_ids=[report_id])

@@ -11,6 +11,8 @@ from flask_login import current_user
 
 from forms import FORMS
 
+from common import clock
+
 from ..admin.options import options
 from ..auth.views import coordinator_required
 from ..matching import eligibility
@@ -61,7 +63,7 @@ def index():
         steps=workflow.STEPS, groups=search.STEP_GROUPS, sorts=search.SORTS,
         volunteer_options=options(view, "cases.volunteers", repo.volunteer_choices, filters.volunteer),
         volunteer_names=repo.volunteer_names(view),
-        next_action=workflow.next_action, today=repo.today(), **page.list_context(view),
+        next_action=workflow.next_action, today=clock.today(), **page.list_context(view),
     )
 
 
@@ -71,7 +73,7 @@ def _export(kind: str):
     found, _ = repo.find(view, filters)
     found = repo.with_activity(view, found)
     get_store().audit(current_user.id, "export", "cases", count=len(found), filters=filters.query(), format=kind)
-    name = f"zaken-{filters.file_label()}-{repo.now().strftime('%Y%m%d-%H%M')}.{kind}"
+    name = f"zaken-{filters.file_label()}-{clock.now().strftime('%Y%m%d-%H%M')}.{kind}"
     if kind == "xlsx":
         body, mimetype = csv_io.export_xlsx(view, found), xlsx.MIMETYPE
     else:
@@ -190,7 +192,7 @@ def step(case_id: int):
 
     def compute(case):
         appointments.took_place(waiting, answer)
-        return workflow.transition(case, target, request.form, today=repo.today(), options=opts)
+        return workflow.transition(case, target, request.form, today=clock.today(), options=opts)
 
     held = (lambda tx: appointments.set_status(tx, waiting.doc_id, appointments.HELD)) if waiting else None
     return _change(case_id, form, compute, lambda case: f"De zaak staat nu in ‘{workflow.label(case['step'])}’.",
@@ -215,7 +217,7 @@ def _set_appointment(store, case_id: int, appointment_id: int, status: str) -> N
 def plan_appointment(case_id: int):
     store = get_store()
     case = _case_or_404(store.read(), case_id)
-    doc, errors = appointments.check(request.form, duo=case.get("duo") or [], today=repo.today())
+    doc, errors = appointments.check(request.form, duo=case.get("duo") or [], today=clock.today())
     if not workflow.is_open(case):
         errors["kind"] = "Deze zaak loopt niet meer; er valt niets te plannen."
     if errors:
@@ -223,7 +225,7 @@ def plan_appointment(case_id: int):
         return _render_case(case_id, errors={"appointment": errors}, values={"appointment": values}, status=422)
 
     def write(tx, case):
-        appointments.add(tx, case_id, doc, repo.now())
+        appointments.add(tx, case_id, doc, clock.now())
         return {"kind": "appointment", "note": f"Gepland: {appointments.summary(doc)}"}
 
     repo.record(store, case_id, write, current_user)
@@ -285,8 +287,8 @@ def intake_decision(case_id: int):
                             status=422)
     result: dict = {}
     send = advice.writer(case_id, how, user=current_user, coordinator=current_user.name or current_user.email,
-                         today=repo.today(), at=repo.now(), result=result)
-    return _change(case_id, "intake", lambda case: workflow.decide(case, data, today=repo.today(), options=opts),
+                         today=clock.today(), at=clock.now(), result=result)
+    return _change(case_id, "intake", lambda case: workflow.decide(case, data, today=clock.today(), options=opts),
                    lambda case: f"De zaak is ongeschikt. {result.get('told', '')}".strip()
                    if case["step"] == "ongeschikt" else "De zaak is geschikt. Kies nu twee bemiddelaars.", "intake",
                    also=send)
@@ -338,11 +340,11 @@ def edit(case_id: int):
         party_count = min(party_count, 12)
         cleaned, errors = records.parse_details(
             request.form, valid=lambda key, value: lists.valid_for(view, key, value, usage.values_of(case, key)),
-            today=repo.today(), party_count=party_count, partners=partners)
+            today=clock.today(), party_count=party_count, partners=partners)
         if not errors:
             reported = cleaned.pop("reported_date")
             old = (case.get("reported_at") or "")
-            cleaned["reported_at"] = old if old[:10] == reported.isoformat() else f"{reported.isoformat()}T09:00:00"
+            cleaned["reported_at"] = old if old[:10] == reported.isoformat() else clock.stamp(clock.on(reported, 9))
             changed = repo.change(store, case_id, lambda current: records.details_change(current, cleaned, partners),
                                   current_user)
             return _done(case_id, "De gegevens zijn bewaard.", partner=changed["referrer"].get("partner_id"))
@@ -375,7 +377,7 @@ def _add_entry(case_id: int, form: str, parse):
 @coordinator_required
 def add_contact(case_id: int):
     return _add_entry(case_id, "contact", lambda case: records.parse_contact(
-        request.form, today=repo.today(), not_before=workflow.reported_date(case)))
+        request.form, today=clock.today(), not_before=workflow.reported_date(case)))
 
 
 @bp.post("/<int:case_id>/notitie")

@@ -151,7 +151,7 @@ def next_action(case: Mapping, today: dt.date | None = None) -> str:
         due = case.get("nazorg_due")
         if due and today and due <= today.isoformat():
             return "Nazorg: beide partijen bellen (nu)"
-        return f"Nazorg: beide partijen bellen{' op ' + _nl_date(due) if due else ''}"
+        return f"Nazorg: beide partijen bellen{' op ' + clock.date_text(due) if due else ''}"
     if step == "in-de-wacht":
         until = case.get("held_until")
         if until and today and until <= today.isoformat():
@@ -178,13 +178,6 @@ def primary_action(case: Mapping) -> tuple[str, str] | None:
     if step == "nazorg":
         return ("section", "afsluiten")
     return ("step", _MAIN_NEXT[step]) if step in _MAIN_NEXT else None
-
-
-def _nl_date(iso: str) -> str:
-    try:
-        return dt.date.fromisoformat(iso[:10]).strftime("%d-%m-%Y")
-    except ValueError:
-        return iso
 
 
 # -- changing ----------------------------------------------------------------------
@@ -221,7 +214,7 @@ def parse_date(text: Any, what: str, field_name: str, *, today: dt.date,
     if value > today:
         raise WorkflowError(f"De {what} ligt in de toekomst.", field_name)
     if not_before and value < not_before:
-        raise WorkflowError(f"De {what} ligt vóór de aanmelding van de zaak ({not_before.strftime('%d-%m-%Y')}).", field_name)
+        raise WorkflowError(f"De {what} ligt vóór de aanmelding van de zaak ({clock.date_text(not_before)}).", field_name)
     return value
 
 

@@ -1,6 +1,8 @@
 """The coaching panel on Vandaag: duos to check in on, follow-ups due, coaching asked for."""
 from __future__ import annotations
 
+from common import clock
+
 from ..admin.dashboard import register
 from ..cases import repo as case_repo
 from ..cases import workflow
@@ -50,4 +52,4 @@ def worklists(view, today) -> dict:
 
 @register("coaching/_today.html", order=25)
 def coaching_panel(view) -> dict:
-    return worklists(view, case_repo.today())
+    return worklists(view, clock.today())

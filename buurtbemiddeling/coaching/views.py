@@ -4,6 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from common import clock
+
 from ..auth.views import coordinator_required
 from ..cases import repo as case_repo
 from ..cases import workflow
@@ -35,8 +37,8 @@ def _render(errors: dict | None = None, values: dict | None = None, status: int 
     view = store.read()
     store.audit(current_user.id, "view", "coaching_notes")
     recent = notes.notes_for(view)[:30]
-    return render_template("coaching/index.html", lists=dashboard.worklists(view, case_repo.today()), recent=recent,
-                           kinds=notes.KINDS, errors=errors or {}, values=values or {"date": case_repo.today().isoformat()},
+    return render_template("coaching/index.html", lists=dashboard.worklists(view, clock.today()), recent=recent,
+                           kinds=notes.KINDS, errors=errors or {}, values=values or {"date": clock.today().isoformat()},
                            **_choices(view)), status
 
 
@@ -52,12 +54,12 @@ def add_note():
     store = get_store()
     view = store.read()
     all_cases = case_repo.all_cases(view)
-    note, errors = notes.check_note(request.form, today=case_repo.today(),
+    note, errors = notes.check_note(request.form, today=clock.today(),
                                     volunteer_ids=[v.doc_id for v in view.table(case_repo.VOLUNTEERS).all()],
                                     case_ids=[c.doc_id for c in all_cases])
     if errors:
         return _render(errors, dict(request.form), 422)
-    notes.add_note(store, note, by=_by(), at=case_repo.now())
+    notes.add_note(store, note, by=_by(), at=clock.now())
     store.audit(current_user.id, "create", f"volunteer:{note.get('volunteer_id')}" if note.get("volunteer_id")
                 else f"case:{note.get('case_id')}", what="coaching_note")
     flash("De coachingsnotitie is bewaard.")
@@ -69,7 +71,7 @@ def add_note():
 def checkin(case_id: int):
     """One click: the check-in is a phone contact with the duo on the case's timeline."""
     store = get_store()
-    entry = {**notes.CHECKIN, "date": case_repo.today().isoformat()}
+    entry = {**notes.CHECKIN, "date": clock.today().isoformat()}
     summary = " ".join((request.form.get("summary") or "").split())[:500]
     if summary:
         entry["summary"] = f"Check-in: {summary}"
@@ -86,7 +88,7 @@ def checkin(case_id: int):
 @bp.post("/notitie/<int:note_id>/afgerond")
 @coordinator_required
 def follow_up_done(note_id: int):
-    if not notes.mark_follow_up_done(get_store(), note_id, by=_by(), at=case_repo.now()):
+    if not notes.mark_follow_up_done(get_store(), note_id, by=_by(), at=clock.now()):
         abort(404)
     flash("De vervolgactie is afgevinkt.")
     return redirect(_back(url_for("coaching.index")), code=303)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from common import clock
 from db import Store
 
 from ..budget import ledger
@@ -22,7 +23,7 @@ CLAIMS = ("Reiskosten intakegesprek", "Parkeerkosten huisbezoek", "Reiskosten be
 
 
 def add(store: Store, rng: random.Random, today: date | None = None) -> None:
-    today = today or date.today()
+    today = today or clock.today()
     start = date(today.year, 1, 1)
     elapsed = max(1, (today - start).days)
     expenses = []
@@ -39,7 +40,7 @@ def add(store: Store, rng: random.Random, today: date | None = None) -> None:
                 receipt = stored_pdf(f"Bon: {title}", "bon.pdf") if year == today.year and rng.random() < 0.9 else None
                 expenses.append({"date": day.isoformat(), "line": line, "amount_cents": cents,
                                  "description": title, "receipt": receipt, "by": "Carla de Coördinator",
-                                 "created_at": f"{day.isoformat()}T10:00:00+00:00"})
+                                 "created_at": clock.stamp(clock.on(day, 10))})
                 spent += cents
     # Claims come from volunteers who mediate (or walk along); the demo has no other claims table.
     pool = store.read().table("volunteers").all()
@@ -52,9 +53,9 @@ def add(store: Store, rng: random.Random, today: date | None = None) -> None:
             claim = {"volunteer_id": volunteer_id, "date": day.isoformat(), "amount_cents": rng.randint(3, 40) * 100 + rng.choice((0, 40, 75)),
                      "description": rng.choice(CLAIMS), "status": status, "entered_by": "Carla de Coördinator",
                      "receipt": stored_pdf("Bon", "bon.pdf") if rng.random() < 0.5 else None,
-                     "created_at": f"{day.isoformat()}T18:00:00+00:00"}
+                     "created_at": clock.stamp(clock.on(day, 18))}
             if status != "ingediend":
-                claim.update(decided_by="Carla de Coördinator", decided_at=f"{(day + timedelta(days=3)).isoformat()}T09:00:00+00:00",
+                claim.update(decided_by="Carla de Coördinator", decided_at=clock.stamp(clock.on(day + timedelta(days=3), 9)),
                              reason="Geen bewijs van de kosten bijgevoegd." if status == "afgewezen" else "")
             claims.append(claim)
     with store.transaction() as tx:

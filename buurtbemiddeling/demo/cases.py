@@ -10,6 +10,7 @@ import datetime as dt
 import random
 
 from db import Store
+from common import clock
 
 from ..cases import numbering, records, repo, workflow
 from ..settings import lists
@@ -67,7 +68,7 @@ def _reported(rng: random.Random, today: dt.date, step: str) -> dt.datetime:
         day = today - dt.timedelta(days=rng.randint(low, high))
         if day.month in (5, 6, 7, 8, 9) or rng.random() < 0.7:
             break
-    return dt.datetime.combine(day, dt.time(rng.randint(8, 20), rng.choice((0, 15, 30, 45))))
+    return clock.on(day, rng.randint(8, 20), rng.choice((0, 15, 30, 45)))
 
 
 def _path(rng: random.Random, final: str) -> list[str]:
@@ -123,9 +124,9 @@ def _case(rng: random.Random, final: str, today: dt.date, volunteers: list[int],
     path = _path(rng, final)
     # Spread the steps between the report and a last activity that is sometimes weeks ago.
     quiet = rng.random() < 0.3 and final not in ("aangemeld", "intake")
-    end = min(dt.datetime.combine(today, dt.time(17)), reported + dt.timedelta(days=rng.randint(20, 75)))
+    end = min(clock.on(today, 17), reported + dt.timedelta(days=rng.randint(20, 75)))
     if final not in ("afgesloten", "ongeschikt"):
-        end = dt.datetime.combine(today - dt.timedelta(days=rng.randint(16, 30) if quiet else rng.randint(0, 6)), dt.time(16))
+        end = clock.on(today - dt.timedelta(days=rng.randint(16, 30) if quiet else rng.randint(0, 6)), 16)
         end = max(end, reported + dt.timedelta(hours=2))
     moments = sorted(reported + (end - reported) * rng.random() for _ in path[1:])
     events: list[dict] = [{"kind": "created", "at": fields["reported_at"], "to": "aangemeld", "source": fields["source"]}]
@@ -195,7 +196,7 @@ def _case(rng: random.Random, final: str, today: dt.date, volunteers: list[int],
 
 
 def add(store: Store, rng: random.Random, count: int = 60) -> None:
-    today = repo.today()
+    today = clock.today()
     view = store.read()
     volunteers = [v.doc_id for v in repo.active_volunteers(view)]
     users = view.table("users").all()

@@ -4,6 +4,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from common import clock
 from db import Store
 
 from ..development import log
@@ -27,7 +28,7 @@ ENTRIES = (
 
 
 def add(store: Store, rng: random.Random, today: date | None = None) -> None:
-    today = today or date.today()
+    today = today or clock.today()
     coordinators = [doc for doc in store.read().table("users").all() if doc.get("role") == "coordinator"]
     if not coordinators:
         return
@@ -36,4 +37,4 @@ def add(store: Store, rng: random.Random, today: date | None = None) -> None:
         for kind, title, days, extra, text in ENTRIES:
             day = today + timedelta(days=days)
             tx.table(log.TABLE).insert({"user_id": user_id, "kind": kind, "title": title, "date": day.isoformat(),
-                                        "text": text, **extra, "created_at": f"{day.isoformat()}T20:00:00+00:00"})
+                                        "text": text, **extra, "created_at": clock.stamp(clock.on(day, 20))})

@@ -8,6 +8,7 @@ import datetime as dt
 import random
 
 from db import Store
+from common import clock
 
 from ..cases import repo as case_repo
 from ..cases import workflow
@@ -68,7 +69,7 @@ class _Rows:
 
 
 def add(store: Store, rng: random.Random) -> None:
-    today = case_repo.today()
+    today = clock.today()
     view = store.read()
     names = case_repo.volunteer_names(view)
     cases = case_repo.all_cases(view)
@@ -130,7 +131,7 @@ def _nazorg(tx, rng, case, duo, names, today) -> None:
             "case_id": case.doc_id, "party": party, "contacted_on": (when - dt.timedelta(days=rng.randint(0, 3))).isoformat(),
             "by_whom": " en ".join(names.get(v, "") for v in duo), "holds": holds,
             "satisfaction": rng.randint(*score) if rng.random() < 0.85 else None, "note": "", "by": BY,
-            "at": f"{when.isoformat()}T15:00:00"})
+            "at": clock.stamp(clock.on(when, 15))})
 
 
 def _coaching(tx, rng, cases, names, today) -> None:
@@ -145,7 +146,7 @@ def _coaching(tx, rng, cases, names, today) -> None:
         tx.table(coaching_notes.NOTES).insert({
             "volunteer_id": volunteer, "case_id": case.doc_id if case else None, "date": day.isoformat(), "kind": kind,
             "content": content, "follow_up": follow_up, "follow_up_date": due.isoformat() if due else "",
-            "follow_up_done": bool(due and due < today and rng.random() < 0.5), "by": BY, "at": f"{day.isoformat()}T11:00:00"})
+            "follow_up_done": bool(due and due < today and rng.random() < 0.5), "by": BY, "at": clock.stamp(clock.on(day, 11))})
 
 
 def _signals(tx, rng, volunteers, today) -> None:
@@ -159,7 +160,7 @@ def _signals(tx, rng, volunteers, today) -> None:
             day = today - dt.timedelta(days=days_ago)
             tx.table(signals.SIGNALS).insert({"volunteer_id": volunteer, "date": day.isoformat(), "kind": kind,
                                               "source": source, "text": text, "case_id": None, "by": BY,
-                                              "at": f"{day.isoformat()}T10:00:00"})
+                                              "at": clock.stamp(clock.on(day, 10))})
 
 
 def _waiting_proposal(store: Store, rng: random.Random, today: dt.date) -> None:

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from flask import has_app_context
 from werkzeug.datastructures import FileStorage
 
+from common import clock
 from db import Store
 
 from ..network import partners as rules
@@ -66,7 +67,7 @@ def stored_pdf(title: str, filename: str):
 
 
 def add(store: Store, rng: random.Random, today: date | None = None) -> None:
-    today = today or date.today()
+    today = today or clock.today()
     with store.transaction() as tx:
         ids = {}
         for name, kind, phone, people in PARTNERS:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from common import clock
 from db import Store
 
 from ..planning import work
@@ -22,7 +23,7 @@ PROJECTS = (
 
 
 def add(store: Store, rng: random.Random, today: date | None = None) -> None:
-    today = today or date.today()
+    today = today or clock.today()
     with store.transaction() as tx:
         for name, kind, status, start, deadline, description, tasks in PROJECTS:
             pid = tx.table(work.PROJECTS).insert({

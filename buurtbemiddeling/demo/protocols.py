@@ -3,10 +3,11 @@ and accounts for part of the volunteer pool, most of whom read the published ver
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from tinydb import Query
 
+from common import clock
 from db import Store
 
 from ..auth import invitations, users
@@ -137,7 +138,7 @@ def add(store: Store, rng: random.Random, *, password: str, now: datetime | None
     """Add the protocols once; returns how to log in as a volunteer, if an account was made."""
     if store.read().table(documents.PROTOCOLS).all():
         return None
-    now = now or datetime.now(timezone.utc)
+    now = now or clock.now()
     (body1, note1), *later = _versions()
     working = documents.create(store, "Werkprotocol vrijwillige bemiddelaars", body1, note1, COORDINATOR)
     for body, note in later:

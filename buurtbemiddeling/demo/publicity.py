@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from common import clock
 from db import Store
 
 from ..publicity import items
@@ -37,8 +38,8 @@ ANNUAL = (
 
 
 def add(store: Store, rng: random.Random, today: dt.date | None = None) -> None:
-    today = today or dt.date.today()
-    now = dt.datetime.combine(today, dt.time(10))
+    today = today or clock.today()
+    now = clock.on(today, 10)
     with store.transaction() as tx:
         taken: list[str] = []
         for kind, title, summary, body, live, days_ago in NEWS:

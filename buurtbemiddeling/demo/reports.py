@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
+from common import clock
 from db import Store
 from forms import FORMS
 
@@ -50,7 +51,7 @@ def raw_report(rng: random.Random) -> dict:
 
 def add(store: Store, rng: random.Random, count: int) -> None:
     form = FORMS["report"]
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     records = []
     for _ in range(count):
         result = form.validate(raw_report(rng))

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
+from common import clock
 from db import Store
 
 from ..volunteers import events as events_rules
@@ -48,7 +49,7 @@ def _iso(day: date) -> str:
 
 
 def _at(day: date, rng: random.Random) -> str:
-    return datetime.combine(day, time(rng.randint(9, 17), rng.choice((0, 15, 30)))).isoformat(timespec="seconds")
+    return clock.stamp(clock.on(day, rng.randint(9, 17), rng.choice((0, 15, 30))))
 
 
 def _person(rng: random.Random) -> dict:
@@ -103,7 +104,7 @@ def _path(step: str, start: date, today: date) -> list[tuple[str, date]]:
 def add(store: Store, rng: random.Random, *, today: date | None = None,
         pool: tuple[tuple[str, int], ...] = POOL, applicants: tuple[tuple[str, int], ...] = APPLICANTS) -> None:
     """The pool and applicants per step; the benchmark passes larger counts."""
-    today = today or date.today()
+    today = today or clock.today()
     with store.transaction() as tx:
         training_ids = tx.table("trainings").insert_multiple({**item, "retired": False} for item in CATALOGUE)
         basis, vog, *deeper = training_ids

@@ -1,13 +1,15 @@
 """The coordinator's own development log: entries of five kinds and the yearly summary."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 
+from common.clock import today
+from common import clock
+
 from ..auth.views import coordinator_required
-from ..answers import get_or_404, saved, today
+from ..answers import get_or_404, saved
 from ..store import get_store
 from . import log
 
@@ -55,7 +57,7 @@ def _store(kind: log.Kind, entry=None):
         table = tx.table(log.TABLE)
         if entry is None:
             entry_id = table.insert({**doc, "user_id": current_user.id,
-                                     "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds")})
+                                     "created_at": clock.stamp()})
         else:
             entry_id = entry.doc_id
             table.update(doc, doc_ids=[entry_id])

@@ -17,6 +17,7 @@ import datetime as dt
 from typing import Any, Mapping, Sequence
 
 from db import Store
+from common import clock
 
 from ..cases import repo as case_repo
 from ..cases import workflow
@@ -136,7 +137,7 @@ def propose(store: Store, case_id: int, duo: Sequence[int], names: Mapping[int, 
             reasons: Sequence[str], user, override: Mapping | None = None) -> int:
     """Record a proposal (withdrawing an open one) and note it on the case's timeline; an
     override of an exclusion goes on the timeline too (the caller writes the audit line)."""
-    at = case_repo.now()
+    at = clock.now()
     with store.transaction() as tx:
         case = tx.table(case_repo.CASES).get(doc_id=case_id)
         if case is None:
@@ -158,7 +159,7 @@ def record_answer(store: Store, proposal_id: int, volunteer_id: int, given: str,
                   via: str = "coördinator", radius: int = 6) -> dict:
     """Record one answer; with the second yes the duo is assigned on the case (one transaction),
     if both may still be on it (eligibility.EligibilityError otherwise; nothing is written)."""
-    at = case_repo.now()
+    at = clock.now()
     with store.transaction() as tx:
         proposal = tx.table(PROPOSALS).get(doc_id=proposal_id)
         if proposal is None:

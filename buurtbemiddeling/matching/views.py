@@ -7,6 +7,8 @@ from __future__ import annotations
 from flask import Blueprint, Flask, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from common import clock
+
 from ..admin.options import options
 from ..auth.views import coordinator_required
 from ..cases import repo as case_repo
@@ -160,7 +162,7 @@ def handover_sheet(case_id: int):
     if request.method == "POST":
         values, errors = handover.check(request.form)
         if not errors:
-            handover.save(store, case_id, values, current_user.name or current_user.email, case_repo.now())
+            handover.save(store, case_id, values, current_user.name or current_user.email, clock.now())
             store.audit(current_user.id, "update", f"case:{case_id}", what="handover")
             flash("De tekst van de overdracht is bewaard.")
             return redirect(url_for("matching.handover_sheet", case_id=case_id), code=303)
@@ -175,7 +177,7 @@ def handover_pdf(case_id: int):
     store = get_store()
     view = store.read()
     case = _case_or_404(view, case_id)
-    html = render_template("matching/handover_pdf.html", sheet=_sheet(view, case), printed=case_repo.now())
+    html = render_template("matching/handover_pdf.html", sheet=_sheet(view, case), printed=clock.now())
     store.audit(current_user.id, "handover", f"case:{case_id}", format="pdf")
     return Response(html_to_pdf(html), mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="overdracht-{case["number"]}.pdf"'})

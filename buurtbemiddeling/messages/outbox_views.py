@@ -5,25 +5,20 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from common import clock
 from forms.fields import is_email
 
 from .. import mail
 from ..auth.views import coordinator_required
-from ..cases.repo import to_local
 from ..store import get_store
 
 bp = Blueprint("messages", __name__, url_prefix="/beheer/instellingen")
 
 
-def _stamp(iso: str | None) -> str:
-    local = to_local(iso)
-    return f"{local[8:10]}-{local[5:7]}-{local[0:4]} {local[11:16]}" if local else ""
-
-
 def _outbox_context() -> dict:
     view = get_store().read()
     docs = mail.outbox(view)
-    return {"docs": docs, "state": mail.state, "states": mail.STATES, "mask": mail.mask, "stamp": _stamp,
+    return {"docs": docs, "state": mail.state, "states": mail.STATES, "mask": mail.mask, "stamp": clock.datetime_text,
             "busy": any(mail.state(d) == "wacht" for d in docs) and mail.enabled(current_app.config)}
 
 

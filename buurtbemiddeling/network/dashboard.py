@@ -1,6 +1,8 @@
 """The network's panel on Vandaag: agreements whose review date is near or past."""
+
+from common.clock import today
+
 from ..admin.dashboard import register
-from ..answers import today
 from . import partners
 
 

@@ -1,14 +1,16 @@
 """The network area: partners, their contact people, the contact log and agreements."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user
 
+from common.clock import today
+from common import clock
+
 from .. import uploads
 from ..auth.views import coordinator_required
-from ..answers import get_or_404, invalid, saved, today
+from ..answers import get_or_404, invalid, saved
 from ..store import get_store
 from . import partners as rules
 from . import sections
@@ -18,7 +20,7 @@ uploads.allow_large_bodies(bp, {"network.new_agreement", "network.edit_agreement
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return clock.stamp()
 
 
 @bp.get("/")

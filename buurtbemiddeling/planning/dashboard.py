@@ -1,7 +1,9 @@
 """Planning's panel on Vandaag: the coordinator's priorities for this week."""
+
+from common.clock import today
+
 from ..admin.dashboard import register
 from . import work
-from ..answers import today
 
 
 @register("planning/_today.html", order=30)

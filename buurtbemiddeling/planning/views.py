@@ -1,21 +1,23 @@
 """The planning area: projects and activities, their tasks, and the week's priorities."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
 
 from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 
+from common.clock import today
+from common import clock
+
 from ..auth.views import coordinator_required
 from ..store import get_store
 from . import work
-from ..answers import get_or_404, invalid, saved, today
+from ..answers import get_or_404, invalid, saved
 
 bp = Blueprint("planning", __name__, url_prefix="/beheer/planning")
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return clock.stamp()
 
 
 def _back(default: str) -> str:

@@ -7,10 +7,11 @@ id in the URL tells nothing about other people's cases.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
 
 from flask import Blueprint, Flask, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+
+from common import clock
 
 from ..auth import users
 from ..auth.views import role_required, when
@@ -73,14 +74,14 @@ def home():
     vid = _vid()
     labels = lists.labels(view, "conflict_types")
     waiting = [(p, access.proposal_brief(view, p, labels)) for p in access.my_proposals(view, vid)]
-    upcoming, _ = access.my_events(view, vid, case_repo.today())
+    upcoming, _ = access.my_events(view, vid, clock.today())
     token = events.volunteer_token(view, vid) if vid is not None else None
     cases = access.my_cases(view, vid)
     return render_template("portal/home.html", linked=vid is not None, cases=cases,
                            proposals=waiting, answers=proposals.ANSWERS,
                            unread=protocol_docs.unread_for(view, current_user.id), upcoming=upcoming[:3],
                            appointments=[a for a in access.my_appointments(view, vid)
-                                         if a["date"] >= case_repo.today().isoformat()],
+                                         if a["date"] >= clock.today().isoformat()],
                            kinds=appointments.KINDS, case_numbers={c.doc_id: c["number"] for c in cases},
                            feed_url=url_for("portal.calendar_feed", token=token, _external=True) if token else None)
 
@@ -105,7 +106,7 @@ def _render_case(case_id: int, *, errors: dict | None = None, values: dict | Non
     sheet = _sheet(view, case)
     return render_template("portal/case.html", case=case, sheet=sheet, contacts=access.my_contacts(view, case_id),
                            debriefs=debrief.of_case(view, case_id), talks=debrief.TALKS, with_choices=CONTACT_WITH,
-                           errors=errors or {}, values=values or {"date": case_repo.today().isoformat()},
+                           errors=errors or {}, values=values or {"date": clock.today().isoformat()},
                            running=workflow.is_open(case)), status
 
 
@@ -123,7 +124,7 @@ def handover_pdf(case_id: int):
     case = _my_case_or_404(view, case_id)
     sheet = _sheet(view, case)
     store.audit(current_user.id, "handover", f"case:{case_id}", format="pdf", via="portaal")
-    return Response(html_to_pdf(render_template("matching/handover_pdf.html", sheet=sheet, printed=case_repo.now())),
+    return Response(html_to_pdf(render_template("matching/handover_pdf.html", sheet=sheet, printed=clock.now())),
                     mimetype="application/pdf", headers={
                         "Content-Disposition": f'attachment; filename="overdracht-{case["number"]}.pdf"',
                         "Cache-Control": "no-store"})
@@ -134,7 +135,7 @@ def handover_pdf(case_id: int):
 def add_contact(case_id: int):
     store = get_store()
     case = _my_case_or_404(store.read(), case_id)
-    entry, errors = records.parse_contact(request.form, today=case_repo.today(), not_before=workflow.reported_date(case))
+    entry, errors = records.parse_contact(request.form, today=clock.today(), not_before=workflow.reported_date(case))
     if entry.get("with") == "verwijzer":
         errors["with"] = "Kies met wie u contact had."
     if not workflow.is_open(case):
@@ -156,13 +157,13 @@ def add_debrief(case_id: int):
     case = _my_case_or_404(view, case_id)
     items = debrief.checklist_items(view)
     errors: dict = {}
-    values: dict = {"date": case_repo.today().isoformat(),
+    values: dict = {"date": clock.today().isoformat(),
                     "talk": case.get("step") if case.get("step") in debrief.TALKS else ""}
     if request.method == "POST":
-        doc, errors = debrief.check(request.form, items, today=case_repo.today(),
+        doc, errors = debrief.check(request.form, items, today=clock.today(),
                                     not_before=workflow.reported_date(case), duo=case.get("duo") or [])
         if not errors:
-            debrief.add(store, case_id, {**doc, "via": access.PORTAL}, by=_by(), at=case_repo.now())
+            debrief.add(store, case_id, {**doc, "via": access.PORTAL}, by=_by(), at=clock.now())
             store.audit(current_user.id, "update", f"case:{case_id}", what="debrief", via="portaal")
             flash("De nabespreking is bewaard. Dank u." + (" De coördinator neemt contact op over coaching."
                                                            if doc["coaching_needed"] else ""))
@@ -218,7 +219,7 @@ def protocols():
 @volunteer_only
 def activities():
     view = get_store().read()
-    today = case_repo.today()
+    today = clock.today()
     upcoming, past = access.my_events(view, _vid(), today)
     return render_template("portal/activities.html", upcoming=upcoming, past=past,
                            trainings=access.my_trainings(view, _vid(), today))
@@ -227,7 +228,7 @@ def activities():
 def _claims_page(errors: dict | None = None, values: dict | None = None, status: int = 200):
     view = get_store().read()
     return render_template("portal/claims.html", claims=access.my_claims(view, _vid()), statuses=ledger.CLAIM_STATUSES,
-                           errors=errors or {}, values=values or {"date": case_repo.today().isoformat()},
+                           errors=errors or {}, values=values or {"date": clock.today().isoformat()},
                            linked=_vid() is not None), status
 
 
@@ -251,7 +252,7 @@ def add_claim():
         return _claims_page(errors, request.form.to_dict(), 422)
     with store.transaction() as tx:
         claim_id = tx.table(ledger.CLAIMS).insert({**doc, "via": access.PORTAL,
-                                                   "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds")})
+                                                   "created_at": clock.stamp()})
         store.audit(current_user.id, "create", f"expense_claim:{claim_id}", volunteer=vid, via="portaal")
     flash("Uw declaratie is ingediend. De coördinator beoordeelt haar.")
     return redirect(url_for("portal.claims"), code=303)

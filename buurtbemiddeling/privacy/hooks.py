@@ -5,7 +5,8 @@ import click
 from flask import Flask, Response, current_app
 from flask.cli import with_appcontext
 
-from ..cases import repo as case_repo
+from common import clock
+
 from ..store import get_store
 from ..uploads import upload_dir
 from . import retention
@@ -16,7 +17,7 @@ from . import retention
 @click.option("--dry-run", is_flag=True, help="Alleen tonen wat zou verdwijnen; niets wijzigen.")
 def retention_command(dry_run: bool) -> None:
     """Anonimiseer gegevens waarvan de bewaartermijn voorbij is."""
-    due = retention.run(get_store(), case_repo.today(), dry_run=dry_run, upload_dir=upload_dir())
+    due = retention.run(get_store(), clock.today(), dry_run=dry_run, upload_dir=upload_dir())
     for item in due:
         click.echo(f"{item.label}: sinds {item.since.isoformat()}, termijn voorbij op {item.due.isoformat()}")
     verb = "zou worden geanonimiseerd" if dry_run else "geanonimiseerd"
@@ -26,7 +27,7 @@ def retention_command(dry_run: bool) -> None:
 def _daily_run(app: Flask) -> None:
     with app.app_context():
         try:
-            retention.run_daily(app.extensions["store"], case_repo.today(), upload_dir=upload_dir())
+            retention.run_daily(app.extensions["store"], clock.today(), upload_dir=upload_dir())
         except Exception:  # never let housekeeping break a request; cron is the fallback
             app.logger.exception("automatic retention run failed")
 
@@ -35,7 +36,7 @@ def _after_request(response: Response) -> Response:
     app = current_app._get_current_object()
     if not app.config.get("RETENTION_AUTO_RUN", True):
         return response
-    today = case_repo.today().isoformat()
+    today = clock.today().isoformat()
     if app.extensions.get("retention_checked") != today:
         # One check per process per day; run_daily re-checks `_meta` under the lock.
         app.extensions["retention_checked"] = today

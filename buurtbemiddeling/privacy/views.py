@@ -7,17 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Flask, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from common import clock
 from common import retention_periods as periods
 
 from ..auth import users
 from ..admin.paging import page_of
 from ..auth.views import coordinator_required, when
-from ..cases import repo as case_repo
 from ..pdf import html_to_pdf
 from ..store import get_store
 from ..uploads import upload_dir
@@ -26,7 +25,6 @@ from . import retention, subjects
 bp = Blueprint("privacy", __name__, url_prefix="/beheer/privacy")
 PAGE_SIZE = 50
 RETENTION_SHOWN = 100  # after an import years may be due at once: the oldest, and how many more
-TZ = ZoneInfo("Europe/Amsterdam")
 ACTIONS = {"view": "Bekeken", "export": "Geëxporteerd", "create": "Aangemaakt", "update": "Gewijzigd",
            "handover": "Overdracht", "download": "Gedownload", "login": "Ingelogd", "step": "Stap gezet",
            "retention.anonymise": "Geanonimiseerd (bewaartermijn)", "privacy.erase": "Gewist op verzoek",
@@ -73,8 +71,8 @@ def audit_log():
     if since and until and until < since:
         errors["tot"] = "De einddatum ligt vóór de begindatum."
     entries = [] if errors else store.audit_entries(
-        since=dt.datetime.combine(since, dt.time.min, TZ) if since else None,
-        until=dt.datetime.combine(until, dt.time.max, TZ) if until else None, user=user, record=record)
+        since=dt.datetime.combine(since, dt.time.min, clock.TZ) if since else None,
+        until=dt.datetime.combine(until, dt.time.max, clock.TZ) if until else None, user=user, record=record)
     rows, page, pages = page_of(entries, PAGE_SIZE, request.args.get("pagina"))
     names = {str(u.doc_id): u.get("name") or u["email"] for u in users.all_users(view)}
     filters = {"record": record or "", "gebruiker": user or "", "van": request.args.get("van", ""),
@@ -91,7 +89,7 @@ def audit_log():
 @coordinator_required
 def retention_preview():
     view = get_store().read()
-    today = case_repo.today()
+    today = clock.today()
     # What is due over five years of data, once per day and version of what it reads.
     due, soon = view.derived(f"privacy.retention_preview.{today}",
                              lambda v: (retention.plan(v, today), retention.upcoming(v, today)))
@@ -103,7 +101,7 @@ def retention_preview():
 @bp.post("/bewaartermijnen/uitvoeren")
 @coordinator_required
 def retention_run():
-    done = retention.run(get_store(), case_repo.today(), upload_dir=upload_dir(), user=current_user.id)
+    done = retention.run(get_store(), clock.today(), upload_dir=upload_dir(), user=current_user.id)
     flash(f"{len(done)} gegevens zijn geanonimiseerd." if done else "Er was niets over de bewaartermijn.")
     return redirect(url_for("privacy.retention_preview"), code=303)
 
@@ -142,9 +140,9 @@ def export_json():
     data = subjects.gather(store.read(), hits)
     for record in sorted({h.record for h in hits}):
         store.audit(current_user.id, "privacy.export", record, format="json")
-    body = json.dumps({"exported_at": case_repo.now().isoformat(), **data}, ensure_ascii=False, indent=2, default=str)
+    body = json.dumps({"exported_at": clock.now().isoformat(), **data}, ensure_ascii=False, indent=2, default=str)
     return Response(body, mimetype="application/json", headers={
-        "Content-Disposition": f'attachment; filename="inzage-{case_repo.today().isoformat()}.json"',
+        "Content-Disposition": f'attachment; filename="inzage-{clock.today().isoformat()}.json"',
         "Cache-Control": "no-store"})
 
 
@@ -156,9 +154,9 @@ def export_pdf():
     data = subjects.gather(store.read(), hits)
     for record in sorted({h.record for h in hits}):
         store.audit(current_user.id, "privacy.export", record, format="pdf")
-    html = render_template("privacy/export_pdf.html", data=data, printed=case_repo.now())
+    html = render_template("privacy/export_pdf.html", data=data, printed=clock.now())
     return Response(html_to_pdf(html), mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="inzage-{case_repo.today().isoformat()}.pdf"',
+        "Content-Disposition": f'attachment; filename="inzage-{clock.today().isoformat()}.pdf"',
         "Cache-Control": "no-store"})
 
 
@@ -170,7 +168,7 @@ def erase():
     if request.form.get("bevestig") != "ja":
         flash("Er is niets gewist. Vink aan dat u de gegevens echt wilt wissen.")
         return redirect(url_for("privacy.people"), code=303)
-    records = subjects.erase(store, hits, case_repo.today(), upload_dir=upload_dir())
+    records = subjects.erase(store, hits, clock.today(), upload_dir=upload_dir())
     for record in records:
         # The erasure is recorded; what was erased is not.
         store.audit(current_user.id, "privacy.erase", record)

@@ -8,12 +8,12 @@ everyone reads again: an acknowledgement counts for one version only. No Flask h
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import Any
 
 from tinydb import Query
 
 from db import Store
+from common import clock
 
 from ..auth import users
 
@@ -40,7 +40,7 @@ class Author:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return clock.stamp()
 
 
 def _clean_text(text: str) -> str:

@@ -4,9 +4,11 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_login import current_user
 
+from common import clock
+from common.clock import today
+
 from ..auth.views import coordinator_required
-from ..cases.repo import now
-from ..answers import get_or_404, invalid, saved, today
+from ..answers import get_or_404, invalid, saved
 from ..store import get_store
 from . import disclosure, items, site_build
 
@@ -14,7 +16,7 @@ bp = Blueprint("publicity", __name__, url_prefix="/beheer/publiciteit")
 
 
 def _stamp() -> str:
-    return now().isoformat(timespec="seconds")
+    return clock.stamp()
 
 
 def _form(doc=None, values=None, errors=None, status: int = 200, hits=None):

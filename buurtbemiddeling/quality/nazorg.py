@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Iterable, Mapping
 
+from common import clock
 from figures.cases import nazorg_done
 
 from .forms import date_field, text_field
@@ -52,8 +53,8 @@ def done(case: Mapping[str, Any], records: Iterable[Mapping[str, Any]]) -> bool:
 def summary(record: Mapping[str, Any]) -> str:
     """A party's nazorg in one paragraph, for the closing form:
     "Gebeld op 02-12-2026 door Sanne: afspraken houden. Tevredenheid 4 – tevreden. ..."."""
-    day = str(record.get("contacted_on") or "")
-    when = f" op {day[8:10]}-{day[5:7]}-{day[0:4]}" if len(day) >= 10 else ""
+    day = clock.date_text(record.get("contacted_on"))
+    when = f" op {day}" if day else ""
     parts = [f"Gebeld{when}{' door ' + record['by_whom'] if record.get('by_whom') else ''}: "
              f"{HOLDS.get(record.get('holds'), 'afspraken onbekend').lower()}."]
     if record.get("satisfaction") in SATISFACTION:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from common import intake_term
+from common import clock, intake_term
 
 from ..auth.views import coordinator_required
 from ..cases import repo as case_repo
@@ -42,7 +42,7 @@ def case_section(view, case) -> dict:
     return {"debriefs": debrief.of_case(view, case.doc_id), "talks": debrief.TALKS,
             "nazorg": nazorg.of_case(view, case.doc_id), "holds": nazorg.HOLDS,
             "notes": coaching_notes.notes_for(view, case_id=case.doc_id), "kinds": coaching_notes.KINDS,
-            "can_debrief": len(case.get("duo") or []) == 2, "today": case_repo.today().isoformat(),
+            "can_debrief": len(case.get("duo") or []) == 2, "today": clock.today().isoformat(),
             "duo": [(v, name) for v, name in zip(case.get("duo") or [], _duo_names(view, case))],
             "nazorg_done": nazorg.done(case, nazorg.of_case(view, case.doc_id).values())}
 
@@ -53,7 +53,7 @@ def case_section(view, case) -> dict:
 @coordinator_required
 def index():
     view = get_store().read()
-    today = case_repo.today()
+    today = clock.today()
     years = view.derived(f"quality.years.{today}", lambda v: figures.years(v.table(case_repo.CASES), today))
     raw = request.args.get("jaar", "")
     year = int(raw) if raw.isdigit() and int(raw) in years else today.year
@@ -80,10 +80,10 @@ def _render_signals(errors: dict | None = None, values: dict | None = None, stat
     store = get_store()
     view = store.read()
     store.audit(current_user.id, "view", "volunteer_signals")
-    return render_template("quality/signals.html", overview=_signal_overview(view, case_repo.today()),
+    return render_template("quality/signals.html", overview=_signal_overview(view, clock.today()),
                            volunteer_choices=[(v.doc_id, v.get("name", "")) for v in case_repo.active_volunteers(view)],
                            kinds=signals.KINDS, sources=signals.SOURCES,
-                           errors=errors or {}, values=values or {"date": case_repo.today().isoformat()}), status
+                           errors=errors or {}, values=values or {"date": clock.today().isoformat()}), status
 
 
 @bp.post("/signalen")
@@ -91,13 +91,13 @@ def _render_signals(errors: dict | None = None, values: dict | None = None, stat
 def add_signal():
     store = get_store()
     view = store.read()
-    signal, errors = signals.check(request.form, today=case_repo.today(),
+    signal, errors = signals.check(request.form, today=clock.today(),
                                    volunteer_ids=[v.doc_id for v in view.table(case_repo.VOLUNTEERS).all()])
     if errors:
         if request.form.get("from_volunteer"):
             return _render_volunteer(int(request.form["from_volunteer"]), errors, dict(request.form), 422)
         return _render_signals(errors, dict(request.form), 422)
-    signals.add(store, signal, by=_by(), at=case_repo.now())
+    signals.add(store, signal, by=_by(), at=clock.now())
     flash("Het signaal is bewaard.")
     return redirect(url_for("quality.volunteer", volunteer_id=signal["volunteer_id"]), code=303)
 
@@ -110,7 +110,7 @@ def _render_volunteer(volunteer_id: int, errors: dict | None = None, values: dic
         abort(404)
     store.audit(current_user.id, "view", f"volunteer:{volunteer_id}", page="kwaliteit")
     found = signals.of_volunteer(view, volunteer_id)
-    today = case_repo.today()
+    today = clock.today()
     their_debriefs = debrief.of_volunteer(view, volunteer_id)[:10]
     notes = coaching_notes.notes_for(view, volunteer_id=volunteer_id)
     # Only the cases the page links to, not a lookup of five years of cases.
@@ -140,12 +140,12 @@ def add_debrief(case_id: int):
     case = _case_or_404(view, case_id)
     items = debrief.checklist_items(view)
     errors: dict = {}
-    values: dict = {"date": case_repo.today().isoformat(), "talk": case.get("step") if case.get("step") in debrief.TALKS else ""}
+    values: dict = {"date": clock.today().isoformat(), "talk": case.get("step") if case.get("step") in debrief.TALKS else ""}
     if request.method == "POST":
-        doc, errors = debrief.check(request.form, items, today=case_repo.today(),
+        doc, errors = debrief.check(request.form, items, today=clock.today(),
                                     not_before=workflow.reported_date(case), duo=case.get("duo") or [])
         if not errors:
-            debrief.add(store, case_id, doc, by=_by(), at=case_repo.now())
+            debrief.add(store, case_id, doc, by=_by(), at=clock.now())
             store.audit(current_user.id, "update", f"case:{case_id}", what="debrief")
             flash("De nabespreking is bewaard." + (" Zij staat op de coachinglijst." if doc["coaching_needed"] else ""))
             return redirect(url_for("cases.detail", case_id=case_id, _anchor="kwaliteit"), code=303)
@@ -164,12 +164,12 @@ def add_nazorg(case_id: int):
     case = _case_or_404(view, case_id)
     parties = case.get("parties") or []
     errors: dict = {}
-    values: dict = {"contacted_on": case_repo.today().isoformat(), "by_whom": " en ".join(n for n in _duo_names(view, case) if n)}
+    values: dict = {"contacted_on": clock.today().isoformat(), "by_whom": " en ".join(n for n in _duo_names(view, case) if n)}
     if request.method == "POST":
-        record, errors = nazorg.check(request.form, party_count=len(parties), today=case_repo.today(),
+        record, errors = nazorg.check(request.form, party_count=len(parties), today=clock.today(),
                                       not_before=workflow.reported_date(case))
         if not errors:
-            nazorg.save(store, case_id, record, by=_by(), at=case_repo.now())
+            nazorg.save(store, case_id, record, by=_by(), at=clock.now())
             store.audit(current_user.id, "update", f"case:{case_id}", what="nazorg")
             letter = chr(ord("A") + record["party"])
             flash(f"De nazorg bij partij {letter} is bewaard.")

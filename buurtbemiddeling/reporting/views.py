@@ -7,11 +7,13 @@ from flask_login import current_user
 
 from common import intake_term
 from figures import period as periods
+from common.clock import today
+from common import clock
 
 from ..auth.views import coordinator_required
 from ..cases import repo as case_repo
 from ..network import partners as network, sections as network_sections
-from ..answers import saved, today
+from ..answers import saved
 from ..quality import nazorg
 from ..store import get_store
 from .. import pdf
@@ -88,7 +90,7 @@ def edit_narrative():
     if errors:
         return render_template("reporting/narrative_form.html", period=period, query=period.query(), text=text,
                                errors=errors), 422
-    narrative.save(store, period.key, text, by=current_user.name or current_user.email, at=case_repo.now())
+    narrative.save(store, period.key, text, by=current_user.name or current_user.email, at=clock.now())
     store.audit(current_user.id, "update", f"report-narrative:{period.key}")
     return saved("De toelichting is bewaard.", url_for("reporting.index", **period.query()) + "#toelichting")
 

@@ -1,10 +1,11 @@
 """Storing incoming reports and reading the inbox. Pure of Flask."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from db import Store
+from common import clock
 from forms.application import LANGUAGES, SITE_LANGUAGES
 from forms.fields import pick
 
@@ -23,7 +24,7 @@ def new_record(form_name: str, cleaned: dict[str, Any], *, lang: str = "nl", sou
                received_at: datetime | None = None) -> dict[str, Any]:
     return {
         "form": form_name,
-        "received_at": (received_at or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
+        "received_at": clock.stamp(received_at),
         "source": source,
         "lang": lang,
         "status": "nieuw",

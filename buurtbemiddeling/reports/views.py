@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import time
-from datetime import date
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, abort, current_app, make_response, redirect, render_template, request, url_for
@@ -48,20 +47,20 @@ def _submit(form_name: str):
     verdict = spam.post_verdict(request.form, form_name, secret, now, config.get("FORM_MIN_SECONDS", 3))
     if verdict == spam.HONEYPOT:
         # Answer as if all went well: a robot learns nothing. People never see this field.
-        spam.count_rejected(store, form_name, verdict, date.today())
+        spam.count_rejected(store, form_name, verdict, clock.today())
         return _thanks(form, lang)
     result = form.validate(request.form, lang=lang)
     # Carry the original start time on, so correcting an error is never "too fast".
     token = request.form.get(TOKEN_FIELD) if spam.token_started(secret, form_name, request.form.get(TOKEN_FIELD)) else None
     if verdict == spam.TOO_FAST:
-        spam.count_rejected(store, form_name, verdict, date.today())
+        spam.count_rejected(store, form_name, verdict, clock.today())
         result.notice = pick(_NOTICES[spam.TOO_FAST], lang)
         return _form_again(form, lang, result, token, 422)
     if not result.ok:
         return _form_again(form, lang, result, token, 422)
     key = spam.address_key(secret, request.remote_addr)
     if spam.over_rate_limit(store, key, now, config.get("FORM_RATE_LIMIT", 10), config.get("FORM_RATE_WINDOW", 3600)):
-        spam.count_rejected(store, form_name, spam.RATE_LIMIT, date.today())
+        spam.count_rejected(store, form_name, spam.RATE_LIMIT, clock.today())
         result.notice = pick(_NOTICES[spam.RATE_LIMIT], lang).format(phone=sitebuilder.site_config()["phone"])
         return _form_again(form, lang, result, token, 429)
     _store_with_mails(store, form_name, result.cleaned, lang)  # sent after the response (messages/dispatch.py)
@@ -159,7 +158,7 @@ def too_large(error):
     folder = urlsplit(request.referrer or "").path.strip("/").split("/")[0]
     lang = form.lang_of({"lang": folder})  # the page the post came from: /en/..., /tr/...
     result = Result(lang=lang, notice=pick(_TOO_LARGE, lang))
-    spam.count_rejected(get_store(), form.name, spam.TOO_LARGE, date.today())
+    spam.count_rejected(get_store(), form.name, spam.TOO_LARGE, clock.today())
     return _form_again(form, lang, result, None, 413)
 
 
@@ -190,7 +189,7 @@ def inbox():
     today = clock.today()
     return render_template("reports/inbox.html", reports=rows, total=len(reports), page=page, pages=pages,
                            display_name=intake.display_name, preferred_language=intake.preferred_language,
-                           spam_summary=spam.rejected_summary(get_store(), date.today()),
+                           spam_summary=spam.rejected_summary(get_store(), clock.today()),
                            kinds=intake.KINDS, statuses=intake.STATUSES, kind=kind, status=status, kind_of=intake.kind_of,
                            conflicts=lists.labels(view, "conflict_types"),
                            late={r.doc_id for r in rows if intake_term.report_is_late(r, today, days)},

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Iterable, Mapping
 
+from common import clock
+
 from .checks import past_date
 
 MILESTONE_YEARS = (1, 5, 10, 15, 20, 25)
@@ -102,7 +104,7 @@ def thank_you_list(volunteers: Iterable, mediations: Mapping[str, int], today: d
             reasons.append(f"{near.years} jaar vrijwilliger {_when(near.on, today)}")
             occasion = True
         if contact is None or (today - date.fromisoformat(contact)).days > NO_CONTACT_DAYS:
-            reasons.append("Geen persoonlijk contact sinds " + (_dutch(contact) if contact else "de start"))
+            reasons.append("Geen persoonlijk contact sinds " + (clock.date_text(contact) if contact else "de start"))
         done = mediations.get(str(volunteer.doc_id), 0)
         reached = milestone_reached(done)
         if reached and volunteer.get("thanked_for_mediations", 0) < reached:
@@ -131,8 +133,5 @@ def _when(on: date, today: date) -> str:
     days = (on - today).days
     if days == 0:
         return "vandaag"
-    return f"over {days} dagen" if days > 0 else "op " + on.strftime("%d-%m-%Y")
+    return f"over {days} dagen" if days > 0 else "op " + clock.date_text(on)
 
-
-def _dutch(iso: str) -> str:
-    return date.fromisoformat(iso).strftime("%d-%m-%Y")

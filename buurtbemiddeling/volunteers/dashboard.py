@@ -1,7 +1,8 @@
 """The volunteers' panels on Vandaag: qualifications, thank-yous and applicants waiting."""
 from __future__ import annotations
 
-from datetime import date
+
+from common import clock
 
 from ..admin.dashboard import register
 from . import appreciation, pipeline, qualifications
@@ -11,7 +12,7 @@ SHOW = 8
 
 @register("volunteers/_today_waiting.html", order=40)
 def waiting_panel(view) -> dict:
-    rows = pipeline.waiting_list(view.table(pipeline.APPLICATIONS).all(), view.table(pipeline.VOLUNTEERS).all(), date.today())
+    rows = pipeline.waiting_list(view.table(pipeline.APPLICATIONS).all(), view.table(pipeline.VOLUNTEERS).all(), clock.today())
     return {"waiting": rows[:SHOW], "total": len(rows)}
 
 
@@ -20,7 +21,7 @@ def waiting_panel(view) -> dict:
 
 @register("volunteers/_today_qualifications.html", order=45)
 def qualifications_panel(view) -> dict:
-    today = date.today()
+    today = clock.today()
     rows = view.derived(f"volunteers.attention.{today}",
                         lambda v: qualifications.needing_attention(v, v.table(pipeline.VOLUNTEERS).all(), today))
     return {"rows": rows[:SHOW], "total": len(rows), "states": qualifications.STATES}
@@ -28,7 +29,7 @@ def qualifications_panel(view) -> dict:
 
 @register("volunteers/_today_thanks.html", order=50)
 def thanks_panel(view) -> dict:
-    today = date.today()
+    today = clock.today()
     rows = view.derived(f"volunteers.thanks.{today}",
                         lambda v: appreciation.thank_you_list(v.table(pipeline.VOLUNTEERS).all(),
                                                               appreciation.mediation_counts_of(v), today))

@@ -14,10 +14,12 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
+from common import clock
+
 EVENTS = "events"
 FEED = "calendar_feed"  # one doc: {"token"}
 VOLUNTEER_FEEDS = "volunteer_feeds"  # {"volunteer_id", "token"}: each volunteer's own feed
-TZ = ZoneInfo("Europe/Amsterdam")
+TZ = clock.TZ
 KINDS = {"intervisie": "Intervisie", "training": "Training", "bedankbijeenkomst": "Bedankbijeenkomst",
          "uitje": "Uitje", "overig": "Overig"}
 
@@ -119,7 +121,7 @@ def calendar(events: Iterable, organisation: str, *, now: datetime | None = None
              items: Iterable[Mapping[str, Any]] = (), name: str = "activiteiten vrijwilligers") -> bytes:
     """An iCalendar file (RFC 5545) with the given events (docs with doc_id) and further
     calendar items (dicts like `event_item`'s, e.g. a volunteer's appointments)."""
-    stamp = (now or datetime.now(TZ)).astimezone(ZoneInfo("UTC"))
+    stamp = (now or clock.now()).astimezone(ZoneInfo("UTC"))  # RFC 5545: DTSTAMP in UTC
     cal = Calendar()
     cal.add("prodid", f"-//{organisation}//Buurtbemiddeling beheer//NL")
     cal.add("version", "2.0")

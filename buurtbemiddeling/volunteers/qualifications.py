@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Mapping
 
 from common import clock
@@ -177,7 +177,7 @@ def check_record(form: Mapping[str, str], trainings: Mapping[int, Any], *, volun
         hours = float(training.get("hours") or 0)
     doc = {"volunteer_id": volunteer_id, "training_id": int(raw_id) if raw_id.isdigit() else None, "date": day,
            "hours": hours or 0, "certificate": None, "notes": (form.get("notes") or "").strip()[:2000],
-           "by": by, "at": datetime.now().isoformat(timespec="seconds")}
+           "by": by, "at": clock.stamp()}
     return doc, errors
 
 

@@ -7,8 +7,10 @@ interviews because each interview stores the label it was scored under. Pure.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Mapping, Sequence
+
+from common import clock
 
 from .checks import past_date
 
@@ -62,7 +64,7 @@ def check_interview(form: Mapping[str, str], criteria: Sequence[tuple[str, str]]
     interview = {
         "held_on": held_on, "kind": kind, "interviewers": (form.get("interviewers") or "").strip()[:200],
         "scores": scores, "decision": decision, "reason": reason, "by": by,
-        "at": datetime.now().isoformat(timespec="seconds"),
+        "at": clock.stamp(),
     }
     return Checked(interview, errors)
 

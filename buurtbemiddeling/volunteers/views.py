@@ -5,11 +5,14 @@ Views read and write; the rules live in pipeline, selection, qualifications and 
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import forms as forms_pkg
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+
+from common import clock
+from common.clock import today
 
 from .. import uploads
 from ..admin import imports
@@ -34,10 +37,6 @@ imports.register(bp, imports.Importer(
     columns=importing.COLUMNS, examples=importing.EXAMPLES, plan=importing.plan, commit=importing.commit,
     notes=importing.NOTES, shown=(("Naam", "name"), ("Stap", "step"), ("Gestart op", "start_date"), ("Trainingen", "trainings")),
 ))
-
-
-def today() -> date:
-    return date.today()
 
 
 def actor() -> str:
@@ -164,7 +163,7 @@ def _reason(view) -> tuple[str, str]:
 
 def _move(doc, to: str, view, *, basis: bool = False, unqualified: tuple | list = ()):
     code, reason = _reason(view)
-    move = pipeline.check_move(doc, to, by=actor(), reason=reason, at=datetime.now(),
+    move = pipeline.check_move(doc, to, by=actor(), reason=reason, at=clock.now(),
                                has_basistraining=basis, selection_decision=selection.latest_decision(doc),
                                unqualified=unqualified, override_reason=request.form.get("override_reason", ""))
     if code:
@@ -230,7 +229,7 @@ def interview(application_id: int):
 def _after_interview(store, application_id: int, interview: dict):
     """An interview settles the step: held means in that step; a clear decision moves on at once."""
     doc = store.read().table(APPLICATIONS).get(doc_id=application_id)
-    at = datetime.now()
+    at = clock.now()
     moves, current = [], dict(doc)
     for to in pipeline.interview_steps(pipeline.step_of(doc), interview["kind"], interview["decision"]):
         move = pipeline.check_move(current, to, by=actor(), reason=interview["reason"] if to in pipeline.ENDED + ("aangenomen",) else "",
@@ -300,7 +299,7 @@ def volunteer_new():
         errors["step"] = "Kies de stap waarin deze vrijwilliger nu staat."
     if errors:
         return _profile_form(values=request.form, errors=errors, status=422)
-    entry = {"step": step, "at": datetime.now().isoformat(timespec="seconds"), "by": actor(), "reason": "Ingevoerd in het beheer"}
+    entry = {"step": step, "at": clock.stamp(), "by": actor(), "reason": "Ingevoerd in het beheer"}
     doc.update(step=step, steps=[entry], agreement={"signed_on": "", "document": None}, application_id=None, contacts=[])
     with store.transaction() as tx:
         new_id = tx.table(VOLUNTEERS).insert(doc)

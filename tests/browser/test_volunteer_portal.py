@@ -1,6 +1,6 @@
 """A volunteer logs in, lands on the portal, sees only their own case, logs a contact on it,
 and cannot open another volunteer's case by typing its address."""
-from buurtbemiddeling.cases import repo as case_repo
+from common import clock
 from tests import portal_data
 
 from .conftest import axe_violations
@@ -27,7 +27,7 @@ def test_a_volunteer_sees_only_their_own_case_and_logs_a_contact(page, live_serv
     page.get_by_role("heading", name=f"Overdracht zaak {own}").wait_for()
     assert page.get_by_text("Henk Huisman").first.is_visible()
     assert page.get_by_text("Greet Groen").count() == 0
-    page.get_by_label("Datum").fill(case_repo.today().isoformat())
+    page.get_by_label("Datum").fill(clock.today().isoformat())
     page.get_by_label("Met wie").select_option("partij-a")
     page.get_by_label("Hoe").select_option("huisbezoek")
     page.get_by_label("Minuten").fill("45")
