@@ -7,6 +7,7 @@ import subprocess
 
 import pytest
 
+from common import clock
 from buurtbemiddeling import mail
 from buurtbemiddeling.cases import appointments, repo
 from buurtbemiddeling.messages import dispatch
@@ -54,11 +55,11 @@ def test_the_kennismakingsbrief_to_party_b_holds_its_fields_and_nothing_of_party
 
 def test_the_appointment_confirmation_names_date_time_place_and_the_mediators(client, store, case_id, tmp_path):
     duo = add_volunteers(store, "Sanne Smit", "Ahmed Amrani")
-    day = repo.today() + datetime.timedelta(days=3)
+    day = clock.today() + datetime.timedelta(days=3)
     with store.transaction() as tx:
         appointment_id = appointments.add(tx, case_id, {"kind": "gesprek-a", "date": day.isoformat(), "start": "19:30",
                                                         "end": "20:30", "place": "Buurthuis De Linde",
-                                                        "volunteers": duo, "coordinator": False}, repo.now())
+                                                        "volunteers": duo, "coordinator": False}, clock.now())
     response = client.post(f"/beheer/zaken/{case_id}/brief", data={"letter": "bevestiging-afspraak:0", "action": "pdf",
                                                                    "appointment": str(appointment_id)})
     text = pdf_text(response.data, tmp_path)

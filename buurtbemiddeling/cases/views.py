@@ -157,7 +157,7 @@ def _change(case_id: int, form: str, compute, message, anchor: str = "", also=No
     try:
         with store.transaction() as tx:  # the change and the referrer's feedback: both or neither
             case = repo.change(store, case_id, remembered, current_user, also)
-            told = referrer_feedback.after_change(tx, case_id, before, case, user=current_user, at=repo.now())
+            told = referrer_feedback.after_change(tx, case_id, before, case, user=current_user, at=clock.now())
     except repo.NotFound:
         abort(404)
     except WorkflowError as exc:

@@ -7,6 +7,8 @@ from flask_login import current_user
 
 import sitebuilder
 
+from common import clock
+
 from .. import mail, pdf
 from ..auth.views import coordinator_required
 from ..cases import repo
@@ -36,7 +38,7 @@ def letter(case_id: int):
     action = request.form.get("action")
     try:
         composed = letters.compose(view, case, key, party, request.form.get("appointment"),
-                                   coordinator=current_user.name or current_user.email, today=repo.today(),
+                                   coordinator=current_user.name or current_user.email, today=clock.today(),
                                    volunteer_names=repo.volunteer_names(view))
         who = f"partij {party_letter(composed.party)}"
         address = letters.mail_address(case, composed.party)
@@ -62,7 +64,7 @@ def letter(case_id: int):
     site = sitebuilder.site_config()
     html = render_template("messages/letter_pdf.html", subject=composed.subject, body=render_markdown(composed.markdown()),
                            address=letters.address_lines(composed.fields), site=site,
-                           date=letters.long_date(repo.today()), number=case.get("number"))
+                           date=letters.long_date(clock.today()), number=case.get("number"))
     content = pdf.html_to_pdf(html)
     repo.record(store, case_id, lambda tx, _case: {
         "kind": "letter", "letter": key, "party": composed.party, "channel": "pdf",

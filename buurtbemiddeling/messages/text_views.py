@@ -7,8 +7,9 @@ from flask_login import current_user
 
 import sitebuilder
 
+from common import clock
+
 from ..auth.views import coordinator_required
-from ..cases import repo
 from ..store import get_store
 from common.markdown import render_markdown
 from . import templates
@@ -78,7 +79,7 @@ def save(key: str):
     store = get_store()
     try:
         with store.transaction() as tx:
-            templates.save(tx, key, subject, body, by=current_user.id, at=repo.now().isoformat(timespec="seconds"))
+            templates.save(tx, key, subject, body, by=current_user.id, at=clock.stamp())
     except templates.TemplateError as exc:
         return _edit_page(template, subject, body, {exc.field: exc.message}, 422)
     store.audit(current_user.id, "settings.text", f"text:{key}")
