@@ -248,7 +248,7 @@ def appointment_status(case_id: int, appointment_id: int):
 @bp.post("/<int:case_id>/wacht")
 @coordinator_required
 def hold(case_id: int):
-    return _change(case_id, "hold", lambda case: workflow.hold(case, request.form, today=repo.today()), "De zaak staat in de wacht.")
+    return _change(case_id, "hold", lambda case: workflow.hold(case, request.form, today=clock.today()), "De zaak staat in de wacht.")
 
 
 @bp.post("/<int:case_id>/heropenen")

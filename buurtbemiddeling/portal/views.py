@@ -247,7 +247,7 @@ def add_claim():
     store = get_store()
     # The volunteer is always the claimant: a posted volunteer_id is ignored.
     form = {**request.form.to_dict(), "volunteer_id": str(vid)}
-    doc, errors = ledger.check_claim(form, {vid: current_user.name}, by=_by(), today=case_repo.today())
+    doc, errors = ledger.check_claim(form, {vid: current_user.name}, by=_by(), today=clock.today())
     if errors:
         return _claims_page(errors, request.form.to_dict(), 422)
     with store.transaction() as tx:
