@@ -2,13 +2,13 @@
 reminder on Vandaag, the phone-report form worded for the coordinator, the first run."""
 import datetime as dt
 
-from buurtbemiddeling.cases import repo
+from common import clock
 from tests.test_cases_views import case_id, case_in, coordinator, html  # noqa: F401 (fixtures)
 
 
 def call(client, case_id, outcome, summary="", day=None):
     return client.post(f"/beheer/zaken/{case_id}/contact", data={
-        "date": (day or repo.today()).isoformat(), "with": "partij-b", "channel": "telefoon", "outcome": outcome,
+        "date": (day or clock.today()).isoformat(), "with": "partij-b", "channel": "telefoon", "outcome": outcome,
         "summary": summary, "minutes": "2"})
 
 
@@ -29,7 +29,7 @@ def test_three_calls_without_reaching_party_b_are_shown_until_someone_answers(cl
 
 def test_on_hold_until_a_date_reminds_the_coordinator_on_that_date(client, store, case_id, app):
     from common import clock as programme_clock
-    today = repo.today()
+    today = clock.today()
     past = client.post(f"/beheer/zaken/{case_id}/wacht", data={"note": "Op vakantie", "until": today.isoformat()})
     assert past.status_code == 422 and "een datum na vandaag" in html(past) and "Op vakantie" in html(past)
     until = today + dt.timedelta(days=14)

@@ -155,8 +155,8 @@ def next_action(case: Mapping, today: dt.date | None = None) -> str:
     if step == "in-de-wacht":
         until = case.get("held_until")
         if until and today and until <= today.isoformat():
-            return "In de wacht tot " + _nl_date(until) + ": vraag de bewoner hoe het gaat"
-        return "Wacht op bericht van de bewoner" + (f" (tot {_nl_date(until)})" if until else "")
+            return "In de wacht tot " + clock.date_text(until) + ": vraag de bewoner hoe het gaat"
+        return "Wacht op bericht van de bewoner" + (f" (tot {clock.date_text(until)})" if until else "")
     return ""
 
 

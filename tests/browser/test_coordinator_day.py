@@ -13,6 +13,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import vobject
 
+from common import clock
 from buurtbemiddeling import demo
 from buurtbemiddeling.cases import repo as case_repo
 from tests import portal_data
@@ -71,7 +72,7 @@ def test_a_phone_call_becomes_an_appointment_in_the_volunteers_calendar(page, br
     page.goto(f"{base}/beheer/zaken/{case_id}")
     page.get_by_role("button", name="Bemiddelaars koppelen").click()
     page.get_by_text("De zaak staat nu in ‘Bemiddelaars gekoppeld’.").wait_for()
-    day = case_repo.today() + dt.timedelta(days=1)
+    day = clock.today() + dt.timedelta(days=1)
     form = page.locator("#appointment-form")
     form.get_by_label("Gesprek", exact=True).select_option("gesprek-a")
     form.get_by_label("Datum").fill(day.isoformat())
