@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from db import Store
+from common import clock
 from buurtbemiddeling.auth import users
 from buurtbemiddeling.cases import numbering, records, repo, workflow
 from buurtbemiddeling.demo import DEMO_EMAIL, DEMO_PASSWORD
@@ -129,7 +130,7 @@ def generate(store: Store, size: Size | str, seed: int = 2026) -> dict[str, int]
     """Fill an empty store; returns the number of documents per table."""
     size = SIZES[size] if isinstance(size, str) else size
     rng = random.Random(seed)
-    today = repo.today()
+    today = clock.today()
     if not users.has_users(store):
         users.create_user(store, DEMO_EMAIL, DEMO_PASSWORD, "coordinator", "Carla de Coördinator")
     _reports(store, size, rng)

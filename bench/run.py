@@ -155,11 +155,11 @@ def cold_start(instance: Path) -> dict:
 def retention_run(app) -> dict:
     """The first retention run over five years of data (after an upgrade or an import): every
     record past its period anonymised in one transaction. Runs last: it changes the data."""
-    from buurtbemiddeling.cases import repo
+    from common import clock
     from buurtbemiddeling.privacy import retention
 
     begin = time.perf_counter()
-    due = retention.run(app.extensions["store"], repo.today())
+    due = retention.run(app.extensions["store"], clock.today())
     return {"anonymised": len(due), "s": round(time.perf_counter() - begin, 1)}
 
 
