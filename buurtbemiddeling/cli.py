@@ -121,7 +121,10 @@ def init_app(app: Flask) -> None:
                     doctor_command):
         app.cli.add_command(command)
     for command in app.cli.commands.values():
-        command.callback = with_appcontext(_announcing_instance(command.callback))
+        # The commands are module-level objects shared by every app of the process: wrap once.
+        if not getattr(command.callback, "announces_instance", False):
+            command.callback = with_appcontext(_announcing_instance(command.callback))
+            command.callback.announces_instance = True
 
 
 def _announcing_instance(callback):

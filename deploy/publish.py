@@ -77,6 +77,7 @@ def install(public: Path, previous_htaccess: str = "", *, python: str = sys.exec
     # A build starts as a private temporary folder; Apache often reads it as another account.
     public.chmod(0o755)
     (public / ".htaccess").write_text(htaccess(previous_htaccess, passenger=passenger, options=options))
+    (public / ".htaccess").chmod(0o644)  # Apache reads it, whatever umask this runs under
     publish_admin_assets(public)
     if not passenger:
         script = public / SCRIPT
@@ -94,6 +95,7 @@ def publish_admin_assets(public: Path) -> None:
     for source in [*STATIC_DIR.iterdir(), HTMX_DIR / "htmx.min.js"]:
         if source.is_file():
             (assets / source.name).write_bytes(source.read_bytes())
+            (assets / source.name).chmod(0o644)
     for folder in (public / "beheer", assets):
         folder.chmod(0o755)
 

@@ -33,3 +33,12 @@ def test_build_site_rebuilds_the_public_site_with_the_instance_data(app, tmp_pat
     result = app.test_cli_runner().invoke(args=["build-site"])
     assert result.exit_code == 0, result.output
     assert (out / "index.html").is_file() and (out / "melding-doen" / "index.html").is_file()
+
+
+def test_many_apps_in_one_process_leave_the_commands_working(tmp_path):
+    # The command objects are shared: each app must not wrap them once more (RecursionError after ~300 apps).
+    from app import create_app
+
+    for n in range(400):
+        app = create_app({"INSTANCE_PATH": tmp_path / "i", "TESTING": True, "SECRET_KEY": "x"})
+    assert app.test_cli_runner().invoke(args=["backup"]).exit_code == 0

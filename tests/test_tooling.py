@@ -69,7 +69,8 @@ def test_without_root_or_sudo_the_package_step_installs_nothing_and_prints_the_c
     folder = Path(tempfile.mkdtemp(prefix="bb-packages-"))
     try:
         folder.chmod(0o755)
-        (folder / "bin").mkdir(mode=0o755)
+        (folder / "bin").mkdir()
+        (folder / "bin").chmod(0o755)  # not mkdir's mode: an app made earlier set umask 077
         for tool in ("bash", "id", "python3"):
             (folder / "bin" / tool).symlink_to(shutil.which(tool, path="/usr/bin:/bin"))
         script = shutil.copy(REPO / "scripts" / "system-packages", folder)

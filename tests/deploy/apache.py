@@ -83,10 +83,13 @@ def python_for(user: str, folder: Path) -> str:
     base = f"/usr/bin/python{version}"
     bridge = folder / "venv"
     if os.access(base, os.X_OK):
-        subprocess.run([base, "-m", "venv", "--without-pip", str(bridge)], check=True, timeout=REQUEST_TIMEOUT)
+        # umask 022: the app sets 077 for its private data, and `user` must read this venv.
+        subprocess.run([base, "-m", "venv", "--without-pip", str(bridge)], check=True, timeout=REQUEST_TIMEOUT,
+                       preexec_fn=lambda: os.umask(0o022))
         site_dirs = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
         pth = bridge / "lib" / f"python{version}" / "site-packages" / "project.pth"
         pth.write_text("".join(f"import site; site.addsitedir({d!r})\n" for d in sorted(site_dirs)))
+        pth.chmod(0o644)
         if _runs_as(user, str(bridge / "bin" / "python")):
             return str(bridge / "bin" / "python")
     raise RuntimeError(f"{user} cannot run {sys.executable}, and no {base} can stand in for it")
