@@ -93,10 +93,14 @@ def confirm_twofactor():
 @bp.post("/tweestaps/herstelcodes")
 @login_required
 def renew_recovery_codes():
-    store = get_store()
-    if users.authenticate(store, current_user.email, request.form.get("current_password", "")) is None:
+    if not _password_typed_again():
         return _page(422, errors={"recovery_password": "Uw wachtwoord klopt niet; de herstelcodes zijn niet vernieuwd."})
-    return _recovery_page(recovery.renew(store, current_user.id))
+    return _recovery_page(recovery.renew(get_store(), current_user.id))
+
+
+def _password_typed_again() -> bool:
+    """A change to how one logs in asks for the password again, not only a session."""
+    return users.authenticate(get_store(), current_user.email, request.form.get("current_password", "")) is not None
 
 
 def _recovery_page(codes: list[str]):
@@ -109,9 +113,8 @@ def _recovery_page(codes: list[str]):
 @bp.post("/tweestaps/uitzetten")
 @login_required
 def disable_twofactor():
-    store = get_store()
-    if users.authenticate(store, current_user.email, request.form.get("current_password", "")) is None:
+    if not _password_typed_again():
         return _page(422, errors={"disable_password": "Uw wachtwoord klopt niet; tweestapsverificatie blijft aan."})
-    twofactor.disable(store, current_user.id, by=current_user.id)
+    twofactor.disable(get_store(), current_user.id, by=current_user.id)
     flash("Tweestapsverificatie staat uit.")
     return redirect(url_for("account.me"))
