@@ -226,7 +226,7 @@ def test_counts_kept_in_the_data_tables_before_the_upgrade_are_carried_over(tmp_
         tx.table(spam.COUNT_TABLE).insert({"day": "2026-11-30", "form": "report", "reason": "honeypot", "count": 4})
         tx.table(spam.RATE_TABLE).insert({"key": "abc", "times": [1.0]})
     upgraded = Store(tmp_path / "data")
-    assert upgraded.migrate() == [3]
+    assert 3 in upgraded.migrate()  # later migrations may follow
     assert spam.rejected_counts(upgraded) == {"honeypot": 4}
     assert upgraded.read().table(spam.COUNT_TABLE).all() == []
     assert upgraded.read().table(spam.RATE_TABLE).all() == []

@@ -98,7 +98,7 @@ def test_a_phone_call_becomes_an_appointment_in_the_volunteers_calendar(page, br
     mine = [e for e in events if e.summary.value == f"Gesprek partij A · zaak {number}"]
     assert len(mine) == 1 and mine[0].location.value == "Bij partij A thuis"
     assert mine[0].dtstart.value.astimezone(dt.timezone.utc) == dt.datetime.combine(
-        day, dt.time(19, 30), tzinfo=case_repo.TZ).astimezone(dt.timezone.utc)
+        day, dt.time(19, 30), tzinfo=clock.TZ).astimezone(dt.timezone.utc)
     assert "Amrani" not in body and "Fatima" not in body and "Beukenlaan" not in body
 
 

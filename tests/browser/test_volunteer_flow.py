@@ -82,7 +82,7 @@ def test_an_applicant_goes_from_the_public_form_through_selection_and_training_t
     page.get_by_text("Zonder afgeronde basistraining").first.wait_for()
 
     page.get_by_text("Training of kwalificatie vastleggen").click()
-    page.get_by_label("Training of kwalificatie", exact=True).select_option(label="Basistraining buurtbemiddeling (15.0 uur)")
+    page.get_by_label("Training of kwalificatie", exact=True).select_option(label="Basistraining buurtbemiddeling (15 uur)")
     page.get_by_label("Datum (gevolgd of behaald)").fill(TODAY)
     page.get_by_role("button", name="Vastleggen").click()
     page.get_by_text("Basistraining buurtbemiddeling is vastgelegd.").wait_for()
