@@ -5,6 +5,8 @@ Views only read the request, call the rules (workflow, records, csv_io) and the 
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from flask import (Blueprint, Flask, Response, abort, current_app, flash, redirect, render_template, request,
                    send_file, url_for)
 from flask_login import current_user
@@ -138,15 +140,26 @@ def detail(case_id: int):
     return _render_case(case_id)
 
 
-def _done(case_id: int, message: str, anchor: str = "", **details):
-    get_store().audit(current_user.id, "update", f"case:{case_id}", what=request.endpoint, **details)
+@contextmanager
+def _audited(case_id: int):
+    """The case change made in this block and its audit entry, in one commit; the block may add
+    details to the entry through the dict it is given."""
+    store = get_store()
+    details: dict = {}
+    with store.transaction():
+        yield details
+        store.audit(current_user.id, "update", f"case:{case_id}", what=request.endpoint, **details)
+
+
+def _done(case_id: int, message: str, anchor: str = ""):
     if not request.htmx:  # htmx swaps in the changed section itself; a flash would linger to the next page
         flash(message)
     return redirect(url_for("cases.detail", case_id=case_id, _anchor=anchor or None), code=303)
 
 
-def _change(case_id: int, form: str, compute, message, anchor: str = "", also=None):
-    """Run a workflow change; on a broken rule show the page again with the message and what was typed."""
+def _change(case_id: int, form: str, compute, message, anchor: str = "", also=None, overrides=()):
+    """Run a workflow change; on a broken rule show the page again with the message and what was typed.
+    `overrides` (filled by `compute`) are eligibility overrides, audited in the change's commit."""
     store = get_store()
     before: dict = {}
 
@@ -155,9 +168,12 @@ def _change(case_id: int, form: str, compute, message, anchor: str = "", also=No
         return compute(case)
 
     try:
-        with store.transaction() as tx:  # the change and the referrer's feedback: both or neither
+        # The change, the referrer's feedback and the audit entries: all or nothing.
+        with _audited(case_id), store.transaction() as tx:
             case = repo.change(store, case_id, remembered, current_user, also)
             told = referrer_feedback.after_change(tx, case_id, before, case, user=current_user, at=clock.now())
+            for override in overrides:
+                store.audit(current_user.id, "eligibility.override", f"case:{case_id}", **override)
     except repo.NotFound:
         abort(404)
     except WorkflowError as exc:
@@ -186,7 +202,8 @@ def step(case_id: int):
     waiting = appointments.pending(case, page.appointments_of(view, case))
     answer = request.form.get("took_place")
     if waiting is not None and answer == "nee":
-        _set_appointment(store, case_id, waiting.doc_id, appointments.NOT_HELD)
+        with _audited(case_id):
+            _set_appointment(store, case_id, waiting.doc_id, appointments.NOT_HELD)
         return _done(case_id, f"{appointments.label(waiting['kind'])} ging niet door. Plan een nieuwe afspraak.",
                      "afspraken")
 
@@ -228,7 +245,8 @@ def plan_appointment(case_id: int):
         appointments.add(tx, case_id, doc, clock.now())
         return {"kind": "appointment", "note": f"Gepland: {appointments.summary(doc)}"}
 
-    repo.record(store, case_id, write, current_user)
+    with _audited(case_id):
+        repo.record(store, case_id, write, current_user)
     return _done(case_id, f"De afspraak is gepland: {appointments.summary(doc)}.", "afspraken")
 
 
@@ -239,7 +257,8 @@ def appointment_status(case_id: int, appointment_id: int):
     if status not in appointments.STATUSES or status == appointments.PLANNED:
         abort(400)
     try:
-        _set_appointment(get_store(), case_id, appointment_id, status)
+        with _audited(case_id):
+            _set_appointment(get_store(), case_id, appointment_id, status)
     except repo.NotFound:
         abort(404)
     return _done(case_id, f"De afspraak staat nu op ‘{appointments.STATUSES[status].lower()}’.", "afspraken")
@@ -316,14 +335,11 @@ def set_duo(case_id: int):
         names = ", ".join(active.get(v, str(v)) for v in chosen) or "niemand"
         event = {"kind": "duo", "duo": chosen, "note": f"Duo: {names}"}
         if override:
-            overrides.append(override)
+            overrides.append({"volunteers": chosen, **override})
             event.update(override=override, note=f"Duo: {names}. {eligibility.override_note(override)}")
         return workflow.Change({"duo": chosen}, event)
 
-    answer = _change(case_id, "duo", compute, "Het duo is bewaard.", "duo")
-    for override in overrides:
-        store.audit(current_user.id, "eligibility.override", f"case:{case_id}", volunteers=chosen, **override)
-    return answer
+    return _change(case_id, "duo", compute, "Het duo is bewaard.", "duo", overrides=overrides)
 
 
 @bp.route("/<int:case_id>/gegevens", methods=["GET", "POST"])
@@ -345,9 +361,11 @@ def edit(case_id: int):
             reported = cleaned.pop("reported_date")
             old = (case.get("reported_at") or "")
             cleaned["reported_at"] = old if old[:10] == reported.isoformat() else clock.stamp(clock.on(reported, 9))
-            changed = repo.change(store, case_id, lambda current: records.details_change(current, cleaned, partners),
-                                  current_user)
-            return _done(case_id, "De gegevens zijn bewaard.", partner=changed["referrer"].get("partner_id"))
+            with _audited(case_id) as details:
+                changed = repo.change(store, case_id, lambda current: records.details_change(current, cleaned, partners),
+                                      current_user)
+                details["partner"] = changed["referrer"].get("partner_id")
+            return _done(case_id, "De gegevens zijn bewaard.")
         values = {key: (request.form.getlist(key) if key == "conflict_types" else request.form.get(key, ""))
                   for key in request.form}
         values.setdefault("conflict_types", [])
@@ -369,7 +387,8 @@ def _add_entry(case_id: int, form: str, parse):
     entry, errors = parse(case)
     if errors:
         return _render_case(case_id, errors={form: errors}, values={form: _form_values()}, status=422)
-    repo.add_entry(store, case_id, entry, current_user)
+    with _audited(case_id):
+        repo.add_entry(store, case_id, entry, current_user)
     return _done(case_id, "Toegevoegd aan de tijdlijn.", "tijdlijn")
 
 
@@ -443,8 +462,9 @@ def phone_report():
     if request.method == "POST":
         result = form.validate(request.form, lang="nl")
         if result.ok:
-            report_id = report_intake.store_submission(store, REPORT_FORM, result.cleaned, source="telefoon")
-            store.audit(current_user.id, "create", f"report:{report_id}", source="telefoon")
+            with store.transaction():
+                report_id = report_intake.store_submission(store, REPORT_FORM, result.cleaned, source="telefoon")
+                store.audit(current_user.id, "create", f"report:{report_id}", source="telefoon")
             flash("De telefonische melding is opgeslagen.")
             return redirect(url_for("reports.detail", report_id=report_id), code=303)
     return render_template("cases/phone_report.html", form=form, result=result, wording=phone_wording), 422 if result else 200
@@ -464,17 +484,18 @@ def case_from_report(report_id: int):
     partners = page.partner_names(view)
     try:
         partner_id = records.parse_partner(request.form.get(records.PARTNER_FIELD), partners)
-        # One transaction: the case is made with the partner the coordinator confirmed, or not at all.
+        # One transaction: the case is made with the partner the coordinator confirmed, and audited, or not at all.
         with store.transaction():
             case_id, number = repo.create_from_report(store, report_id, current_user, wijk=wijk)
             if partner_id is not None and not (report or {}).get("case_id"):
                 repo.change(store, case_id, lambda case: records.link_partner(case, partner_id, partners), current_user)
+            store.audit(current_user.id, "create", f"case:{case_id}", report=report_id, partner=partner_id)
+            store.audit(current_user.id, "update", f"case:{case_id}", what=request.endpoint)
     except repo.NotFound:
         abort(404)
     except WorkflowError as exc:
         flash(exc.message)
         return redirect(url_for("reports.detail", report_id=report_id), code=303)
-    store.audit(current_user.id, "create", f"case:{case_id}", report=report_id, partner=partner_id)
     return _done(case_id, f"Zaak {number} is aangemaakt; de intake loopt.")
 
 
@@ -485,11 +506,13 @@ def handle_report(report_id: int):
     if reason not in page.HANDLED_REASONS:
         flash("Kies waarom de melding zonder zaak wordt afgehandeld.")
         return redirect(url_for("reports.detail", report_id=report_id), code=303)
+    store = get_store()
     try:
-        repo.mark_report_handled(get_store(), report_id, reason, current_user)
+        with store.transaction():
+            repo.mark_report_handled(store, report_id, reason, current_user)
+            store.audit(current_user.id, "update", f"report:{report_id}", handled=reason)
     except repo.NotFound:
         abort(404)
-    get_store().audit(current_user.id, "update", f"report:{report_id}", handled=reason)
     flash("De melding is afgehandeld zonder zaak.")
     return redirect(url_for("reports.inbox"), code=303)
 
