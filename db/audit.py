@@ -16,6 +16,7 @@ import os
 import re
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Collection
 
 import orjson
 
@@ -98,9 +99,11 @@ class AuditLog:
         since: datetime | None,
         until: datetime | None,
         user: str | None,
-        record: str | None,
+        record: str | Collection[str] | None,
     ) -> list[dict]:
+        """`record`: one record key, or several (entries of any of them)."""
         # All "at" values share one format, so string comparison is time order.
+        records = None if record is None else {record} if isinstance(record, str) else set(record)
         lo = _iso(since) if since else None
         hi = _iso(until) if until else None
         result, seen = [], set()
@@ -124,7 +127,7 @@ class AuditLog:
                     continue
                 if user is not None and entry.get("user") != user:
                     continue
-                if record is not None and entry.get("record") != record:
+                if records is not None and entry.get("record") not in records:
                     continue
                 result.append(entry)
         result.sort(key=lambda e: e.get("at", ""), reverse=True)

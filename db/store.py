@@ -59,7 +59,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from itertools import islice
 from pathlib import Path
-from typing import TypeVar
+from typing import Collection, TypeVar
 
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
@@ -842,9 +842,10 @@ class Store:
         since: datetime | None = None,
         until: datetime | None = None,
         user: str | None = None,
-        record: str | None = None,
+        record: str | Collection[str] | None = None,
     ) -> list[dict]:
-        """Entries newest first; ``since`` and ``until`` are both inclusive."""
+        """Entries newest first; ``since`` and ``until`` are both inclusive; ``record`` is one
+        record key or several."""
         return self._audit_log.entries(since, until, user, record)
 
     # -- backups -------------------------------------------------------------

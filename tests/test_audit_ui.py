@@ -2,6 +2,8 @@
 the views of a person's data across areas leave a line in it."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from common import clock
@@ -82,3 +84,75 @@ def test_a_change_to_a_case_is_audited(coordinator, store, programme):
     entry = store.audit_entries(user=programme.coordinator, record=f"case:{programme.case_a}")[0]
     assert entry["action"] == "update" and entry["what"] == "cases.add_note"
     assert "wijkagent" not in str(entry)
+
+
+# -- searching by case number and by name ------------------------------------------------------
+# The log keeps record keys (case:12); a case number or a party's name is resolved to them through
+# the data when searching, and never written to the log.
+
+def _number(store, case_id: int) -> str:
+    return store.read().table("cases").get(doc_id=case_id)["number"]
+
+
+def _rows(html: str) -> str:
+    return html[html.index("<tbody>"):] if "<tbody>" in html else ""
+
+
+def test_the_log_finds_a_case_by_its_number_as_shown(coordinator, store, programme):
+    coordinator.get(f"/beheer/zaken/{programme.case_a}")
+    coordinator.get(f"/beheer/zaken/{programme.case_b}")
+    number = _number(store, programme.case_a)
+    html = coordinator.post("/beheer/privacy/logboek", data={"record": number}).get_data(as_text=True)
+    rows = _rows(html)
+    assert f">case:{programme.case_a}<" in rows and f">case:{programme.case_b}<" not in rows
+    assert f"zaak {number}" in rows and "Bekeken" in rows
+    # A link to a case number (no name in it) works as a plain GET too.
+    rows = _rows(coordinator.get(f"/beheer/privacy/logboek?record={number}").get_data(as_text=True))
+    assert f">case:{programme.case_a}<" in rows and f">case:{programme.case_b}<" not in rows
+
+
+@pytest.mark.parametrize("typed", ["Henk Huisman", "huisman", "Ilse IJzer", "06-44444444", "henk@bewoners.example"])
+def test_the_log_finds_a_case_by_a_partys_name_phone_or_email(coordinator, store, programme, typed):
+    coordinator.get(f"/beheer/zaken/{programme.case_a}")
+    coordinator.get(f"/beheer/zaken/{programme.case_b}")
+    response = coordinator.post("/beheer/privacy/logboek", data={"record": typed})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    rows = _rows(html)
+    assert f">case:{programme.case_a}<" in rows and f">case:{programme.case_b}<" not in rows
+    assert f"Zaak {_number(store, programme.case_a)}" in html  # what the name stood for is shown
+
+
+def test_a_name_searched_in_the_log_stays_out_of_the_log_and_the_url(coordinator, store, programme):
+    coordinator.get(f"/beheer/zaken/{programme.case_a}")
+    html = coordinator.get("/beheer/privacy/logboek").get_data(as_text=True)
+    assert 'id="audit-filters" method="post"' in html
+    coordinator.post("/beheer/privacy/logboek", data={"record": "Henk Huisman"})
+    entry = store.audit_entries(user=programme.coordinator)[0]
+    assert entry["action"] == "privacy.search" and entry["page"] == "logboek"
+    assert f"case:{programme.case_a}" in entry["found"]
+    assert "Huisman" not in json.dumps(store.audit_entries())
+
+
+def test_a_name_nobody_has_finds_nothing_and_says_so(coordinator, programme):
+    coordinator.get(f"/beheer/zaken/{programme.case_a}")
+    html = coordinator.post("/beheer/privacy/logboek", data={"record": "Zwaantje Zwart"}).get_data(as_text=True)
+    assert "Geen zaak of persoon gevonden met ‘Zwaantje Zwart’" in html and "<tbody>" not in html
+    assert 'value="Zwaantje Zwart"' in html  # what was typed stays in the box
+
+
+def test_a_two_letter_name_is_explained_and_kept(coordinator, programme):
+    response = coordinator.post("/beheer/privacy/logboek", data={"record": "He"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "minstens 3 tekens" in html and 'value="He"' in html
+
+
+def test_a_searched_log_pages_by_posting_the_search_again(coordinator, store, programme):
+    for n in range(60):
+        store.audit(programme.coordinator, "view", f"case:{programme.case_a}")
+    store.audit(programme.coordinator, "view", f"case:{programme.case_b}")
+    first = coordinator.post("/beheer/privacy/logboek", data={"record": "Henk Huisman"}).get_data(as_text=True)
+    assert "Pagina 1 van 2" in first and 'form="audit-filters" name="pagina" value="2"' in first
+    second = coordinator.post("/beheer/privacy/logboek", data={"record": "Henk Huisman", "pagina": "2"}).get_data(as_text=True)
+    assert "Pagina 2 van 2" in second and f">case:{programme.case_a}<" in _rows(second)
+    assert f">case:{programme.case_b}<" not in _rows(second)

@@ -20,7 +20,7 @@ from ..auth.views import coordinator_required, when
 from ..pdf import html_to_pdf
 from ..store import get_store
 from ..uploads import upload_dir
-from . import retention, subjects
+from . import audit_search, retention, subjects
 
 bp = Blueprint("privacy", __name__, url_prefix="/beheer/privacy")
 PAGE_SIZE = 50
@@ -40,9 +40,9 @@ def helpers():
     return {"when": when, "kinds": retention.KINDS}
 
 
-def _day_arg(name: str) -> dt.date | None:
+def _day_arg(args, name: str) -> dt.date | None:
     try:
-        return dt.date.fromisoformat(request.args.get(name, ""))
+        return dt.date.fromisoformat(args.get(name, ""))
     except ValueError:
         return None
 
@@ -55,31 +55,43 @@ def index():
     return redirect(url_for("privacy.audit_log"))
 
 
-@bp.get("/logboek")
+@bp.route("/logboek", methods=["GET", "POST"])
 @coordinator_required
 def audit_log():
+    """Filtered by record key, case number or person; the form is POSTed so a name never
+    lands in a URL (links to one record key or case number are plain GETs)."""
     store = get_store()
     view = store.read()
-    record = " ".join(request.args.get("record", "").split())[:60] or None
-    user = request.args.get("gebruiker", "") or None
-    since, until = _day_arg("van"), _day_arg("tot")
+    args = request.form if request.method == "POST" else request.args
+    text = " ".join(args.get("record", "").split())[:100]
+    user = args.get("gebruiker", "") or None
+    since, until = _day_arg(args, "van"), _day_arg(args, "tot")
     errors = {}
-    if request.args.get("van") and since is None:
+    if args.get("van") and since is None:
         errors["van"] = "Vul de begindatum in als jjjj-mm-dd, bijvoorbeeld 2026-03-01."
-    if request.args.get("tot") and until is None:
+    if args.get("tot") and until is None:
         errors["tot"] = "Vul de einddatum in als jjjj-mm-dd, bijvoorbeeld 2026-03-31."
     if since and until and until < since:
         errors["tot"] = "De einddatum ligt vóór de begindatum."
+    resolved = audit_search.resolve(view, text) if text else None
+    if resolved and resolved.by_person and len(text) < subjects.MIN_QUERY:
+        errors["record"] = (f"Typ minstens {subjects.MIN_QUERY} tekens van een naam, e-mailadres of telefoonnummer, "
+                            "een zaaknummer zoals 2026-0037 of een dossier zoals case:12.")
+    records = resolved.records if resolved else (text or None)
     entries = [] if errors else store.audit_entries(
         since=dt.datetime.combine(since, dt.time.min, clock.TZ) if since else None,
-        until=dt.datetime.combine(until, dt.time.max, clock.TZ) if until else None, user=user, record=record)
-    rows, page, pages = page_of(entries, PAGE_SIZE, request.args.get("pagina"))
+        until=dt.datetime.combine(until, dt.time.max, clock.TZ) if until else None, user=user, record=records)
+    if resolved and resolved.by_person and not errors:
+        # Like the person search: which records were found is logged, the words typed are not.
+        store.audit(current_user.id, "privacy.search", None, found=sorted(resolved.records), page="logboek")
+    rows, page, pages = page_of(entries, PAGE_SIZE, args.get("pagina"))
     names = {str(u.doc_id): u.get("name") or u["email"] for u in users.all_users(view)}
-    filters = {"record": record or "", "gebruiker": user or "", "van": request.args.get("van", ""),
-               "tot": request.args.get("tot", "")}
-    return render_template("privacy/audit.html", entries=rows,
+    filters = {"record": text, "gebruiker": user or "", "van": args.get("van", ""), "tot": args.get("tot", "")}
+    return render_template("privacy/audit.html", entries=rows, resolved=resolved,
+                           numbers=audit_search.case_numbers(view, {e.get("record") for e in rows}),
                            total=len(entries), page=page, pages=pages, filters=filters, names=names,
                            accounts=users.all_users(view), actions=ACTIONS, errors=errors,
+                           posted=request.method == "POST",
                            query={k: v for k, v in filters.items() if v}), 422 if errors else 200
 
 

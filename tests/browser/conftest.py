@@ -84,3 +84,11 @@ def axe_violations(page) -> list:
 
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
     return results.response["violations"]
+
+
+def shot(page, name: str) -> None:
+    """A screenshot to look at by hand, only when asked for (SCREENSHOTS=folder)."""
+    import os
+
+    if os.environ.get("SCREENSHOTS"):
+        page.screenshot(path=os.path.join(os.environ["SCREENSHOTS"], f"{name}.png"), full_page=True)

@@ -1,0 +1,57 @@
+"""In Chromium, at 1280 and 375 px: the coordinator finds a case's lines in the audit log by its
+number and by a party's name (the name POSTed, never in the address bar)."""
+from __future__ import annotations
+
+import pytest
+
+from tests import portal_data
+
+from .conftest import axe_violations, shot
+
+
+@pytest.fixture
+def programme(live_server):
+    return portal_data.build(live_server.app.extensions["store"])
+
+
+def log_in(page, live_server) -> None:
+    page.goto(f"{live_server.url}/beheer/inloggen")
+    page.get_by_label("E-mailadres").fill(portal_data.COORDINATOR)
+    page.get_by_label("Wachtwoord").fill(portal_data.PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_role("heading", name="Vandaag", exact=True).wait_for()
+
+
+def sideways(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_audit_log_is_searched_by_case_number_and_by_name(browser, live_server, programme, width):
+    context = browser.new_context(locale="nl-NL", viewport={"width": width, "height": 900})
+    page = context.new_page()
+    log_in(page, live_server)
+    store = live_server.app.extensions["store"]
+    number = store.read().table("cases").get(doc_id=programme.case_a)["number"]
+    page.goto(f"{live_server.url}/beheer/zaken/{programme.case_a}")
+    page.goto(f"{live_server.url}/beheer/zaken/{programme.case_b}")
+
+    page.goto(f"{live_server.url}/beheer/privacy/logboek")
+    page.get_by_label("Zaak, persoon of dossier").fill(number)
+    page.get_by_role("button", name="Filteren").click()
+    table = page.get_by_role("table", name="Logboek, nieuwste eerst")
+    table.wait_for()
+    assert table.get_by_role("link", name=f"case:{programme.case_a}").count() >= 1
+    assert table.get_by_role("link", name=f"case:{programme.case_b}").count() == 0
+
+    page.get_by_label("Zaak, persoon of dossier").fill("Ilse IJzer")
+    page.get_by_role("button", name="Filteren").click()
+    page.get_by_text("De regels van:").wait_for()
+    assert "IJzer" not in page.url and "Ijzer" not in page.url
+    assert page.get_by_label("Zaak, persoon of dossier").input_value() == "Ilse IJzer"
+    assert table.get_by_role("link", name=f"case:{programme.case_a}").count() >= 1
+    assert table.get_by_role("link", name=f"case:{programme.case_b}").count() == 0
+    shot(page, f"logboek-gezocht-{width}")
+    assert axe_violations(page) == []
+    assert not sideways(page)
+    context.close()
