@@ -362,3 +362,118 @@ def test_the_year_overview_downloads_as_a_spreadsheet_with_amounts_as_numbers(cl
     assert first[1][:3] == [ledger.LINES[next(iter(ledger.LINES))], 1500, 123.45]
     months = [[c.value for c in row] for row in book["Per maand 2025"].iter_rows()]
     assert months[0][3] == "mrt" and months[1][3] == 123.45 and months[-1][-1] == 123.45
+
+
+# ---- correcting an expense, claims for a case -----------------------------------------------
+
+def _expense(store, **extra):
+    with store.transaction() as tx:
+        return tx.table(ledger.EXPENSES).insert({"date": "2026-03-14", "line": "training", "amount_cents": 90000,
+                                                 "description": "Trainer basistraining", "receipt": None,
+                                                 "by": "Carla", **extra})
+
+
+def test_an_expense_is_corrected_with_its_old_values_in_the_form_and_the_change_audited(client, as_user, store):
+    as_user.coordinator()
+    expense_id = _expense(store)
+    assert f"/beheer/budget/uitgaven/{expense_id}/wijzigen" in client.get("/beheer/budget/2026").get_data(as_text=True)
+    form = client.get(f"/beheer/budget/uitgaven/{expense_id}/wijzigen").get_data(as_text=True)
+    assert 'value="900,00"' in form and 'value="Trainer basistraining"' in form and 'value="2026-03-14"' in form
+    response = client.post(f"/beheer/budget/uitgaven/{expense_id}/wijzigen", data={
+        "date": "2026-03-15", "line": "training", "amount": "850,00", "description": "Trainer basistraining"})
+    assert response.status_code == 303
+    expense = store.read().table(ledger.EXPENSES).get(doc_id=expense_id)
+    assert (expense["date"], expense["amount_cents"], expense["by"]) == ("2026-03-15", 85000, "Carla")
+    assert expense["updated_by"] == "Carla Coördinator"
+    html = client.get("/beheer/budget/2026").get_data(as_text=True)
+    assert "€\u00a0850,00" in html and "€\u00a0900,00" not in html
+    [entry] = [e for e in store.audit_entries() if e["record"] == f"expense:{expense_id}"]
+    assert entry["action"] == "update"
+    assert entry["changes"] == {"date": ["2026-03-14", "2026-03-15"], "amount_cents": [90000, 85000]}
+
+
+def test_a_wrong_correction_keeps_what_was_typed_and_changes_nothing(client, as_user, store):
+    as_user.coordinator()
+    expense_id = _expense(store)
+    response = client.post(f"/beheer/budget/uitgaven/{expense_id}/wijzigen", data={
+        "date": "2099-03-15", "line": "training", "amount": "veel", "description": "Trainer en zaal"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "in de toekomst" in html and "‘veel’ is geen bedrag" in html
+    assert 'value="Trainer en zaal"' in html and 'value="veel"' in html
+    assert store.read().table(ledger.EXPENSES).get(doc_id=expense_id)["amount_cents"] == 90000
+
+
+def test_a_new_receipt_replaces_the_old_one_and_no_file_keeps_it(app, client, as_user, store):
+    as_user.coordinator()
+    client.post("/beheer/budget/uitgaven/nieuw", data={
+        "date": "2026-03-14", "line": "overig", "amount": "5", "description": "Koffie",
+        "receipt": (io.BytesIO(PNG), "bon.png")}, content_type="multipart/form-data")
+    [expense] = store.read().table(ledger.EXPENSES).all()
+    with app.app_context():
+        from buurtbemiddeling import uploads
+        old = uploads.upload_dir() / expense["receipt"]["stored"]
+    form = {"date": "2026-03-14", "line": "overig", "amount": "6", "description": "Koffie en thee"}
+    client.post(f"/beheer/budget/uitgaven/{expense.doc_id}/wijzigen", data=form)
+    assert store.read().table(ledger.EXPENSES).get(doc_id=expense.doc_id)["receipt"] == expense["receipt"]
+    assert old.exists()
+    client.post(f"/beheer/budget/uitgaven/{expense.doc_id}/wijzigen", data={**form, "receipt": (io.BytesIO(PNG), "nieuw.png")},
+                content_type="multipart/form-data")
+    receipt = store.read().table(ledger.EXPENSES).get(doc_id=expense.doc_id)["receipt"]
+    assert receipt["name"] == "nieuw.png" and not old.exists()
+
+
+def test_the_edit_page_of_an_expense_is_the_coordinators_only(client, as_user, store):
+    expense_id = _expense(store)
+    as_user.volunteer()
+    assert client.get(f"/beheer/budget/uitgaven/{expense_id}/wijzigen").status_code == 403
+    assert client.post(f"/beheer/budget/uitgaven/{expense_id}/wijzigen", data={"amount": "1"}).status_code == 403
+    as_user.coordinator()
+    assert client.get("/beheer/budget/uitgaven/999/wijzigen").status_code == 404
+
+
+def _case(store):
+    """A running case, made the way the admin makes one; its number is 2026-0001."""
+    from buurtbemiddeling.cases import repo as case_repo
+    from tests.portal_data import _System
+
+    parties = [{"name": "Henk Huisman", "street": "Lindelaan 1"}, {"name": "Ilse IJzer", "street": "Lindelaan 3"}]
+    case_id, number = case_repo.create_case(store, {"parties": parties, "conflict_types": ["geluidsoverlast"],
+                                                    "reported_at": "2026-02-01T10:00:00+01:00"}, _System())
+    assert number == "2026-0001"
+    return case_id
+
+
+def test_a_claim_names_its_case_and_the_case_page_shows_its_costs(client, as_user, store):
+    as_user.coordinator()
+    vid, case_id = _volunteer(store), _case(store)
+    response = client.post("/beheer/budget/declaraties", data={
+        "volunteer_id": str(vid), "date": "2026-02-02", "amount": "12,50", "description": "Reiskosten gesprek A",
+        "case": "2026-0001"})
+    assert response.status_code == 303
+    [claim] = store.read().table(ledger.CLAIMS).all()
+    assert claim["case_id"] == case_id
+    assert any(e["record"] == f"expense_claim:{claim.doc_id}" and e["case"] == case_id for e in store.audit_entries())
+    client.post(f"/beheer/budget/declaraties/{claim.doc_id}/goedkeuren")
+    page = client.get(f"/beheer/zaken/{case_id}").get_data(as_text=True)
+    section = page[page.index('id="onkosten"'):]
+    assert "Onkosten voor deze zaak" in section and "Reiskosten gesprek A" in section and "Vera Visser" in section
+    assert "Goedgekeurd" in section and "€\u00a012,50" in section
+    assert "zaak 2026-0001" in client.get("/beheer/budget/declaraties").get_data(as_text=True)
+
+
+def test_a_case_without_claims_shows_no_costs_section(client, as_user, store):
+    as_user.coordinator()
+    case_id = _case(store)
+    assert 'id="onkosten"' not in client.get(f"/beheer/zaken/{case_id}").get_data(as_text=True)
+
+
+def test_a_claim_for_an_unknown_case_number_is_refused_and_the_values_stay(client, as_user, store):
+    as_user.coordinator()
+    vid = _volunteer(store)
+    _case(store)
+    response = client.post("/beheer/budget/declaraties", data={
+        "volunteer_id": str(vid), "date": "2026-02-02", "amount": "12,50", "description": "Bus", "case": "2026-0099"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "‘2026-0099’ is geen zaaknummer" in html
+    assert 'value="2026-0099"' in html and 'value="Bus"' in html
+    assert store.read().table(ledger.CLAIMS).all() == []

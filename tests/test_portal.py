@@ -198,3 +198,17 @@ def test_a_partner_cannot_open_a_volunteers_pages(client, programme):
     for url in (f"/portaal/zaken/{programme.case_b}", "/portaal/declaraties", "/portaal/protocollen",
                 "/portaal/activiteiten"):
         assert client.get(url).status_code == 403, url
+
+
+def test_a_volunteer_links_a_claim_to_their_own_case_only(anna, programme, store):
+    view = store.read()
+    own, other = (view.table("cases").get(doc_id=c)["number"] for c in (programme.case_a, programme.case_b))
+    page = anna.get("/portaal/declaraties").get_data(as_text=True)
+    assert f'<option value="{own}">Zaak {own}</option>' in page and other not in page
+    refused = anna.post("/portaal/declaraties", data={"date": TODAY, "amount": "3", "description": "Bus", "case": other})
+    assert refused.status_code == 422 and f"‘{other}’ is geen zaaknummer" in refused.get_data(as_text=True)
+    assert anna.post("/portaal/declaraties", data={"date": TODAY, "amount": "3", "description": "Bus naar Henk",
+                                                   "case": own}).status_code == 303
+    claim = store.read().table("expense_claims").all()[-1]
+    assert claim["case_id"] == programme.case_a and claim["description"] == "Bus naar Henk"
+    assert f"zaak {own}" in anna.get("/portaal/declaraties").get_data(as_text=True)

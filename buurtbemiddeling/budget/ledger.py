@@ -7,8 +7,9 @@ All amounts are int euro cents. Tables:
                    "by", "created_at"}
   expense_claims  {"volunteer_id", "date", "amount_cents", "description", "receipt": upload meta | None,
                    "status": "ingediend" | "goedgekeurd" | "afgewezen",
-                   "created_at", "entered_by", "decided_at", "decided_by", "reason", "via": "portaal" (optional)}
-An approved claim counts on the line for volunteers' expenses in the year of its date.
+                   "created_at", "entered_by", "decided_at", "decided_by", "reason", "via": "portaal" (optional),
+                   "case_id": the case the costs were made for (optional)}
+An expense may be corrected later ("updated_at", "updated_by"). An approved claim counts on the line for volunteers' expenses in the year of its date.
 `expense_claims` is the one store of claims: the budget, the volunteers area, the volunteer
 portal and the privacy export all read it.
 """
@@ -76,13 +77,33 @@ def check_expense(form: Mapping[str, Any], *, by: str, today: date | None = None
     return doc, check.errors
 
 
+def expense_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, list]:
+    """What a correction of an expense changed, field by field ([before, after]), for the audit log."""
+    return {key: [old.get(key), new[key]] for key in ("date", "line", "amount_cents", "description")
+            if old.get(key) != new[key]}
+
+
+def _case_of(check: Check, cases: Mapping[str, int]) -> int | None:
+    """The optional case number a claim is made for; `cases` maps the numbers the claimant may
+    choose (all cases for the coordinator, their own in the portal) to the case ids."""
+    number = check.raw("case")
+    if not number:
+        return None
+    if number not in cases:
+        check.fail("case", f"Zaak: ‘{number}’ is geen zaaknummer dat u hier kunt kiezen (zoals 2026-0012). "
+                           "Laat het veld leeg als de kosten niet bij één zaak horen.")
+        return None
+    return cases[number]
+
+
 def check_claim(form: Mapping[str, Any], volunteers: Mapping[int, str], *, by: str,
-                today: date | None = None) -> tuple[dict[str, Any], dict[str, str]]:
+                today: date | None = None, cases: Mapping[str, int] | None = None) -> tuple[dict[str, Any], dict[str, str]]:
     """A claim the coordinator enters for a volunteer, or a volunteer in the portal. With `today`,
-    a date after it is refused: a claim is for costs already made."""
+    a date after it is refused: a claim is for costs already made. `cases`: see `_case_of`."""
     check = Check(form)
     doc = {
         "volunteer_id": check.known_id("volunteer_id", "Vrijwilliger", volunteers),
+        "case_id": _case_of(check, cases or {}),
         "date": check.date("date", "Datum", required=True),
         "amount_cents": check.money("amount", "Bedrag"),
         "description": check.text("description", "Omschrijving", required=True, limit=300,
@@ -267,6 +288,12 @@ def claims_list(view, status: str = "", volunteer_id: int | None = None) -> list
     decided = sorted((d for d in docs if d.get("status") != "ingediend"),
                      key=lambda d: (d.get("date", ""), d.doc_id), reverse=True)
     return waiting + decided
+
+
+def claims_of_case(view, case_id: int) -> list:
+    """The claims made for one case, oldest first (the case page's costs)."""
+    return sorted((doc for doc in view.table(CLAIMS).all() if doc.get("case_id") == case_id),
+                  key=lambda doc: (doc.get("date", ""), doc.doc_id))
 
 
 def claims_of(view, volunteer_id: int) -> list:

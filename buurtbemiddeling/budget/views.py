@@ -11,11 +11,13 @@ from common.clock import today
 from .. import uploads, xlsx
 from ..auth.views import coordinator_required
 from ..answers import get_or_404, invalid, saved
+from ..cases import repo as case_repo
+from ..cases import sections as case_sections
 from ..store import get_store
 from . import ledger
 
 bp = Blueprint("budget", __name__, url_prefix="/beheer/budget")
-uploads.allow_large_bodies(bp, {"budget.new_expense", "budget.add_claim"})
+uploads.allow_large_bodies(bp, {"budget.new_expense", "budget.edit_expense", "budget.add_claim"})
 
 
 def _now() -> str:
@@ -100,6 +102,30 @@ def new_expense():
     return saved("De uitgave is geboekt.", url_for(".index", year=year))
 
 
+@bp.route("/uitgaven/<int:expense_id>/wijzigen", methods=["GET", "POST"])
+@coordinator_required
+def edit_expense(expense_id: int):
+    """Correct a booked expense; a new receipt replaces the old one, no new file keeps it."""
+    store = get_store()
+    expense = get_or_404(store.read(), ledger.EXPENSES, expense_id)
+    context = {"lines": ledger.LINES, "expense": expense}
+    if request.method == "GET":
+        return render_template("budget/expense_form.html", values={**expense, "amount": expense["amount_cents"]},
+                               errors={}, **context)
+    doc, errors = ledger.check_expense(request.form, by=expense.get("by") or _who(), today=today())
+    receipt = _receipt(errors)
+    if errors:
+        return invalid("budget/expense_form.html", values=request.form, errors=errors, **context)
+    changes = ledger.expense_changes(expense, doc)
+    with store.transaction() as tx:
+        tx.table(ledger.EXPENSES).update({**doc, "receipt": receipt or expense.get("receipt"),
+                                          "updated_at": _now(), "updated_by": _who()}, doc_ids=[expense_id])
+        store.audit(current_user.id, "update", f"expense:{expense_id}", changes=changes, receipt_replaced=bool(receipt))
+    if receipt:
+        uploads.delete(expense.get("receipt"))
+    return saved("De uitgave is gewijzigd.", url_for(".index", year=int(doc["date"][:4]), _anchor="uitgaven"))
+
+
 @bp.post("/uitgaven/<int:expense_id>/verwijderen")
 @coordinator_required
 def delete_expense(expense_id: int):
@@ -158,12 +184,18 @@ def _back() -> str:
     return back if back.startswith("/beheer/") and "//" not in back and "\\" not in back else url_for(".claims")
 
 
+def case_numbers(view) -> dict[str, int]:
+    """Every case's number and id: the coordinator may link a claim to any case."""
+    return {case["number"]: case.doc_id for case in case_repo.all_cases(view) if case.get("number")}
+
+
 def claims_context(view, *, shown: str = "", volunteer: int | None = None, values=None, errors=None) -> dict:
     """What `budget/_claims.html` needs; the volunteers area renders it too."""
     names = ledger.volunteer_names(view)
     if volunteer not in names:
         volunteer = None
     return {"claims": ledger.claims_list(view, shown, volunteer), "shown": shown, "volunteer": volunteer,
+            "case_number": {case_id: number for number, case_id in case_numbers(view).items()},
             "statuses": ledger.CLAIM_STATUSES, "volunteers": names, "errors": errors or {}, "decide_errors": {},
             "values": values or {"date": today().isoformat(), "volunteer_id": volunteer or ""}, "year": today().year}
 
@@ -193,13 +225,16 @@ def claims():
 @coordinator_required
 def add_claim():
     store = get_store()
-    doc, errors = ledger.check_claim(request.form, ledger.volunteer_names(store.read()), by=_who(), today=today())
+    view = store.read()
+    doc, errors = ledger.check_claim(request.form, ledger.volunteer_names(view), by=_who(), today=today(),
+                                     cases=case_numbers(view))
     receipt = _receipt(errors)
     if errors:
         return _claims_page(422, request.form, errors)
     with store.transaction() as tx:
         claim_id = tx.table(ledger.CLAIMS).insert({**doc, "receipt": receipt, "created_at": _now()})
-        store.audit(current_user.id, "create", f"expense_claim:{claim_id}", volunteer=doc["volunteer_id"])
+        store.audit(current_user.id, "create", f"expense_claim:{claim_id}", volunteer=doc["volunteer_id"],
+                    case=doc["case_id"])
     return saved("De declaratie is ingevoerd en wacht op goedkeuring.", _back(), _claims_page)
 
 
@@ -231,3 +266,13 @@ def decide_claim(claim_id: int, decision: str):
                                back=_back(), **claims_context(view))
 
     return saved(message, _back(), row)
+
+
+@case_sections.register("budget/_case_claims.html", order=70)
+def case_claims(view, case) -> dict | None:
+    """On the case page: the expense claims made for this case, when there are any."""
+    claims = ledger.claims_of_case(view, case.doc_id)
+    if not claims:
+        return None
+    return {"claims": claims, "volunteers": ledger.volunteer_names(view), "statuses": ledger.CLAIM_STATUSES,
+            "approved": sum(c["amount_cents"] for c in claims if c.get("status") == "goedgekeurd")}

@@ -45,6 +45,11 @@ def add(store: Store, rng: random.Random, today: date | None = None) -> None:
     # Claims come from volunteers who mediate (or walk along); the demo has no other claims table.
     pool = store.read().table("volunteers").all()
     volunteers = [doc.doc_id for doc in pool if doc.get("step") in ("actief", "meeloopperiode")] or [doc.doc_id for doc in pool]
+    # A claim for a talk names a case of that volunteer (no extra random draws: other demo data stays the same).
+    case_of = {}
+    for case in sorted(store.read().table("cases").all(), key=lambda c: c.doc_id):
+        for vid in case.get("duo") or []:
+            case_of.setdefault(vid, case.doc_id)
     claims = []
     for volunteer_id in rng.sample(volunteers, min(10, len(volunteers))):
         for _ in range(rng.randint(1, 4)):
@@ -54,6 +59,8 @@ def add(store: Store, rng: random.Random, today: date | None = None) -> None:
                      "description": rng.choice(CLAIMS), "status": status, "entered_by": "Carla de Coördinator",
                      "receipt": stored_pdf("Bon", "bon.pdf") if rng.random() < 0.5 else None,
                      "created_at": clock.stamp(clock.on(day, 18))}
+            if claim["description"] != "Telefoonkosten" and volunteer_id in case_of:
+                claim["case_id"] = case_of[volunteer_id]
             if status != "ingediend":
                 claim.update(decided_by="Carla de Coördinator", decided_at=clock.stamp(clock.on(day + timedelta(days=3), 9)),
                              reason="Geen bewijs van de kosten bijgevoegd." if status == "afgewezen" else "")

@@ -225,11 +225,18 @@ def activities():
                            trainings=access.my_trainings(view, _vid(), today))
 
 
+def _my_case_numbers(view) -> dict[str, int]:
+    """The numbers of the volunteer's own cases: the only ones a claim of theirs may name."""
+    return {c["number"]: c.doc_id for c in access.my_cases(view, _vid())}
+
+
 def _claims_page(errors: dict | None = None, values: dict | None = None, status: int = 200):
     view = get_store().read()
+    numbers = _my_case_numbers(view)
     return render_template("portal/claims.html", claims=access.my_claims(view, _vid()), statuses=ledger.CLAIM_STATUSES,
                            errors=errors or {}, values=values or {"date": clock.today().isoformat()},
-                           linked=_vid() is not None), status
+                           linked=_vid() is not None, my_cases=[(n, f"Zaak {n}") for n in numbers],
+                           case_number={case_id: n for n, case_id in numbers.items()}), status
 
 
 @bp.get("/declaraties")
@@ -247,13 +254,15 @@ def add_claim():
     store = get_store()
     # The volunteer is always the claimant: a posted volunteer_id is ignored.
     form = {**request.form.to_dict(), "volunteer_id": str(vid)}
-    doc, errors = ledger.check_claim(form, {vid: current_user.name}, by=_by(), today=clock.today())
+    doc, errors = ledger.check_claim(form, {vid: current_user.name}, by=_by(), today=clock.today(),
+                                     cases=_my_case_numbers(store.read()))
     if errors:
         return _claims_page(errors, request.form.to_dict(), 422)
     with store.transaction() as tx:
         claim_id = tx.table(ledger.CLAIMS).insert({**doc, "via": access.PORTAL,
                                                    "created_at": clock.stamp()})
-        store.audit(current_user.id, "create", f"expense_claim:{claim_id}", volunteer=vid, via="portaal")
+        store.audit(current_user.id, "create", f"expense_claim:{claim_id}", volunteer=vid, case=doc["case_id"],
+                    via="portaal")
     flash("Uw declaratie is ingediend. De coördinator beoordeelt haar.")
     return redirect(url_for("portal.claims"), code=303)
 
