@@ -134,7 +134,7 @@ TABLES: Mapping[str, Table] = MappingProxyType({t.name: t for t in (
     _table("training_records", {"certificate": FILE, "notes": TEXT},
            "volunteer_id training_id date hours by at", owner=("volunteer_id", "volunteers"), files=UPLOADS),
     _table("expense_claims", {"description": TEXT, "reason": TEXT, "receipt": FILE},
-           "volunteer_id date amount_cents status entered_by created_at decided_by decided_at via",
+           "volunteer_id date amount_cents status entered_by created_at decided_by decided_at via case_id",
            owner=("volunteer_id", "volunteers"), files=UPLOADS),
     _table("volunteer_signals", {"text": TEXT},
            "volunteer_id date kind source case_id by at follow_up_done", owner=("volunteer_id", "volunteers")),
@@ -166,7 +166,7 @@ TABLES: Mapping[str, Table] = MappingProxyType({t.name: t for t in (
            "kind lang slug anonymised published published_on created_at updated_at by disclosure disclosure[] "
            "override override_kinds[]"),
     _table("budget_expenses", {"description": TEXT, "receipt": FILE},
-           "date line amount_cents by created_at", files=UPLOADS),
+           "date line amount_cents by created_at updated_at updated_by", files=UPLOADS),
     _table("development_log", {"text": TEXT, "title": TEXT},
            "user_id kind date status created_at minutes form provider verdict"),
     _table("planning_projects", {"description": TEXT, "owner": NAME}, "name kind status start deadline created_at"),
