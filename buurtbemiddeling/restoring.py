@@ -6,13 +6,14 @@ from db import Store
 from db.backup import restore
 
 from .auth import users
+from .privacy import erasure
 
 
 def after_restore(tx, live) -> None:
     """``tx``: the restore's transaction, holding the backup's tables; ``live``: the data as it was."""
     users.keep_security_settings(tx, live)
-    # The privacy erasure ledger is re-applied here too (issue 16): what was erased after the
-    # backup was made must not come back.
+    # What was erased on request (also after the backup was made) must not come back.
+    erasure.reapply(tx)
 
 
 def restore_backup(store: Store, backup_path) -> list[int]:

@@ -740,6 +740,19 @@ class Store:
                 if age > KEEP_SECONDS or (i < len(versions) - 1 - KEEP_OLD and age > KEEP_MIN_SECONDS):
                     _unlink_quietly(path)
 
+    def forget_superseded(self, names) -> None:
+        """Remove every superseded version of these tables now, as `no_history` does at each commit:
+        data erased on request must not stay on disk for KEEP_SECONDS. A reader still on one moves
+        on (ReadView._move_on)."""
+        wanted = set(names)
+        with self._lock:
+            current = self._generations()["tables"]
+            for entry in os.scandir(self.tables_dir):
+                if entry.name.startswith(".") and entry.name.endswith(".json") and ".g" in entry.name:
+                    name, _, generation = entry.name[1:-len(".json")].rpartition(".g")
+                    if name in wanted and generation.isdigit() and int(generation) != current.get(name):
+                        _unlink_quietly(Path(entry.path))
+
     # -- tables --------------------------------------------------------------
 
     def _path(self, name: str) -> Path:

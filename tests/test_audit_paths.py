@@ -41,7 +41,6 @@ REMAINING = {
     ('buurtbemiddeling/portal/views.py', 'answer', 'eligibility.refused'),
     ('buurtbemiddeling/portal/views.py', 'feed_renew', 'update'),
     ('buurtbemiddeling/privacy/retention.py', 'run', 'retention.anonymise'),
-    ('buurtbemiddeling/privacy/views.py', 'erase', 'privacy.erase'),
     ('buurtbemiddeling/quality/views.py', 'add_debrief', 'update'),
     ('buurtbemiddeling/quality/views.py', 'add_nazorg', 'update'),
     ('buurtbemiddeling/reporting/views.py', 'edit_narrative', 'update'),

@@ -218,11 +218,11 @@ def _holder(table_name: str, at: str, role: str, **fields: str) -> Holder:
 
 HOLDERS: tuple[Holder, ...] = (
     _holder("reports", "values", "melder", name=NAME, email=EMAIL, phone=PHONE, street=ADDRESS, postcode=ADDRESS,
-            place=ADDRESS),
+            place=ADDRESS, language=DETAIL),
     _holder("reports", "values", "buur (partij B)", b_name=NAME, b_street=ADDRESS, b_postcode=ADDRESS),
     _holder("reports", "values", "verwijzer", referrer_name=NAME, referrer_email=EMAIL, referrer_phone=PHONE),
     _holder("cases", "parties[]", "partij", name=NAME, street=ADDRESS, postcode=ADDRESS, place=ADDRESS,
-            phone=PHONE, email=EMAIL),
+            phone=PHONE, email=EMAIL, language=DETAIL, call_time=DETAIL),
     _holder("cases", "referrer", "verwijzer", person=NAME, phone=PHONE, email=EMAIL),
     _holder("applications", "values", "aanmelder", name=NAME, email=EMAIL, phone=PHONE, street=ADDRESS,
             postcode=ADDRESS),
@@ -234,6 +234,11 @@ HOLDERS: tuple[Holder, ...] = (
 
 def holders(table_name: str | None = None) -> list[Holder]:
     return [h for h in HOLDERS if table_name is None or h.table == table_name]
+
+
+def holder(table_name: str, at: str) -> Holder:
+    """The holder at `at` in `table_name`; for reports "values" is the reporter (melder)."""
+    return next(h for h in HOLDERS if h.table == table_name and h.at == at)
 
 
 class UnknownTable(KeyError):

@@ -2,12 +2,11 @@
 
 A person is found by name, e-mail address or phone number in reports, the parties and
 referrer of cases, applications and volunteers. Each place found is a `Hit` with a
-record key (`case:12`, `report:3`, ...) and, for a case, the party's index. Pure, apart
-from `erase`, which writes through the store and the retention runner.
+record key (`case:12`, `report:3`, ...) and, for a case, the party's index. Pure; erasing
+is `privacy/erasure.py`.
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
@@ -164,62 +163,3 @@ def gather(view, hits: Iterable[Hit]) -> dict[str, Any]:
                     "coaching_notes": [_plain(n) for n in view.table(retention.COACHING).all() if n.get("volunteer_id") == vid],
                 })
     return out
-
-
-# -- erasing -----------------------------------------------------------------------------
-
-def _redact(text: Any, names: Iterable[str]) -> Any:
-    if not isinstance(text, str):
-        return text
-    for name in names:
-        if len(name) >= MIN_QUERY:
-            text = re.sub(re.escape(name), retention.REMOVED, text, flags=re.IGNORECASE)
-    return text
-
-
-def erase_party(case: Mapping[str, Any], hit: Hit) -> dict[str, Any]:
-    """The case without this party's (or the referrer's) details; their name is also taken
-    out of the description. The case itself runs on."""
-    if hit.referrer:
-        referrer = dict(case.get("referrer") or {})
-        names = [referrer.get("person") or ""]
-        referrer.update(person="", phone="", email="")
-        return {"referrer": referrer, "description": _redact(case.get("description"), names)}
-    parties = [dict(p) for p in case.get("parties") or []]
-    if hit.party is None or not 0 <= hit.party < len(parties):
-        return {}
-    names = [parties[hit.party].get("name") or ""]
-    parties[hit.party].update({k: "" for k in PARTY_FIELDS})
-    return {"parties": parties, "description": _redact(case.get("description"), names)}
-
-
-def _name_of(case: Mapping[str, Any], hit: Hit) -> str:
-    if hit.referrer:
-        return (case.get("referrer") or {}).get("person") or ""
-    parties = case.get("parties") or []
-    return (parties[hit.party].get("name") or "") if hit.party is not None and 0 <= hit.party < len(parties) else ""
-
-
-def erase(store, hits: Iterable[Hit], today: dt.date, *, upload_dir=None) -> list[str]:
-    """Erase the person from these places; returns the record keys touched.
-
-    Reports, applications and volunteers are anonymised whole (they are about this one
-    person); on a case only the party's details and their name in its texts go."""
-    hits = list(hits)
-    whole = [(h.kind, h.doc_id) for h in hits if h.kind != "case"]
-    with store.transaction() as tx:
-        cases, events = tx.table(retention.CASES), tx.table(retention.EVENTS)
-        for hit in (h for h in hits if h.kind == "case"):
-            case = cases.get(doc_id=hit.doc_id)
-            if case is None:
-                continue
-            source = _name_of(case, hit)
-            changes = erase_party(case, hit)
-            if changes:
-                cases.update(changes, doc_ids=[hit.doc_id])
-            for event in [e for e in events.all() if e.get("case_id") == hit.doc_id]:
-                redacted = {k: _redact(v, [source]) for k, v in event.items() if k in ("summary", "text", "note")}
-                if any(redacted[k] != event.get(k) for k in redacted):
-                    events.update(redacted, doc_ids=[event.doc_id])
-    retention.anonymise(store, whole, today, upload_dir=upload_dir)
-    return sorted({h.record for h in hits})

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from flask import Blueprint, Flask, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from common import clock
@@ -20,7 +20,8 @@ from ..auth.views import coordinator_required, when
 from ..pdf import html_to_pdf
 from ..store import get_store
 from ..uploads import upload_dir
-from . import audit_search, retention, subjects
+from ..publicity import site_build
+from . import audit_search, erasure, retention, subjects
 
 bp = Blueprint("privacy", __name__, url_prefix="/beheer/privacy")
 PAGE_SIZE = 50
@@ -180,11 +181,13 @@ def erase():
     if request.form.get("bevestig") != "ja":
         flash("Er is niets gewist. Vink aan dat u de gegevens echt wilt wissen.")
         return redirect(url_for("privacy.people"), code=303)
-    records = subjects.erase(store, hits, clock.today(), upload_dir=upload_dir())
-    for record in records:
-        # The erasure is recorded; what was erased is not.
-        store.audit(current_user.id, "privacy.erase", record)
-    flash(f"De gegevens van deze persoon zijn gewist uit {len(records)} {'plek' if len(records) == 1 else 'plekken'}.")
+    outcome = erasure.erase(store, hits, clock.today(), user=current_user.id, upload_dir=upload_dir())
+    flash(erasure.summary(outcome))
+    if outcome.publicity_changed:
+        # A published story or news item named the person: the public site must lose it too.
+        built = site_build.rebuild(current_app.config)
+        flash("De publieke site is opnieuw gebouwd zonder deze gegevens." if not built.error else
+              f"Let op: de publieke site kon niet opnieuw worden gebouwd ({built.error}). Publiceer de site opnieuw.")
     return redirect(url_for("privacy.people"), code=303)
 
 
