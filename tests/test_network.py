@@ -203,3 +203,49 @@ def test_choices_for_a_referrer_select_are_sorted_by_name(store):
         tx.table(rules.PARTNERS).insert({"name": "Wijkteam Oost", "type": "wijkteam"})
         tx.table(rules.PARTNERS).insert({"name": "GGD", "type": "ggd"})
     assert [name for _, name, _ in rules.choices(store.read())] == ["GGD", "Wijkteam Oost"]
+
+
+def test_an_archived_partner_leaves_the_active_lists_keeps_its_history_and_can_be_restored(app, client, as_user,
+                                                                                          store, partner):
+    from buurtbemiddeling.cases import page
+
+    as_user.coordinator()
+    with store.transaction() as tx:
+        tx.table(rules.LOG).insert({"partner_id": partner, "date": "2026-03-02", "kind": "overleg",
+                                    "summary": "Afspraken over doorverwijzen", "by": "Carla"})
+    page_html = client.get(f"/beheer/netwerk/{partner}").get_data(as_text=True)
+    assert "Partner archiveren" in page_html and "Ja, archiveren" in page_html  # asks first
+    response = client.post(f"/beheer/netwerk/{partner}/archiveren")
+    assert response.status_code == 303
+    doc = store.read().table(rules.PARTNERS).get(doc_id=partner)
+    assert doc["archived_by"] == "Carla Coördinator" and doc["archived_at"]
+
+    index = client.get("/beheer/netwerk/").get_data(as_text=True)
+    assert f'/beheer/netwerk/{partner}"' not in index and "Gearchiveerde partners (1)" in index
+    assert "Woonstichting De Linde" in client.get("/beheer/netwerk/?archief=1").get_data(as_text=True)
+    with app.test_request_context("/beheer/"):
+        assert agreements_panel(store.read())["agreements"] == []
+    view = store.read()
+    assert rules.choices(view) == [] and [pid for pid, _ in page.partner_choices(view, {"partner_id": partner})] == [partner]
+    assert page.partner_names(view)[partner] == "Woonstichting De Linde"  # cases and exports keep naming it
+    archived_page = client.get(f"/beheer/netwerk/{partner}").get_data(as_text=True)
+    assert "Gearchiveerd op" in archived_page and "Afspraken over doorverwijzen" in archived_page
+    assert "Jeroen van Leeuwen" in archived_page and "Doorverwijzing" in archived_page
+
+    assert client.post(f"/beheer/netwerk/{partner}/terugzetten").status_code == 303
+    assert not rules.is_archived(store.read().table(rules.PARTNERS).get(doc_id=partner))
+    assert f'/beheer/netwerk/{partner}"' in client.get("/beheer/netwerk/").get_data(as_text=True)
+    actions = [e["action"] for e in store.audit_entries(record=f"partner:{partner}")]
+    assert "archive" in actions and "restore" in actions
+
+
+def test_archiving_twice_says_so_and_changes_nothing(client, as_user, store, partner):
+    as_user.coordinator()
+    client.post(f"/beheer/netwerk/{partner}/archiveren")
+    first = store.read().table(rules.PARTNERS).get(doc_id=partner)["archived_at"]
+    response = client.post(f"/beheer/netwerk/{partner}/archiveren", follow_redirects=True)
+    assert "is al gearchiveerd" in response.get_data(as_text=True)
+    assert store.read().table(rules.PARTNERS).get(doc_id=partner)["archived_at"] == first
+    assert client.get(f"/beheer/netwerk/{partner}/archiveren").status_code == 405
+    as_user.volunteer()
+    assert client.post(f"/beheer/netwerk/{partner}/terugzetten").status_code == 403

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from .. import mail
 from ..messages.links import external_url
+from ..network import partners as network
 from ..store import get_store
 from ..volunteers.pipeline import ENDED
 from . import invitations, twofactor, users
@@ -43,7 +44,7 @@ def new():
     store = get_store()
     view = store.read()
     choices = _volunteer_choices(view)
-    partners = sorted(view.table("partners").all(), key=lambda p: (p.get("name") or "").lower())
+    partners = sorted(network.active(view.table(network.PARTNERS).all()), key=lambda p: (p.get("name") or "").lower())
     form = {"name": "", "email": "", "role": "volunteer", "volunteer_id": "", "partner_id": ""}
     errors: dict[str, str] = {}
     if request.method == "POST":

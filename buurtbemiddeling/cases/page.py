@@ -47,20 +47,22 @@ def options(view, case=None) -> workflow.Options:
     )
 
 
-def partner_choices(view) -> list[tuple[int, str]]:
-    """(id, "name (type)") of every network partner by name, for the referrer's partner select."""
-    return [(pid, f"{name} ({kind})" if kind else name) for pid, name, kind in network.choices(view)]
+def partner_choices(view, referrer=None) -> list[tuple[int, str]]:
+    """(id, "name (type)") of the active network partners by name, for the referrer's partner
+    select; the partner `referrer` is linked to stays even when archived."""
+    keep = (referrer or {}).get("partner_id")
+    return [(pid, f"{name} ({kind})" if kind else name) for pid, name, kind in network.choices(view, keep=keep)]
 
 
 def partner_names(view) -> dict[int, str]:
-    return {pid: name for pid, name, _ in network.choices(view)}
+    return network.names(view)
 
 
 def suggested_partner(view, referrer) -> Any:
-    """The partner an unlinked referrer's organisation names, for the coordinator to confirm."""
+    """The active partner an unlinked referrer's organisation names, for the coordinator to confirm."""
     if (referrer or {}).get("partner_id") is not None:
         return None
-    return referrals.suggested(view.table(network.PARTNERS).all(), referrer)
+    return referrals.suggested(network.active(view.table(network.PARTNERS).all()), referrer)
 
 
 def partner_context(view, case) -> dict:

@@ -374,7 +374,7 @@ def edit(case_id: int):
     _audit_view(case_id)
     return render_template("cases/edit.html", case=case, values=values, errors=errors, party_count=party_count,
                            party_fields=records.PARTY_FIELDS, tenures=records.TENURES, letter=records.party_letter,
-                           partners=page.partner_choices(view), partner_field=records.PARTNER_FIELD,
+                           partners=page.partner_choices(view, case.get("referrer")), partner_field=records.PARTNER_FIELD,
                            suggested_partner=page.suggested_partner(view, case.get("referrer")),
                            **page.list_context(view, case)), 422 if errors else 200
 

@@ -2,13 +2,16 @@
 taking a view or store read or write the tables.
 
 Tables:
-  partners          {"name", "type", "phone", "email", "website", "address", "notes", "created_at"}
+  partners          {"name", "type", "phone", "email", "website", "address", "notes", "created_at",
+                     "archived_at", "archived_by" (set while archived: off the active lists, kept in history)}
   partner_contacts  {"partner_id", "name", "role", "phone", "email"}
   partner_log       {"partner_id", "date", "kind", "with", "summary", "by", "created_at"}
   partner_agreements {"partner_id", "subject", "parties", "start", "end", "review_date",
                      "notes", "document": upload meta or None}
 
-A partner's doc id is stable: cases refer to it as `referrer.partner_id`.
+A partner's doc id is stable: cases refer to it as `referrer.partner_id`. A partner that no longer
+works with the programme is archived, never deleted: it leaves the network list, the referrer
+selects, the suggestions and Vandaag, while cases, reports and its own page keep it; it can be restored.
 """
 from __future__ import annotations
 
@@ -45,6 +48,28 @@ AGREEMENT_STATES = {
     "lopend": "Lopend",
 }
 NEEDS_ATTENTION = ("evaluatie_verlopen", "evaluatie_binnenkort", "verlopen", "concept")
+
+
+def is_archived(partner: Mapping[str, Any] | None) -> bool:
+    return bool((partner or {}).get("archived_at"))
+
+
+def active(partners: Iterable[Mapping[str, Any]]) -> list:
+    return [p for p in partners if not is_archived(p)]
+
+
+def archive(partner: Mapping[str, Any], *, by: str, at: str) -> dict[str, Any]:
+    """The change that archives a partner; ValueError (Dutch) when it already is."""
+    if is_archived(partner):
+        raise ValueError(f"{partner.get('name')} is al gearchiveerd.")
+    return {"archived_at": at, "archived_by": by}
+
+
+def restore(partner: Mapping[str, Any]) -> dict[str, Any]:
+    """The change that brings an archived partner back; ValueError (Dutch) when it is active."""
+    if not is_archived(partner):
+        raise ValueError(f"{partner.get('name')} is niet gearchiveerd.")
+    return {"archived_at": None, "archived_by": None}
 
 
 def check_partner(form: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -157,8 +182,8 @@ def agreement_rows(view, today: date, *, partner_id: int | None = None) -> list[
 
 
 def attention(view, today: date) -> list[AgreementRow]:
-    """Agreements to act on: review near or past, expired, or still unsigned."""
-    return [row for row in agreement_rows(view, today) if row.state.needs_attention]
+    """Agreements of active partners to act on: review near or past, expired, or still unsigned."""
+    return [row for row in agreement_rows(view, today) if row.state.needs_attention and not is_archived(row.partner)]
 
 
 @dataclass(frozen=True)
@@ -170,7 +195,8 @@ class PartnerRow:
     warnings: int
 
 
-def partner_rows(view, today: date, *, type_filter: str = "") -> list[PartnerRow]:
+def partner_rows(view, today: date, *, type_filter: str = "", archived: bool = False) -> list[PartnerRow]:
+    """The active partners, or with `archived` the archived ones."""
     contacts = _count_by_partner(view.table(CONTACTS).all())
     last: dict[int, str] = {}
     for entry in view.table(LOG).all():
@@ -182,7 +208,8 @@ def partner_rows(view, today: date, *, type_filter: str = "") -> list[PartnerRow
         agreements.setdefault(agreement.get("partner_id"), []).append(agreement_state(agreement, today))
     rows = [PartnerRow(p, contacts.get(p.doc_id, 0), last.get(p.doc_id), len(agreements.get(p.doc_id, [])),
                        sum(s.needs_attention for s in agreements.get(p.doc_id, [])))
-            for p in view.table(PARTNERS).all() if not type_filter or p.get("type") == type_filter]
+            for p in view.table(PARTNERS).all()
+            if (not type_filter or p.get("type") == type_filter) and is_archived(p) == archived]
     return sorted(rows, key=lambda r: (r.partner.get("name", "").lower()))
 
 
@@ -203,7 +230,14 @@ def log_of(view, partner_id: int) -> list:
                   key=lambda e: (e.get("date") or "", e.doc_id), reverse=True)
 
 
-def choices(view) -> list[tuple[int, str, str]]:
-    """(partner id, name, type label) for a referrer select in another area, by name."""
+def choices(view, *, keep: int | None = None) -> list[tuple[int, str, str]]:
+    """(partner id, name, type label) of the active partners for a referrer select in another area,
+    by name; `keep` (the partner a record is linked to now) stays in the list even when archived."""
     return [(p.doc_id, p.get("name", ""), TYPES.get(p.get("type"), ""))
-            for p in sorted(view.table(PARTNERS).all(), key=lambda p: p.get("name", "").lower())]
+            for p in sorted(view.table(PARTNERS).all(), key=lambda p: p.get("name", "").lower())
+            if not is_archived(p) or p.doc_id == keep]
+
+
+def names(view) -> dict[int, str]:
+    """Every partner's name, archived ones too: history (cases, exports) keeps naming them."""
+    return {p.doc_id: p.get("name", "") for p in view.table(PARTNERS).all()}

@@ -30,8 +30,13 @@ def index():
     type_filter = request.args.get("soort", "")
     if type_filter not in rules.TYPES:
         type_filter = ""
-    return render_template("network/index.html", rows=rules.partner_rows(view, today(), type_filter=type_filter),
-                           agreements=rules.agreement_rows(view, today()), type_filter=type_filter, types=rules.TYPES)
+    archived = request.args.get("archief") == "1"
+    return render_template("network/index.html",
+                           rows=rules.partner_rows(view, today(), type_filter=type_filter, archived=archived),
+                           archived=archived, archived_count=len(rules.partner_rows(view, today(), archived=True)),
+                           agreements=[row for row in rules.agreement_rows(view, today())
+                                       if not rules.is_archived(row.partner)],
+                           type_filter=type_filter, types=rules.TYPES)
 
 
 @bp.route("/nieuw", methods=["GET", "POST"])
@@ -64,6 +69,25 @@ def edit_partner(partner_id: int):
         tx.table(rules.PARTNERS).update(doc, doc_ids=[partner_id])
         store.audit(current_user.id, "update", f"partner:{partner_id}")
     return saved("De gegevens zijn bijgewerkt.", url_for(".partner", partner_id=partner_id))
+
+
+@bp.post("/<int:partner_id>/<any(archiveren, terugzetten):action>")
+@coordinator_required
+def archive(partner_id: int, action: str):
+    """Archive a partner (off the active lists, kept in history) or restore it."""
+    store = get_store()
+    with store.transaction() as tx:
+        partner = get_or_404(tx, rules.PARTNERS, partner_id)
+        try:
+            changes = (rules.archive(partner, by=current_user.name or current_user.email, at=_now())
+                       if action == "archiveren" else rules.restore(partner))
+        except ValueError as exc:
+            return saved(str(exc), url_for(".partner", partner_id=partner_id))
+        tx.table(rules.PARTNERS).update(changes, doc_ids=[partner_id])
+        store.audit(current_user.id, "archive" if action == "archiveren" else "restore", f"partner:{partner_id}")
+    message = (f"{partner['name']} is gearchiveerd: niet meer in de lijsten, wel in de geschiedenis."
+               if action == "archiveren" else f"{partner['name']} is teruggezet in het netwerk.")
+    return saved(message, url_for(".partner", partner_id=partner_id))
 
 
 def _partner_page(partner_id: int, *, status: int = 200, contact=None, log=None):

@@ -151,7 +151,7 @@ TABLES: Mapping[str, Table] = MappingProxyType({t.name: t for t in (
     _table("invitations", {}, "user_id purpose token_hash created_at created_by expires_at used_at withdrawn_at"),
     # -- network and partners ----------------------------------------------------------------
     _table("partners", {"phone": PHONE, "email": EMAIL, "address": ADDRESS, "notes": TEXT},
-           "name type website created_at"),
+           "name type website created_at archived_at archived_by"),
     _table("partner_contacts", {"name": NAME, "phone": PHONE, "email": EMAIL, "role": DETAIL},
            "partner_id", owner=("partner_id", "partners")),
     _table("partner_log", {"with": NAME, "summary": TEXT}, "partner_id date kind by created_at",
