@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from db import Store
-from common import clock
+from common import clock, tables
 from buurtbemiddeling.auth import users
 from buurtbemiddeling.cases import numbering, records, repo, workflow
 from buurtbemiddeling.demo import DEMO_EMAIL, DEMO_PASSWORD
@@ -80,7 +80,7 @@ def _cases(store: Store, size: Size, rng: random.Random, today: dt.date) -> tupl
     """Cases with their timelines, spread over `size.years`; two inserts in one transaction."""
     view = store.read()
     volunteers = [v.doc_id for v in repo.active_volunteers(view)]
-    coordinator = next(u for u in view.table("users").all() if u.get("role") == "coordinator")
+    coordinator = next(u for u in view.table(tables.USERS).all() if u.get("role") == "coordinator")
     by = {"user": str(coordinator.doc_id), "user_name": coordinator.get("name", "")}
     finals = _finals(size, rng)
     outcomes = _outcomes(finals.count("afgesloten"), rng)

@@ -33,8 +33,9 @@ from email.utils import format_datetime, make_msgid, parseaddr
 from typing import Any, Iterable, Mapping
 
 from common import clock, retention_periods
+from common import tables
 
-TABLE = "outbox"
+TABLE = tables.OUTBOX
 PURGE_AFTER_DAYS = retention_periods.MAIL_DAYS
 CLAIM_SECONDS = 300  # another sender leaves a mail alone this long after claiming it
 BACKOFF_MINUTES = (1, 5, 15, 60, 240)  # pause after the 1st, 2nd, ... failure; then the last again

@@ -11,6 +11,7 @@ from typing import Any, Iterable, Mapping
 
 from figures.cases import intake_on_time, reported_on
 
+from . import tables
 from .clock import to_date
 from .working_days import add_working_days
 
@@ -20,7 +21,7 @@ MINIMUM, MAXIMUM = 1, 30
 LABEL = "Termijn voor de intake"
 HINT = ("Binnen zoveel werkdagen na de melding moet de intake rond zijn. "
         "De bevestigingsmails en de publieke site noemen dezelfde termijn (na het opnieuw bouwen van de site).")
-SETTINGS_TABLE = "settings"
+SETTINGS_TABLE = tables.SETTINGS
 
 
 def from_settings(docs: Iterable[Mapping[str, Any]]) -> int:

@@ -11,9 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
+from . import tables
+
 
 MAIL_DAYS = 30  # a sent mail's record is removed this many days after sending
-SETTINGS_TABLE = "settings"  # settings.numbers' table; the builder reads it raw from the data folder
+SETTINGS_TABLE = tables.SETTINGS  # settings.numbers' table; the builder reads it raw from the data folder
 CASE = "retention_case_months"
 REPORT = "retention_report_months"
 APPLICATION = "retention_application_months"

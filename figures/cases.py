@@ -39,8 +39,16 @@ def day(value: Any) -> dt.date | None:
         return None
 
 
+def reported_moment(case: Mapping[str, Any]) -> str:
+    """When the case was reported, as stored ("" if unknown): the report's arrival, or for a case
+    made without one, its creation."""
+    return str(case.get("reported_at") or case.get("created_at") or "")
+
+
 def reported_on(case: Mapping[str, Any]) -> dt.date | None:
-    return day(case.get("reported_at") or case.get("created_at"))
+    """The reported date: the one definition behind the figures, the intake term, the case list's
+    year filter and sort, and the exports."""
+    return day(reported_moment(case))
 
 
 def _closing(case: Mapping[str, Any]) -> Mapping[str, Any]:

@@ -181,6 +181,9 @@ class Site:
         logo = config.get("logo")
         if logo and not (self.static_dir / str(logo)).is_file():
             raise BuildError(f"{display_path(path)}: logo {logo!r} is not a file in {display_path(self.static_dir)}")
+        wijken = config.setdefault("wijken", [])
+        if not isinstance(wijken, list) or not all(isinstance(w, str) and w.strip() for w in wijken):
+            raise BuildError(f"{display_path(path)}: wijken must be a list of names, such as [\"Centrum\", \"De Linden\"]")
         problems = accessibility.check(config.get("accessibility") or {})
         if problems:
             raise BuildError(f"{display_path(path)}: " + "; ".join(problems) + " (see the comments there)")

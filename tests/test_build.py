@@ -659,3 +659,14 @@ def test_a_programmes_own_settings_in_the_local_file_override_the_shipped_ones_k
     shipped = tomllib.loads((DEFAULT_ROOT / "site.toml").read_text())
     assert site.config["email"] == shipped["email"]  # what the local file leaves out stays
     assert "#0b5394" in (tmp_path / "out" / "assets" / "site.css").read_text()
+
+
+def test_the_programmes_wijken_come_from_site_toml_and_a_bad_value_fails_clearly(tmp_path):
+    root = copy_site(tmp_path)
+    toml = root / "site.toml"
+    assert Site(root).config["wijken"][:2] == ["Centrum", "De Linden"]
+    toml.write_text(re.sub(r"(?m)^wijken = .*\n", "", toml.read_text("utf-8")), "utf-8")
+    assert Site(root).config["wijken"] == []  # optional: the coordinator fills the list in the admin
+    toml.write_text(toml.read_text("utf-8").replace('default_language = "nl"', 'default_language = "nl"\nwijken = "Centrum"'), "utf-8")
+    with pytest.raises(BuildError, match="wijken must be a list of names"):
+        Site(root)

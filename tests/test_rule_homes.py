@@ -117,3 +117,44 @@ def test_the_public_page_counts_only_closed_cases_like_the_annual_report():
     public = public_figures(cases, [], today=dt.date(2025, 12, 31), threshold=5)
     annual = solved_share(closed_in(cases, year(2025)))
     assert public["solved"]["closed"].value == annual.whole == 10 and public["solved"]["percent"] == 50
+
+
+# -- the reported date ----------------------------------------------------------------------------
+
+def test_the_reported_date_is_read_only_through_its_home():
+    """Reading `reported_at` (or falling back to `created_at`) is figures.cases' job; the others
+    only write it: when a case is made, edited or imported."""
+    import ast
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent
+    writers = {"figures/cases.py", "buurtbemiddeling/cases/repo.py", "buurtbemiddeling/cases/views.py",
+               "buurtbemiddeling/cases/records.py",  # reads the edit form's field, not a stored case
+               "buurtbemiddeling/cases/importing.py"}
+    reading = set()
+    for folder in ("buurtbemiddeling", "figures", "common", "forms", "sitebuilder"):
+        for path in (root / folder).rglob("*.py"):
+            name = path.relative_to(root).as_posix()
+            if name in writers or "/demo/" in name:
+                continue
+            for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+                read = (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get"
+                        or isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load))
+                key = node.args[0] if isinstance(node, ast.Call) and node.args else getattr(node, "slice", None)
+                if read and isinstance(key, ast.Constant) and key.value == "reported_at":
+                    reading.add(f"{name}:{node.lineno}")
+    templates = {p.relative_to(root).as_posix() for p in (root / "buurtbemiddeling").rglob("*.html")
+                 if ".reported_at" in p.read_text("utf-8")}
+    assert (sorted(reading), sorted(templates)) == ([], [])
+
+
+def test_a_case_without_a_report_moment_shows_and_counts_its_creation_day(client, store, coordinator):
+    from buurtbemiddeling.cases import repo, search
+    from figures import cases as case_rules
+    case_id = matching_data.add_case(store)
+    with store.transaction() as tx:  # a case stored before cases kept their report moment
+        tx.table(repo.CASES).update({"reported_at": "", "created_at": "2025-03-04T10:00:00+01:00"}, doc_ids=[case_id])
+    case = store.read().table(repo.CASES).get(doc_id=case_id)
+    assert case_rules.reported_on(case) == dt.date(2025, 3, 4)
+    assert search.years([case]) == ["2025"]
+    listed = text(client.get("/beheer/zaken/?year=2025"))
+    assert "04-03-2025" in listed and case["number"] in listed

@@ -26,6 +26,27 @@ def test_every_list_of_the_case_registration_is_registered_with_defaults(store):
     assert lists.choices_i18n(view, "conflict_types")[0] == ("geluidsoverlast", {"nl": "Geluidsoverlast", "en": "Noise"})
 
 
+def test_the_wijken_a_new_programme_starts_with_are_its_own_not_the_demo_towns(store):
+    import sitebuilder
+    configured = sitebuilder.site_config()["wijken"]
+    assert [label for _, label in lists.choices(store.read(), "wijken")] == configured
+
+
+def test_only_the_demo_command_reaches_the_demo_data():
+    import ast
+    from pathlib import Path
+    package = Path(lists.__file__).resolve().parents[1]
+    reaching = set()
+    for path in package.rglob("*.py"):
+        if "demo" in path.relative_to(package).parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.ImportFrom) and ("demo" in (node.module or "").split(".")
+                                                     or any(a.name == "demo" for a in node.names)):
+                reaching.add(path.relative_to(package).as_posix())
+    assert reaching == {"cli.py"}
+
+
 def test_another_area_registers_its_own_list_and_usage_hook(store):
     lists.register("test_channels", "Wervingskanalen", [("krant", "Krant"), ("markt", {"nl": "Markt", "en": "Market"})])
     lists.register_usage("test_channels", lambda view, value: value == "krant")

@@ -14,10 +14,11 @@ from ..store import get_store
 from ..volunteers.pipeline import ENDED
 from . import invitations, twofactor, users
 from .views import coordinator_required, when
+from common import tables
 
 bp = Blueprint("accounts", __name__, url_prefix="/beheer/accounts")
 bp.context_processor(lambda: {"when": when})
-VOLUNTEERS = "volunteers"
+VOLUNTEERS = tables.VOLUNTEERS
 
 
 def _volunteer_choices(view) -> list:

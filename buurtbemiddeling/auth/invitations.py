@@ -17,8 +17,9 @@ from db import Store
 from common import clock
 
 from . import users
+from common import tables
 
-TABLE = "invitations"
+TABLE = tables.INVITATIONS
 PURPOSES = {"invite": "Uitnodiging", "reset": "Nieuw wachtwoord"}
 LINK_INVALID = ("Deze link werkt niet meer: hij is al gebruikt, vervangen door een nieuwere of verlopen. "
                 "Vraag de coördinator om een nieuwe link.")

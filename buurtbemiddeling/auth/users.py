@@ -19,12 +19,13 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from common import clock
 from db import Store, StoreError
+from common import tables
 
 ROLES = ("coordinator", "volunteer", "partner")
 ROLE_LABELS = {"coordinator": "Coördinator", "volunteer": "Vrijwilliger", "partner": "Netwerkpartner"}
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024  # hashing a megabyte "password" is a cheap way to burn CPU
-TABLE = "users"
+TABLE = tables.USERS
 # One round of PBKDF2 for apps made with TESTING (see `use_test_hashing`); never for real accounts.
 TEST_HASH_METHOD = "pbkdf2:sha256:1"
 _test_hashing = False

@@ -21,10 +21,11 @@ from typing import Any, Iterable, Mapping
 
 from ..form_checks import Check
 from .money import format_euro
+from common import tables
 
-BUDGET_LINES = "budget_lines"
-EXPENSES = "budget_expenses"
-CLAIMS = "expense_claims"
+BUDGET_LINES = tables.BUDGET_LINES
+EXPENSES = tables.BUDGET_EXPENSES
+CLAIMS = tables.EXPENSE_CLAIMS
 
 LINES = {
     "training": "Training",
@@ -304,5 +305,5 @@ def claims_of(view, volunteer_id: int) -> list:
 
 def volunteer_names(view) -> dict[int, str]:
     """Volunteers who can claim expenses: everyone in the volunteers table, by name."""
-    docs = sorted(view.table("volunteers").all(), key=lambda v: (v.get("name") or "").lower())
+    docs = sorted(view.table(tables.VOLUNTEERS).all(), key=lambda v: (v.get("name") or "").lower())
     return {doc.doc_id: doc.get("name") or f"Vrijwilliger {doc.doc_id}" for doc in docs}

@@ -17,8 +17,9 @@ from typing import Any, Iterable, Mapping, Sequence
 from common import clock
 
 from .workflow import WorkflowError, read_date
+from common import tables
 
-APPOINTMENTS = "appointments"
+APPOINTMENTS = tables.APPOINTMENTS
 
 
 @dataclass(frozen=True)

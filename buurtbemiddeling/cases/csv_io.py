@@ -15,6 +15,7 @@ from collections import Counter
 from typing import Any, Iterable, Mapping
 
 from common import clock
+from figures import cases as case_rules
 
 from ..csv_safe import safe_cell  # shared with every other export
 from ..quality import nazorg as nazorg_rules
@@ -76,7 +77,7 @@ def export_values(view, cases: Iterable[Mapping]) -> Iterable[list[Any]]:
         contacts = {r.get("party"): r for r in nazorg.get(case.doc_id, ())} if hasattr(case, "doc_id") else {}
         steps = _step_dates(events.get(getattr(case, "doc_id", None), ()))
         values = {
-            "number": case.get("number"), "reported": _day(case.get("reported_at") or case.get("created_at")),
+            "number": case.get("number"), "reported": case_rules.reported_on(case),
             "step": workflow.label(case.get("step")), "wijk": label["wijken"].get(case.get("wijk"), case.get("wijk") or ""),
             "conflict_types": " | ".join(label["conflict_types"].get(t, t) for t in case.get("conflict_types") or []),
             "referrer": label["referrer_types"].get((case.get("referrer") or {}).get("type"), ""),

@@ -10,6 +10,7 @@ import re
 from typing import Any, Callable, Mapping
 
 from common import phone, postcode
+from figures import cases as case_rules
 from forms.fields import is_email
 
 from ..reports.intake import preferred_language
@@ -228,7 +229,7 @@ def details_form_values(case: Mapping) -> dict[str, Any]:
         "referrer_phone": referrer.get("phone", ""), "referrer_email": referrer.get("email", ""),
         PARTNER_FIELD: "" if referrer.get("partner_id") is None else str(referrer["partner_id"]),
         "conflict_types": list(case.get("conflict_types") or []), "description": case.get("description", ""),
-        "complex": "ja" if case.get("complex") else "", "reported_at": (case.get("reported_at") or "")[:10],
+        "complex": "ja" if case.get("complex") else "", "reported_at": str(case_rules.reported_on(case) or ""),
     })
     return values
 

@@ -16,14 +16,16 @@ from tinydb.table import Document
 
 from common import clock
 from db import Store
+from figures import cases as case_rules
 
 from ..reports import intake as report_intake
 from . import numbering, records, search
 from .workflow import STEPS, Change
+from common import tables
 
-CASES = "cases"
-EVENTS = "case_events"
-VOLUNTEERS = "volunteers"
+CASES = tables.CASES
+EVENTS = tables.CASE_EVENTS
+VOLUNTEERS = tables.VOLUNTEERS
 
 
 class NotFound(LookupError):
@@ -190,7 +192,7 @@ def _search_index(view) -> tuple[str, dict[str, list[int]], list[int], list]:
 def _by_year(cases) -> dict[str, list]:
     found: dict[str, list] = {}
     for case in cases:
-        found.setdefault((case.get("reported_at") or "")[:4], []).append(case)
+        found.setdefault(case_rules.reported_moment(case)[:4], []).append(case)
     return found
 
 

@@ -124,7 +124,7 @@ def matches(case: Mapping, filters: Filters, text: str | None = None) -> bool:
         return False
     if filters.referrer and (case.get("referrer") or {}).get("type") != filters.referrer:
         return False
-    if filters.year and not (case.get("reported_at") or "").startswith(filters.year):
+    if filters.year and not case_rules.reported_moment(case).startswith(filters.year):
         return False
     if filters.volunteer and filters.volunteer not in {str(v) for v in case.get("duo") or []}:
         return False
@@ -163,7 +163,7 @@ def sort_key(key: str, last_activity=None):
     if key == "nummer":
         return lambda c: _number_key(c.get("number", ""))
     if key == "aangemeld":
-        return lambda c: (c.get("reported_at") or "", c.doc_id)
+        return lambda c: (case_rules.reported_moment(c), c.doc_id)
     if key == "stap":
         return lambda c: (workflow.STEPS[c["step"]].phase if c.get("step") in workflow.STEPS else 99, c.doc_id)
     if key == "wijk":
@@ -203,4 +203,4 @@ def narrows(filters: Filters) -> bool:
 
 
 def years(cases: Iterable) -> list[str]:
-    return sorted({(c.get("reported_at") or "")[:4] for c in cases if c.get("reported_at")}, reverse=True)
+    return sorted({day.strftime("%Y") for day in map(case_rules.reported_on, cases) if day}, reverse=True)

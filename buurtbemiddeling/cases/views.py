@@ -14,6 +14,7 @@ from flask_login import current_user
 from forms import FORMS
 
 from common import clock
+from figures import cases as case_rules
 
 from ..admin.options import options
 from ..auth.views import coordinator_required
@@ -34,6 +35,8 @@ from . import (appointments, columns, csv_io, documents, importing, intake, page
 from .workflow import WorkflowError
 
 bp = Blueprint("cases", __name__, url_prefix="/beheer/zaken")
+# The reported date on any page (case list, facts, portal): figures.cases is its one home.
+bp.app_context_processor(lambda: {"reported_on": case_rules.reported_on})
 # Phone reports and "make a case of this report" live under Meldingen, where the coordinator is.
 intake_bp = Blueprint("case_intake", __name__, url_prefix="/beheer/meldingen")
 

@@ -16,8 +16,9 @@ from typing import Any, Iterable, Mapping
 
 from ..cases import workflow
 from ..quality.forms import date_field, text_field
+from common import tables
 
-NOTES = "coaching_notes"
+NOTES = tables.COACHING_NOTES
 KINDS = {"telefonisch": "Telefonisch", "individueel": "Individueel gesprek", "intervisie": "Intervisie"}
 MAX_TEXT = 4000
 DEFAULT_CHECKIN_DAYS = 10

@@ -4,7 +4,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from common import clock
+from common import clock, tables
 from db import Store
 
 from ..budget import ledger
@@ -43,7 +43,7 @@ def add(store: Store, rng: random.Random, today: date | None = None) -> None:
                                  "created_at": clock.stamp(clock.on(day, 10))})
                 spent += cents
     # Claims come from volunteers who mediate (or walk along); the demo has no other claims table.
-    pool = store.read().table("volunteers").all()
+    pool = store.read().table(tables.VOLUNTEERS).all()
     volunteers = [doc.doc_id for doc in pool if doc.get("step") in ("actief", "meeloopperiode")] or [doc.doc_id for doc in pool]
     # A claim for a talk names a case of that volunteer (no extra random draws: other demo data stays the same).
     case_of = {}

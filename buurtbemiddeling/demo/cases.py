@@ -10,7 +10,7 @@ import datetime as dt
 import random
 
 from db import Store
-from common import clock
+from common import clock, tables
 
 from ..cases import numbering, records, repo, workflow
 from ..settings import lists
@@ -199,7 +199,7 @@ def add(store: Store, rng: random.Random, count: int = 60) -> None:
     today = clock.today()
     view = store.read()
     volunteers = [v.doc_id for v in repo.active_volunteers(view)]
-    users = view.table("users").all()
+    users = view.table(tables.USERS).all()
     coordinator = next((u for u in users if u.get("role") == "coordinator"), None)
     by = {"user": str(coordinator.doc_id) if coordinator else None,
           "user_name": coordinator.get("name", "") if coordinator else ""}

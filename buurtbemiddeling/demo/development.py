@@ -4,7 +4,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from common import clock
+from common import clock, tables
 from db import Store
 
 from ..development import log
@@ -29,7 +29,7 @@ ENTRIES = (
 
 def add(store: Store, rng: random.Random, today: date | None = None) -> None:
     today = today or clock.today()
-    coordinators = [doc for doc in store.read().table("users").all() if doc.get("role") == "coordinator"]
+    coordinators = [doc for doc in store.read().table(tables.USERS).all() if doc.get("role") == "coordinator"]
     if not coordinators:
         return
     user_id = str(coordinators[0].doc_id)

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from tinydb import Query
 
-from common import clock
+from common import clock, tables
 from db import Store
 
 from ..auth import invitations, users
@@ -116,7 +116,7 @@ def _backdate(store: Store, protocol_id: int, dates: list[datetime], published_a
 def _accounts(store: Store, rng: random.Random, password: str) -> list[str]:
     """Accounts for a dozen active volunteers; the first one has the demo password."""
     view = store.read()
-    active = sorted((v for v in view.table("volunteers").all() if v.get("step") == "actief"), key=lambda v: v.doc_id)
+    active = sorted((v for v in view.table(tables.VOLUNTEERS).all() if v.get("step") == "actief"), key=lambda v: v.doc_id)
     made = []
     for n, volunteer in enumerate(active[:12]):
         email = DEMO_VOLUNTEER_EMAIL if n == 0 else volunteer.get("email") or f"vrijwilliger{n}@lindenhoven.example"

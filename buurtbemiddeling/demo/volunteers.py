@@ -4,7 +4,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from common import clock
+from common import clock, tables
 from db import Store
 
 from ..volunteers import events as events_rules
@@ -106,7 +106,7 @@ def add(store: Store, rng: random.Random, *, today: date | None = None,
     """The pool and applicants per step; the benchmark passes larger counts."""
     today = today or clock.today()
     with store.transaction() as tx:
-        training_ids = tx.table("trainings").insert_multiple({**item, "retired": False} for item in CATALOGUE)
+        training_ids = tx.table(tables.TRAININGS).insert_multiple({**item, "retired": False} for item in CATALOGUE)
         basis, vog, *deeper = training_ids
         volunteer_ids = []
         n = 0
@@ -149,12 +149,12 @@ def add(store: Store, rng: random.Random, *, today: date | None = None,
                 _records(tx, rng, vid, step, path, today, basis, vog, deeper)
         _applicants(tx, rng, today, applicants)
         _events(tx, rng, today, volunteer_ids)
-        tx.table("population").insert_multiple({"dimension": dim, "value": value, "share": share}
+        tx.table(tables.POPULATION).insert_multiple({"dimension": dim, "value": value, "share": share}
                                                for dim, shares in POPULATION.items() for value, share in shares.items())
 
 
 def _records(tx, rng, vid, step, path, today, basis, vog, deeper) -> None:
-    records = tx.table("training_records")
+    records = tx.table(tables.TRAINING_RECORDS)
     steps = dict(path)
     if "basistraining" in steps:
         begin = steps["basistraining"]

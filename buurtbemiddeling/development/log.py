@@ -14,8 +14,9 @@ from typing import Any, Iterable, Mapping
 from common.numbers import hours_text
 
 from ..form_checks import Check
+from common import tables
 
-TABLE = "development_log"
+TABLE = tables.DEVELOPMENT_LOG
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,9 @@ from figures import cases as case_rules
 from ..cases import workflow
 from ..volunteers import pool, qualifications
 from . import score
+from common import tables
 
-CASES = "cases"
+CASES = tables.CASES
 
 def basistraining_done(view) -> set[int]:
     """Volunteer ids with a basistraining of enough hours, computed in one pass over the records

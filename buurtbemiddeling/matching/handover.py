@@ -17,8 +17,9 @@ import datetime as dt
 from typing import Any, Mapping, Sequence
 
 from ..cases import appointments as case_appointments
+from common import tables
 
-HANDOVERS = "handovers"
+HANDOVERS = tables.HANDOVERS
 PARTY_KEYS = ("name", "street", "postcode", "place", "phone", "call_time", "language")
 SUMMARY_LIMIT = 600
 MAX_TEXT = 3000
@@ -72,7 +73,7 @@ def check(form: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
 
 def sheet_of(view, case, conflict_labels: Mapping[str, str]) -> dict[str, Any]:
     """The sheet of a case as stored: its duo, the coordinator's wording and its appointments."""
-    volunteers = view.table("volunteers")
+    volunteers = view.table(tables.VOLUNTEERS)
     duo = [v for v in (volunteers.get(doc_id=i) for i in case.get("duo") or []) if v is not None]
     found = case_appointments.of_case(case_appointments.all_of(view), case.doc_id)
     return sheet(case, duo, get(view, case.doc_id), conflict_labels, found)

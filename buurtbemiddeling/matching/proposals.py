@@ -22,8 +22,9 @@ from common import clock
 from ..cases import repo as case_repo
 from ..cases import workflow
 from . import eligibility
+from common import tables
 
-PROPOSALS = "duo_proposals"
+PROPOSALS = tables.DUO_PROPOSALS
 STATUSES = {"voorgesteld": "Wacht op antwoord", "gekoppeld": "Gekoppeld", "afgewezen": "Afgewezen",
             "ingetrokken": "Ingetrokken"}
 ANSWERS = {"ja": "Doet mee", "nee": "Kan niet"}

@@ -15,7 +15,8 @@ import datetime as dt
 from typing import Any, Mapping
 
 import sitebuilder
-from common import clock
+from common import clock, tables
+from figures import cases as case_rules
 
 from .. import mail
 from ..cases.repo import event_doc
@@ -23,7 +24,7 @@ from ..settings import lists
 from . import templates
 
 MOMENTS = {"aangenomen": "aangenomen", "ongeschikt": "niet geschikt", "afgesloten": "afgesloten"}
-CASES, EVENTS = "cases", "case_events"
+CASES, EVENTS = tables.CASES, tables.CASE_EVENTS
 
 
 def moment(before: Mapping[str, Any], after: Mapping[str, Any]) -> str | None:
@@ -61,7 +62,7 @@ def values(case: Mapping[str, Any], which: str, *, outcome_label: str, coordinat
     return {
         "verwijzer": referrer.get("person") or referrer.get("organisation") or "",
         "organisatie": referrer.get("organisation") or "",
-        "verwijsdatum": clock.date_text(case.get("reported_at")),
+        "verwijsdatum": clock.date_text(case_rules.reported_on(case)),
         "zaaknummer": case.get("number") or "",
         "stap": MOMENTS[which],
         "uitkomst": outcome_label if which == "afgesloten" else "",

@@ -12,8 +12,9 @@ import html
 import re
 from dataclasses import dataclass
 from typing import Mapping
+from common import tables
 
-TABLE = "message_templates"
+TABLE = tables.MESSAGE_TEMPLATES
 MAX_TEXT = 8000
 _FIELD = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]#|!>~])")

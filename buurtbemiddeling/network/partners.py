@@ -22,11 +22,12 @@ from typing import Any, Iterable, Mapping
 from common.clock import to_date
 
 from ..form_checks import Check
+from common import tables
 
-PARTNERS = "partners"
-CONTACTS = "partner_contacts"
-LOG = "partner_log"
-AGREEMENTS = "partner_agreements"
+PARTNERS = tables.PARTNERS
+CONTACTS = tables.PARTNER_CONTACTS
+LOG = tables.PARTNER_LOG
+AGREEMENTS = tables.PARTNER_AGREEMENTS
 
 TYPES = {
     "politie": "Politie", "woningcorporatie": "Woningcorporatie", "gemeente": "Gemeente",

@@ -16,9 +16,10 @@ from typing import Any, Iterable, Mapping
 from common.clock import to_date
 
 from ..form_checks import Check, week_bounds
+from common import tables
 
-PROJECTS = "planning_projects"
-TASKS = "planning_tasks"
+PROJECTS = tables.PLANNING_PROJECTS
+TASKS = tables.PLANNING_TASKS
 
 KINDS = {"project": "Project", "activiteit": "Activiteit"}
 PROJECT_STATUSES = {"idee": "Idee", "gepland": "Gepland", "lopend": "Lopend", "afgerond": "Afgerond", "gestopt": "Gestopt"}

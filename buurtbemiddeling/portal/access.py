@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Mapping
 
+from figures import cases as case_rules
+
 from ..budget import ledger
 from ..cases import appointments
 from ..cases import repo as case_repo
@@ -38,7 +40,7 @@ def my_cases(view, volunteer_id: int | None) -> list:
     if volunteer_id is None:
         return []
     cases = [c for c in case_repo.all_cases(view) if in_duo(c, volunteer_id)]
-    newest_first = sorted(cases, key=lambda c: c.get("reported_at") or "", reverse=True)
+    newest_first = sorted(cases, key=case_rules.reported_moment, reverse=True)
     return case_repo.with_activity(view, sorted(newest_first, key=lambda c: not workflow.is_open(c)))
 
 

@@ -25,12 +25,15 @@ from ..mail import purge_sent
 from ..volunteers.pipeline import since as step_since
 from ..volunteers.qualifications import add_months
 from common import retention_periods as period_rules
+from db.store import META_TABLE
 
-CASES, EVENTS, REPORTS = "cases", "case_events", "reports"
-APPLICATIONS, VOLUNTEERS = "applications", "volunteers"
-HANDOVERS, DEBRIEFS, NAZORG, APPOINTMENTS = "handovers", "debriefs", "nazorg", "appointments"
-SIGNALS, COACHING = "volunteer_signals", "coaching_notes"
-USERS, META = "users", "_meta"
+from common import tables
+
+CASES, EVENTS, REPORTS = tables.CASES, tables.CASE_EVENTS, tables.REPORTS
+APPLICATIONS, VOLUNTEERS = tables.APPLICATIONS, tables.VOLUNTEERS
+HANDOVERS, DEBRIEFS, NAZORG, APPOINTMENTS = tables.HANDOVERS, tables.DEBRIEFS, tables.NAZORG, tables.APPOINTMENTS
+SIGNALS, COACHING = tables.VOLUNTEER_SIGNALS, tables.COACHING_NOTES
+USERS, META = tables.USERS, META_TABLE
 LAST_RUN = "retention_last_run"
 ENDED_APPLICATION = ("afgewezen", "teruggetrokken")
 KINDS = {"case": "Zaak", "report": "Melding", "application": "Aanmelding", "volunteer": "Vrijwilliger"}
@@ -315,7 +318,7 @@ def _anonymise_volunteer_in(tx, volunteer_id: int, today: dt.date, files: Files)
     _replace(table, volunteer_id, anonymise_volunteer(doc, volunteer_id, today))
     if doc.get("application_id"):
         _anonymise_application_in(tx, doc["application_id"], today, files)
-    records = tx.table("training_records")
+    records = tx.table(tables.TRAINING_RECORDS)
     for record in files.related(tx, "training_records", "volunteer_id", volunteer_id):
         if record.get("certificate"):
             files.uploads.append(record["certificate"])

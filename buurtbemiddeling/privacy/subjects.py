@@ -13,6 +13,7 @@ from typing import Any, Iterable, Mapping
 
 from common import folding
 
+from common import tables
 from . import retention
 
 PARTY_FIELDS = ("name", "street", "postcode", "place", "phone", "email", "language")
@@ -157,8 +158,8 @@ def gather(view, hits: Iterable[Hit]) -> dict[str, Any]:
                 vid = hit.doc_id
                 out["volunteers"].append({
                     "id": vid, **_plain(doc),
-                    "trainings": [_plain(r) for r in view.table("training_records").all() if r.get("volunteer_id") == vid],
-                    "expense_claims": [_plain(c) for c in view.table("expense_claims").all() if c.get("volunteer_id") == vid],
+                    "trainings": [_plain(r) for r in view.table(tables.TRAINING_RECORDS).all() if r.get("volunteer_id") == vid],
+                    "expense_claims": [_plain(c) for c in view.table(tables.EXPENSE_CLAIMS).all() if c.get("volunteer_id") == vid],
                     "signals": [_plain(s) for s in view.table(retention.SIGNALS).all() if s.get("volunteer_id") == vid],
                     "coaching_notes": [_plain(n) for n in view.table(retention.COACHING).all() if n.get("volunteer_id") == vid],
                 })

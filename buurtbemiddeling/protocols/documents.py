@@ -16,10 +16,11 @@ from db import Store
 from common import clock
 
 from ..auth import users
+from common import tables
 
-PROTOCOLS = "protocols"
-VERSIONS = "protocol_versions"
-ACKS = "protocol_acknowledgements"
+PROTOCOLS = tables.PROTOCOLS
+VERSIONS = tables.PROTOCOL_VERSIONS
+ACKS = tables.PROTOCOL_ACKNOWLEDGEMENTS
 MAX_TITLE = 120
 MAX_BODY = 100_000
 MAX_NOTE = 500

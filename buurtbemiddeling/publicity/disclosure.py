@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Mapping
 
-from common import folding, phone
+from common import folding, phone, tables
 
-CASES, REPORTS, VOLUNTEERS = "cases", "reports", "volunteers"
+CASES, REPORTS, VOLUNTEERS = tables.CASES, tables.REPORTS, tables.VOLUNTEERS
 MIN_WORD = 4  # shorter surnames and streets ("Bos", "Dijk") match too many ordinary words
 
 _SHAPES = [

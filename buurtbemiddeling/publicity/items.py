@@ -13,8 +13,9 @@ import re
 from typing import Any, Iterable, Mapping
 
 from common import folding
+from common import tables
 
-PUBLICITY = "publicity"
+PUBLICITY = tables.PUBLICITY
 KINDS = {"nieuws": "Nieuwsbericht", "verhaal": "Succesverhaal"}
 LANGS = {"nl": "Nederlands", "en": "Engels"}
 MAX_BODY = 20_000

@@ -14,8 +14,9 @@ from typing import Any, Mapping, Sequence
 from common import clock
 
 from .forms import date_field, text_field
+from common import tables
 
-DEBRIEFS = "debriefs"
+DEBRIEFS = tables.DEBRIEFS
 TALKS = {
     "gesprek-a": "Gesprek met partij A",
     "gesprek-b": "Gesprek met partij B",

@@ -13,8 +13,9 @@ from common import clock
 from figures.cases import nazorg_done
 
 from .forms import date_field, text_field
+from common import tables
 
-NAZORG = "nazorg"
+NAZORG = tables.NAZORG
 HOLDS = {"ja": "Afspraken houden", "deels": "Afspraken houden deels", "nee": "Afspraken houden niet",
          "geen": "Er waren geen afspraken"}
 SATISFACTION = {1: "1 – zeer ontevreden", 2: "2 – ontevreden", 3: "3 – neutraal", 4: "4 – tevreden", 5: "5 – zeer tevreden"}

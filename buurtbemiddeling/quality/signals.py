@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 from .forms import date_field
+from common import tables
 
-SIGNALS = "volunteer_signals"
+SIGNALS = tables.VOLUNTEER_SIGNALS
 KINDS = {"positief": "Positief", "zorg": "Zorg"}
 SOURCES = {"coordinator": "Coördinator", "nabespreking": "Nabespreking", "partij": "Een partij (nazorg)",
            "collega": "Collega-bemiddelaar", "anders": "Anders"}

@@ -8,8 +8,9 @@ from __future__ import annotations
 import datetime as dt
 
 from tinydb import Query
+from common import tables
 
-NARRATIVES = "report_narratives"
+NARRATIVES = tables.REPORT_NARRATIVES
 MAX_TEXT = 20_000
 
 

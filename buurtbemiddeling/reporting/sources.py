@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from common import intake_term
+from figures import cases as case_rules
 from figures.period import Period
 from figures.report import Report, Rules, Sources, period_report
 
@@ -15,6 +16,7 @@ from ..quality import nazorg
 from ..settings import lists
 from ..volunteers import events, qualifications
 from . import partners
+from common import tables
 
 LABEL_LISTS = ("conflict_types", "referrer_types", "wijken", "outcomes")
 EVENT_KINDS = events.KINDS
@@ -25,7 +27,7 @@ def sources(view) -> Sources:
     return Sources(
         cases=case_repo.all_cases(view),
         nazorg=view.table(nazorg.NAZORG).all(),
-        volunteers=view.table("volunteers").all(),
+        volunteers=view.table(tables.VOLUNTEERS).all(),
         trainings=view.table(qualifications.TRAININGS).all(),
         training_records=view.table(qualifications.RECORDS).all(),
         events=view.table(events.EVENTS).all(),
@@ -71,8 +73,8 @@ def labels(view) -> dict[str, dict[str, str]]:
 def years_with_data(view, today: dt.date) -> list[int]:
     """Years to offer in the period chooser: from the first report to this year, newest first."""
     def first_year(v) -> int:
-        stamps = ((case.get("reported_at") or case.get("created_at") or "")[:4] for case in case_repo.all_cases(v))
-        return min((int(stamp) for stamp in stamps if stamp.isdigit()), default=today.year)
+        days = (case_rules.reported_on(case) for case in case_repo.all_cases(v))
+        return min((day.year for day in days if day), default=today.year)
 
     first = min(today.year, view.derived("reporting.first_year", first_year))
     return list(range(today.year, first - 1, -1))

@@ -8,11 +8,12 @@ from db import Store
 from common import clock
 from forms.application import LANGUAGES, SITE_LANGUAGES
 from forms.fields import pick
+from common import tables
 
-TABLE = "reports"
+TABLE = tables.REPORTS
 # Where each public form's submissions land: referrals are reports too; volunteer
 # applications belong to the volunteers' area (same record shape, own table).
-APPLICATIONS_TABLE = "applications"
+APPLICATIONS_TABLE = tables.APPLICATIONS
 FORM_TABLES = {"report": TABLE, "referral": TABLE, "application": APPLICATIONS_TABLE}
 
 

@@ -12,6 +12,7 @@ them: forms editing such a record offer them too (`choices_for`, `valid_for`).
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Sequence
@@ -19,8 +20,9 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 from tinydb import Query
 
 from common import folding
+from common import tables
 
-TABLE = "lists"
+TABLE = tables.LISTS
 
 Label = str | Mapping[str, str]  # "Dutch" or {"nl": ..., "en": ...}
 Defaults = Sequence[tuple[str, Label]] | Callable[[], Sequence[tuple[str, Label]]]
@@ -282,10 +284,13 @@ def _conflict_types():
     return DEFAULT_CONFLICT_TYPES
 
 
+@functools.cache
 def _wijken():
-    # The demo town's wijken; a programme replaces them with its own in Instellingen.
-    from ..demo.town import WIJKEN
-    return [(slugify(name), name) for name in WIJKEN]
+    # The programme's own wijken from site.toml (or site.local.toml); none there → an empty
+    # list the coordinator fills in Instellingen. Read once per process: loading the site
+    # costs milliseconds, and these defaults only seed the list until its first edit.
+    import sitebuilder
+    return [(slugify(name), name) for name in sitebuilder.site_config()["wijken"]]
 
 
 register("conflict_types", "Soorten conflict", _conflict_types,

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from tinydb import Query
 
 from common import intake_term, retention_periods
+from common import tables
 
-TABLE = "settings"
+TABLE = tables.SETTINGS
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from typing import Any, Iterable, Mapping
 from common import clock
 
 from .checks import past_date
+from common import tables
 
 MILESTONE_YEARS = (1, 5, 10, 15, 20, 25)
 MEDIATION_MILESTONES = (10, 25, 50, 100)
@@ -75,7 +76,7 @@ def mediation_counts(cases: Iterable[Mapping[str, Any]]) -> dict[str, int]:
 
 def mediation_counts_of(view) -> dict[str, int]:
     """`mediation_counts` of the stored cases, kept per version of the cases table."""
-    return view.derived("volunteers.mediation_counts", lambda v: mediation_counts(v.table("cases")))
+    return view.derived("volunteers.mediation_counts", lambda v: mediation_counts(v.table(tables.CASES)))
 
 
 def mediations_done(view, volunteer_id: int) -> int:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from ..settings import lists
 from . import selection
+from common import tables
 
 lists.register("selection_criteria", "Selectiecriteria", selection.DEFAULT_CRITERIA,
                "De punten uit het competentieprofiel waarop een selectiegesprek wordt gescoord.")
@@ -45,12 +46,12 @@ lists.register("stop_reasons", "Redenen van stoppen", (
 
 
 def _stop_reason_used(view, value: str) -> bool:
-    docs = [*view.table("volunteers").all(), *view.table("applications").all()]
+    docs = [*view.table(tables.VOLUNTEERS).all(), *view.table(tables.APPLICATIONS).all()]
     return any(entry.get("reason_code") == value for doc in docs for entry in doc.get("steps", []))
 
 
 def _channel_used(view, value: str) -> bool:
-    return any(doc.get("values", {}).get("heard_via") == value for doc in view.table("applications").all())
+    return any(doc.get("values", {}).get("heard_via") == value for doc in view.table(tables.APPLICATIONS).all())
 
 
 lists.register_usage("stop_reasons", _stop_reason_used)

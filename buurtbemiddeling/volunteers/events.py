@@ -15,10 +15,11 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event
 
 from common import clock
+from common import tables
 
-EVENTS = "events"
+EVENTS = tables.EVENTS
 FEED = "calendar_feed"  # one doc: {"token"}
-VOLUNTEER_FEEDS = "volunteer_feeds"  # {"volunteer_id", "token"}: each volunteer's own feed
+VOLUNTEER_FEEDS = tables.VOLUNTEER_FEEDS  # {"volunteer_id", "token"}: each volunteer's own feed
 TZ = clock.TZ
 KINDS = {"intervisie": "Intervisie", "training": "Training", "bedankbijeenkomst": "Bedankbijeenkomst",
          "uitje": "Uitje", "overig": "Overig"}

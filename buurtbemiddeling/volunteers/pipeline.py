@@ -13,9 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Iterable, Mapping, Sequence
+from common import tables
 
-APPLICATIONS = "applications"
-VOLUNTEERS = "volunteers"
+APPLICATIONS = tables.APPLICATIONS
+VOLUNTEERS = tables.VOLUNTEERS
 
 STEPS = (
     "nieuw", "kennismakingsgesprek", "selectiegesprek", "aangenomen", "afgewezen", "teruggetrokken",

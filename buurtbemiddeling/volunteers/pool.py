@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 from . import pipeline
+from common import tables
 
-POPULATION = "population"
+POPULATION = tables.POPULATION
 AGE_BANDS = ("18-25", "26-40", "41-55", "56-67", "68+")
 GENDERS = {"vrouw": "Vrouw", "man": "Man", "anders": "Anders"}
 DIMENSIONS = {"gender": "Gender", "age_band": "Leeftijd", "languages": "Talen", "wijk": "Wijk"}
@@ -82,9 +83,9 @@ def population_shares(view) -> dict[str, dict[str, float]]:
 
 def served(view) -> dict[str, Counter]:
     """What the programme's residents bring: wijken of cases, languages asked for in reports."""
-    wijken = Counter(case.get("wijk") for case in view.table("cases").all() if case.get("wijk"))
+    wijken = Counter(case.get("wijk") for case in view.table(tables.CASES).all() if case.get("wijk"))
     languages: Counter = Counter()
-    for report in view.table("reports").all():
+    for report in view.table(tables.REPORTS).all():
         wanted = (report.get("values", {}).get("language") or "").strip()
         if wanted:
             languages[wanted.capitalize()] += 1

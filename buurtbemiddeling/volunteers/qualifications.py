@@ -21,9 +21,10 @@ from typing import Any, Mapping
 from common import clock
 
 from .checks import past_date
+from common import tables
 
-TRAININGS = "trainings"
-RECORDS = "training_records"
+TRAININGS = tables.TRAININGS
+RECORDS = tables.TRAINING_RECORDS
 BASIS_MIN_HOURS = 15
 KINDS = {"basistraining": "Basistraining", "verdieping": "Verdiepingstraining", "kwalificatie": "Kwalificatie"}
 EXPIRY_WARNING_DAYS = 60

@@ -25,6 +25,7 @@ from ..store import get_store
 from . import application_form, appreciation, importing, pipeline, pool, profile, qualifications, selection
 from .checks import past_date
 from .pipeline import APPLICATIONS, VOLUNTEERS
+from common import tables
 
 POOL_PAGE_SIZE = 50
 WAITING_SHOWN = 15  # the longest waits; the rest one click away
@@ -250,7 +251,7 @@ def _volunteer_page(volunteer, *, error: str | None = None, status: int = 200, v
     vid = volunteer.doc_id
     trainings = {t.doc_id: t for t in qualifications.catalogue(view)}
     application = view.table(APPLICATIONS).get(doc_id=volunteer["application_id"]) if volunteer.get("application_id") else None
-    events = [e for e in view.table("events").all() if vid in e.get("invitees", [])]
+    events = [e for e in view.table(tables.EVENTS).all() if vid in e.get("invitees", [])]
     return render_template(
         "volunteers/volunteer.html", volunteer=volunteer, error=error, values=values or {}, errors=errors or {},
         offer_override=offer_override,
