@@ -47,7 +47,7 @@ def add(store: Store, rng: random.Random, today: date | None = None) -> None:
     volunteers = [doc.doc_id for doc in pool if doc.get("step") in ("actief", "meeloopperiode")] or [doc.doc_id for doc in pool]
     # A claim for a talk names a case of that volunteer (no extra random draws: other demo data stays the same).
     case_of = {}
-    for case in sorted(store.read().table("cases").all(), key=lambda c: c.doc_id):
+    for case in sorted(store.read().table(tables.CASES).all(), key=lambda c: c.doc_id):
         for vid in case.get("duo") or []:
             case_of.setdefault(vid, case.doc_id)
     claims = []
