@@ -32,14 +32,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from common import folding, phone as phones
+from common import folding, phone as phones, tables
 
 from . import registry, retention
 from .subjects import Hit, parse_key
 
 LEDGER_DIR, LEDGER_FILE, KEY_FILE = "erasures", "ledger.jsonl", "key"
 REMOVED = retention.REMOVED
-OUTBOX = "outbox"
+OUTBOX = tables.OUTBOX
 THROTTLE = "login_throttle"
 _WORD = re.compile(r"[^\W_]+")
 _PHONE = re.compile(r"(?<![\w+])(?:\+|00)?\d[\d \-./()]{5,}\d(?!\w)")
