@@ -7,13 +7,20 @@ JOBS   ?= auto
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 LOCK   := requirements.lock
+# What a web host installs: the runtime dependencies only, at the versions of $(LOCK).
+APP_LOCK := requirements-app.lock
 FLASK  := $(VENV)/bin/flask --app app
 # The address to open in a browser: a server listening on all interfaces is also on 127.0.0.1.
 URL    := http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
-# The one way the lock is made: every extra, hashes, pip and setuptools pinned too, no local indexes.
-COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet --generate-hashes \
-	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
-	--extra test --extra bench --extra lock --output-file $(LOCK) pyproject.toml
+# The one way the locks are made: hashes, pip and setuptools pinned too, no local indexes.
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet --generate-hashes \
+	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
+# Every extra: what `make` installs for development and tests.
+COMPILE := $(PIP_COMPILE) --extra test --extra bench --extra lock --output-file $(LOCK) pyproject.toml
+# Then the host's lock from it: no extras, but setuptools to install the project itself with,
+# every version taken from $(LOCK) (tests/test_tooling.py checks they agree).
+COMPILE_APP := $(PIP_COMPILE) --build-deps-for editable --upgrade --constraint $(LOCK) \
+	--output-file $(APP_LOCK) pyproject.toml
 
 .PHONY: run test demo build bench install lock upgrade screenshots packages-run packages-test clean
 
@@ -47,15 +54,17 @@ demo: $(STAMP)
 test: packages-test build
 	$(PY) -m pytest -n $(JOBS)
 
-# The lock after a change to pyproject.toml: keeps every other pin as it is.
+# The locks after a change to pyproject.toml: keeps every other pin as it is.
 lock: | $(PY)
 	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
 	$(COMPILE)
+	$(COMPILE_APP)
 
 # Every dependency to its newest allowed version, then the whole suite as the gate.
 upgrade: | $(PY)
 	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
 	$(COMPILE) --upgrade
+	$(COMPILE_APP)
 	$(MAKE) test
 
 screenshots: packages-test build

