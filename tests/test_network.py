@@ -249,3 +249,56 @@ def test_archiving_twice_says_so_and_changes_nothing(client, as_user, store, par
     assert client.get(f"/beheer/netwerk/{partner}/archiveren").status_code == 405
     as_user.volunteer()
     assert client.post(f"/beheer/netwerk/{partner}/terugzetten").status_code == 403
+
+
+def _log_entry(store, partner):
+    with store.transaction() as tx:
+        return tx.table(rules.LOG).insert({"partner_id": partner, "date": "2026-03-02", "kind": "overleg",
+                                           "with": "Jeroen", "summary": "Afspraak: 5 verwijzingen per maand",
+                                           "by": "Carla"})
+
+
+def test_a_contact_log_entry_is_corrected_and_the_original_stays_visible_as_corrected(client, as_user, store, partner):
+    as_user.coordinator()
+    entry_id = _log_entry(store, partner)
+    page = client.get(f"/beheer/netwerk/{partner}").get_data(as_text=True)
+    assert f"/beheer/netwerk/{partner}/contactlog/{entry_id}/corrigeren" in page
+    response = client.post(f"/beheer/netwerk/{partner}/contactlog/{entry_id}/corrigeren", data={
+        "date": "2026-03-02", "kind": "telefoon", "with": "Jeroen", "summary": "Afspraak: 3 verwijzingen per maand"})
+    assert response.status_code == 303
+    entry = store.read().table(rules.LOG).get(doc_id=entry_id)
+    assert entry["summary"] == "Afspraak: 3 verwijzingen per maand" and entry["by"] == "Carla"
+    [fix] = entry["corrections"]
+    assert fix["by"] == "Carla Coördinator" and fix["was"]["summary"] == "Afspraak: 5 verwijzingen per maand"
+    html = client.get(f"/beheer/netwerk/{partner}").get_data(as_text=True)
+    log = html[html.index('id="contactlog"'):]
+    assert "Gecorrigeerd op" in log and "Eerder stond er" in log
+    assert "<del><span class=\"visually-hidden\">Oorspronkelijk: </span>02-03-2026 · Overleg met Jeroen: Afspraak: 5 verwijzingen per maand</del>" in log
+    assert "Afspraak: 3 verwijzingen per maand" in log and "Telefoongesprek" in log
+    [audit] = [e for e in store.audit_entries(record=f"partner_log:{entry_id}")]
+    assert audit["action"] == "correct" and audit["fields"] == ["kind", "summary"]
+
+
+def test_a_correction_without_a_summary_or_without_a_change_comes_back_with_the_message(client, as_user, store, partner):
+    as_user.coordinator()
+    entry_id = _log_entry(store, partner)
+    url = f"/beheer/netwerk/{partner}/contactlog/{entry_id}/corrigeren"
+    empty = client.post(url, data={"date": "2026-03-02", "kind": "overleg", "with": "Jeroen en Ria", "summary": ""})
+    html = empty.get_data(as_text=True)
+    assert empty.status_code == 422 and "Schrijf kort op wat er besproken" in html and 'value="Jeroen en Ria"' in html
+    same = client.post(url, data={"date": "2026-03-02", "kind": "overleg", "with": "Jeroen",
+                                  "summary": "Afspraak: 5 verwijzingen per maand"}, headers={"HX-Request": "true"})
+    assert same.status_code == 422 and "Er is niets veranderd" in same.get_data(as_text=True)
+    assert same.get_data(as_text=True).lstrip().startswith('<section id="contactlog"')  # htmx: the log in place
+    assert "corrections" not in store.read().table(rules.LOG).get(doc_id=entry_id)
+
+
+def test_a_log_entry_is_corrected_only_under_its_own_partner(client, as_user, store, partner):
+    as_user.coordinator()
+    entry_id = _log_entry(store, partner)
+    with store.transaction() as tx:
+        other = tx.table(rules.PARTNERS).insert({"name": "GGD", "type": "ggd"})
+    response = client.post(f"/beheer/netwerk/{other}/contactlog/{entry_id}/corrigeren", data={
+        "date": "2026-03-02", "kind": "overleg", "summary": "Iets anders"})
+    assert response.status_code == 404
+    assert store.read().table(rules.LOG).get(doc_id=entry_id)["summary"] == "Afspraak: 5 verwijzingen per maand"

@@ -5,7 +5,8 @@ Tables:
   partners          {"name", "type", "phone", "email", "website", "address", "notes", "created_at",
                      "archived_at", "archived_by" (set while archived: off the active lists, kept in history)}
   partner_contacts  {"partner_id", "name", "role", "phone", "email"}
-  partner_log       {"partner_id", "date", "kind", "with", "summary", "by", "created_at"}
+  partner_log       {"partner_id", "date", "kind", "with", "summary", "by", "created_at",
+                     "corrections": [{"at", "by", "was": {"date", "kind", "with", "summary"}}] (oldest first)}
   partner_agreements {"partner_id", "subject", "parties", "start", "end", "review_date",
                      "notes", "document": upload meta or None}
 
@@ -111,6 +112,20 @@ def check_log_entry(form: Mapping[str, Any], *, by: str) -> tuple[dict[str, Any]
         "by": by,
     }
     return doc, check.errors
+
+
+LOG_FIELDS = ("date", "kind", "with", "summary")
+
+
+def correct_log_entry(entry: Mapping[str, Any], doc: Mapping[str, Any], *, by: str, at: str) -> dict[str, Any]:
+    """The change that corrects a contact-log entry: the new text, and the text it had before kept
+    in `corrections`, so the log shows it was corrected and what it said. The entry keeps its
+    author. ValueError (Dutch) when nothing changed."""
+    was = {key: entry.get(key) for key in LOG_FIELDS}
+    new = {key: doc[key] for key in LOG_FIELDS}
+    if new == was:
+        raise ValueError("Er is niets veranderd; pas de tekst aan of sluit de correctie.")
+    return {**new, "corrections": [*(entry.get("corrections") or []), {"at": at, "by": by, "was": was}]}
 
 
 def check_agreement(form: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:

@@ -90,8 +90,9 @@ def archive(partner_id: int, action: str):
     return saved(message, url_for(".partner", partner_id=partner_id))
 
 
-def _partner_page(partner_id: int, *, status: int = 200, contact=None, log=None):
-    """The partner page; `contact`/`log` carry (values, errors) of a form that came back."""
+def _partner_page(partner_id: int, *, status: int = 200, contact=None, log=None, correction=None):
+    """The partner page; `contact`/`log` carry (values, errors) of a form that came back,
+    `correction` (entry id, values, errors) a log correction that came back."""
     store = get_store()
     view = store.read()
     partner = get_or_404(view, rules.PARTNERS, partner_id)
@@ -102,6 +103,7 @@ def _partner_page(partner_id: int, *, status: int = 200, contact=None, log=None)
         agreements=rules.agreement_rows(view, today(), partner_id=partner_id),
         sections=sections.render_context(view, partner),
         contact_form=contact or ({}, {}), log_form=log or ({"date": today().isoformat(), "kind": "overleg"}, {}),
+        correction=correction,
     ), status
 
 
@@ -117,7 +119,7 @@ def _section(partner_id: int, template: str, status: int = 200, **form):
     partner = get_or_404(view, rules.PARTNERS, partner_id)
     return render_template(template, partner=partner, log_kinds=rules.LOG_KINDS,
                            contacts=rules.contacts_of(view, partner_id), log=rules.log_of(view, partner_id),
-                           contact_form=form.get("contact", ({}, {})),
+                           contact_form=form.get("contact", ({}, {})), correction=form.get("correction"),
                            log_form=form.get("log", ({"date": today().isoformat(), "kind": "overleg"}, {}))), status
 
 
@@ -150,6 +152,36 @@ def add_log_entry(partner_id: int):
     doc, errors = rules.check_log_entry(request.form, by=current_user.name or current_user.email)
     return _add_to_partner(partner_id, doc, errors, table=rules.LOG, form_key="log",
                            template="network/_log.html", message="Het contact is vastgelegd.")
+
+
+@bp.post("/<int:partner_id>/contactlog/<int:entry_id>/corrigeren")
+@coordinator_required
+def correct_log_entry(partner_id: int, entry_id: int):
+    """Correct a contact-log entry; the text before stays visible on the entry, and is audited."""
+    store = get_store()
+    entry = get_or_404(store.read(), rules.LOG, entry_id)
+    if entry.get("partner_id") != partner_id:
+        abort(404)
+    by = current_user.name or current_user.email
+    doc, errors = rules.check_log_entry(request.form, by=by)
+    if not errors:
+        with store.transaction() as tx:
+            try:
+                changes = rules.correct_log_entry(tx.table(rules.LOG).get(doc_id=entry_id), doc, by=by, at=_now())
+            except ValueError as exc:
+                errors = {"summary": str(exc)}
+            else:
+                tx.table(rules.LOG).update(changes, doc_ids=[entry_id])
+                store.audit(current_user.id, "correct", f"{rules.LOG}:{entry_id}", partner=partner_id,
+                            fields=[key for key in rules.LOG_FIELDS if changes[key] != entry.get(key)])
+    if errors:
+        correction = (entry_id, request.form, errors)
+        if request.htmx:
+            return _section(partner_id, "network/_log.html", 422, correction=correction)
+        return _partner_page(partner_id, status=422, correction=correction)
+    return saved("Het contact is gecorrigeerd; wat er eerst stond blijft zichtbaar.",
+                 url_for(".partner", partner_id=partner_id, _anchor=f"contact-{entry_id}"),
+                 lambda: _section(partner_id, "network/_log.html"))
 
 
 @bp.post("/<int:partner_id>/contactpersonen/<int:contact_id>/verwijderen")

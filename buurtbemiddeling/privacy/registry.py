@@ -154,7 +154,10 @@ TABLES: Mapping[str, Table] = MappingProxyType({t.name: t for t in (
            "name type website created_at archived_at archived_by"),
     _table("partner_contacts", {"name": NAME, "phone": PHONE, "email": EMAIL, "role": DETAIL},
            "partner_id", owner=("partner_id", "partners")),
-    _table("partner_log", {"with": NAME, "summary": TEXT}, "partner_id date kind by created_at",
+    _table("partner_log", {"with": NAME, "summary": TEXT, "corrections[].was.with": NAME,
+                           "corrections[].was.summary": TEXT},
+           "partner_id date kind by created_at corrections[].at corrections[].by corrections[].was.date "
+           "corrections[].was.kind",
            owner=("partner_id", "partners")),
     _table("partner_agreements", {"notes": TEXT, "document": FILE},
            "partner_id subject parties start end review_date created_at", owner=("partner_id", "partners"),
