@@ -112,3 +112,7 @@ def test_values_and_rewrite_follow_paths():
     assert list(registry.values(doc, "closing.agreements")) == []
     changed = registry.rewrite(doc, "parties[].name", str.upper)
     assert changed["parties"] == [{"name": "AN"}, {"name": "BO"}] and doc["parties"][0]["name"] == "An"
+
+
+def test_every_table_with_personal_data_has_a_dutch_name():
+    assert {name for name, table in registry.TABLES.items() if table.personal} == set(registry.LABELS)

@@ -287,16 +287,20 @@ def _erase_case_hit(tx, hit: Hit, today: dt.date, outcome: Outcome) -> None:
     holder = registry.holder("cases", "referrer" if hit.referrer else "parties[]")
     doc = dict(case)
     if hit.referrer:
-        doc[holder.at] = _blank_holder(holder, case.get(holder.at) or {})
+        item = case.get(holder.at) or {}
+        doc[holder.at] = _blank_holder(holder, item)
     else:
         parties = list(case.get("parties") or [])
         if hit.party is None or not 0 <= hit.party < len(parties):
             return
-        parties[hit.party] = _blank_holder(holder, parties[hit.party])
+        item = parties[hit.party]
+        parties[hit.party] = _blank_holder(holder, item)
         doc["parties"] = parties
         _remove_case_documents(tx, hit.doc_id, outcome)
+    for f in holder.fields:
+        if item.get(f):
+            outcome.places[f"cases.{holder.path(f)}"] += 1
     if doc != dict(case):
-        outcome.places[f"cases.{holder.at}"] += 1
         _replace(cases, hit.doc_id, doc)
 
 
@@ -342,7 +346,7 @@ def apply(tx, entries: Iterable[Mapping], hasher: Hasher, today: dt.date) -> Out
             _erase_case_hit(tx, hit, today, outcome)
         elif tx.table(WHOLE[hit.kind][0]).get(doc_id=hit.doc_id):
             retention.ANONYMISE[hit.kind](tx, hit.doc_id, today, outcome.files)
-            outcome.places[f"{hit.kind}:geanonimiseerd"] += 1
+            outcome.places[f"{WHOLE[hit.kind][0]}.geanonimiseerd"] += 1
     for name in sorted(n for n in tx.store.table_names() if n in registry.TABLES and registry.TABLES[n].personal):
         table = tx.table(name)
         for doc in list(table.all()):
@@ -358,15 +362,19 @@ def apply(tx, entries: Iterable[Mapping], hasher: Hasher, today: dt.date) -> Out
 
 
 def summary(outcome: Outcome) -> str:
-    """What the coordinator reads after an erasure."""
-    values = sum(outcome.places.values())
-    tables = len({place.split(".")[0].split(":")[0] for place in outcome.places})
-    text = (f"De gegevens van deze persoon zijn gewist: {values} {'gegeven' if values == 1 else 'gegevens'} "
-            f"in {tables} {'onderdeel' if tables == 1 else 'onderdelen'}")
+    """What the coordinator reads after an erasure: how much went, and from which parts."""
+    per_table: Counter = Counter()
+    for place, count in outcome.places.items():
+        per_table[registry.LABELS[place.split(".")[0]]] += count
+    parts = [f"{label} ({count})" for label, count in sorted(per_table.items())]
     files = outcome.file_count
     if files:
-        text += f" en {files} {'bestand' if files == 1 else 'bestanden'}"
-    return text + ". Ook na het terugzetten van een oudere reservekopie blijven ze gewist."
+        parts.append(f"{files} {'bestand' if files == 1 else 'bestanden'}")
+    if not parts:
+        return "Er was niets meer te wissen: deze gegevens waren al gewist."
+    where = ", ".join(parts[:-1]) + " en " + parts[-1] if len(parts) > 1 else parts[0]
+    return (f"Gewist: {sum(outcome.places.values())} gegevens, uit {where}. "
+            "Ook een oudere reservekopie terugzetten brengt ze niet terug.")
 
 
 def remove_files(store, files: retention.Files, upload_dir: Path | None) -> None:

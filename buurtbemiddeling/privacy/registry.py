@@ -192,6 +192,21 @@ TABLES: Mapping[str, Table] = MappingProxyType({t.name: t for t in (
 )})
 
 
+# What the coordinator calls each table that holds personal data (erasure summary, exports).
+LABELS: Mapping[str, str] = MappingProxyType({
+    "reports": "meldingen", "cases": "zaken", "case_events": "tijdlijnen van zaken", "handovers": "overdrachten",
+    "appointments": "afspraken", "debriefs": "nabesprekingen", "nazorg": "nazorg", "duo_proposals": "duovoorstellen",
+    "applications": "aanmeldingen", "volunteers": "vrijwilligers", "training_records": "trainingen van vrijwilligers",
+    "expense_claims": "onkostendeclaraties", "volunteer_signals": "signalen over vrijwilligers",
+    "coaching_notes": "coachingsnotities", "events": "bijeenkomsten",
+    "users": "accounts", "partners": "netwerkpartners", "partner_contacts": "contactpersonen van partners",
+    "partner_log": "contacten met partners", "partner_agreements": "afspraken met partners", "outbox": "e-mail",
+    "publicity": "nieuws en verhalen", "budget_expenses": "uitgaven", "development_log": "ontwikkellogboek",
+    "planning_projects": "projecten", "planning_tasks": "taken", "protocol_versions": "protocollen",
+    "report_narratives": "toelichtingen bij rapportages", "message_templates": "berichtteksten",
+})
+
+
 # Counter sets (`db/counters.py`, not tables, not backed up): short-lived, keyed per sender.
 COUNTERS: Mapping[str, str] = MappingProxyType({
     "login_throttle": EMAIL,  # "account:<e-mail>" and "address:<ip>" -> failure times, for minutes

@@ -1,0 +1,47 @@
+"""In Chromium, at 1280 and 375 px: the coordinator finds a resident, confirms and erases them,
+and reads what went where; both pages pass axe and do not scroll sideways."""
+from __future__ import annotations
+
+import pytest
+
+from buurtbemiddeling.reports import intake
+from tests import portal_data
+
+from .conftest import axe_violations, shot
+from .test_privacy_search import log_in, sideways
+
+
+@pytest.fixture
+def programme(live_server):
+    store = live_server.app.extensions["store"]
+    built = portal_data.build(store)
+    intake.store_submission(store, "report", {"name": "Henk Huisman", "phone": "06-44444444", "street": "Kerkstraat 3",
+                                              "description": "Muziek", "conflict_type": "geluidsoverlast"})
+    return built
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_a_resident_is_erased_on_request(browser, live_server, programme, width):
+    context = browser.new_context(locale="nl-NL", viewport={"width": width, "height": 900})
+    page = context.new_page()
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/beheer/privacy/personen")
+    page.get_by_label("Naam, e-mailadres of telefoonnummer").fill("Henk Huisman")
+    page.get_by_role("button", name="Zoeken").click()
+    page.get_by_role("heading", name="Gevonden (2)").wait_for()
+    page.get_by_label("Ik weet zeker dat ik deze gegevens wil wissen").check()
+    shot(page, f"wissen-bevestigen-{width}")
+    assert axe_violations(page) == []
+    assert not sideways(page)
+
+    page.get_by_role("button", name="Wissen").click()
+    status = page.get_by_role("status")
+    status.wait_for()
+    assert "Gewist: " in status.inner_text() and "meldingen" in status.inner_text() and "zaken (" in status.inner_text()
+    shot(page, f"wissen-gedaan-{width}")
+    assert axe_violations(page) == []
+    assert not sideways(page)
+    page.get_by_label("Naam, e-mailadres of telefoonnummer").fill("Henk Huisman")
+    page.get_by_role("button", name="Zoeken").click()
+    page.get_by_text("Niemand gevonden met deze gegevens.").wait_for()
+    context.close()
