@@ -11,6 +11,7 @@ from buurtbemiddeling.cases import repo as case_repo
 from buurtbemiddeling.privacy import subjects
 from buurtbemiddeling.reports import intake
 from tests import portal_data
+from tests.html_tree import parse
 from tests.portal_data import coordinator, login  # noqa: F401  (fixture)
 
 
@@ -124,3 +125,105 @@ def test_the_exports_and_the_erasure_refuse_a_get(coordinator, programme):
     for url in ("/beheer/privacy/personen/export.json", "/beheer/privacy/personen/export.pdf",
                 "/beheer/privacy/personen/wissen"):
         assert coordinator.get(url).status_code == 405
+
+
+# -- the person chosen, and only that person ---------------------------------------------------
+
+@pytest.fixture
+def namesakes(store, programme):
+    """A second Henk Huisman, party B of a case elsewhere: another address, phone and e-mail."""
+    other = portal_data._case(store, [portal_data._party("Mila Mol", "Dorpsstraat 5", "0699999999"),
+                                      portal_data._party("Henk Huisman", "Dorpsstraat 7", "0612121212", "h.huisman@elders.example")],
+                              {"type": "zelfmelder", "organisation": "", "person": "", "phone": "", "email": ""}, [], "intake")
+    programme.namesake_case = other
+    return programme
+
+
+def _person_forms(html: str) -> list[tuple[str, list[str]]]:
+    """Each person found: the card's text and the keys its own form would send."""
+    cards = parse(html).find_all("li", cls="person-card")
+    return [(card.text(), [i.attrs["value"] for i in card.find_all("input", name="sleutel")]) for card in cards]
+
+
+def test_two_people_with_the_same_name_are_two_choices_none_chosen_for_the_other(coordinator, namesakes):
+    html = coordinator.post("/beheer/privacy/personen", data={"q": "Henk Huisman"}).get_data(as_text=True)
+    assert "Gevonden: 2 personen" in html
+    forms = _person_forms(html)
+    ours = next(keys for text, keys in forms if "Lindelaan 1" in text)
+    theirs = next(keys for text, keys in forms if "Dorpsstraat 7" in text)
+    assert set(ours) == {f"report:{namesakes.report}", f"case:{namesakes.case_a}:0", f"application:{namesakes.application}"}
+    assert theirs == [f"case:{namesakes.namesake_case}:1"]
+    # No checkbox on the results: nothing is pre-ticked before a person is chosen.
+    assert 'type="checkbox"' not in html[html.index("Gevonden"):]
+
+
+def test_the_chosen_person_is_the_one_exported_and_erased(coordinator, store, namesakes):
+    html = coordinator.post("/beheer/privacy/personen", data={"q": "Henk Huisman"}).get_data(as_text=True)
+    theirs = next(keys for text, keys in _person_forms(html) if "Dorpsstraat 7" in text)
+    chosen = coordinator.post("/beheer/privacy/personen/gekozen", data={"sleutel": theirs}).get_data(as_text=True)
+    page = parse(chosen)
+    ticked = [i.attrs["value"] for i in page.find_all("input", name="sleutel") if "checked" in i.attrs]
+    assert ticked == [f"case:{namesakes.namesake_case}:1"]
+    assert "Dorpsstraat 7" in chosen and "Lindelaan 1" not in chosen and "h.huisman@elders.example" in chosen
+
+    exported = json.dumps(coordinator.post("/beheer/privacy/personen/export.json", data={"sleutel": ticked}).get_json(),
+                          ensure_ascii=False)
+    assert "h.huisman@elders.example" in exported and "henk@bewoners.example" not in exported
+    assert "Lindelaan" not in exported
+
+    coordinator.post("/beheer/privacy/personen/wissen", data={"sleutel": ticked, "bevestig": "ja"})
+    view = store.read()
+    assert view.table("cases").get(doc_id=namesakes.namesake_case)["parties"][1]["name"] == ""
+    assert view.table("cases").get(doc_id=namesakes.case_a)["parties"][0]["name"] == "Henk Huisman"
+    assert view.table("reports").get(doc_id=namesakes.report)["values"]["name"] == "Henk Huisman"
+
+
+def test_a_person_chosen_whose_record_is_gone_is_searched_again(coordinator, programme):
+    response = coordinator.post("/beheer/privacy/personen/gekozen", data={"sleutel": "case:9999:0"})
+    assert response.status_code == 303 and response.headers["Location"].endswith("/beheer/privacy/personen")
+
+
+def test_places_sharing_a_phone_or_email_are_one_person_a_name_alone_is_not():
+    henk = {"name": "Henk Huisman", "address": "Lindelaan 1"}
+    hits = [subjects.Hit("report", 1, "", "", facts={**henk, "phone": "06-44444444"}),
+            subjects.Hit("case", 1, "", "", party=0, facts={**henk, "email": "henk@x.example"}),
+            subjects.Hit("application", 1, "", "", facts={"name": "Henk Huisman", "phone": "+31 6 4444 4444",
+                                                           "email": "henk@x.example"}),
+            subjects.Hit("case", 2, "", "", party=1, facts={"name": "Henk Huisman", "address": "Dorpsstraat 7"}),
+            subjects.Hit("report", 5, "", "", party=1, facts={"name": "Henk Huisman"})]
+    groups = [sorted(h.record for h in p.hits) for p in subjects.people(hits)]
+    assert groups == [["application:1", "case:1", "report:1"], ["case:2"], ["report:5"]]
+
+
+def test_people_mentioned_in_free_text_are_found_and_shown_as_such(coordinator, store, programme):
+    with store.transaction() as tx:
+        tx.table("events").update({"agenda": "1. Opening\n2. De zaak van Henk Huisman"}, doc_ids=[programme.event_a])
+    case_repo.add_entry(store, programme.case_b, {"kind": "note", "text": "Buurman belde: 06 4444 4444 is de melder"}, None)
+    hits = subjects.search(store.read(), "Henk Huisman")
+    where = [m.where for m in subjects.mentions(store.read(), "Henk Huisman", skip={h.record for h in hits})]
+    assert "Activiteit ‘Intervisie voor Anna’ van 01-03-2099" in where
+    case_b = store.read().table("cases").get(doc_id=programme.case_b)["number"]
+    assert f"Tijdlijn van zaak {case_b}" in [m.where for m in subjects.mentions(store.read(), "0644444444")]
+    html = coordinator.post("/beheer/privacy/personen", data={"q": "Henk Huisman"}).get_data(as_text=True)
+    mentioned = html[html.index("Genoemd in tekst"):]
+    assert "Activiteit ‘Intervisie voor Anna’" in mentioned and 'name="sleutel"' not in mentioned
+    # His own case's timeline is his record, not a mention.
+    own = store.read().table("cases").get(doc_id=programme.case_a)["number"]
+    assert f"Tijdlijn van zaak {own}" not in mentioned
+    entry = store.audit_entries(user=programme.coordinator)[0]
+    assert entry["action"] == "privacy.search" and "Henk" not in json.dumps(entry)
+
+
+def test_every_table_with_free_text_has_a_dutch_place_name():
+    from buurtbemiddeling.privacy import registry
+
+    assert {t for t in registry.TABLES if registry.texts(t)} <= set(subjects.TEXT_PLACES)
+
+
+def test_partij_b_named_in_a_report_is_erased_from_it_and_the_reporter_stays(coordinator, store, programme):
+    key = f"report:{programme.report}:1"
+    assert key in {h.key for h in subjects.search(store.read(), "Ilse Ijzer")}
+    coordinator.post("/beheer/privacy/personen/wissen", data={"sleutel": [key], "bevestig": "ja"})
+    values = store.read().table("reports").get(doc_id=programme.report)["values"]
+    assert values["b_name"] != "Ilse Ijzer" and "Ijzer" not in json.dumps(values)
+    assert values["name"] == "Henk Huisman" and values["email"] == "henk@bewoners.example"

@@ -35,7 +35,7 @@ from typing import Any, Iterable, Mapping
 from common import folding, phone as phones, tables
 
 from . import registry, retention
-from .subjects import Hit, parse_key
+from .subjects import Hit, holder_of, parse_key
 
 LEDGER_DIR, LEDGER_FILE, KEY_FILE = "erasures", "ledger.jsonl", "key"
 REMOVED = retention.REMOVED
@@ -318,14 +318,11 @@ def _marks_of(view, hits: Iterable[Hit], hasher: Hasher) -> Marks:
     report, the applicant, the volunteer (and their account)."""
     marks = Marks()
     for hit in hits:
-        if hit.kind == "case":
-            holder = registry.holder("cases", "referrer" if hit.referrer else "parties[]")
-        else:
-            holder = registry.holder(*WHOLE[hit.kind])
+        holder = holder_of(hit)  # partij B or the referrer named in a report have their own
         doc = view.table(holder.table).get(doc_id=hit.doc_id)
         if doc is None:
             continue
-        item = dict(_holder_items(holder, doc)).get(None if hit.kind != "case" or hit.referrer else hit.party)
+        item = dict(_holder_items(holder, doc)).get(hit.party if holder.at.endswith("[]") else None)
         for f, kind in (holder.fields.items() if item else ()):
             if kind == registry.ADDRESS and not f.endswith("street"):
                 continue
@@ -344,6 +341,8 @@ def apply(tx, entries: Iterable[Mapping], hasher: Hasher, today: dt.date) -> Out
     for hit in hits:
         if hit.kind == "case":
             _erase_case_hit(tx, hit, today, outcome)
+        elif hit.party is not None or hit.referrer:
+            continue  # partij B or the referrer in someone else's report: their details go below, the report stays
         elif tx.table(WHOLE[hit.kind][0]).get(doc_id=hit.doc_id):
             retention.ANONYMISE[hit.kind](tx, hit.doc_id, today, outcome.files)
             outcome.places[f"{WHOLE[hit.kind][0]}.geanonimiseerd"] += 1

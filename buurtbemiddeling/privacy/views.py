@@ -126,15 +126,20 @@ def retention_run():
 def people():
     store = get_store()
     text = " ".join(request.form.get("q", "").split())[:100]
-    hits, error = None, None
+    found, mentioned, error = None, None, None
     if request.method == "POST":
         if len(text) < subjects.MIN_QUERY:
             error = f"Typ minstens {subjects.MIN_QUERY} tekens van een naam, e-mailadres of telefoonnummer."
         else:
-            hits = subjects.search(store.read(), text)
+            view = store.read()
+            hits = subjects.search(view, text)
+            found = subjects.people(hits)
+            mentioned = subjects.mentions(view, text, skip={h.record for h in hits})
             # Which records were found is logged; the name that was typed is not.
-            store.audit(current_user.id, "privacy.search", None, found=[h.record for h in hits])
-    return render_template("privacy/people.html", q=text, hits=hits, error=error), 422 if error else 200
+            store.audit(current_user.id, "privacy.search", None, found=[h.record for h in hits],
+                        mentioned=sorted({m.record for m in mentioned if m.record}))
+    return render_template("privacy/people.html", q=text, people=found, mentioned=mentioned, error=error), \
+        422 if error else 200
 
 
 def _chosen() -> list[subjects.Hit]:
@@ -143,6 +148,17 @@ def _chosen() -> list[subjects.Hit]:
     if not hits:
         abort(400)
     return hits
+
+
+@bp.post("/personen/gekozen")
+@coordinator_required
+def person():
+    """The one person the coordinator picked: their records, ticked, to export or erase."""
+    hits = subjects.describe(get_store().read(), _chosen())
+    if not hits:
+        flash("Deze gegevens bestaan niet meer. Zoek de persoon opnieuw.")
+        return redirect(url_for("privacy.people"), code=303)
+    return render_template("privacy/person.html", person=subjects.Person(tuple(hits)))
 
 
 @bp.post("/personen/export.json")

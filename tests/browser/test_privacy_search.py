@@ -55,3 +55,31 @@ def test_the_audit_log_is_searched_by_case_number_and_by_name(browser, live_serv
     assert axe_violations(page) == []
     assert not sideways(page)
     context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_a_coordinator_picks_one_of_two_people_with_the_same_name(browser, live_server, programme, width):
+    store = live_server.app.extensions["store"]
+    portal_data._case(store, [portal_data._party("Mila Mol", "Dorpsstraat 5", "0699999999"),
+                              portal_data._party("Henk Huisman", "Dorpsstraat 7", "0612121212")],
+                      {"type": "zelfmelder", "organisation": "", "person": "", "phone": "", "email": ""}, [], "intake")
+    context = browser.new_context(locale="nl-NL", viewport={"width": width, "height": 900})
+    page = context.new_page()
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/beheer/privacy/personen")
+    page.get_by_label("Naam, e-mailadres of telefoonnummer").fill("Henk Huisman")
+    page.get_by_role("button", name="Zoeken").click()
+    page.get_by_role("heading", name="Gevonden: 2 personen").wait_for()
+    shot(page, f"personen-gevonden-{width}")
+    assert axe_violations(page) == []
+    assert not sideways(page)
+
+    page.get_by_role("button", name="Kies deze persoon (Henk Huisman, Dorpsstraat 7").click()
+    page.get_by_role("heading", name="Inzage en wissen: Henk Huisman").wait_for()
+    boxes = page.get_by_role("checkbox", checked=True)
+    assert boxes.count() == 1 and "partij B" in page.locator("fieldset").first.inner_text()
+    assert page.get_by_text("Lindelaan").count() == 0
+    shot(page, f"persoon-gekozen-{width}")
+    assert axe_violations(page) == []
+    assert not sideways(page)
+    context.close()
