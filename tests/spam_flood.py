@@ -11,6 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from common import clock
 from buurtbemiddeling import spam  # noqa: E402
 from db import Store  # noqa: E402
 
@@ -20,9 +21,9 @@ def main() -> None:
     key = spam.address_key("test", "203.0.113.9")
     for n in range(int(sys.argv[2])):
         if n % 2:
-            spam.count_rejected(store, "report", spam.HONEYPOT, datetime.date.today())
+            spam.count_rejected(store, "report", spam.HONEYPOT, clock.today())
         elif spam.over_rate_limit(store, key, 1000.0 + n, limit=0, window=3600):
-            spam.count_rejected(store, "report", spam.RATE_LIMIT, datetime.date.today())
+            spam.count_rejected(store, "report", spam.RATE_LIMIT, clock.today())
         if n == 0:
             print("started", flush=True)
     print("done", flush=True)

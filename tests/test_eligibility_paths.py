@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from common import clock
 from buurtbemiddeling.auth import users
 from buurtbemiddeling.cases import repo as case_repo
 from buurtbemiddeling.matching import proposals
@@ -221,7 +222,7 @@ def test_with_a_valid_vog_she_becomes_actief_without_a_question(client, world, t
     with world.store.transaction() as tx:
         vog = tx.table("trainings").all()[-1].doc_id
         tx.table("training_records").insert({"volunteer_id": trainee, "training_id": vog,
-                                             "date": (dt.date.today() - dt.timedelta(days=30)).isoformat(), "hours": 0})
+                                             "date": (clock.today() - dt.timedelta(days=30)).isoformat(), "hours": 0})
     assert client.post(f"/beheer/vrijwilligers/{trainee}/stap", data={"to": "actief"}).status_code == 303
 
 

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from common import clock
 from buurtbemiddeling import mail
 from buurtbemiddeling.messages import dispatch
 from buurtbemiddeling.reports import intake
@@ -153,7 +154,7 @@ def test_without_a_mail_server_mail_waits_and_send_mail_in_cron_stays_quiet(app,
 def test_two_senders_at_once_never_send_a_mail_twice(store, smtp):
     with store.transaction() as tx:
         mail.queue(tx, [mail.Mail("a@voorbeeld.nl", "Onderwerp", "Tekst")])
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = clock.now()
     claimed = mail._claim(store, None, now)
     assert len(claimed) == 1
     config = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp.port}
@@ -166,7 +167,7 @@ def test_sent_mail_is_removed_after_thirty_days(store, smtp):
     with store.transaction() as tx:
         mail.queue(tx, [mail.Mail("a@voorbeeld.nl", "Onderwerp", "Tekst")])
     mail.deliver_pending(store, {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp.port})
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = clock.now()
     assert mail.purge_sent(store, now + datetime.timedelta(days=29)) == 0
     assert mail.purge_sent(store, now + datetime.timedelta(days=31)) == 1
     assert store.read().table(mail.TABLE).all() == []

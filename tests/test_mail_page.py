@@ -4,6 +4,7 @@ promises an e-mail only when mail is configured."""
 import datetime
 
 import sitebuilder
+from common import clock
 from buurtbemiddeling import mail
 from buurtbemiddeling.messages import dispatch
 
@@ -77,7 +78,7 @@ def test_vandaag_warns_when_mail_is_not_configured(app, client, as_user):
 
 def test_vandaag_warns_about_a_failed_mail_and_one_waiting_over_a_quarter_of_an_hour(app, client, as_user, store):
     app.config["MAIL_SERVER"] = "127.0.0.1"
-    old = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=20)
+    old = clock.now() - datetime.timedelta(minutes=20)
     with store.transaction() as tx:
         mail.queue(tx, [mail.Mail("a@voorbeeld.nl", "Oud", "Tekst")], now=old)
         [failed] = mail.queue(tx, [mail.Mail("b@voorbeeld.nl", "Mislukt", "Tekst")])

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 from flask import render_template
 
+from common import clock
 from buurtbemiddeling.network import partners as rules
 from buurtbemiddeling.network import sections
 from buurtbemiddeling.network.dashboard import agreements_panel
@@ -63,7 +64,7 @@ def partner(store):
         pid = tx.table(rules.PARTNERS).insert({"name": "Woonstichting De Linde", "type": "woningcorporatie"})
         tx.table(rules.CONTACTS).insert({"partner_id": pid, "name": "Jeroen van Leeuwen", "role": "consulent"})
         tx.table(rules.AGREEMENTS).insert({"partner_id": pid, "subject": "Doorverwijzing", "start": "2025-01-01",
-                                           "review_date": (date.today() + timedelta(days=20)).isoformat(),
+                                           "review_date": (clock.today() + timedelta(days=20)).isoformat(),
                                            "document": None})
     return pid
 

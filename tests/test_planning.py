@@ -4,6 +4,7 @@ from datetime import date
 import pytest
 from flask import render_template
 
+from common import clock
 from buurtbemiddeling.planning import work
 from buurtbemiddeling.planning.dashboard import week_panel
 from buurtbemiddeling.form_checks import parse_date, week_bounds
@@ -66,7 +67,7 @@ def project(store):
     with store.transaction() as tx:
         pid = tx.table(work.PROJECTS).insert({"name": "Wervingscampagne", "kind": "project", "status": "lopend",
                                               "owner": "Carla", "description": "**Acht** nieuwe bemiddelaars <script>x</script>"})
-        tx.table(work.TASKS).insert(task("Flyers drukken", date.today().isoformat(), project_id=pid))
+        tx.table(work.TASKS).insert(task("Flyers drukken", clock.today().isoformat(), project_id=pid))
     return pid
 
 

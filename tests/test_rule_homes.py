@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from common import clock
 from buurtbemiddeling.quality import debrief
 
 from . import matching_data
@@ -28,7 +29,7 @@ def test_a_debrief_asking_for_coaching_after_an_earlier_note_that_day_is_on_the_
     vids = matching_data.add_volunteers(store, "Ayse", "Kees")
     with store.transaction() as tx:
         tx.table("cases").update({"duo": vids, "step": "gesprek-a"}, doc_ids=[case_id])
-    today = dt.date.today().isoformat()
+    today = clock.today().isoformat()
     note = client.post("/beheer/coaching/notitie", data={"case_id": case_id, "date": today, "kind": "telefonisch",
                                                           "content": "Kort gebeld over de planning."})
     assert note.status_code == 303
@@ -49,7 +50,7 @@ def test_a_coaching_note_written_after_the_debrief_answers_the_request():
 
 def test_no_follow_ups_this_week_says_so_and_not_that_there_are_no_notes(client, store, coordinator):
     client.post("/beheer/coaching/notitie", data={"volunteer_id": matching_data.add_volunteers(store, "Els")[0],
-                                                  "date": dt.date.today().isoformat(), "kind": "individueel",
+                                                  "date": clock.today().isoformat(), "kind": "individueel",
                                                   "content": "Over haar eerste zaak."})
     page = text(client.get("/beheer/coaching/"))
     follow_ups = page.split('id="vervolg-titel"')[1].split("</section>")[0]

@@ -5,6 +5,7 @@ import time
 
 import pytest
 
+from common import clock
 from buurtbemiddeling import spam
 from buurtbemiddeling.reports import intake
 
@@ -181,7 +182,7 @@ def test_the_inbox_tells_the_coordinator_how_many_posts_were_refused_and_why(cli
 
 
 def test_without_refused_posts_the_inbox_says_nothing_about_spam(client, store, as_user):
-    spam.count_rejected(store, "report", spam.HONEYPOT, datetime.date.today() - datetime.timedelta(days=31))
+    spam.count_rejected(store, "report", spam.HONEYPOT, clock.today() - datetime.timedelta(days=31))
     as_user.coordinator()
     response = client.get("/beheer/meldingen/")
     assert response.status_code == 200 and "spam" not in response.get_data(as_text=True).lower()

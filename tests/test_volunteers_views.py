@@ -1,15 +1,16 @@
 """The volunteers area in the admin: who may use each view, and what the coordinator does there."""
-from datetime import date, timedelta
+from datetime import timedelta
 from io import BytesIO
 
 import pytest
 from icalendar import Calendar
 
+from common import clock
 from buurtbemiddeling.volunteers import application_form, pipeline, selection
 
 BASE = "/beheer/vrijwilligers"
 PDF = b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-TODAY = date.today().isoformat()
+TODAY = clock.today().isoformat()
 
 
 def seed(store):
@@ -300,7 +301,7 @@ def test_the_training_catalogue_refuses_a_short_basistraining(client, store, as_
 def test_an_event_is_planned_attendance_recorded_and_exported_to_a_calendar(client, store, as_user):
     ids = seed(store)
     as_user.coordinator()
-    day = (date.today() + timedelta(days=10)).isoformat()
+    day = (clock.today() + timedelta(days=10)).isoformat()
     response = client.post(BASE + "/activiteiten/nieuw", data={"kind": "bedankbijeenkomst", "title": "Nieuwjaarsborrel", "date": day,
                                                                 "start": "17:00", "end": "19:00", "place": "Café De Haven",
                                                                 "invitees": [str(ids["volunteer_id"]), "999"]})
@@ -313,7 +314,7 @@ def test_an_event_is_planned_attendance_recorded_and_exported_to_a_calendar(clie
     assert "moet nog plaatsvinden" in ahead.get_data(as_text=True)  # not recorded in advance
     assert store.read().table("events").get(doc_id=event_id).get("attendance", []) == []
     with store.transaction() as tx:
-        tx.table("events").update({"date": (date.today() - timedelta(days=1)).isoformat()}, doc_ids=[event_id])
+        tx.table("events").update({"date": (clock.today() - timedelta(days=1)).isoformat()}, doc_ids=[event_id])
     client.post(f"{BASE}/activiteiten/{event_id}/aanwezigheid", data={"attended": [str(ids["volunteer_id"])], "notes": "Gezellig"})
     assert store.read().table("events").get(doc_id=event_id)["attendance"] == [ids["volunteer_id"]]
     ics = client.get(f"{BASE}/activiteiten/{event_id}.ics")

@@ -1,9 +1,9 @@
 """The coordinator's budget year in real Chromium: set the budget, book an expense with its receipt,
 see the 90% warning, approve a volunteer's claim and find it counted, with and without JavaScript."""
-from datetime import date
 
 import pytest
 
+from common import clock
 from buurtbemiddeling.auth import users
 
 from .conftest import axe_violations
@@ -26,7 +26,7 @@ def log_in(page, live_server):
 
 @pytest.mark.parametrize("with_js", [True, False], ids=["htmx", "no-js"])
 def test_the_coordinator_books_the_year_and_an_approved_claim_counts(browser, live_server, with_js):
-    year = date.today().year
+    year = clock.today().year
     context = browser.new_context(locale="nl-NL", java_script_enabled=with_js)
     page = context.new_page()
     log_in(page, live_server)
@@ -73,7 +73,7 @@ def test_the_coordinator_books_the_year_and_an_approved_claim_counts(browser, li
 
 def test_the_budget_pages_have_no_accessibility_violations(page, live_server):
     log_in(page, live_server)
-    for path in ("/beheer/budget/", "/beheer/budget/declaraties", f"/beheer/budget/{date.today().year}/jaaroverzicht",
+    for path in ("/beheer/budget/", "/beheer/budget/declaraties", f"/beheer/budget/{clock.today().year}/jaaroverzicht",
                  "/beheer/budget/uitgaven/nieuw", "/beheer/netwerk/", "/beheer/planning/", "/beheer/planning/ontwikkeling/"):
         page.goto(live_server.url + path)
         assert axe_violations(page) == [], path

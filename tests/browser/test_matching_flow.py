@@ -2,17 +2,17 @@
 from __future__ import annotations
 
 import subprocess
-from datetime import date
 
 import pytest
 
+from common import clock
 from buurtbemiddeling.cases import repo as case_repo
 
 from ..matching_data import add_case, add_volunteers
 from .conftest import axe_violations
 from .test_first_report import create_coordinator_and_open_inbox
 
-TODAY = date.today().isoformat()
+TODAY = clock.today().isoformat()
 
 
 @pytest.mark.parametrize("with_js", [True, False], ids=["htmx", "no-js"])

@@ -1,12 +1,12 @@
 """An applicant in real Chromium: the public form, then selection and training until *actief*."""
-from datetime import date
 
 import pytest
 
+from common import clock
 from .conftest import axe_violations
 from .test_first_report import create_coordinator_and_open_inbox
 
-TODAY = date.today().isoformat()
+TODAY = clock.today().isoformat()
 
 
 def apply_on_the_public_site(page, base: str) -> None:
