@@ -455,3 +455,16 @@ def test_the_calendar_feed_carries_no_agenda_and_three_independent_readers_agree
                   for e in Calendar.from_ical(body).walk("VEVENT")) == wanted
     assert starts((e.summary.value, e.dtstart.value) for e in vobject.readOne(body).vevent_list) == wanted
     assert starts((e.name, e.begin.datetime) for e in ics.Calendar(body).events) == wanted
+
+
+def test_a_wijk_shows_by_its_name_on_the_applications_list_the_pool_list_and_the_volunteers_page(client, store, as_user):
+    ids = seed(store)
+    with store.transaction() as tx:
+        tx.table("applications").update({"values": {"name": "Anna Aanmelder", "wijk": "de-linden"}}, doc_ids=[ids["application_id"]])
+        tx.table("volunteers").update({"wijk": "havenkwartier"}, doc_ids=[ids["volunteer_id"]])
+    as_user.coordinator()
+    applications = client.get(BASE + "/aanmeldingen").get_data(as_text=True)
+    assert "De Linden" in applications and "de-linden" not in applications
+    for path in ("/", f"/{ids['volunteer_id']}"):
+        html = client.get(BASE + path).get_data(as_text=True)
+        assert "Havenkwartier" in html and ">havenkwartier<" not in html, path
