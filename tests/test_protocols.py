@@ -225,3 +225,52 @@ def test_the_pdf_holds_the_text_and_says_which_version_it_is(client, as_user, st
     text = _pdf_text(response.data, tmp_path)
     assert "Werkprotocol vrijwilligers" in text and "Versie 1, gepubliceerd op" in text
     assert "Rollen vooraf verdeeld" in text and "Pagina 1 van 1" in text and "alert" not in text
+
+
+# -- writing with a preview, reading what changed ----------------------------------------------
+
+def test_the_sections_a_change_falls_in_are_named_in_the_order_of_the_text():
+    new = TEXT.replace("- Bel na zes weken.", "- Bel na vier weken.").replace("Inleiding.", "Inleiding, herzien.")
+    assert diff.sections(TEXT, new) == ["Begin van de tekst", "Nazorg"]
+    assert diff.sections(TEXT, TEXT + "\n## Bij geweld\n\n- Bel 112.\n") == ["Bij geweld"]
+
+
+def test_the_preview_renders_markdown_through_the_one_home_without_scripts(client, as_user):
+    as_user.coordinator()
+    response = client.post("/beheer/protocollen/voorbeeld", data={"body": "## Kopje\n\n- **vet**\n\n<script>alert(1)</script>"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<h2>Kopje</h2>" in html and "<strong>vet</strong>" in html
+    assert "<script" not in html
+    as_user.volunteer()
+    assert client.post("/beheer/protocollen/voorbeeld", data={"body": "x"}).status_code == 403
+
+
+def test_the_preview_button_without_javascript_shows_the_text_and_saves_nothing(client, as_user, store):
+    pid = _protocol(store)
+    as_user.coordinator()
+    page = client.get(f"/beheer/protocollen/{pid}/nieuwe-versie").get_data(as_text=True)
+    assert 'hx-post="/beheer/protocollen/voorbeeld"' in page and "<h2>Checklist</h2>" in page
+    response = client.post(f"/beheer/protocollen/{pid}/nieuwe-versie", data={
+        "title": "Werkprotocol vrijwilligers", "body": "## Nieuw kopje\n\nNieuwe tekst", "note": "", "voorbeeld": "1"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<h2>Nieuw kopje</h2>" in html and "## Nieuw kopje" in html
+    assert len(documents.versions(store.read(), pid)) == 1
+
+
+def test_a_volunteer_asked_to_confirm_again_is_told_what_changed_since_the_version_they_read(client, as_user, store):
+    pid = _protocol(store)
+    as_user.volunteer()
+    first = client.get(f"/beheer/protocollen/{pid}/lezen").get_data(as_text=True)
+    assert "Wat is er veranderd" not in first  # never read before: the whole text is new
+    client.post(f"/beheer/protocollen/{pid}/gelezen")
+    documents.add_version(store, pid, "Werkprotocol vrijwilligers", TEXT.replace("zes weken", "vier weken"),
+                          "Nazorg eerder", AUTHOR)
+    documents.publish(store, pid, 2, AUTHOR)
+    page = client.get(f"/beheer/protocollen/{pid}/lezen").get_data(as_text=True)
+    changes = page[page.index('id="veranderd"'):page.index("De hele tekst van versie 2")]
+    assert "Wat is er veranderd sinds versie 1?" in changes and "Versie 2: Nazorg eerder" in changes
+    assert "Veranderd in: Nazorg." in changes and "1 regel gewijzigd." in changes
+    assert "<del><span class=\"visually-hidden\">[weg: </span>zes" in changes
+    assert "<ins><span class=\"visually-hidden\">[nieuw: </span>vier" in changes
+    client.post(f"/beheer/protocollen/{pid}/gelezen")
+    assert "Wat is er veranderd" not in client.get(f"/beheer/protocollen/{pid}/lezen").get_data(as_text=True)

@@ -3,6 +3,8 @@
 Pure (difflib). Each row says in words what happened to a line (toegevoegd, verwijderd,
 gewijzigd), so the change is clear without colour; a changed line also marks the words that
 changed. Long stretches of unchanged lines fold into one row that says how many there are.
+`sections` names the Markdown sections (the headings) a change falls in, for a reader who wants
+to know where to look.
 """
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ from dataclasses import dataclass, field
 
 CONTEXT = 2
 _WORDS = re.compile(r"\s+|[^\s]+")
+_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
+BEFORE_FIRST_HEADING = "Begin van de tekst"
 
 
 @dataclass(frozen=True)
@@ -109,3 +113,35 @@ def _equal_rows(rows: list[Row], old: list[str], i1: int, i2: int, j1: int, cont
     rows.extend(same(k) for k in range(head))
     rows.append(Row("skip", None, None, skipped=count - head - tail))
     rows.extend(same(k) for k in range(count - tail, count))
+
+
+def _section_of_lines(text: str) -> list[str]:
+    """For each line (0-based), the heading of the section it is in; a heading is in its own section."""
+    current, found = BEFORE_FIRST_HEADING, []
+    for line in text.splitlines():
+        heading = _HEADING.match(line)
+        if heading:
+            current = heading.group(1) or current
+        found.append(current)
+    return found
+
+
+def sections(old_text: str, new_text: str, result: Diff | None = None) -> list[str]:
+    """The sections with a changed (non-empty) line, in the order of the new text (a section only the old text
+    had comes after them)."""
+    result = result or compare(old_text, new_text)
+    old_sections, new_sections = _section_of_lines(old_text), _section_of_lines(new_text)
+    named: list[str] = []
+    for row in result.rows:
+        if not row.text.strip():
+            continue  # an added or removed empty line changes no section
+        if row.kind == "add":
+            name = new_sections[row.new - 1]
+        elif row.kind == "del":
+            name = old_sections[row.old - 1]
+        else:
+            continue
+        if name not in named:
+            named.append(name)
+    in_new = [name for name in named if name in new_sections]
+    return in_new + [name for name in named if name not in in_new]

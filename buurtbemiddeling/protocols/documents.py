@@ -203,6 +203,14 @@ def acknowledged_at(view, protocol_id: int, number: int, user_id: str) -> str | 
     return doc["at"] if doc else None
 
 
+def last_read_before(view, protocol_id: int, number: int, user_id: str) -> int | None:
+    """The newest version before `number` the user acknowledged: what a changed protocol is compared with."""
+    q = Query()
+    numbers = [a["number"] for a in view.table(ACKS).search((q.protocol_id == protocol_id) & (q.user_id == str(user_id)))
+               if a["number"] < number]
+    return max(numbers, default=None)
+
+
 def unread_for(view, user_id: str) -> list:
     """Published protocols the user has not acknowledged yet (for the volunteer portal)."""
     return [p for p, v in published(view) if acknowledged_at(view, p.doc_id, v["number"], user_id) is None]

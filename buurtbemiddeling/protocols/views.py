@@ -48,11 +48,25 @@ def index():
     return render_template("protocols/index.html", rows=rows)
 
 
+@bp.post("/voorbeeld")
+@coordinator_required
+def preview():
+    """The text being written, rendered as volunteers will see it (htmx, while typing)."""
+    return render_template("protocols/_preview.html", body=request.form.get("body", ""))
+
+
+def _previewing() -> bool:
+    """The form's "Voorbeeld tonen" button (without JavaScript): show the text, save nothing."""
+    return "voorbeeld" in request.form
+
+
 @bp.route("/nieuw", methods=["GET", "POST"])
 @coordinator_required
 def new():
     form, errors = {"title": "", "body": "", "note": ""}, {}
-    if request.method == "POST":
+    if request.method == "POST" and _previewing():
+        form = {key: request.form.get(key, "") for key in form}
+    elif request.method == "POST":
         form = {key: request.form.get(key, "") for key in form}
         try:
             protocol_id = documents.create(get_store(), form["title"], form["body"], form["note"], _author())
@@ -82,7 +96,9 @@ def new_version(protocol_id: int):
     protocol = _protocol_or_404(protocol_id)
     latest = documents.latest(get_store().read(), protocol_id)
     form, errors = {"title": latest["title"], "body": latest["body"], "note": ""}, {}
-    if request.method == "POST":
+    if request.method == "POST" and _previewing():
+        form = {key: request.form.get(key, "") for key in form}
+    elif request.method == "POST":
         form = {key: request.form.get(key, "") for key in form}
         try:
             number = documents.add_version(get_store(), protocol_id, form["title"], form["body"], form["note"], _author())
@@ -127,8 +143,9 @@ def compare(protocol_id: int):
     new_number = _number_arg("naar", newest)
     old_number = _number_arg("van", max(new_number - 1, 1))
     old, new = _version_or_404(protocol_id, old_number), _version_or_404(protocol_id, new_number)
+    result = diff.compare(old["body"], new["body"])
     return render_template("protocols/diff.html", protocol=protocol, versions=versions, old=old, new=new,
-                           result=diff.compare(old["body"], new["body"]))
+                           result=result, sections=diff.sections(old["body"], new["body"], result))
 
 
 def _filename(title: str, number: int) -> str:
@@ -164,7 +181,17 @@ def read(protocol_id: int):
     if published is None:
         abort(404)
     acknowledged = documents.acknowledged_at(view, protocol_id, published["number"], current_user.id)
-    return render_template("protocols/read.html", protocol=protocol, version=published, acknowledged=acknowledged)
+    changes = None
+    earlier = None if acknowledged else documents.last_read_before(view, protocol_id, published["number"], current_user.id)
+    if earlier is not None:
+        # Asked to confirm again: what changed since the version this reader confirmed.
+        old = documents.version(view, protocol_id, earlier)
+        result = diff.compare(old["body"], published["body"])
+        changes = {"old": old, "result": result, "sections": diff.sections(old["body"], published["body"], result),
+                   "notes": [v for v in reversed(documents.versions(view, protocol_id))
+                             if earlier < v["number"] <= published["number"] and v.get("note")]}
+    return render_template("protocols/read.html", protocol=protocol, version=published, acknowledged=acknowledged,
+                           changes=changes)
 
 
 @bp.post("/<int:protocol_id>/gelezen")

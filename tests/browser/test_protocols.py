@@ -83,3 +83,15 @@ def test_a_volunteer_reads_and_acknowledges_the_published_protocol(page, live_se
     page.get_by_role("button", name="Ik heb dit protocol gelezen").click()
     page.get_by_text("U heeft bevestigd").wait_for()
     assert documents.readers(store.read(), pid).pending == []
+
+
+def test_the_preview_follows_the_text_while_the_coordinator_types(page, live_server):
+    log_in(page, live_server)
+    page.get_by_role("heading", name="Vandaag", exact=True).wait_for()
+    page.goto(f"{live_server.url}/beheer/protocollen/nieuw")
+    assert page.locator("#voorbeeld-tekst").inner_text() == "Nog geen tekst."
+    page.get_by_label("Tekst").press_sequentially("## Veiligheid\n\n- Nooit **alleen** op huisbezoek", delay=5)
+    preview = page.locator("#voorbeeld-tekst")
+    preview.get_by_role("heading", name="Veiligheid").wait_for()
+    assert preview.locator("li strong").inner_text() == "alleen"
+    assert axe_violations(page) == []
