@@ -16,14 +16,14 @@ import os
 import re
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Collection
+from typing import Callable, Collection
 
 import orjson
 
 from common import clock
 
 from .locking import ProcessLock
-from .storage import PRIVATE_FILE
+from .storage import PRIVATE_FILE, atomic_write
 
 _FILE_RE = re.compile(r"^audit-(\d{4})-(\d{2})\.jsonl$")
 _RESERVED = {"at", "user", "action", "record"}
@@ -83,6 +83,29 @@ class AuditLog:
                 os.fsync(fd)
             finally:
                 os.close(fd)
+
+    def rewrite(self, change: Callable[[dict], dict]) -> int:
+        """Pass every entry through ``change`` and replace each month file whose entries changed
+        (atomically, under the log's lock); returns how many entries changed. Only for erasure on
+        request (an address typed at a failed login): otherwise the log is append-only."""
+        changed = 0
+        with self.lock:
+            for path in self._files(None, None):
+                lines, dirty = [], False
+                for raw in path.read_bytes().splitlines():
+                    try:
+                        entry = orjson.loads(raw)
+                    except orjson.JSONDecodeError:
+                        lines.append(raw)  # a torn line stays as it is (skipped when reading)
+                        continue
+                    new = change(entry)
+                    if new != entry:
+                        changed, dirty = changed + 1, True
+                        raw = orjson.dumps(new, option=orjson.OPT_NON_STR_KEYS, default=str)
+                    lines.append(raw)
+                if dirty:
+                    atomic_write(path, b"".join(line + b"\n" for line in lines))
+        return changed
 
     def _files(self, since: datetime | None, until: datetime | None) -> list[Path]:
         lo = since.astimezone(timezone.utc).strftime("%Y-%m") if since else "0000-00"

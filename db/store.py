@@ -850,6 +850,10 @@ class Store:
             return entry
         return self._audit_log.append(user, action, record, details)
 
+    def rewrite_audit(self, change) -> int:
+        """Erasure on request only: every audit entry through ``change`` (db/audit.py)."""
+        return self._audit_log.rewrite(change)
+
     def audit_entries(
         self,
         since: datetime | None = None,

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from buurtbemiddeling import demo, mail
+from werkzeug.datastructures import FileStorage
+
+from buurtbemiddeling import demo, mail, uploads
 from buurtbemiddeling.auth import recovery, users
 from buurtbemiddeling.cases import documents, repo as case_repo
 from buurtbemiddeling.demo.network import tiny_pdf
@@ -163,3 +165,34 @@ def test_redaction_finds_a_name_across_accents_case_and_a_phone_number_in_any_no
                                           "[verwijderd]. Lindelaan 14 niet.")
     marks.add(hasher, "name", "Jan")  # one word alone would take every Jan out of every note
     assert marks.redact(hasher, "Jan belde") == "Jan belde"
+
+
+def test_an_erased_volunteer_leaves_no_account_upload_name_or_failed_login_behind(app, client, store, clock):
+    with app.app_context():
+        demo.fill(store)
+    view = store.read()
+    holders = [v["name"] for v in view.table("volunteers").all()] + [
+        p["name"] for c in view.table("cases").all() for p in c["parties"]]
+    accounts = {u.get("volunteer_id") for u in view.table("users").all()}
+    volunteer = next(v for v in view.table("volunteers").all()
+                     if v.doc_id in accounts and holders.count(v["name"]) == 1 and v.get("phone") and v.get("street"))
+    person = {"name": volunteer["name"], "street": volunteer["street"], "phone": volunteer["phone"]}
+    with app.app_context():  # their VOG, uploaded, with their name in it
+        certificate = uploads.save(FileStorage(io.BytesIO(tiny_pdf(f"VOG {person['name']}")), filename="vog.pdf"))
+    with store.transaction() as tx:
+        tx.table("training_records").insert({"volunteer_id": volunteer.doc_id, "training_id": 1, "date": "2026-01-05",
+                                             "hours": 0, "certificate": certificate, "notes": "", "by": "1",
+                                             "at": "2026-01-05T10:00:00+01:00"})
+    client.post("/beheer/inloggen", data={"email": volunteer["email"], "password": "fout"})  # a failed login
+    instance = Path(app.instance_path)
+    assert "naam" in _traces(instance, person)
+    assert volunteer["email"].lower() in "".join(p.read_text() for p in (instance / "data" / "counters").glob("*.json"))
+
+    erasure.erase(store, [subjects.parse_key(f"volunteer:{volunteer.doc_id}")], programme_clock.today(),
+                  upload_dir=Path(app.config["DATA_DIR"]) / "uploads")
+    assert _traces(instance, person) == {}
+    everything = b"".join(_files(instance).values()).decode("utf-8", "replace").lower()
+    assert volunteer["email"].lower() not in everything
+    assert not (Path(app.config["DATA_DIR"]) / "uploads" / certificate["stored"]).exists()
+    account = next(u for u in store.read().table("users").all() if u.get("volunteer_id") == volunteer.doc_id)
+    assert account["active"] is False and account["password_hash"] is None

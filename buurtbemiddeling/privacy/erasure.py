@@ -9,8 +9,8 @@ What goes (one transaction, with its audit entries):
   "by whom"), their name, street and house number, phone number and e-mail address inside
   every free text (notes, agendas, story drafts, timeline texts, mail bodies), and mail queued
   to them;
-- after the commit: the files, their address in the login throttle, and the tables' superseded
-  versions on disk.
+- after the commit: the files, their address in the login throttle and in audit entries of
+  failed logins (`registry.AUDIT`), and the tables' superseded versions on disk.
 
 The erasure ledger (`<data>/erasures/ledger.jsonl`, outside the backups: db/backup.py copies
 tables, audit, documents and uploads only) keeps what is needed to do it again and nothing
@@ -248,10 +248,11 @@ def _erase_holders(name: str, doc: Mapping, marks: Marks, hasher: Hasher, outcom
     return doc
 
 
-def _erase_fields(name: str, doc: Mapping, marks: Marks, hasher: Hasher, outcome: Outcome) -> Mapping:
+def _erase_fields(name: str, doc: Mapping, marks: Marks, hasher: Hasher, outcome: Outcome,
+                  table: registry.Table | None = None) -> Mapping:
     """Free text redacted; a name, phone, e-mail or address field outside a holder that is one
     of the marks, replaced."""
-    table = registry.TABLES[name]
+    table = table or registry.TABLES[name]
     # A holder's fields are judged together (`_erase_holders`): a namesake keeps their name.
     held = {holder.path(f) for holder in registry.holders(name) for f in holder.fields}
     for path, kind in table.personal.items():
@@ -263,8 +264,8 @@ def _erase_fields(name: str, doc: Mapping, marks: Marks, hasher: Hasher, outcome
                 new = marks.redact(hasher, value)
             elif marks.has(hasher, kind, value):
                 new = REMOVED if kind in (registry.NAME, registry.ADDRESS) else ""
-            elif kind == registry.ADDRESS:
-                new = marks.redact(hasher, value)  # "bij Lindelaan 12 thuis"
+            elif kind in (registry.NAME, registry.ADDRESS):
+                new = marks.redact(hasher, value)  # "Anna de Vries en Bert Bakker", "bij Lindelaan 12 thuis"
             else:
                 new = value
             if new != value:
@@ -415,6 +416,7 @@ def erase(store, hits: Iterable[Hit], today: dt.date, *, user: str | None = None
         _append_ledger(store.data_dir, entry)
     remove_files(store, outcome.files, upload_dir)
     _forget_in_counters(store, marks, hasher)
+    store.rewrite_audit(lambda e: _erase_fields("audit", e, marks, hasher, Outcome(), registry.AUDIT))
     store.forget_superseded(sorted(registry.TABLES))
     return outcome
 

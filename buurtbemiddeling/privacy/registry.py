@@ -192,6 +192,11 @@ TABLES: Mapping[str, Table] = MappingProxyType({t.name: t for t in (
 )})
 
 
+# The details of audit entries (db/audit.py) that can hold someone's data: the address typed at
+# a failed login, the reasons a portal answer was refused (they name a party).
+AUDIT = _table("audit", {"email": EMAIL, "reasons[]": TEXT}, "at user action record")
+
+
 # What the coordinator calls each table that holds personal data (erasure summary, exports).
 LABELS: Mapping[str, str] = MappingProxyType({
     "reports": "meldingen", "cases": "zaken", "case_events": "tijdlijnen van zaken", "handovers": "overdrachten",
