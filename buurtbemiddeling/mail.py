@@ -188,12 +188,12 @@ def is_address(text: str | None) -> bool:
 # -- the coordinator's actions -----------------------------------------------------------
 
 def retry(tx, mail_id: int) -> bool:
-    """Make a failed, waiting or cancelled mail due now; False when it was sent already."""
+    """Make a failed or waiting mail due now; False when it was sent already, or cancelled (its
+    text is gone)."""
     doc = tx.table(TABLE).get(doc_id=mail_id)
-    if doc is None or doc.get("sent_at"):
+    if doc is None or doc.get("sent_at") or doc.get("cancelled_at"):
         return False
-    tx.table(TABLE).update({"next_attempt_at": None, "permanent": False, "cancelled_at": None,
-                            "claimed_at": None}, doc_ids=[mail_id])
+    tx.table(TABLE).update({"next_attempt_at": None, "permanent": False, "claimed_at": None}, doc_ids=[mail_id])
     return True
 
 
@@ -322,14 +322,20 @@ def _record(store, docs: list[dict], results: Mapping[int, tuple[str, bool] | No
 
 
 def purge_sent(store, now: dt.datetime | None = None, days: int = PURGE_AFTER_DAYS) -> int:
-    """Remove sent and cancelled mails older than `days`; returns how many."""
-    cutoff = _iso((now or _now()) - dt.timedelta(days=days))
+    """Remove sent and cancelled mails older than `days`; returns how many. A mail still unsent
+    after `days` expires like a cancelled one: its text (personal data, and news too late to be
+    of use) is erased now and the record goes `days` later."""
+    now = now or _now()
+    cutoff = _iso(now - dt.timedelta(days=days))
     with store.transaction() as tx:
         table = tx.table(TABLE)
         old = [d.doc_id for d in table.all()
                if (d.get("sent_at") or d.get("cancelled_at") or "9999") < cutoff]
         if old:
             table.remove(doc_ids=old)
+        stale = [d.doc_id for d in table.all() if _claimable(d, now) and (d.get("created_at") or "9999") < cutoff]
+        if stale:
+            table.update({"cancelled_at": _iso(now), "body": "", "expired": True}, doc_ids=stale)
         return len(old)
 
 

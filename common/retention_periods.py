@@ -14,7 +14,7 @@ from typing import Iterable, Mapping
 from . import tables
 
 
-MAIL_DAYS = 30  # a sent mail's record is removed this many days after sending
+MAIL_DAYS = 30  # a sent mail's record is removed this many days after sending; an unsent one's text after as many
 SETTINGS_TABLE = tables.SETTINGS  # settings.numbers' table; the builder reads it raw from the data folder
 CASE = "retention_case_months"
 REPORT = "retention_report_months"

@@ -171,3 +171,22 @@ def test_sent_mail_is_removed_after_thirty_days(store, smtp):
     assert mail.purge_sent(store, now + datetime.timedelta(days=29)) == 0
     assert mail.purge_sent(store, now + datetime.timedelta(days=31)) == 1
     assert store.read().table(mail.TABLE).all() == []
+
+
+def test_a_mail_that_could_not_be_sent_for_thirty_days_expires_its_text_is_erased_and_it_cannot_be_retried(store):
+    now = clock.now()
+    with store.transaction() as tx:
+        [stuck] = mail.queue(tx, [mail.Mail("a@voorbeeld.nl", "Bevestiging", "Beste Anna de Vries, ...")], now=now)
+        [fresh] = mail.queue(tx, [mail.Mail("b@voorbeeld.nl", "Bevestiging", "Beste Bram, ...")],
+                             now=now + datetime.timedelta(days=20))
+    mail.purge_sent(store, now + datetime.timedelta(days=29))
+    assert store.read().table(mail.TABLE).get(doc_id=stuck)["body"] == "Beste Anna de Vries, ..."
+    mail.purge_sent(store, now + datetime.timedelta(days=31))
+    expired, waiting = (store.read().table(mail.TABLE).get(doc_id=i) for i in (stuck, fresh))
+    assert (mail.state(expired), expired["body"], expired["expired"]) == ("geannuleerd", "", True)
+    assert mail.state(waiting) == "wacht" and waiting["body"] == "Beste Bram, ..."
+    with store.transaction() as tx:
+        assert mail.retry(tx, stuck) is False  # nothing left to send
+    assert not mail.is_due(store.read().table(mail.TABLE).get(doc_id=stuck), now + datetime.timedelta(days=32))
+    mail.purge_sent(store, now + datetime.timedelta(days=62))  # and the record goes a period later
+    assert [d.doc_id for d in store.read().table(mail.TABLE).all()] == [fresh]

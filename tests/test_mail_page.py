@@ -116,3 +116,15 @@ def test_build_site_promises_mail_when_the_app_has_a_mail_server(app, tmp_path):
     app.config.update(MAIL_SERVER="127.0.0.1", PUBLIC_DIR=str(tmp_path / "public"))
     assert app.test_cli_runner().invoke(args=["build-site"]).exit_code == 0
     assert "bevestiging per e-mail" in (tmp_path / "public" / "voor-verwijzers" / "bedankt" / "index.html").read_text()
+
+
+def test_an_expired_mail_says_so_on_the_mail_page_and_offers_no_retry(app, client, as_user, store):
+    with store.transaction() as tx:
+        [doc_id] = mail.queue(tx, [mail.Mail("a@voorbeeld.nl", "Oude bevestiging", "Tekst")],
+                              now=clock.now() - datetime.timedelta(days=31))
+    mail.purge_sent(store)
+    as_user.coordinator()
+    html = client.get("/beheer/instellingen/e-mail").get_data(as_text=True)
+    row = html.split("Oude bevestiging")[1].split("</tr>")[0]
+    assert "Geannuleerd" in row and "Na 30 dagen nog niet verstuurd: vervallen, de tekst is gewist." in row
+    assert "Opnieuw proberen" not in row and "Annuleren" not in row

@@ -18,7 +18,7 @@ bp = Blueprint("messages", __name__, url_prefix="/beheer/instellingen")
 def _outbox_context() -> dict:
     view = get_store().read()
     docs = mail.outbox(view)
-    return {"docs": docs, "state": mail.state, "states": mail.STATES, "mask": mail.mask, "stamp": clock.datetime_text,
+    return {"docs": docs, "state": mail.state, "states": mail.STATES, "mask": mail.mask, "stamp": clock.datetime_text, "purge_days": mail.PURGE_AFTER_DAYS,
             "busy": any(mail.state(d) == "wacht" for d in docs) and mail.enabled(current_app.config)}
 
 
