@@ -134,3 +134,28 @@ def test_a_volunteers_page_lists_their_own_debriefs_newest_first_with_the_case(c
                                         "volunteer_ids": [linked["els"], linked["kees"]]}, by="Carla", at=at)
     page = client.get(f"/beheer/kwaliteit/vrijwilliger/{linked['els']}").get_data(as_text=True)
     assert page.index("25-02-2026") < page.index("20-02-2026")
+
+
+def test_the_quality_page_shows_protocol_adherence_from_the_debriefs_checklists(client, as_user, store, linked, clock):
+    from buurtbemiddeling.quality import figures
+
+    def checklist(*done):
+        return [{"item": item, "done": flag} for item, flag in zip(("Samen als duo", "Neutraal gebleven"), done)]
+
+    for day, ticks in (("2026-03-01", (True, True)), ("2026-05-01", (True, False)), ("2026-06-01", (False, False)),
+                       ("2025-06-01", (False, False))):  # last year: not counted in 2026
+        debrief.add(store, linked["case"], {"talk": "gesprek-a", "date": day, "went_well": "x", "hard": "",
+                                            "checklist": checklist(*ticks), "coaching_needed": False,
+                                            "volunteer_ids": [linked["els"], linked["kees"]]}, by="Els", at=clock.now())
+    result = figures.adherence(debrief.of_case(store.read(), linked["case"]), year=2026)
+    assert result.debriefs == 3 and (result.complete.part, result.complete.whole) == (1, 3)
+    assert [(item, s.part, s.whole) for item, s in result.points] == [("Neutraal gebleven", 1, 3), ("Samen als duo", 2, 3)]
+
+    as_user.coordinator()
+    page = client.get("/beheer/kwaliteit/?jaar=2026").get_data(as_text=True)
+    section = page[page.index('id="protocol-titel"'):page.index('id="signalen-titel"')]
+    assert "Volgens 3 nabesprekingen van gesprekken in 2026" in section
+    assert "<strong>33%</strong> <span class=\"meta\">1 van 3</span>" in section
+    assert section.index("Neutraal gebleven") < section.index("Samen als duo")
+    assert "<strong>67%</strong> <span class=\"meta\">2 van 3</span>" in section
+    assert figures.adherence(debrief.of_case(store.read(), linked["case"]), year=2024).debriefs == 0

@@ -11,6 +11,10 @@ Definitions (the quality page repeats them in words):
   the period.
 - *Opgelost*: of the cases closed in the period, outcome *opgelost* (and apart *deels opgelost*).
 - *Tevredenheid*: the mean score (1–5) of the nazorg contacts in the period.
+- *Protocol gevolgd* (`adherence`): of the debriefs of talks in the year, per checklist point
+  how often the duo ticked it, and the debriefs with every point ticked. A point is the text
+  that was asked (a debrief keeps its checklist as it was), so points of an older protocol
+  version stay apart.
 Ongeschikt cases count for the intake only: they were never mediated.
 """
 from __future__ import annotations
@@ -86,3 +90,30 @@ def years(cases: Iterable[Mapping], today: dt.date) -> list[int]:
     found = {d.year for d in (_reported(c) for c in cases) if d}
     found.add(today.year)
     return sorted(found, reverse=True)
+
+
+@dataclass(frozen=True)
+class Adherence:
+    debriefs: int
+    complete: Share  # debriefs with every checklist point ticked
+    points: list[tuple[str, Share]]  # per point, least followed first
+
+
+def adherence(debriefs: Iterable[Mapping], *, year: int) -> Adherence:
+    """How well the debriefs of talks in `year` say the protocol's checklist was followed."""
+    counted: dict[str, list[int]] = {}
+    total = complete = 0
+    for doc in debriefs:
+        day = _day(doc.get("date"))
+        checklist = doc.get("checklist") or []
+        if day is None or day.year != year or not checklist:
+            continue
+        total += 1
+        complete += all(entry.get("done") for entry in checklist)
+        for entry in checklist:
+            done_and_asked = counted.setdefault(entry.get("item", ""), [0, 0])
+            done_and_asked[0] += bool(entry.get("done"))
+            done_and_asked[1] += 1
+    points = sorted(((item, Share(done, asked)) for item, (done, asked) in counted.items()),
+                    key=lambda pair: (pair[1].part / pair[1].whole, pair[0]))
+    return Adherence(total, Share(complete, total), points)

@@ -62,8 +62,10 @@ def index():
     rows = view.derived(f"quality.figures.{year}.{today}.{days}",
                         lambda v: figures.compute(v.table(case_repo.CASES), v.table(nazorg.NAZORG),
                                                   year=year, today=today, working_days=days))
+    protocol = view.derived(f"quality.adherence.{year}",
+                            lambda v: figures.adherence(v.table(debrief.DEBRIEFS), year=year))
     return render_template("quality/index.html", rows=rows, year=year, years=years, working_days=days,
-                           overview=_signal_overview(view, today)[:10])
+                           overview=_signal_overview(view, today)[:10], adherence=protocol)
 
 
 def _signal_overview(view, today) -> list[dict]:
