@@ -59,9 +59,10 @@ def add_note():
                                     case_ids=[c.doc_id for c in all_cases])
     if errors:
         return _render(errors, dict(request.form), 422)
-    notes.add_note(store, note, by=_by(), at=clock.now())
-    store.audit(current_user.id, "create", f"volunteer:{note.get('volunteer_id')}" if note.get("volunteer_id")
-                else f"case:{note.get('case_id')}", what="coaching_note")
+    with store.transaction():
+        notes.add_note(store, note, by=_by(), at=clock.now())
+        store.audit(current_user.id, "create", f"volunteer:{note.get('volunteer_id')}" if note.get("volunteer_id")
+                    else f"case:{note.get('case_id')}", what="coaching_note")
     flash("De coachingsnotitie is bewaard.")
     return redirect(_back(url_for("coaching.index")), code=303)
 
@@ -76,10 +77,11 @@ def checkin(case_id: int):
     if summary:
         entry["summary"] = f"Check-in: {summary}"
     try:
-        case_repo.add_entry(store, case_id, entry, current_user)
+        with store.transaction():
+            case_repo.add_entry(store, case_id, entry, current_user)
+            store.audit(current_user.id, "update", f"case:{case_id}", what="checkin")
     except case_repo.NotFound:
         abort(404)
-    store.audit(current_user.id, "update", f"case:{case_id}", what="checkin")
     number = case_repo.get_case(store.read(), case_id)["number"]
     flash(f"Check-in bij het duo van zaak {number} vastgelegd.")
     return redirect(_back(url_for("coaching.index")), code=303)

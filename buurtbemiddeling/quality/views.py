@@ -147,8 +147,9 @@ def add_debrief(case_id: int):
         doc, errors = debrief.check(request.form, items, today=clock.today(),
                                     not_before=workflow.reported_date(case), duo=case.get("duo") or [])
         if not errors:
-            debrief.add(store, case_id, doc, by=_by(), at=clock.now())
-            store.audit(current_user.id, "update", f"case:{case_id}", what="debrief")
+            with store.transaction():
+                debrief.add(store, case_id, doc, by=_by(), at=clock.now())
+                store.audit(current_user.id, "update", f"case:{case_id}", what="debrief")
             flash("De nabespreking is bewaard." + (" Zij staat op de coachinglijst." if doc["coaching_needed"] else ""))
             return redirect(url_for("cases.detail", case_id=case_id, _anchor="kwaliteit"), code=303)
         values = {**request.form.to_dict(), "checked": request.form.getlist("checked")}
@@ -171,8 +172,9 @@ def add_nazorg(case_id: int):
         record, errors = nazorg.check(request.form, party_count=len(parties), today=clock.today(),
                                       not_before=workflow.reported_date(case))
         if not errors:
-            nazorg.save(store, case_id, record, by=_by(), at=clock.now())
-            store.audit(current_user.id, "update", f"case:{case_id}", what="nazorg")
+            with store.transaction():
+                nazorg.save(store, case_id, record, by=_by(), at=clock.now())
+                store.audit(current_user.id, "update", f"case:{case_id}", what="nazorg")
             letter = chr(ord("A") + record["party"])
             flash(f"De nazorg bij partij {letter} is bewaard.")
             return redirect(url_for("quality_case.add_nazorg", case_id=case_id), code=303)

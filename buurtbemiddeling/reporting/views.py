@@ -90,8 +90,9 @@ def edit_narrative():
     if errors:
         return render_template("reporting/narrative_form.html", period=period, query=period.query(), text=text,
                                errors=errors), 422
-    narrative.save(store, period.key, text, by=current_user.name or current_user.email, at=clock.now())
-    store.audit(current_user.id, "update", f"report-narrative:{period.key}")
+    with store.transaction():
+        narrative.save(store, period.key, text, by=current_user.name or current_user.email, at=clock.now())
+        store.audit(current_user.id, "update", f"report-narrative:{period.key}")
     return saved("De toelichting is bewaard.", url_for("reporting.index", **period.query()) + "#toelichting")
 
 
