@@ -107,13 +107,14 @@ def propose(case_id: int):
     duo = facts.explain(view, case, ids, **settings)
     texts = [f"{f.who}: {f.text}" if f.who else f.text for f in duo.factors if f.points or not f.who]
     try:
-        proposals.propose(store, case_id, duo.ids, {m.id: m.name for m in duo.members}, score=duo.score,
-                          reasons=texts, user=current_user, override=override)
+        with store.transaction():
+            proposals.propose(store, case_id, duo.ids, {m.id: m.name for m in duo.members}, score=duo.score,
+                              reasons=texts, user=current_user, override=override)
+            store.audit(current_user.id, "update", f"case:{case_id}", what="proposal")
+            if override:
+                store.audit(current_user.id, "eligibility.override", f"case:{case_id}", volunteers=duo.ids, **override)
     except ProposalError as exc:
         return _render_match(case_id, errors={"duo": exc.message}, status=422)
-    store.audit(current_user.id, "update", f"case:{case_id}", what="proposal")
-    if override:
-        store.audit(current_user.id, "eligibility.override", f"case:{case_id}", volunteers=duo.ids, **override)
     flash(f"{duo.names} zijn voorgesteld. Leg hieronder vast of zij meedoen.")
     return redirect(url_for("matching.match", case_id=case_id, _anchor="voorstel"), code=303)
 
@@ -128,11 +129,12 @@ def answer(case_id: int, proposal_id: int):
     raw = request.form.get("volunteer_id") or ""
     volunteer_id = int(raw) if raw.isdigit() else -1
     try:
-        updated = proposals.record_answer(store, proposal_id, volunteer_id, request.form.get("answer") or "",
-                                          note=request.form.get("note") or "", user=current_user, radius=radius())
+        with store.transaction():
+            updated = proposals.record_answer(store, proposal_id, volunteer_id, request.form.get("answer") or "",
+                                              note=request.form.get("note") or "", user=current_user, radius=radius())
+            store.audit(current_user.id, "update", f"case:{case_id}", what="answer", proposal=proposal_id)
     except (ProposalError, WorkflowError) as exc:
         return _render_match(case_id, errors={f"answer-{volunteer_id}": exc.message}, status=422)
-    store.audit(current_user.id, "update", f"case:{case_id}", what="answer", proposal=proposal_id)
     name = updated["names"].get(str(volunteer_id), "")
     if updated["status"] == "gekoppeld":
         flash(f"Het duo {' en '.join(updated['names'].values())} is gekoppeld. Geef hun de overdracht mee.")
@@ -162,8 +164,9 @@ def handover_sheet(case_id: int):
     if request.method == "POST":
         values, errors = handover.check(request.form)
         if not errors:
-            handover.save(store, case_id, values, current_user.name or current_user.email, clock.now())
-            store.audit(current_user.id, "update", f"case:{case_id}", what="handover")
+            with store.transaction():
+                handover.save(store, case_id, values, current_user.name or current_user.email, clock.now())
+                store.audit(current_user.id, "update", f"case:{case_id}", what="handover")
             flash("De tekst van de overdracht is bewaard.")
             return redirect(url_for("matching.handover_sheet", case_id=case_id), code=303)
     store.audit(current_user.id, "handover", f"case:{case_id}", format="html")
