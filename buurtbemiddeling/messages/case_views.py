@@ -54,9 +54,10 @@ def letter(case_id: int):
                            values={"letter": dict(request.form)}, status=422)
     label = composed.template.label
     if action == "mail":
-        repo.record(store, case_id, lambda tx, _case: {**letters.queue_mail(tx, case_id, composed, address),
-                                                      "consent": True}, current_user)
-        store.audit(current_user.id, "letter.mail", f"case:{case_id}", letter=key, party=composed.party)
+        with store.transaction():
+            repo.record(store, case_id, lambda tx, _case: {**letters.queue_mail(tx, case_id, composed, address),
+                                                          "consent": True}, current_user)
+            store.audit(current_user.id, "letter.mail", f"case:{case_id}", letter=key, party=composed.party)
         queued = "gaat nu per e-mail" if mail.enabled(current_app.config) else \
             "staat in de wachtrij, maar er is geen mailserver ingesteld: hij gaat pas weg als de mail werkt"
         flash(f"De {label.lower()} aan {who} {queued} ({mail.mask(address)}).")
@@ -66,10 +67,11 @@ def letter(case_id: int):
                            address=letters.address_lines(composed.fields), site=site,
                            date=letters.long_date(clock.today()), number=case.get("number"))
     content = pdf.html_to_pdf(html)
-    repo.record(store, case_id, lambda tx, _case: {
-        "kind": "letter", "letter": key, "party": composed.party, "channel": "pdf",
-        "note": f"{label} voor {who} als pdf gemaakt (om af te drukken)."}, current_user)
-    store.audit(current_user.id, "letter.pdf", f"case:{case_id}", letter=key, party=composed.party)
+    with store.transaction():
+        repo.record(store, case_id, lambda tx, _case: {
+            "kind": "letter", "letter": key, "party": composed.party, "channel": "pdf",
+            "note": f"{label} voor {who} als pdf gemaakt (om af te drukken)."}, current_user)
+        store.audit(current_user.id, "letter.pdf", f"case:{case_id}", letter=key, party=composed.party)
     response = Response(content, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{key}-{case.get("number")}-{party_letter(composed.party)}.pdf"'
     response.headers["Cache-Control"] = "no-store"
@@ -96,13 +98,15 @@ def feedback_setting(case_id: int):
         found = updates if updates is not None else {"referrer": {**(case.get("referrer") or {}), "feedback_consent": True}}
         return Change(found, {"kind": "feedback", "note": note})
 
+    store = get_store()
     try:
-        repo.change(get_store(), case_id, compute, current_user)
+        with store.transaction():
+            repo.change(store, case_id, compute, current_user)
+            store.audit(current_user.id, "update", f"case:{case_id}", feedback=action)
     except repo.NotFound:
         abort(404)
     except WorkflowError as exc:
         flash(exc.message)
         return redirect(url_for("cases.detail", case_id=case_id, _anchor="brieven"), code=303)
-    get_store().audit(current_user.id, "update", f"case:{case_id}", feedback=action)
     flash(note)
     return redirect(url_for("cases.detail", case_id=case_id, _anchor="brieven"), code=303)

@@ -65,12 +65,13 @@ def change_mail(mail_id: int):
     store = get_store()
     with store.transaction() as tx:
         done = mail.retry(tx, mail_id) if action == "retry" else mail.cancel(tx, mail_id) if action == "cancel" else None
+        if done:
+            store.audit(current_user.id, f"mail.{action}", f"outbox:{mail_id}")
     if done is None:
         flash("Kies ‘Opnieuw proberen’ of ‘Annuleren’.")
     elif not done:
         flash("Dit bericht is al verstuurd (of wordt op dit moment verstuurd); er is niets veranderd.")
     else:
-        store.audit(current_user.id, f"mail.{action}", f"outbox:{mail_id}")
         flash("Het bericht wordt opnieuw geprobeerd." if action == "retry" else
               "Het bericht is geannuleerd en wordt niet verstuurd.")
     return redirect(url_for("messages.mail_settings", _anchor="wachtrij"), code=303)

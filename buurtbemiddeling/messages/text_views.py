@@ -80,9 +80,9 @@ def save(key: str):
     try:
         with store.transaction() as tx:
             templates.save(tx, key, subject, body, by=current_user.id, at=clock.stamp())
+            store.audit(current_user.id, "settings.text", f"text:{key}")
     except templates.TemplateError as exc:
         return _edit_page(template, subject, body, {exc.field: exc.message}, 422)
-    store.audit(current_user.id, "settings.text", f"text:{key}")
     flash(f"De tekst ‘{template.label}’ is bewaard.")
     return redirect(url_for("message_texts.index"), code=303)
 

@@ -230,10 +230,10 @@ def _store_agreement(partner_id: int, agreement=None):
         else:
             agreement_id = agreement.doc_id
             table.update({**doc, "document": document}, doc_ids=[agreement_id])
+        store.audit(current_user.id, "create" if agreement is None else "update", f"agreement:{agreement_id}",
+                    partner=partner_id)
     if agreement is not None and agreement.get("document") and agreement.get("document") is not document:
         uploads.delete(agreement["document"])  # replaced by the newly signed version
-    store.audit(current_user.id, "create" if agreement is None else "update", f"agreement:{agreement_id}",
-                partner=partner_id)
     return saved(f"Convenant ‘{doc['subject']}’ is opgeslagen.", url_for(".partner", partner_id=partner_id))
 
 

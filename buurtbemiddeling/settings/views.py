@@ -82,9 +82,9 @@ def add_value(key: str):
     try:
         with store.transaction() as tx:
             value = lists.add(tx, key, request.form.get("label", ""), request.form.get("label_en", ""))
+            store.audit(current_user.id, "settings.list.add", f"list:{key}", value=value)
     except lists.ListError as exc:
         return _render_list(key, errors={"add": str(exc)}, values={"add": request.form}, status=422)
-    store.audit(current_user.id, "settings.list.add", f"list:{key}", value=value)
     flash("De waarde is toegevoegd.")
     return redirect(url_for("settings.edit_list", key=key), code=303)
 
@@ -107,9 +107,9 @@ def change_value(key: str, value: str):
                 lists.delete(tx, key, value)
             else:
                 lists.move(tx, key, value, -1 if action == "up" else 1)
+            store.audit(current_user.id, f"settings.list.{action}", f"list:{key}", value=value)
     except lists.ListError as exc:
         return _render_list(key, errors={value: str(exc)}, values={value: request.form}, status=422)
-    store.audit(current_user.id, f"settings.list.{action}", f"list:{key}", value=value)
     flash({"rename": "De naam is gewijzigd.", "retire": "De waarde is uitgezet: die wordt niet meer aangeboden.",
            "restore": "De waarde wordt weer aangeboden.", "delete": "De waarde is verwijderd.",
            "up": "Volgorde aangepast.", "down": "Volgorde aangepast."}[action])
