@@ -117,11 +117,12 @@ def register(bp: Blueprint, importer: Importer) -> None:
         mapping = sheets.mapping_from(request.form)
         store = get_store()
         try:
-            made = importer.commit(store, data, current_user, today=clock.today(), mapping=mapping)
+            with store.transaction():
+                made = importer.commit(store, data, current_user, today=clock.today(), mapping=mapping)
+                store.audit(current_user.id, "import", importer.what, count=len(made))
         except ValueError:
             checked = importer.plan(store.read(), data, today=clock.today(), mapping=mapping)
             return page(checked, token, error="Er is niets geïmporteerd: het bestand bevat fouten.", status=422)
         sheets.discard(folder(), token)
-        store.audit(current_user.id, "import", importer.what, count=len(made))
         flash(f"{len(made)} {importer.what} geïmporteerd.")
         return redirect(url_for(importer.after or importer.back[0]), code=303)

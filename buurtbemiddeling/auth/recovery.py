@@ -40,8 +40,9 @@ def renew(store: Store, user_id: str, *, by: str | None = None) -> list[str]:
     for code in codes:
         salt = secrets.token_hex(8)
         stored.append({"salt": salt, "hash": _hash(code, salt)})
-    users.update(store, user_id, **{FIELD: stored})
-    store.audit(by or user_id, "user.2fa_recovery_codes", f"user:{user_id}")
+    with store.transaction():
+        users.update(store, user_id, **{FIELD: stored})
+        store.audit(by or user_id, "user.2fa_recovery_codes", f"user:{user_id}")
     return [f"{c[:5]}-{c[5:]}" for c in codes]
 
 
@@ -59,5 +60,5 @@ def use(store: Store, user_id: str, code: str) -> bool:
         if match is None:
             return False
         table.update({FIELD: [c for c in left if c is not match]}, doc_ids=[int(user_id)])
-    store.audit(user_id, "login.recovery_code", f"user:{user_id}", left=len(left) - 1)
+        store.audit(user_id, "login.recovery_code", f"user:{user_id}", left=len(left) - 1)
     return True

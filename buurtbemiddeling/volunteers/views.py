@@ -61,8 +61,12 @@ def get_or_404(view, table: str, doc_id: int):
     return doc
 
 
-def audit_view(kind: str, doc_id: int, action: str = "view") -> None:
-    get_store().audit(current_user.id, action, f"{kind}:{doc_id}")
+def audit_view(kind: str, doc_id: int) -> None:
+    get_store().audit(current_user.id, "view", f"{kind}:{doc_id}")
+
+
+def audit_download(kind: str, doc_id: int) -> None:
+    get_store().audit(current_user.id, "download", f"{kind}:{doc_id}")
 
 
 def common() -> dict:
@@ -197,8 +201,8 @@ def _apply_application_move(store, application_id: int, doc, *moves: pipeline.Mo
                 volunteer_id = tx.table(VOLUNTEERS).insert(pipeline.volunteer_from_application(before, application_id, move))
                 update["volunteer_id"] = volunteer_id
         tx.table(APPLICATIONS).update(update, doc_ids=[application_id])
-    for move in moves:
-        store.audit(current_user.id, "step", f"application:{application_id}", to=move.step)
+        for move in moves:
+            store.audit(current_user.id, "step", f"application:{application_id}", to=move.step)
     if volunteer_id:
         flash(f"{doc['values'].get('name', 'De aanmelder')} is aangenomen en staat nu bij de vrijwilligers.")
         return redirect(url_for("volunteers.volunteer", volunteer_id=volunteer_id), code=303)
@@ -368,9 +372,9 @@ def agreement_upload(volunteer_id: int):
     agreement = {"signed_on": signed_on, "document": meta or old}
     with store.transaction() as tx:
         tx.table(VOLUNTEERS).update({"agreement": agreement}, doc_ids=[volunteer_id])
+        store.audit(current_user.id, "update", f"volunteer:{volunteer_id}", what="agreement")
     if meta and old:
         uploads.delete(old)
-    store.audit(current_user.id, "update", f"volunteer:{volunteer_id}", what="agreement")
     flash("De vrijwilligersovereenkomst is vastgelegd.")
     return redirect(url_for("volunteers.volunteer", volunteer_id=volunteer_id, _anchor="overeenkomst"), code=303)
 
@@ -379,7 +383,7 @@ def agreement_upload(volunteer_id: int):
 @coordinator_required
 def agreement_download(volunteer_id: int):
     doc = get_or_404(get_store().read(), VOLUNTEERS, volunteer_id)
-    audit_view("volunteer", volunteer_id, "download")
+    audit_download("volunteer", volunteer_id)
     return uploads.send((doc.get("agreement") or {}).get("document"))
 
 
@@ -411,7 +415,7 @@ def certificate(volunteer_id: int, record_id: int):
     record = get_or_404(get_store().read(), qualifications.RECORDS, record_id)
     if record.get("volunteer_id") != volunteer_id:
         abort(404)
-    audit_view("volunteer", volunteer_id, "download")
+    audit_download("volunteer", volunteer_id)
     return uploads.send(record.get("certificate"))
 
 
