@@ -133,9 +133,9 @@ def delete_expense(expense_id: int):
     expense = get_or_404(store.read(), ledger.EXPENSES, expense_id)
     with store.transaction() as tx:
         tx.table(ledger.EXPENSES).remove(doc_ids=[expense_id])
+        store.audit(current_user.id, "delete", f"expense:{expense_id}", amount_cents=expense["amount_cents"],
+                    description=expense.get("description"))
     uploads.delete(expense.get("receipt"))
-    store.audit(current_user.id, "delete", f"expense:{expense_id}", amount_cents=expense["amount_cents"],
-                description=expense.get("description"))
     return saved(f"De uitgave ‘{expense.get('description')}’ is verwijderd.", url_for(".index", year=ledger.year_of(expense)))
 
 

@@ -143,8 +143,9 @@ def add_contact(case_id: int):
     if errors:
         return _render_case(case_id, errors={"contact": errors}, values=request.form.to_dict(), status=422)
     repo_entry = {**entry, "via": access.PORTAL, "volunteer_id": _vid()}
-    case_repo.add_entry(store, case_id, repo_entry, current_user)
-    store.audit(current_user.id, "update", f"case:{case_id}", what="contact", via="portaal")
+    with store.transaction():
+        case_repo.add_entry(store, case_id, repo_entry, current_user)
+        store.audit(current_user.id, "update", f"case:{case_id}", what="contact", via="portaal")
     flash("Het contact staat op de zaak. De coördinator ziet het op de tijdlijn.")
     return redirect(url_for("portal.case", case_id=case_id, _anchor="contacten"), code=303)
 
@@ -163,8 +164,9 @@ def add_debrief(case_id: int):
         doc, errors = debrief.check(request.form, items, today=clock.today(),
                                     not_before=workflow.reported_date(case), duo=case.get("duo") or [])
         if not errors:
-            debrief.add(store, case_id, {**doc, "via": access.PORTAL}, by=_by(), at=clock.now())
-            store.audit(current_user.id, "update", f"case:{case_id}", what="debrief", via="portaal")
+            with store.transaction():
+                debrief.add(store, case_id, {**doc, "via": access.PORTAL}, by=_by(), at=clock.now())
+                store.audit(current_user.id, "update", f"case:{case_id}", what="debrief", via="portaal")
             flash("De nabespreking is bewaard. Dank u." + (" De coördinator neemt contact op over coaching."
                                                            if doc["coaching_needed"] else ""))
             return redirect(url_for("portal.case", case_id=case_id), code=303)
@@ -184,17 +186,19 @@ def answer(proposal_id: int):
     if access.proposal_for(store.read(), proposal_id, vid) is None:
         abort(404)
     try:
-        updated = proposals.record_answer(store, proposal_id, vid, request.form.get("answer") or "",
-                                          note=request.form.get("note") or "", user=current_user, via="portaal",
-                                          radius=matching_radius())
-    except eligibility.EligibilityError as exc:
+        with store.transaction():
+            updated = proposals.record_answer(store, proposal_id, vid, request.form.get("answer") or "",
+                                              note=request.form.get("note") or "", user=current_user, via="portaal",
+                                              radius=matching_radius())
+            store.audit(current_user.id, "answer", f"proposal:{proposal_id}", answer=request.form.get("answer"),
+                        via="portaal")
+    except eligibility.EligibilityError as exc:  # nothing was written; the refusal itself is recorded
         store.audit(current_user.id, "eligibility.refused", f"proposal:{proposal_id}", reasons=exc.verdict.lines())
         flash(exc.verdict.own_words(vid))
         return redirect(url_for("portal.home"), code=303)
     except (ProposalError, workflow.WorkflowError) as exc:
         flash(exc.message)
         return redirect(url_for("portal.home"), code=303)
-    store.audit(current_user.id, "answer", f"proposal:{proposal_id}", answer=request.form.get("answer"), via="portaal")
     if updated["status"] == "gekoppeld":
         flash("Dank u. Het duo is compleet: de zaak staat nu bij uw zaken, met de overdracht.")
     elif request.form.get("answer") == "nee":
@@ -279,7 +283,7 @@ def feed_renew():
     store = get_store()
     with store.transaction() as tx:
         events.renew_volunteer_token(tx, vid)
-    store.audit(current_user.id, "update", f"volunteer_feed:{vid}", via="portaal")
+        store.audit(current_user.id, "update", f"volunteer_feed:{vid}", via="portaal")
     flash("Uw agenda-adres staat hieronder. Een eerder adres werkt niet meer.")
     return redirect(url_for("portal.home", _anchor="agenda"), code=303)
 
