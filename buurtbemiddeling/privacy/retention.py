@@ -377,11 +377,11 @@ def run(store, today: dt.date, *, dry_run: bool = False, upload_dir: Path | None
         if not dry_run:
             anonymise(store, [(d.kind, d.doc_id) for d in due], today, upload_dir=upload_dir)
             _mark(store, today)
+            for item in due:
+                # The audit says which record went and why, never what it held.
+                store.audit(user, "retention.anonymise", item.record, due=item.due.isoformat())
     if not dry_run:
         purge_sent(store, now=now)
-        for item in due:
-            # The audit says which record went and why, never what it held.
-            store.audit(user, "retention.anonymise", item.record, due=item.due.isoformat())
     return due
 
 
