@@ -212,3 +212,34 @@ def test_a_volunteer_links_a_claim_to_their_own_case_only(anna, programme, store
     claim = store.read().table("expense_claims").all()[-1]
     assert claim["case_id"] == programme.case_a and claim["description"] == "Bus naar Henk"
     assert f"zaak {own}" in anna.get("/portaal/declaraties").get_data(as_text=True)
+
+
+def test_a_volunteer_answers_an_invitation_and_the_coordinator_sees_it_on_the_event(client, anna, programme, store):
+    page = anna.get("/portaal/activiteiten").get_data(as_text=True)
+    assert "Intervisie voor Anna" in page and "Komt u?" in page
+    refused = anna.post(f"/portaal/activiteiten/{programme.event_a}/antwoord", data={"reason": "Op vakantie"})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Kies ‘Ik kom’ of ‘Ik kom niet’." in html and 'value="Op vakantie"' in html
+    response = anna.post(f"/portaal/activiteiten/{programme.event_a}/antwoord",
+                         data={"answer": "komt-niet", "reason": "Op vakantie"})
+    assert response.status_code == 303
+    answer = store.read().table("events").get(doc_id=programme.event_a)["answers"][str(programme.anna)]
+    assert (answer["answer"], answer["reason"]) == ("komt-niet", "Op vakantie")
+    assert "Uw antwoord: <span class=\"status status-warning\">Komt niet</span> — Op vakantie" in \
+        anna.get("/portaal/activiteiten").get_data(as_text=True)
+    assert any(e["action"] == "answer" for e in store.audit_entries(record=f"event:{programme.event_a}"))
+
+    portal_data.login(client, portal_data.COORDINATOR)
+    event = client.get(f"/beheer/vrijwilligers/activiteiten/{programme.event_a}").get_data(as_text=True)
+    assert "0 komt, 1 komt niet, 1 nog geen antwoord" in event
+    row = event[event.index("Anna Akkerman"):]
+    assert "Komt niet" in row[:400] and "Op vakantie" in row[:400]
+
+
+def test_a_volunteer_cannot_answer_an_invitation_meant_for_someone_else_or_one_that_is_past(anna, programme, store):
+    assert anna.post(f"/portaal/activiteiten/{programme.event_b}/antwoord", data={"answer": "komt"}).status_code == 404
+    assert "answers" not in store.read().table("events").get(doc_id=programme.event_b)
+    with store.transaction() as tx:
+        tx.table("events").update({"date": "2020-01-01"}, doc_ids=[programme.event_a])
+    late = anna.post(f"/portaal/activiteiten/{programme.event_a}/antwoord", data={"answer": "komt"})
+    assert late.status_code == 422 and "al geweest" in late.get_data(as_text=True)

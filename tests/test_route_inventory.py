@@ -30,7 +30,7 @@ ANY_ACCOUNT = {"account.me", "account.change_password", "account.start_twofactor
 LOGGING_OUT = {"auth.logout", "account.logout_everywhere"}  # would end the session the checks run in
 # A volunteer's pages beyond that; per-record ones check that the record is theirs.
 VOLUNTEER = {"portal.case", "portal.handover_pdf", "portal.add_contact", "portal.add_debrief", "portal.answer",
-             "portal.protocols", "portal.activities", "portal.claims", "portal.add_claim", "portal.feed_renew",
+             "portal.protocols", "portal.activities", "portal.answer_event", "portal.claims", "portal.add_claim", "portal.feed_renew",
              "protocols.read", "protocols.pdf", "protocols.acknowledge"}
 # Shared documents, not anyone's record: a volunteer may open any published protocol.
 SHARED = {"protocols.read", "protocols.pdf", "protocols.acknowledge"}

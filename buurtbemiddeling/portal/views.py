@@ -219,14 +219,42 @@ def protocols():
     return render_template("portal/protocols.html", rows=rows)
 
 
-@bp.get("/activiteiten")
-@volunteer_only
-def activities():
+def _activities_page(errors: dict | None = None, values: dict | None = None, status: int = 200):
+    """`errors`/`values`: {event id: message / typed answer} of an answer that came back."""
     view = get_store().read()
     today = clock.today()
     upcoming, past = access.my_events(view, _vid(), today)
-    return render_template("portal/activities.html", upcoming=upcoming, past=past,
-                           trainings=access.my_trainings(view, _vid(), today))
+    return render_template("portal/activities.html", upcoming=upcoming, past=past, vid=_vid(),
+                           answers=events.ANSWERS, answer_of=events.answer_of, errors=errors or {},
+                           values=values or {}, trainings=access.my_trainings(view, _vid(), today)), status
+
+
+@bp.get("/activiteiten")
+@volunteer_only
+def activities():
+    return _activities_page()
+
+
+@bp.post("/activiteiten/<int:event_id>/antwoord")
+@volunteer_only
+def answer_event(event_id: int):
+    """The volunteer answers an invitation: komt / komt niet, with an optional reason."""
+    vid = _vid()
+    store = get_store()
+    event = store.read().table(events.EVENTS).get(doc_id=event_id)
+    if event is None or vid is None or vid not in (event.get("invitees") or []):
+        abort(404)  # not invited: the same as an event that does not exist
+    answer, error = events.check_answer(request.form, event, vid, clock.today())
+    if error:
+        return _activities_page({event_id: error}, {event_id: request.form.to_dict()}, 422)
+    with store.transaction() as tx:
+        current = tx.table(events.EVENTS).get(doc_id=event_id)
+        answers = {**(current.get("answers") or {}), str(vid): {**answer, "at": clock.stamp()}}
+        tx.table(events.EVENTS).update({"answers": answers}, doc_ids=[event_id])
+        store.audit(current_user.id, "answer", f"event:{event_id}", answer=answer["answer"], via="portaal")
+    flash("Dank u, de coördinator ziet uw antwoord." if answer["answer"] == "komt-niet"
+          else "Dank u, u staat genoteerd: u komt.")
+    return redirect(url_for("portal.activities", _anchor=f"activiteit-{event_id}"), code=303)
 
 
 def _my_case_numbers(view) -> dict[str, int]:

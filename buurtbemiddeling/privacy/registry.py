@@ -140,8 +140,8 @@ TABLES: Mapping[str, Table] = MappingProxyType({t.name: t for t in (
            "volunteer_id date kind source case_id by at follow_up_done", owner=("volunteer_id", "volunteers")),
     _table("coaching_notes", {"content": TEXT, "follow_up": TEXT},
            "volunteer_id case_id date kind follow_up_date follow_up_done by at", owner=("volunteer_id", "volunteers")),
-    _table("events", {"agenda": TEXT, "notes": TEXT, "place": ADDRESS, "title": TEXT},
-           "kind date start end invitees[] attendance[] uid"),
+    _table("events", {"agenda": TEXT, "notes": TEXT, "place": ADDRESS, "title": TEXT, "answers.*.reason": TEXT},
+           "kind date start end invitees[] attendance[] uid answers.*.answer answers.*.at"),
     _table("volunteer_feeds", {}, "volunteer_id token", owner=("volunteer_id", "volunteers")),
     # -- accounts ----------------------------------------------------------------------------------
     _table("users", {"name": NAME, "email": EMAIL},

@@ -1,7 +1,9 @@
 """Events for volunteers (intervisie, trainings, thank-you events, outings) and their calendar.
 
 Table `events`: {"kind", "title", "date", "start", "end", "place", "agenda", "invitees": [ids],
-"attendance": [ids], "notes", "uid"}. The calendar (one .ics per event, and a feed that
+"attendance": [ids], "notes", "uid", "answers": {"<volunteer id>": {"answer", "reason", "at"}}}.
+An invitee answers the invitation in the portal (komt / komt niet, with a reason if they like)
+until the day itself; the coordinator sees the answers on the event. The calendar (one .ics per event, and a feed that
 Outlook or any calendar app subscribes to by a secret URL) carries only what a calendar
 needs: title, time, place and agenda; never who is invited or attended. Pure of Flask.
 """
@@ -58,6 +60,35 @@ def attendance_from(form: Any, invitees: Iterable[int]) -> list[int]:
     """Who came: only invitees count (a walk-in is invited first)."""
     allowed = set(invitees)
     return sorted({int(v) for v in form.getlist("attended") if v.isdigit() and int(v) in allowed})
+
+
+ANSWERS = {"komt": "Komt", "komt-niet": "Komt niet"}
+MAX_REASON = 300
+
+
+def check_answer(form: Any, event: Mapping[str, Any], volunteer_id: int, today: date) -> tuple[dict[str, Any], str]:
+    """An invitee's answer (`answer`, `reason`); the error is a Dutch sentence, "" when right."""
+    answer = (form.get("answer") or "").strip()
+    reason = (form.get("reason") or "").strip()[:MAX_REASON]
+    if volunteer_id not in (event.get("invitees") or []):
+        return {}, "U bent voor deze activiteit niet uitgenodigd."
+    if event.get("date", "") < today.isoformat():
+        return {}, "Deze activiteit is al geweest; antwoorden kan niet meer."
+    if answer not in ANSWERS:
+        return {}, "Kies ‘Ik kom’ of ‘Ik kom niet’."
+    return {"answer": answer, "reason": reason}, ""
+
+
+def answer_of(event: Mapping[str, Any], volunteer_id: int) -> Mapping[str, Any] | None:
+    return (event.get("answers") or {}).get(str(volunteer_id))
+
+
+def answer_counts(event: Mapping[str, Any]) -> dict[str, int]:
+    """How many invitees said they come, said they don't, and did not answer yet."""
+    answers = [answer_of(event, vid) for vid in event.get("invitees") or []]
+    return {"komt": sum(1 for a in answers if a and a["answer"] == "komt"),
+            "komt-niet": sum(1 for a in answers if a and a["answer"] == "komt-niet"),
+            "open": sum(1 for a in answers if not a)}
 
 
 def has_begun(event: Mapping[str, Any], today: date) -> bool:

@@ -133,7 +133,8 @@ def event(event_id: int):
     view = get_store().read()
     doc = get_or_404(view, events.EVENTS, event_id)
     return render_template("volunteers/event.html", event=doc, names=_names(view), kinds=events.KINDS,
-                           rate=events.attendance_rate(doc), begun=events.has_begun(doc, today()), **common())
+                           rate=events.attendance_rate(doc), begun=events.has_begun(doc, today()),
+                           answers=events.ANSWERS, counts=events.answer_counts(doc), **common())
 
 
 @bp.post("/activiteiten/<int:event_id>/aanwezigheid")
