@@ -22,6 +22,7 @@ time too, so erasing and re-applying are one path.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -41,7 +42,7 @@ LEDGER_DIR, LEDGER_FILE, KEY_FILE = "erasures", "ledger.jsonl", "key"
 REMOVED = retention.REMOVED
 OUTBOX = tables.OUTBOX
 THROTTLE = "login_throttle"
-_WORD = re.compile(r"[^\W_]+")
+_ASCII_WORD = re.compile(r"[a-z0-9]+")  # common/folding.words on text that is ASCII already
 _PHONE = re.compile(r"(?<![\w+])(?:\+|00)?\d[\d \-./()]{5,}\d(?!\w)")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Records about one person, anonymised whole; where in them that person's details are.
@@ -51,7 +52,37 @@ WHOLE = {"report": ("reports", "values"), "application": ("applications", "value
 # -- identifiers, hashed -----------------------------------------------------------------------
 
 def _words(text: Any) -> list[str]:
+    """common/folding.words, quicker on text that is ASCII already (most of it)."""
+    if isinstance(text, str) and text.isascii():
+        return _ASCII_WORD.findall(text.lower())
     return folding.words(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    return " " if char.isspace() else folding.fold(char)
+
+
+def _folded(text: str) -> tuple[str, list[int] | None]:
+    """`text` folded (common/folding) letter by letter, and where each folded letter came from
+    (None when every position is kept: most text, whose letters fold to one letter or none)."""
+    if text.isascii():
+        return text.lower(), None
+    table = {}
+    for char in set(text):
+        if not char.isascii():
+            folded = _fold_char(char)
+            if len(folded) > 1:
+                break  # "ß", "æ": the letters move, so map them one by one below
+            table[ord(char)] = folded or " "  # "’" and a lone accent part words, as folding.words does
+    else:
+        return text.translate(table).lower(), None
+    chars, where = [], []
+    for index, char in enumerate(text):
+        for folded in _fold_char(char):
+            chars.append(folded)
+            where.append(index)
+    return "".join(chars), where
 
 
 def _phone(text: Any) -> str:
@@ -81,6 +112,8 @@ class Marks:
     lengths: set[int] = field(default_factory=set)
     phones: set[str] = field(default_factory=set)
     emails: set[str] = field(default_factory=set)
+    firsts: set[str] = field(default_factory=set)  # the first word of each sequence: where to look
+    _first: dict = field(default_factory=dict, repr=False, compare=False)  # word -> is a first word
 
     def add(self, hasher: Hasher, kind: str, value: Any) -> None:
         if kind in (registry.NAME, registry.ADDRESS):
@@ -88,6 +121,7 @@ class Marks:
             # One word ("Jan", "Dorpsstraat") would erase half the town; a postcode is no mark.
             if len(words) >= 2 and not re.fullmatch(r"\d{4} ?[a-z]{2}", " ".join(words)):
                 self.words.add(hasher("w", " ".join(words)))
+                self.firsts.add(hasher("f", words[0]))
                 self.lengths.add(len(words))
         elif kind == registry.PHONE and len(_phone(value)) >= 6:
             self.phones.add(hasher("p", _phone(value)))
@@ -99,6 +133,7 @@ class Marks:
         self.lengths |= other.lengths
         self.phones |= other.phones
         self.emails |= other.emails
+        self.firsts |= other.firsts
 
     def has(self, hasher: Hasher, kind: str, value: Any) -> bool:
         """Whether a whole stored value is one of the marks."""
@@ -117,15 +152,28 @@ class Marks:
         replaced by [verwijderd]."""
         if not isinstance(text, str) or not text:
             return text
-        spans = [m.span() for m in _EMAIL.finditer(text) if hasher("e", _email(m.group())) in self.emails]
+        spans = [m.span() for m in (_EMAIL.finditer(text) if "@" in text else ())
+                 if hasher("e", _email(m.group())) in self.emails]
         spans += [m.span() for m in _PHONE.finditer(text) if hasher("p", _phone(m.group())) in self.phones]
-        tokens = [(m.start(), m.end(), " ".join(_words(m.group()))) for m in _WORD.finditer(text)]
-        tokens = [t for t in tokens if t[2]]
-        for length in self.lengths:
-            for i in range(len(tokens) - length + 1):
-                window = tokens[i:i + length]
-                if hasher("w", " ".join(t[2] for t in window)) in self.words:
-                    spans.append((window[0][0], window[-1][1]))
+        folded, where = _folded(text)
+        for match in _ASCII_WORD.finditer(folded):
+            word = match.group()
+            first = self._first.get(word)
+            if first is None:  # most words are no one's first name: asked once per word
+                first = self._first[word] = hasher("f", word) in self.firsts
+            if not first:
+                continue
+            words, end = [word], match.end()
+            for length in sorted(self.lengths):
+                while len(words) < length:
+                    following = _ASCII_WORD.search(folded, end)
+                    if following is None:
+                        break
+                    words.append(following.group())
+                    end = following.end()
+                if len(words) == length and hasher("w", " ".join(words)) in self.words:
+                    last = end if where is None else where[end - 1] + 1
+                    spans.append((match.start() if where is None else where[match.start()], last))
         if not spans:
             return text
         out, last = [], 0
@@ -139,12 +187,12 @@ class Marks:
 
     def as_json(self) -> dict:
         return {"words": sorted(self.words), "lengths": sorted(self.lengths), "phones": sorted(self.phones),
-                "emails": sorted(self.emails)}
+                "emails": sorted(self.emails), "firsts": sorted(self.firsts)}
 
     @classmethod
     def from_json(cls, data: Mapping) -> "Marks":
         return cls(set(data.get("words", ())), set(data.get("lengths", ())), set(data.get("phones", ())),
-                   set(data.get("emails", ())))
+                   set(data.get("emails", ())), set(data.get("firsts", ())))
 
 
 # -- the ledger --------------------------------------------------------------------------------

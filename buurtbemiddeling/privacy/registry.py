@@ -284,7 +284,7 @@ def kind_of(table_name: str, path: str) -> str | None:
 
 def paths_in(doc: Any, prefix: str = "") -> Iterator[str]:
     """Every path in a document that holds a value (None and empty containers hold nothing)."""
-    if isinstance(doc, Mapping):
+    if isinstance(doc, dict):
         for key, value in doc.items():
             yield from paths_in(value, f"{prefix}.{key}" if prefix else str(key))
     elif isinstance(doc, list):
@@ -304,7 +304,7 @@ def values(doc: Any, path: str) -> Iterator[Any]:
     head, _, rest = path.partition(".")
     many = head.endswith("[]")
     key = head[:-2] if many else head
-    if not isinstance(doc, Mapping):
+    if not isinstance(doc, dict):
         return
     found = list(doc.values()) if key == "*" else ([doc[key]] if key in doc else [])
     for value in found:
@@ -317,24 +317,26 @@ def values(doc: Any, path: str) -> Iterator[Any]:
 
 
 def rewrite(doc: Any, path: str, change: Callable[[Any], Any]) -> Any:
-    """A copy of `doc` with every value at `path` replaced by `change(value)`; the rest shared."""
+    """`doc` with every value at `path` replaced by `change(value)`: a copy when something
+    changed (the rest shared), else `doc` itself."""
     head, _, rest = path.partition(".")
     many = head.endswith("[]")
     key = head[:-2] if many else head
-    if not isinstance(doc, Mapping):
+    if not isinstance(doc, dict):
         return doc
-    keys = list(doc) if key == "*" else ([key] if key in doc else [])
-    out = dict(doc)
-    for k in keys:
+    changed = {}
+    for k in (list(doc) if key == "*" else ([key] if key in doc else [])):
         value = doc[k]
         if many:
             if isinstance(value, list):
-                out[k] = [rewrite(item, rest, change) if rest else change(item) for item in value]
-        elif rest:
-            out[k] = rewrite(value, rest, change)
+                new = [rewrite(item, rest, change) if rest else change(item) for item in value]
+                if any(a is not b for a, b in zip(new, value)):
+                    changed[k] = new
         elif value is not None:
-            out[k] = change(value)
-    return out
+            new = rewrite(value, rest, change) if rest else change(value)
+            if new is not value:
+                changed[k] = new
+    return {**doc, **changed} if changed else doc
 
 
 def texts(table_name: str) -> list[str]:
