@@ -27,7 +27,7 @@ __all__ = [
     "render_form", "render_form_page", "render_thanks_fragment", "site_config",
 ]
 
-_cache: dict[tuple[Path, bool], tuple[tuple, Site]] = {}
+_cache: dict[tuple[Path, int | None, bool], tuple[tuple, Site]] = {}
 
 
 def _signature(root: Path) -> tuple:
@@ -39,12 +39,15 @@ def _signature(root: Path) -> tuple:
 def get_site(site_root: Path | str | None = None, intake_days: int | None = None, mail: bool = False) -> Site:
     """A loaded Site, reused while its source files, the intake term and the mail setting are unchanged."""
     root = Path(site_root or DEFAULT_ROOT).resolve()
-    signature = (_signature(root), intake_days)
-    cached = _cache.get((root, mail))
+    signature = _signature(root)
+    # One entry per variant: a page with the intake term and site_config() (without it) alternate
+    # within one refused post, and loading the whole site is the costly part of answering it.
+    key = (root, intake_days, mail)
+    cached = _cache.get(key)
     if cached and cached[0] == signature:
         return cached[1]
     site = Site(root, intake_days=intake_days, mail=mail)
-    _cache[(root, mail)] = (signature, site)
+    _cache[key] = (signature, site)
     return site
 
 
