@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from bench import generate, targets, workers
+from bench import flood, generate, targets, workers
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results.json"
@@ -114,6 +114,14 @@ def concurrent_submissions(instance: Path) -> dict:
             "stored": stored, "wall_s": round(max(o["finished"] for o in outputs) - start_at, 2), **percentiles(latencies)}
 
 
+def spam_flood(instance: Path) -> dict:
+    """Residents' reports through one server process while robots send 1,000 spam posts to
+    another on the same data: real HTTP, real processes (bench/flood.py)."""
+    measured = flood.measure(instance)
+    return {"spam_posts": flood.FLOOD, "answers": measured["statuses"], "flood_s": measured["flood_s"],
+            "quiet": percentiles(measured["quiet"]), "during": percentiles(measured["during"])}
+
+
 def annual_pdf(client, year: int) -> dict:
     url = f"/beheer/rapportages/pdf?jaar={year}"
     samples = []
@@ -199,8 +207,9 @@ def main(argv: list[str] | None = None) -> int:
             if size != small:
                 entry["rss"] = worker_rss(instance, pages)
             if size == large:
-                print("concurrent submissions, PDF, build, cold start ...", flush=True)
+                print("concurrent submissions, spam flood, PDF, build, cold start ...", flush=True)
                 entry["concurrent"] = concurrent_submissions(instance)
+                entry["flood"] = spam_flood(instance)
                 entry["annual_pdf"] = annual_pdf(client, workers.last_full_year())
                 entry["build"] = build_site(instance / "data")
                 entry["cold_start"] = cold_start(instance)
