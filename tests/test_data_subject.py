@@ -58,15 +58,17 @@ def test_a_search_of_two_letters_asks_for_more(coordinator, programme):
     assert response.status_code == 422 and "minstens 3 tekens" in response.get_data(as_text=True)
 
 
-def test_the_json_export_holds_everything_about_the_person_and_is_audited(coordinator, store, programme):
+def test_the_json_export_holds_what_concerns_the_person_and_is_audited(coordinator, store, programme):
     keys = [f"report:{programme.report}", f"case:{programme.case_a}:0", f"application:{programme.application}"]
     response = coordinator.post("/beheer/privacy/personen/export.json", data={"sleutel": keys})
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
     data = response.get_json()
-    assert data["reports"][0]["values"]["email"] == "henk@bewoners.example"
-    assert data["cases"][0]["parties"][0]["name"] == "Henk Huisman"
-    assert any("belde over de nacht" in e.get("summary", "") for e in data["cases"][0]["timeline"])
-    assert data["applications"][0]["values"]["motivation"] == "Ik help graag"
+    assert data["Meldingen"][0]["Uw gegevens"]["E-mailadres"] == "henk@bewoners.example"
+    case = data["Zaken"][0]
+    assert case["Uw gegevens"]["Naam"] == "Henk Huisman" and case["U staat erin als"] == "partij A"
+    assert case["De andere partij"] == "de andere partij"
+    assert any("belde over de nacht" in e.get("Tekst", "") for e in case["Tijdlijn"])
+    assert data["Aanmeldingen als vrijwilliger"][0]["Waarom wilt u buurtbemiddelaar worden?"] == "Ik help graag"
     exported = {e["record"] for e in store.audit_entries(user=programme.coordinator) if e["action"] == "privacy.export"}
     assert exported == {f"report:{programme.report}", f"case:{programme.case_a}", f"application:{programme.application}"}
 
@@ -227,3 +229,112 @@ def test_partij_b_named_in_a_report_is_erased_from_it_and_the_reporter_stays(coo
     values = store.read().table("reports").get(doc_id=programme.report)["values"]
     assert values["b_name"] != "Ilse Ijzer" and "Ijzer" not in json.dumps(values)
     assert values["name"] == "Henk Huisman" and values["email"] == "henk@bewoners.example"
+
+
+# -- the export holds the subject only ------------------------------------------------------------
+# Party B of case A (Ilse Ijzer, Lindelaan 3, 06-55555555) gets an e-mail address, says things of
+# her own, and is named in texts; none of it may reach Henk's export, nor Henk in hers.
+
+ILSE = ("Ilse", "Ijzer", "IJzer", "Lindelaan 3", "0655555555", "06-55555555", "06 5555 5555", "ilse@bewoners.example",
+        "nachtdienst", "hond van de buurvrouw")
+HENK = ("Henk", "Huisman", "Lindelaan 1", "0644444444", "06-44444444", "henk@bewoners.example", "belde over de nacht")
+REFERRER = ("Bosman", "bosman@politie.example")
+ENGLISH_KEYS = {"id", "name", "email", "phone", "street", "postcode", "values", "parties", "timeline", "summary", "text",
+                "note", "kind", "at", "case_id", "reports", "cases", "applications", "volunteers", "description"}
+
+
+@pytest.fixture
+def both_parties(store, programme):
+    from buurtbemiddeling.matching import handover
+    from buurtbemiddeling.quality import debrief, nazorg
+    from common import clock
+
+    with store.transaction() as tx:
+        case = tx.table("cases").get(doc_id=programme.case_a)
+        parties = [dict(p) for p in case["parties"]]
+        parties[1]["email"] = "ilse@bewoners.example"
+        tx.table("cases").update({"parties": parties, "closing": {"agreements": "Ilse Ijzer zet de muziek om 22 uur zacht.",
+                                                                  "nazorg_a": "Henk is tevreden", "nazorg_b": "Ilse heeft nachtdienst"}},
+                                 doc_ids=[programme.case_a])
+    add = case_repo.add_entry
+    add(store, programme.case_a, {"kind": "contact", "with": "partij-b", "channel": "telefoon",
+                                  "summary": "Zij vertelde over haar nachtdienst en de hond van de buurvrouw"}, None)
+    add(store, programme.case_a, {"kind": "note", "text": "Ilse Ijzer (Lindelaan 3, 06-55555555, ilse@bewoners.example) "
+                                                          "wil praten; mevrouw IJzer belt terug via 06 5555 5555."}, None)
+    now = clock.now()
+    handover.save(store, programme.case_a, {"summary": "Henk en mevrouw Ijzer ruziën over muziek.",
+                                            "safety": "Ilse heeft een hond van de buurvrouw", "agreements": ""}, "1", now)
+    debrief.add(store, programme.case_a, {"talk": "gesprek-b", "date": "2026-12-01", "went_well": "Ilse over nachtdienst",
+                                          "hard": "", "checklist": [], "coaching_needed": False}, by="1", at=now)
+    debrief.add(store, programme.case_a, {"talk": "gesprek-a", "date": "2026-11-28", "went_well": "Henk kon vertellen over Ilse",
+                                          "hard": "", "checklist": [], "coaching_needed": False}, by="1", at=now)
+    nazorg.save(store, programme.case_a, {"party": 1, "contacted_on": "2026-12-05", "by_whom": "Carla", "holds": "ja",
+                                          "satisfaction": 4, "note": "Ilse: nachtdienst gaat beter"}, by="1", at=now)
+    return programme
+
+
+def _named(words, found: str) -> list[str]:
+    """The words that occur in `found` as words (so "Ijzer" is not found in "Verwijzer")."""
+    import re
+
+    return [w for w in words if re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", found, re.IGNORECASE)]
+
+
+def _pdf_text(response, tmp_path) -> str:
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    path = tmp_path / "inzage.pdf"
+    path.write_bytes(response.data)
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def _keys(value) -> set[str]:
+    if isinstance(value, dict):
+        return set(value) | set().union(*(_keys(v) for v in value.values()))
+    if isinstance(value, list):
+        return set().union(*(_keys(v) for v in value)) if value else set()
+    return set()
+
+
+def test_the_export_of_party_a_holds_nothing_of_party_b(coordinator, both_parties, tmp_path):
+    keys = {"sleutel": [f"report:{both_parties.report}", f"case:{both_parties.case_a}:0"]}
+    data = coordinator.post("/beheer/privacy/personen/export.json", data=keys).get_json()
+    text = json.dumps(data, ensure_ascii=False)
+    pdf = _pdf_text(coordinator.post("/beheer/privacy/personen/export.pdf", data=keys), tmp_path)
+    for found in (text, pdf):
+        assert _named(ILSE + REFERRER, found) == []
+        assert "Henk Huisman" in found and "henk@bewoners.example" in found and "de andere partij" in found
+    case = data["Zaken"][0]
+    assert "de andere partij zet de muziek om 22 uur zacht" in case["Afsluiting"]["Afspraken"]
+    assert [d["Gesprek"] for d in case["Nabesprekingen van de bemiddelaars"]] == ["Gesprek met partij A"]
+    assert "Nazorg" not in case  # only partij B was called for nazorg: that is hers
+
+
+def test_the_export_of_party_b_holds_nothing_of_party_a(coordinator, both_parties, tmp_path):
+    keys = {"sleutel": [f"case:{both_parties.case_a}:1", f"report:{both_parties.report}:1"]}
+    data = coordinator.post("/beheer/privacy/personen/export.json", data=keys).get_json()
+    text = json.dumps(data, ensure_ascii=False)
+    pdf = _pdf_text(coordinator.post("/beheer/privacy/personen/export.pdf", data=keys), tmp_path)
+    for found in (text, pdf):
+        assert _named(HENK + REFERRER, found) == []
+        assert "Ilse Ijzer" in found and "ilse@bewoners.example" in found and "nachtdienst" in found
+    assert data["Zaken"][0]["U staat erin als"] == "partij B"
+    assert data["Meldingen"][0]["U staat erin als"] == "buur (partij B)"
+
+
+def test_the_export_speaks_dutch_throughout(coordinator, both_parties):
+    keys = {"sleutel": [f"report:{both_parties.report}", f"case:{both_parties.case_a}:0",
+                        f"application:{both_parties.application}", f"volunteer:{both_parties.anna}"]}
+    data = coordinator.post("/beheer/privacy/personen/export.json", data=keys).get_json()
+    keys_used = _keys(data)
+    assert not keys_used & ENGLISH_KEYS
+    assert all(k[:1].isupper() and "_" not in k for k in keys_used), sorted(k for k in keys_used if not k[:1].isupper() or "_" in k)
+    assert {"Zaken", "Meldingen", "Aanmeldingen als vrijwilliger", "Als vrijwilliger", "Tijdlijn", "Uw gegevens"} <= keys_used
+    assert "2026-" not in json.dumps(data["Zaken"][0]["Tijdlijn"])  # dates as 06-12-2026
+
+
+def test_a_referrer_gets_their_own_details_and_the_stage_only(coordinator, both_parties):
+    data = coordinator.post("/beheer/privacy/personen/export.json",
+                            data={"sleutel": f"case:{both_parties.case_a}:referrer"}).get_json()
+    text = json.dumps(data, ensure_ascii=False)
+    assert "Wijkagent Bosman" in text and "Politie Lindenhoven" in text
+    assert _named(ILSE + HENK, text) == []

@@ -113,3 +113,16 @@ def test_each_chart_of_the_annual_report_has_its_numbers_in_a_table(client, prog
     assert charts >= 4
     for caption in ("Meldingen per maand", "Zaken per soort conflict", "Zaken per verwijzer", "Afgeronde zaken per uitkomst"):
         assert f"<caption>{caption}</caption>" in page, caption
+
+
+def test_the_subject_export_pdf_has_no_overlapping_text_and_no_heading_alone_at_a_page_foot(client, programme, rendered):
+    """The inzage-export (POSTed: a person is chosen, never named in a URL) of a party with a long
+    timeline: its nested tables break across pages cleanly."""
+    case = max((c for c in repo.all_cases(programme) if len(c.get("parties") or []) >= 2),
+               key=lambda c: len(repo.timeline(programme, c.doc_id)))
+    response = client.post("/beheer/privacy/personen/export.pdf", data={"sleutel": [f"case:{case.doc_id}:0"]})
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    document = rendered[-1]
+    assert len(document.pages) >= 1
+    assert overlaps(document) == []
+    assert stranded(document) == []

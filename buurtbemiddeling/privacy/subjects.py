@@ -53,9 +53,10 @@ def _norm(text: Any) -> str:
     return folding.fold(text)
 
 
-def _digits(text: Any) -> str:
-    digits = re.sub(r"\D", "", str(text or ""))
-    return "0" + digits[2:] if digits.startswith("31") and len(digits) == 11 else digits
+def digits(text: Any) -> str:
+    """A phone number's digits, +31 written as 0."""
+    found = re.sub(r"\D", "", str(text or ""))
+    return "0" + found[2:] if found.startswith("31") and len(found) == 11 else found
 
 
 PHONE_IN_TEXT = re.compile(r"\+?\d[\d \-()]{6,}\d")
@@ -67,7 +68,7 @@ class Query:
     digits: str = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "digits", _digits(self.text) if len(_digits(self.text)) >= 6 else "")
+        object.__setattr__(self, "digits", digits(self.text) if len(digits(self.text)) >= 6 else "")
 
     @property
     def usable(self) -> bool:
@@ -80,7 +81,7 @@ class Query:
                 continue
             if wanted and wanted in _norm(value):
                 return True
-            if self.digits and self.digits == _digits(value):
+            if self.digits and self.digits == digits(value):
                 return True
         return False
 
@@ -90,7 +91,7 @@ class Query:
             return False
         if self.matches(text):
             return True
-        return bool(self.digits) and any(_digits(found) == self.digits for found in PHONE_IN_TEXT.findall(text))
+        return bool(self.digits) and any(digits(found) == self.digits for found in PHONE_IN_TEXT.findall(text))
 
 
 def _party_letter(index: int) -> str:
@@ -132,7 +133,7 @@ def _is_referrer(holder: registry.Holder) -> bool:
     return holder.role == "verwijzer"
 
 
-def _is_party_b(holder: registry.Holder) -> bool:
+def is_party_b(holder: registry.Holder) -> bool:
     """Partij B as named in someone's report (a case keeps B as its second party)."""
     return holder.role.endswith("(partij B)")
 
@@ -140,7 +141,7 @@ def _is_party_b(holder: registry.Holder) -> bool:
 def holder_of(hit: Hit) -> registry.Holder:
     """The registry holder a hit stands for: where in its record this person's details are."""
     for holder in registry.holders(TABLE_OF_KIND[hit.kind]):
-        if hit.referrer == _is_referrer(holder) and (hit.kind != "report" or (hit.party == 1) == _is_party_b(holder)):
+        if hit.referrer == _is_referrer(holder) and (hit.kind != "report" or (hit.party == 1) == is_party_b(holder)):
             return holder
     raise LookupError(f"no holder for {hit.key}")
 
@@ -156,7 +157,7 @@ def _hits_in(kind: str, doc, query: Query | None) -> list[Hit]:
             if index is not None:  # a party of a case
                 role, party = f"partij {_party_letter(index)}", index
             else:
-                role, party = holder.role, 1 if _is_party_b(holder) else None
+                role, party = holder.role, 1 if is_party_b(holder) else None
             hits.append(Hit(kind, doc.doc_id, _label(kind, doc, doc.doc_id, facts.get(registry.NAME, "")), role,
                             party=party, referrer=_is_referrer(holder), facts=facts))
     return hits
@@ -205,8 +206,8 @@ class Person:
 
 def _identities(hit: Hit) -> set[str]:
     found = set()
-    if len(_digits(hit.facts.get(registry.PHONE))) >= 6:
-        found.add("phone:" + _digits(hit.facts[registry.PHONE]))
+    if len(digits(hit.facts.get(registry.PHONE))) >= 6:
+        found.add("phone:" + digits(hit.facts[registry.PHONE]))
     if hit.facts.get(registry.EMAIL):
         found.add("email:" + _norm(hit.facts[registry.EMAIL]))
     if hit.facts.get(registry.NAME) and hit.facts.get(registry.ADDRESS):
@@ -303,50 +304,3 @@ def mentions(view, text: str, skip: Iterable[str] = ()) -> list[Mention]:
                 if record not in skip or record is None:
                     found.append(Mention(table, doc.doc_id, where, record))
     return found
-
-
-# -- gathering everything (the export) ---------------------------------------------------
-
-def _plain(doc: Mapping[str, Any] | None) -> dict[str, Any]:
-    return dict(doc) if doc else {}
-
-
-def gather(view, hits: Iterable[Hit]) -> dict[str, Any]:
-    """Everything held about the person in these places, as plain data for JSON and the PDF.
-
-    For a case: the case with its timeline, handover, debriefs and nazorg; it holds the
-    other party too, so the coordinator checks the export before sending it."""
-    out: dict[str, list] = {"reports": [], "cases": [], "applications": [], "volunteers": []}
-    seen: set[str] = set()
-    for hit in hits:
-        if hit.record in seen:
-            continue
-        seen.add(hit.record)
-        if hit.kind == "report":
-            doc = view.table(retention.REPORTS).get(doc_id=hit.doc_id)
-            if doc:
-                out["reports"].append({"id": hit.doc_id, **_plain(doc)})
-        elif hit.kind == "case":
-            case = view.table(retention.CASES).get(doc_id=hit.doc_id)
-            if case:
-                related = {name: [_plain(d) for d in view.table(name).all() if d.get("case_id") == hit.doc_id]
-                           for name in (retention.EVENTS, retention.HANDOVERS, retention.DEBRIEFS, retention.NAZORG)}
-                out["cases"].append({"id": hit.doc_id, **_plain(case), "timeline": related[retention.EVENTS],
-                                     "handover": related[retention.HANDOVERS], "debriefs": related[retention.DEBRIEFS],
-                                     "nazorg": related[retention.NAZORG]})
-        elif hit.kind == "application":
-            doc = view.table(retention.APPLICATIONS).get(doc_id=hit.doc_id)
-            if doc:
-                out["applications"].append({"id": hit.doc_id, **_plain(doc)})
-        elif hit.kind == "volunteer":
-            doc = view.table(retention.VOLUNTEERS).get(doc_id=hit.doc_id)
-            if doc:
-                vid = hit.doc_id
-                out["volunteers"].append({
-                    "id": vid, **_plain(doc),
-                    "trainings": [_plain(r) for r in view.table(tables.TRAINING_RECORDS).all() if r.get("volunteer_id") == vid],
-                    "expense_claims": [_plain(c) for c in view.table(tables.EXPENSE_CLAIMS).all() if c.get("volunteer_id") == vid],
-                    "signals": [_plain(s) for s in view.table(retention.SIGNALS).all() if s.get("volunteer_id") == vid],
-                    "coaching_notes": [_plain(n) for n in view.table(retention.COACHING).all() if n.get("volunteer_id") == vid],
-                })
-    return out

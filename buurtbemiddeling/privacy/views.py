@@ -21,7 +21,7 @@ from ..pdf import html_to_pdf
 from ..store import get_store
 from ..uploads import upload_dir
 from ..publicity import site_build
-from . import audit_search, erasure, retention, subjects
+from . import audit_search, erasure, export, retention, subjects
 
 bp = Blueprint("privacy", __name__, url_prefix="/beheer/privacy")
 PAGE_SIZE = 50
@@ -161,32 +161,36 @@ def person():
     return render_template("privacy/person.html", person=subjects.Person(tuple(hits)))
 
 
+def _export(kind: str) -> tuple[dict, str]:
+    """The chosen person's export (privacy/export.py), audited per record, and its file name."""
+    store = get_store()
+    view = store.read()
+    hits = subjects.describe(view, _chosen())
+    if not hits:
+        abort(400)
+    data = export.subject_export(view, hits, current_app.config["ORGANISATION"], clock.now())
+    for record in sorted({h.record for h in hits}):
+        store.audit(current_user.id, "privacy.export", record, format=kind)
+    return data, f"inzage-{clock.today().isoformat()}.{kind}"
+
+
+def _download(body, mimetype: str, name: str) -> Response:
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"',
+                                                      "Cache-Control": "no-store"})
+
+
 @bp.post("/personen/export.json")
 @coordinator_required
 def export_json():
-    store = get_store()
-    hits = _chosen()
-    data = subjects.gather(store.read(), hits)
-    for record in sorted({h.record for h in hits}):
-        store.audit(current_user.id, "privacy.export", record, format="json")
-    body = json.dumps({"exported_at": clock.now().isoformat(), **data}, ensure_ascii=False, indent=2, default=str)
-    return Response(body, mimetype="application/json", headers={
-        "Content-Disposition": f'attachment; filename="inzage-{clock.today().isoformat()}.json"',
-        "Cache-Control": "no-store"})
+    data, name = _export("json")
+    return _download(json.dumps(data, ensure_ascii=False, indent=2), "application/json", name)
 
 
 @bp.post("/personen/export.pdf")
 @coordinator_required
 def export_pdf():
-    store = get_store()
-    hits = _chosen()
-    data = subjects.gather(store.read(), hits)
-    for record in sorted({h.record for h in hits}):
-        store.audit(current_user.id, "privacy.export", record, format="pdf")
-    html = render_template("privacy/export_pdf.html", data=data, printed=clock.now())
-    return Response(html_to_pdf(html), mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="inzage-{clock.today().isoformat()}.pdf"',
-        "Cache-Control": "no-store"})
+    data, name = _export("pdf")
+    return _download(html_to_pdf(render_template("privacy/export_pdf.html", data=data)), "application/pdf", name)
 
 
 @bp.post("/personen/wissen")
