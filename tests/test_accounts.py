@@ -203,3 +203,42 @@ def test_without_a_mail_server_the_coordinator_passes_the_link_on(client, as_use
     as_user.coordinator()
     html = client.post("/beheer/accounts/nieuw", data={"role": "partner", "name": "Petra", "email": "p@voorbeeld.nl"}).get_data(as_text=True)
     assert "geen mailserver ingesteld" in html and "/beheer/uitnodiging/" in html
+
+
+def test_a_volunteer_is_invited_to_the_portal_from_their_own_page(client, as_user, store):
+    volunteer_id = _volunteer(store)
+    as_user.coordinator()
+    page = client.get(f"/beheer/vrijwilligers/{volunteer_id}").get_data(as_text=True)
+    assert "Uitnodigen voor het portaal" in page and "Er gaat een link naar aisha@voorbeeld.nl" in page
+    response = client.post(f"/beheer/accounts/vrijwilliger/{volunteer_id}/uitnodigen")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Uitnodiging voor Aisha de Vries" in html
+    doc = users.account_of_volunteer(store.read(), volunteer_id)
+    assert doc["email"] == "aisha@voorbeeld.nl" and doc["role"] == "volunteer" and doc["password_hash"] is None
+    assert any(e["action"] == "user.create" for e in store.audit_entries(record=f"user:{doc.doc_id}"))
+    page = client.get(f"/beheer/vrijwilligers/{volunteer_id}").get_data(as_text=True)
+    assert "Uitgenodigd" in page and "Opnieuw uitnodigen" in page and "Uitnodigen voor het portaal" not in page
+
+    twice = client.post(f"/beheer/accounts/vrijwilliger/{volunteer_id}/uitnodigen", follow_redirects=True)
+    assert "heeft al een account" in twice.get_data(as_text=True)
+    assert len([u for u in store.read().table("users").all() if u.get("volunteer_id") == volunteer_id]) == 1
+
+    _log_out(client)
+    client.post(_link(html), data={"password": NEW_PASSWORD, "password_repeat": NEW_PASSWORD})
+    assert users.authenticate(store, "aisha@voorbeeld.nl", NEW_PASSWORD).volunteer_id == volunteer_id
+
+
+def test_a_volunteer_without_an_email_or_who_stopped_is_not_invited(client, as_user, store):
+    without = _volunteer(store, "Bas Bos", email="")
+    stopped = _volunteer(store, "Cor Claassen", email="cor@voorbeeld.nl", step="gestopt")
+    as_user.coordinator()
+    assert "Vul eerst een e-mailadres in" in client.get(f"/beheer/vrijwilligers/{without}").get_data(as_text=True)
+    response = client.post(f"/beheer/accounts/vrijwilliger/{without}/uitnodigen", follow_redirects=True)
+    assert "Uitnodigen lukte niet: Vul een geldig e-mailadres in." in response.get_data(as_text=True)
+    response = client.post(f"/beheer/accounts/vrijwilliger/{stopped}/uitnodigen", follow_redirects=True)
+    assert "is gestopt" in response.get_data(as_text=True)
+    assert users.account_of_volunteer(store.read(), without) is None
+    assert users.account_of_volunteer(store.read(), stopped) is None
+    assert client.post("/beheer/accounts/vrijwilliger/999/uitnodigen").status_code == 404
+    as_user.volunteer()
+    assert client.post(f"/beheer/accounts/vrijwilliger/{without}/uitnodigen").status_code == 403

@@ -78,6 +78,32 @@ def new():
                            role_labels=users.ROLE_LABELS), 422 if errors else 200
 
 
+@bp.post("/vrijwilliger/<int:volunteer_id>/uitnodigen")
+@coordinator_required
+def invite_volunteer(volunteer_id: int):
+    """From a volunteer's own page: an account with their name and e-mail, and the invitation link."""
+    store = get_store()
+    view = store.read()
+    volunteer = view.table(VOLUNTEERS).get(doc_id=volunteer_id)
+    if volunteer is None:
+        abort(404)
+    back = url_for("volunteers.volunteer", volunteer_id=volunteer_id, _anchor="portaal")
+    existing = users.account_of_volunteer(view, volunteer_id)
+    if existing is not None:
+        flash("Deze vrijwilliger heeft al een account; opnieuw uitnodigen kan hieronder of onder Instellingen → Accounts.")
+        return redirect(back, code=303)
+    if volunteer.get("step") in ENDED:
+        flash("Deze vrijwilliger is gestopt en krijgt geen toegang tot het portaal.")
+        return redirect(back, code=303)
+    try:
+        user = users.create_account(store, volunteer.get("email") or "", "volunteer", volunteer.get("name") or "",
+                                    volunteer_id=volunteer_id, by=current_user.id)
+    except users.AccountError as exc:
+        flash(f"Uitnodigen lukte niet: {exc} Pas het profiel van de vrijwilliger aan en probeer het opnieuw.")
+        return redirect(back, code=303)
+    return _send_link(user.id, "invite")
+
+
 def _back(message: str):
     flash(message)
     return redirect(url_for("accounts.index"))

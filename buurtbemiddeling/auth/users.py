@@ -174,6 +174,11 @@ def volunteer_users(view) -> list:
     return [d for d in all_users(view) if d["role"] == "volunteer" and d.get("active", True)]
 
 
+def account_of_volunteer(view, volunteer_id: int):
+    """The account linked to a volunteer, or None."""
+    return view.table(TABLE).get(Query().volunteer_id == volunteer_id)
+
+
 def find_by_email(view, email: str):
     return view.table(TABLE).get(Query().email == normalise_email(email))
 

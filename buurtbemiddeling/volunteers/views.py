@@ -17,6 +17,7 @@ from common.clock import today
 from .. import uploads
 from ..admin import imports
 from ..admin.paging import page_of
+from ..auth import invitations, users
 from ..auth.views import coordinator_required
 from ..budget import ledger
 from ..reports.intake import new_record
@@ -258,8 +259,11 @@ def _volunteer_page(volunteer, *, error: str | None = None, status: int = 200, v
     trainings = {t.doc_id: t for t in qualifications.catalogue(view)}
     application = view.table(APPLICATIONS).get(doc_id=volunteer["application_id"]) if volunteer.get("application_id") else None
     events = [e for e in view.table(tables.EVENTS).all() if vid in e.get("invitees", [])]
+    account = users.account_of_volunteer(view, vid)
     return render_template(
         "volunteers/volunteer.html", volunteer=volunteer, error=error, values=values or {}, errors=errors or {},
+        account=account, account_state=invitations.account_state(view, account) if account else None,
+        account_states=invitations.STATES, ended=pipeline.ENDED,
         offer_override=offer_override,
         next_steps=pipeline.next_steps(volunteer), stop_reasons=lists.choices(view, "stop_reasons"),
         records=qualifications.records_of(view, vid), trainings=trainings,
