@@ -134,7 +134,6 @@ def measure(instance: Path, quiet_writes: int = 30) -> dict:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT))
     command, *args = sys.argv[1:]
     if command == "serve":
         serve(Path(args[0]))
