@@ -243,3 +243,23 @@ def test_a_volunteer_cannot_answer_an_invitation_meant_for_someone_else_or_one_t
         tx.table("events").update({"date": "2020-01-01"}, doc_ids=[programme.event_a])
     late = anna.post(f"/portaal/activiteiten/{programme.event_a}/antwoord", data={"answer": "komt"})
     assert late.status_code == 422 and "al geweest" in late.get_data(as_text=True)
+
+
+def test_the_case_list_says_what_where_which_step_and_the_next_appointment_without_party_data(anna, programme, store):
+    import datetime as dt
+    from buurtbemiddeling.cases import appointments
+
+    soon, later = clock.today() + dt.timedelta(days=3), clock.today() + dt.timedelta(days=10)
+    with store.transaction() as tx:
+        for day, kind in ((later, "gesprek-b"), (soon, "gesprek-a"), (clock.today() - dt.timedelta(days=2), "intake")):
+            appointments.add(tx, programme.case_a, {"kind": kind, "date": day.isoformat(), "start": "19:30", "end": "",
+                                                   "place": "Lindelaan 1", "volunteers": [programme.anna]}, clock.now())
+    html = anna.get("/portaal/").get_data(as_text=True)
+    number = store.read().table("cases").get(doc_id=programme.case_a)["number"]
+    row = html[html.index(f"Zaak {number}"):]
+    row = row[:row.index("</tr>")]
+    assert "Geluidsoverlast<br><span class=\"meta\">Centrum</span>" in row
+    assert '<span class="status status-step">Gesprek partij A</span>' in row  # the step
+    assert f"{soon.strftime('%d-%m-%Y')} 19:30<br><span class=\"meta\">Gesprek partij A</span>" in row  # not the past one
+    for private in ("Henk Huisman", "Lindelaan", "Ilse", "0644444444", "Wijkagent"):
+        assert private not in row

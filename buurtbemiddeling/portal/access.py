@@ -44,6 +44,22 @@ def my_cases(view, volunteer_id: int | None) -> list:
     return case_repo.with_activity(view, sorted(newest_first, key=lambda c: not workflow.is_open(c)))
 
 
+def case_rows(view, volunteer_id: int | None, today: dt.date, *, wijken: Mapping[str, str],
+              conflict_labels: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The volunteer's case list: per case what it is about and where, its step and the next
+    planned appointment; never a party's name or address (those are on the case page)."""
+    cases = my_cases(view, volunteer_id)
+    ahead = [a for a in appointments.all_of(view) if a.get("status") == appointments.PLANNED
+             and a.get("date", "") >= today.isoformat()]
+    rows = []
+    for case in cases:
+        upcoming = appointments.of_case(ahead, case.doc_id)
+        rows.append({"case": case, "wijk": wijken.get(case.get("wijk"), case.get("wijk") or ""),
+                     "about": [conflict_labels.get(t, t) for t in case.get("conflict_types") or []],
+                     "next": upcoming[0] if upcoming else None})
+    return rows
+
+
 def case_for(view, case_id: int, volunteer_id: int | None):
     """The case if the volunteer is in its duo, else None (the view answers 404)."""
     case = case_repo.get_case(view, case_id)

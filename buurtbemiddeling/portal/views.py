@@ -77,7 +77,8 @@ def home():
     upcoming, _ = access.my_events(view, vid, clock.today())
     token = events.volunteer_token(view, vid) if vid is not None else None
     cases = access.my_cases(view, vid)
-    return render_template("portal/home.html", linked=vid is not None, cases=cases,
+    rows = access.case_rows(view, vid, clock.today(), wijken=lists.labels(view, "wijken"), conflict_labels=labels)
+    return render_template("portal/home.html", linked=vid is not None, cases=rows,
                            proposals=waiting, answers=proposals.ANSWERS,
                            unread=protocol_docs.unread_for(view, current_user.id), upcoming=upcoming[:3],
                            appointments=[a for a in access.my_appointments(view, vid)
