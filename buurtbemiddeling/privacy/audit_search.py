@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
+from common import tables
+
 from ..cases import numbering
 from . import subjects
 
@@ -40,7 +42,7 @@ def resolve(view, text: str) -> Resolved | None:
     number = numbering.parse(text)
     if number:
         shown = numbering.format_number(*number)
-        cases = [c for c in view.table(subjects.retention.CASES).all() if c.get("number") == shown]
+        cases = [c for c in view.table(tables.CASES).all() if c.get("number") == shown]
         records = set().union(*(_case_records(c) for c in cases)) if cases else set()
         return Resolved(frozenset(records), (f"Zaak {shown}",) if cases else (), False)
     hits = subjects.search(view, text)
@@ -48,7 +50,7 @@ def resolve(view, text: str) -> Resolved | None:
     for hit in hits:
         records.add(hit.record)
         if hit.kind == "case":
-            case = view.table(subjects.retention.CASES).get(doc_id=hit.doc_id)
+            case = view.table(tables.CASES).get(doc_id=hit.doc_id)
             if case:
                 records |= _case_records(case)
     return Resolved(frozenset(records), tuple(dict.fromkeys(f"{h.label} ({h.role})" for h in hits)), True)
@@ -60,7 +62,7 @@ def case_numbers(view, records: Iterable[str]) -> dict[str, str]:
     for record in records:
         kind, _, doc_id = (record or "").partition(":")
         if kind == "case" and doc_id.isdigit():
-            case = view.table(subjects.retention.CASES).get(doc_id=int(doc_id))
+            case = view.table(tables.CASES).get(doc_id=int(doc_id))
             if case and case.get("number"):
                 numbers[record] = case["number"]
     return numbers

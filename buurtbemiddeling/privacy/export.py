@@ -194,8 +194,7 @@ def _talk_with(own: int | None, key: str | None) -> bool:
 
 def _timeline(view, case_id: int, own: int, others: Others) -> list[dict[str, str]]:
     shown = []
-    for event in sorted((e for e in view.table(tables.CASE_EVENTS).all() if e.get("case_id") == case_id),
-                        key=lambda e: (e.get("at") or "", e.doc_id)):
+    for event in sorted(_own_related(view, tables.CASE_EVENTS, case_id), key=lambda e: (e.get("at") or "", e.doc_id)):
         kind = event.get("kind")
         # Appointments are listed from their own table, only the subject's and the joint ones.
         if kind in ("edit", "duo", "document", "appointment") or _talk_with(own, event.get("with")):
@@ -212,7 +211,7 @@ def _timeline(view, case_id: int, own: int, others: Others) -> list[dict[str, st
 
 
 def _own_related(view, table: str, case_id: int) -> list:
-    return [d for d in view.table(table).all() if d.get("case_id") == case_id]
+    return list(view.index(table, "case_id").get(case_id, ()))
 
 
 def _case(view, doc, hit: subjects.Hit) -> dict[str, Any]:
@@ -301,7 +300,7 @@ def _volunteer(view, doc, hit: subjects.Hit) -> dict[str, Any]:
             value = lists.label(view, "wijken", value)
         out[label] = ", ".join(map(str, value)) if isinstance(value, list) else ("" if value is None else str(value))
     names = {t.doc_id: t.get("name") for t in view.table(tables.TRAININGS).all()}
-    mine = lambda table: [d for d in view.table(table).all() if d.get("volunteer_id") == vid]  # noqa: E731
+    mine = lambda table: list(view.index(table, "volunteer_id").get(vid, ()))  # noqa: E731
     out["Trainingen"] = [_compact({"Training": names.get(r.get("training_id"), ""), "Datum": _date(r.get("date")),
                                    "Uren": str(r.get("hours") or "")}) for r in mine(tables.TRAINING_RECORDS)]
     out["Declaraties"] = [_compact({"Datum": _date(c.get("date")), "Bedrag": format_euro(c.get("amount_cents") or 0),

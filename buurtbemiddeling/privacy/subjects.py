@@ -74,25 +74,6 @@ class Query:
     def usable(self) -> bool:
         return len(_norm(self.text)) >= MIN_QUERY
 
-    def matches(self, *values: Any) -> bool:
-        wanted = _norm(self.text)
-        for value in values:
-            if not value or not isinstance(value, str):
-                continue
-            if wanted and wanted in _norm(value):
-                return True
-            if self.digits and self.digits == digits(value):
-                return True
-        return False
-
-    def in_text(self, text: Any) -> bool:
-        """Whether free text mentions this: the words, or the phone number written in any notation."""
-        if not isinstance(text, str) or not text:
-            return False
-        if self.matches(text):
-            return True
-        return bool(self.digits) and any(digits(found) == self.digits for found in PHONE_IN_TEXT.findall(text))
-
 
 def _party_letter(index: int) -> str:
     return chr(ord("A") + index) if index < 26 else str(index + 1)
@@ -146,13 +127,11 @@ def holder_of(hit: Hit) -> registry.Holder:
     raise LookupError(f"no holder for {hit.key}")
 
 
-def _hits_in(kind: str, doc, query: Query | None) -> list[Hit]:
-    """The people of one record (those matching `query`, or all when it is None)."""
+def _hits_in(kind: str, doc) -> list[Hit]:
+    """The people of one record, each a hit."""
     hits = []
     for holder in registry.holders(TABLE_OF_KIND[kind]):
         for index, place in _places(doc, holder):
-            if query is not None and not query.matches(*(place.get(name) for name in holder.fields)):
-                continue
             facts = _facts(place, holder)
             if index is not None:  # a party of a case
                 role, party = f"partij {_party_letter(index)}", index
@@ -163,14 +142,24 @@ def _hits_in(kind: str, doc, query: Query | None) -> list[Hit]:
     return hits
 
 
+def _people_of(kind: str):
+    """A record's people, each with its details folded once (kept per version of the table)."""
+    def fn(doc) -> tuple:
+        return tuple((hit, tuple(_norm(v) for v in hit.facts.values()), frozenset(digits(v) for v in hit.facts.values()))
+                     for hit in _hits_in(kind, doc))
+    return fn
+
+
 def search(view, text: str) -> list[Hit]:
     query = Query(text)
     if not query.usable:
         return []
+    wanted = _norm(query.text)
     hits: list[Hit] = []
     for table, kind in KIND_OF_TABLE.items():
-        for doc in view.table(table).all():
-            hits += _hits_in(kind, doc, query)
+        for people in view.mapped(f"privacy.people.{table}", table, _people_of(kind)).values():
+            hits += [hit for hit, folded, numbers in people
+                     if any(wanted in value for value in folded) or query.digits and query.digits in numbers]
     return hits
 
 
@@ -181,7 +170,7 @@ def describe(view, chosen: Iterable[Hit]) -> list[Hit]:
     for hit in chosen:
         doc = view.table(TABLE_OF_KIND[hit.kind]).get(doc_id=hit.doc_id)
         if doc is not None:
-            found += [h for h in _hits_in(hit.kind, doc, None) if h.key == hit.key]
+            found += [h for h in _hits_in(hit.kind, doc) if h.key == hit.key]
     return found
 
 
@@ -286,21 +275,32 @@ def _where(view, table: str, doc) -> tuple[str, str | None]:
     return f"{word} {doc.doc_id}", (f"{kind}:{doc.doc_id}" if kind else None)
 
 
+def _text_of(table: str):
+    """A document's free text, folded, and the phone numbers written in it (kept per version)."""
+    paths = registry.texts(table)
+
+    def fn(doc) -> tuple[str, frozenset[str]] | None:
+        found = [v for path in paths for v in registry.values(doc, path) if isinstance(v, str) and v]
+        if not found:
+            return None
+        joined = "\n".join(found)
+        return _norm(joined), frozenset(digits(p) for p in PHONE_IN_TEXT.findall(joined))
+    return fn
+
+
 def mentions(view, text: str, skip: Iterable[str] = ()) -> list[Mention]:
     """Free text anywhere (the registry's TEXT fields) that mentions `text`; records in `skip`
     (the person's own, already found) are left out."""
     query = Query(text)
     if not query.usable:
         return []
-    skip = set(skip)
+    wanted, skip = _norm(query.text), set(skip)
     found = []
-    for table in registry.TABLES:
-        paths = registry.texts(table)
-        if not paths:
-            continue
-        for doc in view.table(table).all():
-            if any(query.in_text(value) for path in paths for value in registry.values(doc, path)):
-                where, record = _where(view, table, doc)
-                if record not in skip or record is None:
-                    found.append(Mention(table, doc.doc_id, where, record))
+    for table in (t for t in registry.TABLES if registry.texts(t)):
+        for doc_id, kept in view.mapped(f"privacy.texts.{table}", table, _text_of(table)).items():
+            if kept is None or not (wanted in kept[0] or query.digits and query.digits in kept[1]):
+                continue
+            where, record = _where(view, table, view.table(table).get(doc_id=doc_id))
+            if record is None or record not in skip:
+                found.append(Mention(table, doc_id, where, record))
     return found
