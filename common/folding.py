@@ -14,12 +14,16 @@ from typing import Any
 # Scandinavian ø/æ, German ß (casefold would do ß, but not in str.lower callers' order).
 _LETTERS = str.maketrans({"ı": "i", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE",
                           "œ": "oe", "Œ": "OE", "đ": "d", "Đ": "D", "ß": "ss", "ẞ": "SS"})
+_SPECIAL = re.compile("[" + "".join(map(chr, _LETTERS)) + "]")  # translating is slow: only when needed
 _WORD = re.compile(r"[a-z0-9]+")
 
 
 def fold(text: Any) -> str:
     """Lower case ASCII without accents, whitespace collapsed to single spaces."""
-    plain = unicodedata.normalize("NFKD", str(text or "").translate(_LETTERS))
+    plain = str(text or "")
+    if _SPECIAL.search(plain):
+        plain = plain.translate(_LETTERS)
+    plain = unicodedata.normalize("NFKD", plain)
     ascii_text = plain.encode("ascii", "ignore").decode().lower()
     return " ".join(ascii_text.split())
 

@@ -196,3 +196,22 @@ def test_an_erased_volunteer_leaves_no_account_upload_name_or_failed_login_behin
     assert not (Path(app.config["DATA_DIR"]) / "uploads" / certificate["stored"]).exists()
     account = next(u for u in store.read().table("users").all() if u.get("volunteer_id") == volunteer.doc_id)
     assert account["active"] is False and account["password_hash"] is None
+
+
+def test_a_published_story_naming_the_person_leaves_the_public_site_when_they_are_erased(
+        app, client, store, clock, tmp_path):
+    from tests import portal_data
+
+    built = portal_data.build(store)
+    app.config["PUBLIC_DIR"] = str(tmp_path / "site")
+    with store.transaction() as tx:
+        tx.table("publicity").insert({"kind": "verhaal", "lang": "nl", "title": "Weer rust", "slug": "weer-rust",
+                                      "summary": "Twee buren praten weer.", "anonymised": True, "published": True,
+                                      "published_on": "2026-11-02", "body": "Henk Huisman vertelt hoe het ging."})
+    portal_data.login(client, portal_data.COORDINATOR)
+    client.post("/beheer/publiciteit/site-publiceren")
+    pages = lambda: "".join(p.read_text("utf-8") for p in (tmp_path / "site").rglob("*.html"))  # noqa: E731
+    assert "Henk Huisman" in pages()
+    response = client.post("/beheer/privacy/personen/wissen", data={"sleutel": f"case:{built.case_a}:0", "bevestig": "ja"})
+    assert "opnieuw gebouwd" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Henk Huisman" not in pages() and "[verwijderd] vertelt hoe het ging" in pages()

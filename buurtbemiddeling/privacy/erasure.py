@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+import orjson
+
 from common import folding, phone as phones, tables
 
 from . import registry, retention
@@ -43,7 +45,8 @@ REMOVED = retention.REMOVED
 OUTBOX = tables.OUTBOX
 THROTTLE = "login_throttle"
 _ASCII_WORD = re.compile(r"[a-z0-9]+")  # common/folding.words on text that is ASCII already
-_PHONE = re.compile(r"(?<![\w+])(?:\+|00)?\d[\d \-./()]{5,}\d(?!\w)")
+# A phone number as written starts with 0 or + (so a date such as 2026-12-06 is not one).
+_PHONE = re.compile(r"(?<![\w+])(?:\+\d|0)[\d \-./()]{5,}\d(?!\w)")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Records about one person, anonymised whole; where in them that person's details are.
 WHOLE = {"report": ("reports", "values"), "application": ("applications", "values"), "volunteer": ("volunteers", "")}
@@ -113,7 +116,9 @@ class Marks:
     phones: set[str] = field(default_factory=set)
     emails: set[str] = field(default_factory=set)
     firsts: set[str] = field(default_factory=set)  # the first word of each sequence: where to look
-    _first: dict = field(default_factory=dict, repr=False, compare=False)  # word -> is a first word
+    # Words hashed so far in this run, and those among them that start a marked sequence.
+    _seen: set = field(default_factory=set, repr=False, compare=False)
+    _starts: set = field(default_factory=set, repr=False, compare=False)
 
     def add(self, hasher: Hasher, kind: str, value: Any) -> None:
         if kind in (registry.NAME, registry.ADDRESS):
@@ -152,16 +157,44 @@ class Marks:
         replaced by [verwijderd]."""
         if not isinstance(text, str) or not text:
             return text
+        spans = self._spans(hasher, text)
+        if not spans:
+            return text
+        out, last = [], 0
+        for start, end in sorted(spans):
+            if start < last:  # overlapping hits: extend the one already cut
+                last = max(last, end)
+                continue
+            out += [text[last:start], REMOVED]
+            last = end
+        return "".join(out + [text[last:]])
+
+    def in_record(self, hasher: Hasher, doc: Mapping) -> bool:
+        """Whether a mark may be anywhere in the record: one pass over all of it, so the records
+        that cannot hold the person (nearly all) are passed by without looking field by field."""
+        text = orjson.dumps(doc, option=orjson.OPT_NON_STR_KEYS, default=str).decode().replace("\\", " ")  # an escaped line break must not glue two words
+        if "@" in text and any(hasher("e", _email(m.group())) in self.emails for m in _EMAIL.finditer(text)):
+            return True
+        if any(hasher("p", _phone(m.group())) in self.phones for m in _PHONE.finditer(text)):
+            return True
+        return not self._learn(hasher, set(_ASCII_WORD.findall(folding.fold(text)))).isdisjoint(self._starts)
+
+    def _learn(self, hasher: Hasher, words: set[str]) -> set[str]:
+        """Hash the words not met before in this run (few, after the first records); `words` back."""
+        for word in words - self._seen:
+            self._seen.add(word)
+            if hasher("f", word) in self.firsts:
+                self._starts.add(word)
+        return words
+
+    def _spans(self, hasher: Hasher, text: str) -> list[tuple[int, int]]:
         spans = [m.span() for m in (_EMAIL.finditer(text) if "@" in text else ())
                  if hasher("e", _email(m.group())) in self.emails]
         spans += [m.span() for m in _PHONE.finditer(text) if hasher("p", _phone(m.group())) in self.phones]
         folded, where = _folded(text)
         for match in _ASCII_WORD.finditer(folded):
             word = match.group()
-            first = self._first.get(word)
-            if first is None:  # most words are no one's first name: asked once per word
-                first = self._first[word] = hasher("f", word) in self.firsts
-            if not first:
+            if word not in self._learn(hasher, {word}) & self._starts:
                 continue
             words, end = [word], match.end()
             for length in sorted(self.lengths):
@@ -174,16 +207,7 @@ class Marks:
                 if len(words) == length and hasher("w", " ".join(words)) in self.words:
                     last = end if where is None else where[end - 1] + 1
                     spans.append((match.start() if where is None else where[match.start()], last))
-        if not spans:
-            return text
-        out, last = [], 0
-        for start, end in sorted(spans):
-            if start < last:  # overlapping hits: extend the one already cut
-                last = max(last, end)
-                continue
-            out += [text[last:start], REMOVED]
-            last = end
-        return "".join(out + [text[last:]])
+        return spans
 
     def as_json(self) -> dict:
         return {"words": sorted(self.words), "lengths": sorted(self.lengths), "phones": sorted(self.phones),
@@ -397,7 +421,7 @@ def apply(tx, entries: Iterable[Mapping], hasher: Hasher, today: dt.date) -> Out
             outcome.places[f"{WHOLE[hit.kind][0]}.geanonimiseerd"] += 1
     for name in sorted(n for n in tx.store.table_names() if n in registry.TABLES and registry.TABLES[n].personal):
         table = tx.table(name)
-        for doc in list(table.all()):
+        for doc in [d for d in table.all() if marks.in_record(hasher, d)]:
             if name == OUTBOX and not doc.get("sent_at") and marks.has(hasher, registry.EMAIL, doc.get("to")):
                 table.remove(doc_ids=[doc.doc_id])  # mail to them is about them
                 outcome.places["outbox.mail"] += 1
