@@ -1,6 +1,10 @@
 """In Chromium, at 1280 and 375 px: the coordinator finds a case's lines in the audit log by its
-number and by a party's name (the name POSTed, never in the address bar)."""
+number and by a party's name (the name POSTed, never in the address bar); picks one of two people
+with the same name and downloads that one's export."""
 from __future__ import annotations
+
+import shutil
+import subprocess
 
 import pytest
 
@@ -58,7 +62,8 @@ def test_the_audit_log_is_searched_by_case_number_and_by_name(browser, live_serv
 
 
 @pytest.mark.parametrize("width", [1280, 375])
-def test_a_coordinator_picks_one_of_two_people_with_the_same_name(browser, live_server, programme, width):
+def test_a_coordinator_picks_one_of_two_people_with_the_same_name_and_exports_them(browser, live_server, programme,
+                                                                                      width, tmp_path):
     store = live_server.app.extensions["store"]
     portal_data._case(store, [portal_data._party("Mila Mol", "Dorpsstraat 5", "0699999999"),
                               portal_data._party("Henk Huisman", "Dorpsstraat 7", "0612121212")],
@@ -82,4 +87,13 @@ def test_a_coordinator_picks_one_of_two_people_with_the_same_name(browser, live_
     shot(page, f"persoon-gekozen-{width}")
     assert axe_violations(page) == []
     assert not sideways(page)
+
+    # The export is of this Henk, as party B: party A (Mila Mol) and the other Henk are not in it.
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Exporteren als pdf").click()
+    path = tmp_path / "inzage.pdf"
+    download.value.save_as(path)
+    text = subprocess.run([shutil.which("pdftotext"), str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Dorpsstraat 7" in text and "de andere partij" in text
+    assert not [w for w in ("Mila", "Mol", "Dorpsstraat 5", "0699999999", "Lindelaan", "henk@bewoners.example") if w in text]
     context.close()
