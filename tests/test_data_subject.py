@@ -287,6 +287,13 @@ def _pdf_text(response, tmp_path) -> str:
     return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
+def _exported(coordinator, keys: list[str], tmp_path) -> tuple[dict, tuple[str, str]]:
+    """The JSON export of these records, and its text and the PDF's text to search."""
+    data = coordinator.post("/beheer/privacy/personen/export.json", data={"sleutel": keys}).get_json()
+    pdf = _pdf_text(coordinator.post("/beheer/privacy/personen/export.pdf", data={"sleutel": keys}), tmp_path)
+    return data, (json.dumps(data, ensure_ascii=False), pdf)
+
+
 def _keys(value) -> set[str]:
     if isinstance(value, dict):
         return set(value) | set().union(*(_keys(v) for v in value.values()))
@@ -296,11 +303,8 @@ def _keys(value) -> set[str]:
 
 
 def test_the_export_of_party_a_holds_nothing_of_party_b(coordinator, both_parties, tmp_path):
-    keys = {"sleutel": [f"report:{both_parties.report}", f"case:{both_parties.case_a}:0"]}
-    data = coordinator.post("/beheer/privacy/personen/export.json", data=keys).get_json()
-    text = json.dumps(data, ensure_ascii=False)
-    pdf = _pdf_text(coordinator.post("/beheer/privacy/personen/export.pdf", data=keys), tmp_path)
-    for found in (text, pdf):
+    data, texts = _exported(coordinator, [f"report:{both_parties.report}", f"case:{both_parties.case_a}:0"], tmp_path)
+    for found in texts:
         assert _named(ILSE + REFERRER, found) == []
         assert "Henk Huisman" in found and "henk@bewoners.example" in found and "de andere partij" in found
     case = data["Zaken"][0]
@@ -310,11 +314,8 @@ def test_the_export_of_party_a_holds_nothing_of_party_b(coordinator, both_partie
 
 
 def test_the_export_of_party_b_holds_nothing_of_party_a(coordinator, both_parties, tmp_path):
-    keys = {"sleutel": [f"case:{both_parties.case_a}:1", f"report:{both_parties.report}:1"]}
-    data = coordinator.post("/beheer/privacy/personen/export.json", data=keys).get_json()
-    text = json.dumps(data, ensure_ascii=False)
-    pdf = _pdf_text(coordinator.post("/beheer/privacy/personen/export.pdf", data=keys), tmp_path)
-    for found in (text, pdf):
+    data, texts = _exported(coordinator, [f"case:{both_parties.case_a}:1", f"report:{both_parties.report}:1"], tmp_path)
+    for found in texts:
         assert _named(HENK + REFERRER, found) == []
         assert "Ilse Ijzer" in found and "ilse@bewoners.example" in found and "nachtdienst" in found
     assert data["Zaken"][0]["U staat erin als"] == "partij B"

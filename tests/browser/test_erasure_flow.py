@@ -8,7 +8,7 @@ from buurtbemiddeling.reports import intake
 from tests import portal_data
 
 from .conftest import axe_violations, shot
-from .test_privacy_search import log_in, sideways
+from .test_privacy_search import admin_page, search_person, sideways
 
 
 @pytest.fixture
@@ -22,12 +22,8 @@ def programme(live_server):
 
 @pytest.mark.parametrize("width", [1280, 375])
 def test_a_resident_is_erased_on_request(browser, live_server, programme, width):
-    context = browser.new_context(locale="nl-NL", viewport={"width": width, "height": 900})
-    page = context.new_page()
-    log_in(page, live_server)
-    page.goto(f"{live_server.url}/beheer/privacy/personen")
-    page.get_by_label("Naam, e-mailadres of telefoonnummer").fill("Henk Huisman")
-    page.get_by_role("button", name="Zoeken").click()
+    page = admin_page(browser, live_server, width)
+    search_person(page, live_server, "Henk Huisman")
     page.get_by_role("heading", name="Gevonden: 1 persoon").wait_for()  # one phone number: one person
     page.get_by_role("button", name="Kies deze persoon").click()
     assert page.get_by_role("checkbox", checked=True).count() == 2
@@ -43,7 +39,6 @@ def test_a_resident_is_erased_on_request(browser, live_server, programme, width)
     shot(page, f"wissen-gedaan-{width}")
     assert axe_violations(page) == []
     assert not sideways(page)
-    page.get_by_label("Naam, e-mailadres of telefoonnummer").fill("Henk Huisman")
-    page.get_by_role("button", name="Zoeken").click()
+    search_person(page, live_server, "Henk Huisman")
     page.get_by_text("Niemand gevonden met deze gegevens.").wait_for()
-    context.close()
+    page.context.close()

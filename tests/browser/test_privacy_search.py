@@ -30,11 +30,22 @@ def sideways(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
 
 
+def admin_page(browser, live_server, width: int):
+    """A new page of `width` px, logged in as the coordinator."""
+    page = browser.new_context(locale="nl-NL", viewport={"width": width, "height": 900}).new_page()
+    log_in(page, live_server)
+    return page
+
+
+def search_person(page, live_server, text: str) -> None:
+    page.goto(f"{live_server.url}/beheer/privacy/personen")
+    page.get_by_label("Naam, e-mailadres of telefoonnummer").fill(text)
+    page.get_by_role("button", name="Zoeken").click()
+
+
 @pytest.mark.parametrize("width", [1280, 375])
 def test_the_audit_log_is_searched_by_case_number_and_by_name(browser, live_server, programme, width):
-    context = browser.new_context(locale="nl-NL", viewport={"width": width, "height": 900})
-    page = context.new_page()
-    log_in(page, live_server)
+    page = admin_page(browser, live_server, width)
     store = live_server.app.extensions["store"]
     number = store.read().table("cases").get(doc_id=programme.case_a)["number"]
     page.goto(f"{live_server.url}/beheer/zaken/{programme.case_a}")
@@ -58,7 +69,7 @@ def test_the_audit_log_is_searched_by_case_number_and_by_name(browser, live_serv
     shot(page, f"logboek-gezocht-{width}")
     assert axe_violations(page) == []
     assert not sideways(page)
-    context.close()
+    page.context.close()
 
 
 @pytest.mark.parametrize("width", [1280, 375])
@@ -68,12 +79,8 @@ def test_a_coordinator_picks_one_of_two_people_with_the_same_name_and_exports_th
     portal_data._case(store, [portal_data._party("Mila Mol", "Dorpsstraat 5", "0699999999"),
                               portal_data._party("Henk Huisman", "Dorpsstraat 7", "0612121212")],
                       {"type": "zelfmelder", "organisation": "", "person": "", "phone": "", "email": ""}, [], "intake")
-    context = browser.new_context(locale="nl-NL", viewport={"width": width, "height": 900})
-    page = context.new_page()
-    log_in(page, live_server)
-    page.goto(f"{live_server.url}/beheer/privacy/personen")
-    page.get_by_label("Naam, e-mailadres of telefoonnummer").fill("Henk Huisman")
-    page.get_by_role("button", name="Zoeken").click()
+    page = admin_page(browser, live_server, width)
+    search_person(page, live_server, "Henk Huisman")
     page.get_by_role("heading", name="Gevonden: 2 personen").wait_for()
     shot(page, f"personen-gevonden-{width}")
     assert axe_violations(page) == []
@@ -96,4 +103,4 @@ def test_a_coordinator_picks_one_of_two_people_with_the_same_name_and_exports_th
     text = subprocess.run([shutil.which("pdftotext"), str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert "Dorpsstraat 7" in text and "de andere partij" in text
     assert not [w for w in ("Mila", "Mol", "Dorpsstraat 5", "0699999999", "Lindelaan", "henk@bewoners.example") if w in text]
-    context.close()
+    page.context.close()
