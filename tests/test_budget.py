@@ -477,3 +477,33 @@ def test_a_claim_for_an_unknown_case_number_is_refused_and_the_values_stay(clien
     assert response.status_code == 422 and "‘2026-0099’ is geen zaaknummer" in html
     assert 'value="2026-0099"' in html and 'value="Bus"' in html
     assert store.read().table(ledger.CLAIMS).all() == []
+
+
+def test_the_year_overview_downloads_as_a_pdf_a_municipality_can_read(client, as_user, store, clock):
+    from .test_reporting import pdf_text
+
+    as_user.coordinator()
+    vid = _volunteer(store)
+    with store.transaction() as tx:
+        ledger.set_budget(tx, 2025, {"training": 150000, "werving_pr": 20000})
+        tx.table(ledger.EXPENSES).insert_multiple([
+            {"date": "2025-03-04", "line": "training", "amount_cents": 123456, "description": "Basistraining voorjaar", "receipt": None},
+            {"date": "2025-11-20", "line": "werving_pr", "amount_cents": 25050, "description": "Flyers wijkmarkt", "receipt": {"name": "bon.pdf"}},
+            {"date": "2024-12-31", "line": "training", "amount_cents": 99900, "description": "Vorig jaar", "receipt": None}])
+        tx.table(ledger.CLAIMS).insert_multiple([
+            {"volunteer_id": vid, "date": "2025-06-02", "amount_cents": 1250, "description": "Bus", "status": "goedgekeurd"},
+            {"volunteer_id": vid, "date": "2025-06-03", "amount_cents": 900, "description": "Trein", "status": "ingediend"}])
+    assert "jaaroverzicht.pdf" in client.get("/beheer/budget/2025/jaaroverzicht").get_data(as_text=True)
+    response = client.get("/beheer/budget/2025/jaaroverzicht.pdf")
+    assert 'filename="budget-jaaroverzicht-2025.pdf"' in response.headers["Content-Disposition"]
+    text = " ".join(pdf_text(response.data).split())
+    # By hand: budget 1.500 + 200 = 1.700; spent 1.234,56 + 250,50 + 12,50 (the approved claim) = 1.497,56.
+    assert "Jaaroverzicht budget 2025" in text and "tot en met 31-12-2025" in text
+    assert "Begroot € 1.700,00" in text and "Besteed € 1.497,56 (88%)" in text and "Over € 202,44" in text
+    assert "Training € 1.500,00 € 1.234,56 € 0,00 € 1.234,56 € 265,44 82%" in text
+    assert "Werving en PR € 200,00 € 250,50 € 0,00 € 250,50 -€ 50,50 125%" in text  # overspent: a negative difference
+    assert "1 goedgekeurde declaratie van 1 vrijwilliger, samen € 12,50" in text and "Vera" not in text
+    assert "Declaraties nog niet beoordeeld (tellen niet mee) 1" in text and "Uitgaven zonder bon 1" in text
+    assert "04-03-2025 Basistraining voorjaar € 1.234,56 ontbreekt" in text and "20-11-2025 Flyers wijkmarkt € 250,50 aanwezig" in text
+    assert "Vorig jaar" not in text and "Hoe is geteld" in text
+    assert any(e["action"] == "export" and e["record"] == "budget:2025" for e in store.audit_entries())

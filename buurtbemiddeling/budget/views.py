@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_login import current_user
 
 from common import clock
 from common.clock import today
 
-from .. import uploads, xlsx
+from .. import pdf, uploads, xlsx
 from ..auth.views import coordinator_required
 from ..answers import get_or_404, invalid, saved
 from ..cases import repo as case_repo
@@ -172,6 +172,19 @@ def year_overview_xlsx(year: int):
     get_store().audit(current_user.id, "export", f"budget:{year}")
     return Response(body, mimetype=xlsx.MIMETYPE,
                     headers={"Content-Disposition": f'attachment; filename="budget-jaaroverzicht-{year}.xlsx"'})
+
+
+@bp.get("/<int:year>/jaaroverzicht.pdf")
+@coordinator_required
+def year_overview_pdf(year: int):
+    """The year overview as a document for the municipality: totals, per line, per month, every expense."""
+    year = _check_year(year)
+    html = render_template("budget/overview_pdf.html", year=year, overview=ledger.year_overview_of(get_store().read(), year),
+                           lines=ledger.LINES, months=ledger.MONTHS, claims_line=ledger.CLAIMS_LINE, today=today(),
+                           organisation=current_app.config["ORGANISATION"])
+    get_store().audit(current_user.id, "export", f"budget:{year}", format="pdf")
+    return Response(pdf.html_to_pdf(html), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="budget-jaaroverzicht-{year}.pdf"'})
 
 
 # ---- expense claims ------------------------------------------------------------------------
