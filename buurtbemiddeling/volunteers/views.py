@@ -8,13 +8,13 @@ from __future__ import annotations
 from datetime import date
 
 import forms as forms_pkg
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from common import clock
 from common.clock import today
 
-from .. import uploads
+from .. import uploads, xlsx
 from ..admin import imports
 from ..admin.paging import page_of
 from ..auth import invitations, users
@@ -23,7 +23,7 @@ from ..budget import ledger
 from ..reports.intake import new_record
 from ..settings import lists
 from ..store import get_store
-from . import application_form, appreciation, importing, pipeline, pool, profile, qualifications, selection
+from . import application_form, appreciation, importing, pipeline, pool, pool_export, profile, qualifications, selection
 from .checks import past_date
 from .pipeline import APPLICATIONS, VOLUNTEERS
 from common import tables
@@ -75,6 +75,17 @@ def common() -> dict:
 
 
 # -- overview --------------------------------------------------------------------
+
+@bp.get("/pool.<any(csv, xlsx):kind>")
+@coordinator_required
+def pool_file(kind: str):
+    """The pool in the import's own columns: to move it to another install, or to keep a copy."""
+    view = get_store().read()
+    body, mimetype = (pool_export.export_xlsx(view), xlsx.MIMETYPE) if kind == "xlsx" else (pool_export.export_csv(view), "text/csv")
+    get_store().audit(current_user.id, "export", "volunteers", format=kind)
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="vrijwilligerspool-{clock.today().isoformat()}.{kind}"'})
+
 
 @bp.get("/")
 @coordinator_required
