@@ -44,6 +44,9 @@ def test_the_kennismakingsbrief_to_party_b_holds_its_fields_and_nothing_of_party
         assert secret not in text, secret
     pages = subprocess.run(["pdfinfo", str(tmp_path / "brief.pdf")], capture_output=True, text=True).stdout
     assert re.search(r"Pages:\s+1\b", pages) and "(A4)" in pages  # one A4 page
+    # The foot of the page: the programme's address on one line, phone and e-mail whole on the next.
+    foot = text.rstrip().splitlines()[-2:]
+    assert "Marktplein 4, 7411 AB Lindenhoven" in foot[0] and re.search(r"012 345 6789 · \S+@\S+\.nl$", foot[1].strip()), foot
     # The recipient's name sits where a Dutch window envelope (window 20x50 mm from the corner) shows it.
     bbox = pdf_text(response.data, tmp_path, "-bbox")
     x, y = next((float(m.group(1)), float(m.group(2))) for m in re.finditer(

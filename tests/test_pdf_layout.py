@@ -5,7 +5,8 @@ of every kind of PDF, as the views make them from the demo programme:
 - nothing wider than the page: every box stays within the page's margins;
 - no heading or caption left alone at the foot of a page;
 - every chart's numbers are in a table right after it, under the chart's own title (for screen
-  readers, and for anyone printing in black and white).
+  readers, and for anyone printing in black and white);
+- one typeface throughout, the running headers and footers included.
 A new kind of PDF is one more entry in `KINDS`."""
 from __future__ import annotations
 
@@ -167,6 +168,20 @@ def stranded(document) -> list[str]:
     return found
 
 
+def typefaces(document) -> list[str]:
+    """One typeface throughout, running headers and footers included (a margin box does not inherit
+    the body's font: left alone it prints in the default serif)."""
+    found: dict[tuple, str] = {}
+    for page in document.pages:
+        stack = [page._page_box]
+        while stack:
+            box = stack.pop()
+            if isinstance(box, boxes.TextBox) and box.text.strip():
+                found.setdefault(box.style["font_family"][:1], box.text.strip()[:30])  # the first one named is the one used
+            stack.extend(getattr(box, "children", ()) or ())
+    return [] if len(found) <= 1 else [f"{len(found)} typefaces: " + "; ".join(f"{', '.join(f)} (‘{t}’)" for f, t in found.items())]
+
+
 class Chart(NamedTuple):
     title: str
     values: list[str]
@@ -260,6 +275,12 @@ def test_a_heading_and_caption_at_a_page_foot_are_found():
     assert stranded(_render(f"<h2>Per maand</h2>{table}")) == []
 
 
+def test_a_footer_in_another_typeface_is_found():
+    footer = "<style>@page { @bottom-right { content: 'Pagina ' counter(page) } }</style><p>Tekst</p>"
+    assert typefaces(_render(footer))
+    assert typefaces(_render(footer.replace("@page {", "@page { font-family: sans-serif;"))) == []
+
+
 def test_a_chart_without_its_numbers_in_a_table_is_found():
     from buurtbemiddeling.reporting import charts
 
@@ -351,7 +372,7 @@ def test_every_pdf_is_laid_out_cleanly(kind, demo_programme, rendered):
         response = KINDS[kind](client.get, lambda url, data: client.post(url, data=data), view)
     assert response.status_code == 200 and response.data.startswith(b"%PDF"), kind
     [document] = rendered
-    problems = overlaps(document) + outside(document) + stranded(document) + charts_without_table(document)
+    problems = overlaps(document) + outside(document) + stranded(document) + charts_without_table(document) + typefaces(document)
     assert problems == [], f"{kind}: " + "\n".join(problems)
 
 
