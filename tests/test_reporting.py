@@ -252,3 +252,11 @@ def test_the_feedback_report_gives_stage_and_outcome_never_content(client, as_us
 def test_an_unknown_partner_is_not_found(client, as_user, data):
     as_user.coordinator()
     assert client.get("/beheer/rapportages/partners/99").status_code == 404
+
+
+def test_a_report_of_a_period_still_running_says_up_to_which_day_it_counts(client, as_user, data, clock):
+    as_user.coordinator()
+    running = " ".join(pdf_text(client.get("/beheer/rapportages/pdf?jaar=2026").data).split("\f")[0].split())
+    assert "Opgemaakt op 06-12-2026. De periode loopt nog: de cijfers gaan tot en met 06-12-2026." in running
+    ended = " ".join(pdf_text(client.get("/beheer/rapportages/pdf?jaar=2025").data).split("\f")[0].split())
+    assert "Opgemaakt op 06-12-2026." in ended and "loopt nog" not in ended

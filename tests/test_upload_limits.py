@@ -44,9 +44,12 @@ def admin(app, csrf_client, store):
 
 
 def _file_fields(endpoint: str) -> list[str]:
-    return {"cases.import_preview": ["file"], "cases.import_commit": ["text"], "cases.add_document": ["file"],
-            "budget.new_expense": ["receipt"], "budget.add_claim": ["receipt"],
-            "volunteers.record_add": ["certificate"]}.get(endpoint, ["document"])
+    if endpoint.endswith(".import_preview"):  # every area's import: the cases and the volunteer pool
+        return ["file"]
+    if endpoint.endswith(".import_commit"):
+        return ["text"]
+    return {"cases.add_document": ["file"], "budget.new_expense": ["receipt"], "budget.edit_expense": ["receipt"],
+            "budget.add_claim": ["receipt"], "volunteers.record_add": ["certificate"]}.get(endpoint, ["document"])
 
 
 def _post(client, url, token, endpoint, size):
