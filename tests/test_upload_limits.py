@@ -31,11 +31,13 @@ def admin(app, csrf_client, store):
         partner = tx.table("partners").insert({"name": "Woonstede", "type": "woningcorporatie"})
         agreement = tx.table("partner_agreements").insert({"partner_id": partner, "title": "Convenant"})
         volunteer = tx.table("volunteers").insert({"name": "Vera", "step": "actief"})
+        expense = tx.table("budget_expenses").insert({"date": "2026-01-05", "line": "overig", "amount_cents": 500,
+                                                      "description": "Koffie", "receipt": None})
     urls = {"cases.import_preview": "/beheer/zaken/import", "cases.import_commit": "/beheer/zaken/import/bevestigen",
             "cases.add_document": f"/beheer/zaken/{case_id}/document"}
     with csrf_client.application.test_request_context():
         from flask import url_for
-        ids = {"partner_id": partner, "agreement_id": agreement, "volunteer_id": volunteer}
+        ids = {"partner_id": partner, "agreement_id": agreement, "volunteer_id": volunteer, "expense_id": expense}
         for endpoint in uploads.LIMITS:
             if endpoint not in urls:
                 rule = next(r for r in csrf_client.application.url_map.iter_rules() if r.endpoint == endpoint)
