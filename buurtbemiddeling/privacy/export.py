@@ -29,6 +29,7 @@ import re
 from typing import Any, Iterable, Mapping
 
 from common import clock, tables
+from figures import cases as case_figures
 from forms import FORMS
 
 from ..budget.money import format_euro
@@ -216,7 +217,7 @@ def _own_related(view, table: str, case_id: int) -> list:
 
 def _case(view, doc, hit: subjects.Hit) -> dict[str, Any]:
     referrer = doc.get("referrer") or {}
-    out = {"Zaak": f"Zaak {doc.get('number') or hit.doc_id}", "Aangemeld op": _date(doc.get("reported_at")),
+    out = {"Zaak": f"Zaak {doc.get('number') or hit.doc_id}", "Aangemeld op": _date(case_figures.reported_on(doc)),
            "Stap": workflow.label(doc.get("step"))}
     if hit.referrer:
         out.update({"U staat erin als": "verwijzer",
