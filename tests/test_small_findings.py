@@ -48,3 +48,26 @@ def test_the_debrief_checklist_does_not_claim_a_protocol_when_none_is_published(
     page = html(client.get(f"/beheer/zaken/{case_id}/nabespreking"))
     assert "er is nog geen protocol met een checklist gepubliceerd" in page
     assert "Uit de gepubliceerde protocollen" not in page
+
+
+def test_removing_a_partners_contact_person_asks_first_also_without_javascript(client, as_user, store):
+    as_user.coordinator()
+    with store.transaction() as tx:
+        pid = tx.table("partners").insert({"name": "GGD", "type": "ggd"})
+        tx.table("partner_contacts").insert({"partner_id": pid, "name": "Jeroen van Leeuwen"})
+    page = html(client.get(f"/beheer/netwerk/{pid}"))
+    question = re.search(r'<details class="confirm-delete"><summary>Verwijderen.*?</details>', page, re.S).group(0)
+    assert "Contactpersoon Jeroen van Leeuwen verwijderen?" in question and ">Ja, verwijderen</button>" in question
+    assert "hx-confirm" not in page
+
+
+def test_deleting_an_unused_list_value_asks_first_and_then_deletes(client, as_user, store):
+    as_user.coordinator()
+    client.post("/beheer/instellingen/lijst/wijken", data={"label": "Vogelbuurt", "label_en": "Vogelbuurt"})
+    page = html(client.get("/beheer/instellingen/lijst/wijken"))
+    question = re.search(r'<details class="confirm-delete"><summary>Verwijderen<span class="visually-hidden">: '
+                         r'Vogelbuurt.*?</details>', page, re.S).group(0)
+    assert "‘Vogelbuurt’ verwijderen?" in question and 'name="action" value="delete"' in question
+    action = re.search(r'action="([^"]+)"', question).group(1)
+    client.post(action, data={"action": "delete"})
+    assert "Vogelbuurt" not in html(client.get("/beheer/instellingen/lijst/wijken"))

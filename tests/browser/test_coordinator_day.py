@@ -197,3 +197,51 @@ def test_logged_out_pages_use_the_whole_width(page, live_server):
     width = page.evaluate("document.querySelector('main').getBoundingClientRect().width")
     assert width > 1000
     assert page.get_by_text("Log in om deze pagina te zien.").count() == 0
+
+
+def _day18_states(store) -> dict[str, list[str]]:
+    """The states the crawl above never reaches (it opens one page per endpoint, on the demo as it
+    is): an archived partner, a corrected contact, an answered invitation, a protocol to confirm
+    again with what changed. Made through the areas' own rules; returns the pages per role."""
+    from buurtbemiddeling.demo.protocols import COORDINATOR, DEMO_VOLUNTEER_EMAIL
+    from buurtbemiddeling.network import partners
+    from buurtbemiddeling.protocols import documents
+    from buurtbemiddeling.volunteers import events
+
+    view = store.read()
+    volunteer = next(u for u in view.table("users").all() if u["email"] == DEMO_VOLUNTEER_EMAIL)
+    invitation = next(e for e in events.upcoming(view.table(events.EVENTS).all(), clock.today())
+                      if volunteer["volunteer_id"] in e.get("invitees", []))
+    entry = view.table(partners.LOG).all()[0]
+    partner = view.table(partners.PARTNERS).all()[-1]
+    with store.transaction() as tx:
+        tx.table(partners.PARTNERS).update(partners.archive(partner, by="Carla", at=clock.stamp()), doc_ids=[partner.doc_id])
+        tx.table(partners.LOG).update(partners.correct_log_entry(entry, {**entry, "summary": "Gecorrigeerd verslag"},
+                                                                 by="Carla", at=clock.stamp()), doc_ids=[entry.doc_id])
+        tx.table(events.EVENTS).update({"answers": {str(volunteer["volunteer_id"]): {
+            "answer": "komt-niet", "reason": "Die avond werk ik", "at": clock.stamp()}}}, doc_ids=[invitation.doc_id])
+    working = documents.all_protocols(view)[-1].doc_id
+    documents.acknowledge(store, working, str(volunteer.doc_id))
+    documents.publish(store, working, documents.latest(store.read(), working)["number"], COORDINATOR)
+    expense = view.table("budget_expenses").all()[-1].doc_id
+    return {"coordinator": ["/beheer/netwerk/?archief=1", f"/beheer/netwerk/{partner.doc_id}",
+                            f"/beheer/netwerk/{entry['partner_id']}", f"/beheer/budget/uitgaven/{expense}/wijzigen",
+                            f"/beheer/vrijwilligers/activiteiten/{invitation.doc_id}", "/beheer/protocollen/nieuw"],
+            "volunteer": ["/portaal/", "/portaal/activiteiten", "/portaal/declaraties", f"/beheer/protocollen/{working}/lezen"]}
+
+
+@pytest.mark.timeout(600)
+def test_the_new_states_of_the_coordinators_day_fit_a_phone_and_axe_finds_nothing(phone_page, browser, demo_system):
+    from buurtbemiddeling.demo.protocols import DEMO_VOLUNTEER_EMAIL
+    pages = _day18_states(demo_system.app.extensions["store"])
+    log_in(phone_page, demo_system.url, demo.DEMO_EMAIL, demo.DEMO_PASSWORD)
+    assert _measure(phone_page, demo_system.url, pages["coordinator"]) == ([], {})
+    phone_page.goto(demo_system.url + pages["coordinator"][1])
+    assert phone_page.get_by_text("Gearchiveerd op", exact=False).is_visible()
+    phone_page.goto(demo_system.url + pages["coordinator"][2])
+    assert phone_page.get_by_text("Eerder stond er:", exact=False).first.is_visible()
+    volunteer = browser.new_context(locale="nl-NL", viewport={"width": 375, "height": 740}, is_mobile=True).new_page()
+    log_in(volunteer, demo_system.url, DEMO_VOLUNTEER_EMAIL, demo.DEMO_PASSWORD)
+    assert _measure(volunteer, demo_system.url, pages["volunteer"]) == ([], {})
+    assert volunteer.get_by_role("heading", name=re.compile("Wat is er veranderd sinds versie")).is_visible()
+    volunteer.context.close()
