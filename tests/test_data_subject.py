@@ -339,3 +339,18 @@ def test_a_referrer_gets_their_own_details_and_the_stage_only(coordinator, both_
     text = json.dumps(data, ensure_ascii=False)
     assert "Wijkagent Bosman" in text and "Politie Lindenhoven" in text
     assert _named(ILSE + HENK, text) == []
+
+
+def test_a_volunteers_export_holds_their_answers_and_meetings_without_the_residents(coordinator, store, programme):
+    from buurtbemiddeling.matching import proposals
+
+    proposals.record_answer(store, programme.proposal_c, programme.anna, "ja", note="Ik ken Karin Kok en Molenweg 2 niet",
+                            user=portal_data._System())
+    data = coordinator.post("/beheer/privacy/personen/export.json", data={"sleutel": f"volunteer:{programme.anna}"}).get_json()
+    anna = data["Als vrijwilliger"][0]
+    number = store.read().table("cases").get(doc_id=programme.case_c)["number"]
+    assert anna["Voorstellen voor een zaak"] == [{"Zaak": number, "Voorgesteld op": "06-12-2026", "Status": "Wacht op antwoord",
+                                                  "Uw antwoord": "ja", "Uw toelichting": "Ik ken een bewoner en [adres] niet"}]
+    assert anna["Bijeenkomsten"][0]["Bijeenkomst"] == "Intervisie voor Anna"
+    assert anna["Trainingen"][0]["Training"] == "Basistraining" and anna["Declaraties"][0]["Bedrag"] == "€\u00a012,50"
+    assert _named(("Karin", "Kok", "Molenweg 2", "Bert Bakker", "Uitje voor Bert"), json.dumps(data, ensure_ascii=False)) == []

@@ -19,8 +19,9 @@ What "only about them" means, where one record holds several people:
   details replaced in its texts; partij B named in someone's report gets only what the report
   says about them as a person (their name and address as written) and the kind of conflict —
   the report's story is the reporter's. A referrer gets their own details and the stage only.
-- An application or a volunteer is about that person: all of it, with the residents of the
-  cases named in their signals and coaching notes replaced.
+- An application or a volunteer is about that person: all of it (interview notes, trainings,
+  claims, signals, coaching notes, their own answers to proposals, the meetings they were invited
+  to), with the residents of those cases replaced by "een bewoner".
 """
 from __future__ import annotations
 
@@ -34,12 +35,14 @@ from forms import FORMS
 
 from ..budget.money import format_euro
 from ..cases import appointments, records, workflow
+from ..matching import proposals
 from ..quality import debrief, nazorg
 from ..settings import lists
 from . import registry, subjects
 
 OTHER_PARTY = "de andere partij"
 REFERRER = "de verwijzer"
+RESIDENT = "een bewoner"  # in a volunteer's own texts
 REPLACED = {registry.ADDRESS: "[adres]", registry.PHONE: "[telefoonnummer]", registry.EMAIL: "[e-mailadres]"}
 # Dutch labels of the fields a person's details are stored in (registry HOLDERS' fields).
 FIELD_LABELS = {
@@ -93,13 +96,13 @@ def _word(text: str) -> re.Pattern:
     return re.compile(r"(?<!\w)" + re.escape(text) + r"(?!\w)", re.IGNORECASE)
 
 
-def _case_others(case: Mapping[str, Any], own: int | None) -> Others:
-    """Everyone on a case but the party `own` (None: the subject is the referrer)."""
+def _case_others(case: Mapping[str, Any], own: int | None, parties_as: str = OTHER_PARTY) -> Others:
+    """Everyone on a case but the party `own` (None: the subject is not a party)."""
     others = Others()
     party_fields = registry.holder(tables.CASES, "parties[]").fields
     for index, party in enumerate(case.get("parties") or []):
         if index != own:
-            others.add(party, party_fields, OTHER_PARTY)
+            others.add(party, party_fields, parties_as)
     if own is not None:
         others.add(case.get("referrer") or {}, registry.holder(tables.CASES, "referrer").fields, REFERRER)
     return others
@@ -272,7 +275,7 @@ def _case(view, doc, hit: subjects.Hit) -> dict[str, Any]:
 
 def _residents_of(view, case_id: Any) -> Others:
     case = view.table(tables.CASES).get(doc_id=case_id) if isinstance(case_id, int) else None
-    return _case_others(case, None) if case else Others()
+    return _case_others(case, None, RESIDENT) if case else Others()
 
 
 def _application(view, doc, hit: subjects.Hit) -> dict[str, Any]:
@@ -281,6 +284,11 @@ def _application(view, doc, hit: subjects.Hit) -> dict[str, Any]:
     out.update({_form_label(form, k): _form_value(view, form, k, v) for k, v in values.items() if v not in (None, "", [])})
     out["Stappen"] = [_compact({"Stap": s.get("step") or "", "Datum": _moment(s.get("at")), "Reden": s.get("reason") or ""})
                       for s in doc.get("steps") or []]
+    out["Gesprekken"] = [_compact({"Datum": _date(i.get("held_on")), "Gesprek": i.get("kind") or "",
+                                   "Besluit": i.get("decision") or "", "Reden": i.get("reason") or "",
+                                   "Aantekeningen": "; ".join(f"{sc.get('label') or sc.get('criterion')}: {sc['note']}"
+                                                              for sc in i.get("scores") or [] if sc.get("note"))})
+                         for i in doc.get("interviews") or []]
     return _compact(out)
 
 
@@ -312,7 +320,23 @@ def _volunteer(view, doc, hit: subjects.Hit) -> dict[str, Any]:
     out["Coachingsnotities"] = [_compact({"Datum": _date(n.get("date")),
                                           "Inhoud": _residents_of(view, n.get("case_id")).clean(n.get("content"))})
                                 for n in mine(tables.COACHING_NOTES)]
+    out["Voorstellen voor een zaak"] = [_proposal(view, p, vid) for p in view.table(tables.DUO_PROPOSALS).all()
+                                         if vid in (p.get("duo") or [])]
+    out["Bijeenkomsten"] = [_compact({"Bijeenkomst": e.get("title") or "", "Datum": _date(e.get("date")),
+                                      "Aanwezig": ("ja" if vid in (e.get("attendance") or []) else "nee")
+                                      if e.get("attendance") else ""})
+                            for e in view.table(tables.EVENTS).all() if vid in (e.get("invitees") or [])]
     return _compact(out)
+
+
+def _proposal(view, proposal, vid: int) -> dict[str, str]:
+    """A proposal to the volunteer: the case by number, their own answer (no resident in it)."""
+    case = view.table(tables.CASES).get(doc_id=proposal.get("case_id")) if isinstance(proposal.get("case_id"), int) else None
+    given = (proposal.get("answers") or {}).get(str(vid)) or {}
+    return _compact({"Zaak": case.get("number", "") if case else "", "Voorgesteld op": _date(proposal.get("proposed_at")),
+                     "Status": proposals.STATUSES.get(proposal.get("status"), proposal.get("status") or ""),
+                     "Uw antwoord": given.get("answer") or "",
+                     "Uw toelichting": _residents_of(view, proposal.get("case_id")).clean(given.get("note"))})
 
 
 SECTIONS = (("report", "Meldingen", _report), ("case", "Zaken", _case),
