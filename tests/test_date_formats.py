@@ -161,3 +161,21 @@ def test_the_inbox_and_the_case_show_one_moment_at_the_same_amsterdam_time(syste
     assert response.status_code in (302, 303)
     case_page = visible_text(client.get(response.headers["Location"]).get_data(as_text=True))
     assert "06-12-2026 10:16" in case_page
+
+
+def test_the_subject_export_and_the_chosen_person_show_the_one_date_format(system):
+    """POSTed (a person is chosen, never named in a URL), so not in the crawl above: the export of
+    the party of the longest timeline, a volunteer, an application and a report, as JSON and PDF."""
+    import json
+
+    app, values = system
+    client = app.test_client()
+    login(client, demo.DEMO_EMAIL, demo.DEMO_PASSWORD)
+    keys = {"sleutel": [f"case:{values['case_id']}:0", f"volunteer:{values['volunteer_id']}",
+                        f"application:{values['application_id']}", f"report:{values['report_id']}"]}
+    person = client.post("/beheer/privacy/personen/gekozen", data=keys)
+    data = client.post("/beheer/privacy/personen/export.json", data=keys).get_json()
+    pdf = client.post("/beheer/privacy/personen/export.pdf", data=keys)
+    assert {"Zaken", "Als vrijwilliger", "Aanmeldingen als vrijwilliger", "Meldingen"} <= set(data)
+    for text in (text_of(person), json.dumps(data, ensure_ascii=False), text_of(pdf)):
+        assert wrong_formats(text, (ISO_DATE, MONTH_DATE)) == []
