@@ -194,15 +194,20 @@ def test_a_receipt_that_is_not_a_pdf_or_image_is_refused_and_the_typed_values_st
     assert store.read().table(ledger.EXPENSES).all() == []
 
 
-def test_deleting_an_expense_removes_its_receipt_and_is_audited(app, client, as_user, store):
-    user = as_user.coordinator()
+def _expense_with_receipt(app, client, store):
+    """An expense booked through the form with a receipt; the expense and where its file is."""
     client.post("/beheer/budget/uitgaven/nieuw", data={
         "date": "2026-03-14", "line": "overig", "amount": "5", "description": "Koffie",
         "receipt": (io.BytesIO(PNG), "bon.png")}, content_type="multipart/form-data")
     [expense] = store.read().table(ledger.EXPENSES).all()
     with app.app_context():
         from buurtbemiddeling import uploads
-        stored = uploads.upload_dir() / expense["receipt"]["stored"]
+        return expense, uploads.upload_dir() / expense["receipt"]["stored"]
+
+
+def test_deleting_an_expense_removes_its_receipt_and_is_audited(app, client, as_user, store):
+    user = as_user.coordinator()
+    expense, stored = _expense_with_receipt(app, client, store)
     assert stored.exists()
     assert client.post(f"/beheer/budget/uitgaven/{expense.doc_id}/verwijderen").status_code == 303
     assert store.read().table(ledger.EXPENSES).all() == [] and not stored.exists()
@@ -405,13 +410,7 @@ def test_a_wrong_correction_keeps_what_was_typed_and_changes_nothing(client, as_
 
 def test_a_new_receipt_replaces_the_old_one_and_no_file_keeps_it(app, client, as_user, store):
     as_user.coordinator()
-    client.post("/beheer/budget/uitgaven/nieuw", data={
-        "date": "2026-03-14", "line": "overig", "amount": "5", "description": "Koffie",
-        "receipt": (io.BytesIO(PNG), "bon.png")}, content_type="multipart/form-data")
-    [expense] = store.read().table(ledger.EXPENSES).all()
-    with app.app_context():
-        from buurtbemiddeling import uploads
-        old = uploads.upload_dir() / expense["receipt"]["stored"]
+    expense, old = _expense_with_receipt(app, client, store)
     form = {"date": "2026-03-14", "line": "overig", "amount": "6", "description": "Koffie en thee"}
     client.post(f"/beheer/budget/uitgaven/{expense.doc_id}/wijzigen", data=form)
     assert store.read().table(ledger.EXPENSES).get(doc_id=expense.doc_id)["receipt"] == expense["receipt"]

@@ -154,14 +154,20 @@ def add_log_entry(partner_id: int):
                            template="network/_log.html", message="Het contact is vastgelegd.")
 
 
+def _partners_record(view, table: str, record_id: int, partner_id: int):
+    """A contact person or log entry of this partner; another partner's answers 404 like a missing one."""
+    record = get_or_404(view, table, record_id)
+    if record.get("partner_id") != partner_id:
+        abort(404)
+    return record
+
+
 @bp.post("/<int:partner_id>/contactlog/<int:entry_id>/corrigeren")
 @coordinator_required
 def correct_log_entry(partner_id: int, entry_id: int):
     """Correct a contact-log entry; the text before stays visible on the entry, and is audited."""
     store = get_store()
-    entry = get_or_404(store.read(), rules.LOG, entry_id)
-    if entry.get("partner_id") != partner_id:
-        abort(404)
+    entry = _partners_record(store.read(), rules.LOG, entry_id, partner_id)
     by = current_user.name or current_user.email
     doc, errors = rules.check_log_entry(request.form, by=by)
     if not errors:
@@ -188,9 +194,7 @@ def correct_log_entry(partner_id: int, entry_id: int):
 @coordinator_required
 def remove_contact(partner_id: int, contact_id: int):
     store = get_store()
-    contact = get_or_404(store.read(), rules.CONTACTS, contact_id)
-    if contact.get("partner_id") != partner_id:
-        abort(404)
+    contact = _partners_record(store.read(), rules.CONTACTS, contact_id, partner_id)
     with store.transaction() as tx:
         tx.table(rules.CONTACTS).remove(doc_ids=[contact_id])
         store.audit(current_user.id, "delete", f"{rules.CONTACTS}:{contact_id}", partner=partner_id)
