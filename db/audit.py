@@ -23,7 +23,7 @@ import orjson
 from common import clock
 
 from .locking import ProcessLock
-from .storage import PRIVATE_FILE, atomic_write
+from .storage import PRIVATE_FILE, atomic_write, sync
 
 _FILE_RE = re.compile(r"^audit-(\d{4})-(\d{2})\.jsonl$")
 _RESERVED = {"at", "user", "action", "record"}
@@ -80,7 +80,7 @@ class AuditLog:
                 view = memoryview(line)
                 while view:
                     view = view[os.write(fd, view):]
-                os.fsync(fd)
+                sync(fd)
             finally:
                 os.close(fd)
 

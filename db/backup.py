@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .errors import StoreError
-from .storage import PRIVATE_FILE, atomic_write, dumps, fsync_dir, loads, private_dir
+from .storage import PRIVATE_FILE, atomic_write, dumps, fsync_dir, loads, private_dir, sync
 
 _NAME_RE = re.compile(r"^(\d{8}-\d{6})(?:-(\d+))?$")
 _FILE_RE = re.compile(r"^(tables/[A-Za-z0-9_][A-Za-z0-9_.-]*\.json|audit/audit-\d{4}-\d{2}\.jsonl"
@@ -41,7 +41,7 @@ def _copy(src: Path, dst: Path) -> str:
     with os.fdopen(os.open(dst, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE), "wb") as fh:
         fh.write(data)
         fh.flush()
-        os.fsync(fh.fileno())
+        sync(fh.fileno())
     return hashlib.sha256(data).hexdigest()
 
 

@@ -10,6 +10,7 @@ from werkzeug.routing import Rule
 from app import create_app
 from buurtbemiddeling.auth import users
 from common import clock as programme_clock
+from db import storage
 
 PASSWORD = "een lang wachtwoord"
 # CI installs every tool the tests use (`make test` does), so there a skipped test hides a gap.
@@ -46,6 +47,9 @@ class SharedBuilderRule(Rule):
 
 
 Flask.url_rule_class = SharedBuilderRule
+# Writes in this process (apps, live servers' threads) skip fsync, which only protects against a
+# power cut no test makes; processes the tests start (CGI, CLI, storage workers) keep it.
+storage.set_durable(False)
 
 
 @pytest.fixture
