@@ -51,8 +51,10 @@ run: packages-run build
 demo: $(STAMP)
 	$(FLASK) demo --url $(URL)
 
+# worksteal: a worker that runs out takes tests from the other's queue (tests/conftest.py puts
+# the longest first), so both stay busy to the end.
 test: packages-test build
-	$(PY) -m pytest -n $(JOBS)
+	$(PY) -m pytest -n $(JOBS) --dist worksteal
 
 # The locks after a change to pyproject.toml: keeps every other pin as it is.
 lock: | $(PY)

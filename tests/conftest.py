@@ -17,6 +17,26 @@ PASSWORD = "een lang wachtwoord"
 ON_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
+# The modules with the longest single tests, longest first (measured with --durations). They run
+# first, so `make test` (xdist, --dist worksteal) never ends with one long test running alone while
+# the other worker idles. Other modules keep their order after these; add a module whose test takes
+# more than ~10 s of CPU.
+SLOW_FIRST = (
+    "browser/test_coordinator_day.py", "test_cli.py", "test_storage.py", "test_fuzz_public.py",
+    "test_deploy.py", "browser/test_phone_lists.py", "browser/test_public_htmx.py", "test_pdf_layout.py",
+    "browser/test_public_site.py", "test_mail_delivery.py", "test_date_formats.py", "browser/test_case_flow.py",
+    "browser/test_matching_flow.py", "browser/test_volunteer_flow.py", "test_import_cases.py", "test_tooling.py",
+    "test_mail_page.py", "test_spam.py", "browser/test_eligibility_flow.py",
+)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    tests = os.path.dirname(__file__)
+    rank = {os.path.join(tests, name): place for place, name in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(str(item.path), len(SLOW_FIRST)))  # stable: modules stay whole
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield

@@ -2,19 +2,16 @@
 (aiosmtpd) from Instellingen > E-mail, and the outbox showing it sent; the texts editor's
 live preview refuses an unknown merge field; the case page's letters at phone width."""
 import os
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
-from app import create_app
 from buurtbemiddeling.auth import users
 from tests.smtp_server import Inbox, parsed, running
 from tests.test_cases_views import VALID
 from buurtbemiddeling.reports import intake as report_intake
 from forms import FORMS
 
-from .conftest import axe_violations
+from .conftest import axe_violations, serve
 
 PASSWORD = "een lang wachtwoord"
 
@@ -39,11 +36,7 @@ def mail_server_app(tmp_path, public_dir, smtp):
     (instance / "config.toml").write_text(
         f'MAIL_SERVER = "127.0.0.1"\nMAIL_PORT = {smtp.port}\n'
         f'MAIL_PASSWORD = "geheim-wachtwoord-123"\nMAIL_FROM = "Buurtbemiddeling <noreply@lindenhoven.example>"\n')
-    app = create_app({"INSTANCE_PATH": instance, "SECRET_KEY": "browser-test", "SESSION_COOKIE_SECURE": False,
-                      "REMEMBER_COOKIE_SECURE": False, "PUBLIC_DIR": str(public_dir), "RETENTION_AUTO_RUN": False})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    server.app, server.url = app, f"http://127.0.0.1:{server.server_port}"
+    server = serve(instance, public_dir, RETENTION_AUTO_RUN=False)
     yield server
     server.shutdown()
 
@@ -125,7 +118,5 @@ def test_the_case_page_offers_letters_and_feedback_at_phone_width(browser, mail_
     if os.environ.get("SCREENSHOTS"):
         section.screenshot(path=os.path.join(os.environ["SCREENSHOTS"], "case-letters-375.png"))
     # The section itself (the parties table above it is another area's: see the lead's notes).
-    from axe_playwright_python.sync_playwright import Axe
-    found = Axe().run(page, context="#brieven", options={"runOnly": {"type": "tag", "values": [
-        "wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}).response["violations"]
+    found = axe_violations(page, context="#brieven")
     assert found == [], [(v["id"], [n["target"] for n in v["nodes"]]) for v in found]

@@ -3,18 +3,15 @@ desktop and phone width, keyboard-only completion of each form, and each form se
 with and without JavaScript and found by the coordinator in the admin."""
 from __future__ import annotations
 
-import threading
 import time
 from types import SimpleNamespace
 
 import pytest
-from werkzeug.serving import make_server
 
 import sitebuilder
-from app import create_app
 from buurtbemiddeling.auth import users
 
-from .conftest import axe_violations
+from .conftest import axe_violations, serve
 
 SITE = sitebuilder.Site(sitebuilder.DEFAULT_ROOT)
 PAGE_URLS = [p.url for p in SITE.pages] + [f"{SITE.prefix(lang)}/404.html" for lang in SITE.languages]
@@ -22,22 +19,10 @@ VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, 
 PASSWORD = "een lang wachtwoord"
 
 
-def serve(tmp_path, public_dir, **config):
-    app = create_app({
-        "INSTANCE_PATH": tmp_path / "instance", "SECRET_KEY": "browser-test", "SESSION_COOKIE_SECURE": False,
-        "REMEMBER_COOKIE_SECURE": False, "PUBLIC_DIR": str(public_dir), **config,
-    })
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    server.app = app
-    server.url = f"http://127.0.0.1:{server.server_port}"
-    return server
-
-
 @pytest.fixture(scope="module")
 def site_server(tmp_path_factory, public_dir):
     """One server for the read-only checks of this module."""
-    server = serve(tmp_path_factory.mktemp("site-server"), public_dir)
+    server = serve(tmp_path_factory.mktemp("site-server") / "instance", public_dir)
     yield server
     server.shutdown()
 
@@ -54,7 +39,7 @@ def viewport_page(request, browser):
 @pytest.fixture
 def quick_server(tmp_path, public_dir):
     """A server that accepts forms filled in at robot speed (the browser types fast)."""
-    server = serve(tmp_path, public_dir, FORM_MIN_SECONDS=0)
+    server = serve(tmp_path / "instance", public_dir, FORM_MIN_SECONDS=0)
     yield server
     server.shutdown()
 
