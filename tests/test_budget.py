@@ -499,8 +499,11 @@ def test_the_year_overview_downloads_as_a_pdf_a_municipality_can_read(client, as
     # By hand: budget 1.500 + 200 = 1.700; spent 1.234,56 + 250,50 + 12,50 (the approved claim) = 1.497,56.
     assert "Jaaroverzicht budget 2025" in text and "tot en met 31-12-2025" in text
     assert "Begroot € 1.700,00" in text and "Besteed € 1.497,56 (88%)" in text and "Over € 202,44" in text
-    assert "Training € 1.500,00 € 1.234,56 € 0,00 € 1.234,56 € 265,44 82%" in text
-    assert "Werving en PR € 200,00 € 250,50 € 0,00 € 250,50 -€ 50,50 125%" in text  # overspent: a negative difference
+    # Claims go on one line only; the others say so with a dash rather than a column of € 0,00.
+    assert "Training € 1.500,00 € 1.234,56 – € 1.234,56 € 265,44 82%" in text
+    assert "Werving en PR € 200,00 € 250,50 – € 250,50 -€ 50,50 125%" in text  # overspent: a negative difference
+    # Spent without a budget (the label wraps: pdftotext reads its second line after the row).
+    assert "Onkostenvergoeding € 0,00 € 0,00 € 12,50 € 12,50 -€ 12,50 geen budget vrijwilligers" in text
     assert "1 goedgekeurde declaratie van 1 vrijwilliger, samen € 12,50" in text and "Vera" not in text
     assert "Declaraties nog niet beoordeeld (tellen niet mee) 1" in text and "Uitgaven zonder bon 1" in text
     assert "04-03-2025 Basistraining voorjaar € 1.234,56 ontbreekt" in text and "20-11-2025 Flyers wijkmarkt € 250,50 aanwezig" in text
