@@ -27,7 +27,7 @@ from buurtbemiddeling.demo import matching as matching_demo, network as network_
 from buurtbemiddeling.demo import protocols as protocol_demo, publicity as publicity_demo, reports as report_demo
 from buurtbemiddeling.demo import volunteers as volunteer_demo
 from buurtbemiddeling.reports import intake as report_intake
-from buurtbemiddeling.store import LAZY_TABLES
+from buurtbemiddeling.store import LAZY_TABLES, PARTS
 
 
 @dataclass(frozen=True)
@@ -154,7 +154,7 @@ def main(argv: list[str]) -> None:
 
     name, folder = (argv + ["S", ""])[:2] if argv else ("S", "")
     target = Path(folder or f"/tmp/bench-{name}")
-    store = Store(target / "data", lazy=LAZY_TABLES)
+    store = Store(target / "data", lazy=LAZY_TABLES, parts=PARTS)
     store.migrate()
     started = time.perf_counter()
     counts = generate(store, name)

@@ -11,10 +11,15 @@ LAZY_TABLES = (tables.CASE_EVENTS, tables.DEBRIEFS, tables.NAZORG, tables.DUO_PR
 # Tables holding secrets (password hashes, two-step secrets): an old version is not kept on disk
 # for readers (db/store.py), so a secret changed or sealed is gone from the disk at once.
 NO_HISTORY = (tables.USERS,)
+# Tables that grow with every case, report and mail, kept in parts of this many documents
+# (db/parts.py): a note, a step or a public post rewrites one part of a few hundred kilobytes,
+# whatever the years of history (whole, the timeline at 15,000 cases is 45 MB, the cases 24 MB).
+PARTS = {tables.CASE_EVENTS: 1000, tables.CASES: 200, tables.DEBRIEFS: 500, tables.NAZORG: 1000,
+         tables.DUO_PROPOSALS: 500, tables.REPORTS: 200, tables.APPLICATIONS: 200, tables.OUTBOX: 200}
 
 
 def init_store(app: Flask) -> None:
-    store = Store(app.config["DATA_DIR"], lazy=LAZY_TABLES, no_history=NO_HISTORY)
+    store = Store(app.config["DATA_DIR"], lazy=LAZY_TABLES, no_history=NO_HISTORY, parts=PARTS)
     store.migrate()
     app.extensions["store"] = store
 

@@ -32,6 +32,7 @@ from tinydb.table import Document
 
 from .errors import StoreError
 from .lazy import LazyTable, appended_chain, materialise
+from .parts import owner
 
 _DUMP_OPTS = orjson.OPT_NON_STR_KEYS
 # The data is personal: on a shared host no other account may read it.
@@ -168,11 +169,13 @@ class TableCache:
         self.tables_dir = tables_dir
         self._entries: dict[str, dict[int, dict]] = {}  # name -> {generation: table}, oldest first
         self.lazy = lazy
+        self._unfrozen = 0  # documents parsed with freeze=False since the last freeze
 
-    def load(self, name: str, generation: int | None) -> dict:
+    def load(self, name: str, generation: int | None, freeze: bool = True) -> dict:
         """The table at ``generation`` (None: the table does not exist, so empty).
 
         Raises FileNotFoundError when that version's file was cleaned up (db/store.py).
+        ``freeze=False``: the caller loads several parts and calls ``freeze_new`` once after.
         """
         if generation is None:
             return {}
@@ -180,15 +183,16 @@ class TableCache:
         if versions is not None and generation in versions:
             return versions[generation]
         path = version_path(self.tables_dir, name, generation)
+        lazy = owner(name) in self.lazy  # a part of a lazy table is read as lazily
         fh = open(path, "rb")
         try:
-            table = self._grown(name, versions, fh, generation) if name in self.lazy else None
+            table = self._grown(name, versions, fh, generation) if lazy else None
             if table is None:
                 table = LazyTable.open(fh, name)
             if table is None:  # an older layout, or an empty table
                 fh.seek(0)
                 table = as_documents(_parse(fh.read(), path, name))
-            elif name not in self.lazy:
+            elif not lazy:
                 table = materialise(table)
         except BaseException as exc:
             fh.close()
@@ -198,9 +202,17 @@ class TableCache:
         if not isinstance(table, LazyTable):
             fh.close()
         self._keep(name, generation, table)
-        if len(table) >= FREEZE_FROM and not isinstance(table, LazyTable):
-            _freeze()
+        if not isinstance(table, LazyTable):
+            self._unfrozen += len(table)
+            if freeze:
+                self.freeze_new()
         return table
+
+    def freeze_new(self) -> None:
+        """Freeze what was parsed since the last freeze, if that is a big table's worth."""
+        if self._unfrozen >= FREEZE_FROM:
+            _freeze()
+        self._unfrozen = 0
 
     def _grown(self, name: str, versions: dict | None, fh, generation: int) -> LazyTable | None:
         """The new version from the newest kept one plus the lines another process appended, if

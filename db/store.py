@@ -70,6 +70,7 @@ from .errors import StoreError
 from .locking import ProcessLock
 from .lazy import TAIL, Grouped, LazyTable, Overlay, dumps_lines, line, record_append
 from .lazy import head as lazy_head
+from .parts import Parts, PartsWorking, layout, owner
 from .storage import (TableCache, _unlink_quietly, atomic_write, dumps, fsync_dir, loads, private_dir, version_path,
                       write_temp)
 
@@ -214,6 +215,7 @@ class ReadView:
         self._store = store
         self._tx = tx  # inside a transaction: see its uncommitted writes
         self._pinned: dict[str, int] | None = None  # {table: generation} of the state this view reads
+        self._layout: dict[str, list] = {}  # the tables kept in parts in that state (db/parts.py)
         self._snapshots: dict[str, dict] = {}
         self._reading: list[set[str]] = []  # tables read by each derived() build under way
 
@@ -250,7 +252,7 @@ class ReadView:
         """``{value: [documents with doc[field] == value]}`` in table order, kept per version.
         Of a lazy table only the ids are kept, and the documents read when asked for."""
         data = self._table_data(table)
-        if not isinstance(data, LazyTable):
+        if not (isinstance(data, LazyTable) or getattr(data, "lazy", False)):
             return self.derived(f"index:{table}.{field}", lambda view: _group(view.table(table), field))
 
         def add(ids: dict, doc) -> None:
@@ -308,31 +310,42 @@ class ReadView:
         for read in self._reading:
             read.add(name)
         if self._pinned is None:
-            self._pinned = self._store._generations()["tables"]
-        return self._pinned.get(name)
+            self._pin(self._store._generations())
+        return _generation(self._pinned, self._layout, name)
+
+    def _pin(self, record: dict) -> None:
+        self._pinned, self._layout = record["tables"], self._store._layout(record)
 
     def _table_data(self, name: str) -> dict:
         if self._tx is not None:
             return self._tx._table_data(name)
-        generation = self._version(name)
         data = self._snapshots.get(name)
         if data is None:
             try:
-                data = self._store._cache.load(name, generation)
+                data = self._load(name)
             except FileNotFoundError:
-                data = self._store._cache.load(name, self._move_on(name))
+                self._move_on(name)
+                data = self._load(name)
             self._snapshots[name] = data
         return data
 
-    def _move_on(self, name: str) -> int | None:
+    def _load(self, name: str):
+        generation = self._version(name)
+        parts = self._layout.get(name)
+        if parts is None:
+            return self._store._cache.load(name, generation)
+        return self._store._parts_of(name, parts, self._pinned, generation)
+
+    def _move_on(self, name: str) -> None:
         """The pinned version of ``name`` was cleaned up (a view older than KEEP_SECONDS, after
         several commits): move to the current state if the tables read so far are unchanged
         in it; otherwise this view cannot be consistent any more."""
-        current = self._store._generations()["tables"]
-        if any(current.get(read) != self._pinned.get(read) for read in self._snapshots):
+        record = self._store._generations()
+        current, current_layout = record["tables"], self._store._layout(record)
+        if any(_generation(current, current_layout, read) != _generation(self._pinned, self._layout, read)
+               for read in self._snapshots):
             raise StoreError(f"read view too old: table {name!r} changed since the view began; read again")
-        self._pinned = current
-        return current.get(name)
+        self._pin(record)
 
     def _write_table(self, name: str, data: dict) -> None:
         raise StoreError("a read view cannot write; use store.transaction()")
@@ -349,7 +362,9 @@ class Transaction:
         self._base_keys: dict[str, int | None] = {}  # generation of each loaded table
         self._owned: dict[str, set] = {}  # str doc ids copied or written, per table
         self._tables: dict[str, Table] = {}
-        self._dropped: set[str] = set()  # tables the commit removes (replace_all)
+        self._dropped: set[str] = set()  # tables the commit removes (replace_all, a table split into parts)
+        self._layout = layout(self._generations["tables"])  # tables kept in parts, as this tx leaves them
+        self._parted: dict[str, PartsWorking] = {}  # working copies of tables kept in parts
         self._audit: list[dict] = []  # audit entries this commit writes (Store.audit inside the block)
         self._failed = False
         self._closed = False
@@ -387,6 +402,13 @@ class Transaction:
 
     def _table_data(self, name: str) -> dict:
         self._check_open()
+        parts = self._layout.get(name)
+        if parts is None:
+            return self._physical_data(name)
+        return Parts(name, list(parts), [self._physical_data(part) for *_, part in parts], lazy=name in self._store.lazy)
+
+    def _physical_data(self, name: str) -> dict:
+        """One table file's data in this transaction: a table, or one part of a table in parts."""
         data = self._working.get(name)
         if data is None:
             data = self._base.get(name)
@@ -403,13 +425,43 @@ class Transaction:
     def _working_copy(self, name: str) -> dict:
         """This transaction's own copy of a table: the cached documents stay shared until changed."""
         self._check_open()
+        if name in self._layout or name in self._store.parts:
+            return self._parts_working(name)
         data = self._working.get(name)
         if data is None:
-            base = self._table_data(name)
+            base = self._physical_data(name)
             data = self._working[name] = Overlay(base) if isinstance(base, LazyTable) else dict(base)
         return data
 
+    def _parts_working(self, name: str) -> PartsWorking:
+        """The working copy of a table kept in parts; a table still in one file is split now,
+        its file removed by the same commit."""
+        working = self._parted.get(name)
+        if working is not None:
+            return working
+        working = self._parted[name] = PartsWorking(name, self._store.parts.get(name, 0), self._layout.setdefault(name, []),
+                                                    self._physical_data, self._part_copy)
+        if name in self._working or (name in self._generations["tables"] and name not in self._dropped):
+            for key, doc in self._physical_data(name).items():
+                working[key] = doc
+            self._working.pop(name, None)
+            self._base[name], self._base_keys[name] = {}, None
+            self._dropped.add(name)
+        return working
+
+    def _part_copy(self, part: str) -> dict:
+        """The working copy of one part, whose written documents are recorded as for a table
+        (``_serialise`` appends what was only added)."""
+        return _Recorded(self._working_copy(part), self._owned.setdefault(part, set()))
+
+    def split(self, name: str) -> None:
+        """Keep ``name`` in parts now if the store is set to (migration 5); else nothing."""
+        if name in self._store.parts:
+            self._parts_working(name)
+
     def _max_id(self, name: str) -> int:
+        if name in self._layout:
+            return self._table_data(name).max_id()
         if name not in self._base:
             self._table_data(name)
         base_key = self._base_keys.get(name)
@@ -439,6 +491,11 @@ class Transaction:
                 self._owned[name] = set(tables[name])
             else:
                 self._dropped.add(name)
+        # Tables in parts arrive as their parts (a backup holds the files); one in one file
+        # (an older backup) is split by the next write or migration.
+        self._layout, self._parted = layout(tables), {}
+        self._tables.clear()
+        self._owned = {name: set(docs) for name, docs in tables.items()}
 
     def _commit(self) -> None:
         """Write the changed tables; the rename of ``.generations`` is the commit point.
@@ -467,7 +524,7 @@ class Transaction:
                 _unlink_quietly(version)  # left by a commit that never reached its commit point
                 os.link(tmp, version)
                 tables[name] = generation
-                if name in store.lazy:
+                if owner(name) in store.lazy:
                     opened[name] = open(tmp, "rb")
                     working = self._working[name]
                     if isinstance(working, Overlay) and working.only_appended and self._base_keys.get(name) is not None:
@@ -497,6 +554,7 @@ class Transaction:
             store._clean_versions([name for name, *_ in written], generation)
         except BaseException as exc:
             store._cache.clear()
+            store._kept_parts.clear()
             try:
                 store._recover()  # the plain files, from the versions the commit recorded
             except Exception:
@@ -567,6 +625,7 @@ class Transaction:
         # An update callable may have mutated nested values of cached documents.
         for name in set(self._base) | set(self._working):
             self._store._cache.drop(name)
+            self._store._kept_parts.pop(owner(name), None)
         self._working.clear()
 
     def read(self) -> ReadView:
@@ -575,13 +634,18 @@ class Transaction:
 
 class Store:
     def __init__(self, data_dir: str | os.PathLike, *, lock_timeout: float = 30.0, lazy: tuple[str, ...] = (),
-                 no_history: tuple[str, ...] = ()) -> None:
+                 no_history: tuple[str, ...] = (), parts: dict[str, int] | None = None) -> None:
         """``lazy``: tables read a record at a time, which a process keeps unparsed (db/lazy.py).
+        ``parts``: {table: ids per part} for tables kept in parts (db/parts.py), so a write costs
+        the same however long the table's history; readers follow the files, not this setting.
         ``no_history``: tables whose superseded versions go at once (secrets, password hashes: a
         value changed or removed must not stay on disk); a view still on one moves on."""
         self.data_dir = Path(data_dir)
         self.lazy = frozenset(_check_name(name) for name in lazy)
         self.no_history = frozenset(_check_name(name) for name in no_history)
+        self.parts = {_check_name(name): int(size) for name, size in (parts or {}).items()}
+        if any(size < 1 for size in self.parts.values()):
+            raise StoreError("a part holds at least one document")
         self.tables_dir = self.data_dir / "tables"
         self.audit_dir = self.data_dir / "audit"
         private_dir(self.tables_dir)
@@ -592,6 +656,8 @@ class Store:
         self._folds = _Bounded(DERIVED_KEPT)  # ReadView.fold: key -> (generation, value)
         self._mapped = _Bounded(DERIVED_KEPT)  # ReadView.mapped: key -> {doc_id: (doc, value)}
         self._max_ids: dict[str, tuple] = {}  # table -> (generation, highest doc id)
+        self._kept_parts: dict[str, tuple[int, Parts]] = {}  # table in parts -> (generation, its newest state read)
+        self._layouts: tuple[int, dict] | None = None  # (commit, layout of its tables in parts)
         self._local = threading.local()
         self._lock = ProcessLock(self.data_dir / ".lock", lock_timeout)
         self._audit_log = AuditLog(self.audit_dir, lock_timeout)
@@ -612,6 +678,24 @@ class Store:
         except ValueError as exc:
             raise StoreError(f"{self.tables_dir / GENERATIONS} is damaged ({exc}); restore a backup") from exc
         return state
+
+    def _layout(self, record: dict) -> dict:
+        """The tables kept in parts in a commit record (db/parts.py), worked out once per commit."""
+        kept = self._layouts
+        if kept is None or kept[0] != record["commit"]:
+            kept = self._layouts = (record["commit"], layout(record["tables"]))
+        return kept[1]
+
+    def _parts_of(self, name: str, parts: list, tables: dict, generation: int) -> Parts:
+        """A table kept in parts at ``generation``: its parts from the cache, composed once."""
+        kept = self._kept_parts.get(name)
+        if kept is not None and kept[0] == generation:
+            return kept[1]
+        loaded = [self._cache.load(part, tables[part], freeze=False) for *_, part in parts]
+        self._cache.freeze_new()
+        composed = Parts(name, parts, loaded, [tables[part] for *_, part in parts], lazy=name in self.lazy)
+        self._kept_parts[name] = (generation, composed)
+        return composed
 
     def _adopt(self) -> None:
         """Make every table file a recorded version (lock held): files from before generations,
@@ -800,10 +884,11 @@ class Store:
         if tx is not None:
             names.update(tx._working)
             names -= tx._dropped - set(tx._working)
-        return sorted(names)
+        return sorted({owner(name) for name in names})
 
     def drop_caches(self) -> None:
         self._cache.clear()
+        self._kept_parts.clear()
         self._derived.clear()
         self._folds.clear()
         self._mapped.clear()
@@ -874,6 +959,42 @@ class Store:
         if not backups:
             return None
         return datetime.now(timezone.utc) - backup_created(backups[0])
+
+
+def _generation(tables: dict, parts: dict, name: str) -> int | None:
+    """The generation of ``name`` in a state: of a table in parts, the highest of its parts'."""
+    if name in parts:
+        return max((tables[part] for *_, part in parts[name]), default=None)
+    return tables.get(name)
+
+
+class _Recorded(MutableMapping):
+    """A part's working copy that records the ids written to it, as ``_WorkingTable`` does."""
+
+    def __init__(self, data, owned: set) -> None:
+        self._data, self._owned = data, owned
+
+    def __getitem__(self, key):
+        return self._data[key]
+
+    def __setitem__(self, key, doc) -> None:
+        self._owned.add(key)
+        self._data[key] = doc
+
+    def __delitem__(self, key) -> None:
+        del self._data[key]
+
+    def __contains__(self, key) -> bool:
+        return key in self._data
+
+    def __iter__(self):
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def clear(self) -> None:
+        self._data.clear()
 
 
 def _group(docs, field: str) -> dict:

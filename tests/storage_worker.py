@@ -100,8 +100,11 @@ def restore_and_die(store: Store, backup_path: str, point: str) -> None:
 
 
 def main() -> None:
-    # STORE_LAZY=records,...: those tables are opened lazily (db/lazy.py), as the app does.
-    store = Store(sys.argv[1], lazy=tuple(filter(None, os.environ.get("STORE_LAZY", "").split(","))))
+    # STORE_LAZY=records,...: those tables are opened lazily (db/lazy.py), as the app does;
+    # STORE_PARTS=records:16,...: those tables are kept in parts of so many documents (db/parts.py).
+    parts = dict(item.split(":") for item in filter(None, os.environ.get("STORE_PARTS", "").split(",")))
+    store = Store(sys.argv[1], lazy=tuple(filter(None, os.environ.get("STORE_LAZY", "").split(","))),
+                  parts={name: int(size) for name, size in parts.items()})
     mode, args = sys.argv[2], sys.argv[3:]
     if mode == "insert":
         insert(store, args[0], int(args[1]), args[2])

@@ -31,20 +31,28 @@ from db.backup import backup, list_backups, restore  # noqa: E402
 WORKER = Path(__file__).with_name("storage_worker.py")
 
 
-def worker(data_dir, *args, lazy=(), **kwargs):
+def worker(data_dir, *args, lazy=(), parts=None, **kwargs):
     return subprocess.Popen(
         [sys.executable, str(WORKER), str(data_dir), *map(str, args)],
         stdout=subprocess.PIPE,
         text=True,
-        env={**os.environ, "STORE_LAZY": ",".join(lazy)},
+        env={**os.environ, "STORE_LAZY": ",".join(lazy),
+             "STORE_PARTS": ",".join(f"{name}:{size}" for name, size in (parts or {}).items())},
         **kwargs,
     )
 
 
 def load_table_file(data_dir, name):
-    """Parse a table file the plain way, bypassing the store."""
-    path = Path(data_dir) / "tables" / f"{name}.json"
-    return orjson.loads(path.read_bytes())[name] if path.exists() else {}
+    """Parse a table file the plain way, bypassing the store; a table kept in parts
+    (db/parts.py: files ``<name>.<first>-<last>.json``) as the union of its part files."""
+    tables = Path(data_dir) / "tables"
+    found = {}
+    for path in [tables / f"{name}.json", *tables.glob(f"{name}.*-*.json")]:
+        if path.exists():
+            docs = orjson.loads(path.read_bytes())[path.stem]
+            assert not set(docs) & set(found), f"{path.name} holds a document another file holds too"
+            found |= docs
+    return found
 
 
 @pytest.fixture
@@ -55,11 +63,15 @@ def store(tmp_path):
 # -- real processes ------------------------------------------------------------
 
 
-@pytest.mark.parametrize("lazy", [(), ("records",)], ids=["parsed", "lazy"])
-def test_eight_processes_writing_at_once_lose_nothing(tmp_path, lazy):
+LAYOUTS = {"parsed": ((), None), "lazy": (("records",), None), "parts": (("records",), {"records": 16}),
+           "parsed-parts": ((), {"records": 16})}
+
+
+@pytest.mark.parametrize("lazy,parts", LAYOUTS.values(), ids=LAYOUTS)
+def test_eight_processes_writing_at_once_lose_nothing(tmp_path, lazy, parts):
     data_dir, go = tmp_path / "data", tmp_path / "go"
-    Store(data_dir, lazy=lazy)
-    procs = [worker(data_dir, "insert", f"w{n}", 50, go, lazy=lazy) for n in range(8)]
+    Store(data_dir, lazy=lazy, parts=parts)
+    procs = [worker(data_dir, "insert", f"w{n}", 50, go, lazy=lazy, parts=parts) for n in range(8)]
     time.sleep(0.5)  # let them start, then release all at once
     go.touch()
     acknowledged = []
@@ -74,16 +86,19 @@ def test_eight_processes_writing_at_once_lose_nothing(tmp_path, lazy):
     assert {(d["worker"], d["seq"]) for d in records.values()} == {
         (f"w{n}", s) for n in range(8) for s in range(50)
     }
+    if parts:  # 400 documents in parts of 16: files by range of ids, the last one full
+        assert sorted(p.name for p in (data_dir / "tables").glob("records*.json")) == sorted(
+            f"records.{first}-{first + 15}.json" for first in range(1, 401, 16))
 
 
-@pytest.mark.parametrize("lazy", [(), ("records",)], ids=["parsed", "lazy"])
-def test_a_writer_killed_at_random_moments_keeps_every_acknowledged_write(tmp_path, lazy):
+@pytest.mark.parametrize("lazy,parts", LAYOUTS.values(), ids=LAYOUTS)
+def test_a_writer_killed_at_random_moments_keeps_every_acknowledged_write(tmp_path, lazy, parts):
     data_dir = tmp_path / "data"
-    Store(data_dir, lazy=lazy)
+    Store(data_dir, lazy=lazy, parts=parts)
     rng = random.Random(1234)
     acknowledged = set()
     for run in range(100):
-        proc = worker(data_dir, "writer", run, lazy=lazy)
+        proc = worker(data_dir, "writer", run, lazy=lazy, parts=parts)
         assert proc.stdout.readline().strip() == "ready"
         # Kill only once it writes: on a busy machine (other test processes) starting takes a while.
         first = proc.stdout.readline()
@@ -100,9 +115,12 @@ def test_a_writer_killed_at_random_moments_keeps_every_acknowledged_write(tmp_pa
     assert len(acknowledged) >= 100  # every run wrote before its kill
 
     # The dead writer's flock is gone: a new store gets the lock at once.
-    store = Store(data_dir, lock_timeout=5, lazy=lazy)
+    store = Store(data_dir, lock_timeout=5, lazy=lazy, parts=parts)
     with store.transaction() as tx:
         tx.table("records").insert({"run": -1, "seq": 0})
+    assert len(store.read().table("records")) == len(load_table_file(data_dir, "records"))
+    if parts:
+        assert len(list((data_dir / "tables").glob("records.*-*.json"))) > 5, "the writes spread over parts"
     assert not list((data_dir / "tables").glob(".*.tmp"))
     assert not (data_dir / "tables" / ".journal").exists()
 
@@ -589,6 +607,140 @@ def test_lines_another_process_appended_are_read_on_top_of_the_kept_version(tmp_
     assert [d.doc_id for d in view.index("events", "case_id")[1]] == [2, 5, 8, 10, 11]
     # Read as the kept version plus the new lines, so what was kept for it can be continued.
     assert before._pinned["events"] in view._table_data("events").lineage
+
+
+# -- tables in parts (db/parts.py) ----------------------------------------------------
+
+
+@pytest.mark.parametrize("lazy", [(), ("events",)], ids=["parsed", "lazy"])
+def test_a_table_in_parts_answers_exactly_as_one_in_one_file(tmp_path, lazy):
+    plain, parted = Store(tmp_path / "plain", lazy=lazy), Store(tmp_path / "parts", lazy=lazy, parts={"events": 8})
+    for store in (plain, parted):
+        _same_changes(store)
+    assert _seen(parted) == _seen(plain)
+    assert _seen(Store(tmp_path / "parts")) == _seen(plain)  # another process, without the setting
+    assert load_table_file(tmp_path / "parts", "events") == load_table_file(tmp_path / "plain", "events")
+    assert parted.table_names() == plain.table_names() == ["events"]
+    # 62 ids in parts of 8: eight files, each holding its own range
+    files = sorted((parted.tables_dir).glob("events.*.json"), key=lambda p: int(p.stem.split(".")[1].split("-")[0]))
+    assert [p.name for p in files] == [f"events.{n}-{n + 7}.json" for n in range(1, 63, 8)]
+    assert set(orjson.loads(files[1].read_bytes())["events.9-16"]) == {"9", "10", "14", "15", "16", "13"}
+
+
+def test_adding_to_a_table_in_parts_writes_only_its_newest_part(tmp_path):
+    store = Store(tmp_path / "data", lazy=("events",), parts={"events": 10, "cases": 5})
+    with store.transaction() as tx:
+        tx.table("cases").insert_multiple({"n": n} for n in range(20))
+        tx.table("events").insert_multiple({"case_id": n % 20 + 1} for n in range(95))
+    files = {p.name: p.stat().st_ino for p in store.tables_dir.glob("[!.]*.json")}
+    with store.transaction() as tx:  # a note: the case changes, an event is added
+        tx.table("cases").update({"n": -1}, doc_ids=[7])
+        assert tx.table("events").insert({"case_id": 7}) == 96
+    changed = {name for name, inode in files.items() if (store.tables_dir / name).stat().st_ino != inode}
+    assert changed == {"cases.6-10.json", "events.91-100.json"}
+    assert store._generations()["last"] == ["cases.6-10", "events.91-100"]
+    with store.transaction() as tx:  # the 101st event starts a new part
+        assert tx.table("events").insert_multiple([{"case_id": 1}] * 6) == list(range(97, 103))
+    assert store._generations()["last"] == ["events.91-100", "events.101-110"]
+    view = store.read()
+    assert [e.doc_id for e in view.index("events", "case_id")[7]] == [7, 27, 47, 67, 87, 96]
+    assert view.table("cases").get(doc_id=7) == {"n": -1} and len(view.table("events")) == 102
+
+
+def test_the_index_of_a_table_in_parts_is_continued_after_an_append(tmp_path):
+    store = Store(tmp_path / "data", lazy=("events",), parts={"events": 10})
+    with store.transaction() as tx:
+        tx.table("events").insert_multiple({"case_id": n % 3} for n in range(25))
+    folded = []
+
+    def add(acc, doc):
+        folded.append(doc.doc_id)
+        acc[doc["case_id"]] = acc.get(doc["case_id"], ()) + (doc.doc_id,)
+
+    assert store.read().fold("by_case", "events", add)[1] == (2, 5, 8, 11, 14, 17, 20, 23)
+    folded.clear()
+    with store.transaction() as tx:
+        tx.table("events").insert({"case_id": 1})
+    assert store.read().fold("by_case", "events", add)[1][-1] == 26
+    assert folded == [26], "only the appended event was folded in"
+    with store.transaction() as tx:  # an older part changed: folded again from the start
+        tx.table("events").update({"case_id": 2}, doc_ids=[2])
+    folded.clear()
+    assert store.read().fold("by_case", "events", add)[1] == (5, 8, 11, 14, 17, 20, 23, 26)
+    assert len(folded) == 26
+
+
+def test_a_view_reads_every_part_at_one_commit(tmp_path):
+    store = Store(tmp_path / "data", parts={"log": 4})
+    with store.transaction() as tx:
+        tx.table("log").insert_multiple({"seq": 0} for _ in range(10))
+    view = store.read()
+    assert len(view.table("cases")) == 0  # pins the state
+    other = Store(store.data_dir, parts={"log": 4})  # another process
+    with other.transaction() as tx:
+        tx.table("log").update({"seq": 1}, doc_ids=[1, 10])
+        tx.table("log").insert({"seq": 1})
+    assert [d["seq"] for d in view.table("log").all()] == [0] * 10
+    assert [d["seq"] for d in store.read().table("log").all()] == [1] + [0] * 8 + [1, 1]
+
+
+def test_a_table_in_one_file_is_split_into_parts_by_the_migration(tmp_path, monkeypatch):
+    old = Store(tmp_path / "data", lazy=("events",))  # data from before the parts
+    with old.transaction() as tx:
+        tx.table("events").insert_multiple({"case_id": n % 4, "n": n} for n in range(30))
+        tx.table("cases").insert_multiple({"n": n} for n in range(7))
+        tx.table("_meta").insert({"schema": 4})
+    before = load_table_file(old.data_dir, "events")
+    store = Store(tmp_path / "data", lazy=("events",), parts={"events": 10, "cases": 5})
+    assert [d["n"] for d in store.read().table("events").all()] == list(range(30))  # read as it is
+    assert store.migrate() == [5]
+    tables = store.tables_dir
+    assert not (tables / "events.json").exists() and not (tables / "cases.json").exists()
+    assert sorted(p.name for p in tables.glob("[!.]*.json")) == [
+        "_meta.json", "cases.1-5.json", "cases.6-10.json", "events.1-10.json", "events.11-20.json", "events.21-30.json"]
+    assert load_table_file(tables.parent, "events") == before
+    assert "events" not in store._generations()["tables"]
+    fresh = Store(tmp_path / "data")  # any process reads the parts, whatever it was told
+    assert [d.doc_id for d in fresh.read().index("events", "case_id")[1]] == [2, 6, 10, 14, 18, 22, 26, 30]
+    with fresh.transaction() as tx:  # and writes into them, in their size
+        assert tx.table("events").insert({"case_id": 1}) == 31
+    assert (tables / "events.31-40.json").exists()
+
+
+def test_a_backup_holds_every_part_and_restores_all_or_nothing(tmp_path):
+    store = Store(tmp_path / "data", parts={"events": 4})
+    store.migrate()
+    with store.transaction() as tx:
+        tx.table("events").insert_multiple({"n": n} for n in range(10))
+    path = backup(store)
+    manifest = orjson.loads((path / "manifest.json").read_bytes())
+    assert {"tables/events.1-4.json", "tables/events.5-8.json", "tables/events.9-12.json"} <= set(manifest["files"])
+    with store.transaction() as tx:  # after the backup: an old part changed, a new part made
+        tx.table("events").update({"n": -1}, doc_ids=[2])
+        tx.table("events").insert_multiple({"n": n} for n in range(10, 14))
+    restore(store, path)
+    assert [d["n"] for d in store.read().table("events").all()] == list(range(10))
+    assert not (store.tables_dir / "events.13-16.json").exists()
+    assert [d["n"] for d in Store(store.data_dir).read().table("events").all()] == list(range(10))
+
+
+def test_a_backup_from_before_the_parts_is_restored_and_split_by_the_next_write(tmp_path):
+    old = Store(tmp_path / "old")
+    old.migrate()
+    with old.transaction() as tx:
+        tx.table("events").insert_multiple({"n": n} for n in range(6))
+    path = backup(old)
+    store = Store(tmp_path / "data", parts={"events": 4})
+    store.migrate()
+    with store.transaction() as tx:
+        tx.table("events").insert_multiple({"n": -n} for n in range(9))
+    restore(store, path)
+    assert sorted(p.name for p in store.tables_dir.glob("events*.json")) == ["events.json"]
+    assert [d["n"] for d in store.read().table("events").all()] == list(range(6))
+    with store.transaction() as tx:
+        tx.table("events").insert({"n": 6})
+    assert sorted(p.name for p in store.tables_dir.glob("events*.json")) == ["events.1-4.json", "events.5-8.json"]
+    assert [d["n"] for d in Store(store.data_dir).read().table("events").all()] == list(range(7))
 
 
 def test_a_lazy_table_in_the_old_one_line_layout_is_rewritten_when_the_store_opens(tmp_path):
