@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from bench import flood, generate, targets, workers
+from bench import flood, generate, multiworker, targets, workers
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results.json"
@@ -210,6 +210,8 @@ def main(argv: list[str] | None = None) -> int:
                 print("concurrent submissions, spam flood, PDF, build, cold start ...", flush=True)
                 entry["concurrent"] = concurrent_submissions(instance)
                 entry["flood"] = spam_flood(instance)
+                print(f"{multiworker.WORKERS} workers behind gunicorn, {multiworker.SECONDS:.0f} s ...", flush=True)
+                entry["workers"] = multiworker.measure(instance, pages, *multiworker.cases_for(app))
                 entry["annual_pdf"] = annual_pdf(client, workers.last_full_year())
                 entry["build"] = build_site(instance / "data")
                 entry["cold_start"] = cold_start(instance)

@@ -26,10 +26,10 @@ REPORT = {
 TARGETS_PER_PAGE = 10
 
 
-def create(instance: Path):
+def create(instance: Path, settings: dict | None = None):
     from app import create_app
 
-    return create_app({"INSTANCE_PATH": str(instance), **SETTINGS})
+    return create_app({"INSTANCE_PATH": str(instance), **SETTINGS, **(settings or {})})
 
 
 def fill(instance: Path, size: str) -> dict[str, int]:

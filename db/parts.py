@@ -34,17 +34,28 @@ def part_name(name: str, first: int, last: int) -> str:
 
 def owner(name: str) -> str:
     """The table a stored table belongs to: ``cases`` for ``cases.1-250``, else the name itself."""
-    match = _PART.match(name)
-    return match[1] if match else name
+    part = _parse(name)
+    return part[0] if part else name
+
+
+_parsed: dict[str, tuple[str, int, int] | None] = {}  # stored name -> (table, first, last), None if no part
+
+
+def _parse(stored: str) -> tuple[str, int, int] | None:
+    # Worked out once per name: layout() runs for every commit over some hundreds of names.
+    if stored not in _parsed:
+        match = _PART.match(stored)
+        _parsed[stored] = (match[1], int(match[2]), int(match[3])) if match else None
+    return _parsed[stored]
 
 
 def layout(tables) -> dict[str, list[tuple[int, int, str]]]:
     """``{table: [(first id, last id, part name)] in id order}`` for the tables kept in parts."""
     found: dict[str, list[tuple[int, int, str]]] = {}
     for stored in tables:
-        match = _PART.match(stored)
-        if match:
-            found.setdefault(match[1], []).append((int(match[2]), int(match[3]), stored))
+        part = _parse(stored)
+        if part is not None:
+            found.setdefault(part[0], []).append((part[1], part[2], stored))
     for parts in found.values():
         parts.sort()
     return found

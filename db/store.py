@@ -80,6 +80,7 @@ GENERATIONS = ".generations"  # the commit record, replaced last: see the module
 KEEP_SECONDS = 120  # a superseded version stays this long for readers still on it,
 KEEP_OLD = 3  # unless more than this many newer ones replaced it
 KEEP_MIN_SECONDS = 10  # and even then at least this long (a busy writer makes many in a second)
+CLEAN_EVERY = 1.0  # seconds between two listings of the tables folder for old versions, per process
 DERIVED_KEPT = 512  # results kept by derived(), fold() and mapped() each, least recently used go
 _NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$")
 META_TABLE = "_meta"
@@ -363,7 +364,8 @@ class Transaction:
         self._owned: dict[str, set] = {}  # str doc ids copied or written, per table
         self._tables: dict[str, Table] = {}
         self._dropped: set[str] = set()  # tables the commit removes (replace_all, a table split into parts)
-        self._layout = layout(self._generations["tables"])  # tables kept in parts, as this tx leaves them
+        # The tables kept in parts, as this transaction leaves them (its own lists: new parts are added).
+        self._layout = {name: list(parts) for name, parts in store._layout(self._generations).items()}
         self._parted: dict[str, PartsWorking] = {}  # working copies of tables kept in parts
         self._audit: list[dict] = []  # audit entries this commit writes (Store.audit inside the block)
         self._failed = False
@@ -551,7 +553,7 @@ class Transaction:
                 store._cache.drop(name)
             for name, _, _, data in written:
                 self._cached(name, generation, data, opened.get(name))
-            store._clean_versions([name for name, *_ in written], generation)
+            store._clean_versions([name for name, *_ in written], tables)
         except BaseException as exc:
             store._cache.clear()
             store._kept_parts.clear()
@@ -658,6 +660,7 @@ class Store:
         self._max_ids: dict[str, tuple] = {}  # table -> (generation, highest doc id)
         self._kept_parts: dict[str, tuple[int, Parts]] = {}  # table in parts -> (generation, its newest state read)
         self._layouts: tuple[int, dict] | None = None  # (commit, layout of its tables in parts)
+        self._cleaned_at = 0.0  # when _clean_versions last listed the folder
         self._local = threading.local()
         self._lock = ProcessLock(self.data_dir / ".lock", lock_timeout)
         self._audit_log = AuditLog(self.audit_dir, lock_timeout)
@@ -798,17 +801,27 @@ class Store:
         tmp.write_text(str(record["commit"]))
         os.replace(tmp, marker)
 
-    def _clean_versions(self, names: list[str], current: int) -> None:
+    def _clean_versions(self, names: list[str], current: dict[str, int]) -> None:
         """Remove superseded versions no reader should still need: those replaced more than
         KEEP_SECONDS ago, and beyond the KEEP_OLD newest those replaced more than
         KEEP_MIN_SECONDS ago (a reader still on one then moves on or reads again:
-        ReadView._move_on)."""
+        ReadView._move_on). ``names``: the tables just written; ``current``: {table: generation}
+        of the commit record.
+
+        The folder holds a file per version of every part of every table, so it is listed at
+        most every CLEAN_EVERY seconds per process (then for all tables), except when a table
+        without history was written: its old version goes at once."""
         now = time.time()
+        if now - self._cleaned_at < CLEAN_EVERY and not self.no_history.intersection(names):
+            return
+        self._cleaned_at = now
         by_table: dict[str, list[tuple[int, Path]]] = {}
         for entry in os.scandir(self.tables_dir):
             if entry.name.startswith(".") and entry.name.endswith(".json") and ".g" in entry.name:
                 name, _, generation = entry.name[1:-len(".json")].rpartition(".g")
-                if name in names and generation.isdigit():
+                # Only versions up to the recorded one: a link above it was left by a commit
+                # that never reached its commit point, and is not what readers read.
+                if generation.isdigit() and int(generation) <= current.get(name, -1):
                     by_table.setdefault(name, []).append((int(generation), Path(entry.path)))
         for name, versions in by_table.items():
             versions.sort()

@@ -50,6 +50,25 @@ def test_concurrent_submissions_are_all_stored(instance, monkeypatch):
     assert result["stored"] == result["submissions"] == 6
 
 
+def test_four_workers_behind_gunicorn_serve_the_mixed_load_over_http(instance, monkeypatch):
+    from bench import multiworker
+
+    monkeypatch.setattr(multiworker, "SECONDS", 6.0)
+    monkeypatch.setattr(multiworker, "WARMUP_SECONDS", 3.0)
+    app = workers.create(instance)
+    note_cases, hold_cases = multiworker.cases_for(app)
+    result = multiworker.measure(instance, workers.pages(app), note_cases, hold_cases)
+    # Every answer as expected: pages 200, writes redirected, and the case page right after a
+    # note (whichever worker served it) shows that note.
+    assert result["errors"] == 0, result["first_errors"]
+    assert result["served_by"] >= 2, "several worker processes answered"
+    assert result["reads"] and result["requests"] > 20
+    assert set(result["writes"]) <= {"case_note", "step_change", "public_form"} and result["after_change"]
+    assert result["posts"]["stored"] == result["posts"]["sent"]
+    listed = targets.several_workers(result, "XS")
+    assert any("another worker" in t["target"] for t in listed)
+
+
 # -- the store's indexes and appends ------------------------------------------------------
 
 @pytest.fixture
