@@ -34,8 +34,11 @@ SECONDS = 60.0
 WARMUP_SECONDS = 15.0  # every worker builds its caches before the measured minute
 MIX = (("read", 0.80), ("change", 0.15), ("post", 0.05))
 WORKER_HEADER = "X-Bench-Worker"
+AFTER_ATTEMPTS = 6  # requests for the case page after a note, until another worker serves one
 # Posts come from one address here: the form's rate limit per address is not what is measured.
-SERVER_SETTINGS = {"FORM_RATE_LIMIT": 1_000_000}
+# The first daily retention run over five years is measured on its own (run.retention_run); a
+# worker would otherwise start it after its first answer, holding the data lock for seconds.
+SERVER_SETTINGS = {"FORM_RATE_LIMIT": 1_000_000, "RETENTION_AUTO_RUN": False}
 BOOT_TIMEOUT = 300.0  # a worker at L opens five years of data first
 
 
@@ -164,15 +167,21 @@ class Client(threading.Thread):
             case_id = self.rng.choice(self.note_cases)
             writer = self._timed("write:case_note", "POST", f"/beheer/zaken/{case_id}/notitie",
                                  {"text": f"Belasting {self.n}.{self.i}: partij B gebeld."}, expect=(302, 303))
-            # The coordinator looks at the case right away: another worker may serve it.
-            begin = time.perf_counter()
-            status, headers, body = request(self.port, "GET", f"/beheer/zaken/{case_id}", cookie=self.cookie)
-            took = time.perf_counter() - begin
-            if status != 200 or f"Belasting {self.n}.{self.i}:".encode() not in body:
-                self.errors.append(f"case {case_id} right after its note: {status}, note not shown")
-            else:
+            # The coordinator looks at the case right away. The worker that just answered is
+            # usually the first to take the next connection, so the page is asked again until
+            # another worker serves it: that one's first page since the change is measured.
+            for attempt in range(AFTER_ATTEMPTS):
+                begin = time.perf_counter()
+                status, headers, body = request(self.port, "GET", f"/beheer/zaken/{case_id}", cookie=self.cookie)
+                took = time.perf_counter() - begin
+                if status != 200 or f"Belasting {self.n}.{self.i}:".encode() not in body:
+                    self.errors.append(f"case {case_id} right after its note: {status}, note not shown")
+                    break
                 same = headers.get(WORKER_HEADER.lower()) == writer
-                self.samples.setdefault("after:same" if same else "after:other", []).append(took)
+                if attempt == 0 or not same:
+                    self.samples.setdefault("after:same" if same else "after:other", []).append(took)
+                if not same:
+                    break
         else:
             action, note = ("heropenen", "Bewoner belde terug.") if self.held else ("wacht", "Bewoner wil eerst zelf praten.")
             self._timed("write:step_change", "POST", f"/beheer/zaken/{self.hold_case}/{action}", {"note": note},

@@ -58,15 +58,33 @@ def test_four_workers_behind_gunicorn_serve_the_mixed_load_over_http(instance, m
     app = workers.create(instance)
     note_cases, hold_cases = multiworker.cases_for(app)
     result = multiworker.measure(instance, workers.pages(app), note_cases, hold_cases)
-    # Every answer as expected: pages 200, writes redirected, and the case page right after a
-    # note (whichever worker served it) shows that note.
+    # Every answer as expected: pages 200, writes redirected, every post stored.
     assert result["errors"] == 0, result["first_errors"]
     assert result["served_by"] >= 2, "several worker processes answered"
-    assert result["reads"] and result["requests"] > 20
-    assert set(result["writes"]) <= {"case_note", "step_change", "public_form"} and result["after_change"]
+    assert result["reads"] and set(result["writes"]) <= {"case_note", "step_change", "public_form"}
     assert result["posts"]["stored"] == result["posts"]["sent"]
     listed = targets.several_workers(result, "XS")
     assert any("another worker" in t["target"] for t in listed)
+
+    # Notes and step changes, one after the other: the case page right after a note shows it,
+    # also when another worker serves it (an error is counted otherwise).
+    note_cases, hold_cases = multiworker.cases_for(workers.create(instance))  # the load left some on hold
+    server = multiworker.Server(instance)
+    try:
+        user = multiworker.Client(0, server.port, multiworker.log_in(server.port), {}, note_cases[:1], hold_cases[0],
+                                  False, 0, seed=1)
+        monkeypatch.setattr(user.rng, "random", lambda: 0.1)  # a note each time
+        for _ in range(4):
+            user.i += 1
+            user.change()
+        monkeypatch.setattr(user.rng, "random", lambda: 0.9)  # on hold and back
+        user.change()
+        user.change()
+    finally:
+        server.stop()
+    assert user.errors == []
+    assert sum(len(user.samples.get(key, [])) for key in ("after:same", "after:other")) >= 4
+    assert len(user.samples["write:case_note"]) == 4 and len(user.samples["write:step_change"]) == 2
 
 
 # -- the store's indexes and appends ------------------------------------------------------
