@@ -72,17 +72,27 @@ def range_for(doc_id: int, size: int, parts: list[tuple[int, int, str]]) -> tupl
 class Parts(Mapping):
     """One state of a table kept in parts: ``{str doc id: document}`` over the parts in id order.
 
-    ``tables`` are the parts' mappings (a dict, a LazyTable, or a transaction's working copy);
-    ``generations`` their generations, known for a committed state (they give ``lineage``).
+    ``tables`` are the parts' mappings (a dict or a LazyTable) of a committed state, with their
+    ``generations`` (they give ``lineage``); or, in a transaction, ``load(part name)`` gives a
+    part's current data each time it is asked, so a lookup by id reads one part, not all.
     """
 
-    def __init__(self, name: str, parts: list[tuple[int, int, str]], tables: list[Mapping],
-                 generations: list[int] | None = None, lazy: bool = False) -> None:
+    def __init__(self, name: str, parts: list[tuple[int, int, str]], tables: list[Mapping] | None = None,
+                 generations: list[int] | None = None, lazy: bool = False,
+                 load: Callable[[str], Mapping] | None = None) -> None:
         self.name, self.lazy = name, lazy
         self._firsts = [first for first, _, _ in parts]
         self._lasts = [last for _, last, _ in parts]
-        self._tables = tables
+        self._names = [part for _, _, part in parts]
+        self._given, self._load = tables, load
         self._generations = generations
+
+    def _part(self, i: int) -> Mapping:
+        return self._given[i] if self._given is not None else self._load(self._names[i])
+
+    @property
+    def _tables(self) -> list[Mapping]:
+        return self._given if self._given is not None else [self._load(name) for name in self._names]
 
     def _table(self, key) -> Mapping | None:
         try:
@@ -90,7 +100,7 @@ class Parts(Mapping):
         except (TypeError, ValueError):
             return None
         i = bisect_right(self._firsts, doc_id) - 1
-        return self._tables[i] if i >= 0 and doc_id <= self._lasts[i] else None
+        return self._part(i) if i >= 0 and doc_id <= self._lasts[i] else None
 
     def __getitem__(self, key):
         table = self._table(key)
@@ -126,7 +136,7 @@ class Parts(Mapping):
         return (doc for _, doc in self.items(start))
 
     def max_id(self) -> int:
-        for table in reversed(self._tables):
+        for table in reversed(self._tables):  # (ids only grow: the last part that has any)
             if len(table):
                 return table.max_id() if hasattr(table, "max_id") else max(map(int, table))
         return 0
@@ -136,11 +146,12 @@ class Parts(Mapping):
         """``{generation of an earlier state: its length}`` for the states this one grew from by
         appends to its last part alone (what ``ReadView.fold`` continues from). Only states from
         every other part's generation on qualify: then those parts were as they are now."""
-        if not self._tables or self._generations is None:
+        if not self._names or self._generations is None:
             return {}
+        tables = self._tables
         before = max(self._generations[:-1], default=-1)
-        offset = sum(map(len, self._tables[:-1]))
-        grown = getattr(self._tables[-1], "lineage", {})
+        offset = sum(map(len, tables[:-1]))
+        grown = getattr(tables[-1], "lineage", {})
         return {generation: offset + n for generation, n in grown.items() if generation >= before}
 
 

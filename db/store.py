@@ -407,7 +407,7 @@ class Transaction:
         parts = self._layout.get(name)
         if parts is None:
             return self._physical_data(name)
-        return Parts(name, list(parts), [self._physical_data(part) for *_, part in parts], lazy=name in self._store.lazy)
+        return Parts(name, parts, lazy=name in self._store.lazy, load=self._physical_data)
 
     def _physical_data(self, name: str) -> dict:
         """One table file's data in this transaction: a table, or one part of a table in parts."""
@@ -659,7 +659,7 @@ class Store:
         self._mapped = _Bounded(DERIVED_KEPT)  # ReadView.mapped: key -> {doc_id: (doc, value)}
         self._max_ids: dict[str, tuple] = {}  # table -> (generation, highest doc id)
         self._kept_parts: dict[str, tuple[int, Parts]] = {}  # table in parts -> (generation, its newest state read)
-        self._layouts: tuple[int, dict] | None = None  # (commit, layout of its tables in parts)
+        self._layouts: tuple[list, dict] | None = None  # (the names in a commit record, their layout in parts)
         self._cleaned_at = 0.0  # when _clean_versions last listed the folder
         self._local = threading.local()
         self._lock = ProcessLock(self.data_dir / ".lock", lock_timeout)
@@ -683,10 +683,11 @@ class Store:
         return state
 
     def _layout(self, record: dict) -> dict:
-        """The tables kept in parts in a commit record (db/parts.py), worked out once per commit."""
-        kept = self._layouts
-        if kept is None or kept[0] != record["commit"]:
-            kept = self._layouts = (record["commit"], layout(record["tables"]))
+        """The tables kept in parts in a commit record (db/parts.py), worked out again only when
+        the commit added or removed a table or part (most only write existing ones)."""
+        tables, kept = record["tables"], self._layouts
+        if kept is None or len(kept[0]) != len(tables) or not all(map(tables.__contains__, kept[0])):
+            kept = self._layouts = (list(tables), layout(tables))
         return kept[1]
 
     def _parts_of(self, name: str, parts: list, tables: dict, generation: int) -> Parts:
