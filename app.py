@@ -11,7 +11,7 @@ from flask.cli import NoAppException
 
 from common.instance import InstanceMissing, locate
 
-from buurtbemiddeling import admin, app_clock, auth, cli, config, extensions, public_site, reports, security
+from buurtbemiddeling import admin, app_clock, startup, auth, cli, config, extensions, public_site, reports, security
 from buurtbemiddeling import mail, messages
 from buurtbemiddeling import budget, development, network, planning
 from buurtbemiddeling import volunteers
@@ -42,6 +42,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         template_folder=str(Path(__file__).resolve().parent / "buurtbemiddeling" / "templates"),
     )
     config.load(app, overrides)
+    startup.init_app(app)
     app_clock.init_app(app)
     app.config["INSTANCE_SOURCE"] = instance.source
     extensions.init_app(app)

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from bench import flood, generate, multiworker, targets, workers
+from bench import cgi, flood, generate, multiworker, targets, workers
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results.json"
@@ -180,6 +180,15 @@ def prepare(size: str, workdir: Path) -> tuple[Path, dict, float]:
     return instance, counts, took
 
 
+def commit() -> str:
+    """The commit measured; "+changes" when the working tree differs from it."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+
+    head = git("rev-parse", "--short=12", "HEAD") or "unknown"
+    return head + ("+changes" if git("status", "--porcelain", "--untracked-files=no") else "")
+
+
 def loadavg() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
@@ -190,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     small, large = sizes[0], sizes[-1]
     results: dict = {"machine": {"python": platform.python_version(), "platform": platform.platform(),
                                  "cpus": os.cpu_count(), "load_before": loadavg()},
-                     "sizes": {}, "floor": floor()}
+                     "commit": commit(), "sizes": {}, "floor": floor(), "cgi_floor": cgi.floor()}
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         work = Path(tmp)
         for size in dict.fromkeys(sizes):
@@ -204,6 +213,9 @@ def main(argv: list[str] | None = None) -> int:
                 entry["reads"] = reads(client, pages)
                 entry["writes"] = writes(client, workers.open_case_ids(app)[:10])
                 entry["case_page_after_note"] = page_after_write(client, workers.open_case_ids(app)[:10])
+            if size in cgi.SIZES:
+                print(f"CGI requests at {size} ...", flush=True)
+                entry["cgi"] = cgi.measure(instance, workers.open_case_ids(app)[:10])
             if size != small:
                 entry["rss"] = worker_rss(instance, pages)
             if size == large:

@@ -36,6 +36,8 @@ DEFAULTS: dict[str, Any] = {
     "PROXY_FIX_X_FOR": 0,
     # The first-run page asks for the one-time code in <instance>/setup-code (auth/setup_code.py).
     "SETUP_CODE_REQUIRED": True,
+    # PDFs are rendered in a short-lived process of their own, so a worker never keeps WeasyPrint (pdf.py).
+    "PDF_SEPARATE_PROCESS": True,
 }
 
 

@@ -24,16 +24,18 @@ The functions take the config as a mapping; only init_app (the command) needs Fl
 from __future__ import annotations
 
 import datetime as dt
-import smtplib
 import ssl
 import time
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from common import clock, retention_periods
 from common import tables
+
+if TYPE_CHECKING:
+    import smtplib  # imported where mail is sent: most requests (and every CGI process) send none
 
 TABLE = tables.OUTBOX
 PURGE_AFTER_DAYS = retention_periods.MAIL_DAYS
@@ -222,6 +224,8 @@ def build_message(doc: Mapping[str, Any], config: Mapping[str, Any]) -> EmailMes
 
 
 def _connect(config: Mapping[str, Any], timeout: float | None = None) -> smtplib.SMTP:
+    import smtplib
+
     found = settings(config)
     timeout = min(found.timeout, timeout) if timeout else found.timeout
     if found.security == "ssl":
@@ -260,6 +264,8 @@ def deliver_pending(store, config: Mapping[str, Any], ids: Iterable[int] | None 
 
     One connection for the batch; a failure is recorded on the mail, never raised.
     `timeout` caps the wait on each answer of the server, `limit` the number of mails."""
+    import smtplib
+
     if not enabled(config):
         return 0, 0
     now = now or _now()
@@ -291,6 +297,8 @@ def deliver_pending(store, config: Mapping[str, Any], ids: Iterable[int] | None 
 
 def _describe(exc: BaseException) -> tuple[str, bool]:
     """The server's answer in a line, and whether it refused for good (a 5xx reply)."""
+    import smtplib
+
     code = getattr(exc, "smtp_code", None)
     if isinstance(exc, smtplib.SMTPRecipientsRefused) and exc.recipients:
         code, message = next(iter(exc.recipients.values()))

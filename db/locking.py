@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
-
-import filelock
+from typing import TYPE_CHECKING
 
 from .errors import StoreError
+
+if TYPE_CHECKING:
+    import filelock
 
 
 class ProcessLock:
@@ -26,6 +28,8 @@ class ProcessLock:
         # filelock refuses objects inherited across fork (gunicorn preload):
         # build the locks per process.
         if self._pid != os.getpid():
+            import filelock  # on demand: a request that locks nothing never loads it (CGI pays every import)
+
             self._thread_lock = threading.Lock()
             self._file_lock = filelock.FileLock(
                 self.path,
@@ -44,6 +48,8 @@ class ProcessLock:
         try:
             file_lock.acquire()
         except BaseException as exc:
+            import filelock
+
             thread_lock.release()
             if isinstance(exc, filelock.Timeout):
                 raise StoreError(f"timed out waiting for {self.path}") from exc

@@ -665,13 +665,50 @@ class Store:
         self._lock = ProcessLock(self.data_dir / ".lock", lock_timeout)
         self._audit_log = AuditLog(self.audit_dir, lock_timeout)
         self.counters = Counters(self.data_dir / "counters", lock_timeout)  # never under the data lock
-        with self._lock:
-            self._recover()
-            # Temp files of killed writers; safe to remove while we hold the lock.
-            for tmp in self.tables_dir.glob(".*.tmp"):
-                tmp.unlink(missing_ok=True)
-            self._adopt()
+        # A CGI host starts a process per request: the lock is taken only when there is something
+        # to finish or clean up, so readers never queue behind a writer just to start.
+        if self._repair_due():
+            with self._lock:
+                self._recover()
+                # Temp files of killed writers; safe to remove while we hold the lock.
+                for tmp in self.tables_dir.glob(".*.tmp"):
+                    tmp.unlink(missing_ok=True)
+                self._adopt()
         self._relayout()
+
+    def _repair_due(self) -> bool:
+        """Whether start-up has work under the lock (read without it; a writer at work right now
+        also makes it true, and the locked pass then finds nothing to do): a journal or a commit
+        to finish (`_recover`), its audit entries unwritten, temp files, or table files that are
+        not the recorded versions (`_adopt`)."""
+        state = self._generations()
+        names = set(state["tables"])
+        recorded = {version_path(self.tables_dir, name, generation).name for name, generation in state["tables"].items()}
+        plain = set()
+        for entry in os.scandir(self.tables_dir):
+            if entry.name == ".journal" or entry.name.endswith(".tmp"):
+                return True
+            if entry.name.startswith("."):
+                if entry.name.endswith(".json") and ".g" in entry.name and entry.name not in recorded:
+                    name, _, generation = entry.name[1:-len(".json")].rpartition(".g")
+                    if generation.isdigit() and int(generation) > state["tables"].get(name, -1):
+                        return True  # a version of a commit that never reached its commit point
+            elif entry.name.endswith(".json"):
+                plain.add(entry.name[:-len(".json")])
+        if plain != names:
+            return True
+        for name, generation in state["tables"].items():
+            try:
+                if not os.path.samefile(self._path(name), version_path(self.tables_dir, name, generation)):
+                    return True
+            except FileNotFoundError:
+                return True
+        if state.get("audit"):
+            try:
+                return int((self.tables_dir / ".audited").read_text() or 0) < state["commit"]
+            except (FileNotFoundError, ValueError):
+                return True
+        return False
 
     def _generations(self) -> dict:
         try:
@@ -918,6 +955,8 @@ class Store:
         from .migrations import MIGRATIONS
 
         latest = max((v for v, _ in MIGRATIONS), default=0)
+        if self.schema_version == latest:
+            return []  # the usual start: nothing to do, no lock taken
         applied = []
         for version, migration in sorted(MIGRATIONS, key=lambda m: m[0]):
             with self.transaction() as tx:

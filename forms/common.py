@@ -7,7 +7,7 @@ message names exactly what is asked for, in every language.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 from markupsafe import Markup
 
@@ -148,11 +148,32 @@ def conflict_type_field(conflict_types, label: Text, required_msg: Text) -> Radi
     return RadioField("conflict_type", label, choices=tuple(conflict_types), messages={"required": required_msg})
 
 
+class PerLanguage(Mapping):
+    """A text per language, made when a language is first asked for: the forms are defined at
+    import, and a text in Turkish, Arabic or Polish reads that language's translation file."""
+
+    def __init__(self, languages: Mapping[str, Any], make: Callable[[str], str]) -> None:
+        self._languages, self._make, self._made = languages, make, {}
+
+    def __getitem__(self, lang: str) -> str:
+        if lang not in self._made:
+            if lang not in self._languages:
+                raise KeyError(lang)
+            self._made[lang] = self._make(lang)
+        return self._made[lang]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._languages)
+
+    def __len__(self) -> int:
+        return len(self._languages)
+
+
 def privacy_consent(label: Text, purpose: Text, required_msg: Text, name: str = "consent") -> CheckboxField:
     """The consent box, with a link to the privacy statement in its hint."""
     read = msg("Lees de privacyverklaring", "Read the privacy statement")
-    hint = {lang: Markup('{} <a href="{}">{}</a>.').format(pick(purpose, lang), url, pick(read, lang))
-            for lang, url in PRIVACY_URLS.items()}
+    hint = PerLanguage(PRIVACY_URLS, lambda lang: Markup('{} <a href="{}">{}</a>.').format(
+        pick(purpose, lang), PRIVACY_URLS[lang], pick(read, lang)))
     return CheckboxField(name, label, hint=hint, messages={"required": required_msg})
 
 

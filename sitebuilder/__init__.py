@@ -13,21 +13,38 @@ form with the programme's configured choices, see forms.configured).
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import forms
 
-from .output import build, check_output
-from .site import CONTENT_ID, DEFAULT_ROOT, BuildError, Page, Site, display_path
+from .config import CONTENT_ID, DEFAULT_ROOT, LOCAL_CONFIG, BuildError, display_path, load_config
 
 __all__ = [
     "BuildError", "CONTENT_ID", "DEFAULT_ROOT", "Page", "Site", "build", "check_output", "get_site", "main",
     "render_form", "render_form_page", "render_thanks_fragment", "site_config",
 ]
 
+if TYPE_CHECKING:
+    from .site import Site
+
 _cache: dict[tuple[Path, int | None, bool], tuple[tuple, Site]] = {}
+_configs: dict[Path, tuple[tuple, dict]] = {}
+
+
+def __getattr__(name: str):
+    # The builder (pages, Markdown, front matter, templates) loads on first use: the app's mails
+    # and public posts need only site_config(), and a CGI process pays for every import.
+    if name in ("build", "check_output"):
+        from . import output
+
+        return getattr(output, name)
+    if name in ("Page", "Site"):
+        from . import site
+
+        return getattr(site, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _signature(root: Path) -> tuple:
@@ -46,6 +63,8 @@ def get_site(site_root: Path | str | None = None, intake_days: int | None = None
     cached = _cache.get(key)
     if cached and cached[0] == signature:
         return cached[1]
+    from .site import Site
+
     site = Site(root, intake_days=intake_days, mail=mail)
     _cache[key] = (signature, site)
     return site
@@ -67,8 +86,15 @@ def render_form(form_name: str, lang: str = "nl", result: forms.Result | None = 
 
 
 def site_config(site_root: Path | str | None = None) -> dict:
-    """The programme's settings from site.toml (name, phone, email, url, ...)."""
-    return get_site(site_root).config
+    """The programme's settings from site.toml (name, phone, email, url, ...), reread when
+    site.toml or site.local.toml changes; the pages are not loaded for it."""
+    root = Path(site_root or DEFAULT_ROOT).resolve()
+    signature = tuple((p.stat().st_mtime_ns, p.stat().st_size) if p.is_file() else None
+                      for p in (root / "site.toml", root / LOCAL_CONFIG))
+    cached = _configs.get(root)
+    if not cached or cached[0] != signature:
+        cached = _configs[root] = (signature, load_config(root))
+    return cached[1]
 
 
 def render_thanks_fragment(form_name: str, lang: str = "nl",
@@ -80,6 +106,11 @@ def render_thanks_fragment(form_name: str, lang: str = "nl",
 
 
 def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    from .output import build
+    from .site import Site
+
     parser = argparse.ArgumentParser(prog="build.py", description="Build the public site into static HTML.")
     parser.add_argument("--out", default="public", help="output folder (default: public)")
     parser.add_argument("--site", default=str(DEFAULT_ROOT), help="site sources (default: the repo's site/)")

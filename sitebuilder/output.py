@@ -11,7 +11,8 @@ from typing import Callable
 from xml.sax.saxutils import escape
 
 from .publicity import ADMIN_SOURCE
-from .site import BuildError, Site, display_path
+from .config import BuildError, display_path
+from .site import Site
 
 HTMX_NAME = "htmx.min.js"
 # A page's HTML plus its style sheets stay under this, so the site is quick on a poor connection.

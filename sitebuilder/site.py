@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,18 +17,10 @@ from common.phone import tel_href
 from figures.public import public_figures
 
 from . import accessibility
+from .config import CONTENT_ID, DEFAULT_ROOT, BuildError, _read_toml, display_path, load_config
 from .markup import UnparsedMarkdown, content_html
 from .theme import theme_css
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-DEFAULT_ROOT = PACKAGE_DIR.parent / "site"
-
-# A programme's own settings go in site/site.local.toml (git-ignored), which overrides site.toml
-# key by key: `git pull` then never meets an edited tracked file.
-LOCAL_CONFIG = "site.local.toml"
-# Branding without code: every key below must be in site/site.toml (see the comments there).
-REQUIRED_CONFIG = ("name", "municipality", "phone", "email", "url", "address", "postcode", "city",
-                   "opening_hours", "area")
 FRONT_MATTER_KEYS = {
     "title", "description", "nav_order", "nav_title", "slug", "template", "form", "key", "noindex",
 }
@@ -37,24 +28,10 @@ STRINGS_FILE = "_strings.toml"
 _SETTING = re.compile(r"\{\{\s*site\.([a-z_]+)\s*\}\}")
 _PRIVACY = re.compile(r"\{\{\s*privacy\.([a-z_]+)\s*\}\}")
 _ACCESSIBILITY = re.compile(r"\{\{\s*accessibility\.([a-z_]+)\s*\}\}")
-# The element of a page holding its text and form; the thank-you panel replaces its content.
-CONTENT_ID = "page-content"
 _INTAKE = re.compile(r"\{\{\s*intake\.([a-z_]+)\s*\}\}")
 # {{ mail }}...{{ /mail }}: text that holds only when the app can send e-mail (a promise of a confirmation).
 _IF_MAIL = re.compile(r"\{\{\s*mail\s*\}\}(.*?)\{\{\s*/mail\s*\}\}", re.S)
 _SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*(/[a-z0-9]+(-[a-z0-9]+)*)*")
-
-
-class BuildError(Exception):
-    """The site cannot be built; the message names the file and what to fix."""
-
-
-def display_path(path: Path) -> str:
-    """A path relative to the working directory when possible, for messages."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def translated(value: Any, lang: str) -> str:
@@ -92,25 +69,6 @@ def _dutch(problem: str) -> str:
     if link:
         return f"de link {link.group(1)} wijst naar een pagina die niet op de site staat"
     return "de tekst breekt een regel van de site (" + problem.split(": ", 1)[-1] + ")"
-
-
-def _merged(shipped: dict[str, Any], local: dict[str, Any]) -> dict[str, Any]:
-    """`local` over `shipped`, table by table, so a local file names only what differs."""
-    merged = dict(shipped)
-    for key, value in local.items():
-        both_tables = isinstance(value, dict) and isinstance(shipped.get(key), dict)
-        merged[key] = _merged(shipped[key], value) if both_tables else value
-    return merged
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise BuildError(f"{display_path(path)}: file is missing") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise BuildError(f"{display_path(path)}: not valid TOML: {exc}") from None
 
 
 class Site:
@@ -164,35 +122,7 @@ class Site:
 
     # -- loading ---------------------------------------------------------
     def _load_config(self) -> dict[str, Any]:
-        path = self.root / "site.toml"
-        config = _read_toml(path)
-        local = self.root / LOCAL_CONFIG
-        if local.is_file():  # this programme's own name, contact details and colours (git-ignored)
-            config = _merged(config, _read_toml(local))
-            path = local
-        missing = [key for key in REQUIRED_CONFIG if not config.get(key)]
-        if missing:
-            raise BuildError(f"{display_path(path)}: missing required key(s): {', '.join(missing)} "
-                             f"(see the comments in site.toml for what each one means)")
-        if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", str(config["url"])):
-            raise BuildError(f"{display_path(path)}: url must start with https:// (got {config['url']!r})")
-        if not forms.fields.is_email(str(config["email"])):
-            raise BuildError(f"{display_path(path)}: email is not an e-mail address (got {config['email']!r})")
-        logo = config.get("logo")
-        if logo and not (self.static_dir / str(logo)).is_file():
-            raise BuildError(f"{display_path(path)}: logo {logo!r} is not a file in {display_path(self.static_dir)}")
-        wijken = config.setdefault("wijken", [])
-        if not isinstance(wijken, list) or not all(isinstance(w, str) and w.strip() for w in wijken):
-            raise BuildError(f"{display_path(path)}: wijken must be a list of names, such as [\"Centrum\", \"De Linden\"]")
-        problems = accessibility.check(config.get("accessibility") or {})
-        if problems:
-            raise BuildError(f"{display_path(path)}: " + "; ".join(problems) + " (see the comments there)")
-        config["url"] = str(config["url"]).rstrip("/")
-        config["phone_href"] = tel_href(str(config["phone"]))  # for content: ({{ site.phone_href }})
-        config.setdefault("organisation", config["name"])
-        config.setdefault("logo", "")
-        config.setdefault("default_language", "nl")
-        return config
+        return load_config(self.root)
 
     def _discover_languages(self) -> list[str]:
         if not self.content_dir.is_dir():

@@ -39,7 +39,7 @@ def theme_css(colors: Mapping[str, str], source: Path) -> str:
     Raises BuildError on an unknown key, a value that is not #rrggbb, or text colours
     that would fail the 4.5:1 contrast.
     """
-    from .site import BuildError, display_path
+    from .config import BuildError, display_path
 
     where = f"{display_path(source)} [colors]"
     unknown = sorted(set(colors) - set(COLOR_TOKENS))

@@ -9,8 +9,6 @@ from __future__ import annotations
 import os
 
 import pytest
-from flask import Flask
-from werkzeug.routing import Rule
 
 from app import create_app
 from buurtbemiddeling.auth import users
@@ -52,26 +50,6 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"skipped on CI, where no test may be: {reason}"
 
 
-class SharedBuilderRule(Rule):
-    """A URL rule whose builder code is compiled once per process, not once per app.
-
-    werkzeug compiles two builder functions per rule and app: 85% of create_app's time (0.2 s of
-    CPU), paid by nearly every test. The code depends only on the rule's text, place, defaults and
-    the map's converters; it reads the rule's own converters when called, so apps may share it.
-    """
-
-    _builders: dict = {}
-
-    def _compile_builder(self, append_unknown: bool = True):
-        key = (self.rule, self.subdomain, self.host, self.map.host_matching, self.merge_slashes,
-               repr(sorted((self.defaults or {}).items())), frozenset(self.map.converters.items()),
-               append_unknown)
-        if key not in self._builders:
-            self._builders[key] = super()._compile_builder(append_unknown)
-        return self._builders[key]
-
-
-Flask.url_rule_class = SharedBuilderRule
 # Writes in this process (apps, live servers' threads) skip fsync, which only protects against a
 # power cut no test makes; processes the tests start (CGI, CLI, storage workers) keep it.
 storage.set_durable(False)
@@ -86,6 +64,7 @@ def app(tmp_path):
         "SESSION_COOKIE_SECURE": False,
         "WTF_CSRF_ENABLED": False,  # csrf_client turns it back on
         "RETENTION_AUTO_RUN": False,  # tests/test_retention.py runs it with a fixed clock
+        "PDF_SEPARATE_PROCESS": False,  # one WeasyPrint per test process; test_startup_cost tries the other way
     })
     yield app
 

@@ -14,7 +14,6 @@ from datetime import date, datetime, time, timezone
 from typing import Any, Iterable, Mapping
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
 
 from common import clock
 from common import tables
@@ -132,7 +131,9 @@ def event_item(event: Mapping[str, Any], doc_id: int) -> dict[str, Any]:
             "category": KINDS.get(event.get("kind"), "Overig")}
 
 
-def _vevent(item: Mapping[str, Any], stamp: datetime) -> Event:
+def _vevent(item: Mapping[str, Any], stamp: datetime):
+    from icalendar import Event  # on demand: a heavy import only the calendar feeds need
+
     vevent = Event()
     vevent.add("uid", item["uid"])
     vevent.add("dtstamp", stamp)
@@ -153,6 +154,8 @@ def calendar(events: Iterable, organisation: str, *, now: datetime | None = None
              items: Iterable[Mapping[str, Any]] = (), name: str = "activiteiten vrijwilligers") -> bytes:
     """An iCalendar file (RFC 5545) with the given events (docs with doc_id) and further
     calendar items (dicts like `event_item`'s, e.g. a volunteer's appointments)."""
+    from icalendar import Calendar  # on demand: a heavy import only the calendar feeds need
+
     stamp = (now or clock.now()).astimezone(ZoneInfo("UTC"))  # RFC 5545: DTSTAMP in UTC
     cal = Calendar()
     cal.add("prodid", f"-//{organisation}//Buurtbemiddeling beheer//NL")

@@ -1,0 +1,53 @@
+"""What a fresh process pays before its first answer, kept small: under CGI every request is one.
+
+- URL builders: werkzeug compiles two Python functions per route when the route is added
+  (some 200 routes: most of `create_app`'s own time). A request builds a few dozen URLs at most,
+  so each builder is compiled on its first use, and once per process for every app in it (the
+  code depends only on the rule's text, place, defaults and the map's converters; it reads the
+  rule's own converters when called, so apps may share it: the test suite makes hundreds).
+- Templates: Jinja compiles a template's source to Python on first use in a process (a page
+  extends the layout and includes its pieces: 15-20 templates, more than the page's own work).
+  The compiled code is kept in the instance folder, checked against the template's source.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from jinja2 import FileSystemBytecodeCache
+from werkzeug.routing import Rule
+
+TEMPLATE_CACHE = "cache/templates"  # in the instance folder: the app may write there, nobody else reads it
+
+
+class LazyBuilderRule(Rule):
+    _builders: dict = {}  # per process: (rule text, place, defaults, converters, kind) -> builder
+
+    def _compile_builder(self, append_unknown: bool = True):
+        attribute = "_build_unknown" if append_unknown else "_build"
+
+        def build_first(rule: LazyBuilderRule, *args, **kwargs):
+            real = rule._shared_builder(append_unknown).__get__(rule, None)
+            setattr(rule, attribute, real)  # later calls go straight to the compiled builder
+            return real(*args, **kwargs)
+
+        return build_first
+
+    def _shared_builder(self, append_unknown: bool):
+        key = (self.rule, self.subdomain, self.host, self.map.host_matching, self.merge_slashes,
+               repr(sorted((self.defaults or {}).items())), frozenset(self.map.converters.items()),
+               append_unknown)
+        if key not in self._builders:
+            self._builders[key] = super()._compile_builder(append_unknown)
+        return self._builders[key]
+
+
+def init_app(app: Flask) -> None:
+    """Call before anything touches `app.jinja_env` or adds a route."""
+    app.url_rule_class = LazyBuilderRule
+    folder = Path(app.instance_path) / TEMPLATE_CACHE
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError:
+        return  # a read-only instance still answers, compiling its templates each time
+    app.jinja_options = {**app.jinja_options, "bytecode_cache": FileSystemBytecodeCache(str(folder))}

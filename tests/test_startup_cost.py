@@ -1,0 +1,80 @@
+"""Under CGI the app starts for every request (deploy/app.cgi, as Apache runs it): a fresh process
+loads only what its request needs, and starts without the data lock when nothing is due.
+
+No timings here: `make bench` measures them (bench/cgi.py). These tests prove the causes."""
+from __future__ import annotations
+
+import subprocess
+from urllib.parse import urlencode
+
+import pytest
+
+from app import create_app
+from buurtbemiddeling.auth import users
+from bench import cgi, workers
+from common import clock
+from db.locking import ProcessLock
+from tests.conftest import PASSWORD
+
+COORDINATOR = "coordinator@example.org"
+# Libraries only some pages need (PDFs, spreadsheets, charts, calendars, Markdown, the site
+# builder, two-step secrets, sending mail): none may load for the login page or a public post.
+HEAVY = ("weasyprint", "openpyxl", "pygal", "icalendar", "cryptography", "markdown", "nh3", "frontmatter", "yaml",
+         "sitebuilder.site", "sitebuilder.output", "smtplib", "dateutil", "PIL")
+
+
+@pytest.fixture(scope="module")
+def instance(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("cgi") / "instance"
+    app = create_app({"INSTANCE_PATH": str(folder), "TESTING": True})  # folders made, migrations applied
+    users.create_user(app.extensions["store"], COORDINATOR, PASSWORD, "coordinator", "Carla")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def script(instance):
+    script = cgi.install(instance, instance.parent / "public")
+    # The day's first request also runs the daily retention check, under the lock (privacy/hooks.py).
+    assert cgi.request(script, "GET", "/beheer/inloggen").status == 200
+    return script
+
+
+def test_the_login_page_loads_no_heavy_library(script):
+    answer, modules = cgi.modules_loaded(script, "GET", "/beheer/inloggen")
+    assert answer.status == 200 and b"Inloggen" in answer.body
+    assert sorted(m for m in HEAVY if m in modules) == []
+    assert "filelock" not in modules, "a page that writes nothing takes no lock"
+
+
+def test_a_public_report_is_stored_without_loading_a_heavy_library(script, instance):
+    body = urlencode(workers.report_data(1), doseq=True).encode()
+    answer, modules = cgi.modules_loaded(script, "POST", "/melding", body=body,
+                                         content_type="application/x-www-form-urlencoded")
+    assert answer.status == 303, answer.body[:500]
+    assert sorted(m for m in HEAVY if m in modules) == []
+    assert workers.report_count(instance) >= 1
+
+
+def test_a_process_starts_and_answers_while_a_writer_holds_the_data_lock(script, instance):
+    with ProcessLock(instance / "data" / ".lock", timeout=5):
+        answer = cgi.request(script, "GET", "/beheer/inloggen")
+    assert answer.status == 200, answer.body[:500]
+
+
+def test_start_up_takes_the_lock_when_a_killed_writer_left_work(script, instance):
+    tables = instance / "data" / "tables"
+    leftover = tables / ".reports.json.4242.1.tmp"
+    leftover.write_bytes(b'{"reports": {"1": {"half": ')
+    answer = cgi.request(script, "GET", "/beheer/inloggen")
+    assert answer.status == 200
+    assert not leftover.exists(), "the start-up cleaned up under the lock"
+
+
+def test_a_pdf_is_made_in_a_process_of_its_own_so_the_worker_never_loads_weasyprint(script):
+    cookie = cgi.log_in(script, COORDINATOR, PASSWORD)
+    answer, modules = cgi.modules_loaded(script, "GET", f"/beheer/rapportages/pdf?jaar={clock.today().year}",
+                                         cookie=cookie)
+    assert answer.status == 200 and answer.body.startswith(b"%PDF")
+    assert "weasyprint" not in modules
+    text = subprocess.run(["pdftotext", "-", "-"], input=answer.body, capture_output=True, check=True).stdout
+    assert b"Jaarverslag" in text or b"jaarverslag" in text.lower(), text[:300]
