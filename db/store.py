@@ -53,6 +53,7 @@ import os
 import re
 import threading
 import time
+from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, MutableMapping
 from contextlib import contextmanager
@@ -257,8 +258,10 @@ class ReadView:
             return self.derived(f"index:{table}.{field}", lambda view: _group(view.table(table), field))
 
         def add(ids: dict, doc) -> None:
-            value = doc.get(field)
-            ids[value] = ids.get(value, ()) + (doc.doc_id,)
+            # Ids as machine integers: a timeline of five years is 180,000 ids, as int objects 6 MB more.
+            value, one = doc.get(field), array("q", (doc.doc_id,))
+            held = ids.get(value)
+            ids[value] = one if held is None else held + one  # a new array: fold never changes a value in place
 
         return Grouped(data, self.fold(f"index:{table}.{field}", table, add))
 

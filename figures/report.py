@@ -157,10 +157,13 @@ def intake_in_time(reported: Iterable[Mapping], *, today: dt.date,
 
 
 def nazorg_share(closed: Iterable[Mapping], nazorg: Iterable[Mapping]) -> Share:
+    closed = list(closed)
+    # Only the answers about these cases are kept: `nazorg` may be five years of them, read as it goes.
+    wanted = {case_rules.case_id(c) for c in closed}
     by_case: dict[Any, list] = defaultdict(list)
     for record in nazorg:
-        by_case[record.get("case_id")].append(record)
-    closed = list(closed)
+        if record.get("case_id") in wanted:
+            by_case[record.get("case_id")].append(record)
     return Share(sum(case_rules.nazorg_done(c, by_case.get(case_rules.case_id(c), [])) for c in closed), len(closed))
 
 

@@ -5,7 +5,7 @@ No timings are asserted here: the targets are shown in bench/results.json by `ma
 import orjson
 import pytest
 
-from bench import generate, run, targets, workers
+from bench import cgi, generate, run, targets, workers
 from db import Store
 
 
@@ -139,3 +139,12 @@ def test_documents_from_a_read_are_shared_and_readers_never_see_uncommitted_chan
             tx.table("cases").update({"step": "gekoppeld"}, doc_ids=[1])
             raise RuntimeError("abandoned")
     assert first["step"] == "intake" and store.read().table("cases").get(doc_id=1)["step"] == "intake"
+
+
+def test_cgi_requests_go_through_the_published_script_with_a_real_session(instance):
+    app = workers.create(instance)
+    measured = cgi.measure(instance, workers.open_case_ids(app)[:2], count=1)  # raises on any unexpected answer
+    results = {"cgi_floor": cgi.floor(1), "sizes": {"S": {"cgi": measured}}}
+    assert set(measured) == {"public_post", "login_page", "vandaag", "case_page"}
+    assert [t["target"] for t in cgi.check(results)] == [f"CGI {name} at S: p50 / import-flask floor" for name in measured]
+    assert any("vandaag" in line for line in cgi.table(results))

@@ -79,13 +79,19 @@ def duplicates(pair: dict[str, str] | None, reports: Iterable, cases: Iterable, 
 def by_pair(view, table: str, pair_of) -> dict[frozenset, list]:
     """The documents of `table` by the two streets of their conflict, kept per version of the
     table: normalising every address of five years of cases took most of a case page."""
+    def streets(doc) -> frozenset | None:
+        pair = pair_of(doc)
+        return frozenset(pair) if pair else None
+
     def build(v) -> dict[frozenset, list]:
-        pairs = v.mapped(f"cases.pair.{table}.{pair_of.__name__}", table, pair_of)
+        # Only the two streets are kept per document (and are the key): at 15,000 cases the
+        # whole pairs, postcodes and all, held 8 MB for as long as the worker lived.
+        keys = v.mapped(f"cases.streets.{table}.{pair_of.__name__}", table, streets)
         found: dict[frozenset, list] = {}
         for doc in v.table(table):
-            pair = pairs.get(doc.doc_id)
-            if pair:
-                found.setdefault(frozenset(pair), []).append(doc)
+            key = keys.get(doc.doc_id)
+            if key:
+                found.setdefault(key, []).append(doc)
         return found
 
     return view.derived(f"cases.by_pair.{table}.{pair_of.__name__}", build)

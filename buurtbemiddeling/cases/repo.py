@@ -9,6 +9,7 @@ the stored value or what its events say, whichever is later or larger.
 from __future__ import annotations
 
 import datetime as dt
+from array import array
 from bisect import bisect_right
 from typing import Any, Callable, Mapping
 
@@ -178,13 +179,13 @@ def _text_matches(view, words: list[str], *, positions: bool = False) -> set[int
     return found if positions else {ids[k] for k in found}
 
 
-def _search_index(view) -> tuple[str, dict[str, list[int]], list[int], list]:
+def _search_index(view) -> tuple[str, dict[str, array], list[int], list]:
     """The vocabulary of all search texts, each word's cases (their places), the ids and the cases."""
     texts = search_texts(view)
-    holders: dict[str, list[int]] = {}
+    holders: dict[str, array] = {}  # places as machine integers: a third of the index's memory
     for position, text in enumerate(texts.values()):
         for word in set(text.split()):
-            holders.setdefault(word, []).append(position)
+            holders.setdefault(word, array("I")).append(position)
     # Every word ends with a newline, so the last one ends like the others.
     return "".join(word + "\n" for word in holders), holders, list(texts), all_cases(view)
 

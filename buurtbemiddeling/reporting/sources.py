@@ -26,7 +26,7 @@ TRAINING_KINDS = qualifications.KINDS
 def sources(view) -> Sources:
     return Sources(
         cases=case_repo.all_cases(view),
-        nazorg=view.table(nazorg.NAZORG).all(),
+        nazorg=view.table(nazorg.NAZORG),  # a lazy table, read as the report goes: not five years in memory at once
         volunteers=view.table(tables.VOLUNTEERS).all(),
         trainings=view.table(qualifications.TRAININGS).all(),
         training_records=view.table(qualifications.RECORDS).all(),
