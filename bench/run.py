@@ -199,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     small, large = sizes[0], sizes[-1]
     results: dict = {"machine": {"python": platform.python_version(), "platform": platform.platform(),
                                  "cpus": os.cpu_count(), "load_before": loadavg()},
-                     "commit": commit(), "sizes": {}, "floor": floor(), "cgi_floor": cgi.floor()}
+                     "commit": commit(), "sizes": {}, "floor": floor()}
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         work = Path(tmp)
         for size in dict.fromkeys(sizes):
