@@ -323,6 +323,8 @@ class ReadView:
     def _table_data(self, name: str) -> dict:
         if self._tx is not None:
             return self._tx._table_data(name)
+        for read in self._reading:  # a derived() build depends on this table, loaded before or not
+            read.add(name)
         data = self._snapshots.get(name)
         if data is None:
             try:
@@ -888,7 +890,8 @@ class Store:
             for entry in os.scandir(self.tables_dir):
                 if entry.name.startswith(".") and entry.name.endswith(".json") and ".g" in entry.name:
                     name, _, generation = entry.name[1:-len(".json")].rpartition(".g")
-                    if name in wanted and generation.isdigit() and int(generation) != current.get(name):
+                    table = name.split(".", 1)[0]  # a part's file ("cases.1-200") belongs to its table
+                    if table in wanted and generation.isdigit() and int(generation) != current.get(name):
                         _unlink_quietly(Path(entry.path))
 
     # -- tables --------------------------------------------------------------

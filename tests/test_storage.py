@@ -876,6 +876,16 @@ def test_a_derived_value_records_the_tables_its_build_read(store):
     assert store.read().derived("labelled", labelled) == ["noord"] and len(builds) == 2
 
 
+def test_a_derived_value_follows_a_table_the_view_had_read_before_the_build(store):
+    """An index over a small table: the view reads the table first, then builds on it."""
+    for hours in (3, 3, 3):
+        with store.transaction() as tx:
+            tx.table("training_records").insert({"volunteer_id": 1, "hours": hours})
+        view = store.read()
+        view.table("training_records").all()
+        assert len(view.index("training_records", "volunteer_id")[1]) == len(view.table("training_records"))
+
+
 def test_kept_derived_values_are_bounded(store):
     with store.transaction() as tx:
         tx.table("cases").insert({"n": 1})
