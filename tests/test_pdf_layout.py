@@ -340,7 +340,8 @@ def demo_programme(tmp_path_factory):
     fixed = clock.FixedClock("2026-12-06T10:16:00+01:00")
     app = create_app({"INSTANCE_PATH": tmp_path_factory.mktemp("pdf-layout") / "instance", "TESTING": True,
                       "SECRET_KEY": "test", "SESSION_COOKIE_SECURE": False, "WTF_CSRF_ENABLED": False,
-                      "RETENTION_AUTO_RUN": False, "CLOCK": fixed})
+                      "RETENTION_AUTO_RUN": False, "CLOCK": fixed,
+                      "PDF_SEPARATE_PROCESS": False})  # the layout boxes are read in this process
     store = app.extensions["store"]
     with clock.using(fixed):
         demo.fill(store)
