@@ -1,7 +1,6 @@
 """The matching score, tested on cases where a coordinator sees the right answer at once."""
 from __future__ import annotations
 
-import time
 
 from buurtbemiddeling.matching.score import Candidate, PairRecord, rank, weights_from
 
@@ -221,15 +220,12 @@ def test_nobody_fills_the_whole_list_so_the_coordinator_has_a_real_choice():
     assert len(ranking.duos) == 10
 
 
-def test_four_hundred_volunteers_are_ranked_quickly_by_pairing_only_the_best():
+def test_four_hundred_volunteers_are_ranked_by_pairing_only_the_best():
     pool = [volunteer(f"V{i}", languages=("Nederlands", "Pools") if i % 50 == 0 else ("Nederlands",),
                       gender="man" if i % 3 else "vrouw", mediations=i % 12, load=i % 3,
                       experience={"geluidsoverlast": i % 6}) for i in range(400)]
-    started = time.perf_counter()
     ranking = rank(case(languages=("Pools", "")), pool)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 1.0
-    assert ranking.paired <= 40  # ~300-800 pairs scored, not 80,000
+    assert ranking.paired <= 40  # ~300-800 pairs scored, not 80,000 (the time: make bench's matching page)
     assert any("Spreekt Pools" in t for t in texts(ranking.duos[0]))
 
 

@@ -233,46 +233,20 @@ def test_counts_kept_in_the_data_tables_before_the_upgrade_are_carried_over(tmp_
     assert upgraded.read().table(spam.RATE_TABLE).all() == []
 
 
-def _p95(seconds: list[float]) -> float:
-    return sorted(seconds)[int(len(seconds) * 0.95) - 1]
-
-
-def _timed_write(store, n: int) -> float:
-    start = time.perf_counter()
-    with store.transaction() as tx:
-        tx.table("case_events").insert({"case_id": 1, "kind": "notitie", "text": f"gebeld {n}"})
-    return time.perf_counter() - start
-
-
-def _writes_during_a_flood(store, flood_dir) -> list[float]:
-    """Real writes to `store` for as long as two robots post 500 times each against `flood_dir`."""
+@pytest.mark.timeout(300)
+def test_a_flood_of_spam_is_counted_while_another_process_holds_the_data_lock(store):
+    """Refused posts are counters, not tables (db/counters.py): a flood never queues behind real
+    writes, nor they behind it. How fast real writes are during a flood is `make bench`'s to measure."""
     import subprocess
     import sys
     from pathlib import Path
 
-    floods = [subprocess.Popen([sys.executable, str(Path(__file__).with_name("spam_flood.py")), str(flood_dir), "500"],
-                               stdout=subprocess.PIPE, text=True) for _ in range(2)]
-    during = []
-    try:
-        assert all(flood.stdout.readline().strip() == "started" for flood in floods)
-        while any(flood.poll() is None for flood in floods):
-            during.append(_timed_write(store, len(during)))
-    finally:
-        for flood in floods:
-            flood.wait(timeout=600)
-    assert [flood.stdout.readline().strip() for flood in floods] == ["done", "done"]
-    assert len(during) >= 10, "too few writes during the flood to measure"
-    return during
-
-
-@pytest.mark.timeout(900)
-def test_a_flood_of_spam_posts_does_not_hold_up_real_writes(store, tmp_path):
-    # The same flood against another data folder first: the same work for the machine, no shared
-    # lock. So a busy machine slows both alike, and only waiting on the data lock tells them apart.
-    elsewhere = _p95(_writes_during_a_flood(store, tmp_path / "elsewhere"))
-    here = _p95(_writes_during_a_flood(store, store.data_dir))
+    robot = str(Path(__file__).with_name("spam_flood.py"))
+    with store.transaction():  # the data lock, held for the whole flood
+        floods = [subprocess.run([sys.executable, robot, str(store.data_dir), "500"], capture_output=True,
+                                 text=True, timeout=240) for _ in range(2)]
+    assert [flood.stdout.split() for flood in floods] == [["started", "done"]] * 2
     assert spam.rejected_counts(store) == {"honeypot": 500, "rate_limit": 500}
-    assert here <= max(0.150, 1.5 * elsewhere), (elsewhere, here)
 
 
 def test_a_refused_post_is_answered_from_the_site_already_loaded(app, client, monkeypatch):
