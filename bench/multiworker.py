@@ -23,7 +23,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from bench import workers
 
@@ -104,7 +104,8 @@ def request(port: int, method: str, url: str, form: dict | None = None, cookie: 
         if form is not None:
             body = urlencode(form, doseq=True)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        connection.request(method, url, body=body, headers=headers)
+        # The search pages ask for names such as "Yıldız": a request line is ASCII.
+        connection.request(method, quote(url, safe="/?&=%+:"), body=body, headers=headers)
         response = connection.getresponse()
         data = response.read()
         return response.status, {k.lower(): v for k, v in response.getheaders()}, data
@@ -143,8 +144,8 @@ class Client(threading.Thread):
             kind = self.rng.choices(kinds, weights)[0]
             try:
                 getattr(self, kind)()
-            except OSError as exc:
-                self.errors.append(f"{kind}: {exc}")
+            except Exception as exc:  # counted as an error, never a user silently gone from the load
+                self.errors.append(f"{kind}: {exc!r}")
 
     def _timed(self, key: str, method: str, url: str, form: dict | None = None, expect=(200,)):
         begin = time.perf_counter()
