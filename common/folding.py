@@ -21,11 +21,11 @@ _WORD = re.compile(r"[a-z0-9]+")
 def fold(text: Any) -> str:
     """Lower case ASCII without accents, whitespace collapsed to single spaces."""
     plain = str(text or "")
-    if _SPECIAL.search(plain):
-        plain = plain.translate(_LETTERS)
-    plain = unicodedata.normalize("NFKD", plain)
-    ascii_text = plain.encode("ascii", "ignore").decode().lower()
-    return " ".join(ascii_text.split())
+    if not plain.isascii():  # most text is: nothing to translate or take apart
+        if _SPECIAL.search(plain):
+            plain = plain.translate(_LETTERS)
+        plain = unicodedata.normalize("NFKD", plain).encode("ascii", "ignore").decode()
+    return " ".join(plain.lower().split())
 
 
 def words(text: Any) -> list[str]:

@@ -44,7 +44,7 @@ LEDGER_DIR, LEDGER_FILE, KEY_FILE = "erasures", "ledger.jsonl", "key"
 REMOVED = retention.REMOVED
 OUTBOX = tables.OUTBOX
 THROTTLE = "login_throttle"
-_ASCII_WORD = re.compile(r"[a-z0-9]+")  # common/folding.words on text that is ASCII already
+_ASCII_WORD = re.compile(r"[a-z0-9]+")  # a word of folded text, as common/folding.words finds them
 # A phone number as written starts with 0 or + (so a date such as 2026-12-06 is not one).
 _PHONE = re.compile(r"(?<![\w+])(?:\+\d|0)[\d \-./()]{5,}\d(?!\w)")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -53,13 +53,6 @@ WHOLE = {"report": ("reports", "values"), "application": ("applications", "value
 
 
 # -- identifiers, hashed -----------------------------------------------------------------------
-
-def _words(text: Any) -> list[str]:
-    """common/folding.words, quicker on text that is ASCII already (most of it)."""
-    if isinstance(text, str) and text.isascii():
-        return _ASCII_WORD.findall(text.lower())
-    return folding.words(text)
-
 
 @functools.lru_cache(maxsize=4096)
 def _fold_char(char: str) -> str:
@@ -122,7 +115,7 @@ class Marks:
 
     def add(self, hasher: Hasher, kind: str, value: Any) -> None:
         if kind in (registry.NAME, registry.ADDRESS):
-            words = _words(value)
+            words = folding.words(value)
             # One word ("Jan", "Dorpsstraat") would erase half the town; a postcode is no mark.
             if len(words) >= 2 and not re.fullmatch(r"\d{4} ?[a-z]{2}", " ".join(words)):
                 self.words.add(hasher("w", " ".join(words)))
@@ -145,7 +138,7 @@ class Marks:
         if not value or not isinstance(value, str):
             return False
         if kind in (registry.NAME, registry.ADDRESS):
-            return hasher("w", " ".join(_words(value))) in self.words
+            return hasher("w", " ".join(folding.words(value))) in self.words
         if kind == registry.PHONE:
             return hasher("p", _phone(value)) in self.phones
         if kind == registry.EMAIL:

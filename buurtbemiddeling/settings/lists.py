@@ -12,7 +12,6 @@ them: forms editing such a record offer them too (`choices_for`, `valid_for`).
 """
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Sequence
@@ -284,11 +283,9 @@ def _conflict_types():
     return DEFAULT_CONFLICT_TYPES
 
 
-@functools.cache
 def _wijken():
-    # The programme's own wijken from site.toml (or site.local.toml); none there → an empty
-    # list the coordinator fills in Instellingen. Read once per process: loading the site
-    # costs milliseconds, and these defaults only seed the list until its first edit.
+    # The programme's own wijken from site.toml (or site.local.toml; sitebuilder keeps the file
+    # read until it changes); none there → an empty list the coordinator fills in Instellingen.
     import sitebuilder
     return [(slugify(name), name) for name in sitebuilder.site_config()["wijken"]]
 
