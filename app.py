@@ -11,7 +11,7 @@ from flask.cli import NoAppException
 
 from common.instance import InstanceMissing, locate
 
-from buurtbemiddeling import admin, app_clock, startup, auth, cli, config, extensions, public_site, reports, security
+from buurtbemiddeling import admin, app_clock, startup, auth, config, extensions, public_site, reports, security
 from buurtbemiddeling import mail, messages
 from buurtbemiddeling import budget, development, network, planning
 from buurtbemiddeling import volunteers
@@ -20,11 +20,14 @@ from buurtbemiddeling import protocols
 from buurtbemiddeling import coaching, matching, quality
 from buurtbemiddeling import publicity, reporting
 from buurtbemiddeling import portal, privacy
+from buurtbemiddeling.on_demand import OnDemandFlask
 from buurtbemiddeling.store import init_store
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     overrides = dict(overrides or {})
+    # CGI (deploy/app.cgi) serves one request per process: areas' views load when first asked for.
+    on_demand = overrides.pop("ON_DEMAND", False)
     # The instance holds personal data: on a shared host no other account may read what the
     # app writes there (files 0600, folders 0700). The public site sets its own rights.
     os.umask(0o077)
@@ -34,7 +37,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     except InstanceMissing as exc:
         # A click error: `flask` commands print it as one Dutch line, app.cgi as its 500 page.
         raise NoAppException(str(exc)) from None
-    app = Flask(
+    app = (OnDemandFlask if on_demand else Flask)(
         __name__,
         instance_path=str(instance.path),
         instance_relative_config=True,
@@ -69,7 +72,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     portal.init_app(app)
     mail.init_app(app)
     messages.init_app(app)
-    cli.init_app(app)
+    if not on_demand:  # the `flask` commands; a process that serves one request needs none
+        from buurtbemiddeling import cli
+
+        cli.init_app(app)
     # Last: the catch-all that serves the built public site in development.
     public_site.init_app(app)
     return app

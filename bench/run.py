@@ -193,8 +193,28 @@ def loadavg() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
+def only_cgi(sizes: tuple[str, ...]) -> int:
+    """`python -m bench --only cgi [S M]`: the CGI requests alone, printed, results.json left as it is
+    (the full `make bench` writes it)."""
+    results: dict = {"sizes": {}}
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        for size in sizes:
+            print(f"generating {size} ...", flush=True)
+            instance, _, _ = prepare(size, Path(tmp))
+            app = workers.create(instance)
+            print(f"CGI requests at {size} ...", flush=True)
+            results["sizes"][size] = {"cgi": cgi.measure(instance, workers.open_case_ids(app)[:10])}
+            del app
+    print("\n".join(cgi.table(results)))
+    for target in cgi.check(results):
+        print(f"{target['target']}: {target['value']} ({target['limit']}){'' if target['met'] else '  NOT MET'}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:2] == ["--only", "cgi"]:
+        return only_cgi(tuple(argv[2:]) or cgi.SIZES)
     sizes = ("S", "M", "L") if not argv else tuple(argv)
     small, large = sizes[0], sizes[-1]
     results: dict = {"machine": {"python": platform.python_version(), "platform": platform.platform(),

@@ -98,7 +98,8 @@ def main() -> None:
     try:
         from app import create_app
 
-        app = create_app({"INSTANCE_PATH": INSTANCE} if INSTANCE else None)
+        # One request per process: each area's views are imported only when asked for.
+        app = create_app({"ON_DEMAND": True, **({"INSTANCE_PATH": INSTANCE} if INSTANCE else {})})
     except Exception:
         fail(log_failure(INSTANCE))
         return

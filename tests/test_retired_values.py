@@ -225,7 +225,7 @@ SCENARIOS["selection_criteria"] = [Scenario(
     counted=_page_shows(APPLICATION_PAGE))]
 
 
-@pytest.mark.parametrize("key", sorted(lists.REGISTRY))
+@pytest.mark.parametrize("key", sorted(lists.registered()))
 def test_a_retired_value_stays_on_every_record_that_has_it_when_its_form_is_saved_unchanged(
         key, client, store, coordinator):
     assert key in SCENARIOS, f"list {key!r} has no scenario: which records hold it, and which form edits them?"

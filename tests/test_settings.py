@@ -161,7 +161,7 @@ def test_an_unknown_list_or_action_is_refused(client, coordinator):
 
 
 def test_the_numbers_are_saved_and_bad_ones_come_back_kept(client, store, coordinator):
-    defaults = {key: str(number.default) for key, number in numbers.REGISTRY.items()}  # other areas add numbers too
+    defaults = {key: str(number.default) for key, number in numbers.registered().items()}  # other areas add numbers too
     bad = client.post("/beheer/instellingen/getallen", data={**defaults, "intake_working_days": "veel", "nazorg_weeks": "6"})
     assert bad.status_code == 422 and "heel getal" in html(bad) and 'value="veel"' in html(bad)
     good = client.post("/beheer/instellingen/getallen", data={**defaults, "intake_working_days": "3", "nazorg_weeks": "6"})
@@ -187,7 +187,7 @@ def test_shortening_a_retention_period_says_how_many_records_the_next_run_anonym
             tx.table("cases").insert({"number": f"2025-00{n}", "step": "afgesloten",
                                       "closing": {"outcome": "opgelost", "closed_on":
                                                   date.fromordinal(closed_on).isoformat()}, "parties": []})
-    defaults = {key: str(number.default) for key, number in numbers.REGISTRY.items()}
+    defaults = {key: str(number.default) for key, number in numbers.registered().items()}
     shorter = {**defaults, "retention_case_months": "12"}
     asked = client.post("/beheer/instellingen/getallen", data=shorter)
     page = html(asked)

@@ -1,10 +1,14 @@
 """Pages that other areas extend: Vandaag, the case page, the partner page.
 
 An area adds a section without touching the page's code: a template plus a function that
-computes the template's variables (or None to leave the section out this time).
+computes the template's variables (or None to leave the section out this time), and its module
+in the page's `contributors`: the page imports those before its first render, since a process
+serving one request (CGI) imports an area only when needed. `tests/test_on_demand.py` fails on a
+section whose module is not listed. Sections of the same order keep the contributors' order.
 """
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -17,16 +21,30 @@ class Section:
 
 
 class Sections:
-    def __init__(self) -> None:
-        self.items: list[Section] = []
+    def __init__(self, contributors: tuple[str, ...]) -> None:
+        self.contributors = contributors  # module names, in the order ties are shown
+        self._items: list[Section] = []
+        self._loaded = False
+
+    @property
+    def items(self) -> list[Section]:
+        if not self._loaded:
+            for module in self.contributors:
+                importlib.import_module(module)
+            self._loaded = True
+        return self._items
+
+    def _rank(self, section: Section) -> tuple[int, int]:
+        module = section.context.__module__
+        return section.order, self.contributors.index(module) if module in self.contributors else len(self.contributors)
 
     def register(self, template: str, order: int = 50):
         """Decorator: `@sections.register("area/_part.html", order=10)` on a context function."""
 
         def wrap(context):
-            if not any(section.template == template for section in self.items):
-                self.items.append(Section(template, context, order))
-                self.items.sort(key=lambda section: section.order)
+            if not any(section.template == template for section in self._items):
+                self._items.append(Section(template, context, order))
+                self._items.sort(key=self._rank)
             return context
 
         return wrap

@@ -4,8 +4,9 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from ..store import get_store
+from .. import on_demand
 from . import users, views  # first: the admin package imports the decorators from views
-from . import account, accounts, dashboard, sessions, twofactor  # noqa: F401, I001  (dashboard registers its panel)
+from . import sessions, twofactor  # noqa: I001
 
 
 @click.command("disable-2fa")
@@ -32,8 +33,8 @@ def encrypt_twofactor_command() -> None:
 def init_app(app: Flask) -> None:
     users.use_test_hashing(app.testing)
     views.init_app(app)
-    app.register_blueprint(account.bp)
-    app.register_blueprint(accounts.bp)
+    on_demand.add(app, "buurtbemiddeling.auth.account:bp")
+    on_demand.add(app, "buurtbemiddeling.auth.accounts:bp")
     sessions.init_app(app)
     app.cli.add_command(disable_twofactor_command)
     app.cli.add_command(encrypt_twofactor_command)

@@ -36,7 +36,6 @@ from .workflow import WorkflowError
 
 bp = Blueprint("cases", __name__, url_prefix="/beheer/zaken")
 # The reported date on any page (case list, facts, portal): figures.cases is its one home.
-bp.app_context_processor(lambda: {"reported_on": case_rules.reported_on})
 # Phone reports and "make a case of this report" live under Meldingen, where the coordinator is.
 intake_bp = Blueprint("case_intake", __name__, url_prefix="/beheer/meldingen")
 
@@ -519,7 +518,3 @@ def handle_report(report_id: int):
     flash("De melding is afgehandeld zonder zaak.")
     return redirect(url_for("reports.inbox"), code=303)
 
-
-def init_app(app: Flask) -> None:
-    app.register_blueprint(bp)
-    app.register_blueprint(intake_bp)

@@ -94,7 +94,3 @@ def follow_up_done(note_id: int):
         abort(404)
     flash("De vervolgactie is afgevinkt.")
     return redirect(_back(url_for("coaching.index")), code=303)
-
-
-def init_app(app: Flask) -> None:
-    app.register_blueprint(bp)

@@ -4,7 +4,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from ..answers import register_filters
-    from . import views
+    from .. import on_demand
 
     register_filters(app)
-    app.register_blueprint(views.bp)
+    on_demand.add(app, "buurtbemiddeling.development.views:bp")

@@ -6,9 +6,9 @@ for the volunteer portal, `handover.sheet(...)`.
 """
 from flask import Flask
 
-from . import views  # noqa: F401  (registers the case page section)
+from .. import on_demand
 
 
 def init_app(app: Flask) -> None:
     app.config.setdefault("MATCHING_POSTCODE_RADIUS", 6)
-    views.init_app(app)
+    on_demand.add(app, "buurtbemiddeling.matching.views:bp")

@@ -184,7 +184,3 @@ def handover_pdf(case_id: int):
     store.audit(current_user.id, "handover", f"case:{case_id}", format="pdf")
     return Response(html_to_pdf(html), mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="overdracht-{case["number"]}.pdf"'})
-
-
-def init_app(app: Flask) -> None:
-    app.register_blueprint(bp)

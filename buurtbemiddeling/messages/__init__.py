@@ -8,9 +8,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    # dashboard and case_section register their Vandaag panel and case page section on import.
-    from . import case_section, case_views, dashboard, dispatch, outbox_views, text_views  # noqa: F401
+    from .. import on_demand
+    from . import dispatch
 
     dispatch.init_app(app)
-    for blueprint in (outbox_views.bp, text_views.bp, case_views.bp):
-        app.register_blueprint(blueprint)
+    for module in ("outbox_views", "text_views", "case_views"):
+        on_demand.add(app, f"buurtbemiddeling.messages.{module}:bp")

@@ -5,7 +5,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     # Imported here so the package's pure modules can be imported without Flask views.
     from ..answers import register_filters
-    from . import dashboard, views  # noqa: F401  (dashboard registers its panel)
+    from .. import on_demand
 
     register_filters(app)
-    app.register_blueprint(views.bp)
+    on_demand.add(app, "buurtbemiddeling.network.views:bp")

@@ -4,8 +4,8 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     # Imported here so the shared pure helpers (fields) can be imported without Flask views.
-    from . import dashboard, views  # noqa: F401  (dashboard registers its panel)
+    from .. import on_demand
     from ..answers import register_filters
 
     register_filters(app)
-    app.register_blueprint(views.bp)
+    on_demand.add(app, "buurtbemiddeling.planning.views:bp")

@@ -4,6 +4,6 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from . import views
+    from .. import on_demand
 
-    views.init_app(app)
+    on_demand.add(app, "buurtbemiddeling.portal.views:bp")

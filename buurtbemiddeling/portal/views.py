@@ -330,7 +330,3 @@ def calendar_feed(token: str):
                            name="mijn afspraken en activiteiten")
     return Response(body, mimetype="text/calendar", headers={
         "Content-Disposition": 'attachment; filename="mijn-agenda.ics"', "Cache-Control": "no-store"})
-
-
-def init_app(app: Flask) -> None:
-    app.register_blueprint(bp)

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
-    from . import hooks, views
+    from .. import on_demand
+    from . import hooks
 
     hooks.init_app(app)
-    views.init_app(app)
+    on_demand.add(app, "buurtbemiddeling.privacy.views:bp")

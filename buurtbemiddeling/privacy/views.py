@@ -209,7 +209,3 @@ def erase():
         flash("De publieke site is opnieuw gebouwd zonder deze gegevens." if not built.error else
               f"Let op: de publieke site kon niet opnieuw worden gebouwd ({built.error}). Publiceer de site opnieuw.")
     return redirect(url_for("privacy.people"), code=303)
-
-
-def init_app(app: Flask) -> None:
-    app.register_blueprint(bp)

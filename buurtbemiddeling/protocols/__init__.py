@@ -5,9 +5,9 @@ Other areas use `published_checklist(view)` (the debrief's checklist) and
 """
 from flask import Flask
 
-from . import dashboard, views  # noqa: F401  (dashboard registers its panel)
+from .. import on_demand
 from .checklist import published_checklist  # noqa: F401
 
 
 def init_app(app: Flask) -> None:
-    views.init_app(app)
+    on_demand.add(app, "buurtbemiddeling.protocols.views:bp")

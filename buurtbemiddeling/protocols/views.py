@@ -202,7 +202,3 @@ def acknowledge(protocol_id: int):
         abort(404)
     flash("Dank u. U heeft bevestigd dat u dit protocol gelezen heeft.")
     return redirect(url_for("protocols.read", protocol_id=protocol_id))
-
-
-def init_app(app: Flask) -> None:
-    app.register_blueprint(bp)

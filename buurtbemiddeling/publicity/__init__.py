@@ -5,7 +5,7 @@ site builder publishes on the public site (`common/published.py`, read by `siteb
 def init_app(app) -> None:
     # Imported here: the site builder imports `items` and must not pull in Flask views.
     from ..answers import register_filters
-    from . import views
+    from .. import on_demand
 
     register_filters(app)
-    app.register_blueprint(views.bp)
+    on_demand.add(app, "buurtbemiddeling.publicity.views:bp")

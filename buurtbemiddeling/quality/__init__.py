@@ -5,8 +5,9 @@ annual report can show the same numbers), `nazorg.done(case, records)`.
 """
 from flask import Flask
 
-from . import views  # noqa: F401  (registers the case page section)
+from .. import on_demand
 
 
 def init_app(app: Flask) -> None:
-    views.init_app(app)
+    on_demand.add(app, "buurtbemiddeling.quality.views:bp")
+    on_demand.add(app, "buurtbemiddeling.quality.views:case_bp")

@@ -184,8 +184,3 @@ def add_nazorg(case_id: int):
                            satisfaction_choices=[(str(k), v) for k, v in nazorg.SATISFACTION.items()] + [("", "Niet gevraagd of geen antwoord")],
                            errors=errors, values=values,
                            done=nazorg.done(case, nazorg.of_case(view, case_id).values())), 422 if errors else 200
-
-
-def init_app(app: Flask) -> None:
-    app.register_blueprint(bp)
-    app.register_blueprint(case_bp)

@@ -10,7 +10,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     # Imported here so the package's pure modules can be imported without Flask views.
     from ..answers import register_filters
-    from . import views  # noqa: F401  (registers the section on a partner's page)
+    from .. import on_demand
 
     register_filters(app)
-    app.register_blueprint(views.bp)
+    on_demand.add(app, "buurtbemiddeling.reporting.views:bp")

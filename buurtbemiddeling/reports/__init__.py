@@ -1,8 +1,11 @@
 """Reports (meldingen) coming in from the public forms, and the coordinator's inbox."""
 from flask import Flask
 
-from . import dashboard, views  # noqa: F401  (dashboard registers its panel)
+from .. import on_demand
+from ..extensions import csrf
 
 
 def init_app(app: Flask) -> None:
-    views.init_app(app)
+    # Anonymous static pages cannot carry a session token; spam checks guard these posts.
+    on_demand.add(app, "buurtbemiddeling.reports.views:public", then=csrf.exempt)
+    on_demand.add(app, "buurtbemiddeling.reports.views:bp")

@@ -208,9 +208,3 @@ def detail(report_id: int):
     return render_template("reports/detail.html", report=report, form=form, display_name=intake.display_name,
                            preferred_language=intake.preferred_language(report),
                            case_panel=case_page.report_panel(store.read(), report))
-
-
-def init_app(app: Flask) -> None:
-    csrf.exempt(public)  # anonymous static pages cannot carry a session token; spam checks guard these posts
-    app.register_blueprint(public)
-    app.register_blueprint(bp)

@@ -12,6 +12,7 @@ them: forms editing such a record offer them too (`choices_for`, `valid_for`).
 """
 from __future__ import annotations
 
+import importlib
 import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Sequence
@@ -47,6 +48,20 @@ class ListDef:
 
 REGISTRY: dict[str, ListDef] = {}
 USAGE: dict[str, list[Callable[[Any, str], bool]]] = {}
+# The modules that register lists or usage hooks, imported before the registry is read: a process
+# serving one request (CGI) imports an area only when needed. tests/test_on_demand.py checks it.
+CONTRIBUTORS = ("buurtbemiddeling.volunteers.choices", "buurtbemiddeling.cases.usage")
+_contributed = False
+
+
+def registered() -> dict[str, ListDef]:
+    """Every list, by key, in the order registered."""
+    global _contributed
+    if not _contributed:
+        for module in CONTRIBUTORS:
+            importlib.import_module(module)
+        _contributed = True
+    return REGISTRY
 
 
 def register(key: str, label: str, defaults: Defaults, hint: str = "") -> ListDef:
@@ -65,7 +80,7 @@ def register_usage(key: str, fn: Callable[[Any, str], bool]) -> None:
 
 def get(key: str) -> ListDef:
     try:
-        return REGISTRY[key]
+        return registered()[key]
     except KeyError:
         raise ListError(f"Er bestaat geen keuzelijst '{key}'.") from None
 
@@ -172,6 +187,7 @@ def find_value(view, key: str, text: str, include_retired: bool = False) -> str 
 
 
 def in_use(view, key: str, value: str) -> bool:
+    registered()
     return any(hook(view, value) for hook in USAGE.get(key, ()))
 
 

@@ -5,6 +5,7 @@ while nothing is stored.
 """
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 
 from tinydb import Query
@@ -27,6 +28,18 @@ class Number:
 
 
 REGISTRY: dict[str, Number] = {}
+# The modules that register numbers, imported before the registry is read (see lists.CONTRIBUTORS).
+CONTRIBUTORS = ("buurtbemiddeling.coaching.dashboard",)
+_contributed = False
+
+
+def registered() -> dict[str, Number]:
+    global _contributed
+    if not _contributed:
+        for module in CONTRIBUTORS:
+            importlib.import_module(module)
+        _contributed = True
+    return REGISTRY
 
 
 def register(key: str, label: str, unit: str, default: int, minimum: int, maximum: int, hint: str = "") -> Number:
@@ -36,12 +49,12 @@ def register(key: str, label: str, unit: str, default: int, minimum: int, maximu
 
 def get(view, key: str) -> int:
     doc = view.table(TABLE).get(Query().key == key)
-    return int(doc["value"]) if doc else REGISTRY[key].default
+    return int(doc["value"]) if doc else registered()[key].default
 
 
 def parse(key: str, text: str) -> int:
     """The number typed for `key`, or ValueError with a Dutch message."""
-    number = REGISTRY[key]
+    number = registered()[key]
     try:
         value = int((text or "").strip())
     except ValueError:

@@ -21,16 +21,16 @@ ACTIONS = {"rename", "retire", "restore", "delete", "up", "down"}
 @coordinator_required
 def index():
     view = get_store().read()
-    overview = [(definition, lists.entries(view, key)) for key, definition in lists.REGISTRY.items()]
-    values = {key: numbers.get(view, key) for key in numbers.REGISTRY}
-    return render_template("settings/index.html", overview=overview, numbers=numbers.REGISTRY, values=values, errors={})
+    overview = [(definition, lists.entries(view, key)) for key, definition in lists.registered().items()]
+    values = {key: numbers.get(view, key) for key in numbers.registered()}
+    return render_template("settings/index.html", overview=overview, numbers=numbers.registered(), values=values, errors={})
 
 
 @bp.post("/getallen")
 @coordinator_required
 def save_numbers():
     errors, parsed = {}, {}
-    for key in numbers.REGISTRY:
+    for key in numbers.registered():
         try:
             parsed[key] = numbers.parse(key, request.form.get(key, ""))
         except ValueError as exc:
@@ -39,9 +39,9 @@ def save_numbers():
     # A shorter retention period anonymises records at the next daily run: say how many, and ask.
     effect = retention.newly_due(view, clock.today(), {k: v for k, v in parsed.items() if k in periods.KEYS})
     if errors or (any(effect.values()) and request.form.get("confirm") != "ja"):
-        overview = [(definition, lists.entries(view, key)) for key, definition in lists.REGISTRY.items()]
-        values = {key: request.form.get(key, "") for key in numbers.REGISTRY}
-        return render_template("settings/index.html", overview=overview, numbers=numbers.REGISTRY, values=values,
+        overview = [(definition, lists.entries(view, key)) for key, definition in lists.registered().items()]
+        values = {key: request.form.get(key, "") for key in numbers.registered()}
+        return render_template("settings/index.html", overview=overview, numbers=numbers.registered(), values=values,
                                errors=errors, effect=None if errors else retention.describe_counts(effect)), 422
     store = get_store()
     with store.transaction() as tx:
@@ -54,9 +54,9 @@ def save_numbers():
 
 
 def _definition(key: str) -> lists.ListDef:
-    if key not in lists.REGISTRY:
+    if key not in lists.registered():
         abort(404)
-    return lists.REGISTRY[key]
+    return lists.registered()[key]
 
 
 def _render_list(key: str, *, errors: dict | None = None, values: dict | None = None, status: int = 200):
@@ -114,7 +114,3 @@ def change_value(key: str, value: str):
            "restore": "De waarde wordt weer aangeboden.", "delete": "De waarde is verwijderd.",
            "up": "Volgorde aangepast.", "down": "Volgorde aangepast."}[action])
     return redirect(url_for("settings.edit_list", key=key, _anchor=f"waarde-{value}"), code=303)
-
-
-def init_app(app: Flask) -> None:
-    app.register_blueprint(bp)

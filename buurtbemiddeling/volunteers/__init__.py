@@ -1,8 +1,8 @@
 """Volunteers: recruitment, selection, training, events and appreciation (claims live in the budget)."""
 from flask import Flask
 
-from . import choices, dashboard, views, views_programme  # noqa: F401  (lists, panels and routes register on import)
+from .. import on_demand
 
 
 def init_app(app: Flask) -> None:
-    views.init_app(app)
+    on_demand.add(app, "buurtbemiddeling.volunteers.views:bp")

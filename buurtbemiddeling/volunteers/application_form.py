@@ -46,7 +46,7 @@ def admin_form(view) -> Form:
     public = FORMS.get("application")
     if public is not None:
         return public
-    wijken = [(v, _nl(label)) for v, label in lists.choices(view, "wijken")] if "wijken" in lists.REGISTRY else []
+    wijken = [(v, _nl(label)) for v, label in lists.choices(view, "wijken")] if "wijken" in lists.registered() else []
     channels = [(v, _nl(label)) for v, label in lists.choices(view, "recruitment_channels")]
     return _fallback(wijken, channels)
 

@@ -50,7 +50,7 @@ def actor() -> str:
 def conflict_types(view, volunteer=None) -> list[tuple[str, str]]:
     """The conflict types a volunteer's experience is asked for: a retired one only where
     `volunteer` has experience with it (so saving the profile keeps it)."""
-    if "conflict_types" in lists.REGISTRY:
+    if "conflict_types" in lists.registered():
         return lists.choices_for(view, "conflict_types", (volunteer or {}).get("experience") or {})
     return [(value, text["nl"]) for value, text in forms_pkg.DEFAULT_CONFLICT_TYPES]
 
@@ -453,7 +453,3 @@ def contact_add(volunteer_id: int):
         store.audit(current_user.id, "update", f"volunteer:{volunteer_id}", what="contact")
     flash("Het contact is vastgelegd.")
     return redirect(url_for("volunteers.volunteer", volunteer_id=volunteer_id, _anchor="waardering"), code=303)
-
-
-def init_app(app: Flask) -> None:
-    app.register_blueprint(bp)
