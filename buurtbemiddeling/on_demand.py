@@ -85,13 +85,15 @@ class OnDemandFlask(Flask):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.pending: dict[str, dict] = {}  # blueprint name -> its manifest entry, until loaded
-        self._loading = False
+        self._loading: set[str] = set()  # the endpoints of the blueprint being loaded
         self._load_lock = threading.Lock()
 
     def defer(self, ref: str, then: Callable[[Blueprint], object] | None = None) -> None:
         entry = manifest()[ref]
-        stand_in = Blueprint(entry["name"], entry["import_name"], root_path=str(ROOT / entry["root_path"]),
-                             template_folder=entry["template_folder"])
+        root = ROOT / entry["root_path"]
+        folder = entry["template_folder"] and os.path.normpath(root / entry["template_folder"])
+        stand_in = Blueprint(entry["name"], entry["import_name"], root_path=str(root), template_folder=folder)
+        stand_in.template_context_processors.clear()  # the real one brings Flask's default processor
         self.register_blueprint(stand_in)
         for rule in entry["rules"]:
             view = self.view_functions.get(rule["endpoint"]) or self._stand_in_view(entry["name"], rule["endpoint"])
@@ -126,11 +128,11 @@ class OnDemandFlask(Flask):
             blueprint = resolve(entry["ref"])
             order = list(self.blueprints)
             del self.blueprints[name]
-            self._loading = True
+            self._loading = {rule["endpoint"] for rule in entry["rules"]}
             try:
                 self.register_blueprint(blueprint)
             finally:
-                self._loading = False
+                self._loading = set()
             self.blueprints = {key: self.blueprints[key] for key in order}  # the template search order stays
             if entry["then"] is not None:
                 entry["then"](blueprint)
@@ -150,7 +152,7 @@ class OnDemandFlask(Flask):
             super()._check_setup_finished(f_name)
 
     def add_url_rule(self, rule, endpoint=None, view_func=None, provide_automatic_options=None, **options):
-        if self._loading and getattr(self.view_functions.get(endpoint), "on_demand_stand_in", False):
+        if endpoint in self._loading:
             self.view_functions[endpoint] = view_func  # the rule is in the map since the app was made
             return
         super().add_url_rule(rule, endpoint, view_func, provide_automatic_options, **options)

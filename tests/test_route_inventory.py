@@ -38,15 +38,25 @@ PARTNER: set[str] = set()  # partners only have the portal's front door
 METHODS = ("GET", "POST")
 
 
-@pytest.fixture(scope="module")
-def system(tmp_path_factory):
+def make_system(folder, **settings):
     app = create_app({
-        "INSTANCE_PATH": tmp_path_factory.mktemp("inventory") / "instance", "TESTING": True, "SECRET_KEY": "test",
+        "INSTANCE_PATH": folder / "instance", "TESTING": True, "SECRET_KEY": "test",
         "SESSION_COOKIE_SECURE": False, "WTF_CSRF_ENABLED": False, "LOGIN_THROTTLE_ENABLED": False,
-        "RETENTION_AUTO_RUN": False, "FORM_RATE_LIMIT": 10_000,
+        "RETENTION_AUTO_RUN": False, "FORM_RATE_LIMIT": 10_000, **settings,
     })
     programme = portal_data.build(app.extensions["store"])
     return app, programme
+
+
+@pytest.fixture(scope="module")
+def system(tmp_path_factory):
+    return make_system(tmp_path_factory.mktemp("inventory"))
+
+
+@pytest.fixture(scope="module")
+def on_demand_system(tmp_path_factory):
+    """As CGI makes it (deploy/app.cgi): each blueprint is loaded by the first request for it."""
+    return make_system(tmp_path_factory.mktemp("inventory-on-demand"), ON_DEMAND=True)
 
 
 def sample_values(programme) -> dict:
@@ -100,8 +110,9 @@ def unguarded(app, client, allowed: set[str], values: dict, who: str) -> list[st
     return problems
 
 
-def test_every_route_is_public_on_purpose_or_sends_an_anonymous_visitor_to_the_login(system):
-    app, programme = system
+@pytest.mark.parametrize("made", ["system", "on_demand_system"])
+def test_every_route_is_public_on_purpose_or_sends_an_anonymous_visitor_to_the_login(made, request):
+    app, programme = request.getfixturevalue(made)
     problems = unguarded(app, app.test_client(), PUBLIC, sample_values(programme), "anonymous")
     assert not problems, "\n".join(problems)
 
@@ -160,8 +171,9 @@ def test_the_coordinator_only_pages_of_the_portal_refuse_the_coordinator_too(sys
         assert call(client, method, url_of(rule, own)).status_code == 403, endpoint
 
 
-def test_every_page_opens_for_the_coordinator_without_a_server_error(system):
-    app, programme = system
+@pytest.mark.parametrize("made", ["system", "on_demand_system"])
+def test_every_page_opens_for_the_coordinator_without_a_server_error(made, request):
+    app, programme = request.getfixturevalue(made)
     client = app.test_client()
     login(client, portal_data.COORDINATOR)
     own = {**sample_values(programme), "case_id": programme.case_a}

@@ -23,6 +23,14 @@ HEAVY = ("weasyprint", "openpyxl", "pygal", "icalendar", "cryptography", "markdo
          "sitebuilder.site", "sitebuilder.output", "smtplib", "dateutil", "PIL")
 
 
+
+
+def views_loaded(modules: set[str]) -> list[str]:
+    """The view modules of areas a process imported (the admin shell and login are always there)."""
+    return sorted(m for m in modules if m.startswith("buurtbemiddeling.") and m.rsplit(".", 1)[-1].endswith("views")
+                  and m not in ("buurtbemiddeling.admin.views", "buurtbemiddeling.auth.views"))
+
+
 @pytest.fixture(scope="module")
 def instance(tmp_path_factory):
     folder = tmp_path_factory.mktemp("cgi") / "instance"
@@ -43,6 +51,7 @@ def test_the_login_page_loads_no_heavy_library(script):
     answer, modules = cgi.modules_loaded(script, "GET", "/beheer/inloggen")
     assert answer.status == 200 and b"Inloggen" in answer.body
     assert sorted(m for m in HEAVY if m in modules) == []
+    assert views_loaded(modules) == [], "no area's views are imported for the login page"
     assert "filelock" not in modules, "a page that writes nothing takes no lock"
 
 
@@ -52,7 +61,33 @@ def test_a_public_report_is_stored_without_loading_a_heavy_library(script, insta
                                          content_type="application/x-www-form-urlencoded")
     assert answer.status == 303, answer.body[:500]
     assert sorted(m for m in HEAVY if m in modules) == []
+    assert views_loaded(modules) == ["buurtbemiddeling.reports.views"]
     assert workers.report_count(instance) >= 1
+
+
+@pytest.fixture(scope="module")
+def cookie(script):
+    return cgi.log_in(script, COORDINATOR, PASSWORD)
+
+
+def test_vandaag_imports_the_areas_panels_but_no_areas_views(script, cookie):
+    answer, modules = cgi.modules_loaded(script, "GET", "/beheer/", cookie=cookie)
+    assert answer.status == 200 and b"Vandaag" in answer.body
+    assert sorted(m for m in HEAVY if m in modules) == []
+    assert views_loaded(modules) == []
+    assert {"buurtbemiddeling.cases.dashboard", "buurtbemiddeling.volunteers.dashboard"} <= modules
+
+
+def test_a_case_page_imports_the_views_of_its_sections_only(script, cookie, instance):
+    from buurtbemiddeling.cases import repo
+
+    app = create_app({"INSTANCE_PATH": str(instance), "TESTING": True})
+    case_id, _ = repo.create_case(app.extensions["store"], {"parties": [{"name": "Fatma Yıldız"}, {}]}, None)
+    answer, modules = cgi.modules_loaded(script, "GET", f"/beheer/zaken/{case_id}", cookie=cookie)
+    assert answer.status == 200 and "Fatma Yıldız".encode() in answer.body
+    assert sorted(m for m in HEAVY if m in modules) == []
+    assert views_loaded(modules) == ["buurtbemiddeling.budget.views", "buurtbemiddeling.cases.views",
+                                     "buurtbemiddeling.matching.views", "buurtbemiddeling.quality.views"]
 
 
 def test_a_process_starts_and_answers_while_a_writer_holds_the_data_lock(script, instance):

@@ -453,3 +453,6 @@ def contact_add(volunteer_id: int):
         store.audit(current_user.id, "update", f"volunteer:{volunteer_id}", what="contact")
     flash("Het contact is vastgelegd.")
     return redirect(url_for("volunteers.volunteer", volunteer_id=volunteer_id, _anchor="waardering"), code=303)
+
+
+from . import views_programme  # noqa: E402, F401  (its routes join this blueprint; it imports names from here)

@@ -1,0 +1,129 @@
+"""Blueprints loaded on demand (buurtbemiddeling/on_demand.py), as deploy/app.cgi makes the app:
+the route manifest can never drift from what a full import registers, an app that has loaded
+everything on demand is the same app, and pages that other areas extend find every section
+however little a process imported. Fresh-process module checks: tests/test_startup_cost.py."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from app import create_app
+from buurtbemiddeling import on_demand
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def make(tmp_path, **settings):
+    return create_app({"INSTANCE_PATH": tmp_path / "instance", "TESTING": True, "SERVE_PUBLIC": True, **settings})
+
+
+def _names(functions) -> list[str]:
+    return [f"{f.__module__}.{f.__qualname__}" for f in functions]
+
+
+def shape(app, keys=None) -> dict:
+    """What an app answers with: rules, views, every hook per blueprint (None: the app's own),
+    error handlers, template filters and globals, the blueprints and their template folders.
+    `keys`: only these hook keys (e.g. {None})."""
+    def hooks(mapping):
+        return {str(key): _names(funcs) for key, funcs in mapping.items() if keys is None or key in keys}
+
+    return {
+        "rules": sorted((r.rule, r.endpoint, tuple(sorted(r.methods)), repr(r.defaults), r.strict_slashes,
+                         r.provide_automatic_options) for r in app.url_map.iter_rules()),
+        "before": hooks(app.before_request_funcs), "after": hooks(app.after_request_funcs),
+        "teardown": hooks(app.teardown_request_funcs), "context": hooks(app.template_context_processors),
+        "url_values": hooks(app.url_value_preprocessors), "url_defaults": hooks(app.url_default_functions),
+        "errors": {str(key): {str(code): sorted(_names(handlers.values())) for code, handlers in spec.items()}
+                   for key, spec in app.error_handler_spec.items() if keys is None or key in keys},
+        "teardown_appcontext": _names(app.teardown_appcontext_funcs),
+        "filters": sorted(app.jinja_env.filters), "globals": sorted(app.jinja_env.globals),
+        "blueprints": [(name, bp.jinja_loader.searchpath if bp.jinja_loader else None)
+                       for name, bp in app.blueprints.items()],
+    }
+
+
+def test_the_manifest_is_what_a_full_import_registers(tmp_path):
+    app = make(tmp_path / "normal")
+    described = on_demand.describe(app, app.extensions["on_demand_refs"])
+    assert described == on_demand.manifest(), f"routes.json is out of date: run {on_demand.REGENERATE}"
+
+
+def test_an_on_demand_app_has_every_rule_and_app_wide_hook_before_loading_anything(tmp_path):
+    normal, lazy = make(tmp_path / "normal"), make(tmp_path / "lazy", ON_DEMAND=True)
+    assert lazy.pending, "its blueprints wait for their first request"
+    expected, got = shape(normal, keys={None}), shape(lazy, keys={None})
+    # The stand-ins have no views yet; everything that applies to every request is there.
+    assert got == expected
+    assert all(getattr(view, "on_demand_stand_in", False) for endpoint, view in lazy.view_functions.items()
+               if endpoint.split(".")[0] in lazy.pending)
+
+
+def test_an_on_demand_app_that_loaded_every_blueprint_equals_a_normal_app(tmp_path):
+    normal, lazy = make(tmp_path / "normal"), make(tmp_path / "lazy", ON_DEMAND=True)
+    lazy.load_all()
+    assert not lazy.pending
+    assert shape(lazy) == shape(normal)
+    assert {e: _names([v]) for e, v in lazy.view_functions.items()} == \
+           {e: _names([v]) for e, v in normal.view_functions.items()}
+
+
+def test_a_request_loads_its_blueprint_before_its_hooks_run(tmp_path):
+    app = make(tmp_path, ON_DEMAND=True, WTF_CSRF_ENABLED=True, SESSION_COOKIE_SECURE=False)
+    client = app.test_client()
+    # The public form posts are exempt from the session's CSRF token: that holds from the first post.
+    response = client.post("/melding", data={"lang": "nl"})
+    assert "public_forms" not in app.pending
+    assert response.status_code == 422 and "Fout" in response.get_data(as_text=True)  # the form's own checks
+    assert "cases" in app.pending and "volunteers" in app.pending, "other areas stay unloaded"
+
+
+def test_a_stand_in_called_directly_loads_its_blueprint_and_answers(tmp_path):
+    app = make(tmp_path, ON_DEMAND=True)
+    with app.test_request_context("/"):
+        answer = app.view_functions["public_forms.form_token"](form_name="report")
+    assert "public_forms" not in app.pending
+    assert app.view_functions["public_forms.form_token"].__module__ == "buurtbemiddeling.reports.views"
+    assert answer
+
+
+# Each registry, read in a process that imported nothing else, against a process that imported
+# every module of the package: same entries in the same order.
+REGISTRIES = """
+import importlib, json, pkgutil, sys
+import buurtbemiddeling
+if sys.argv[1] == "all":
+    for module in pkgutil.walk_packages(buurtbemiddeling.__path__, "buurtbemiddeling."):
+        if ".demo" not in module.name and not module.name.endswith("__main__"):
+            importlib.import_module(module.name)
+from buurtbemiddeling.admin.dashboard import PANELS
+from buurtbemiddeling.cases.sections import SECTIONS as CASE_PAGE
+from buurtbemiddeling.network.sections import SECTIONS as PARTNER_PAGE
+from buurtbemiddeling.settings import lists, numbers
+out = {name: [(s.template, s.order, s.context.__module__) for s in sections.items]
+       for name, sections in (("vandaag", PANELS), ("case", CASE_PAGE), ("partner", PARTNER_PAGE))}
+out["lists"] = list(lists.registered())
+out["usage"] = {key: [f"{f.__module__}.{f.__qualname__}" for f in hooks] for key, hooks in lists.USAGE.items()}
+out["numbers"] = list(numbers.registered())
+out["contributors"] = {name: list(sections.contributors) for name, sections in
+                       (("vandaag", PANELS), ("case", CASE_PAGE), ("partner", PARTNER_PAGE))}
+print(json.dumps(out))
+"""
+
+
+def _registries(which: str) -> dict:
+    done = subprocess.run([sys.executable, "-c", REGISTRIES, which], cwd=ROOT, capture_output=True, text=True,
+                          check=True)
+    return json.loads(done.stdout)
+
+
+def test_pages_made_of_sections_find_every_section_without_a_full_import():
+    alone, everything = _registries("alone"), _registries("all")
+    assert alone == everything
+    for page in ("vandaag", "case", "partner"):
+        modules = {module for _, _, module in everything[page]}
+        assert modules == set(everything["contributors"][page]), f"{page}: contributors listed but not registering"
+    assert len(everything["vandaag"]) >= 10 and len(everything["case"]) >= 10
+
