@@ -168,6 +168,7 @@ def write_manifest() -> None:
         app = create_app({"INSTANCE_PATH": folder, "SERVE_PUBLIC": True})
         data = describe(app, app.extensions["on_demand_refs"])
     MANIFEST.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    MANIFEST.chmod(0o644)  # part of the code, which the web server's account reads (create_app set umask 077)
 
 
 if __name__ == "__main__":

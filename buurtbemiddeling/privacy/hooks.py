@@ -9,7 +9,6 @@ from common import clock
 
 from ..store import get_store
 from ..uploads import upload_dir
-from . import retention
 
 
 @click.command("retention")
@@ -17,6 +16,8 @@ from . import retention
 @click.option("--dry-run", is_flag=True, help="Alleen tonen wat zou verdwijnen; niets wijzigen.")
 def retention_command(dry_run: bool) -> None:
     """Anonimiseer gegevens waarvan de bewaartermijn voorbij is."""
+    from . import retention  # the rules of every area: imported when run, not for each CGI request
+
     due = retention.run(get_store(), clock.today(), dry_run=dry_run, upload_dir=upload_dir())
     for item in due:
         click.echo(f"{item.label}: sinds {item.since.isoformat()}, termijn voorbij op {item.due.isoformat()}")
@@ -25,6 +26,8 @@ def retention_command(dry_run: bool) -> None:
 
 
 def _daily_run(app: Flask) -> None:
+    from . import retention
+
     with app.app_context():
         try:
             retention.run_daily(app.extensions["store"], clock.today(), upload_dir=upload_dir())
