@@ -107,7 +107,7 @@ out = {name: [(s.template, s.order, s.context.__module__) for s in sections.item
 out["lists"] = list(lists.registered())
 out["usage"] = {key: [f"{f.__module__}.{f.__qualname__}" for f in hooks] for key, hooks in lists.USAGE.items()}
 out["numbers"] = list(numbers.registered())
-out["contributors"] = {name: list(sections.contributors) for name, sections in
+out["contributors"] = {name: list(sections.contributors.modules) for name, sections in
                        (("vandaag", PANELS), ("case", CASE_PAGE), ("partner", PARTNER_PAGE))}
 print(json.dumps(out))
 """

@@ -5,7 +5,7 @@ gets `panel` (that dict).
 """
 from .sections import Sections
 
-PANELS = Sections(tuple(f"buurtbemiddeling.{area}.dashboard" for area in (
+PANELS = Sections(*(f"buurtbemiddeling.{area}.dashboard" for area in (
     "reports", "cases", "coaching", "messages", "planning", "volunteers", "network", "protocols", "budget", "auth")))
 register = PANELS.register
 render_context = PANELS.render_context

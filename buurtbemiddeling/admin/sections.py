@@ -2,15 +2,15 @@
 
 An area adds a section without touching the page's code: a template plus a function that
 computes the template's variables (or None to leave the section out this time), and its module
-in the page's `contributors`: the page imports those before its first render, since a process
-serving one request (CGI) imports an area only when needed. `tests/test_on_demand.py` fails on a
-section whose module is not listed. Sections of the same order keep the contributors' order.
+in the page's `contributors` (see contributors.py). `tests/test_on_demand.py` fails on a section
+whose module is not listed. Sections of the same order keep the contributors' order.
 """
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from typing import Any, Callable
+
+from ..contributors import Contributors
 
 
 @dataclass(frozen=True)
@@ -21,22 +21,19 @@ class Section:
 
 
 class Sections:
-    def __init__(self, contributors: tuple[str, ...]) -> None:
-        self.contributors = contributors  # module names, in the order ties are shown
+    def __init__(self, *contributors: str) -> None:
+        self.contributors = Contributors(*contributors)
         self._items: list[Section] = []
-        self._loaded = False
 
     @property
     def items(self) -> list[Section]:
-        if not self._loaded:
-            for module in self.contributors:
-                importlib.import_module(module)
-            self._loaded = True
+        self.contributors.load()
         return self._items
 
     def _rank(self, section: Section) -> tuple[int, int]:
+        modules = self.contributors.modules
         module = section.context.__module__
-        return section.order, self.contributors.index(module) if module in self.contributors else len(self.contributors)
+        return section.order, modules.index(module) if module in modules else len(modules)
 
     def register(self, template: str, order: int = 50):
         """Decorator: `@sections.register("area/_part.html", order=10)` on a context function."""

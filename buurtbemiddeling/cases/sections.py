@@ -8,7 +8,7 @@ Built-in orders: 10 progress and next step, 20 parties and facts, 30 intake, 40 
 """
 from ..admin.sections import Sections
 
-SECTIONS = Sections(("buurtbemiddeling.cases.page", "buurtbemiddeling.matching.views", "buurtbemiddeling.quality.views",
-                     "buurtbemiddeling.budget.views", "buurtbemiddeling.messages.case_section"))
+SECTIONS = Sections("buurtbemiddeling.cases.page", "buurtbemiddeling.matching.views", "buurtbemiddeling.quality.views",
+                    "buurtbemiddeling.budget.views", "buurtbemiddeling.messages.case_section")
 register = SECTIONS.register
 render_context = SECTIONS.render_context

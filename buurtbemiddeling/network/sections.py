@@ -8,6 +8,6 @@ The template gets `section` (the dict) and `partner` (the partner doc, with `doc
 """
 from ..admin.sections import Sections
 
-SECTIONS = Sections(("buurtbemiddeling.reporting.views",))
+SECTIONS = Sections("buurtbemiddeling.reporting.views")
 register = SECTIONS.register
 render_context = SECTIONS.render_context

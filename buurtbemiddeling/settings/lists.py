@@ -12,7 +12,6 @@ them: forms editing such a record offer them too (`choices_for`, `valid_for`).
 """
 from __future__ import annotations
 
-import importlib
 import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Sequence
@@ -20,6 +19,8 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 from tinydb import Query
 
 from common import folding
+
+from ..contributors import Contributors
 from common import tables
 
 TABLE = tables.LISTS
@@ -48,19 +49,12 @@ class ListDef:
 
 REGISTRY: dict[str, ListDef] = {}
 USAGE: dict[str, list[Callable[[Any, str], bool]]] = {}
-# The modules that register lists or usage hooks, imported before the registry is read: a process
-# serving one request (CGI) imports an area only when needed. tests/test_on_demand.py checks it.
-CONTRIBUTORS = ("buurtbemiddeling.volunteers.choices", "buurtbemiddeling.cases.usage")
-_contributed = False
+CONTRIBUTORS = Contributors("buurtbemiddeling.volunteers.choices", "buurtbemiddeling.cases.usage")
 
 
 def registered() -> dict[str, ListDef]:
     """Every list, by key, in the order registered."""
-    global _contributed
-    if not _contributed:
-        for module in CONTRIBUTORS:
-            importlib.import_module(module)
-        _contributed = True
+    CONTRIBUTORS.load()
     return REGISTRY
 
 

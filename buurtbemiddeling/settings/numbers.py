@@ -5,13 +5,14 @@ while nothing is stored.
 """
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 
 from tinydb import Query
 
 from common import intake_term, retention_periods
 from common import tables
+
+from ..contributors import Contributors
 
 TABLE = tables.SETTINGS
 
@@ -28,17 +29,11 @@ class Number:
 
 
 REGISTRY: dict[str, Number] = {}
-# The modules that register numbers, imported before the registry is read (see lists.CONTRIBUTORS).
-CONTRIBUTORS = ("buurtbemiddeling.coaching.dashboard",)
-_contributed = False
+CONTRIBUTORS = Contributors("buurtbemiddeling.coaching.dashboard")
 
 
 def registered() -> dict[str, Number]:
-    global _contributed
-    if not _contributed:
-        for module in CONTRIBUTORS:
-            importlib.import_module(module)
-        _contributed = True
+    CONTRIBUTORS.load()
     return REGISTRY
 
 
