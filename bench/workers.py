@@ -110,9 +110,29 @@ def _peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # kilobytes on Linux
 
 
+class TimedLock:
+    """The store's data lock, timed: how long each holder waited for it and held it."""
+
+    def __init__(self, lock) -> None:
+        self._lock, self.waited, self.held = lock, [], []
+
+    def __enter__(self):
+        begin = time.perf_counter()
+        self._lock.__enter__()
+        self._got = time.perf_counter()
+        self.waited.append(self._got - begin)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.held.append(time.perf_counter() - self._got)
+        self._lock.__exit__(*exc)
+
+
 def submit(instance: Path, n: int, count: int, start_at: float) -> dict:
     app = create(instance)
     client = app.test_client()
+    store = app.extensions["store"]
+    store._lock = lock = TimedLock(store._lock)
     time.sleep(max(0.0, start_at - time.time()))
     accepted, latencies = 0, []
     for i in range(count):
@@ -120,7 +140,8 @@ def submit(instance: Path, n: int, count: int, start_at: float) -> dict:
         response = client.post("/melding", data=report_data(n * 1000 + i), environ_base={"REMOTE_ADDR": f"10.2.{n}.{i}"})
         latencies.append(time.perf_counter() - begin)
         accepted += response.status_code == 303
-    return {"accepted": accepted, "latencies": latencies, "finished": time.time()}
+    return {"accepted": accepted, "latencies": latencies, "finished": time.time(), "lock_waited": lock.waited,
+            "lock_held": lock.held}
 
 
 def rss(instance: Path, urls: dict[str, list[str]]) -> dict:

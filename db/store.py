@@ -73,7 +73,7 @@ from .lazy import TAIL, Grouped, LazyTable, Overlay, dumps_lines, line, record_a
 from .lazy import head as lazy_head
 from .parts import Parts, PartsWorking, layout, owner
 from .storage import (TableCache, _unlink_quietly, atomic_write, dumps, fsync_dir, loads, private_dir, version_path,
-                      write_temp)
+                      write_temps)
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
@@ -522,28 +522,36 @@ class Transaction:
             return
         generation = self._generations["commit"] + 1
         tables = {name: gen for name, gen in self._generations["tables"].items() if name not in drops}
-        written, opened = [], {}  # written: (name, temp, version path, data)
+        tables.update((name, generation) for name, _ in files)
+        record = {"commit": generation, "tables": tables, "last": [n for n, _ in files] + drops}
+        if self._audit:
+            record["audit"] = self._audit  # written to the audit log after the commit point
+        record_path = store.tables_dir / GENERATIONS
+        written, opened, record_tmp = [], {}, None  # written: (name, temp, version path, data)
         try:
-            for name, data in files:
-                tmp = write_temp(store._path(name), data)
+            # The tables' new versions and the commit record wait for the disk together.
+            *temps, record_tmp = write_temps([(store._path(name), data) for name, data in files] + [(record_path, dumps(record))])
+            for (name, data), tmp in zip(files, temps):
                 version = version_path(store.tables_dir, name, generation)
                 written.append((name, tmp, version, data))
+            for name, tmp, version, _ in written:
                 _unlink_quietly(version)  # left by a commit that never reached its commit point
                 os.link(tmp, version)
-                tables[name] = generation
                 if owner(name) in store.lazy:
                     opened[name] = open(tmp, "rb")
                     working = self._working[name]
                     if isinstance(working, Overlay) and working.only_appended and self._base_keys.get(name) is not None:
                         record_append(store._path(name), self._base_keys[name], generation)
-            # atomic_write's fsync of the folder makes the version links durable with the record.
-            record = {"commit": generation, "tables": tables, "last": [n for n, _ in files] + drops}
-            if self._audit:
-                record["audit"] = self._audit  # written to the audit log after the commit point
-            atomic_write(store.tables_dir / GENERATIONS, dumps(record))
+            os.replace(record_tmp, record_path)  # the commit point; made durable with the links below
+            record_tmp = None
+            fsync_dir(store.tables_dir)
         except BaseException:
             for fh in opened.values():
                 fh.close()
+            if record_tmp is None and written:
+                raise  # the disk failed after the commit point: the versions the record names stay
+            if record_tmp is not None:
+                _unlink_quietly(record_tmp)
             for _, tmp, version, _ in written:
                 _unlink_quietly(tmp)
                 _unlink_quietly(version)

@@ -375,19 +375,19 @@ def test_an_error_after_the_commit_point_is_not_raised_so_a_retry_cannot_write_t
 def test_an_error_before_the_commit_point_leaves_nothing(store, monkeypatch):
     with store.transaction() as tx:
         tx.table("cases").insert({"n": 1})
-    real_write = db.store.atomic_write
+    real_replace = os.replace
 
-    def failing_commit_record(path, data, **kwargs):
-        if path.name == ".generations":
+    def failing_commit_record(src, dst):
+        if Path(dst).name == ".generations":
             raise OSError("disk full")
-        real_write(path, data, **kwargs)
+        real_replace(src, dst)
 
-    monkeypatch.setattr(db.store, "atomic_write", failing_commit_record)
+    monkeypatch.setattr(db.store.os, "replace", failing_commit_record)
     with pytest.raises(OSError, match="disk full"):
         with store.transaction() as tx:
             tx.table("cases").insert({"n": 2})
             tx.table("events").insert({"n": 2})
-    monkeypatch.setattr(db.store, "atomic_write", real_write)
+    monkeypatch.setattr(db.store.os, "replace", real_replace)
     fresh = Store(store.data_dir)
     assert [d["n"] for d in fresh.read().table("cases").all()] == [1]
     assert fresh.read().table("events").all() == []
@@ -395,6 +395,33 @@ def test_an_error_before_the_commit_point_leaves_nothing(store, monkeypatch):
     with store.transaction() as tx:  # and the next commit goes through
         tx.table("cases").insert({"n": 3})
     assert [d["n"] for d in Store(store.data_dir).read().table("cases").all()] == [1, 3]
+
+
+def test_a_file_the_disk_fails_to_sync_fails_the_commit_and_leaves_nothing(store, monkeypatch):
+    """The new versions and the commit record are fsynced at once, each in its own thread: an
+    error in any of them is the commit's error, raised after all have finished."""
+    with store.transaction() as tx:
+        tx.table("cases").insert({"n": 1})
+    real_fsync, synced = os.fsync, []
+
+    def failing_fsync(fd):
+        synced.append(threading.current_thread().name)
+        if os.readlink(f"/proc/self/fd/{fd}").split("/")[-1].startswith(".events.json."):
+            raise OSError("I/O error")
+        real_fsync(fd)
+
+    monkeypatch.setattr(db.storage, "_durable", True)
+    monkeypatch.setattr(db.storage.os, "fsync", failing_fsync)
+    with pytest.raises(OSError, match="I/O error"):
+        with store.transaction() as tx:
+            tx.table("cases").insert({"n": 2})
+            tx.table("events").insert({"n": 2})
+    monkeypatch.setattr(db.storage.os, "fsync", real_fsync)
+    assert len(synced) == 3 and "fsync" in synced, "two tables and the record, in helper threads"
+    fresh = Store(store.data_dir)
+    assert [d["n"] for d in fresh.read().table("cases").all()] == [1]
+    assert fresh.read().table("events").all() == []
+    assert not list(store.tables_dir.glob(".*.tmp")) and not list(store.tables_dir.glob(".*.g2.json"))
 
 
 def test_table_names_are_files_and_unsafe_names_are_refused(store):
