@@ -136,7 +136,8 @@ class Parts(Mapping):
         return (doc for _, doc in self.items(start))
 
     def max_id(self) -> int:
-        for table in reversed(self._tables):  # (ids only grow: the last part that has any)
+        for i in reversed(range(len(self._names))):  # ids only grow: the last part that has any
+            table = self._part(i)  # (in a transaction: read only that part)
             if len(table):
                 return table.max_id() if hasattr(table, "max_id") else max(map(int, table))
         return 0

@@ -244,6 +244,31 @@ class TableCache:
                 self.freeze_new()
         return table
 
+    def for_writing(self, name: str, generation: int | None):
+        """The version of a part a transaction builds on: the parsed one if it is kept, else the
+        file's lines, unparsed and not kept (a ``LazyTable``, as a lazy table's).
+
+        Another process's commit leaves the newest parts of reports and the outbox unparsed here;
+        parsing them under the data lock was most of a public post's time there (8 writers:
+        each post found them changed). The transaction reads only the documents it asks for and
+        appends to the lines; the next reader parses the new version, outside the lock."""
+        if generation is None or owner(name) in self.lazy or owner(name) == name:
+            return self.load(name, generation)
+        versions = self._entries.get(name)
+        if versions is not None and generation in versions:
+            return versions[generation]
+        path = version_path(self.tables_dir, name, generation)
+        fh = open(path, "rb")
+        try:
+            table = LazyTable.open(fh, name)
+        except BaseException:
+            fh.close()
+            raise
+        if table is None:  # an older layout, or an empty part
+            fh.close()
+            return self.load(name, generation)
+        return table
+
     def freeze_new(self) -> None:
         """Freeze what was parsed since the last freeze, if that is a big table's worth."""
         if self._unfrozen >= FREEZE_FROM:

@@ -421,7 +421,7 @@ class Transaction:
             data = self._base.get(name)
             if data is None:
                 generation = self._generations["tables"].get(name)
-                data = self._base[name] = self._store._cache.load(name, generation)
+                data = self._base[name] = self._store._cache.for_writing(name, generation)
                 self._base_keys[name] = generation
         return data
 
@@ -615,7 +615,8 @@ class Transaction:
         store = self._store
         working = self._working[name]
         if fh is None:
-            store._cache.put(name, generation, working, self._owned.get(name))
+            if not isinstance(working, Overlay):  # else a part built on unparsed lines: its next reader parses it
+                store._cache.put(name, generation, working, self._owned.get(name))
         else:
             if isinstance(working, Overlay) and working.only_appended:
                 table = working.base.appended(fh, data, len(working.added), self._base_keys.get(name))
