@@ -3,7 +3,7 @@
 A waiter sleeps in the kernel until the holder lets go, instead of polling. A poller that
 sleeps between tries (filelock's 50 ms) loses the lock again and again to processes that
 happen to try right after a release: with eight writers some waited 0.4 to 0.8 s for a lock
-held a few milliseconds at a time (`python -m bench --concurrent`).
+held a few milliseconds at a time (`python -m bench --only concurrent`).
 """
 
 from __future__ import annotations

@@ -17,14 +17,27 @@ Why: TinyDB alone is not safe with several worker processes (tinydb issues
 Invariants (the contract for whoever changes this module):
 
 1. The commit protocol (``Transaction._commit``, under the lock): write each changed table
-   to a fsynced temp file and hard-link it as ``.<name>.g<N>.json`` (N: this commit's
-   number); fsync the folder; replace ``.generations`` atomically -- **the commit point**;
-   then rename the temp files to ``<name>.json`` and clean up old versions. Before the
-   commit point an error leaves nothing (temps and links removed, nothing refers to them).
-   After it the commit has happened: the rest is finished before the transaction returns
-   (an interrupt is raised only after that; an error is logged, not raised, so a caller
-   never retries a commit that happened), and if the process dies the next transaction's
-   ``_recover`` relinks ``<name>.json`` from the recorded versions.
+   and the new commit record to temp files and fsync them all at once (``write_temps``: one
+   helper thread per file, which the file system serves with one journal commit); hard-link
+   each table's temp file as ``.<name>.g<N>.json`` (N: this commit's number); rename the record's
+   temp file to ``.generations`` -- **the commit point** -- and fsync the folder; then rename
+   the temp files to ``<name>.json`` and clean up old versions. Before the commit point an
+   error leaves nothing (temps and links removed, nothing refers to them). After it the commit
+   has happened: the rest is finished before the transaction returns (an interrupt is raised
+   only after that; an error is logged, not raised, so a caller never retries a commit that
+   happened), and if the process dies the next transaction's ``_recover`` relinks
+   ``<name>.json`` from the recorded versions.
+
+   Why nothing acknowledged is lost, also at a power cut: the contents of every file the
+   record names are on disk before the record exists under its name (their fsyncs returned
+   before the rename), and the folder's fsync, after the rename and the links, makes the
+   record and the version links durable before the transaction returns. A crash before that
+   fsync may lose the rename, and with it the whole commit -- which nobody was told had
+   happened. A killed process (no power cut) loses nothing the kernel has: files are only
+   ever replaced whole. Two waits on the disk per commit, whatever the number of tables: a
+   public post (a report and its mails) held the lock for four fsyncs one after another.
+   The lock itself is taken in the kernel's queue (``db/locking.py``), so a writer gets it
+   the moment the one before lets go.
 2. A version file never changes once written; ``<name>.json`` is always the current version
    after recovery (backups copy it, TinyDB can open it for debugging).
 3. A read view pins the whole ``.generations`` record at its first table read and reads every

@@ -424,6 +424,37 @@ def test_a_file_the_disk_fails_to_sync_fails_the_commit_and_leaves_nothing(store
     assert not list(store.tables_dir.glob(".*.tmp")) and not list(store.tables_dir.glob(".*.g2.json"))
 
 
+def test_a_waiter_that_gave_up_leaves_the_lock_free_and_the_next_waiter_gets_it(tmp_path):
+    """The lock is waited for in the kernel by a helper thread; a waiter that times out must not
+    leave that helper holding the lock once the holder lets go. Two ProcessLocks on one file
+    contend as two processes do (an flock belongs to the open file)."""
+    from db.locking import ProcessLock
+
+    path = tmp_path / ".lock"
+    holder, waiter = ProcessLock(path, timeout=5), ProcessLock(path, timeout=0.2)
+    taken, release, order = threading.Event(), threading.Event(), []
+
+    def hold():
+        with holder:
+            taken.set()
+            release.wait(10)
+            order.append("holder lets go")
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    taken.wait(5)
+    with pytest.raises(StoreError, match="timed out"):
+        with waiter:
+            pass
+    release.set()
+    with ProcessLock(path, timeout=5):  # waits for the holder, not for the helper that gave up
+        order.append("next waiter")
+    thread.join(5)
+    assert order == ["holder lets go", "next waiter"]
+    with waiter:  # and the one that gave up may take it again
+        pass
+
+
 def test_table_names_are_files_and_unsafe_names_are_refused(store):
     with store.transaction() as tx:
         tx.table("cases").insert({})
