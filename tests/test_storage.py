@@ -372,6 +372,20 @@ def test_an_error_after_the_commit_point_is_not_raised_so_a_retry_cannot_write_t
     assert len(Store(store.data_dir).read().table("events")) == 1
 
 
+def _a_failing_commit_leaves_nothing(store, monkeypatch, error: str) -> None:
+    """A commit of two tables fails with ``error`` (patched in by the caller); after the patches
+    are undone, only the first commit is there, with no temp file or version link left."""
+    with pytest.raises(OSError, match=error):
+        with store.transaction() as tx:
+            tx.table("cases").insert({"n": 2})
+            tx.table("events").insert({"n": 2})
+    monkeypatch.undo()
+    fresh = Store(store.data_dir)
+    assert [d["n"] for d in fresh.read().table("cases").all()] == [1]
+    assert fresh.read().table("events").all() == []
+    assert not list(store.tables_dir.glob(".*.tmp")) and not list(store.tables_dir.glob(".*.g2.json"))
+
+
 def test_an_error_before_the_commit_point_leaves_nothing(store, monkeypatch):
     with store.transaction() as tx:
         tx.table("cases").insert({"n": 1})
@@ -383,15 +397,7 @@ def test_an_error_before_the_commit_point_leaves_nothing(store, monkeypatch):
         real_replace(src, dst)
 
     monkeypatch.setattr(db.store.os, "replace", failing_commit_record)
-    with pytest.raises(OSError, match="disk full"):
-        with store.transaction() as tx:
-            tx.table("cases").insert({"n": 2})
-            tx.table("events").insert({"n": 2})
-    monkeypatch.setattr(db.store.os, "replace", real_replace)
-    fresh = Store(store.data_dir)
-    assert [d["n"] for d in fresh.read().table("cases").all()] == [1]
-    assert fresh.read().table("events").all() == []
-    assert not list(store.tables_dir.glob(".*.tmp")) and not list(store.tables_dir.glob(".events.g*.json"))
+    _a_failing_commit_leaves_nothing(store, monkeypatch, "disk full")
     with store.transaction() as tx:  # and the next commit goes through
         tx.table("cases").insert({"n": 3})
     assert [d["n"] for d in Store(store.data_dir).read().table("cases").all()] == [1, 3]
@@ -412,16 +418,8 @@ def test_a_file_the_disk_fails_to_sync_fails_the_commit_and_leaves_nothing(store
 
     monkeypatch.setattr(db.storage, "_durable", True)
     monkeypatch.setattr(db.storage.os, "fsync", failing_fsync)
-    with pytest.raises(OSError, match="I/O error"):
-        with store.transaction() as tx:
-            tx.table("cases").insert({"n": 2})
-            tx.table("events").insert({"n": 2})
-    monkeypatch.setattr(db.storage.os, "fsync", real_fsync)
+    _a_failing_commit_leaves_nothing(store, monkeypatch, "I/O error")
     assert len(synced) == 3 and "fsync" in synced, "two tables and the record, in helper threads"
-    fresh = Store(store.data_dir)
-    assert [d["n"] for d in fresh.read().table("cases").all()] == [1]
-    assert fresh.read().table("events").all() == []
-    assert not list(store.tables_dir.glob(".*.tmp")) and not list(store.tables_dir.glob(".*.g2.json"))
 
 
 def test_a_waiter_that_gave_up_leaves_the_lock_free_and_the_next_waiter_gets_it(tmp_path):
