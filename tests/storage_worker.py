@@ -11,12 +11,20 @@ Usage: storage_worker.py DATA_DIR MODE [ARGS...]
   restore BACKUP POINT      restore BACKUP and kill itself (SIGKILL) at POINT: "before-commit"
                             (before the commit record is in place) or "halfway" (after the
                             second table file was replaced)
+
+       storage_worker.py forkserver SOCKET
+  Imports the store once, then per connection on SOCKET forks a worker: the client sends one
+  JSON line {"argv": [DATA_DIR, MODE, ...], "env": {...}}, the worker answers with its pid and
+  then talks over the connection as over stdin/stdout. Each worker is still a process of its
+  own (SIGKILL, flock and all), without the cost of a fresh interpreter (tests/test_storage.py).
 """
 
 import json
 import os
 import sys
+import tempfile
 import time
+import traceback
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -99,13 +107,61 @@ def restore_and_die(store: Store, backup_path: str, point: str) -> None:
     restore(store, backup_path)
 
 
-def main() -> None:
+def fork_server(socket_path: str) -> None:
+    import signal
+    import socket
+
+    def reap(*_):  # waited for, so their CPU time counts as the test run's (no zombies either)
+        try:
+            while os.waitpid(-1, os.WNOHANG)[0]:
+                pass
+        except ChildProcessError:
+            pass
+
+    signal.signal(signal.SIGCHLD, reap)
+    with tempfile.TemporaryDirectory() as warm:  # what the first transaction imports, once for all workers
+        store = Store(Path(warm) / "data", lazy=("records",), parts={"records": 16})
+        with store.transaction() as tx:
+            tx.table("records").insert({"run": -1, "seq": 0})
+            tx.table("progress").upsert({"run": -1, "seq": 0}, Query().run == -1)
+    listener = socket.socket(socket.AF_UNIX)
+    listener.bind(socket_path)
+    listener.listen()
+    print("ready", flush=True)
+    while True:
+        conn, _ = listener.accept()
+        with conn.makefile("rb") as lines:
+            request = json.loads(lines.readline())
+        if os.fork() == 0:
+            listener.close()
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            os.dup2(conn.fileno(), 0)
+            os.dup2(conn.fileno(), 1)
+            conn.close()
+            os.environ.update(request["env"])
+            print(os.getpid(), flush=True)
+            code = 0
+            try:
+                main(request["argv"])
+            except BaseException:
+                traceback.print_exc()
+                code = 1
+            finally:
+                sys.stdout.flush()
+                os._exit(code)  # never back into the server's loop
+        conn.close()  # the worker holds the only other end: its death ends the client's stream
+
+
+def main(argv: list[str]) -> None:
+    if argv[0] == "forkserver":
+        fork_server(argv[1])
+        return
     # STORE_LAZY=records,...: those tables are opened lazily (db/lazy.py), as the app does;
     # STORE_PARTS=records:16,...: those tables are kept in parts of so many documents (db/parts.py).
     parts = dict(item.split(":") for item in filter(None, os.environ.get("STORE_PARTS", "").split(",")))
-    store = Store(sys.argv[1], lazy=tuple(filter(None, os.environ.get("STORE_LAZY", "").split(","))),
+    store = Store(argv[0], lazy=tuple(filter(None, os.environ.get("STORE_LAZY", "").split(","))),
                   parts={name: int(size) for name, size in parts.items()})
-    mode, args = sys.argv[2], sys.argv[3:]
+    mode, args = argv[1], argv[2:]
     if mode == "insert":
         insert(store, args[0], int(args[1]), args[2])
     elif mode == "writer":
@@ -121,4 +177,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -4,6 +4,7 @@ import json
 import os
 import random
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -31,15 +32,56 @@ from db.backup import backup, list_backups, restore  # noqa: E402
 WORKER = Path(__file__).with_name("storage_worker.py")
 
 
+def layout_env(lazy=(), parts=None) -> dict:
+    return {"STORE_LAZY": ",".join(lazy),
+            "STORE_PARTS": ",".join(f"{name}:{size}" for name, size in (parts or {}).items())}
+
+
 def worker(data_dir, *args, lazy=(), parts=None, **kwargs):
     return subprocess.Popen(
         [sys.executable, str(WORKER), str(data_dir), *map(str, args)],
         stdout=subprocess.PIPE,
         text=True,
-        env={**os.environ, "STORE_LAZY": ",".join(lazy),
-             "STORE_PARTS": ",".join(f"{name}:{size}" for name, size in (parts or {}).items())},
+        env={**os.environ, **layout_env(lazy, parts)},
         **kwargs,
     )
+
+
+class ForkedWorker:
+    """A worker forked by the fork server (storage_worker.py forkserver): a process of its own,
+    killed as any other, its output read over a socket as a Popen's stdout."""
+
+    def __init__(self, socket_path, data_dir, *args, lazy=(), parts=None):
+        self._socket = socket.socket(socket.AF_UNIX)
+        self._socket.connect(str(socket_path))
+        request = {"argv": [str(data_dir), *map(str, args)], "env": layout_env(lazy, parts)}
+        self._socket.sendall(json.dumps(request).encode() + b"\n")
+        self.stdout = self._socket.makefile("r")
+        self.pid = int(self.stdout.readline())
+
+    def send_signal(self, sig) -> None:
+        os.kill(self.pid, sig)
+
+    def communicate(self, timeout):
+        """Everything it wrote until its end closed the connection."""
+        self._socket.settimeout(timeout)
+        out = self.stdout.read()
+        self.stdout.close()
+        self._socket.close()
+        return out, None
+
+
+@pytest.fixture(scope="module")
+def forked_worker(tmp_path_factory):
+    """Starts workers as forks of one process that imported the store once: a fresh interpreter
+    per killed writer cost ~0.2 s of CPU each, and the kill tests start hundreds."""
+    socket_path = tmp_path_factory.mktemp("fork") / "server"
+    server = subprocess.Popen([sys.executable, str(WORKER), "forkserver", str(socket_path)],
+                              stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+    assert server.stdout.readline().strip() == "ready"
+    yield lambda *args, **kwargs: ForkedWorker(socket_path, *args, **kwargs)
+    server.kill()
+    server.wait(timeout=10)
 
 
 def load_table_file(data_dir, name):
@@ -92,13 +134,13 @@ def test_eight_processes_writing_at_once_lose_nothing(tmp_path, lazy, parts):
 
 
 @pytest.mark.parametrize("lazy,parts", LAYOUTS.values(), ids=LAYOUTS)
-def test_a_writer_killed_at_random_moments_keeps_every_acknowledged_write(tmp_path, lazy, parts):
+def test_a_writer_killed_at_random_moments_keeps_every_acknowledged_write(tmp_path, lazy, parts, forked_worker):
     data_dir = tmp_path / "data"
     Store(data_dir, lazy=lazy, parts=parts)
     rng = random.Random(1234)
     acknowledged = set()
     for run in range(100):
-        proc = worker(data_dir, "writer", run, lazy=lazy, parts=parts)
+        proc = forked_worker(data_dir, "writer", run, lazy=lazy, parts=parts)
         assert proc.stdout.readline().strip() == "ready"
         # Kill only once it writes: on a busy machine (other test processes) starting takes a while.
         first = proc.stdout.readline()
