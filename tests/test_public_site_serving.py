@@ -5,10 +5,8 @@ import sitebuilder
 
 
 @pytest.fixture
-def served(app, tmp_path):
-    out = tmp_path / "public"
-    sitebuilder.build(sitebuilder.Site(sitebuilder.DEFAULT_ROOT), out)
-    app.config["PUBLIC_DIR"] = str(out)
+def served(app, built_site):
+    app.config["PUBLIC_DIR"] = str(built_site)  # only read: the session's one build
     return app.test_client()
 
 
