@@ -53,8 +53,10 @@ def test_concurrent_submissions_are_all_stored(instance, monkeypatch):
 def test_four_workers_behind_gunicorn_serve_the_mixed_load_over_http(instance, monkeypatch):
     from bench import multiworker
 
-    monkeypatch.setattr(multiworker, "SECONDS", 6.0)
-    monkeypatch.setattr(multiworker, "WARMUP_SECONDS", 3.0)
+    # What is asserted (no errors, several workers answering, every post stored) holds for any
+    # length of load; the timings over a real minute are `make bench`'s.
+    monkeypatch.setattr(multiworker, "SECONDS", 3.0)
+    monkeypatch.setattr(multiworker, "WARMUP_SECONDS", 1.0)
     app = workers.create(instance)
     note_cases, hold_cases = multiworker.cases_for(app)
     result = multiworker.measure(instance, workers.pages(app), note_cases, hold_cases)
