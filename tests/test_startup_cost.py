@@ -52,6 +52,7 @@ def test_the_login_page_loads_no_heavy_library(script):
     assert answer.status == 200 and b"Inloggen" in answer.body
     assert sorted(m for m in HEAVY if m in modules) == []
     assert views_loaded(modules) == [], "no area's views are imported for the login page"
+    assert "buurtbemiddeling.privacy.retention" not in modules, "retention ran today: its rules stay unloaded"
     # That it takes no lock: test_a_process_starts_and_answers_while_a_writer_holds_the_data_lock.
 
 

@@ -9,6 +9,7 @@ from common import clock
 
 from ..store import get_store
 from ..uploads import upload_dir
+from .last_run import last_run
 
 
 @click.command("retention")
@@ -26,10 +27,12 @@ def retention_command(dry_run: bool) -> None:
 
 
 def _daily_run(app: Flask) -> None:
-    from . import retention
-
     with app.app_context():
         try:
+            if last_run(app.extensions["store"].read()) == clock.today().isoformat():
+                return  # ran today: no need to import the rules (run_daily checks again under the lock)
+            from . import retention
+
             retention.run_daily(app.extensions["store"], clock.today(), upload_dir=upload_dir())
         except Exception:  # never let housekeeping break a request; cron is the fallback
             app.logger.exception("automatic retention run failed")

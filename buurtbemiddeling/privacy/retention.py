@@ -29,12 +29,13 @@ from db.store import META_TABLE
 
 from common import tables
 
+from .last_run import LAST_RUN, last_run
+
 CASES, EVENTS, REPORTS = tables.CASES, tables.CASE_EVENTS, tables.REPORTS
 APPLICATIONS, VOLUNTEERS = tables.APPLICATIONS, tables.VOLUNTEERS
 HANDOVERS, DEBRIEFS, NAZORG, APPOINTMENTS = tables.HANDOVERS, tables.DEBRIEFS, tables.NAZORG, tables.APPOINTMENTS
 SIGNALS, COACHING = tables.VOLUNTEER_SIGNALS, tables.COACHING_NOTES
 USERS, META = tables.USERS, META_TABLE
-LAST_RUN = "retention_last_run"
 ENDED_APPLICATION = ("afgewezen", "teruggetrokken")
 KINDS = {"case": "Zaak", "report": "Melding", "application": "Aanmelding", "volunteer": "Vrijwilliger"}
 REMOVED = "[verwijderd]"
@@ -383,11 +384,6 @@ def run(store, today: dt.date, *, dry_run: bool = False, upload_dir: Path | None
     if not dry_run:
         purge_sent(store, now=now)
     return due
-
-
-def last_run(view) -> str | None:
-    doc = next((d for d in view.table(META).all() if d.get("key") == LAST_RUN), None)
-    return doc.get("date") if doc else None
 
 
 def _mark(store, today: dt.date) -> None:
