@@ -386,6 +386,7 @@ class Transaction:
         self._layout = {name: list(parts) for name, parts in store._layout(self._generations).items()}
         self._parted: dict[str, PartsWorking] = {}  # working copies of tables kept in parts
         self._audit: list[dict] = []  # audit entries this commit writes (Store.audit inside the block)
+        self._cleanup: tuple | None = None  # (commit, tables written, generations) to clean up after the lock
         self._failed = False
         self._closed = False
 
@@ -579,7 +580,9 @@ class Transaction:
                 store._cache.drop(name)
             for name, _, _, data in written:
                 self._cached(name, generation, data, opened.get(name))
-            store._clean_versions([name for name, *_ in written], tables)
+            # Old versions are cleaned up after the lock is let go (Store.transaction): listing the
+            # folder needs no lock, and the next writer should not wait for it.
+            self._cleanup = (generation, [name for name, *_ in written], tables)
         except BaseException as exc:
             store._cache.clear()
             store._kept_parts.clear()
@@ -867,7 +870,9 @@ class Store:
         os.replace(tmp, marker)
 
     def _clean_versions(self, names: list[str], current: dict[str, int]) -> None:
-        """Remove superseded versions no reader should still need: those replaced more than
+        """Remove superseded versions no reader should still need (after a commit, without the
+        lock: it only removes versions older than ``current``'s, never one a commit is writing,
+        and a file another process removed first is passed by): those replaced more than
         KEEP_SECONDS ago, and beyond the KEEP_OLD newest those replaced more than
         KEEP_MIN_SECONDS ago (a reader still on one then moves on or reads again:
         ReadView._move_on). ``names``: the tables just written; ``current``: {table: generation}
@@ -956,6 +961,12 @@ class Store:
             finally:
                 tx._close()
                 self._local.tx = None
+        if tx._cleanup is not None:
+            generation, names, current = tx._cleanup
+            try:
+                self._clean_versions(names, current)
+            except Exception:  # the commit happened: a caller told "failed" would write it twice
+                logger.exception("commit %s: an error after the commit point; the commit stands", generation)
 
     def table_names(self) -> list[str]:
         names = set(self._generations()["tables"])
