@@ -85,6 +85,7 @@ def system(tmp_path_factory):
         "INSTANCE_PATH": tmp_path_factory.mktemp("formats") / "instance", "TESTING": True, "SECRET_KEY": "test",
         "SESSION_COOKIE_SECURE": False, "WTF_CSRF_ENABLED": False, "LOGIN_THROTTLE_ENABLED": False,
         "RETENTION_AUTO_RUN": False, "CLOCK": fixed,
+        "PDF_SEPARATE_PROCESS": False,  # the same text as from a process of its own, without one per PDF
     })
     store = app.extensions["store"]
     with clock.using(fixed):

@@ -50,7 +50,9 @@ def make_system(folder, **settings):
 
 @pytest.fixture(scope="module")
 def system(tmp_path_factory):
-    return make_system(tmp_path_factory.mktemp("inventory"))
+    # PDFs made in this process (as the conftest's app does); the on-demand system below makes
+    # them as CGI does, each in a process of its own.
+    return make_system(tmp_path_factory.mktemp("inventory"), PDF_SEPARATE_PROCESS=False)
 
 
 @pytest.fixture(scope="module")
