@@ -14,8 +14,8 @@ Usage: storage_worker.py DATA_DIR MODE [ARGS...]
 
        storage_worker.py forkserver SOCKET
   Imports the store once, then per connection on SOCKET forks a worker: the client sends one
-  JSON line {"argv": [DATA_DIR, MODE, ...], "env": {...}}, the worker answers with its pid and
-  then talks over the connection as over stdin/stdout. Each worker is still a process of its
+  JSON line {"argv": [DATA_DIR, MODE, ...], "env": {...}}, the worker answers with its pid,
+  talks over the connection as over stdin/stdout and ends with its exit status (EXIT_LINE). Each worker is still a process of its
   own (SIGKILL, flock and all), without the cost of a fresh interpreter (tests/test_storage.py).
 """
 
@@ -107,6 +107,9 @@ def restore_and_die(store: Store, backup_path: str, point: str) -> None:
     restore(store, backup_path)
 
 
+EXIT_LINE = "\x04exit "  # a forked worker's last line: its exit status (none when it was killed)
+
+
 def fork_server(socket_path: str) -> None:
     import signal
     import socket
@@ -147,7 +150,7 @@ def fork_server(socket_path: str) -> None:
                 traceback.print_exc()
                 code = 1
             finally:
-                sys.stdout.flush()
+                print(f"{EXIT_LINE}{code}", flush=True)
                 os._exit(code)  # never back into the server's loop
         conn.close()  # the worker holds the only other end: its death ends the client's stream
 

@@ -30,6 +30,7 @@ from db import Store, StoreError  # noqa: E402
 from db.backup import backup, list_backups, restore  # noqa: E402
 
 WORKER = Path(__file__).with_name("storage_worker.py")
+from tests import storage_worker  # noqa: E402
 
 
 def layout_env(lazy=(), parts=None) -> dict:
@@ -63,12 +64,15 @@ class ForkedWorker:
         os.kill(self.pid, sig)
 
     def communicate(self, timeout):
-        """Everything it wrote until its end closed the connection."""
+        """Everything it wrote until its end closed the connection; `returncode` is its exit
+        status, None when it was killed."""
         self._socket.settimeout(timeout)
         out = self.stdout.read()
         self.stdout.close()
         self._socket.close()
-        return out, None
+        head, _, status = out.rpartition(storage_worker.EXIT_LINE)
+        self.returncode = int(status) if _ else None
+        return (head if _ else out), None
 
 
 @pytest.fixture(scope="module")
@@ -110,11 +114,11 @@ LAYOUTS = {"parsed": ((), None), "lazy": (("records",), None), "parts": (("recor
 
 
 @pytest.mark.parametrize("lazy,parts", LAYOUTS.values(), ids=LAYOUTS)
-def test_eight_processes_writing_at_once_lose_nothing(tmp_path, lazy, parts):
+def test_eight_processes_writing_at_once_lose_nothing(tmp_path, lazy, parts, forked_worker):
     data_dir, go = tmp_path / "data", tmp_path / "go"
     Store(data_dir, lazy=lazy, parts=parts)
-    procs = [worker(data_dir, "insert", f"w{n}", 50, go, lazy=lazy, parts=parts) for n in range(8)]
-    time.sleep(0.5)  # let them start, then release all at once
+    procs = [forked_worker(data_dir, "insert", f"w{n}", 50, go, lazy=lazy, parts=parts) for n in range(8)]
+    time.sleep(0.1)  # each is running (it sent its pid): let them reach the wait, then release all at once
     go.touch()
     acknowledged = []
     for proc in procs:
