@@ -44,6 +44,7 @@ def is_working_day(day: dt.date) -> bool:
     return day.weekday() < 5 and day not in holidays(day.year)
 
 
+@lru_cache(maxsize=8192)  # Vandaag asks it for every case waiting for its intake, on each rebuild
 def add_working_days(start: dt.date, days: int) -> dt.date:
     """The date `days` working days after `start` (a report on Friday + 1 = Monday)."""
     day = start

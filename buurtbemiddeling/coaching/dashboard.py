@@ -23,20 +23,12 @@ def worklists(view, today) -> dict:
     running = [c for c in case_repo.running_cases(view) if workflow.is_open(c)]
     cases = {c.doc_id: c for c in running}
 
-    def running_debriefs(v) -> list:
-        by_case = v.index(debrief.DEBRIEFS, "case_id")
-        return [d for c in running for d in by_case.get(c.doc_id, ())]
-
-    # Read from disk once per version, not on every visit (the debriefs table is lazy).
-    debriefs = view.derived("coaching.running_debriefs", running_debriefs)
-
-    def quiet_cases(v) -> list:
-        timelines = case_repo.events_by_case(v)
-        events = [e for c in running for e in timelines.get(c.doc_id, ())]
-        return notes.quiet_cases(running, events, debriefs, all_notes, today=today, days=days)
-
-    # Kept per day and version of what it reads: Vandaag is opened many times a day.
-    quiet = view.derived(f"coaching.quiet.{today}.{days}", quiet_cases)
+    # The debriefs that asked for coaching, per version of the table (folded: after a new one,
+    # only that one is read); of those, the running cases' are read.
+    asking = view.fold("coaching.asking", debrief.DEBRIEFS, _add_asking)
+    table = view.table(debrief.DEBRIEFS)
+    debriefs = [table.get(doc_id=doc_id) for doc_id, case_id in asking.items() if case_id in cases]
+    quiet = notes.quiet_among(running, notes.heard_from(view), today=today, days=days)
     follow_ups = notes.follow_ups_due(all_notes, today=today)
     for note in follow_ups:  # a follow-up may be about a closed case; the list links to it
         if note.get("case_id") and note["case_id"] not in cases:
@@ -48,6 +40,11 @@ def worklists(view, today) -> dict:
             "asked": [(d, cases[d["case_id"]]) for d in debrief.coaching_asked(debriefs, all_notes)
                       if d["case_id"] in cases and workflow.is_open(cases[d["case_id"]])],
             "names": case_repo.volunteer_names(view), "cases": cases, "today": today.isoformat()}
+
+
+def _add_asking(found: dict, doc) -> None:
+    if doc.get("coaching_needed"):
+        found[doc.doc_id] = doc.get("case_id")
 
 
 @register("coaching/_today.html", order=25)

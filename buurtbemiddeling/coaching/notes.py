@@ -70,42 +70,73 @@ class Quiet:
     source: str  # what the last report was, in words
 
 
-def last_report(case: Mapping[str, Any], events: Iterable[Mapping], debriefs: Iterable[Mapping],
-                notes: Iterable[Mapping]) -> tuple[dt.date | None, str]:
-    """The latest day the duo was heard from on this case, and how."""
-    found: list[tuple[str, str]] = []
-    for event in events:
-        if event.get("kind") == "contact" and event.get("with") == "bemiddelaars":
-            found.append(((event.get("date") or event.get("at") or "")[:10], "contact met het duo"))
-        elif event.get("kind") == "duo" or (event.get("kind") == "step" and event.get("to") == "gekoppeld"):
-            found.append(((event.get("at") or "")[:10], "duo gekoppeld"))
-    found += [((d.get("date") or "")[:10], "nabespreking") for d in debriefs]
-    found += [((n.get("date") or "")[:10], "coachingsnotitie") for n in notes]
-    found = [pair for pair in found if pair[0]]
-    if not found:
+Heard = tuple[str, str]  # (the day, ISO, and how the duo reported), compared as a pair
+
+
+def event_heard(event: Mapping[str, Any]) -> Heard | None:
+    """What a timeline event says about the duo reporting, if anything."""
+    if event.get("kind") == "contact" and event.get("with") == "bemiddelaars":
+        return (event.get("date") or event.get("at") or "")[:10], "contact met het duo"
+    if event.get("kind") == "duo" or (event.get("kind") == "step" and event.get("to") == "gekoppeld"):
+        return (event.get("at") or "")[:10], "duo gekoppeld"
+    return None
+
+
+def debrief_heard(debrief: Mapping[str, Any]) -> Heard:
+    return (debrief.get("date") or "")[:10], "nabespreking"
+
+
+def note_heard(note: Mapping[str, Any]) -> Heard:
+    return (note.get("date") or "")[:10], "coachingsnotitie"
+
+
+def add_heard(latest: dict, doc: Mapping[str, Any], heard) -> None:
+    """Keep in ``latest`` ({case id: Heard}) the later of what it holds and what ``doc`` says.
+    Sets keys only, never changes a value: usable as a store fold."""
+    found = heard(doc)
+    case_id = doc.get("case_id")
+    if found is not None and found[0] and case_id is not None and found > latest.get(case_id, ("", "")):
+        latest[case_id] = found
+
+
+def last_heard(events: Iterable[Mapping], debriefs: Iterable[Mapping], notes: Iterable[Mapping]) -> dict[int, Heard]:
+    """Per case the latest report of its duo: {case id: Heard}."""
+    latest: dict[int, Heard] = {}
+    for docs, heard in ((events, event_heard), (debriefs, debrief_heard), (notes, note_heard)):
+        for doc in docs:
+            add_heard(latest, doc, heard)
+    return latest
+
+
+def last_report(case: Mapping[str, Any], heard: Heard | None) -> tuple[dt.date | None, str]:
+    """The latest day the duo was heard from on this case, and how; before any report, the
+    case's last step."""
+    if heard is None:
         stamp = (case.get("step_changed_at") or case.get("last_activity_at") or "")[:10]
         return (dt.date.fromisoformat(stamp), "laatste stap") if stamp else (None, "")
-    day, source = max(found)
-    return dt.date.fromisoformat(day), source
+    return dt.date.fromisoformat(heard[0]), heard[1]
 
 
-def quiet_cases(cases: Iterable[Mapping], events: Iterable[Mapping], debriefs: Iterable[Mapping],
-                notes: Iterable[Mapping], *, today: dt.date, days: int = DEFAULT_CHECKIN_DAYS) -> list[Quiet]:
-    """Open cases whose duo has not reported for `days` days or more; the longest silence first."""
-    by_case: dict[int, dict[str, list]] = {}
-    for name, docs in (("events", events), ("debriefs", debriefs), ("notes", notes)):
-        for doc in docs:
-            if doc.get("case_id") is not None:
-                by_case.setdefault(doc["case_id"], {"events": [], "debriefs": [], "notes": []})[name].append(doc)
+def quiet_among(cases: Iterable[Mapping], heard: Iterable[Mapping[int, Heard]], *, today: dt.date,
+                days: int = DEFAULT_CHECKIN_DAYS) -> list[Quiet]:
+    """Open cases whose duo has not reported for `days` days or more; the longest silence first.
+    ``heard``: maps {case id: Heard} (of events, debriefs, notes), the latest of them counts."""
+    heard = list(heard)
     found = []
     for case in cases:
         if case.get("step") not in WORKING_STEPS or len(case.get("duo") or []) < 2 or not workflow.is_open(case):
             continue
-        related = by_case.get(case.doc_id, {"events": [], "debriefs": [], "notes": []})
-        day, source = last_report(case, related["events"], related["debriefs"], related["notes"])
+        latest = max((h for h in (m.get(case.doc_id) for m in heard) if h is not None), default=None)
+        day, source = last_report(case, latest)
         if day is not None and (today - day).days >= days:
             found.append(Quiet(case, day, (today - day).days, source))
     return sorted(found, key=lambda q: (-q.days, q.case.get("number", "")))
+
+
+def quiet_cases(cases: Iterable[Mapping], events: Iterable[Mapping], debriefs: Iterable[Mapping],
+                notes: Iterable[Mapping], *, today: dt.date, days: int = DEFAULT_CHECKIN_DAYS) -> list[Quiet]:
+    """`quiet_among` over these events, debriefs and notes."""
+    return quiet_among(cases, [last_heard(events, debriefs, notes)], today=today, days=days)
 
 
 def follow_ups_due(notes: Iterable[Mapping], *, today: dt.date, ahead: int = 7) -> list:
@@ -116,6 +147,15 @@ def follow_ups_due(notes: Iterable[Mapping], *, today: dt.date, ahead: int = 7) 
 
 
 # -- in the store -------------------------------------------------------------------------
+
+def heard_from(view) -> list[dict[int, Heard]]:
+    """The duos' latest reports per case from the timeline, the debriefs and the notes. The first
+    two are folded per version of their table: after a note in any process only the new events
+    are read, not the timelines of every running case."""
+    return [view.fold("coaching.heard.events", tables.CASE_EVENTS, lambda acc, e: add_heard(acc, e, event_heard)),
+            view.fold("coaching.heard.debriefs", tables.DEBRIEFS, lambda acc, d: add_heard(acc, d, debrief_heard)),
+            last_heard((), (), view.table(NOTES))]
+
 
 def notes_for(view, *, volunteer_id: int | None = None, case_id: int | None = None) -> list:
     docs = view.table(NOTES).all()

@@ -122,12 +122,25 @@ def choices_i18n(view, key: str, include_retired: bool = False) -> list[tuple[st
 
 def label(view, key: str, value: str | None, lang: str = "nl") -> str:
     """The label of a value, retired or not; an unknown value shows as itself."""
-    if not value:
-        return ""
-    for doc in entries(view, key):
-        if doc["value"] == value:
-            return (doc.get("label_en") if lang == "en" else None) or doc["label"]
-    return value
+    return labeller(view, key, lang)(value)
+
+
+def labeller(view, key: str, lang: str = "nl") -> Callable[[str | None], str]:
+    """`label` for many values of one list: the list is read once, when first asked (a page
+    of 50 volunteers showed each wijk by reading the list again)."""
+    found: dict[str, str] | None = None
+
+    def label_of(value: str | None) -> str:
+        nonlocal found
+        if not value:
+            return ""
+        if found is None:
+            found = {}
+            for doc in entries(view, key):
+                found.setdefault(doc["value"], (doc.get("label_en") if lang == "en" else None) or doc["label"])
+        return found.get(value, value)
+
+    return label_of
 
 
 def labels(view, key: str) -> dict[str, str]:

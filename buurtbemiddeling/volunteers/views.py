@@ -33,7 +33,7 @@ WAITING_SHOWN = 15  # the longest waits; the rest one click away
 
 bp = Blueprint("volunteers", __name__, url_prefix="/beheer/vrijwilligers", template_folder=str(forms_pkg.TEMPLATE_DIR))
 # A wijk is stored as its list value; pages show its label (a free-text wijk from the public form as typed).
-bp.context_processor(lambda: {"wijk_label": lambda value: lists.label(get_store().read(), "wijken", value)})
+bp.context_processor(lambda: {"wijk_label": lists.labeller(get_store().read(), "wijken")})
 UPLOAD_ENDPOINTS = {"volunteers.agreement_upload", "volunteers.record_add"}
 uploads.allow_large_bodies(bp, UPLOAD_ENDPOINTS)
 imports.register(bp, imports.Importer(
