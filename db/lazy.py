@@ -320,10 +320,13 @@ class Overlay(MutableMapping):
         return _file(name, parts)
 
 
-def materialise(table: LazyTable) -> dict:
+def materialise(table: LazyTable, share_strings: bool = True) -> dict:
     """Every document of ``table`` in a dict, short strings shared: a step, a wijk, a date or a
     checklist item is then one object however many documents hold it (a third of 15,000
-    cases' memory). Parsed a block at a time, so the file is never parsed whole."""
+    cases' memory). Parsed a block at a time, so the file is never parsed whole.
+    ``share_strings=False``: as parsed (walking every value costs ten times the parse)."""
+    if not share_strings:
+        return dict(table.items())
     shared: dict[str, str] = {}
 
     def share(value):

@@ -135,6 +135,10 @@ class Parts(Mapping):
     def values(self, start: int = 0):
         return (doc for _, doc in self.items(start))
 
+    def pieces(self) -> list[tuple[str, int | None, Mapping]]:
+        """``[(part name, its generation, its data)]`` in id order (a committed state only)."""
+        return list(zip(self._names, self._generations, self._given))
+
     def max_id(self) -> int:
         for i in reversed(range(len(self._names))):  # ids only grow: the last part that has any
             table = self._part(i)  # (in a transaction: read only that part)
@@ -154,6 +158,46 @@ class Parts(Mapping):
         offset = sum(map(len, tables[:-1]))
         grown = getattr(tables[-1], "lineage", {})
         return {generation: offset + n for generation, n in grown.items() if generation >= before}
+
+
+class ById(Mapping):
+    """``{doc id: value}`` over per-part dicts in id order (``ReadView.mapped``): a lookup asks
+    the part whose ids span the key; nothing is merged into one dict."""
+
+    def __init__(self, parts: list[dict]) -> None:
+        self._parts = [part for part in parts if part]
+        self._firsts = [min(part) for part in self._parts]
+
+    def __getitem__(self, doc_id):
+        i = bisect_right(self._firsts, doc_id) - 1 if type(doc_id) is int else -1
+        if i < 0:
+            raise KeyError(doc_id)
+        return self._parts[i][doc_id]
+
+    def get(self, doc_id, default=None):
+        i = bisect_right(self._firsts, doc_id) - 1 if type(doc_id) is int else -1
+        return self._parts[i].get(doc_id, default) if i >= 0 else default
+
+    def __contains__(self, doc_id) -> bool:
+        return self.get(doc_id, _MISSING) is not _MISSING
+
+    def __iter__(self) -> Iterator[int]:
+        for part in self._parts:
+            yield from part
+
+    def __len__(self) -> int:
+        return sum(map(len, self._parts))
+
+    def items(self):
+        for part in self._parts:
+            yield from part.items()
+
+    def values(self):
+        for part in self._parts:
+            yield from part.values()
+
+
+_MISSING = object()
 
 
 class PartsWorking(MutableMapping):

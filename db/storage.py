@@ -229,7 +229,10 @@ class TableCache:
                 fh.seek(0)
                 table = as_documents(_parse(fh.read(), path, name))
             elif not lazy:
-                table = materialise(table)
+                # A new version of a table or part this process holds already is a change (one
+                # part, in every worker, after each write): parsed as is, without sharing its
+                # strings, which cost ten times the parse. The first read shares them.
+                table = materialise(table, share_strings=not versions)
         except BaseException as exc:
             fh.close()
             if isinstance(exc, ValueError):

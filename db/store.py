@@ -67,8 +67,8 @@ import re
 import threading
 import time
 from array import array
-from collections import OrderedDict
-from collections.abc import Callable, Iterator, MutableMapping
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from itertools import islice
@@ -84,7 +84,7 @@ from .errors import StoreError
 from .locking import ProcessLock
 from .lazy import TAIL, Grouped, LazyTable, Overlay, dumps_lines, line, record_append
 from .lazy import head as lazy_head
-from .parts import Parts, PartsWorking, layout, owner
+from .parts import ById, Parts, PartsWorking, layout, owner
 from .storage import (TableCache, _unlink_quietly, atomic_write, dumps, fsync_dir, loads, private_dir, version_path,
                       write_temps)
 
@@ -95,7 +95,8 @@ KEEP_SECONDS = 120  # a superseded version stays this long for readers still on 
 KEEP_OLD = 3  # unless more than this many newer ones replaced it
 KEEP_MIN_SECONDS = 10  # and even then at least this long (a busy writer makes many in a second)
 CLEAN_EVERY = 1.0  # seconds between two listings of the tables folder for old versions, per process
-DERIVED_KEPT = 512  # results kept by derived(), fold() and mapped() each, least recently used go
+DERIVED_KEPT = 512  # results kept by derived() and fold() each, least recently used go
+PARTED_KEPT = 8192  # results of parted() (and mapped()), one per part: some tens of keys over 75 parts
 _NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$")
 META_TABLE = "_meta"
 
@@ -306,21 +307,59 @@ class ReadView:
         self._store._folds[key] = (generation, acc)
         return acc
 
-    def mapped(self, key: str, table: str, fn: Callable[[Document], T]) -> dict[int, T]:
-        """``{doc_id: fn(doc)}``, kept per version of ``table``. After a commit only the changed
-        documents are computed again: a commit copies what it changes, so a document that is
-        the same object as last time is unchanged (documents are never changed in place).
-        ``fn`` must read nothing but ``doc``."""
-        def build(view) -> dict[int, T]:
-            previous = self._store._mapped.get(key) or {}
-            current = {}
-            for doc in view.table(table):
-                hit = previous.get(doc.doc_id)
-                current[doc.doc_id] = hit if hit is not None and hit[0] is doc else (doc, fn(doc))
-            self._store._mapped[key] = current
-            return {doc_id: value for doc_id, (_, value) in current.items()}
+    def parted(self, key: str, table: str, build: Callable[[Iterable[Document]], T]) -> list[T]:
+        """``build(documents)`` for each part of ``table`` (db/parts.py), in id order, each kept
+        per version of its part: after a change in one part only that part's is built again.
+        So a value over five years of cases costs what changed plus combining the parts'
+        results, in every process, after a write in any. A table in one file is one part.
+        ``build`` must read nothing but the documents it is given (never the view); a
+        ``derived`` build that calls this depends on ``table``."""
+        if self._tx is not None:
+            return [build(iter(self.table(table)))]
+        return [result for _, _, result in self._parted(key, table, build)]
 
-        return self.derived(f"mapped:{key}", build)
+    def _parted(self, key: str, table: str, build) -> list[tuple[str, int | None, T]]:
+        """``parted`` with each part's name and generation."""
+        data = self._table_data(table)
+        pieces = data.pieces() if isinstance(data, Parts) else [(table, self._version(table), data)]
+        kept, results = self._store._parted, []
+        for name, generation, docs in pieces:
+            hit = kept.get((key, name))
+            if hit is None or hit[0] != generation:
+                hit = kept[(key, name)] = (generation, build(iter(docs.values())))
+            results.append((name, generation, hit[1]))
+        return results
+
+    def summed(self, key: str, table: str, count: Callable[[Iterable[Document]], Counter]) -> Counter:
+        """The sum of ``count(documents)`` over the parts of ``table``, kept: after a change the
+        changed parts' old counts are taken off the total and their new counts added, so it
+        costs what changed, not the table (``parted`` alone would add up every part again).
+        Keys whose count comes to 0 are left out. Treat the result as read-only."""
+        if self._tx is not None:
+            return _without_zeros(count(iter(self.table(table))))
+        parts = {name: (generation, counts) for name, generation, counts in self._parted(f"summed:{key}", table, count)}
+        hit = self._store._sums.get(key)
+        if hit is not None and len(hit[0]) == len(parts) and all(
+                hit[0].get(name, (None,))[0] == generation for name, (generation, _) in parts.items()):
+            return hit[1]
+        if hit is None:
+            total, before = Counter(), {}
+        else:
+            before, total = hit[0], Counter(hit[1])  # a copy: the kept total is shared with other views
+        for name, (generation, counts) in before.items():
+            if parts.get(name, (None,))[0] != generation:
+                _add_counts(total, counts, -1)
+        for name, (generation, counts) in parts.items():
+            if before.get(name, (None,))[0] != generation:
+                _add_counts(total, counts, 1)
+        self._store._sums[key] = (parts, total)
+        return total
+
+    def mapped(self, key: str, table: str, fn: Callable[[Document], T]) -> Mapping[int, T]:
+        """``{doc_id: fn(doc)}``, kept per version of each part of ``table`` (``parted``): after
+        a commit only the changed parts' documents are computed again. ``fn`` must read
+        nothing but ``doc``."""
+        return ById(self.parted(f"mapped:{key}", table, lambda docs: {doc.doc_id: fn(doc) for doc in docs}))
 
     def _version(self, name: str) -> int | None:
         """The generation of ``name`` in this view's state (None: the table does not exist)."""
@@ -413,6 +452,12 @@ class Transaction:
 
     def mapped(self, key: str, table: str, fn: Callable[[Document], T]) -> dict[int, T]:
         return {doc.doc_id: fn(doc) for doc in self.table(table)}
+
+    def parted(self, key: str, table: str, build: Callable[[Iterable[Document]], T]) -> list[T]:
+        return [build(iter(self.table(table)))]
+
+    def summed(self, key: str, table: str, count: Callable[[Iterable[Document]], Counter]) -> Counter:
+        return _without_zeros(count(iter(self.table(table))))
 
     def fold(self, key: str, table: str, add: Callable[[dict, Document], None]) -> dict:
         return self.read().fold(key, table, add)
@@ -686,7 +731,8 @@ class Store:
         self._cache = TableCache(self.tables_dir, self.lazy)
         self._derived = _Bounded(DERIVED_KEPT)  # ReadView.derived: key -> ({table: generation}, value)
         self._folds = _Bounded(DERIVED_KEPT)  # ReadView.fold: key -> (generation, value)
-        self._mapped = _Bounded(DERIVED_KEPT)  # ReadView.mapped: key -> {doc_id: (doc, value)}
+        self._parted = _Bounded(PARTED_KEPT)  # ReadView.parted: (key, part) -> (generation, value)
+        self._sums = _Bounded(DERIVED_KEPT)  # ReadView.summed: key -> ({part: (generation, counts)}, total)
         self._max_ids: dict[str, tuple] = {}  # table -> (generation, highest doc id)
         self._kept_parts: dict[str, tuple[int, Parts]] = {}  # table in parts -> (generation, its newest state read)
         self._layouts: tuple[list, dict] | None = None  # (the names in a commit record, their layout in parts)
@@ -981,7 +1027,8 @@ class Store:
         self._kept_parts.clear()
         self._derived.clear()
         self._folds.clear()
-        self._mapped.clear()
+        self._parted.clear()
+        self._sums.clear()
 
     # -- schema --------------------------------------------------------------
 
@@ -1087,6 +1134,19 @@ class _Recorded(MutableMapping):
 
     def clear(self) -> None:
         self._data.clear()
+
+
+def _add_counts(total: Counter, counts: Counter, sign: int) -> None:
+    for key, n in counts.items():
+        n = total.get(key, 0) + sign * n
+        if n:
+            total[key] = n
+        else:
+            total.pop(key, None)
+
+
+def _without_zeros(counts: Counter) -> Counter:
+    return Counter({key: n for key, n in counts.items() if n})
 
 
 def _group(docs, field: str) -> dict:

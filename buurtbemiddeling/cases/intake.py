@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Iterable, Mapping
+from collections import Counter
+from typing import Callable, Iterable, Mapping
 
 from common import folding
 from common import postcode as postcodes
@@ -76,33 +77,30 @@ def duplicates(pair: dict[str, str] | None, reports: Iterable, cases: Iterable, 
     }
 
 
-def by_pair(view, table: str, pair_of) -> dict[frozenset, list]:
-    """The documents of `table` by the two streets of their conflict, kept per version of the
-    table: normalising every address of five years of cases took most of a case page."""
-    def streets(doc) -> frozenset | None:
-        pair = pair_of(doc)
-        return frozenset(pair) if pair else None
-
-    def build(v) -> dict[frozenset, list]:
+def by_pair(view, table: str, pair_of) -> Callable[[frozenset | None], list]:
+    """The documents of `table` with these two streets of their conflict (a lookup), kept per
+    part of the table (`parted`): normalising every address of five years of cases took most of
+    a case page, and after a change only the changed part is normalised again."""
+    def build(docs) -> dict[frozenset, list]:
         # Only the two streets are kept per document (and are the key): at 15,000 cases the
         # whole pairs, postcodes and all, held 8 MB for as long as the worker lived.
-        keys = v.mapped(f"cases.streets.{table}.{pair_of.__name__}", table, streets)
         found: dict[frozenset, list] = {}
-        for doc in v.table(table):
-            key = keys.get(doc.doc_id)
-            if key:
-                found.setdefault(key, []).append(doc)
+        for doc in docs:
+            pair = pair_of(doc)
+            if pair:
+                found.setdefault(frozenset(pair), []).append(doc)
         return found
 
-    return view.derived(f"cases.by_pair.{table}.{pair_of.__name__}", build)
+    parts = view.parted(f"cases.by_pair.{table}.{pair_of.__name__}", table, build)
+    return lambda key: [doc for part in parts for doc in part.get(key, ())]
 
 
 def duplicates_in(view, pair: dict[str, str] | None, reports_table: str, cases_table: str, *,
                   skip_report: int | None = None, skip_case: int | None = None) -> dict[str, list]:
     """`duplicates` among the stored reports and cases, looked up by the pair's streets."""
     key = frozenset(pair) if pair else None
-    return duplicates(pair, by_pair(view, reports_table, report_pair).get(key, ()),
-                      by_pair(view, cases_table, case_pair).get(key, ()), skip_report=skip_report, skip_case=skip_case)
+    return duplicates(pair, by_pair(view, reports_table, report_pair)(key),
+                      by_pair(view, cases_table, case_pair)(key), skip_report=skip_report, skip_case=skip_case)
 
 
 def guess_wijk(postcode: str | None, cases: Iterable[Mapping]) -> str:
@@ -112,21 +110,34 @@ def guess_wijk(postcode: str | None, cases: Iterable[Mapping]) -> str:
 
 def wijk_per_area(cases: Iterable[Mapping]) -> dict[str, str]:
     """Per four-digit postcode area (of party A), the wijk most often recorded for its cases."""
-    counts: dict[str, dict[str, int]] = {}
+    return _most_recorded(wijk_counts(cases))
+
+
+def wijk_counts(cases: Iterable[Mapping]) -> Counter:
+    """{(four-digit postcode area of party A, wijk): how often that wijk was recorded there}."""
+    counts: Counter = Counter()
     for case in cases:
         parties = case.get("parties") or []
         area = _area(parties[0].get("postcode")) if parties else ""
         if case.get("wijk") and area:
-            seen = counts.setdefault(area, {})
-            seen[case["wijk"]] = seen.get(case["wijk"], 0) + 1
-    return {area: max(seen, key=lambda wijk: (seen[wijk], wijk)) for area, seen in counts.items()}
+            counts[area, case["wijk"]] += 1
+    return counts
+
+
+def _most_recorded(counts: Counter) -> dict[str, str]:
+    best: dict[str, tuple[int, str]] = {}
+    for (area, wijk), n in counts.items():
+        best[area] = max(best.get(area, (0, "")), (n, wijk))
+    return {area: wijk for area, (_, wijk) in best.items()}
 
 
 def guess_wijk_in(view, postcode: str | None, cases_table: str) -> str:
     """`guess_wijk` over the stored cases, with the areas kept per version of the table:
     walking five years of cases took a third of a second per report page."""
-    areas = view.derived("cases.wijk_per_area", lambda v: wijk_per_area(v.table(cases_table)))
-    return areas.get(_area(postcode), "")
+    def build(v) -> dict[str, str]:
+        return _most_recorded(v.summed("cases.wijk_counts", cases_table, wijk_counts))
+
+    return view.derived("cases.wijk_per_area", build).get(_area(postcode), "")
 
 
 def _area(postcode: str | None) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from array import array
+from collections import Counter
 from bisect import bisect_right
 from typing import Any, Callable, Mapping
 
@@ -104,15 +105,14 @@ def last_activity(view) -> Callable[[Any], str]:
 def running_cases(view) -> list:
     """Cases not closed (open or on hold), kept per version of the table: the day's lists
     look at these few hundred, not at five years of closed cases."""
-    def build(v) -> list:
-        return [c for c in v.table(CASES) if STEPS.get(c.get("step"), STEPS["aangemeld"]).state != "closed"]
+    def running(cases) -> list:
+        return [c for c in cases if STEPS.get(c.get("step"), STEPS["aangemeld"]).state != "closed"]
 
-    return view.derived("cases.running", build)
+    return view.derived("cases.running", lambda v: _joined(v.parted("cases.running", CASES, running)))
 
 
-def search_texts(view) -> dict[int, str]:
-    """Every case's folded search text (`search.haystack`), per version of the table."""
-    return view.mapped("cases.search_texts", CASES, search.haystack)
+def _joined(lists) -> list:
+    return [item for part in lists for item in part]
 
 
 def cases_for(view, filters: search.Filters) -> list:
@@ -122,15 +122,14 @@ def cases_for(view, filters: search.Filters) -> list:
     if filters.step == "open" or STEPS.get(filters.step) and STEPS[filters.step].state != "closed":
         cases = running_cases(view)
     elif filters.year:
-        cases = view.derived("cases.by_year", lambda v: _by_year(v.table(CASES))).get(filters.year, [])
+        cases = _joined(part.get(filters.year, ()) for part in view.parted("cases.by_year", CASES, _by_year))
     elif filters.q:
         # The matches themselves, not a walk over five years of cases to pick them out.
-        docs = view.derived("cases.search_index", _search_index)[3]
-        return [docs[k] for k in sorted(_text_matches(view, search.query_words(filters.q), positions=True))]
+        return _text_matches(view, search.query_words(filters.q), documents=True)
     else:
         cases = all_cases(view)
     if filters.q:
-        found = _text_matches(view, search.query_words(filters.q))
+        found = {c.doc_id for c in _text_matches(view, search.query_words(filters.q), documents=True)}
         cases = [c for c in cases if c.doc_id in found]
     return cases
 
@@ -138,7 +137,7 @@ def cases_for(view, filters: search.Filters) -> list:
 def find(view, filters: search.Filters) -> tuple[list, search.Page]:
     """All cases `filters` match, in the list's order, and the page of them it asks for."""
     cases, in_order = _listed(view, filters)
-    return search.search(cases, filters, texts=search_texts(view), last_activity=last_activity(view),
+    return search.search(cases, filters, last_activity=last_activity(view),
                          text_checked=True, in_order=in_order)
 
 
@@ -156,38 +155,41 @@ def _listed(view, filters: search.Filters) -> tuple[list, bool]:
     return view.derived(f"cases.in_order.{filters.sort}.{filters.order}", build), True
 
 
-def _text_matches(view, words: list[str], *, positions: bool = False) -> set[int]:
-    """Ids of the cases whose search text contains every word. Each word is looked for in the
-    vocabulary (one string of every distinct word, searched at C speed); the cases holding the
-    words found there are then joined as sets, not tested one by one: a common surname is in a
-    thousand cases but in only a few distinct words. `positions`: their places in the table
-    instead of their ids."""
-    vocabulary, holders, ids, _ = view.derived("cases.search_index", _search_index)
-    found: set[int] | None = None
-    for word in words:
-        hits: set[int] = set()
-        at = vocabulary.find(word)
-        while at != -1:
-            start, end = vocabulary.rfind("\n", 0, at) + 1, vocabulary.find("\n", at)
-            hits.update(holders[vocabulary[start:end]])
-            at = vocabulary.find(word, end + 1)  # on to the next word of the vocabulary
-        if not hits:  # forgive one typo: "amrany" finds "amrani"
-            hits.update(k for held, places in holders.items() if search.one_typo(word, held) for k in places)
-        found = hits if found is None else found & hits
-    if not found:
-        return set()
-    return found if positions else {ids[k] for k in found}
+def _text_matches(view, words: list[str], *, documents: bool = False) -> list:
+    """The cases whose search text contains every word, in table order. Each word is looked for
+    in the vocabulary of each part of the table (one string of every distinct word, searched at
+    C speed); the cases holding the words found there are then joined as sets, not tested one
+    by one: a common surname is in a thousand cases but in only a few distinct words. The
+    index is kept per part (`parted`): after a change only that part's is built again."""
+    found = []
+    for vocabulary, holders, docs in view.parted("cases.search_index", CASES, _search_index):
+        hits = None
+        for word in words:
+            places: set[int] = set()
+            at = vocabulary.find(word)
+            while at != -1:
+                start, end = vocabulary.rfind("\n", 0, at) + 1, vocabulary.find("\n", at)
+                places.update(holders[vocabulary[start:end]])
+                at = vocabulary.find(word, end + 1)  # on to the next word of the vocabulary
+            if not places:  # forgive one typo: "amrany" finds "amrani"
+                places.update(k for held, kept in holders.items() if search.one_typo(word, held) for k in kept)
+            hits = places if hits is None else hits & places
+            if not hits:
+                break
+        found += [docs[k] for k in sorted(hits or ())]
+    return found
 
 
-def _search_index(view) -> tuple[str, dict[str, array], list[int], list]:
-    """The vocabulary of all search texts, each word's cases (their places), the ids and the cases."""
-    texts = search_texts(view)
+def _search_index(cases) -> tuple[str, dict[str, array], list]:
+    """Of one part: the vocabulary of its search texts, each word's cases (their places in the
+    part) and the cases."""
+    docs = list(cases)
     holders: dict[str, array] = {}  # places as machine integers: a third of the index's memory
-    for position, text in enumerate(texts.values()):
-        for word in set(text.split()):
+    for position, case in enumerate(docs):
+        for word in set(search.haystack(case).split()):
             holders.setdefault(word, array("I")).append(position)
     # Every word ends with a newline, so the last one ends like the others.
-    return "".join(word + "\n" for word in holders), holders, list(texts), all_cases(view)
+    return "".join(word + "\n" for word in holders), holders, docs
 
 
 def _by_year(cases) -> dict[str, list]:
@@ -198,17 +200,17 @@ def _by_year(cases) -> dict[str, list]:
 
 
 def years(view) -> list[str]:
-    return view.derived("cases.years", lambda v: search.years(v.table(CASES)))
+    def build(v) -> list[str]:
+        return sorted(set().union(*v.parted("cases.years", CASES, search.years)), reverse=True)
+
+    return view.derived("cases.years", build)
 
 
 def step_counts(view) -> dict[str, int]:
-    def build(v) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for case in v.table(CASES):
-            counts[case.get("step", "aangemeld")] = counts.get(case.get("step", "aangemeld"), 0) + 1
-        return counts
+    def count(cases) -> Counter:
+        return Counter(case.get("step", "aangemeld") for case in cases)
 
-    return view.derived("cases.step_counts", build)
+    return dict(view.summed("cases.step_counts", CASES, count))
 
 
 def active_volunteers(view) -> list:

@@ -43,12 +43,27 @@ def _count(case: Mapping, load: Counter, done: Counter, per_type: dict) -> None:
 
 
 def _duo_facts(view) -> tuple[Counter, Counter, dict[int, Counter]]:
-    """Per volunteer: running cases, closed cases and their conflict types. Kept per version of
-    the cases table: a ranking would otherwise walk five years of cases on every page."""
+    """Per volunteer: running cases, closed cases and their conflict types. Counted per part of
+    the cases table and kept (`parted`): a ranking would otherwise walk five years of cases on
+    every page, and after a change only the changed part is counted again."""
+    def count(cases) -> Counter:
+        load, done, per_type = Counter(), Counter(), {}
+        for case in cases:
+            _count(case, load, done, per_type)
+        flat = Counter({("load", vid): n for vid, n in load.items()})
+        flat.update({("done", vid): n for vid, n in done.items()})
+        flat.update({("type", vid, kind): n for vid, types in per_type.items() for kind, n in types.items()})
+        return flat
+
     def build(v):
         load, done, per_type = Counter(), Counter(), {}
-        for case in v.table(CASES):
-            _count(case, load, done, per_type)
+        for key, n in v.summed("matching.duo_facts", CASES, count).items():
+            if key[0] == "load":
+                load[key[1]] = n
+            elif key[0] == "done":
+                done[key[1]] = n
+            else:
+                per_type.setdefault(key[1], Counter())[key[2]] = n
         return load, done, per_type
 
     return view.derived("matching.duo_facts", build)
@@ -85,16 +100,19 @@ def pair_history(view) -> dict[frozenset, score.PairRecord]:
 
 
 def _pair_history(view) -> dict[frozenset, score.PairRecord]:
-    totals: Counter = Counter()
-    solved: Counter = Counter()
-    for case in view.table(CASES):
-        duo = case.get("duo") or []
-        if len(duo) != 2 or not case_rules.is_closed(case):
-            continue
-        pair = frozenset(duo)
-        totals[pair] += 1
-        solved[pair] += case_rules.is_solved(case)
-    return {pair: score.PairRecord(n, solved[pair]) for pair, n in totals.items()}
+    def count(cases) -> Counter:
+        counts: Counter = Counter()  # (pair, False): closed together, (pair, True): of those solved
+        for case in cases:
+            duo = case.get("duo") or []
+            if len(duo) != 2 or not case_rules.is_closed(case):
+                continue
+            pair = frozenset(duo)
+            counts[pair, False] += 1
+            counts[pair, True] += case_rules.is_solved(case)
+        return counts
+
+    counts = view.summed("matching.pair_counts", CASES, count)
+    return {pair: score.PairRecord(n, counts.get((pair, True), 0)) for (pair, solved), n in counts.items() if not solved}
 
 
 def rank_for_case(view, case: Mapping[str, Any], *, weights: Mapping[str, Any] | None = None, radius: int = 6,
