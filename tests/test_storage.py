@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -770,6 +771,96 @@ def test_the_index_of_a_table_in_parts_is_continued_after_an_append(tmp_path):
     folded.clear()
     assert store.read().fold("by_case", "events", add)[1] == (5, 8, 11, 14, 17, 20, 23, 26)
     assert len(folded) == 26
+
+
+def _ask(other, **cmd) -> object:
+    other.stdin.write(json.dumps(cmd) + "\n")
+    other.stdin.flush()
+    return json.loads(other.stdout.readline())
+
+
+@pytest.mark.parametrize("lazy", [(), ("cases",)], ids=["parsed", "lazy"])
+def test_a_value_kept_per_part_is_built_again_only_for_the_part_another_process_changed(tmp_path, lazy):
+    store = Store(tmp_path / "data", lazy=lazy, parts={"cases": 5})
+    with store.transaction() as tx:
+        tx.table("cases").insert_multiple({"step": "open" if n % 3 else "dicht"} for n in range(20))
+    built = []
+
+    def running(docs) -> list[int]:
+        ids = [d.doc_id for d in docs if d["step"] == "open"]
+        built.append(ids)
+        return ids
+
+    def seen() -> list[int]:
+        return [i for part in store.read().parted("running", "cases", running) for i in part]
+
+    assert seen() == [n + 1 for n in range(20) if n % 3] and len(built) == 4
+    assert seen() == [n + 1 for n in range(20) if n % 3] and len(built) == 4  # kept
+    other = worker(store.data_dir, "serve", stdin=subprocess.PIPE, lazy=lazy, parts={"cases": 5})
+    try:
+        assert _ask(other, op="update", table="cases", fields={"step": "open"}, doc_id=7) == [7]
+        built.clear()
+        assert 7 in seen() and built == [[6, 7, 8, 9]], "only the part holding case 7 was built again"
+        assert _ask(other, op="insert", table="cases", doc={"step": "open"}) == 21
+        assert _ask(other, op="update", table="cases", fields={"step": "dicht"}, doc_id=2) == [2]
+        built.clear()
+        assert seen() == [3, 5, 6, 7, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21]
+        assert sorted(map(tuple, built)) == [(3, 5), (21,)]
+    finally:
+        other.stdin.close()
+        other.wait(timeout=10)
+    with store.transaction() as tx:  # inside a transaction: its own writes, nothing kept
+        tx.table("cases").update({"step": "dicht"}, doc_ids=[21])
+        assert [i for part in tx.read().parted("running", "cases", running) for i in part][-1] == 20
+    assert seen()[-1] == 20
+
+
+def test_a_sum_over_parts_takes_off_what_another_process_changed(tmp_path):
+    store = Store(tmp_path / "data", parts={"cases": 4})
+    with store.transaction() as tx:
+        tx.table("cases").insert_multiple({"step": step} for step in ["intake", "gekoppeld", "afgesloten"] * 5)
+    counted = []
+
+    def steps(docs) -> Counter:
+        docs = list(docs)
+        counted.extend(d.doc_id for d in docs)
+        return Counter(d["step"] for d in docs)
+
+    def total() -> Counter:
+        return store.read().summed("steps", "cases", steps)
+
+    assert total() == {"intake": 5, "gekoppeld": 5, "afgesloten": 5} and len(counted) == 15
+    assert total() is total()  # kept while no part changed
+    other = worker(store.data_dir, "serve", stdin=subprocess.PIPE, parts={"cases": 4})
+    try:
+        for doc_id in (1, 4, 7, 10, 13):  # every intake closed, one part after another
+            _ask(other, op="update", table="cases", fields={"step": "afgesloten"}, doc_id=doc_id)
+        counted.clear()
+        assert total() == {"gekoppeld": 5, "afgesloten": 10}, "a count that came to 0 is left out"
+        assert sorted(counted) == list(range(1, 16)), "each part counted once"
+        assert _ask(other, op="insert", table="cases", doc={"step": "nazorg"}) == 16
+        counted.clear()
+        assert total() == {"gekoppeld": 5, "afgesloten": 10, "nazorg": 1} and counted == [13, 14, 15, 16]
+    finally:
+        other.stdin.close()
+        other.wait(timeout=10)
+    fresh = Store(store.data_dir)  # a process that never counted: the same sum from scratch
+    assert fresh.read().summed("steps", "cases", steps) == total()
+
+
+def test_a_mapped_value_follows_changes_of_another_process_and_finds_every_id(tmp_path):
+    store = Store(tmp_path / "data", parts={"cases": 3})
+    with store.transaction() as tx:
+        tx.table("cases").insert_multiple({"name": f"Naam {n}"} for n in range(1, 11))
+    names = store.read().mapped("upper", "cases", lambda d: d["name"].upper())
+    assert names[10] == "NAAM 10" and names.get(11) is None and 0 not in names and "1" not in names
+    assert list(names) == list(range(1, 11)) and len(names) == 10
+    other = Store(store.data_dir, parts={"cases": 3})  # another process: its own caches
+    with other.transaction() as tx:
+        tx.table("cases").update({"name": "Anders"}, doc_ids=[5])
+        tx.table("cases").remove(doc_ids=[9])
+    names = store.read().mapped("upper", "cases", lambda d: d["name"].upper())
+    assert dict(names.items()) == {n: "ANDERS" if n == 5 else f"NAAM {n}" for n in range(1, 11) if n != 9}
 
 
 def test_a_view_reads_every_part_at_one_commit(tmp_path):
