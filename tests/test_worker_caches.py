@@ -1,0 +1,126 @@
+"""What one worker keeps between requests is never stale after another worker's write.
+
+Each worker process has its own store with its own caches; the values the hot pages keep
+(Vandaag's lists, the case search and lists, the matching facts, the duplicates and wijk
+guesses, the volunteers' mediation counts) are kept per part of a table and brought up to
+date with the parts another worker changed (db/store.py: ``parted``, ``summed``, ``fold``).
+Here the second worker is a second app on the same instance: its own store and caches.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app import create_app
+from buurtbemiddeling.cases import intake, repo as case_repo
+from buurtbemiddeling.coaching import notes
+from buurtbemiddeling.matching import facts
+from buurtbemiddeling.quality import debrief
+from buurtbemiddeling.volunteers import appreciation
+from common import clock, tables
+
+from .matching_data import PARTIES, Coordinator, add_case, add_volunteers
+
+
+@pytest.fixture
+def other(app, clock):
+    """The other worker's store: a second app on the same instance folder."""
+    second = create_app({"INSTANCE_PATH": app.instance_path, "TESTING": True, "SECRET_KEY": "test",
+                         "RETENTION_AUTO_RUN": False, "CLOCK": clock})
+    return second.extensions["store"]
+
+
+@pytest.fixture
+def duo_cases(store):
+    els, kees = add_volunteers(store, "Els", "Kees")
+    first = add_case(store, step="gesprek-a", duo=[els, kees])
+    second = add_case(store, step="gesprek-b", duo=[els, kees], parties=[
+        {**PARTIES[0], "name": "Piet Pieters", "street": "Eikenlaan 3"}, {**PARTIES[1], "street": "Eikenlaan 5"}])
+    with store.transaction() as tx:  # both duos quiet since long ago
+        tx.table(tables.CASES).update({"step_changed_at": "2020-01-01T10:00:00"}, doc_ids=[first, second])
+    return {"first": first, "second": second, "els": els, "kees": kees}
+
+
+def _quiet(client) -> int:
+    page = client.get("/beheer/").get_data(as_text=True)
+    return int(re.search(r'Voortgang navragen <span class="count">(\d+)</span>', page)[1])
+
+
+def _asked(client) -> int:
+    found = re.search(r"(\d+) keer coaching gevraagd", client.get("/beheer/").get_data(as_text=True))
+    return int(found[1]) if found else 0  # the line is left out when nothing is asked or due
+
+
+def test_vandaag_follows_the_check_ins_notes_and_debriefs_another_worker_writes(client, as_user, store, other, duo_cases):
+    as_user.coordinator()
+    assert _quiet(client) == 2 and _asked(client) == 0
+    case_repo.add_entry(other, duo_cases["first"], notes.CHECKIN, Coordinator())
+    assert _quiet(client) == 1
+    notes.add_note(other, {"volunteer_id": None, "case_id": duo_cases["second"], "date": clock.today().isoformat(),
+                           "kind": "telefonisch", "content": "Gesproken", "follow_up": "", "follow_up_date": "",
+                           "follow_up_done": False}, by="C", at=clock.now())
+    assert _quiet(client) == 0
+    debrief.add(other, duo_cases["first"], {"talk": "a", "date": clock.today().isoformat(), "went_well": "x", "hard": "",
+                                            "checklist": [], "coaching_needed": True,
+                                            "volunteer_ids": [duo_cases["els"], duo_cases["kees"]]},
+                by="C", at=clock.now())
+    assert _asked(client) == 1
+    with other.transaction() as tx:  # the case closed: its question belongs in intervisie now
+        tx.table(tables.CASES).update({"step": "afgesloten"}, doc_ids=[duo_cases["first"]])
+    assert _asked(client) == 0
+
+
+def _numbers(client, url: str) -> set[str]:
+    return set(re.findall(r"\b20\d\d-\d{3,}\b", client.get(url).get_data(as_text=True)))
+
+
+def test_the_case_search_and_lists_follow_another_worker(client, as_user, store, other, duo_cases):
+    as_user.coordinator()
+    view = store.read()
+    first, second = (view.table(tables.CASES).get(doc_id=duo_cases[k])["number"] for k in ("first", "second"))
+    assert _numbers(client, "/beheer/zaken/?q=Pieters") == {second}
+    assert _numbers(client, "/beheer/zaken/?step=open") >= {first, second}
+    with other.transaction() as tx:
+        tx.table(tables.CASES).update({"parties": [{**PARTIES[0], "name": "Piet Verhoeven"}, PARTIES[1]],
+                                       "step": "afgesloten"}, doc_ids=[duo_cases["second"]])
+    assert _numbers(client, "/beheer/zaken/?q=Pieters") == set()
+    assert _numbers(client, "/beheer/zaken/?q=Verhoeven") == {second}
+    assert second not in _numbers(client, "/beheer/zaken/?step=open") and first in _numbers(client, "/beheer/zaken/?step=open")
+    assert case_repo.step_counts(store.read()).get("afgesloten") == 1
+
+
+def test_matching_facts_and_mediation_counts_follow_another_worker(store, other, duo_cases):
+    els = duo_cases["els"]
+
+    def facts_of_els() -> tuple[int, int, dict]:
+        candidate = next(c for c in facts.candidates(store.read()) if c.id == els)
+        return candidate.load, candidate.mediations, candidate.experience
+
+    assert facts_of_els() == (2, 0, {})
+    assert facts.pair_history(store.read()) == {}
+    assert appreciation.mediations_done(store.read(), els) == 2
+    with other.transaction() as tx:
+        tx.table(tables.CASES).update({"step": "afgesloten", "closing": {"outcome": "opgelost"}}, doc_ids=[duo_cases["first"]])
+    assert facts_of_els() == (1, 1, {"geluidsoverlast": 1})
+    assert [(r.cases, r.solved) for r in facts.pair_history(store.read()).values()] == [(1, 1)]
+    third = add_case(other, step="gekoppeld", duo=[els, duo_cases["kees"]])
+    assert facts_of_els()[0] == 2 and appreciation.mediations_done(store.read(), els) == 3
+    with other.transaction() as tx:
+        tx.table(tables.CASES).remove(doc_ids=[third])
+    assert facts_of_els()[0] == 1 and appreciation.mediations_done(store.read(), els) == 2
+
+
+def test_duplicates_and_the_wijk_guess_follow_another_worker(store, other, duo_cases):
+    eiken = intake.address_pair("Eikenlaan 3", "7412 AB", "Eikenlaan 5")
+    assert [c.doc_id for c in intake.duplicates_in(store.read(), eiken, tables.REPORTS, tables.CASES)["cases"]] == [
+        duo_cases["second"]]
+    assert intake.guess_wijk_in(store.read(), "7412 AB", tables.CASES) == ""
+    with other.transaction() as tx:
+        tx.table(tables.CASES).update({"parties": [{**PARTIES[0], "street": "Beukenlaan 1"}, PARTIES[1]], "wijk": "oost"},
+                                      doc_ids=[duo_cases["second"]])
+    assert intake.duplicates_in(store.read(), eiken, tables.REPORTS, tables.CASES)["cases"] == []
+    beuken = intake.address_pair("Beukenlaan 1", "7412 AB", "Lindelaan 14")
+    assert [c.doc_id for c in intake.duplicates_in(store.read(), beuken, tables.REPORTS, tables.CASES)["cases"]] == [
+        duo_cases["second"]]
+    assert intake.guess_wijk_in(store.read(), "7412 AB", tables.CASES) == "oost"
