@@ -225,8 +225,34 @@ def only_concurrent(size: str) -> int:
     return 0
 
 
+def only_one(part: str, sizes: tuple[str, ...]) -> int:
+    """`python -m bench --only workers [L]` or `--only rss [L]`: the several workers' mixed load,
+    or a worker's memory, alone at each size (default L); printed with its targets, results.json
+    left as the last full run wrote it."""
+    results: dict = {"commit": commit(), "load_before": loadavg(), "sizes": {}}
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        for size in sizes:
+            print(f"generating {size} ...", flush=True)
+            instance, _, _ = prepare(size, Path(tmp))
+            app = workers.create(instance)
+            if part == "workers":
+                print(f"{multiworker.WORKERS} workers behind gunicorn, {multiworker.SECONDS:.0f} s ...", flush=True)
+                entry = multiworker.measure(instance, workers.pages(app), *multiworker.cases_for(app))
+                listed = targets.several_workers(entry, size)
+            else:
+                entry = worker_rss(instance, workers.pages(app))
+                listed = [targets.memory(entry, size)]
+            results["sizes"][size] = {part: entry, "targets": listed}
+            del app
+    results["load_after"] = loadavg()
+    print(json.dumps(results, indent=2, ensure_ascii=False))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:2] in (["--only", "workers"], ["--only", "rss"]):
+        return only_one(argv[1], tuple(argv[2:]) or ("L",))
     if argv[:2] == ["--only", "cgi"]:
         return only_cgi(tuple(argv[2:]) or cgi.SIZES)
     if argv[:2] == ["--only", "concurrent"]:

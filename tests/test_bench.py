@@ -155,3 +155,14 @@ def test_cgi_requests_go_through_the_published_script_with_a_real_session(instan
     assert [t["target"] for t in cgi.check(results)] == [
         f"CGI {name} at S: p50 / import-flask floor" for name in ("public_post", "login_page", "vandaag", "case_page")]
     assert any("vandaag" in line for line in cgi.table(results))
+
+
+def test_one_part_can_be_measured_alone_and_leaves_the_results_of_whole_runs(capsys):
+    before = run.RESULTS.read_bytes()
+    assert run.main(["--only", "rss", "XS"]) == 0
+    printed = capsys.readouterr().out
+    measured = orjson.loads(printed[printed.index("{"):])
+    entry = measured["sizes"]["XS"]
+    assert entry["rss"]["after_pages_mb"] >= entry["rss"]["after_start_mb"] > 0
+    assert [t["target"] for t in entry["targets"]] == ["peak RSS of a worker at XS (MB)"]
+    assert run.RESULTS.read_bytes() == before

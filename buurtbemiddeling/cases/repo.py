@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from array import array
 from collections import Counter
+from itertools import accumulate
 from bisect import bisect_right
 from typing import Any, Callable, Mapping
 
@@ -125,11 +126,11 @@ def cases_for(view, filters: search.Filters) -> list:
         cases = _joined(part.get(filters.year, ()) for part in view.parted("cases.by_year", CASES, _by_year))
     elif filters.q:
         # The matches themselves, not a walk over five years of cases to pick them out.
-        return _text_matches(view, search.query_words(filters.q), documents=True)
+        return _text_matches(view, search.query_words(filters.q))
     else:
         cases = all_cases(view)
     if filters.q:
-        found = {c.doc_id for c in _text_matches(view, search.query_words(filters.q), documents=True)}
+        found = {c.doc_id for c in _text_matches(view, search.query_words(filters.q))}
         cases = [c for c in cases if c.doc_id in found]
     return cases
 
@@ -155,41 +156,48 @@ def _listed(view, filters: search.Filters) -> tuple[list, bool]:
     return view.derived(f"cases.in_order.{filters.sort}.{filters.order}", build), True
 
 
-def _text_matches(view, words: list[str], *, documents: bool = False) -> list:
-    """The cases whose search text contains every word, in table order. Each word is looked for
-    in the vocabulary of each part of the table (one string of every distinct word, searched at
-    C speed); the cases holding the words found there are then joined as sets, not tested one
-    by one: a common surname is in a thousand cases but in only a few distinct words. The
-    index is kept per part (`parted`): after a change only that part's is built again."""
-    found = []
-    for vocabulary, holders, docs in view.parted("cases.search_index", CASES, _search_index):
-        hits = None
-        for word in words:
-            places: set[int] = set()
-            at = vocabulary.find(word)
-            while at != -1:
-                start, end = vocabulary.rfind("\n", 0, at) + 1, vocabulary.find("\n", at)
-                places.update(holders[vocabulary[start:end]])
-                at = vocabulary.find(word, end + 1)  # on to the next word of the vocabulary
-            if not places:  # forgive one typo: "amrany" finds "amrani"
-                places.update(k for held, kept in holders.items() if search.one_typo(word, held) for k in kept)
-            hits = places if hits is None else hits & places
-            if not hits:
-                break
-        found += [docs[k] for k in sorted(hits or ())]
+def _text_matches(view, words: list[str]) -> list:
+    """The cases whose search text contains every word, in table order. Per part of the table
+    its cases' texts are kept joined in one string (`parted`: after a change only the changed
+    part's is made again), searched at C speed; each hit is the case whose text it falls in.
+    A word found nowhere forgives one typo: "amrany" finds "amrani"."""
+    parts = view.parted("cases.search_index", CASES, _search_index)
+    hits = [[_places(text, starts, word) for word in words] for text, starts, _ in parts]
+    for j, word in enumerate(words):
+        if not any(found[j] for found in hits):
+            held = {h for text, _, _ in parts for h in set(text.split()) if search.one_typo(word, h)}
+            for found, (text, starts, _) in zip(hits, parts):
+                found[j] = set().union(*(_places(text, starts, h, whole=True) for h in held))
+    matched = []
+    for found, (_, _, docs) in zip(hits, parts):
+        if words and all(found):
+            matched += [docs[i] for i in sorted(set.intersection(*found))]
+    return matched
+
+
+def _places(text: str, starts: array, word: str, whole: bool = False) -> set[int]:
+    """The places (in the part) of the cases whose words contain `word` (`whole`: are `word`)."""
+    found: set[int] = set()
+    at = text.find(word)
+    while at != -1:
+        end = at + len(word)
+        if not whole or ((at == 0 or text[at - 1] in " \n") and (end == len(text) or text[end] in " \n")):
+            i = bisect_right(starts, at) - 1
+            found.add(i)
+            if i + 1 < len(starts):  # on to the next case: this one is found
+                end = max(end, starts[i + 1])
+        at = text.find(word, end)
     return found
 
 
-def _search_index(cases) -> tuple[str, dict[str, array], list]:
-    """Of one part: the vocabulary of its search texts, each word's cases (their places in the
-    part) and the cases."""
+def _search_index(cases) -> tuple[str, array, list]:
+    """Of one part: its cases' search texts (`search.haystack`) joined by newlines, where each
+    one starts, and the cases. One string per part, not a set of words per case: the index of
+    five years of cases held 17 MB in every worker as words with their cases."""
     docs = list(cases)
-    holders: dict[str, array] = {}  # places as machine integers: a third of the index's memory
-    for position, case in enumerate(docs):
-        for word in set(search.haystack(case).split()):
-            holders.setdefault(word, array("I")).append(position)
-    # Every word ends with a newline, so the last one ends like the others.
-    return "".join(word + "\n" for word in holders), holders, docs
+    texts = [search.haystack(case) for case in docs]
+    starts = array("I", accumulate((len(text) + 1 for text in texts[:-1]), initial=0))
+    return "\n".join(texts), starts, docs
 
 
 def _by_year(cases) -> dict[str, list]:
