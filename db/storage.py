@@ -290,6 +290,12 @@ class TableCache:
             return None
         return old.grown(fh, old_generation, os.fstat(fh.fileno()).st_size)
 
+    def kept(self, name: str, generation: int | None):
+        """The table at ``generation`` if it is in memory (never read from disk), else None."""
+        if generation is None:
+            return {}
+        return self._entries.get(name, {}).get(generation)
+
     def _keep(self, name: str, generation: int, table) -> None:
         versions = self._entries.setdefault(name, {})
         versions[generation] = table

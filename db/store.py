@@ -316,10 +316,6 @@ class ReadView:
         ``derived`` build that calls this depends on ``table``."""
         if self._tx is not None:
             return [build(iter(self.table(table)))]
-        return [result for _, _, result in self._parted(key, table, build)]
-
-    def _parted(self, key: str, table: str, build) -> list[tuple[str, int | None, T]]:
-        """``parted`` with each part's name and generation."""
         data = self._table_data(table)
         pieces = data.pieces() if isinstance(data, Parts) else [(table, self._version(table), data)]
         kept, results = self._store._parted, []
@@ -327,32 +323,36 @@ class ReadView:
             hit = kept.get((key, name))
             if hit is None or hit[0] != generation:
                 hit = kept[(key, name)] = (generation, build(iter(docs.values())))
-            results.append((name, generation, hit[1]))
+            results.append(hit[1])
         return results
 
     def summed(self, key: str, table: str, count: Callable[[Iterable[Document]], Counter]) -> Counter:
         """The sum of ``count(documents)`` over the parts of ``table``, kept: after a change the
-        changed parts' old counts are taken off the total and their new counts added, so it
-        costs what changed, not the table (``parted`` alone would add up every part again).
-        Keys whose count comes to 0 are left out. Treat the result as read-only."""
+        changed parts' counts are taken off the total (counted on their previous versions,
+        which the table cache still holds) and their new counts added, so it costs the parts
+        that changed, not the table, and nothing is kept per part. Counted whole when a previous
+        version is no longer in memory. Keys whose count comes to 0 are left out; treat the
+        result as read-only. ``count`` must read nothing but the documents it is given."""
         if self._tx is not None:
             return _without_zeros(count(iter(self.table(table))))
-        parts = {name: (generation, counts) for name, generation, counts in self._parted(f"summed:{key}", table, count)}
+        data = self._table_data(table)
+        pieces = data.pieces() if isinstance(data, Parts) else [(table, self._version(table), data)]
+        generations = {name: generation for name, generation, _ in pieces}
         hit = self._store._sums.get(key)
-        if hit is not None and len(hit[0]) == len(parts) and all(
-                hit[0].get(name, (None,))[0] == generation for name, (generation, _) in parts.items()):
+        if hit is not None and hit[0] == generations:
             return hit[1]
-        if hit is None:
-            total, before = Counter(), {}
-        else:
-            before, total = hit[0], Counter(hit[1])  # a copy: the kept total is shared with other views
-        for name, (generation, counts) in before.items():
-            if parts.get(name, (None,))[0] != generation:
-                _add_counts(total, counts, -1)
-        for name, (generation, counts) in parts.items():
-            if before.get(name, (None,))[0] != generation:
-                _add_counts(total, counts, 1)
-        self._store._sums[key] = (parts, total)
+        before, total = ({}, Counter()) if hit is None else (hit[0], Counter(hit[1]))  # a copy: the kept one is shared
+        for name, generation in before.items():
+            if generations.get(name) != generation:
+                old = self._store._cache.kept(name, generation)
+                if old is None:
+                    before, total = {}, Counter()
+                    break
+                _add_counts(total, count(iter(old.values())), -1)
+        for name, generation, docs in pieces:
+            if before.get(name, -1) != generation:
+                _add_counts(total, count(iter(docs.values())), 1)
+        self._store._sums[key] = (generations, total)
         return total
 
     def mapped(self, key: str, table: str, fn: Callable[[Document], T]) -> Mapping[int, T]:
@@ -732,7 +732,7 @@ class Store:
         self._derived = _Bounded(DERIVED_KEPT)  # ReadView.derived: key -> ({table: generation}, value)
         self._folds = _Bounded(DERIVED_KEPT)  # ReadView.fold: key -> (generation, value)
         self._parted = _Bounded(PARTED_KEPT)  # ReadView.parted: (key, part) -> (generation, value)
-        self._sums = _Bounded(DERIVED_KEPT)  # ReadView.summed: key -> ({part: (generation, counts)}, total)
+        self._sums = _Bounded(DERIVED_KEPT)  # ReadView.summed: key -> ({part: generation}, total)
         self._max_ids: dict[str, tuple] = {}  # table -> (generation, highest doc id)
         self._kept_parts: dict[str, tuple[int, Parts]] = {}  # table in parts -> (generation, its newest state read)
         self._layouts: tuple[list, dict] | None = None  # (the names in a commit record, their layout in parts)
