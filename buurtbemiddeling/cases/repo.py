@@ -165,7 +165,7 @@ def _text_matches(view, words: list[str]) -> list:
     hits = [[_places(text, starts, word) for word in words] for text, starts, _ in parts]
     for j, word in enumerate(words):
         if not any(found[j] for found in hits):
-            held = {h for text, _, _ in parts for h in set(text.split()) if search.one_typo(word, h)}
+            held = {h for h in set().union(*(text.split() for text, _, _ in parts)) if search.one_typo(word, h)}
             for found, (text, starts, _) in zip(hits, parts):
                 found[j] = set().union(*(_places(text, starts, h, whole=True) for h in held))
     matched = []
