@@ -49,9 +49,12 @@ Invariants (the contract for whoever changes this module):
    be mutated (copy with ``dict(doc)``). ``derived(key, build)`` records the tables ``build``
    read (through the view it is given) and reuses the result while all of them are at the
    same generation; ``build`` may depend on nothing else but what is in ``key`` (a date, a
-   setting). ``fold`` continues a result over appended lines, ``mapped`` recomputes only
-   changed documents. Each of the three keeps at most DERIVED_KEPT results (least recently
-   used go); the table cache keeps VERSIONS_IN_MEMORY versions per table.
+   setting). ``fold`` continues a result over appended lines, ``parted`` keeps a result per
+   part and version of a table in parts (``mapped`` on it), ``summed`` keeps a Counter over
+   the parts and takes a changed part's old counts off: after another worker's write only
+   what changed is built again. ``derived``, ``fold`` and ``summed`` keep at most DERIVED_KEPT
+   results, ``parted`` PARTED_KEPT (least recently used go); the table cache keeps
+   VERSIONS_IN_MEMORY versions per table.
 5. Inside a transaction, documents are shallow-copied before TinyDB's ``update()`` mutates
    them, so readers never see uncommitted changes; an update *callable* must still not
    mutate nested values in place. Nothing is cached from inside a transaction.
