@@ -102,6 +102,7 @@ DERIVED_KEPT = 512  # results kept by derived() and fold() each, least recently 
 PARTED_KEPT = 8192  # results of parted() (and mapped()), one per part: some tens of keys over 75 parts
 _NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$")
 META_TABLE = "_meta"
+_UNKNOWN = object()
 
 
 def _check_name(name: str) -> str:
@@ -370,10 +371,14 @@ class ReadView:
             read.add(name)
         if self._pinned is None:
             self._pin(self._store._generations())
-        return _generation(self._pinned, self._layout, name)
+        generation = self._generations.get(name, _UNKNOWN)
+        if generation is _UNKNOWN:  # of a table in parts the highest of 184: asked many times a page
+            generation = self._generations[name] = _generation(self._pinned, self._layout, name)
+        return generation
 
     def _pin(self, record: dict) -> None:
         self._pinned, self._layout = record["tables"], self._store._layout(record)
+        self._generations: dict[str, int | None] = {}  # _version's answers in this state
 
     def _table_data(self, name: str) -> dict:
         if self._tx is not None:
