@@ -117,7 +117,7 @@ def test_without_root_or_sudo_the_package_step_installs_nothing_and_prints_the_c
     command = done.stderr.splitlines()[-1].strip()
     match = re.fullmatch(r"sudo sh -c 'apt-get update && apt-get install -y ([a-z0-9. -]+)'", command)
     assert match, done.stderr
-    assert {"chromium", "poppler-utils", "default-jre-headless"} <= set(match[1].split())
+    assert {"chromium", "chromium-headless-shell", "poppler-utils", "default-jre-headless"} <= set(match[1].split())
 
 
 def test_on_ci_a_skipped_test_fails_and_elsewhere_it_is_only_skipped(tmp_path):
