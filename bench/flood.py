@@ -78,8 +78,8 @@ def start_server(instance: Path) -> tuple[subprocess.Popen, str]:
     return server, f"http://127.0.0.1:{line[1]}"
 
 
-def start_flood(url: str) -> list[subprocess.Popen]:
-    floods = [subprocess.Popen([sys.executable, "-m", "bench.flood", "robot", url, str(FLOOD // ROBOTS)], cwd=ROOT,
+def start_flood(url: str, posts: int = FLOOD) -> list[subprocess.Popen]:
+    floods = [subprocess.Popen([sys.executable, "-m", "bench.flood", "robot", url, str(posts // ROBOTS)], cwd=ROOT,
                                stdout=subprocess.PIPE, text=True) for _ in range(ROBOTS)]
     if [flood.stdout.readline().strip() for flood in floods] != ["started"] * ROBOTS:
         raise RuntimeError("a robot did not start")
@@ -103,10 +103,10 @@ def resident(n: int) -> str:
     return f"10.{n // 60000}.{n // 250 % 240}.{n % 250 + 1}"
 
 
-def writes_during(flood_url: str, writer_url: str, first: int) -> tuple[list[float], Counter]:
-    """Residents' reports to `writer_url`, one after another, for as long as a flood of FLOOD
+def writes_during(flood_url: str, writer_url: str, first: int, posts: int = FLOOD) -> tuple[list[float], Counter]:
+    """Residents' reports to `writer_url`, one after another, for as long as a flood of `posts`
     posts to `flood_url` runs: how long each took, and the statuses the robots got."""
-    floods = start_flood(flood_url)
+    floods = start_flood(flood_url, posts)
     seconds = []
     while any(flood.poll() is None for flood in floods):
         status, took = post(writer_url, report_data(first + len(seconds)), resident(first + len(seconds)))
