@@ -25,8 +25,8 @@ ON_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 # the other worker idles. Other modules keep their order after these; add a module whose test takes
 # more than ~10 s of CPU.
 SLOW_FIRST = (
-    "browser/test_coordinator_day.py", "test_cli.py", "test_storage.py", "test_fuzz_public.py",
-    "test_deploy.py", "browser/test_phone_lists.py", "browser/test_public_htmx.py", "test_pdf_layout.py",
+    "browser/test_coordinator_day.py", "test_bench.py", "test_spam_flood_http.py", "test_route_inventory.py",
+    "test_storage.py", "test_public_html.py", "test_fuzz_public.py", "test_deploy.py", "browser/test_phone_lists.py", "browser/test_public_htmx.py", "test_pdf_layout.py",
     "browser/test_public_site.py", "test_mail_delivery.py", "test_date_formats.py", "browser/test_case_flow.py",
     "browser/test_matching_flow.py", "browser/test_volunteer_flow.py", "test_import_cases.py", "test_tooling.py",
     "test_mail_page.py", "test_spam.py", "browser/test_eligibility_flow.py",
