@@ -59,6 +59,8 @@ def test_an_on_demand_app_has_every_rule_and_app_wide_hook_before_loading_anythi
     assert got == expected
     assert all(getattr(view, "on_demand_stand_in", False) for endpoint, view in lazy.view_functions.items()
                if endpoint.split(".")[0] in lazy.pending)
+    # Links to a blueprint are built before it is loaded: its own url_defaults would be missing then.
+    assert [key for key in normal.url_default_functions if key is not None] == []
 
 
 def test_an_on_demand_app_that_loaded_every_blueprint_equals_a_normal_app(tmp_path):
