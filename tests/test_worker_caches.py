@@ -16,6 +16,7 @@ from app import create_app
 from buurtbemiddeling.cases import intake, repo as case_repo
 from buurtbemiddeling.coaching import notes
 from buurtbemiddeling.matching import facts
+from buurtbemiddeling.messages import feedback
 from buurtbemiddeling.quality import debrief
 from buurtbemiddeling.volunteers import appreciation
 from common import clock, tables
@@ -124,3 +125,14 @@ def test_duplicates_and_the_wijk_guess_follow_another_worker(store, other, duo_c
     assert [c.doc_id for c in intake.duplicates_in(store.read(), beuken, tables.REPORTS, tables.CASES)["cases"]] == [
         duo_cases["second"]]
     assert intake.guess_wijk_in(store.read(), "7412 AB", tables.CASES) == "oost"
+
+
+def test_the_referrers_to_call_follow_another_worker(store, other, duo_cases):
+    assert feedback.calls_due(store.read()) == []
+    with other.transaction() as tx:
+        tx.table(tables.CASES).update({"feedback_call": {"moment": "afgesloten", "since": "2026-12-01T10:00:00+01:00"}},
+                                      doc_ids=[duo_cases["second"]])
+    assert [c.doc_id for c in feedback.calls_due(store.read())] == [duo_cases["second"]]
+    with other.transaction() as tx:  # called: the case leaves the list
+        tx.table(tables.CASES).update({"feedback_call": None}, doc_ids=[duo_cases["second"]])
+    assert feedback.calls_due(store.read()) == []

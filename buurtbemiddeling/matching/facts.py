@@ -94,12 +94,12 @@ def candidates(view, *, skip_case: int | None = None, today: dt.date | None = No
     return result
 
 
-def pair_history(view) -> dict[frozenset, score.PairRecord]:
+def pair_history(view) -> Mapping[frozenset, score.PairRecord]:
     """Per pair of volunteers: closed cases they did together and how many of those were solved."""
     return view.derived("matching.pair_history", _pair_history)
 
 
-def _pair_history(view) -> dict[frozenset, score.PairRecord]:
+def _pair_history(view) -> Mapping[frozenset, score.PairRecord]:
     def count(cases) -> Counter:
         counts: Counter = Counter()  # (pair, False): closed together, (pair, True): of those solved
         for case in cases:
@@ -111,8 +111,33 @@ def _pair_history(view) -> dict[frozenset, score.PairRecord]:
             counts[pair, True] += case_rules.is_solved(case)
         return counts
 
-    counts = view.summed("matching.pair_counts", CASES, count)
-    return {pair: score.PairRecord(n, counts.get((pair, True), 0)) for (pair, solved), n in counts.items() if not solved}
+    return _PairHistory(view.summed("matching.pair_counts", CASES, count))
+
+
+class _PairHistory(Mapping):
+    """{pair: PairRecord} read from the kept counts when asked: a ranking asks a few hundred
+    pairs, and turning five years of pairs into records after every change cost more."""
+
+    def __init__(self, counts: Counter) -> None:
+        self._counts = counts
+        self._pairs: int | None = None
+
+    def __getitem__(self, pair: frozenset) -> score.PairRecord:
+        together = self._counts.get((pair, False), 0)
+        if not together:
+            raise KeyError(pair)
+        return score.PairRecord(together, self._counts.get((pair, True), 0))
+
+    def __iter__(self):
+        return (pair for pair, solved in self._counts if not solved)
+
+    def __len__(self) -> int:
+        if self._pairs is None:
+            self._pairs = sum(1 for _ in self)
+        return self._pairs
+
+    def __bool__(self) -> bool:  # asked for every pair scored (`history or {}`): never a count
+        return bool(self._counts)
 
 
 def rank_for_case(view, case: Mapping[str, Any], *, weights: Mapping[str, Any] | None = None, radius: int = 6,

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import combinations
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -155,16 +156,28 @@ def weights_from(config: Mapping[str, Any] | None) -> dict[str, float]:
 
 # -- small helpers ---------------------------------------------------------------------
 
+# A ranking scores every pair of some hundreds of volunteers: each one's names, streets and
+# postcode would be folded again for every pair. Kept per text (pure functions of it).
+TEXTS_KEPT = 8192
+
+
 def _plain(text: Any) -> str:
+    return _plain_text(text) if isinstance(text, str) else " ".join(folding.words(text))
+
+
+@lru_cache(maxsize=TEXTS_KEPT)
+def _plain_text(text: str) -> str:
     return " ".join(folding.words(text))
 
 
+@lru_cache(maxsize=TEXTS_KEPT)
 def street_name(address: str) -> str:
     """'Lindelaan 12a' -> 'lindelaan': the street without the house number."""
     plain = _plain(address)
     return re.sub(r"\s+\d.*$", "", plain).strip()
 
 
+@lru_cache(maxsize=TEXTS_KEPT)
 def postcode_area(code: str, radius: int) -> str:
     return postcode.area(code, radius)
 
