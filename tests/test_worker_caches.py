@@ -136,3 +136,17 @@ def test_the_referrers_to_call_follow_another_worker(store, other, duo_cases):
     with other.transaction() as tx:  # called: the case leaves the list
         tx.table(tables.CASES).update({"feedback_call": None}, doc_ids=[duo_cases["second"]])
     assert feedback.calls_due(store.read()) == []
+
+
+def test_a_required_qualification_another_worker_records_counts_in_matching_at_once(store, other, duo_cases, clock):
+    def lacking() -> tuple[str, ...]:
+        return next(c for c in facts.candidates(store.read()) if c.id == duo_cases["els"]).unqualified
+
+    assert lacking() == ()
+    with other.transaction() as tx:
+        vog = tx.table("trainings").insert({"name": "VOG", "kind": "kwalificatie", "required": True, "validity_months": 36})
+    assert lacking() == ("VOG ontbreekt",)
+    with other.transaction() as tx:
+        tx.table("training_records").insert({"volunteer_id": duo_cases["els"], "training_id": vog,
+                                             "date": clock.today().isoformat(), "hours": 0})
+    assert lacking() == ()

@@ -81,6 +81,11 @@ def candidates(view, *, skip_case: int | None = None, today: dt.date | None = No
     if skipped is not None:
         _count(skipped, own_load, own_done, own_types)
     trained = basistraining_done(view)
+    # What each active volunteer still lacks today depends on the volunteers and their
+    # trainings only: kept per day and version of those, not worked out per ranking again.
+    unqualified = view.derived(f"matching.unqualified.{today}", lambda v: {
+        volunteer.doc_id: tuple(qualifications.not_in_order(v, volunteer.doc_id, today))
+        for volunteer in pool.active_volunteers(v)})
     result = []
     for volunteer in pool.active_volunteers(view):
         vid = volunteer.doc_id
@@ -90,7 +95,7 @@ def candidates(view, *, skip_case: int | None = None, today: dt.date | None = No
         result.append(score.Candidate(vid, volunteer, load=load[vid] - own_load[vid], basistraining=vid in trained,
                                       mediations=max(done[vid] - own_done[vid], sum(recorded.values())),
                                       experience=experience,
-                                      unqualified=tuple(qualifications.not_in_order(view, vid, today))))
+                                      unqualified=unqualified[vid]))
     return result
 
 
