@@ -31,7 +31,9 @@ def serve(instance, public_dir, **config):
         "PUBLIC_DIR": str(public_dir), **config,
     })
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    # shutdown() waits for the loop's next look at its flag: every 0.05 s instead of the default 0.5 s,
+    # of which a live server's teardown sat out 0.25 s on average.
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     server.app = app
     server.url = f"http://127.0.0.1:{server.server_port}"
     return server
