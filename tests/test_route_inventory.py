@@ -42,7 +42,10 @@ def make_system(folder, **settings):
     app = create_app({
         "INSTANCE_PATH": folder / "instance", "TESTING": True, "SECRET_KEY": "test",
         "SESSION_COOKIE_SECURE": False, "WTF_CSRF_ENABLED": False, "LOGIN_THROTTLE_ENABLED": False,
-        "RETENTION_AUTO_RUN": False, "FORM_RATE_LIMIT": 10_000, **settings,
+        "RETENTION_AUTO_RUN": False, "FORM_RATE_LIMIT": 10_000,
+        # PDFs made in this process, as the conftest's app does: a WeasyPrint start per PDF costs
+        # seconds; the PDF in a process of its own is tests/test_startup_cost.py's to try.
+        "PDF_SEPARATE_PROCESS": False, **settings,
     })
     programme = portal_data.build(app.extensions["store"])
     return app, programme
@@ -50,9 +53,7 @@ def make_system(folder, **settings):
 
 @pytest.fixture(scope="module")
 def system(tmp_path_factory):
-    # PDFs made in this process (as the conftest's app does); the on-demand system below makes
-    # them as CGI does, each in a process of its own.
-    return make_system(tmp_path_factory.mktemp("inventory"), PDF_SEPARATE_PROCESS=False)
+    return make_system(tmp_path_factory.mktemp("inventory"))
 
 
 @pytest.fixture(scope="module")
