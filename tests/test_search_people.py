@@ -43,3 +43,23 @@ def test_the_same_rule_holds_for_a_case_checked_one_by_one():
     case = {"number": "2026-0001", "parties": [{"name": "Fatima Amrani", "phone": "0612345678"}]}
     assert search.matches(case, search.Filters(q="Amrany")) and search.matches(case, search.Filters(q="+31 6 12345678"))
     assert not search.matches(case, search.Filters(q="Amrrny"))
+
+
+def test_the_cases_found_for_a_word_are_exactly_those_whose_text_holds_it():
+    """repo._places maps the occurrences in a part's joined texts to their cases; it must
+    find a case however often, and wherever, the word is in it (first, last, twice, overlapping
+    itself), and no other."""
+    import random
+    from array import array
+    from itertools import accumulate
+
+    from buurtbemiddeling.cases import repo
+
+    rng = random.Random(21)
+    vocabulary = ["bakker", "bak", "kerkstraat", "aa", "aaa", "2025-0001", "0612345678", "de", "jong", "bakkers"]
+    texts = [" ".join(rng.choice(vocabulary) for _ in range(rng.randint(0, 6))) for _ in range(300)]
+    text = "\n".join(texts)
+    starts = array("I", accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+    for word in vocabulary + ["akk", "a", "zzz"]:  # a searched word holds no space (search.query_words)
+        assert repo._places(text, starts, word) == {i for i, t in enumerate(texts) if word in t}, word
+        assert repo._places(text, starts, word, whole=True) == {i for i, t in enumerate(texts) if word in t.split()}, word
