@@ -49,7 +49,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app_clock.init_app(app)
     app.config["INSTANCE_SOURCE"] = instance.source
     extensions.init_app(app)
-    init_store(app)
+    init_store(app, one_request=on_demand)
     security.init_app(app)
 
     auth.init_app(app)

@@ -104,6 +104,36 @@ def modules_loaded(script: Path, method: str, uri: str, **kwargs) -> tuple[Answe
         return parse(done.stdout), set(listing.read_text().split())
 
 
+# As _LIST_MODULES, but writes each table version the process read from disk (a part of a table
+# kept in parts has its own name) with how: "parsed" into documents, or "lines" (db/lazy.py).
+_LIST_TABLES = ("import json, pathlib, runpy, sys\n"
+                "sys.path.insert(0, sys.argv[3])\n"
+                "from db import storage\n"
+                "read, load = {}, storage.TableCache.load\n"
+                "def recorded(cache, name, generation, *args, **kwargs):\n"
+                "    table = load(cache, name, generation, *args, **kwargs)\n"
+                "    read[name] = 'lines' if hasattr(table, 'lines') else 'parsed'\n"
+                "    return table\n"
+                "storage.TableCache.load = recorded\n"
+                "try:\n    runpy.run_path(sys.argv[1], run_name='__main__')\n"
+                "finally:\n    pathlib.Path(sys.argv[2]).write_text(json.dumps(read))\n")
+
+
+def tables_read(script: Path, method: str, uri: str, **kwargs) -> tuple[Answer, dict[str, str]]:
+    """One request as `request` makes it, and the table versions it read from disk: {stored
+    name: "parsed" or "lines"} (the instance's tables and their parts, e.g. `cases.201-400`)."""
+    import json
+
+    with tempfile.TemporaryDirectory() as folder:
+        listing = Path(folder) / "tables"
+        done = subprocess.run([sys.executable, "-c", _LIST_TABLES, str(script), str(listing), str(ROOT)],
+                              input=kwargs.get("body", b""), env=environ(script, method, uri, **kwargs),
+                              cwd=script.parent, capture_output=True, timeout=TIMEOUT)
+        if done.returncode != 0:
+            raise RuntimeError(f"{method} {uri}: app.cgi exited {done.returncode}: {done.stderr.decode()[-500:]}")
+        return parse(done.stdout), json.loads(listing.read_text())
+
+
 def _cookie(answer: Answer) -> str:
     return "; ".join(c.split(";", 1)[0] for c in answer.headers.get("set-cookie", []))
 

@@ -18,8 +18,10 @@ PARTS = {tables.CASE_EVENTS: 1000, tables.CASES: 200, tables.DEBRIEFS: 500, tabl
          tables.DUO_PROPOSALS: 500, tables.REPORTS: 200, tables.APPLICATIONS: 200, tables.OUTBOX: 200}
 
 
-def init_store(app: Flask) -> None:
-    store = Store(app.config["DATA_DIR"], lazy=LAZY_TABLES, no_history=NO_HISTORY, parts=PARTS)
+def init_store(app: Flask, one_request: bool = False) -> None:
+    """`one_request`: the process ends after one request (deploy/app.cgi), see `Store`."""
+    store = Store(app.config["DATA_DIR"], lazy=LAZY_TABLES, no_history=NO_HISTORY, parts=PARTS,
+                  one_request=one_request)
     store.migrate()
     app.extensions["store"] = store
 

@@ -72,9 +72,11 @@ def range_for(doc_id: int, size: int, parts: list[tuple[int, int, str]]) -> tupl
 class Parts(Mapping):
     """One state of a table kept in parts: ``{str doc id: document}`` over the parts in id order.
 
-    ``tables`` are the parts' mappings (a dict or a LazyTable) of a committed state, with their
-    ``generations`` (they give ``lineage``); or, in a transaction, ``load(part name)`` gives a
-    part's current data each time it is asked, so a lookup by id reads one part, not all.
+    A committed state has its parts' ``generations`` (they give ``lineage``) and either their
+    mappings (a dict or a LazyTable) in ``tables`` or, with ``tables=None``, ``load(part name)``
+    to read a part when it is first asked for and keep it: a lookup by id parses one part, not
+    all (a fresh CGI process showing one case). In a transaction (no ``generations``) ``load``
+    gives a part's current data each time it is asked.
     """
 
     def __init__(self, name: str, parts: list[tuple[int, int, str]], tables: list[Mapping] | None = None,
@@ -84,15 +86,21 @@ class Parts(Mapping):
         self._firsts = [first for first, _, _ in parts]
         self._lasts = [last for _, last, _ in parts]
         self._names = [part for _, _, part in parts]
-        self._given, self._load = tables, load
-        self._generations = generations
+        self._load, self._generations = load, generations
+        # The parts read so far of a committed state; None in a transaction (read each time).
+        self._given = list(tables) if tables is not None else [None] * len(self._names) if generations else None
 
     def _part(self, i: int) -> Mapping:
-        return self._given[i] if self._given is not None else self._load(self._names[i])
+        if self._given is None:
+            return self._load(self._names[i])
+        table = self._given[i]
+        if table is None:
+            table = self._given[i] = self._load(self._names[i])
+        return table
 
     @property
     def _tables(self) -> list[Mapping]:
-        return self._given if self._given is not None else [self._load(name) for name in self._names]
+        return [self._part(i) for i in range(len(self._names))]
 
     def _table(self, key) -> Mapping | None:
         try:
@@ -137,7 +145,7 @@ class Parts(Mapping):
 
     def pieces(self) -> list[tuple[str, int | None, Mapping]]:
         """``[(part name, its generation, its data)]`` in id order (a committed state only)."""
-        return list(zip(self._names, self._generations, self._given))
+        return list(zip(self._names, self._generations, self._tables))
 
     def max_id(self) -> int:
         for i in reversed(range(len(self._names))):  # ids only grow: the last part that has any

@@ -201,10 +201,11 @@ class TableCache:
     (db/lazy.py) when their file is in the line layout.
     """
 
-    def __init__(self, tables_dir: Path, lazy: frozenset[str] = frozenset()) -> None:
+    def __init__(self, tables_dir: Path, lazy: frozenset[str] = frozenset(), share_strings: bool = True) -> None:
         self.tables_dir = tables_dir
         self._entries: dict[str, dict[int, dict]] = {}  # name -> {generation: table}, oldest first
         self.lazy = lazy
+        self.share_strings = share_strings  # False in a process that serves one request (CGI)
         self._unfrozen = 0  # documents parsed with freeze=False since the last freeze
 
     def load(self, name: str, generation: int | None, freeze: bool = True) -> dict:
@@ -231,8 +232,9 @@ class TableCache:
             elif not lazy:
                 # A new version of a table or part this process holds already is a change (one
                 # part, in every worker, after each write): parsed as is, without sharing its
-                # strings, which cost ten times the parse. The first read shares them.
-                table = materialise(table, share_strings=not versions)
+                # strings, which cost ten times the parse. The first read shares them, unless
+                # the process ends after one request: its memory is not worth that walk.
+                table = materialise(table, share_strings=self.share_strings and not versions)
         except BaseException as exc:
             fh.close()
             if isinstance(exc, ValueError):

@@ -719,12 +719,15 @@ class Transaction:
 
 class Store:
     def __init__(self, data_dir: str | os.PathLike, *, lock_timeout: float = 30.0, lazy: tuple[str, ...] = (),
-                 no_history: tuple[str, ...] = (), parts: dict[str, int] | None = None) -> None:
+                 no_history: tuple[str, ...] = (), parts: dict[str, int] | None = None,
+                 one_request: bool = False) -> None:
         """``lazy``: tables read a record at a time, which a process keeps unparsed (db/lazy.py).
         ``parts``: {table: ids per part} for tables kept in parts (db/parts.py), so a write costs
         the same however long the table's history; readers follow the files, not this setting.
         ``no_history``: tables whose superseded versions go at once (secrets, password hashes: a
-        value changed or removed must not stay on disk); a view still on one moves on."""
+        value changed or removed must not stay on disk); a view still on one moves on.
+        ``one_request``: the process serves one request and ends (CGI): tables are parsed without
+        sharing their short strings, which saves memory only a long-lived worker keeps."""
         self.data_dir = Path(data_dir)
         self.lazy = frozenset(_check_name(name) for name in lazy)
         self.no_history = frozenset(_check_name(name) for name in no_history)
@@ -736,7 +739,7 @@ class Store:
         private_dir(self.tables_dir)
         private_dir(self.audit_dir)
         self.lock_timeout = lock_timeout
-        self._cache = TableCache(self.tables_dir, self.lazy)
+        self._cache = TableCache(self.tables_dir, self.lazy, share_strings=not one_request)
         self._derived = _Bounded(DERIVED_KEPT)  # ReadView.derived: key -> ({table: generation}, value)
         self._folds = _Bounded(DERIVED_KEPT)  # ReadView.fold: key -> (generation, value)
         self._parted = _Bounded(PARTED_KEPT)  # ReadView.parted: (key, part) -> (generation, value)
@@ -812,13 +815,13 @@ class Store:
         return kept[1]
 
     def _parts_of(self, name: str, parts: list, tables: dict, generation: int) -> Parts:
-        """A table kept in parts at ``generation``: its parts from the cache, composed once."""
+        """A table kept in parts at ``generation``, composed once; each part is read from the
+        cache when first asked for (a case page reads its case's part of the cases)."""
         kept = self._kept_parts.get(name)
         if kept is not None and kept[0] == generation:
             return kept[1]
-        loaded = [self._cache.load(part, tables[part], freeze=False) for *_, part in parts]
-        self._cache.freeze_new()
-        composed = Parts(name, parts, loaded, [tables[part] for *_, part in parts], lazy=name in self.lazy)
+        composed = Parts(name, parts, None, [tables[part] for *_, part in parts], lazy=name in self.lazy,
+                         load=lambda part: self._cache.load(part, tables[part]))
         self._kept_parts[name] = (generation, composed)
         return composed
 

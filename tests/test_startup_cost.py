@@ -114,3 +114,27 @@ def test_a_pdf_is_made_in_a_process_of_its_own_so_the_worker_never_loads_weasypr
     assert "weasyprint" not in modules
     text = subprocess.run(["pdftotext", "-", "-"], input=answer.body, capture_output=True, check=True).stdout
     assert b"Jaarverslag" in text or b"jaarverslag" in text.lower(), text[:300]
+
+
+def test_a_page_of_one_case_parses_only_the_part_of_the_cases_that_holds_it(tmp_path):
+    """Tables kept in parts (db/parts.py) are read a part at a time: the edit form of case 3
+    parses the part with ids 3-4, not the other cases. Parts of two cases here, so five cases
+    make three parts (the app's parts hold 200)."""
+    from buurtbemiddeling import store as app_store
+    from buurtbemiddeling.cases import repo
+    from common import tables
+    from db import Store
+
+    instance = tmp_path / "instance"
+    create_app({"INSTANCE_PATH": str(instance), "TESTING": True})
+    store = Store(instance / "data", lazy=app_store.LAZY_TABLES, no_history=app_store.NO_HISTORY,
+                  parts={**app_store.PARTS, tables.CASES: 2})
+    users.create_user(store, COORDINATOR, PASSWORD, "coordinator", "Carla")
+    names = ["Anna de Vries", "Bram Jansen", "Chaima El Idrissi", "Daan Bakker", "Eva Smit"]
+    ids = [repo.create_case(store, {"parties": [{"name": name}, {}]}, None)[0] for name in names]
+    assert ids == [1, 2, 3, 4, 5]
+    script = cgi.install(instance, tmp_path / "public")
+    cookie = cgi.log_in(script, COORDINATOR, PASSWORD)
+    answer, read = cgi.tables_read(script, "GET", "/beheer/zaken/3/gegevens", cookie=cookie)
+    assert answer.status == 200 and "Chaima El Idrissi".encode() in answer.body
+    assert {name: how for name, how in read.items() if name.startswith("cases")} == {"cases.3-4": "parsed"}
