@@ -208,11 +208,12 @@ class TableCache:
         self.share_strings = share_strings  # False in a process that serves one request (CGI)
         self._unfrozen = 0  # documents parsed with freeze=False since the last freeze
 
-    def load(self, name: str, generation: int | None, freeze: bool = True) -> dict:
+    def load(self, name: str, generation: int | None, freeze: bool = True, share: bool = False) -> dict:
         """The table at ``generation`` (None: the table does not exist, so empty).
 
         Raises FileNotFoundError when that version's file was cleaned up (db/store.py).
         ``freeze=False``: the caller loads several parts and calls ``freeze_new`` once after.
+        ``share``: share its short strings even if it is a new version of one held already.
         """
         if generation is None:
             return {}
@@ -232,9 +233,10 @@ class TableCache:
             elif not lazy:
                 # A new version of a table or part this process holds already is a change (one
                 # part, in every worker, after each write): parsed as is, without sharing its
-                # strings, which cost ten times the parse. The first read shares them, unless
-                # the process ends after one request: its memory is not worth that walk.
-                table = materialise(table, share_strings=self.share_strings and not versions)
+                # strings, which cost ten times the parse. The first read shares them, and so
+                # does a read of many changed parts at once (a retention run's, an import's),
+                # unless the process ends after one request: its memory is not worth that walk.
+                table = materialise(table, share_strings=self.share_strings and (share or not versions))
         except BaseException as exc:
             fh.close()
             if isinstance(exc, ValueError):

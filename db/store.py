@@ -99,6 +99,7 @@ KEEP_OLD = 3  # unless more than this many newer ones replaced it
 KEEP_MIN_SECONDS = 10  # and even then at least this long (a busy writer makes many in a second)
 CLEAN_EVERY = 1.0  # seconds between two listings of the tables folder for old versions, per process
 DERIVED_KEPT = 512  # results kept by derived() and fold() each, least recently used go
+SHARE_FROM_PARTS = 3  # parts read at once beyond which their strings are shared though they changed (db/storage.py)
 PARTED_KEPT = 8192  # results of parted() (and mapped()), one per part: some tens of keys over 75 parts
 _NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$")
 META_TABLE = "_meta"
@@ -820,8 +821,10 @@ class Store:
         kept = self._kept_parts.get(name)
         if kept is not None and kept[0] == generation:
             return kept[1]
+        # Many parts changed at once (a retention run, an import): their strings are shared.
+        share = sum(self._cache.kept(part, tables[part]) is None for *_, part in parts) > SHARE_FROM_PARTS
         composed = Parts(name, parts, None, [tables[part] for *_, part in parts], lazy=name in self.lazy,
-                         load=lambda part: self._cache.load(part, tables[part]))
+                         load=lambda part: self._cache.load(part, tables[part], share=share))
         self._kept_parts[name] = (generation, composed)
         return composed
 

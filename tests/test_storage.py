@@ -856,6 +856,23 @@ def test_a_sum_over_parts_takes_off_what_another_process_changed(tmp_path):
     assert fresh.read().summed("steps", "cases", steps) == total()
 
 
+def test_short_strings_are_shared_on_a_first_read_and_when_many_parts_changed(tmp_path):
+    store = Store(tmp_path / "data", parts={"cases": 4})
+    with store.transaction() as tx:
+        tx.table("cases").insert_multiple({"step": "afgesloten", "n": n} for n in range(24))
+
+    def shared(view) -> bool:  # the same value is one object in every document of a part
+        docs = view.table("cases").all()
+        return all(docs[i]["step"] is docs[i + 1]["step"] for i in range(0, 24, 2))
+
+    assert shared(store.read())
+    other = Store(store.data_dir, parts={"cases": 4})  # another process: its own caches
+    with other.transaction() as tx:  # a retention run's or an import's change over many parts
+        tx.table("cases").update({"step": "afgesloten", "checked": True}, doc_ids=range(1, 25))
+    view = store.read()
+    assert shared(view) and view.table("cases").get(doc_id=24) == {"step": "afgesloten", "n": 23, "checked": True}
+
+
 def test_a_mapped_value_follows_changes_of_another_process_and_finds_every_id(tmp_path):
     store = Store(tmp_path / "data", parts={"cases": 3})
     with store.transaction() as tx:
