@@ -16,16 +16,19 @@ from common import postcode as postcodes
 # -- duplicates --------------------------------------------------------------------
 
 # Abbreviations typed at the end of a street name: "Merelstr." is "Merelstraat".
-_ABBREVIATIONS = ((r"str\b\.?", "straat"), (r"\bln\b\.?", "laan"), (r"\bpln\b\.?", "plein"))
+_ABBREVIATIONS = tuple((re.compile(pattern), replacement) for pattern, replacement in
+                       ((r"str\b\.?", "straat"), (r"\bln\b\.?", "laan"), (r"\bpln\b\.?", "plein")))
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_ADDITION = re.compile(r"(\d+) ([a-z])\b")  # house number additions: '8 a' -> '8a'
 
 
 def normalise_address(street: str | None, postcode: str | None = None) -> str:
     """'Merelstraat 8 a', 'merelstr. 8A' -> 'merelstraat 8a' (+ ' 7413kl' when given)."""
     text = folding.fold(street)
     for pattern, replacement in _ABBREVIATIONS:
-        text = re.sub(pattern, replacement, text)
-    text = re.sub(r"[^a-z0-9]+", " ", text)
-    text = re.sub(r"(\d+) ([a-z])\b", r"\1\2", text)  # house number additions: '8 a' -> '8a'
+        text = pattern.sub(replacement, text)
+    text = _NOT_ALNUM.sub(" ", text)
+    text = _ADDITION.sub(r"\1\2", text)
     text = " ".join(text.split())
     code = postcodes.compact(postcode)
     return f"{text} {code.lower()}".strip() if code else text
