@@ -1,7 +1,10 @@
 """The one Store of the app, opened in the factory and reached through `get_store()`."""
+from pathlib import Path
+
 from flask import Flask, current_app
 
 from db import Store
+from db.kept_on_disk import KeptOnDisk
 
 from common import tables
 
@@ -18,10 +21,16 @@ PARTS = {tables.CASE_EVENTS: 1000, tables.CASES: 200, tables.DEBRIEFS: 500, tabl
          tables.DUO_PROPOSALS: 500, tables.REPORTS: 200, tables.APPLICATIONS: 200, tables.OUTBOX: 200}
 
 
+# In the instance folder: where a process serving one request keeps its folds for the next.
+FOLD_CACHE = "cache/folds"
+
+
 def init_store(app: Flask, one_request: bool = False) -> None:
-    """`one_request`: the process ends after one request (deploy/app.cgi), see `Store`."""
+    """`one_request`: the process ends after one request (deploy/app.cgi): it parses without
+    sharing strings and keeps the folds it builds on disk (db/kept_on_disk.py), see `Store`."""
+    kept = KeptOnDisk(Path(app.instance_path) / FOLD_CACHE) if one_request else None
     store = Store(app.config["DATA_DIR"], lazy=LAZY_TABLES, no_history=NO_HISTORY, parts=PARTS,
-                  one_request=one_request)
+                  one_request=one_request, kept_on_disk=kept)
     store.migrate()
     app.extensions["store"] = store
 

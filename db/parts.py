@@ -147,6 +147,10 @@ class Parts(Mapping):
         """``[(part name, its generation, its data)]`` in id order (a committed state only)."""
         return list(zip(self._names, self._generations, self._tables))
 
+    def versions(self) -> list[tuple[str, int | None]]:
+        """``[(part name, its generation)]`` in id order, without reading a part."""
+        return list(zip(self._names, self._generations or ()))
+
     def max_id(self) -> int:
         for i in reversed(range(len(self._names))):  # ids only grow: the last part that has any
             table = self._part(i)  # (in a transaction: read only that part)

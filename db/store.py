@@ -84,6 +84,7 @@ from tinydb.table import Document, Table
 from .audit import AuditLog
 from .counters import Counters
 from .errors import StoreError
+from .kept_on_disk import KeptOnDisk
 from .locking import ProcessLock
 from .lazy import TAIL, Grouped, LazyTable, Overlay, dumps_lines, line, record_append
 from .lazy import head as lazy_head
@@ -303,6 +304,13 @@ class ReadView:
         if hit is not None and hit[0] == generation:
             return hit[1]
         grown = getattr(data, "lineage", {}).get(hit[0]) if hit is not None else None
+        disk, versions = self._store.kept_on_disk, None
+        if grown is None and disk is not None:  # a process that serves one request (CGI)
+            versions = data.versions() if isinstance(data, Parts) else [(table, generation)]
+            kept = disk.get(key, versions)
+            if kept is not None:
+                self._store._folds[key] = (generation, kept)
+                return kept
         if grown is not None:
             acc, docs = dict(hit[1]), data.values(start=grown)
         else:
@@ -310,6 +318,8 @@ class ReadView:
         for doc in docs:
             add(acc, doc)
         self._store._folds[key] = (generation, acc)
+        if versions is not None:
+            disk.put(key, versions, acc)
         return acc
 
     def parted(self, key: str, table: str, build: Callable[[Iterable[Document]], T]) -> list[T]:
@@ -721,14 +731,16 @@ class Transaction:
 class Store:
     def __init__(self, data_dir: str | os.PathLike, *, lock_timeout: float = 30.0, lazy: tuple[str, ...] = (),
                  no_history: tuple[str, ...] = (), parts: dict[str, int] | None = None,
-                 one_request: bool = False) -> None:
+                 one_request: bool = False, kept_on_disk: KeptOnDisk | None = None) -> None:
         """``lazy``: tables read a record at a time, which a process keeps unparsed (db/lazy.py).
         ``parts``: {table: ids per part} for tables kept in parts (db/parts.py), so a write costs
         the same however long the table's history; readers follow the files, not this setting.
         ``no_history``: tables whose superseded versions go at once (secrets, password hashes: a
         value changed or removed must not stay on disk); a view still on one moves on.
         ``one_request``: the process serves one request and ends (CGI): tables are parsed without
-        sharing their short strings, which saves memory only a long-lived worker keeps."""
+        sharing their short strings, which saves memory only a long-lived worker keeps.
+        ``kept_on_disk``: where such a process keeps what ``ReadView.fold`` built for the next
+        one (db/kept_on_disk.py)."""
         self.data_dir = Path(data_dir)
         self.lazy = frozenset(_check_name(name) for name in lazy)
         self.no_history = frozenset(_check_name(name) for name in no_history)
@@ -741,6 +753,7 @@ class Store:
         private_dir(self.audit_dir)
         self.lock_timeout = lock_timeout
         self._cache = TableCache(self.tables_dir, self.lazy, share_strings=not one_request)
+        self.kept_on_disk = kept_on_disk
         self._derived = _Bounded(DERIVED_KEPT)  # ReadView.derived: key -> ({table: generation}, value)
         self._folds = _Bounded(DERIVED_KEPT)  # ReadView.fold: key -> (generation, value)
         self._parted = _Bounded(PARTED_KEPT)  # ReadView.parted: (key, part) -> (generation, value)

@@ -138,3 +138,47 @@ def test_a_page_of_one_case_parses_only_the_part_of_the_cases_that_holds_it(tmp_
     answer, read = cgi.tables_read(script, "GET", "/beheer/zaken/3/gegevens", cookie=cookie)
     assert answer.status == 200 and "Chaima El Idrissi".encode() in answer.body
     assert {name: how for name, how in read.items() if name.startswith("cases")} == {"cases.3-4": "parsed"}
+
+
+def test_a_case_page_reads_its_own_events_from_the_kept_index_and_shows_a_note_added_since(tmp_path):
+    """A fresh process keeps what it folded over the timeline (db/kept_on_disk.py): the next
+    case page reads only the parts of the timeline that hold its case's events. A note added
+    by another process changes the timeline's versions, so the next page folds again and shows it."""
+    from buurtbemiddeling import store as app_store
+    from buurtbemiddeling.cases import repo
+    from common import tables
+    from db import Store
+
+    instance = tmp_path / "instance"
+    create_app({"INSTANCE_PATH": str(instance), "TESTING": True})
+    store = Store(instance / "data", lazy=app_store.LAZY_TABLES, no_history=app_store.NO_HISTORY,
+                  parts={**app_store.PARTS, tables.CASE_EVENTS: 2})
+    users.create_user(store, COORDINATOR, PASSWORD, "coordinator", "Carla")
+    ids = [repo.create_case(store, {"parties": [{"name": name}, {}]}, None)[0]
+           for name in ("Anna de Vries", "Bram Jansen", "Chaima El Idrissi")]
+    for case_id in ids:
+        repo.add_entry(store, case_id, {"kind": "note", "text": f"Eerste gesprek gepland ({case_id})"}, None)
+    script = cgi.install(instance, tmp_path / "public")
+    cookie = cgi.log_in(script, COORDINATOR, PASSWORD)
+
+    def timeline_parts_read(case_id: int) -> tuple[bytes, set[str]]:
+        answer, read = cgi.tables_read(script, "GET", f"/beheer/zaken/{case_id}", cookie=cookie)
+        assert answer.status == 200, answer.body[:300]
+        return answer.body, {name for name in read if name.startswith(tables.CASE_EVENTS + ".")}
+
+    def parts_of(case_id: int) -> set[str]:
+        events = store.read().table(tables.CASE_EVENTS).all()
+        return {f"{tables.CASE_EVENTS}.{(e.doc_id - 1) // 2 * 2 + 1}-{(e.doc_id - 1) // 2 * 2 + 2}"
+                for e in events if e["case_id"] == case_id}
+
+    every_part = parts_of(ids[0]) | parts_of(ids[1]) | parts_of(ids[2])
+    body, first = timeline_parts_read(ids[2])
+    assert first == every_part and b"Eerste gesprek gepland (3)" in body
+    body, second = timeline_parts_read(ids[2])
+    assert second == parts_of(ids[2]) != every_part and b"Eerste gesprek gepland (3)" in body
+
+    repo.add_entry(store, ids[2], {"kind": "note", "text": "Partij B belde terug"}, None)
+    body, _ = timeline_parts_read(ids[2])
+    assert b"Partij B belde terug" in body and b"Eerste gesprek gepland (3)" in body
+    body, again = timeline_parts_read(ids[2])
+    assert again == parts_of(ids[2]) and b"Partij B belde terug" in body

@@ -1,0 +1,84 @@
+"""Folds kept on disk for processes that serve one request (CGI).
+
+A worker keeps what `ReadView.fold` built (a case's events by case, each case's latest
+activity) in memory for the next request; a CGI process ends after one, so each page
+parsed the whole timeline again (17,600 events at M: 90 ms for the index, 50 ms for the
+activity). Here a fold's result is written to one file per key in the instance's cache
+folder, with what it was built from:
+
+* the versions of the table's files, ``[(stored name, generation)]`` (a part of a table kept
+  in parts is a file of its own). A version's file never changes and generations are never
+  reused, so equal versions mean equal documents;
+* the code: the paths, sizes and modification times of the project's Python files, so a
+  deploy makes every kept result stale.
+
+A result is used only when both are equal to what the reader has now; otherwise it is built
+again and the file replaced (atomically). A missing, damaged or unreadable file is a miss.
+The files hold pickles: the app writes them in its own instance folder (0700), as the
+compiled templates next to them, and reads nothing anyone else wrote.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CODE = ("app.py", "common", "db", "buurtbemiddeling")  # what a fold's result can depend on
+
+
+def code_version(root: Path = ROOT) -> str:
+    """A digest of the project's Python files as they are now (path, size, modification time)."""
+    digest = hashlib.sha256()
+    for top in CODE:
+        path = root / top
+        found = [path] if path.is_file() else sorted(path.rglob("*.py"))
+        for file in found:
+            stat = file.stat()
+            digest.update(f"{file.relative_to(root)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+class KeptOnDisk:
+    """Results of folds in ``folder``, one file per key, each with the versions it was built from."""
+
+    def __init__(self, folder: str | os.PathLike, root: Path = ROOT) -> None:
+        self.folder, self.root = Path(folder), root
+        self._code: str | None = None
+
+    @property
+    def code(self) -> str:
+        if self._code is None:  # worked out once per process, on the first fold
+            self._code = code_version(self.root)
+        return self._code
+
+    def _path(self, key: str) -> Path:
+        return self.folder / (hashlib.sha256(key.encode()).hexdigest()[:32] + ".pickle")
+
+    def get(self, key: str, versions: list[tuple[str, int | None]]):
+        """The result kept for ``key`` if it was built from exactly ``versions`` by this code, else None."""
+        try:
+            with open(self._path(key), "rb") as fh:
+                kept_key, code, kept_versions, value = pickle.load(fh)
+        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError, ImportError):
+            return None
+        if kept_key != key or code != self.code or kept_versions != versions:
+            return None
+        return value
+
+    def put(self, key: str, versions: list[tuple[str, int | None]], value) -> None:
+        """Keep ``value`` for ``key``; a folder that cannot be written, or a value pickle cannot
+        hold, keeps nothing (the next request builds it again, as without this cache)."""
+        path = self._path(key)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with open(tmp, "wb") as fh:
+                pickle.dump((key, self.code, versions, value), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except (OSError, pickle.PicklingError, TypeError, AttributeError):
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
