@@ -11,8 +11,6 @@ import pytest
 
 from db import Store
 
-from .source_code import parsed
-
 ROOT = Path(__file__).resolve().parent.parent
 # Entries about reading, an attempt or a build, with no data change to go with them (a refused
 # portal answer writes nothing; the refusal is what is recorded).
@@ -44,7 +42,7 @@ def audit_calls() -> list[tuple[str, str, str, bool]]:
             for child in ast.iter_child_nodes(node):
                 visit(child, in_tx, function)
 
-        visit(parsed(path), False, "")
+        visit(ast.parse(path.read_text()), False, "")
     return found
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from .source_code import parsed
-
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("buurtbemiddeling", "common", "db", "figures", "forms", "sitebuilder", "deploy")
 TOP_MODULES = ("app.py", "build.py")
@@ -44,7 +42,7 @@ def clock_calls(root: Path = ROOT, packages=PACKAGES, modules=TOP_MODULES) -> se
     for path in files:
         if not path.exists():
             continue
-        for node in ast.walk(parsed(path)):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
                 pair = (_name(node.func.value), node.func.attr)
                 if pair in CLOCK_CALLS:

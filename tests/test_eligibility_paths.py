@@ -22,7 +22,6 @@ from buurtbemiddeling.matching import proposals
 
 from . import matching_data
 from .portal_data import PASSWORD, login
-from .source_code import parsed
 
 ROOT = Path(__file__).resolve().parents[1]
 SAME_STREET = "Woont in dezelfde straat als partij A"
@@ -264,7 +263,7 @@ def duo_writers() -> set[tuple[str, str]]:
         relative = path.relative_to(ROOT).as_posix()
         if any(f"/{d}/" in f"/{relative}" for d in SKIP_DIRS):
             continue
-        for node in parsed(path).body:
+        for node in ast.parse(path.read_text("utf-8")).body:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _writes_duo(node):
                 found.add((relative, node.name))
     return found
