@@ -347,7 +347,8 @@ class ReadView:
         which the table cache still holds) and their new counts added, so it costs the parts
         that changed, not the table, and nothing is kept per part. Counted whole when a previous
         version is no longer in memory. Keys whose count comes to 0 are left out; treat the
-        result as read-only. ``count`` must read nothing but the documents it is given."""
+        result as read-only; while the counts stay equal it is the same object. ``count`` must
+        read nothing but the documents it is given."""
         if self._tx is not None:
             return _without_zeros(count(iter(self.table(table))))
         data = self._table_data(table)
@@ -367,6 +368,8 @@ class ReadView:
         for name, generation, docs in pieces:
             if before.get(name, -1) != generation:
                 _add_counts(total, count(iter(docs.values())), 1)
+        if hit is not None and total == hit[1]:
+            total = hit[1]  # the same counts stay the same object: callers may key on it
         self._store._sums[key] = (generations, total)
         return total
 

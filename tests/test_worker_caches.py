@@ -150,3 +150,31 @@ def test_a_required_qualification_another_worker_records_counts_in_matching_at_o
         tx.table("training_records").insert({"volunteer_id": duo_cases["els"], "training_id": vog,
                                              "date": clock.today().isoformat(), "hours": 0})
     assert lacking() == ()
+
+
+def test_a_ranking_stays_kept_through_a_step_that_changes_no_count_and_follows_one_that_does(store, other, duo_cases):
+    """Koppelen: kept on the counts over all cases, not on the version of the cases table."""
+    from buurtbemiddeling.matching import facts as ranking
+
+    to_match = add_case(store, step="intake")
+    no_duo = add_case(store, step="intake")
+
+    def ranked():
+        view = store.read()
+        return ranking.rank_for_case(view, view.table(tables.CASES).get(doc_id=to_match))
+
+    def load_of_els(found) -> int:  # Els is in a duo, or left out (on two cases: her most)
+        candidates = [m.candidate for duo in found.duos for m in duo.members] + [e.candidate for e in found.excluded]
+        return next(c.load for c in candidates if c.id == duo_cases["els"])
+
+    first = ranked()
+    assert load_of_els(first) == 2
+    with other.transaction() as tx:  # another case's step: nobody's load or history changes
+        tx.table(tables.CASES).update({"step": "in-de-wacht"}, doc_ids=[no_duo])
+    assert ranked() is first
+    with other.transaction() as tx:  # one of Els's cases closed: her load changes
+        tx.table(tables.CASES).update({"step": "afgesloten"}, doc_ids=[duo_cases["first"]])
+    assert load_of_els(ranked()) == 1
+    with other.transaction() as tx:  # the case itself changed
+        tx.table(tables.CASES).update({"conflict_types": ["parkeren"]}, doc_ids=[to_match])
+    assert ranked() is not first and ranked() is ranked()

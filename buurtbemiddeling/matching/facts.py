@@ -9,8 +9,11 @@ see every case counted twice.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter
 from typing import Any, Mapping
+
+import orjson
 
 from common import clock
 from figures import cases as case_rules
@@ -42,42 +45,57 @@ def _count(case: Mapping, load: Counter, done: Counter, per_type: dict) -> None:
             per_type.setdefault(vid, Counter()).update(case.get("conflict_types") or [])
 
 
-def _duo_facts(view) -> tuple[Counter, Counter, dict[int, Counter]]:
-    """Per volunteer: running cases, closed cases and their conflict types. Counted per part of
-    the cases table and kept (`parted`): a ranking would otherwise walk five years of cases on
-    every page, and after a change only the changed part is counted again."""
-    def count(cases) -> Counter:
-        load, done, per_type = Counter(), Counter(), {}
-        for case in cases:
-            _count(case, load, done, per_type)
-        flat = Counter({("load", vid): n for vid, n in load.items()})
-        flat.update({("done", vid): n for vid, n in done.items()})
-        flat.update({("type", vid, kind): n for vid, types in per_type.items() for kind, n in types.items()})
-        return flat
+def _duo_count(cases) -> Counter:
+    load, done, per_type = Counter(), Counter(), {}
+    for case in cases:
+        _count(case, load, done, per_type)
+    flat = Counter({("load", vid): n for vid, n in load.items()})
+    flat.update({("done", vid): n for vid, n in done.items()})
+    flat.update({("type", vid, kind): n for vid, types in per_type.items() for kind, n in types.items()})
+    return flat
 
-    def build(v):
+
+def _duo_counts(view) -> Counter:
+    """Per volunteer: running cases, closed cases and their conflict types, as one Counter.
+    Counted per part of the cases table and kept (`summed`): a ranking would otherwise walk
+    five years of cases on every page, and after a change only the changed part is counted
+    again. The same object while the counts stay the same."""
+    return view.summed("matching.duo_facts", CASES, _duo_count)
+
+
+def _duo_facts(view, counts: Counter | None = None) -> tuple[Counter, Counter, dict[int, Counter]]:
+    """`_duo_counts` as (load, done, conflict types per volunteer), made once per counts object
+    (the value holds the object its key names: no other can take its id while it is kept)."""
+    counts = _duo_counts(view) if counts is None else counts
+
+    def build(_) -> tuple:
         load, done, per_type = Counter(), Counter(), {}
-        for key, n in v.summed("matching.duo_facts", CASES, count).items():
+        for key, n in counts.items():
             if key[0] == "load":
                 load[key[1]] = n
             elif key[0] == "done":
                 done[key[1]] = n
             else:
                 per_type.setdefault(key[1], Counter())[key[2]] = n
-        return load, done, per_type
+        return counts, (load, done, per_type)
 
-    return view.derived("matching.duo_facts", build)
+    return view.derived(f"matching.duo_facts.{id(counts)}", build)[1]
 
 
 def candidates(view, *, skip_case: int | None = None, today: dt.date | None = None) -> list[score.Candidate]:
     """Every active volunteer with the facts the score uses; `skip_case` (the case being
     matched) does not count towards anyone's load. `today` decides which qualifications
     (a VOG) have expired."""
-    today = today or clock.today()
-    load, done, per_type = _duo_facts(view)
+    skipped = view.table(CASES).get(doc_id=skip_case) if skip_case is not None else None
+    return _candidates(view, _duo_facts(view), skipped, today or clock.today())
+
+
+def _candidates(view, facts: tuple, skipped: Mapping | None, today: dt.date) -> list[score.Candidate]:
+    """`candidates` from the duo facts, with `skipped` (the stored case being matched) taken
+    out; reads the volunteers and their trainings, not the cases."""
+    load, done, per_type = facts
     # Take the skipped case's own share out again (the shared counts stay untouched).
     own_load, own_done, own_types = Counter(), Counter(), {}
-    skipped = view.table(CASES).get(doc_id=skip_case) if skip_case is not None else None
     if skipped is not None:
         _count(skipped, own_load, own_done, own_types)
     trained = basistraining_done(view)
@@ -105,18 +123,25 @@ def pair_history(view) -> Mapping[frozenset, score.PairRecord]:
 
 
 def _pair_history(view) -> Mapping[frozenset, score.PairRecord]:
-    def count(cases) -> Counter:
-        counts: Counter = Counter()  # (pair, False): closed together, (pair, True): of those solved
-        for case in cases:
-            duo = case.get("duo") or []
-            if len(duo) != 2 or not case_rules.is_closed(case):
-                continue
-            pair = frozenset(duo)
-            counts[pair, False] += 1
-            counts[pair, True] += case_rules.is_solved(case)
-        return counts
+    return _PairHistory(_pair_counts(view))
 
-    return _PairHistory(view.summed("matching.pair_counts", CASES, count))
+
+def _pair_count(cases) -> Counter:
+    counts: Counter = Counter()  # (pair, False): closed together, (pair, True): of those solved
+    for case in cases:
+        duo = case.get("duo") or []
+        if len(duo) != 2 or not case_rules.is_closed(case):
+            continue
+        pair = frozenset(duo)
+        counts[pair, False] += 1
+        counts[pair, True] += case_rules.is_solved(case)
+    return counts
+
+
+def _pair_counts(view) -> Counter:
+    """Per pair of volunteers, kept per part of the cases (`summed`); the same object while the
+    counts stay the same."""
+    return view.summed("matching.pair_counts", CASES, _pair_count)
 
 
 class _PairHistory(Mapping):
@@ -148,18 +173,27 @@ class _PairHistory(Mapping):
 def rank_for_case(view, case: Mapping[str, Any], *, weights: Mapping[str, Any] | None = None, radius: int = 6,
                   conflict_labels: Mapping[str, str] | None = None) -> score.Ranking:
     today = clock.today()  # a qualification may expire overnight
-
-    def build(v) -> score.Ranking:
-        return score.rank(case, candidates(v, skip_case=getattr(case, "doc_id", None), today=today), weights=weights,
-                          radius=radius, history=pair_history(v), conflict_labels=conflict_labels)
-
     case_id = getattr(case, "doc_id", None)
-    if case_id is None or view.table(CASES).get(doc_id=case_id) != case:
-        return build(view)  # a case as typed, not as stored: nothing to keep
-    # The ranking only changes with the cases, the volunteers or their trainings: keep it per
-    # version of those tables, so opening the same case again does not score every pair again.
+    if case_id is None or view.table(CASES).get(doc_id=case_id) != case:  # a case as typed, not as stored
+        return score.rank(case, candidates(view, skip_case=case_id, today=today), weights=weights, radius=radius,
+                          history=pair_history(view), conflict_labels=conflict_labels)
+    # The ranking changes with this case, the volunteers and their trainings (the tables `build`
+    # reads) and the counts over all cases: it is kept on those counts (the same objects while
+    # they stay the same), not on the version of the cases, so another case's step that changes
+    # nobody's load or history (most of them) keeps it. The kept value holds the objects its
+    # key names by id, so no other object can take their ids while it is kept.
+    duo_counts, pair_counts = _duo_counts(view), _pair_counts(view)
+    facts = _duo_facts(view, duo_counts)
+
+    def build(v) -> tuple:
+        ranking = score.rank(case, _candidates(v, facts, case, today), weights=weights, radius=radius,
+                             history=_PairHistory(pair_counts), conflict_labels=conflict_labels)
+        return duo_counts, pair_counts, ranking
+
+    stored = hashlib.blake2b(orjson.dumps(case, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)).hexdigest()
     settings = repr((sorted((weights or {}).items()), radius, sorted((conflict_labels or {}).items())))
-    return view.derived(f"matching.rank.{case_id}.{today}.{settings}", build)
+    key = f"matching.rank.{case_id}.{stored}.{id(duo_counts)}.{id(pair_counts)}.{today}.{settings}"
+    return view.derived(key, build)[2]
 
 
 def explain(view, case: Mapping[str, Any], ids: list[int], *, weights: Mapping[str, Any] | None = None,
