@@ -1,10 +1,11 @@
-"""Folds kept on disk for processes that serve one request (CGI).
+"""Folds and per-part values kept on disk for processes that serve one request (CGI).
 
 A worker keeps what `ReadView.fold` built (a case's events by case, each case's latest
 activity) in memory for the next request; a CGI process ends after one, so each page
 parsed the whole timeline again (17,600 events at M: 90 ms for the index, 50 ms for the
-activity). Here a fold's result is written to one file per key in the instance's cache
-folder, with what it was built from:
+activity) and every part of the cases for the running cases and the duplicates. Here a
+fold's result, a ``ReadView.summed`` total and a ``ReadView.parted`` value per part is written to one file per key in
+the instance's cache folder, with what it was built from:
 
 * the versions of the table's files, ``[(stored name, generation)]`` (a part of a table kept
   in parts is a file of its own). A version's file never changes and generations are never

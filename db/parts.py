@@ -90,6 +90,10 @@ class Parts(Mapping):
         # The parts read so far of a committed state; None in a transaction (read each time).
         self._given = list(tables) if tables is not None else [None] * len(self._names) if generations else None
 
+    def part(self, i: int) -> Mapping:
+        """The data of the ``i``-th part in id order."""
+        return self._part(i)
+
     def _part(self, i: int) -> Mapping:
         if self._given is None:
             return self._load(self._names[i])

@@ -332,12 +332,19 @@ class ReadView:
         if self._tx is not None:
             return [build(iter(self.table(table)))]
         data = self._table_data(table)
-        pieces = data.pieces() if isinstance(data, Parts) else [(table, self._version(table), data)]
-        kept, results = self._store._parted, []
-        for name, generation, docs in pieces:
+        versions = data.versions() if isinstance(data, Parts) else [(table, self._version(table))]
+        kept, disk, results = self._store._parted, self._store.kept_on_disk, []
+        for i, (name, generation) in enumerate(versions):
             hit = kept.get((key, name))
             if hit is None or hit[0] != generation:
-                hit = kept[(key, name)] = (generation, build(iter(docs.values())))
+                # A process that serves one request (CGI) reads a part's result kept on disk, and
+                # then needs not parse the part.
+                value = disk.get(f"parted:{key}:{name}", [(name, generation)]) if disk is not None else None
+                if value is None:
+                    value = build(iter((data.part(i) if isinstance(data, Parts) else data).values()))
+                    if disk is not None:
+                        disk.put(f"parted:{key}:{name}", [(name, generation)], value)
+                hit = kept[(key, name)] = (generation, value)
             results.append(hit[1])
         return results
 
@@ -352,11 +359,17 @@ class ReadView:
         if self._tx is not None:
             return _without_zeros(count(iter(self.table(table))))
         data = self._table_data(table)
-        pieces = data.pieces() if isinstance(data, Parts) else [(table, self._version(table), data)]
-        generations = {name: generation for name, generation, _ in pieces}
-        hit = self._store._sums.get(key)
+        versions = data.versions() if isinstance(data, Parts) else [(table, self._version(table))]
+        generations = dict(versions)
+        hit, disk = self._store._sums.get(key), self._store.kept_on_disk
         if hit is not None and hit[0] == generations:
             return hit[1]
+        if hit is None and disk is not None:  # a process that serves one request (CGI)
+            kept = disk.get(f"summed:{key}", versions)
+            if kept is not None:
+                self._store._sums[key] = (generations, kept)
+                return kept
+        pieces = data.pieces() if isinstance(data, Parts) else [(table, generations[table], data)]
         before, total = ({}, Counter()) if hit is None else (hit[0], Counter(hit[1]))  # a copy: the kept one is shared
         for name, generation in before.items():
             if generations.get(name) != generation:
@@ -371,6 +384,8 @@ class ReadView:
         if hit is not None and total == hit[1]:
             total = hit[1]  # the same counts stay the same object: callers may key on it
         self._store._sums[key] = (generations, total)
+        if hit is None and disk is not None:
+            disk.put(f"summed:{key}", versions, total)
         return total
 
     def mapped(self, key: str, table: str, fn: Callable[[Document], T]) -> Mapping[int, T]:

@@ -140,10 +140,12 @@ def test_a_page_of_one_case_parses_only_the_part_of_the_cases_that_holds_it(tmp_
     assert {name: how for name, how in read.items() if name.startswith("cases")} == {"cases.3-4": "parsed"}
 
 
-def test_a_case_page_reads_its_own_events_from_the_kept_index_and_shows_a_note_added_since(tmp_path):
-    """A fresh process keeps what it folded over the timeline (db/kept_on_disk.py): the next
-    case page reads only the parts of the timeline that hold its case's events. A note added
-    by another process changes the timeline's versions, so the next page folds again and shows it."""
+def test_pages_read_what_the_previous_process_kept_and_follow_a_note_added_since(tmp_path):
+    """A fresh process keeps what it built over whole tables on disk (db/kept_on_disk.py): the
+    timeline's index and activity, the running cases, the step counts, the cases by address.
+    The next Vandaag then parses no case and no event, and the next case page only the parts
+    that hold its case, its duplicate and its events. A note added by another process changes
+    the timeline's versions: the next page builds again and shows it."""
     from buurtbemiddeling import store as app_store
     from buurtbemiddeling.cases import repo
     from common import tables
@@ -152,33 +154,46 @@ def test_a_case_page_reads_its_own_events_from_the_kept_index_and_shows_a_note_a
     instance = tmp_path / "instance"
     create_app({"INSTANCE_PATH": str(instance), "TESTING": True})
     store = Store(instance / "data", lazy=app_store.LAZY_TABLES, no_history=app_store.NO_HISTORY,
-                  parts={**app_store.PARTS, tables.CASE_EVENTS: 2})
+                  parts={**app_store.PARTS, tables.CASE_EVENTS: 2, tables.CASES: 2})
     users.create_user(store, COORDINATOR, PASSWORD, "coordinator", "Carla")
-    ids = [repo.create_case(store, {"parties": [{"name": name}, {}]}, None)[0]
-           for name in ("Anna de Vries", "Bram Jansen", "Chaima El Idrissi")]
-    for case_id in ids:
+    same_streets = [{"name": "Anna de Vries", "street": "Merelstraat 8"}, {"street": "Merelstraat 10"}]
+    cases = [repo.create_case(store, {"parties": parties}, None) for parties in (
+        same_streets, [{"name": "Bram Jansen"}, {}], [{"name": "Chaima El Idrissi"}, {}], [{"name": "Daan Bakker"}, {}],
+        [{"name": "Eva Smit", "street": "Merelstr. 10"}, {"street": "Merelstraat 8"}])]
+    assert [case_id for case_id, _ in cases] == [1, 2, 3, 4, 5]
+    for case_id, _ in cases:
         repo.add_entry(store, case_id, {"kind": "note", "text": f"Eerste gesprek gepland ({case_id})"}, None)
     script = cgi.install(instance, tmp_path / "public")
     cookie = cgi.log_in(script, COORDINATOR, PASSWORD)
 
-    def timeline_parts_read(case_id: int) -> tuple[bytes, set[str]]:
-        answer, read = cgi.tables_read(script, "GET", f"/beheer/zaken/{case_id}", cookie=cookie)
+    def page(uri: str) -> tuple[bytes, dict[str, set[str]]]:
+        answer, read = cgi.tables_read(script, "GET", uri, cookie=cookie)
         assert answer.status == 200, answer.body[:300]
-        return answer.body, {name for name in read if name.startswith(tables.CASE_EVENTS + ".")}
+        return answer.body, {table: {name for name in read if name.startswith(table + ".")}
+                             for table in (tables.CASES, tables.CASE_EVENTS)}
 
-    def parts_of(case_id: int) -> set[str]:
-        events = store.read().table(tables.CASE_EVENTS).all()
-        return {f"{tables.CASE_EVENTS}.{(e.doc_id - 1) // 2 * 2 + 1}-{(e.doc_id - 1) // 2 * 2 + 2}"
-                for e in events if e["case_id"] == case_id}
+    def parts_holding(table: str, ids) -> set[str]:
+        return {f"{table}.{(i - 1) // 2 * 2 + 1}-{(i - 1) // 2 * 2 + 2}" for i in ids}
 
-    every_part = parts_of(ids[0]) | parts_of(ids[1]) | parts_of(ids[2])
-    body, first = timeline_parts_read(ids[2])
-    assert first == every_part and b"Eerste gesprek gepland (3)" in body
-    body, second = timeline_parts_read(ids[2])
-    assert second == parts_of(ids[2]) != every_part and b"Eerste gesprek gepland (3)" in body
+    def events_of(case_id: int) -> list[int]:
+        return [e.doc_id for e in store.read().table(tables.CASE_EVENTS).all() if e["case_id"] == case_id]
 
-    repo.add_entry(store, ids[2], {"kind": "note", "text": "Partij B belde terug"}, None)
-    body, _ = timeline_parts_read(ids[2])
-    assert b"Partij B belde terug" in body and b"Eerste gesprek gepland (3)" in body
-    body, again = timeline_parts_read(ids[2])
-    assert again == parts_of(ids[2]) and b"Partij B belde terug" in body
+    every_event_part = parts_holding(tables.CASE_EVENTS, [i for case_id in range(1, 6) for i in events_of(case_id)])
+    duplicate = f"Zaak {cases[0][1]}".encode()
+    body, first = page("/beheer/zaken/5")
+    assert first[tables.CASE_EVENTS] == every_event_part and len(first[tables.CASES]) == 3
+    assert b"Eerste gesprek gepland (5)" in body and duplicate in body
+    body, second = page("/beheer/zaken/5")
+    assert second == {tables.CASES: parts_holding(tables.CASES, [5, 1]),
+                      tables.CASE_EVENTS: parts_holding(tables.CASE_EVENTS, events_of(5))}
+    assert b"Eerste gesprek gepland (5)" in body and duplicate in body
+
+    page("/beheer/")
+    body, vandaag = page("/beheer/")
+    assert vandaag == {tables.CASES: set(), tables.CASE_EVENTS: set()} and b"Vandaag" in body
+
+    repo.add_entry(store, 5, {"kind": "note", "text": "Partij B belde terug"}, None)
+    body, _ = page("/beheer/zaken/5")
+    assert b"Partij B belde terug" in body and b"Eerste gesprek gepland (5)" in body
+    body, again = page("/beheer/zaken/5")
+    assert again[tables.CASE_EVENTS] == parts_holding(tables.CASE_EVENTS, events_of(5)) and b"Partij B belde terug" in body

@@ -82,18 +82,21 @@ def duplicates(pair: dict[str, str] | None, reports: Iterable, cases: Iterable, 
 
 def by_pair(view, table: str, pair_of) -> Callable[[dict[str, str] | None], list]:
     """A lookup: the documents of `table` with the two streets of this pair (`address_pair`),
-    kept per part of the table (`parted`): normalising every address of five years of cases
-    took most of a case page, and after a change only the changed part is normalised again."""
-    def build(docs) -> dict[str, list]:
-        found: dict[str, list] = {}
+    kept per part of the table (`parted`) as their ids: normalising every address of five years
+    of cases took most of a case page, and after a change only the changed part is normalised
+    again. The documents are read when found (a fresh CGI process reads only their parts)."""
+    def build(docs) -> dict[str, list[int]]:
+        found: dict[str, list[int]] = {}
         for doc in docs:
             key = _streets(pair_of(doc))
             if key:
-                found.setdefault(key, []).append(doc)
+                found.setdefault(key, []).append(doc.doc_id)
         return found
 
     parts = view.parted(f"cases.by_pair.{table}.{pair_of.__name__}", table, build)
-    return lambda pair: [doc for part in parts for doc in part.get(_streets(pair), ())] if pair else []
+    documents = view.table(table)
+    return lambda pair: ([documents.get(doc_id=doc_id) for part in parts for doc_id in part.get(_streets(pair), ())]
+                         if pair else [])
 
 
 def _streets(pair: dict[str, str] | None) -> str | None:
