@@ -21,14 +21,24 @@ PARTS = {tables.CASE_EVENTS: 1000, tables.CASES: 200, tables.DEBRIEFS: 500, tabl
          tables.DUO_PROPOSALS: 500, tables.REPORTS: 200, tables.APPLICATIONS: 200, tables.OUTBOX: 200}
 
 
-# In the instance folder: where a process serving one request keeps its folds for the next.
+# In the instance folder: where a process serving one request keeps values over whole tables
+# for the next (db/kept_on_disk.py). Only these: ids, counts, steps and moments, no personal
+# data (a kept file outlives an erasure until the next request replaces it).
 FOLD_CACHE = "cache/folds"
+KEPT_ON_DISK = frozenset({
+    "fold:index:case_events.case_id", "fold:index:debriefs.case_id", "fold:index:nazorg.case_id",
+    "fold:index:duo_proposals.case_id",  # {case id: ids of its documents}
+    "fold:cases.activity",  # {case id: (latest moment, minutes)}
+    "fold:coaching.asking",  # {debrief id: case id}
+    "fold:coaching.heard.events", "fold:coaching.heard.debriefs",  # {case id: (date, a fixed label)}
+    "summed:cases.step_counts", "summed:volunteers.mediation_counts",  # counts per step, per volunteer id
+})
 
 
 def init_store(app: Flask, one_request: bool = False) -> None:
     """`one_request`: the process ends after one request (deploy/app.cgi): it parses without
     sharing strings and keeps the folds it builds on disk (db/kept_on_disk.py), see `Store`."""
-    kept = KeptOnDisk(Path(app.instance_path) / FOLD_CACHE) if one_request else None
+    kept = KeptOnDisk(Path(app.instance_path) / FOLD_CACHE, KEPT_ON_DISK) if one_request else None
     store = Store(app.config["DATA_DIR"], lazy=LAZY_TABLES, no_history=NO_HISTORY, parts=PARTS,
                   one_request=one_request, kept_on_disk=kept)
     store.migrate()

@@ -15,6 +15,11 @@ the instance's cache folder, with what it was built from:
 
 A result is used only when both are equal to what the reader has now; otherwise it is built
 again and the file replaced (atomically). A missing, damaged or unreadable file is a miss.
+Only the values ``keys`` names are kept (``"fold:<key>"``, ``"summed:<key>"``,
+``"parted:<key>"``): values of ids, counts, steps and moments, never a name, an address or a
+document. A file outlives the data it was built from until the next request replaces it, and
+what is erased on request or after its retention period must not stay on disk.
+
 The files hold pickles: the app writes them in its own instance folder (0700), as the
 compiled templates next to them, and reads nothing anyone else wrote.
 """
@@ -42,10 +47,11 @@ def code_version(root: Path = ROOT) -> str:
 
 
 class KeptOnDisk:
-    """Results of folds in ``folder``, one file per key, each with the versions it was built from."""
+    """Values kept in ``folder``, one file per key, each with the versions it was built from;
+    ``keys``: the values that may be kept (see above)."""
 
-    def __init__(self, folder: str | os.PathLike, root: Path = ROOT) -> None:
-        self.folder, self.root = Path(folder), root
+    def __init__(self, folder: str | os.PathLike, keys: frozenset[str], root: Path = ROOT) -> None:
+        self.folder, self.keys, self.root = Path(folder), frozenset(keys), root
         self._code: str | None = None
 
     @property

@@ -304,10 +304,10 @@ class ReadView:
         if hit is not None and hit[0] == generation:
             return hit[1]
         grown = getattr(data, "lineage", {}).get(hit[0]) if hit is not None else None
-        disk, versions = self._store.kept_on_disk, None
+        disk, versions = self._kept_on_disk(f"fold:{key}"), None
         if grown is None and disk is not None:  # a process that serves one request (CGI)
             versions = data.versions() if isinstance(data, Parts) else [(table, generation)]
-            kept = disk.get(key, versions)
+            kept = disk.get(f"fold:{key}", versions)
             if kept is not None:
                 self._store._folds[key] = (generation, kept)
                 return kept
@@ -319,7 +319,7 @@ class ReadView:
             add(acc, doc)
         self._store._folds[key] = (generation, acc)
         if versions is not None:
-            disk.put(key, versions, acc)
+            disk.put(f"fold:{key}", versions, acc)
         return acc
 
     def parted(self, key: str, table: str, build: Callable[[Iterable[Document]], T]) -> list[T]:
@@ -333,7 +333,7 @@ class ReadView:
             return [build(iter(self.table(table)))]
         data = self._table_data(table)
         versions = data.versions() if isinstance(data, Parts) else [(table, self._version(table))]
-        kept, disk, results = self._store._parted, self._store.kept_on_disk, []
+        kept, disk, results = self._store._parted, self._kept_on_disk(f"parted:{key}"), []
         for i, (name, generation) in enumerate(versions):
             hit = kept.get((key, name))
             if hit is None or hit[0] != generation:
@@ -361,7 +361,7 @@ class ReadView:
         data = self._table_data(table)
         versions = data.versions() if isinstance(data, Parts) else [(table, self._version(table))]
         generations = dict(versions)
-        hit, disk = self._store._sums.get(key), self._store.kept_on_disk
+        hit, disk = self._store._sums.get(key), self._kept_on_disk(f"summed:{key}")
         if hit is not None and hit[0] == generations:
             return hit[1]
         if hit is None and disk is not None:  # a process that serves one request (CGI)
@@ -393,6 +393,11 @@ class ReadView:
         a commit only the changed parts' documents are computed again. ``fn`` must read
         nothing but ``doc``."""
         return ById(self.parted(f"mapped:{key}", table, lambda docs: {doc.doc_id: fn(doc) for doc in docs}))
+
+    def _kept_on_disk(self, name: str) -> KeptOnDisk | None:
+        """Where a process that serves one request keeps the value ``name`` for the next, if it may."""
+        disk = self._store.kept_on_disk
+        return disk if disk is not None and name in disk.keys else None
 
     def _version(self, name: str) -> int | None:
         """The generation of ``name`` in this view's state (None: the table does not exist)."""
@@ -757,8 +762,8 @@ class Store:
         value changed or removed must not stay on disk); a view still on one moves on.
         ``one_request``: the process serves one request and ends (CGI): tables are parsed without
         sharing their short strings, which saves memory only a long-lived worker keeps.
-        ``kept_on_disk``: where such a process keeps what ``ReadView.fold`` built for the next
-        one (db/kept_on_disk.py)."""
+        ``kept_on_disk``: where such a process keeps what ``ReadView.fold``, ``summed`` and
+        ``parted`` built for the next one, for the keys it names (db/kept_on_disk.py)."""
         self.data_dir = Path(data_dir)
         self.lazy = frozenset(_check_name(name) for name in lazy)
         self.no_history = frozenset(_check_name(name) for name in no_history)

@@ -6,6 +6,7 @@ from array import array
 
 from db.kept_on_disk import KeptOnDisk, code_version
 
+KEYS = frozenset({"fold:index:case_events.case_id", "fold:cases.activity"})
 VERSIONS = [("case_events.1-1000", 7), ("case_events.1001-2000", 12)]
 
 
@@ -18,7 +19,7 @@ def project(tmp_path):
 
 
 def test_a_result_is_given_back_only_for_the_versions_it_was_built_from(tmp_path):
-    kept = KeptOnDisk(tmp_path / "folds", project(tmp_path))
+    kept = KeptOnDisk(tmp_path / "folds", KEYS, project(tmp_path))
     value = {3: array("q", [4, 9]), 5: ("2026-12-06T10:16:00", 45)}
     kept.put("index:case_events.case_id", VERSIONS, value)
     assert kept.get("index:case_events.case_id", VERSIONS) == value
@@ -29,19 +30,19 @@ def test_a_result_is_given_back_only_for_the_versions_it_was_built_from(tmp_path
 
 def test_changed_code_makes_every_kept_result_stale(tmp_path):
     root = project(tmp_path)
-    KeptOnDisk(tmp_path / "folds", root).put("cases.activity", VERSIONS, {1: ("", 0)})
-    assert KeptOnDisk(tmp_path / "folds", root).get("cases.activity", VERSIONS) == {1: ("", 0)}
+    KeptOnDisk(tmp_path / "folds", KEYS, root).put("cases.activity", VERSIONS, {1: ("", 0)})
+    assert KeptOnDisk(tmp_path / "folds", KEYS, root).get("cases.activity", VERSIONS) == {1: ("", 0)}
     before = code_version(root)
     source = root / "db" / "store.py"
     source.write_text("X = 2\n")
     os.utime(source, ns=(source.stat().st_atime_ns, source.stat().st_mtime_ns + 1_000_000))
     assert code_version(root) != before
-    assert KeptOnDisk(tmp_path / "folds", root).get("cases.activity", VERSIONS) is None
+    assert KeptOnDisk(tmp_path / "folds", KEYS, root).get("cases.activity", VERSIONS) is None
 
 
 def test_a_damaged_or_missing_file_is_a_miss_and_an_unwritable_folder_keeps_nothing(tmp_path):
     root = project(tmp_path)
-    kept = KeptOnDisk(tmp_path / "folds", root)
+    kept = KeptOnDisk(tmp_path / "folds", KEYS, root)
     assert kept.get("cases.activity", VERSIONS) is None
     kept.put("cases.activity", VERSIONS, {1: ("", 0)})
     (file,) = (tmp_path / "folds").iterdir()
@@ -49,5 +50,5 @@ def test_a_damaged_or_missing_file_is_a_miss_and_an_unwritable_folder_keeps_noth
     assert kept.get("cases.activity", VERSIONS) is None
     blocked = tmp_path / "file"
     blocked.write_text("")
-    KeptOnDisk(blocked / "folds", root).put("cases.activity", VERSIONS, {1: ("", 0)})  # no error
-    assert KeptOnDisk(blocked / "folds", root).get("cases.activity", VERSIONS) is None
+    KeptOnDisk(blocked / "folds", KEYS, root).put("cases.activity", VERSIONS, {1: ("", 0)})  # no error
+    assert KeptOnDisk(blocked / "folds", KEYS, root).get("cases.activity", VERSIONS) is None

@@ -141,11 +141,12 @@ def test_a_page_of_one_case_parses_only_the_part_of_the_cases_that_holds_it(tmp_
 
 
 def test_pages_read_what_the_previous_process_kept_and_follow_a_note_added_since(tmp_path):
-    """A fresh process keeps what it built over whole tables on disk (db/kept_on_disk.py): the
-    timeline's index and activity, the running cases, the step counts, the cases by address.
-    The next Vandaag then parses no case and no event, and the next case page only the parts
-    that hold its case, its duplicate and its events. A note added by another process changes
-    the timeline's versions: the next page builds again and shows it."""
+    """A fresh process keeps what it built over whole tables on disk when it holds no personal
+    data (db/kept_on_disk.py): the timeline's index and each case's activity, the step counts.
+    The next Vandaag then parses no event, and the next case page only the parts of the timeline
+    that hold its events (the duplicates by address are built again: they hold addresses). A
+    note added by another process changes the timeline's versions: the next page builds again
+    and shows it."""
     from buurtbemiddeling import store as app_store
     from buurtbemiddeling.cases import repo
     from common import tables
@@ -184,13 +185,12 @@ def test_pages_read_what_the_previous_process_kept_and_follow_a_note_added_since
     assert first[tables.CASE_EVENTS] == every_event_part and len(first[tables.CASES]) == 3
     assert b"Eerste gesprek gepland (5)" in body and duplicate in body
     body, second = page("/beheer/zaken/5")
-    assert second == {tables.CASES: parts_holding(tables.CASES, [5, 1]),
-                      tables.CASE_EVENTS: parts_holding(tables.CASE_EVENTS, events_of(5))}
+    assert second[tables.CASE_EVENTS] == parts_holding(tables.CASE_EVENTS, events_of(5))
     assert b"Eerste gesprek gepland (5)" in body and duplicate in body
 
     page("/beheer/")
     body, vandaag = page("/beheer/")
-    assert vandaag == {tables.CASES: set(), tables.CASE_EVENTS: set()} and b"Vandaag" in body
+    assert vandaag[tables.CASE_EVENTS] == set() and b"Vandaag" in body and b"Eva Smit" in body
 
     repo.add_entry(store, 5, {"kind": "note", "text": "Partij B belde terug"}, None)
     body, _ = page("/beheer/zaken/5")
