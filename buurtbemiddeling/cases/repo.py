@@ -106,10 +106,17 @@ def last_activity(view) -> Callable[[Any], str]:
 def running_cases(view) -> list:
     """Cases not closed (open or on hold), kept per version of the table: the day's lists
     look at these few hundred, not at five years of closed cases."""
-    def running(cases) -> list:
-        return [c for c in cases if STEPS.get(c.get("step"), STEPS["aangemeld"]).state != "closed"]
+    return view.derived("cases.running", lambda v: picked(
+        v, "cases.running", lambda case: STEPS.get(case.get("step"), STEPS["aangemeld"]).state != "closed"))
 
-    return view.derived("cases.running", lambda v: _joined(v.parted("cases.running", CASES, running)))
+
+def picked(view, key: str, test: Callable[[Any], bool]) -> list:
+    """The cases for which `test` holds, in id order: picked out per part of the table
+    (`parted`, so after a change only that part is looked through again) as their ids, which a
+    CGI process may keep on disk (`store.KEPT_ON_DISK`), then read: only the parts holding them."""
+    table = view.table(CASES)
+    ids = view.parted(key, CASES, lambda cases: [case.doc_id for case in cases if test(case)])
+    return [table.get(doc_id=doc_id) for doc_id in _joined(ids)]
 
 
 def _joined(lists) -> list:

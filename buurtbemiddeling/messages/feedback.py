@@ -19,7 +19,7 @@ from common import clock, tables
 from figures import cases as case_rules
 
 from .. import mail
-from ..cases.repo import event_doc
+from ..cases.repo import event_doc, picked
 from ..settings import lists
 from . import templates
 
@@ -108,10 +108,6 @@ def after_change(tx, case_id: int, before: Mapping[str, Any], after: Mapping[str
 
 
 def calls_due(view) -> list:
-    """Cases whose referrer waits for a phone call with feedback, oldest first. Picked out per
-    part of the cases table (`parted`): after a change only that part is looked through again."""
-    def waiting(cases) -> list:
-        return [c for c in cases if c.get("feedback_call")]
-
-    found = [c for part in view.parted("messages.feedback_calls", CASES, waiting) for c in part]
+    """Cases whose referrer waits for a phone call with feedback, oldest first (`picked`)."""
+    found = picked(view, "messages.feedback_calls", lambda case: bool(case.get("feedback_call")))
     return sorted(found, key=lambda c: c["feedback_call"].get("since") or "")
