@@ -20,7 +20,8 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from bench import cgi, flood, generate, multiworker, targets, workers
+from common import clock
+from bench import cgi, flood, generate, multiworker, readme, targets, workers
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results.json"
@@ -261,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
     small, large = sizes[0], sizes[-1]
     results: dict = {"machine": {"python": platform.python_version(), "platform": platform.platform(),
                                  "cpus": os.cpu_count(), "load_before": loadavg()},
-                     "commit": commit(), "sizes": {}, "floor": floor()}
+                     "commit": commit(), "measured_on": clock.today().isoformat(), "sizes": {}, "floor": floor()}
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         work = Path(tmp)
         for size in dict.fromkeys(sizes):
@@ -295,7 +296,8 @@ def main(argv: list[str] | None = None) -> int:
     results["machine"]["load_after"] = loadavg()
     results["targets"] = targets.check(results, small, large)
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    readme.update(results)
     print(targets.table(results, sizes))
     met = sum(t["met"] for t in results["targets"])
-    print(f"{met} of {len(results['targets'])} targets met; written to {RESULTS.relative_to(ROOT)}")
+    print(f"{met} of {len(results['targets'])} targets met; written to {RESULTS.relative_to(ROOT)} and README.md")
     return 0  # a target not met is a finding, shown above and in results.json, not a failed run

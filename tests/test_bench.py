@@ -5,7 +5,7 @@ No timings are asserted here: the targets are shown in bench/results.json by `ma
 import orjson
 import pytest
 
-from bench import cgi, generate, run, targets, workers
+from bench import cgi, generate, readme, run, targets, workers
 from db import Store
 
 
@@ -166,3 +166,14 @@ def test_one_part_can_be_measured_alone_and_leaves_the_results_of_whole_runs(cap
     assert entry["rss"]["after_pages_mb"] >= entry["rss"]["after_start_mb"] > 0
     assert [t["target"] for t in entry["targets"]] == ["peak RSS of a worker at XS (MB)"]
     assert run.RESULTS.read_bytes() == before
+
+
+def test_the_readme_shows_the_figures_of_the_stored_run():
+    # make bench writes both; a hand edit of either, or a run whose README part was not written, shows here.
+    results = orjson.loads((readme.ROOT / "bench" / "results.json").read_bytes())
+    assert readme.current() == readme.block(results)
+    shown = readme.current()
+    assert f"commit `{results['commit']}`" in shown
+    met = sum(t["met"] for t in results["targets"])
+    assert f"**{met} van de {len(results['targets'])} doelen gehaald**" in shown
+    assert readme.number(1234.5) == "1.234" and readme.number(2.35, 2) == "2,35" and readme.number(7.44) == "7,4"
