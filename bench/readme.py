@@ -93,33 +93,32 @@ def cgi_table(results: dict) -> list[str]:
     return lines
 
 
+def _peak_mb(rss: dict) -> float:
+    return max(v for k, v in rss.items() if k.endswith("_mb"))
+
+
+# What else the run measured at the largest size: (key in its results, the sentence it gives).
+FIGURES = (
+    ("concurrent", lambda c: f"{c['processes']} processen × {c['submissions'] // c['processes']} meldingen tegelijk: "
+                             f"{c['stored']} van {c['submissions']} opgeslagen in {number(c['wall_s'])} s, p50 "
+                             f"{number(c['p50_ms'])} ms, p95 {number(c['p95_ms'])} ms (het dataslot vastgehouden: p50 "
+                             f"{number(c['lock_held']['p50_ms'])} ms)."),
+    ("flood", lambda f: f"Meldingen van bewoners terwijl {number(f['spam_posts'], 0)} spamberichten binnenkomen: p95 "
+                        f"{number(f['during']['p95_ms'])} ms (zonder vloed {number(f['quiet']['p95_ms'])} ms)."),
+    ("annual_pdf", lambda pdf: f"Het jaarverslag als PDF: {number(pdf['first_s'])} s de eerste keer, "
+                               f"{number(pdf['best_s'])} s daarna." if pdf.get("available") else "Het jaarverslag als PDF: niet gelukt."),
+    ("rss", lambda rss: f"Geheugen (piek-RSS) van een werkproces na alle pagina's en het jaarverslag: "
+                        f"{number(_peak_mb(rss), 0)} MB; de eerste zaakpagina van een vers proces "
+                        f"{number(rss['first_case_page_s'])} s."),
+    ("cold_start", lambda cold: f"Een koud proces (`import app; create_app()`): {number(cold['median_s'], 2)} s."),
+    ("build", lambda build: f"De publieke site bouwen (`build.py`): {number(build['s'])} s."),
+    ("retention", lambda r: f"De eerste ronde van de bewaartermijnen over vijf jaar ({number(r['anonymised'], 0)} zaken, "
+                            f"meldingen en aanmeldingen anoniem maken): {number(r['s'])} s."),
+)
+
+
 def other_figures(entry: dict, large: str) -> list[str]:
-    out = []
-    if "concurrent" in entry:
-        c = entry["concurrent"]
-        out.append(f"- {c['processes']} processen × {c['submissions'] // c['processes']} meldingen tegelijk: "
-                   f"{c['stored']} van {c['submissions']} opgeslagen in {number(c['wall_s'])} s, p50 {number(c['p50_ms'])} ms, "
-                   f"p95 {number(c['p95_ms'])} ms (het dataslot vastgehouden: p50 {number(c['lock_held']['p50_ms'])} ms).")
-    if "flood" in entry:
-        f = entry["flood"]
-        out.append(f"- Meldingen van bewoners terwijl {number(f['spam_posts'], 0)} spamberichten binnenkomen: p95 "
-                   f"{number(f['during']['p95_ms'])} ms (zonder vloed {number(f['quiet']['p95_ms'])} ms).")
-    if entry.get("annual_pdf", {}).get("available"):
-        pdf = entry["annual_pdf"]
-        out.append(f"- Het jaarverslag als PDF: {number(pdf['first_s'])} s de eerste keer, {number(pdf['best_s'])} s daarna.")
-    if "rss" in entry:
-        rss = entry["rss"]
-        out.append(f"- Geheugen (piek-RSS) van een werkproces na alle pagina's en het jaarverslag: "
-                   f"{number(max(v for k, v in rss.items() if k.endswith('_mb')), 0)} MB; de eerste zaakpagina van een vers "
-                   f"proces {number(rss['first_case_page_s'])} s.")
-    if "cold_start" in entry:
-        out.append(f"- Een koud proces (`import app; create_app()`): {number(entry['cold_start']['median_s'], 2)} s.")
-    if "build" in entry:
-        out.append(f"- De publieke site bouwen (`build.py`): {number(entry['build']['s'])} s.")
-    if "retention" in entry:
-        r = entry["retention"]
-        out.append(f"- De eerste ronde van de bewaartermijnen over vijf jaar ({number(r['anonymised'], 0)} zaken, meldingen "
-                   f"en aanmeldingen anoniem maken): {number(r['s'])} s.")
+    out = [f"- {sentence(entry[key])}" for key, sentence in FIGURES if key in entry]
     return [f"Verder bij {large}:", "", *out] if out else []
 
 
