@@ -27,7 +27,12 @@ CASES = tables.CASES
 
 def basistraining_done(view) -> set[int]:
     """Volunteer ids with a basistraining of enough hours, computed in one pass over the records
-    (the same rule as `qualifications.has_basistraining`, which reads all records per volunteer)."""
+    (the same rule as `qualifications.has_basistraining`, which reads all records per volunteer);
+    kept per version of the trainings and records."""
+    return view.derived("matching.basistraining", _basistraining_done)
+
+
+def _basistraining_done(view) -> set[int]:
     basis = {t.doc_id for t in view.table(qualifications.TRAININGS).all() if t.get("kind") == "basistraining"}
     hours: Counter = Counter()
     for record in view.table(qualifications.RECORDS).all():
@@ -92,29 +97,42 @@ def candidates(view, *, skip_case: int | None = None, today: dt.date | None = No
 
 def _candidates(view, facts: tuple, skipped: Mapping | None, today: dt.date) -> list[score.Candidate]:
     """`candidates` from the duo facts, with `skipped` (the stored case being matched) taken
-    out; reads the volunteers and their trainings, not the cases."""
-    load, done, per_type = facts
+    out; reads the volunteers and their trainings, not the cases. Everyone's candidate is kept
+    per day, version of the volunteers and their trainings and duo facts (the value holds
+    the facts its key names by id); only the skipped case's own duo is made again per case."""
+    def build(v) -> tuple:
+        trained = basistraining_done(v)
+        # What each active volunteer still lacks today depends on the volunteers and their
+        # trainings only: kept per day and version of those, not worked out per ranking again.
+        unqualified = v.derived(f"matching.unqualified.{today}", lambda w: {
+            volunteer.doc_id: tuple(qualifications.not_in_order(w, volunteer.doc_id, today))
+            for volunteer in pool.active_volunteers(w)})
+        return facts, [_candidate(volunteer, facts, vid in trained, unqualified[vid])
+                       for volunteer in pool.active_volunteers(v) for vid in (volunteer.doc_id,)]
+
+    everyone = view.derived(f"matching.candidates.{id(facts)}.{today}", build)[1]
+    own_duo = set((skipped or {}).get("duo") or [])
+    if not own_duo:
+        return list(everyone)
     # Take the skipped case's own share out again (the shared counts stay untouched).
-    own_load, own_done, own_types = Counter(), Counter(), {}
-    if skipped is not None:
-        _count(skipped, own_load, own_done, own_types)
-    trained = basistraining_done(view)
-    # What each active volunteer still lacks today depends on the volunteers and their
-    # trainings only: kept per day and version of those, not worked out per ranking again.
-    unqualified = view.derived(f"matching.unqualified.{today}", lambda v: {
-        volunteer.doc_id: tuple(qualifications.not_in_order(v, volunteer.doc_id, today))
-        for volunteer in pool.active_volunteers(v)})
-    result = []
-    for volunteer in pool.active_volunteers(view):
-        vid = volunteer.doc_id
-        types = per_type.get(vid, Counter()) - own_types.get(vid, Counter())
-        recorded = {k: int(v or 0) for k, v in (volunteer.get("experience") or {}).items()}
-        experience = {k: max(recorded.get(k, 0), types.get(k, 0)) for k in {*recorded, *types}}
-        result.append(score.Candidate(vid, volunteer, load=load[vid] - own_load[vid], basistraining=vid in trained,
-                                      mediations=max(done[vid] - own_done[vid], sum(recorded.values())),
-                                      experience=experience,
-                                      unqualified=unqualified[vid]))
-    return result
+    own = Counter(), Counter(), {}
+    _count(skipped, *own)
+    return [_candidate(c.volunteer, facts, c.basistraining, c.unqualified, own) if c.id in own_duo else c
+            for c in everyone]
+
+
+def _candidate(volunteer: Mapping, facts: tuple, trained: bool, unqualified: tuple, own: tuple | None = None
+               ) -> score.Candidate:
+    """One volunteer's candidate from the duo facts, less `own` (a case's share of them)."""
+    load, done, per_type = facts
+    own_load, own_done, own_types = own or (Counter(), Counter(), {})
+    vid = volunteer.doc_id
+    types = per_type.get(vid, Counter()) - own_types.get(vid, Counter())
+    recorded = {k: int(v or 0) for k, v in (volunteer.get("experience") or {}).items()}
+    experience = {k: max(recorded.get(k, 0), types.get(k, 0)) for k in {*recorded, *types}}
+    return score.Candidate(vid, volunteer, load=load[vid] - own_load[vid], basistraining=trained,
+                           mediations=max(done[vid] - own_done[vid], sum(recorded.values())),
+                           experience=experience, unqualified=unqualified)
 
 
 def pair_history(view) -> Mapping[frozenset, score.PairRecord]:

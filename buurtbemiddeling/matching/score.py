@@ -100,6 +100,9 @@ class Individual:
     slots: frozenset[str]
     newcomer: bool
     experienced: bool
+    # Its factors as a duo shows them (under its name, languages left to the duo): made once,
+    # not again for each of the few hundred pairs it is in.
+    in_duo: tuple[Factor, ...] = ()
 
     @property
     def id(self) -> int:
@@ -348,7 +351,9 @@ def score_individual(candidate: Candidate, case: Mapping[str, Any], w: Mapping[s
     factors.append(Factor(f"Heeft nu {candidate.load} van maximaal {maximum} zaken", w["load"] * free / maximum))
 
     points = language_points + sum(f.points for f in factors)
-    return Individual(candidate, points, factors, languages, slots, newcomer, experienced)
+    name = candidate.name
+    in_duo = tuple(Factor(f.text, f.points, name) for f in factors if not f.text.startswith("Spreekt "))
+    return Individual(candidate, points, factors, languages, slots, newcomer, experienced, in_duo)
 
 
 def _slot_order(slot: str) -> tuple[int, int]:
@@ -371,8 +376,7 @@ def score_duo(first: Individual, second: Individual, case: Mapping[str, Any], w:
         else:
             factors.append(Factor(f"Niemand in dit duo spreekt {text} (partij {party_letter}): regel een tolk"))
 
-    for member in (first, second):
-        factors.extend(Factor(f.text, f.points, member.name) for f in member.factors if not f.text.startswith("Spreekt "))
+    factors += first.in_duo + second.in_duo
 
     factors.extend(_together(first, second, case, w))
 
