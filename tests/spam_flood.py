@@ -1,5 +1,5 @@
 """Subprocess helper for tests/test_spam.py: a robot's flood of refused posts, as the report
-form's view handles them (reports/views.py `_submit`): every other post fills the hidden field,
+form's view handles them (reports/form_posts.py `_submit`): every other post fills the hidden field,
 the rest are over the address's rate limit. Only the store work of a post is done, so the
 flood is fast even on a busy machine.
 

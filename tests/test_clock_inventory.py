@@ -18,7 +18,7 @@ ALLOWED = {
     ("buurtbemiddeling/auth/twofactor.py", "time.time"): "the 30-second window of a one-time code (RFC 6238)",
     ("buurtbemiddeling/auth/views.py", "time.time"): "the time limit between password and code at login",
     ("buurtbemiddeling/auth/throttle.py", "datetime.now"): "the login throttle's window of minutes",
-    ("buurtbemiddeling/reports/views.py", "time.time"): "a public form's token age and rate limit (spam guard)",
+    ("buurtbemiddeling/reports/form_posts.py", "time.time"): "a public form's token age and rate limit (spam guard)",
     ("buurtbemiddeling/mail.py", "time.time"): "forgetting addresses after the form rate-limit window",
     ("buurtbemiddeling/sheets.py", "time.time"): "clearing stashed uploads by their file modification time",
     ("db/backup.py", "datetime.now"): "a backup file's name and age, compared with file system times",

@@ -87,7 +87,7 @@ def test_a_stand_in_called_directly_loads_its_blueprint_and_answers(tmp_path):
     with app.test_request_context("/"):
         answer = app.view_functions["public_forms.form_token"](form_name="report")
     assert "public_forms" not in app.pending
-    assert app.view_functions["public_forms.form_token"].__module__ == "buurtbemiddeling.reports.views"
+    assert app.view_functions["public_forms.form_token"].__module__ == "buurtbemiddeling.reports.form_posts"
     assert answer
 
 

@@ -124,7 +124,7 @@ def test_a_value_is_added_in_the_admin_and_offered_on_the_public_form_post(clien
     response = client.post("/beheer/instellingen/lijst/conflict_types", data={"label": "Drugsoverlast", "label_en": "Drugs"})
     assert response.status_code == 303
     assert "Drugsoverlast" in html(client.get("/beheer/instellingen/lijst/conflict_types"))
-    from buurtbemiddeling.reports.views import _configured
+    from buurtbemiddeling.reports.form_posts import _configured
     with client.application.test_request_context():
         form = _configured("report")
     assert "drugsoverlast" in [value for value, _ in form.field("conflict_type").choices]

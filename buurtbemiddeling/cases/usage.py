@@ -6,7 +6,6 @@ from typing import Callable, Mapping
 
 from ..reports import intake as report_intake
 from ..settings import lists
-from . import repo
 
 # Where a case holds each list's values.
 CASE_FIELDS: dict[str, Callable[[Mapping], list]] = {
@@ -27,6 +26,8 @@ def values_of(case: Mapping | None, key: str) -> set[str]:
 
 def _hook(key: str):
     def used(view, value: str) -> bool:
+        from . import repo  # here: a public form post reads the lists' defaults, never the cases
+
         if any(value in values_of(c, key) for c in repo.all_cases(view)):
             return True
         return key == "conflict_types" and any(

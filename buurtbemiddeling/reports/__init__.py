@@ -7,5 +7,5 @@ from ..extensions import csrf
 
 def init_app(app: Flask) -> None:
     # Anonymous static pages cannot carry a session token; spam checks guard these posts.
-    on_demand.add(app, "buurtbemiddeling.reports.views:public", then=csrf.exempt)
+    on_demand.add(app, "buurtbemiddeling.reports.form_posts:public", then=csrf.exempt)
     on_demand.add(app, "buurtbemiddeling.reports.views:bp")
