@@ -7,7 +7,8 @@ import subprocess
 import pytest
 
 from buurtbemiddeling.auth import users
-from buurtbemiddeling.protocols import checklist, diff, documents, published_checklist
+from buurtbemiddeling.protocols import checklist, diff, documents
+from buurtbemiddeling.protocols.checklist import published_checklist
 
 from .conftest import PASSWORD
 

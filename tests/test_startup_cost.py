@@ -53,6 +53,7 @@ def test_the_login_page_loads_no_heavy_library(script):
     assert sorted(m for m in HEAVY if m in modules) == []
     assert views_loaded(modules) == [], "no area's views are imported for the login page"
     assert "buurtbemiddeling.privacy.retention" not in modules, "retention ran today: its rules stay unloaded"
+    assert "buurtbemiddeling.protocols.checklist" not in modules, "an area's rules load where they are used"
     # That it takes no lock: test_a_process_starts_and_answers_while_a_writer_holds_the_data_lock.
 
 
@@ -64,6 +65,7 @@ def test_a_public_report_is_stored_without_loading_a_heavy_library(script, insta
     assert sorted(m for m in HEAVY if m in modules) == []
     assert "buurtbemiddeling.reports.form_posts" in modules
     assert views_loaded(modules) == [], "the inbox and the case page stay unloaded"
+    assert not {"buurtbemiddeling.cases.page", "buurtbemiddeling.cases.repo"} & modules, "a post reads no case"
     assert workers.report_count(instance) >= 1
 
 
