@@ -35,14 +35,25 @@ CODE = ("app.py", "common", "db", "buurtbemiddeling")  # what a fold's result ca
 
 
 def code_version(root: Path = ROOT) -> str:
-    """A digest of the project's Python files as they are now (path, size, modification time)."""
+    """A digest of the project's Python files as they are now (path, size, modification time).
+
+    Worked out by every CGI process that reads a kept value: os.walk and os.stat on strings,
+    which cost less than half of pathlib's rglob and stat for the same files."""
     digest = hashlib.sha256()
     for top in CODE:
-        path = root / top
-        found = [path] if path.is_file() else sorted(path.rglob("*.py"))
+        base = os.path.join(root, top)
+        if os.path.isfile(base):
+            found = [top]
+        else:
+            found = []
+            for folder, subfolders, files in os.walk(base):
+                subfolders[:] = [name for name in subfolders if name != "__pycache__"]
+                relative = os.path.relpath(folder, root)
+                found += [os.path.join(relative, name) for name in files if name.endswith(".py")]
+            found.sort()
         for file in found:
-            stat = file.stat()
-            digest.update(f"{file.relative_to(root)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+            stat = os.stat(os.path.join(root, file))
+            digest.update(f"{file}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()
 
 

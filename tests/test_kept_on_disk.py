@@ -38,6 +38,10 @@ def test_changed_code_makes_every_kept_result_stale(tmp_path):
     os.utime(source, ns=(source.stat().st_atime_ns, source.stat().st_mtime_ns + 1_000_000))
     assert code_version(root) != before
     assert KeptOnDisk(tmp_path / "folds", KEYS, root).get("cases.activity", VERSIONS) is None
+    changed = code_version(root)
+    (root / "buurtbemiddeling" / "cases").mkdir(parents=True, exist_ok=True)
+    (root / "buurtbemiddeling" / "cases" / "added.py").write_text("Y = 1\n")  # a new module, folders down
+    assert code_version(root) != changed
 
 
 def test_a_damaged_or_missing_file_is_a_miss_and_an_unwritable_folder_keeps_nothing(tmp_path):
