@@ -103,6 +103,7 @@ class Individual:
     # Its factors as a duo shows them (under its name, languages left to the duo): made once,
     # not again for each of the few hundred pairs it is in.
     in_duo: tuple[Factor, ...] = ()
+    speaks: Mapping[str, str] = field(default_factory=dict)  # a party's language text: theirs that matches
 
     @property
     def id(self) -> int:
@@ -311,9 +312,11 @@ def score_individual(candidate: Candidate, case: Mapping[str, Any], w: Mapping[s
 
     # Language: counted for the duo; here only to let speakers through the prefilter.
     language_points = 0.0
+    speaks = {}
     for party_letter, text in wanted_languages(case):
         spoken = _speaks(languages, text)
         if spoken:
+            speaks[text] = spoken
             language_points += w["language"]
             factors.append(Factor(f"Spreekt {spoken}, net als partij {party_letter}"))
 
@@ -353,7 +356,7 @@ def score_individual(candidate: Candidate, case: Mapping[str, Any], w: Mapping[s
     points = language_points + sum(f.points for f in factors)
     name = candidate.name
     in_duo = tuple(Factor(f.text, f.points, name) for f in factors if not f.text.startswith("Spreekt "))
-    return Individual(candidate, points, factors, languages, slots, newcomer, experienced, in_duo)
+    return Individual(candidate, points, factors, languages, slots, newcomer, experienced, in_duo, speaks)
 
 
 def _slot_order(slot: str) -> tuple[int, int]:
@@ -364,12 +367,29 @@ def _slot_order(slot: str) -> tuple[int, int]:
 
 # -- two volunteers together -------------------------------------------------------------
 
+@dataclass(frozen=True)
+class CaseTerms:
+    """What a case asks of every duo, worked out once per ranking rather than per pair."""
+
+    wanted: list[tuple[str, str]]  # wanted_languages
+    times: tuple[str, ...]         # the dagdelen the case asks for
+    differ: frozenset[str]         # gender, age_band: where the parties differ from each other
+    complex: bool
+
+    @classmethod
+    def of(cls, case: Mapping[str, Any]) -> "CaseTerms":
+        parties = case.get("parties") or []
+        differ = frozenset(key for key in ("gender", "age_band") if len({p.get(key) for p in parties if p.get(key)}) > 1)
+        return cls(wanted_languages(case), tuple(case.get("times") or ()), differ, bool(case.get("complex")))
+
+
 def score_duo(first: Individual, second: Individual, case: Mapping[str, Any], w: Mapping[str, float],
-              history: Mapping[frozenset, PairRecord] | None = None) -> Duo:
+              history: Mapping[frozenset, PairRecord] | None = None, *, terms: CaseTerms | None = None) -> Duo:
+    terms = terms or CaseTerms.of(case)
     factors: list[Factor] = []
-    for party_letter, text in wanted_languages(case):
+    for party_letter, text in terms.wanted:
         for member in (first, second):
-            spoken = _speaks(member.languages, text)
+            spoken = member.speaks.get(text)
             if spoken:
                 factors.append(Factor(f"Spreekt {spoken}, net als partij {party_letter}", w["language"], member.name))
                 break
@@ -378,7 +398,7 @@ def score_duo(first: Individual, second: Individual, case: Mapping[str, Any], w:
 
     factors += first.in_duo + second.in_duo
 
-    factors.extend(_together(first, second, case, w))
+    factors.extend(_together(first, second, terms, w))
 
     record = (history or {}).get(frozenset((first.id, second.id)))
     if record and record.cases:
@@ -393,14 +413,13 @@ def score_duo(first: Individual, second: Individual, case: Mapping[str, Any], w:
     return Duo((first, second), score, factors)
 
 
-def _together(first: Individual, second: Individual, case: Mapping[str, Any], w: Mapping[str, float]) -> list[Factor]:
+def _together(first: Individual, second: Individual, terms: CaseTerms, w: Mapping[str, float]) -> list[Factor]:
     factors = []
     if first.slots and second.slots:
-        shared = sorted(_useful_slots(first.slots & second.slots, case.get("times") or ()) or (first.slots & second.slots),
-                        key=_slot_order)
+        shared = _shared_slots(first.slots & second.slots, terms.times)
         if shared:
-            factors.append(Factor(f"Beiden beschikbaar op {_listing([slot_label(s) for s in shared])}",
-                                  w["shared_availability"] * min(len(shared), 3) / 3))
+            text, count = shared
+            factors.append(Factor(f"Beiden beschikbaar op {text}", w["shared_availability"] * min(count, 3) / 3))
         else:
             factors.append(Factor("Geen dagdeel waarop beiden kunnen", -w["shared_availability"]))
 
@@ -409,27 +428,33 @@ def _together(first: Individual, second: Individual, case: Mapping[str, Any], w:
         factors.append(Factor("Twee nieuwe bemiddelaars samen: liever één ervaren collega erbij", -w["two_newcomers"]))
     elif newcomers == 1 and (first.experienced or second.experienced):
         factors.append(Factor("Nieuwe bemiddelaar samen met een ervaren collega", w["mentor"]))
-    if case.get("complex"):
+    if terms.complex:
         if first.experienced or second.experienced:
             factors.append(Factor("Complexe zaak, met een ervaren bemiddelaar erbij", w["complex"]))
         else:
             factors.append(Factor("Complexe zaak zonder ervaren bemiddelaar", -w["complex"]))
 
-    complement = _complement(first.candidate.volunteer, second.candidate.volunteer, case.get("parties") or [])
+    complement = _complement(first.candidate.volunteer, second.candidate.volunteer, terms.differ)
     if complement:
         words, share = complement
         factors.append(Factor("Vult elkaar aan: " + ", ".join(words), w["complement"] * share))
     return factors
 
 
-def _complement(a: Mapping[str, Any], b: Mapping[str, Any], parties: Sequence[Mapping[str, Any]]):
+@lru_cache(maxsize=TEXTS_KEPT)
+def _shared_slots(both: frozenset[str], times: tuple[str, ...]) -> tuple[str, int] | None:
+    """The dagdelen two can go together (the useful ones, else all), in words, and how many."""
+    shared = sorted(_useful_slots(both, times) or both, key=_slot_order)
+    return (_listing([slot_label(s) for s in shared]), len(shared)) if shared else None
+
+
+def _complement(a: Mapping[str, Any], b: Mapping[str, Any], differ: frozenset[str]):
     """What differs within the duo, and its share of the complement weight.
 
-    A difference counts double where the parties differ in it too (a man and a woman in
-    conflict each find someone they recognise); the share is capped at the full weight."""
+    A difference counts double where the parties differ in it too (`differ`: a man and a woman
+    in conflict each find someone they recognise); the share is capped at the full weight."""
     def parties_differ(key: str) -> bool:
-        values = {p.get(key) for p in parties if p.get(key)}
-        return len(values) > 1
+        return key in differ
 
     words, share = [], 0.0
     ga, gb = a.get("gender") or "", b.get("gender") or ""
@@ -465,7 +490,8 @@ def rank(case: Mapping[str, Any], candidates: Iterable[Candidate], *, weights: M
             eligible.append(score_individual(candidate, case, w, conflict_labels))
     eligible.sort(key=lambda i: (-i.points, i.name, i.id))
     pool = _prefilter(eligible, case, int(w["top_n"]))
-    duos = [score_duo(a, b, case, w, history) for a, b in combinations(pool, 2)]
+    terms = CaseTerms.of(case)
+    duos = [score_duo(a, b, case, w, history, terms=terms) for a, b in combinations(pool, 2)]
     duos.sort(key=lambda d: (-d.score, d.names, d.ids))
     notes = [f"Niemand die nu inzetbaar is spreekt {text} (partij {party}): regel een tolk."
              for party, text in wanted_languages(case) if not any(_speaks(i.languages, text) for i in eligible)]
