@@ -33,6 +33,24 @@ def test_the_koppelen_page_ranks_duos_with_explanations_and_shows_who_is_exclude
     assert store.audit_entries(record=f"case:{matched['case']}")[0]["action"] == "view"
 
 
+def test_who_is_excluded_follows_a_training_recorded_after_the_page_was_seen(client, as_user, store, matched):
+    """The excluded table is kept with the ranking: a basistraining recorded since is on the next visit."""
+    as_user.coordinator()
+    url = f"/beheer/zaken/{matched['case']}/koppelen"
+
+    def excluded_part() -> str:
+        page = client.get(url).get_data(as_text=True)
+        return page[page.index("Komen niet in aanmerking"):]
+
+    assert "Nieuweling" in excluded_part() and "Nog geen basistraining" in excluded_part()
+    with store.transaction() as tx:
+        training = next(t.doc_id for t in tx.table("trainings").all() if t.get("kind") == "basistraining")
+        tx.table("training_records").insert({"volunteer_id": matched["nieuw"], "training_id": training,
+                                              "date": "2025-02-01", "hours": 15})
+    assert "Nieuweling" not in excluded_part()
+    assert "Nog geen basistraining" not in excluded_part()
+
+
 def test_the_case_page_shows_the_best_duos_while_none_is_chosen(client, as_user, matched):
     as_user.coordinator()
     page = client.get(f"/beheer/zaken/{matched['case']}").get_data(as_text=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from common import clock
 
@@ -61,13 +62,23 @@ def _render_match(case_id: int, *, errors: dict | None = None, status: int = 200
     store.audit(current_user.id, "view", f"case:{case_id}", page="koppelen")
     blocked = proposals.can_propose(case)
     values = request.form if request.method == "POST" else {}
+    ranking = facts.rank_for_case(view, case, **_settings(view))
     return render_template(
-        "matching/match.html", case=case, ranking=facts.rank_for_case(view, case, **_settings(view)),
+        "matching/match.html", case=case, ranking=ranking, excluded=excluded_table(view, ranking),
         blocked=blocked, open=proposals.open_proposal(view, case_id), history=proposals.proposals_of(view, case_id),
         statuses=proposals.STATUSES, answers=proposals.ANSWERS, step_label=step_label, errors=errors or {},
         volunteer_options={slot: options(view, "matching.volunteers", _active_choices,
                                          values.get(slot, "")) for slot in ("first", "second")},
     ), status
+
+
+def excluded_table(view, ranking) -> Markup:
+    """Who may not be on the case, and why: at L some hundreds of rows, rendered once per kept
+    ranking rather than on every visit (the value holds the ranking its key names by id)."""
+    def build(_) -> tuple:
+        return ranking, Markup(render_template("matching/_excluded.html", ranking=ranking))
+
+    return view.derived(f"matching.excluded.{id(ranking)}", build)[1]
 
 
 def _active_choices(view) -> list[tuple[str, str]]:
