@@ -271,7 +271,7 @@ def exclusions(candidate: Candidate, case: Mapping[str, Any], radius: int) -> li
             kind = "street" if radius >= 6 else "area"
             area = "dezelfde postcode" if radius >= 6 else f"hetzelfde postcodegebied ({own_area})"
             reasons.append(Exclusion(f"Woont in {area} als {who}", kind))
-        line = _knows(known, party)
+        line = _knows(known, party) if known else ""  # most know nobody: no party's name folded for them
         if line:
             reasons.append(Exclusion(f"Kent {who} (staat bij ‘kent’: {line})", "knows"))
     if not candidate.basistraining:
@@ -465,7 +465,8 @@ def _complement(a: Mapping[str, Any], b: Mapping[str, Any], differ: frozenset[st
     if a.get("age_band") and b.get("age_band") and a["age_band"] != b["age_band"]:
         words.append("verschillende leeftijd")
         share += .4 * (2 if parties_differ("age_band") else 1)
-    if _plain(a.get("background")) and _plain(b.get("background")) and _plain(a["background"]) != _plain(b["background"]):
+    background_a, background_b = _plain(a.get("background")), _plain(b.get("background"))
+    if background_a and background_b and background_a != background_b:
         words.append("verschillende achtergrond")
         share += .2
     if not words:
