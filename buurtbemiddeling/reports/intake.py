@@ -6,8 +6,6 @@ from typing import Any
 
 from db import Store
 from common import clock
-from forms.application import LANGUAGES, SITE_LANGUAGES
-from forms.fields import pick
 from common import tables
 
 TABLE = tables.REPORTS
@@ -85,6 +83,11 @@ def preferred_language(report) -> str:
     written = str(values.get("language") or "").strip()
     if written or report.get("form") != "report":  # a referral's language is the referrer's
         return written
+    # Here, not at the top: the panels on Vandaag read the inbox, and importing the public
+    # forms package (every form's fields and texts) cost that page more than its own work.
+    from forms.application import LANGUAGES, SITE_LANGUAGES
+    from forms.fields import pick
+
     value = SITE_LANGUAGES.get(report.get("lang") or "nl", "nederlands")
     return "" if value == "nederlands" else pick(dict(LANGUAGES)[value], "nl")
 
