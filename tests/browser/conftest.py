@@ -102,8 +102,11 @@ def axe_violations(page, context: str | None = None) -> list:
     that the CSS selector `context` names)."""
     if not page.evaluate("typeof window.axe === 'object'"):
         _load_axe(page)
-    run = "options => axe.run(options)" if context is None else "([context, options]) => axe.run(context, options)"
-    return page.evaluate(run, AXE_OPTIONS if context is None else [context, AXE_OPTIONS])["violations"]
+    # Only the violations come back to Python: the rest of axe's result (every rule that passed or
+    # did not apply) cost ~30 ms per page to serialise.
+    run = ("options => axe.run(options).then(result => result.violations)" if context is None else
+           "([context, options]) => axe.run(context, options).then(result => result.violations)")
+    return page.evaluate(run, AXE_OPTIONS if context is None else [context, AXE_OPTIONS])
 
 
 def _load_axe(page) -> None:
