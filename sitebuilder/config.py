@@ -10,7 +10,6 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-import forms
 from common.phone import tel_href
 
 from . import accessibility
@@ -73,7 +72,9 @@ def load_config(root: Path) -> dict[str, Any]:
                          f"(see the comments in site.toml for what each one means)")
     if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", str(config["url"])):
         raise BuildError(f"{display_path(path)}: url must start with https:// (got {config['url']!r})")
-    if not forms.fields.is_email(str(config["email"])):
+    from forms import fields  # a submodule: `import forms` alone does not load it (forms/__init__.py)
+
+    if not fields.is_email(str(config["email"])):
         raise BuildError(f"{display_path(path)}: email is not an e-mail address (got {config['email']!r})")
     logo, static_dir = config.get("logo"), root / "static"
     if logo and not (static_dir / str(logo)).is_file():

@@ -670,3 +670,15 @@ def test_the_programmes_wijken_come_from_site_toml_and_a_bad_value_fails_clearly
     toml.write_text(toml.read_text("utf-8").replace('default_language = "nl"', 'default_language = "nl"\nwijken = "Centrum"'), "utf-8")
     with pytest.raises(BuildError, match="wijken must be a list of names"):
         Site(root)
+
+
+def test_build_py_builds_the_site_in_a_fresh_process(tmp_path):
+    """As `make build` runs it: nothing imported before the builder (a package that loads its
+    modules on first use must still give the builder what it asks for)."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "--out", str(tmp_path / "public")],
+                            cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "public" / "index.html").is_file()
