@@ -370,19 +370,28 @@ class ReadView:
                 self._store._sums[key] = (generations, kept)
                 return kept
         pieces = data.pieces() if isinstance(data, Parts) else [(table, generations[table], data)]
-        before, total = ({}, Counter()) if hit is None else (hit[0], Counter(hit[1]))  # a copy: the kept one is shared
+        # The changed parts' new counts less their old ones: a part's size to work out, where
+        # copying and comparing the whole total (five years of pairs) cost more than counting.
+        before, change = ({}, Counter()) if hit is None else (hit[0], Counter())
         for name, generation in before.items():
             if generations.get(name) != generation:
                 old = self._store._cache.kept(name, generation)
                 if old is None:
-                    before, total = {}, Counter()
+                    before, change = {}, Counter()
                     break
-                _add_counts(total, count(iter(old.values())), -1)
+                _add_counts(change, count(iter(old.values())), -1)
         for name, generation, docs in pieces:
             if before.get(name, -1) != generation:
-                _add_counts(total, count(iter(docs.values())), 1)
-        if hit is not None and total == hit[1]:
+                _add_counts(change, count(iter(docs.values())), 1)
+        if before:
             total = hit[1]  # the same counts stay the same object: callers may key on it
+            if change:
+                total = Counter(total)  # a copy: the kept one is shared
+                _add_counts(total, change, 1)
+        else:
+            total = change
+            if hit is not None and total == hit[1]:
+                total = hit[1]  # the same counts stay the same object: callers may key on it
         self._store._sums[key] = (generations, total)
         if hit is None and disk is not None:
             disk.put(f"summed:{key}", versions, total)

@@ -833,11 +833,16 @@ def test_a_sum_over_parts_takes_off_what_another_process_changed(tmp_path):
     assert total() is total()  # kept while no part changed
     other = worker(store.data_dir, "serve", stdin=subprocess.PIPE, parts={"cases": 4})
     try:
+        first = total()
         _ask(other, op="update", table="cases", fields={"step": "afgesloten"}, doc_id=7)
         counted.clear()
         assert total() == {"intake": 4, "gekoppeld": 5, "afgesloten": 6}
         # Only the changed part, on its version before (still in memory) and after.
         assert sorted(counted) == [5, 5, 6, 6, 7, 7, 8, 8]
+        assert first == {"intake": 5, "gekoppeld": 5, "afgesloten": 5}, "a kept total is shared: never changed in place"
+        now = total()
+        _ask(other, op="update", table="cases", fields={"note": "gebeld"}, doc_id=7)
+        assert total() is now and now == {"intake": 4, "gekoppeld": 5, "afgesloten": 6}, "counts the same: the same object"
         for doc_id in (1, 4, 10, 13):  # every intake closed
             _ask(other, op="update", table="cases", fields={"step": "afgesloten"}, doc_id=doc_id)
         assert total() == {"gekoppeld": 5, "afgesloten": 10}, "a count that came to 0 is left out"
