@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import tomllib
 from pathlib import Path
 from typing import Any, Callable
 
@@ -41,12 +40,18 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+def _toml(handle) -> dict:
+    import tomllib  # only when the instance has a config.toml: each CGI process pays for an import
+
+    return tomllib.load(handle)
+
+
 def load(app: Flask, overrides: dict[str, Any]) -> None:
     app.config.from_mapping(DEFAULTS)
     app.config["DATA_DIR"] = str(Path(app.instance_path) / "data")
     # Beside the data folder, not in it: a leaked data file or backup does not reveal 2FA secrets.
     app.config["TOTP_KEY_FILE"] = str(Path(app.instance_path) / "totp_key")
-    app.config.from_file("config.toml", load=tomllib.load, text=False, silent=True)
+    app.config.from_file("config.toml", load=_toml, text=False, silent=True)
     app.config.from_prefixed_env()
     app.config.update(overrides)
     hosts = app.config.get("TRUSTED_HOSTS")

@@ -283,6 +283,14 @@ def test_the_app_never_serves_a_dot_file_or_a_script_of_the_site(tmp_path):
         assert response.status_code == 404 and b"GEHEIM" not in response.data and b"coordinator:" not in response.data
 
 
+def test_the_instance_config_toml_is_read_at_start_up(tmp_path):
+    from app import create_app
+
+    (tmp_path / "config.toml").write_text("MAIL_SERVER = 'smtp.example.nl'\nTRUSTED_HOSTS = ['bemiddeling.example.nl']\n")
+    app = create_app({"INSTANCE_PATH": str(tmp_path)})
+    assert app.config["MAIL_SERVER"] == "smtp.example.nl" and app.config["TRUSTED_HOSTS"] == ["bemiddeling.example.nl"]
+
+
 def test_when_the_app_cannot_start_under_cgi_the_visitor_gets_a_dutch_page_and_the_cause_is_logged(tmp_path):
     (tmp_path / "config.toml").write_text("MAIL_PASSWORD = 'geheim'\nORGANISATION = \n")
     status, headers, html = run_cgi(tmp_path, "GET", "/beheer/", allow_failure=True)

@@ -54,6 +54,7 @@ def test_the_login_page_loads_no_heavy_library(script):
     assert views_loaded(modules) == [], "no area's views are imported for the login page"
     assert "buurtbemiddeling.privacy.retention" not in modules, "retention ran today: its rules stay unloaded"
     assert "buurtbemiddeling.protocols.checklist" not in modules, "an area's rules load where they are used"
+    assert "tomllib" not in modules, "an instance without config.toml needs no TOML parser"
     # That it takes no lock: test_a_process_starts_and_answers_while_a_writer_holds_the_data_lock.
 
 
