@@ -128,6 +128,14 @@ class Duo:
     def names(self) -> str:
         return f"{self.members[0].name} en {self.members[1].name}"
 
+    def shared(self) -> list[Factor]:
+        """The factors of the duo as a whole (not of one member)."""
+        return [f for f in self.factors if not f.who]
+
+    def of_member(self, member: Individual) -> list[Factor]:
+        name = member.name
+        return [f for f in self.factors if f.who == name]
+
     def highlights(self, count: int = 5) -> list[Factor]:
         """The factors that weighed most, for a short view (what the duo shares comes first)."""
         weighty = sorted((f for f in self.factors if f.points or not f.who), key=lambda f: (bool(f.who), -abs(f.points)))
