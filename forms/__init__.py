@@ -26,7 +26,8 @@ _HOMES = {
     **dict.fromkeys(("APPLICATION", "make_application_form"), "application"),
     **dict.fromkeys(("configured", "list_choices"), "choices"),
     **dict.fromkeys(("REFERRAL", "make_referral_form"), "referral"),
-    **dict.fromkeys(("DEFAULT_CONFLICT_TYPES", "REPORT", "make_report_form"), "report"),
+    "DEFAULT_CONFLICT_TYPES": "conflict_types",
+    **dict.fromkeys(("REPORT", "make_report_form"), "report"),
 }
 
 

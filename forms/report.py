@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
+from .conflict_types import DEFAULT_CONFLICT_TYPES
 from .common import (
     NEIGHBOURS,
     SELF,
@@ -23,18 +24,6 @@ from .fields import CheckboxesField, RadioField, Text, TextField, ValidationErro
 from .form import Form, Heading
 
 # Default list; a programme may replace it (see make_report_form / Form.with_choices).
-DEFAULT_CONFLICT_TYPES: tuple[tuple[str, Text], ...] = (
-    ("geluidsoverlast", {"nl": "Geluidsoverlast", "en": "Noise"}),
-    ("pesten", {"nl": "Pesten of een verstoorde relatie", "en": "Bullying or a damaged relationship"}),
-    ("intimidatie", {"nl": "Intimidatie of lastigvallen", "en": "Intimidation or harassment"}),
-    ("tuin-erfgrens", {"nl": "Tuin of erfgrens (bijvoorbeeld schutting of takken)", "en": "Garden or boundary (for example a fence or branches)"}),
-    ("huisdieren", {"nl": "Huisdieren", "en": "Pets"}),
-    ("stank-rook", {"nl": "Stank of rook", "en": "Smells or smoke"}),
-    ("vervuiling-afval", {"nl": "Vervuiling of afval", "en": "Litter or rubbish"}),
-    ("parkeren", {"nl": "Parkeren", "en": "Parking"}),
-    ("kinderen-jongeren", {"nl": "Kinderen of jongeren", "en": "Children or young people"}),
-    ("overlast-algemeen", {"nl": "Andere overlast", "en": "Other nuisance"}),
-)
 
 # Residents report in their own language; the texts in tr, ar and pl come from forms/translations.
 PAGE_URLS = {"nl": "/melding-doen/", "en": "/en/report/", "tr": "/tr/bildirim/", "ar": "/ar/report/",

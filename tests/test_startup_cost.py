@@ -81,7 +81,7 @@ def test_vandaag_imports_the_areas_panels_but_no_areas_views(script, cookie):
     assert sorted(m for m in HEAVY if m in modules) == []
     assert views_loaded(modules) == []
     assert {"buurtbemiddeling.cases.dashboard", "buurtbemiddeling.volunteers.dashboard"} <= modules
-    assert not {"forms.application", "forms.referral"} & modules, "the public forms are built only where a page shows one"
+    assert not {"forms.report", "forms.application", "forms.referral"} & modules, "the public forms are built only where a page shows one"
 
 
 def test_a_case_page_imports_the_views_of_its_sections_only(script, cookie, instance):

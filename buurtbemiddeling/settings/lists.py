@@ -302,7 +302,7 @@ def used_values(docs: Iterable[Mapping], field: str) -> set[str]:
 # -- the lists of case registration ------------------------------------------------
 
 def _conflict_types():
-    from forms.report import DEFAULT_CONFLICT_TYPES
+    from forms.conflict_types import DEFAULT_CONFLICT_TYPES
     return DEFAULT_CONFLICT_TYPES
 
 
