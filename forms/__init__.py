@@ -30,6 +30,8 @@ _HOMES = {
     **dict.fromkeys(("REPORT", "make_report_form"), "report"),
 }
 
+_MODULES = {*_HOMES.values(), "common", "translations"}
+
 
 def __getattr__(name: str):
     if name == "FORMS":
@@ -39,6 +41,8 @@ def __getattr__(name: str):
                                                __getattr__("APPLICATION"))}
     elif name in _HOMES:
         value = getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)
+    elif name in _MODULES:  # `import forms` then `forms.fields.pick`, as when __init__ imported them all
+        return importlib.import_module(f"{__name__}.{name}")
     else:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     globals()[name] = value  # once: later look-ups find it without this function

@@ -247,3 +247,13 @@ def test_it_reads_a_date_from_the_date_picker_or_typed_by_hand():
 
 def test_it_strips_control_characters_from_text():
     assert REPORT.field("name").clean("Anna\x00 de Vries\x1b") == "Anna de Vries"
+
+
+def test_the_forms_package_gives_its_modules_and_names_on_first_use_in_a_fresh_process():
+    import subprocess
+    import sys
+
+    code = ("import sys, forms; assert 'forms.report' not in sys.modules; "
+            "print(forms.fields.pick({'nl': 'Ja'}, 'nl'), sorted(forms.FORMS), forms.REPORT.name)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["Ja", "['application',", "'referral',", "'report']", "report"]
