@@ -178,3 +178,22 @@ def test_a_ranking_stays_kept_through_a_step_that_changes_no_count_and_follows_o
     with other.transaction() as tx:  # the case itself changed
         tx.table(tables.CASES).update({"conflict_types": ["parkeren"]}, doc_ids=[to_match])
     assert ranked() is not first and ranked() is ranked()
+
+
+def test_a_name_searched_for_again_follows_the_order_another_workers_note_gives(client, as_user, store, other, clock):
+    # The list of a name alone is kept in its order per version: a note elsewhere moves its case up.
+    as_user.coordinator()
+    older, newer = (add_case(store, parties=[{**PARTIES[0], "name": f"{first} Smitsenaar"}, PARTIES[1]])
+                    for first in ("Anna", "Bert"))
+    view = store.read()
+    number = {doc: view.table(tables.CASES).get(doc_id=doc)["number"] for doc in (older, newer)}
+
+    def listed() -> list[str]:
+        page = client.get("/beheer/zaken/?q=smitsenaar").get_data(as_text=True)
+        return [n for n in re.findall(r"\b20\d\d-\d{3,}\b", page) if n in number.values()]
+
+    assert listed()[:2] == [number[newer], number[older]]  # the same moment: the newer case first
+    clock.advance(hours=1)
+    case_repo.add_entry(other, older, notes.CHECKIN, Coordinator())
+    assert listed()[:2] == [number[older], number[newer]]
+    assert listed()[:2] == [number[older], number[newer]]  # kept, and kept right
