@@ -15,7 +15,7 @@ from typing import Any
 _LETTERS = str.maketrans({"ı": "i", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE",
                           "œ": "oe", "Œ": "OE", "đ": "d", "Đ": "D", "ß": "ss", "ẞ": "SS"})
 _SPECIAL = re.compile("[" + "".join(map(chr, _LETTERS)) + "]")  # translating is slow: only when needed
-_WORD = re.compile(r"[a-z0-9]+")
+WORD = re.compile(r"[a-z0-9]+")  # a word of folded text: `words`, and erasure finding words by their place
 
 
 def fold(text: Any) -> str:
@@ -30,7 +30,7 @@ def fold(text: Any) -> str:
 
 def words(text: Any) -> list[str]:
     """The folded words of `text`, punctuation dropped: 'Woonstichting De Key!' -> ['woonstichting', 'de', 'key']."""
-    return _WORD.findall(fold(text))
+    return WORD.findall(fold(text))
 
 
 def slug(text: Any, limit: int = 60, default: str = "") -> str:

@@ -44,7 +44,6 @@ LEDGER_DIR, LEDGER_FILE, KEY_FILE = "erasures", "ledger.jsonl", "key"
 REMOVED = retention.REMOVED
 OUTBOX = tables.OUTBOX
 THROTTLE = "login_throttle"
-_ASCII_WORD = re.compile(r"[a-z0-9]+")  # a word of folded text, as common/folding.words finds them
 # A phone number as written starts with 0 or + (so a date such as 2026-12-06 is not one).
 _PHONE = re.compile(r"(?<![\w+])(?:\+\d|0)[\d \-./()]{5,}\d(?!\w)")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -170,7 +169,7 @@ class Marks:
             return True
         if any(hasher("p", _phone(m.group())) in self.phones for m in _PHONE.finditer(text)):
             return True
-        return not self._learn(hasher, set(_ASCII_WORD.findall(folding.fold(text)))).isdisjoint(self._starts)
+        return not self._learn(hasher, set(folding.words(text))).isdisjoint(self._starts)
 
     def _learn(self, hasher: Hasher, words: set[str]) -> set[str]:
         """Hash the words not met before in this run (few, after the first records); `words` back."""
@@ -185,14 +184,14 @@ class Marks:
                  if hasher("e", _email(m.group())) in self.emails]
         spans += [m.span() for m in _PHONE.finditer(text) if hasher("p", _phone(m.group())) in self.phones]
         folded, where = _folded(text)
-        for match in _ASCII_WORD.finditer(folded):
+        for match in folding.WORD.finditer(folded):
             word = match.group()
             if word not in self._learn(hasher, {word}) & self._starts:
                 continue
             words, end = [word], match.end()
             for length in sorted(self.lengths):
                 while len(words) < length:
-                    following = _ASCII_WORD.search(folded, end)
+                    following = folding.WORD.search(folded, end)
                     if following is None:
                         break
                     words.append(following.group())
