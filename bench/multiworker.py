@@ -3,11 +3,18 @@
 Passenger and every WSGI server run more than one worker process, each with its own caches, so
 a page served by one worker right after another worker's change must see that change and still
 be fast. Here gunicorn (a `bench` extra only) starts WORKERS sync workers on the instance, each
-building its own app as a hosting worker would (no preloading), and CLIENTS threads send a mixed
+building its own app as a hosting worker would (no preloading), and CLIENTS users send a mixed
 load for SECONDS after a warm-up: 80 % reads over the measured admin pages, 15 % notes and step
 changes (a case put on hold and reopened), 5 % public posts. Each answer names its worker
 (``X-Bench-Worker``, added by the wrapper below, not by the app), so the case page fetched
 right after a note counts as "after another worker's change" when another worker served it.
+
+Like a person at a screen, each user waits for an answer and then pauses a random moment,
+THINK_SECONDS on average (exponentially distributed), before the next click: four users so
+quick give some 18 requests a second, many times what a programme ever sees, yet a load the
+machine can serve, so a page's time is what that page costs and not the queue for a saturated
+CPU. What the workers can carry is measured after it, at full speed (users without pauses, the
+machine saturated): requests per second, and the pages' times in that queue.
 
     .venv/bin/python -m bench.multiworker INSTANCE      # the load alone, on an instance made by bench.generate
 """
@@ -32,6 +39,8 @@ WORKERS = 4
 CLIENTS = 4
 SECONDS = 60.0
 WARMUP_SECONDS = 15.0  # every worker builds its caches before the measured minute
+THINK_SECONDS = 0.2  # a busy programme has a few requests a minute, not 18 a second
+FULL_SPEED_SECONDS = 20.0
 MIX = (("read", 0.80), ("change", 0.15), ("post", 0.05))
 WORKER_HEADER = "X-Bench-Worker"
 AFTER_ATTEMPTS = 6  # requests for the case page after a note, until another worker serves one
@@ -125,11 +134,12 @@ class Client(threading.Thread):
     """One user of the admin (or of the public form), request after request until ``until``."""
 
     def __init__(self, n: int, port: int, cookie: str, pages: dict[str, list[str]], note_cases: list[int],
-                 hold_case: int, held: bool, until: float, seed: int) -> None:
+                 hold_case: int, held: bool, until: float, seed: int, think: float = 0.0) -> None:
         super().__init__(daemon=True)
         self.n, self.port, self.cookie, self.pages = n, port, cookie, pages
         self.note_cases, self.hold_case, self.until = note_cases, hold_case, until
         self.rng = random.Random(seed)
+        self.think = think  # mean pause after an answer, in seconds; 0: none
         self.held = held  # whether its case is on hold now
         self.samples: dict[str, list[float]] = {}  # "page:<name>", "write:<kind>", "after:other", "after:same"
         self.errors: list[str] = []
@@ -140,6 +150,8 @@ class Client(threading.Thread):
     def run(self) -> None:
         kinds, weights = zip(*MIX)
         while time.monotonic() < self.until:
+            if self.think:
+                time.sleep(self.rng.expovariate(1 / self.think))
             self.i += 1
             kind = self.rng.choices(kinds, weights)[0]
             try:
@@ -196,9 +208,11 @@ class Client(threading.Thread):
 
 
 def _load(port: int, cookie: str, pages, note_cases, hold_cases, held: list[bool], seconds: float,
-          seed: int) -> list[Client]:
+          seed: int, think: float) -> list[Client]:
+    """CLIENTS users for `seconds`, each pausing `think` seconds on average after an answer."""
     until = time.monotonic() + seconds
-    clients = [Client(n, port, cookie, pages, note_cases, hold_cases[n], held[n], until, seed + n) for n in range(CLIENTS)]
+    clients = [Client(n, port, cookie, pages, note_cases, hold_cases[n], held[n], until, seed + n, think)
+               for n in range(CLIENTS)]
     for client in clients:
         client.start()
     for client in clients:
@@ -206,9 +220,24 @@ def _load(port: int, cookie: str, pages, note_cases, hold_cases, held: list[bool
     return clients
 
 
+def _figures(clients: list[Client], seconds: float) -> dict:
+    from bench.run import percentiles
+
+    samples: dict[str, list[float]] = {}
+    for client in clients:
+        for key, values in client.samples.items():
+            samples.setdefault(key, []).extend(values)
+    group = lambda prefix: {key.split(":", 1)[1]: percentiles(values) for key, values in sorted(samples.items())
+                            if key.startswith(prefix)}
+    requests = sum(map(len, samples.values()))
+    return {"seconds": seconds, "requests": requests, "requests_per_s": round(requests / seconds, 1),
+            "reads": group("page:"), "writes": group("write:"), "after_change": group("after:")}
+
+
 def measure(instance: Path, pages: dict[str, list[str]], note_cases: list[int], hold_cases: list[int]) -> dict:
-    """The mixed load on a running gunicorn; figures per page, per write and after a change."""
-    from bench.run import loadavg, percentiles
+    """The mixed load on a running gunicorn, users pausing THINK_SECONDS, then at full speed;
+    figures per page, per write and after a change."""
+    from bench.run import loadavg
 
     if len(hold_cases) < CLIENTS:
         raise ValueError(f"{CLIENTS} cases that can go on hold are needed, one per client")
@@ -217,22 +246,19 @@ def measure(instance: Path, pages: dict[str, list[str]], note_cases: list[int], 
     try:
         cookie = log_in(server.port)
         load_before = loadavg()
-        warm = _load(server.port, cookie, pages, note_cases, hold_cases, [False] * CLIENTS, WARMUP_SECONDS, seed=1)
-        clients = _load(server.port, cookie, pages, note_cases, hold_cases, [c.held for c in warm], SECONDS, seed=2)
+        runs = [_load(server.port, cookie, pages, note_cases, hold_cases, [False] * CLIENTS, WARMUP_SECONDS, 1,
+                      THINK_SECONDS)]
+        for seconds, seed, think in ((SECONDS, 2, THINK_SECONDS), (FULL_SPEED_SECONDS, 3, 0.0)):
+            runs.append(_load(server.port, cookie, pages, note_cases, hold_cases, [c.held for c in runs[-1]], seconds,
+                              seed, think))
     finally:
         server.stop()
-    samples: dict[str, list[float]] = {}
-    for client in clients:
-        for key, values in client.samples.items():
-            samples.setdefault(key, []).extend(values)
-    group = lambda prefix: {key.split(":", 1)[1]: percentiles(values) for key, values in sorted(samples.items())
-                            if key.startswith(prefix)}
+    clients = [client for run in runs for client in run]
     errors = [error for client in clients for error in client.errors]
-    return {"workers": WORKERS, "served_by": len(set().union(*(c.served_by for c in warm + clients)) - {None}),
-            "clients": CLIENTS, "seconds": SECONDS, "warmup_s": WARMUP_SECONDS,
-            "requests": sum(map(len, samples.values())), "errors": len(errors), "first_errors": errors[:5],
-            "reads": group("page:"), "writes": group("write:"), "after_change": group("after:"),
-            "posts": {"sent": sum(c.posted for c in warm + clients), "stored": workers.report_count(instance) - before},
+    return {"workers": WORKERS, "served_by": len(set().union(*(c.served_by for c in clients)) - {None}),
+            "clients": CLIENTS, "think_s": THINK_SECONDS, "warmup_s": WARMUP_SECONDS, **_figures(runs[1], SECONDS),
+            "full_speed": _figures(runs[2], FULL_SPEED_SECONDS), "errors": len(errors), "first_errors": errors[:5],
+            "posts": {"sent": sum(c.posted for c in clients), "stored": workers.report_count(instance) - before},
             "load_before": load_before, "load_after": loadavg()}
 
 

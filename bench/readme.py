@@ -63,18 +63,33 @@ def single_process(results: dict, sizes: list[str]) -> list[str]:
 
 
 def several_workers(load: dict, large: str) -> list[str]:
-    lines = [f"**{load['workers']} werkprocessen** achter gunicorn bij {large}, {load['clients']} gebruikers tegelijk, "
+    full = load.get("full_speed")  # measured since the users pause between clicks
+    users = (f"{load['clients']} gebruikers die na elk antwoord gemiddeld {number(load['think_s'], 1)} s wachten"
+             if "think_s" in load else f"{load['clients']} gebruikers tegelijk")
+    lines = [f"**{load['workers']} werkprocessen** achter gunicorn bij {large}, {users}, "
              f"{number(load['seconds'], 0)} s: {number(load['requests'], 0)} verzoeken, {load['errors']} fouten, "
-             f"{load['posts']['stored']} van {load['posts']['sent']} meldingen opgeslagen.", "",
-             _row("verzoek (ms)", "p50", "p95", "aantal"), _row("---", "---:", "---:", "---:")]
+             f"{load['posts']['stored']} van {load['posts']['sent']} meldingen opgeslagen."]
+    if full:
+        lines[0] += (f" Daarna {number(full['seconds'], 0)} s op volle snelheid, zonder wachten: de werkprocessen "
+                     f"beantwoorden dan {number(full['requests_per_s'], 0)} verzoeken per seconde, en een verzoek "
+                     f"staat in de rij voor de processor.")
+    heads = ("p50", "p95", "aantal") + (("volle snelheid p50", "p95") if full else ())
+    lines += ["", _row("verzoek (ms)", *heads), _row("---", *["---:"] * len(heads))]
+
+    def row(label: str, group: str, name: str) -> str:
+        cells = [*_ms(load[group][name]), str(load[group][name]["n"])]
+        if full:
+            cells += _ms(full[group][name]) if name in full[group] else ["", ""]
+        return _row(label, *cells)
+
     for group, labels in (("reads", PAGES), ("writes", WRITES)):
         for name, label in labels.items():
             if name in load[group]:
-                lines.append(_row(label, *_ms(load[group][name]), str(load[group][name]["n"])))
+                lines.append(row(label, group, name))
     for who, label in (("other", "de zaakpagina direct na de notitie van een *ander* werkproces"),
                        ("same", "de zaakpagina direct na de notitie van hetzelfde werkproces")):
         if who in load["after_change"]:
-            lines.append(_row(label, *_ms(load["after_change"][who]), str(load["after_change"][who]["n"])))
+            lines.append(row(label, "after_change", who))
     return lines
 
 

@@ -106,12 +106,17 @@ def table(results: dict, sizes: tuple[str, ...]) -> str:
                 lines.append(f"{size} {key}: {shown}")
     if "workers" in by_size[-1]:
         load = by_size[-1]["workers"]
-        lines += ["", f"{load['workers']} workers behind gunicorn at {large}, {load['clients']} clients, {load['seconds']:.0f} s "
-                      f"(load {load['load_before'][0]} before): {load['requests']} requests, {load['errors']} errors"]
+        full = load["full_speed"]
+        lines += ["", f"{load['workers']} workers behind gunicorn at {large}, {load['clients']} clients pausing "
+                      f"{load['think_s']} s on average, {load['seconds']:.0f} s (load {load['load_before'][0]} before): "
+                      f"{load['requests']} requests ({load['requests_per_s']}/s), {load['errors']} errors; "
+                      f"then {full['seconds']:.0f} s at full speed: {full['requests_per_s']}/s"]
         for group in ("reads", "writes", "after_change"):
             for name, figures in load[group].items():
                 label = f"after a note, {name} worker" if group == "after_change" else name
-                lines.append(f"  {label:<32}p50 {figures['p50_ms']:>7.1f}  p95 {figures['p95_ms']:>7.1f}  n {figures['n']}")
+                at_full = full[group].get(name)
+                lines.append(f"  {label:<32}p50 {figures['p50_ms']:>7.1f}  p95 {figures['p95_ms']:>7.1f}  n {figures['n']:>4}"
+                             + (f"   full speed p50 {at_full['p50_ms']:>7.1f}  p95 {at_full['p95_ms']:>7.1f}" if at_full else ""))
     lines += ["", *cgi.table(results), ""]
     for t in results["targets"]:
         lines.append(f"{'met    ' if t['met'] else 'NOT MET'}  {t['target']}: {t['value']} ({t['limit']})")

@@ -57,6 +57,7 @@ def test_four_workers_behind_gunicorn_serve_the_mixed_load_over_http(instance, m
     # length of load; the timings over a real minute are `make bench`'s.
     monkeypatch.setattr(multiworker, "SECONDS", 3.0)
     monkeypatch.setattr(multiworker, "WARMUP_SECONDS", 1.0)
+    monkeypatch.setattr(multiworker, "FULL_SPEED_SECONDS", 1.0)
     app = workers.create(instance)
     note_cases, hold_cases = multiworker.cases_for(app)
     result = multiworker.measure(instance, workers.pages(app), note_cases, hold_cases)
@@ -64,8 +65,11 @@ def test_four_workers_behind_gunicorn_serve_the_mixed_load_over_http(instance, m
     assert result["errors"] == 0, result["first_errors"]
     assert result["served_by"] >= 2, "several worker processes answered"
     assert result["reads"] and set(result["writes"]) <= {"case_note", "step_change", "public_form"}
+    assert result["full_speed"]["reads"], "the load without pauses measured after the paced one"
     assert result["posts"]["stored"] == result["posts"]["sent"]
     listed = targets.several_workers(result, "XS")
+    shown = "\n".join(readme.several_workers(result, "XS"))
+    assert "gemiddeld 0,2 s wachten" in shown and "op volle snelheid" in shown and "| Vandaag (`/beheer/`) |" in shown
     assert any("another worker" in t["target"] for t in listed)
 
     # Notes and step changes, one after the other: the case page right after a note shows it,
