@@ -6,6 +6,7 @@ deploy/publish.py installs a copy in public/ with the first line set to the proj
 virtualenv Python, PROJECT set to the project folder and INSTANCE to the instance folder
 (suexec drops SetEnv variables, so the script carries the folder itself).
 """
+import gc
 import os
 import sys
 import time
@@ -103,6 +104,10 @@ def main() -> None:
     except Exception:
         fail(log_failure(INSTANCE))
         return
+    # What start-up made (modules, the URL map) lives until the process ends: out of the garbage
+    # collector's sight, its full collections during the request (parsing a table makes many
+    # objects) walk only what the request made. 20 to 30 ms of a case page at M.
+    gc.freeze()
     CGIHandler().run(mounted_at_root(app))
 
 
