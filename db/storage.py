@@ -25,6 +25,7 @@ from __future__ import annotations
 import gc
 import os
 import threading
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import orjson
@@ -207,6 +208,8 @@ class TableCache:
         self.lazy = lazy
         self.share_strings = share_strings  # False in a process that serves one request (CGI)
         self._unfrozen = 0  # documents parsed with freeze=False since the last freeze
+        # Told (name, generation, table) when a version leaves memory to make room for newer ones.
+        self.leaving: Callable[[str, int, Mapping], None] | None = None
 
     def load(self, name: str, generation: int | None, freeze: bool = True, share: bool = False) -> dict:
         """The table at ``generation`` (None: the table does not exist, so empty).
@@ -304,7 +307,9 @@ class TableCache:
         versions = self._entries.setdefault(name, {})
         versions[generation] = table
         for old in sorted(versions)[:-VERSIONS_IN_MEMORY]:
-            del versions[old]
+            leaving = versions.pop(old)
+            if self.leaving is not None:
+                self.leaving(name, old, leaving)
 
     def put(self, name: str, generation: int, table, changed: set | None = None) -> None:
         if not isinstance(table, LazyTable):

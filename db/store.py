@@ -101,6 +101,7 @@ KEEP_MIN_SECONDS = 10  # and even then at least this long (a busy writer makes m
 CLEAN_EVERY = 1.0  # seconds between two listings of the tables folder for old versions, per process
 DERIVED_KEPT = 512  # results kept by derived() and fold() each, least recently used go
 SHARE_FROM_PARTS = 3  # parts read at once beyond which their strings are shared though they changed (db/storage.py)
+COUNTS_LEFT_KEPT = 128  # summed(): counts of versions of parts that left the table cache (Store._count_leaving)
 PARTED_KEPT = 8192  # results of parted() (and mapped()), one per part: some tens of keys over 75 parts
 _NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$")
 META_TABLE = "_meta"
@@ -351,11 +352,12 @@ class ReadView:
     def summed(self, key: str, table: str, count: Callable[[Iterable[Document]], Counter]) -> Counter:
         """The sum of ``count(documents)`` over the parts of ``table``, kept: after a change the
         changed parts' counts are taken off the total (counted on their previous versions,
-        which the table cache still holds) and their new counts added, so it costs the parts
-        that changed, not the table, and nothing is kept per part. Counted whole when a previous
-        version is no longer in memory. Keys whose count comes to 0 are left out; treat the
-        result as read-only; while the counts stay equal it is the same object. ``count`` must
-        read nothing but the documents it is given."""
+        which the table cache still holds, or counted as they left it: ``Store._count_leaving``)
+        and their new counts added, so it costs the parts that changed, not the table, and
+        nothing is kept per part. Counted whole when a previous version is gone uncounted (the
+        caches dropped). Keys whose count comes to 0 are left out; treat the result as
+        read-only; while the counts stay equal it is the same object. ``count`` must read
+        nothing but the documents it is given, and be the same rule for the same ``key``."""
         if self._tx is not None:
             return _without_zeros(count(iter(self.table(table))))
         data = self._table_data(table)
@@ -375,6 +377,10 @@ class ReadView:
         before, change = ({}, Counter()) if hit is None else (hit[0], Counter())
         for name, generation in before.items():
             if generations.get(name) != generation:
+                counted = self._store._counts_left.get((key, name))
+                if counted is not None and counted[0] == generation:
+                    _add_counts(change, counted[1], -1)
+                    continue
                 old = self._store._cache.kept(name, generation)
                 if old is None:
                     before, change = {}, Counter()
@@ -393,6 +399,7 @@ class ReadView:
             if hit is not None and total == hit[1]:
                 total = hit[1]  # the same counts stay the same object: callers may key on it
         self._store._sums[key] = (generations, total)
+        self._store._sum_counts[key] = count
         if hit is None and disk is not None:
             disk.put(f"summed:{key}", versions, total)
         return total
@@ -785,11 +792,15 @@ class Store:
         private_dir(self.audit_dir)
         self.lock_timeout = lock_timeout
         self._cache = TableCache(self.tables_dir, self.lazy, share_strings=not one_request)
+        self._cache.leaving = self._count_leaving
         self.kept_on_disk = kept_on_disk
         self._derived = _Bounded(DERIVED_KEPT)  # ReadView.derived: key -> ({table: generation}, value)
         self._folds = _Bounded(DERIVED_KEPT)  # ReadView.fold: key -> (generation, value)
         self._parted = _Bounded(PARTED_KEPT)  # ReadView.parted: (key, part) -> (generation, value)
         self._sums = _Bounded(DERIVED_KEPT)  # ReadView.summed: key -> ({part: generation}, total)
+        self._sum_counts: dict[str, Callable] = {}  # ReadView.summed: key -> its count
+        # ReadView.summed: (key, part) -> (generation, its counts), of versions that left the table cache
+        self._counts_left = _Bounded(COUNTS_LEFT_KEPT)
         self._max_ids: dict[str, tuple] = {}  # table -> (generation, highest doc id)
         self._kept_parts: dict[str, tuple[int, Parts]] = {}  # table in parts -> (generation, its newest state read)
         self._layouts: tuple[list, dict] | None = None  # (the names in a commit record, their layout in parts)
@@ -958,6 +969,17 @@ class Store:
             os.link(version, tmp)
             os.replace(tmp, path)
 
+    def _count_leaving(self, name: str, generation: int, table: Mapping) -> None:
+        """A version leaves the table cache: each kept sum counted on it counts it now, so that
+        ``ReadView.summed`` can take it off later. A worker serving pages between several writes
+        to one part (a case put on hold and back, with Vandaag between) reads each new version,
+        and its previous versions leave before the matching facts are asked again: without this
+        those were counted again over every part (0.2 to 0.4 s at five years of cases)."""
+        for key, (generations, _) in list(self._sums.items()):
+            count = self._sum_counts.get(key)
+            if count is not None and generations.get(name) == generation:
+                self._counts_left[(key, name)] = (generation, count(iter(table.values())))
+
     def _write_audit(self, record: dict) -> None:
         """Append the audit entries of the commit ``record`` unless that was done already
         (``tables/.audited`` holds the number of the last commit whose entries are written)."""
@@ -1088,6 +1110,7 @@ class Store:
         self._folds.clear()
         self._parted.clear()
         self._sums.clear()
+        self._counts_left.clear()
 
     # -- schema --------------------------------------------------------------
 

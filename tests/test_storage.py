@@ -861,6 +861,47 @@ def test_a_sum_over_parts_takes_off_what_another_process_changed(tmp_path):
     assert fresh.read().summed("steps", "cases", steps) == total()
 
 
+def test_a_sum_takes_off_a_version_that_left_memory_as_it_was_counted_when_it_left(tmp_path):
+    # A worker reads each new version of a part between another process's writes (its pages):
+    # the version a kept sum was counted on leaves the table cache before the sum is asked again.
+    store = Store(tmp_path / "data", parts={"cases": 4})
+    with store.transaction() as tx:
+        tx.table("cases").insert_multiple({"step": step} for step in ["intake", "gekoppeld", "afgesloten"] * 4)
+    counted = []
+
+    def steps(docs) -> Counter:
+        docs = list(docs)
+        counted.extend(d.doc_id for d in docs)
+        return Counter(d["step"] for d in docs)
+
+    def total() -> Counter:
+        return store.read().summed("steps", "cases", steps)
+
+    def write(doc_id: int, step: str, then_a_page: bool = True) -> None:
+        _ask(other, op="update", table="cases", fields={"step": step}, doc_id=doc_id)
+        if then_a_page:
+            store.read().table("cases").all()
+
+    assert total() == {"intake": 4, "gekoppeld": 4, "afgesloten": 4}
+    other = worker(store.data_dir, "serve", stdin=subprocess.PIPE, parts={"cases": 4})
+    try:
+        write(5, "afgesloten")
+        counted.clear()
+        write(5, "nazorg")  # the version the sum was counted on leaves: counted now, that part alone
+        assert sorted(counted) == [5, 6, 7, 8]
+        counted.clear()
+        assert total() == {"intake": 4, "gekoppeld": 3, "afgesloten": 4, "nazorg": 1}
+        assert sorted(counted) == [5, 6, 7, 8], "only the new version is counted"
+        write(5, "intake", then_a_page=False)  # the version before is in memory: its counts taken off
+        counted.clear()
+        assert total() == {"intake": 5, "gekoppeld": 3, "afgesloten": 4}
+        assert sorted(counted) == [5, 5, 6, 6, 7, 7, 8, 8]
+    finally:
+        other.stdin.close()
+        other.wait(timeout=10)
+    assert Store(store.data_dir).read().summed("steps", "cases", steps) == total()
+
+
 def test_short_strings_are_shared_on_a_first_read_and_when_many_parts_changed(tmp_path):
     store = Store(tmp_path / "data", parts={"cases": 4})
     with store.transaction() as tx:

@@ -197,3 +197,28 @@ def test_a_name_searched_for_again_follows_the_order_another_workers_note_gives(
     case_repo.add_entry(other, older, notes.CHECKIN, Coordinator())
     assert listed()[:2] == [number[older], number[newer]]
     assert listed()[:2] == [number[older], number[newer]]  # kept, and kept right
+
+
+
+def test_the_matching_facts_follow_several_writes_to_one_part_while_this_worker_shows_other_pages(store, other, duo_cases):
+    """A worker that serves other pages between another worker's writes to one part reads each
+    new version, so the version its matching facts were counted on leaves memory: it is counted
+    as it leaves, and those counts are taken off later only for that version of the part."""
+    els, first = duo_cases["els"], duo_cases["first"]
+
+    def facts_of_els() -> tuple[int, int]:
+        candidate = next(c for c in facts.candidates(store.read()) if c.id == els)
+        return candidate.load, candidate.mediations
+
+    def step_of_first(step: str, closing: dict | None = None, *, then_a_page: bool = True) -> None:
+        with other.transaction() as tx:
+            tx.table(tables.CASES).update({"step": step, "closing": closing}, doc_ids=[first])
+        if then_a_page:  # as Vandaag or the case list: this worker reads the part's new version
+            store.read().table(tables.CASES).all()
+
+    assert facts_of_els() == (2, 0)
+    step_of_first("gesprek-b")
+    step_of_first("afgesloten", {"outcome": "opgelost"})  # the version counted on has left memory now
+    assert facts_of_els() == (1, 1)
+    step_of_first("gesprek-a", then_a_page=False)  # the version before is in memory: its counts, not older ones
+    assert facts_of_els() == (2, 0)
