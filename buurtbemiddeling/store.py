@@ -33,6 +33,7 @@ KEPT_ON_DISK = frozenset({
     "fold:coaching.heard.events", "fold:coaching.heard.debriefs",  # {case id: (date, a fixed label)}
     "summed:cases.step_counts", "summed:volunteers.mediation_counts",  # counts per step, per volunteer id
     "parted:cases.running", "parted:messages.feedback_calls",  # per part of the cases: ids (cases/repo.py `picked`)
+    "derived:cases.same_streets.cases",  # {case id: ids of the cases about the same two addresses} (cases/intake.py)
 })
 
 

@@ -4,11 +4,12 @@ A worker keeps what `ReadView.fold` built (a case's events by case, each case's 
 activity) in memory for the next request; a CGI process ends after one, so each page
 parsed the whole timeline again (17,600 events at M: 90 ms for the index, 50 ms for the
 activity) and every part of the cases for the running cases and the duplicates. Here a
-fold's result, a ``ReadView.summed`` total and a ``ReadView.parted`` value per part is written to one file per key in
-the instance's cache folder, with what it was built from:
+fold's result, a ``ReadView.summed`` total, a ``ReadView.parted`` value per part and a
+``ReadView.derived`` value is written to one file per key in the instance's cache folder, with
+what it was built from:
 
 * the versions of the table's files, ``[(stored name, generation)]`` (a part of a table kept
-  in parts is a file of its own). A version's file never changes and generations are never
+  in parts is a file of its own); of a derived value, those of every table its build read. A version's file never changes and generations are never
   reused, so equal versions mean equal documents;
 * the code: the paths, sizes and modification times of the project's Python files, so a
   deploy makes every kept result stale.
@@ -16,8 +17,8 @@ the instance's cache folder, with what it was built from:
 A result is used only when both are equal to what the reader has now; otherwise it is built
 again and the file replaced (atomically). A missing, damaged or unreadable file is a miss.
 Only the values ``keys`` names are kept (``"fold:<key>"``, ``"summed:<key>"``,
-``"parted:<key>"``): values of ids, counts, steps and moments, never a name, an address or a
-document. A file outlives the data it was built from until the next request replaces it, and
+``"parted:<key>"``, ``"derived:<key>"``): values of ids, counts, steps and moments, never a
+name, an address or a document. A file outlives the data it was built from until the next request replaces it, and
 what is erased on request or after its retention period must not stay on disk.
 
 The files hold pickles: the app writes them in its own instance folder (0700), as the
@@ -76,14 +77,21 @@ class KeptOnDisk:
 
     def get(self, key: str, versions: list[tuple[str, int | None]]):
         """The result kept for ``key`` if it was built from exactly ``versions`` by this code, else None."""
+        kept = self.load(key)
+        return kept[1] if kept is not None and kept[0] == versions else None
+
+    def load(self, key: str) -> tuple[list, object] | None:
+        """``(versions, result)`` kept for ``key`` by this code, whatever versions it was built
+        from (the caller compares them: ``ReadView.derived`` learns what a build read only by
+        building it), else None."""
         try:
             with open(self._path(key), "rb") as fh:
                 kept_key, code, kept_versions, value = pickle.load(fh)
         except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError, ImportError):
             return None
-        if kept_key != key or code != self.code or kept_versions != versions:
+        if kept_key != key or code != self.code:
             return None
-        return value
+        return kept_versions, value
 
     def put(self, key: str, versions: list[tuple[str, int | None]], value) -> None:
         """Keep ``value`` for ``key``; a folder that cannot be written, or a value pickle cannot

@@ -257,19 +257,41 @@ class ReadView:
         readers, must be treated as read-only, and ``build`` must depend only on the store's
         data (not on the clock or the request). Inside a transaction nothing is cached: the
         uncommitted writes are part of what is built. At most DERIVED_KEPT results are kept.
+        A process that serves one request keeps it on disk if ``"derived:<key>"`` may be kept
+        (db/kept_on_disk.py), with the versions of the files of every table the build read.
         """
         if self._tx is not None:
             return build(self)
         hit = self._store._derived.get(key)
         if hit is not None and all(self._version(name) == generation for name, generation in hit[0].items()):
             return hit[1]
+        disk = self._kept_on_disk(f"derived:{key}")
+        if hit is None and disk is not None:  # a process that serves one request (CGI)
+            kept = disk.load(f"derived:{key}")
+            if kept is not None and all(self._files(name) == files for name, files in kept[0]):
+                self._store._derived[key] = ({name: self._version(name) for name, _ in kept[0]}, kept[1])
+                return kept[1]
         self._reading.append(set())
         try:
             value = build(self)
         finally:
             read = self._reading.pop()
         self._store._derived[key] = ({name: self._version(name) for name in read}, value)
+        if disk is not None:
+            disk.put(f"derived:{key}", [(name, self._files(name)) for name in sorted(read)], value)
         return value
+
+    def keeps_on_disk(self, name: str) -> bool:
+        """Whether this process keeps the value ``name`` (``"derived:<key>"``, ...) on disk for the
+        next: it serves one request (CGI), and the value holds no personal data (db/kept_on_disk.py)."""
+        return self._kept_on_disk(name) is not None
+
+    def _files(self, name: str) -> list[tuple[str, int | None]]:
+        """The versions of the files of ``name`` in this view's state, without reading them:
+        ``[(table or part, generation)]``."""
+        generation = self._version(name)
+        parts = self._layout.get(name)
+        return [(name, generation)] if parts is None else [(part, self._pinned[part]) for *_, part in parts]
 
     def index(self, table: str, field: str) -> dict:
         """``{value: [documents with doc[field] == value]}`` in table order, kept per version.
@@ -504,6 +526,9 @@ class Transaction:
     def derived(self, key: str, build: Callable[[Transaction], T]) -> T:
         """As ``ReadView.derived``, never cached: a transaction sees its own writes."""
         return build(self)
+
+    def keeps_on_disk(self, name: str) -> bool:
+        return False  # nothing built inside a transaction is kept
 
     def index(self, table: str, field: str) -> dict:
         return _group(self.table(table), field)
@@ -778,8 +803,8 @@ class Store:
         value changed or removed must not stay on disk); a view still on one moves on.
         ``one_request``: the process serves one request and ends (CGI): tables are parsed without
         sharing their short strings, which saves memory only a long-lived worker keeps.
-        ``kept_on_disk``: where such a process keeps what ``ReadView.fold``, ``summed`` and
-        ``parted`` built for the next one, for the keys it names (db/kept_on_disk.py)."""
+        ``kept_on_disk``: where such a process keeps what ``ReadView.fold``, ``summed``,
+        ``parted`` and ``derived`` built for the next one, for the keys it names (db/kept_on_disk.py)."""
         self.data_dir = Path(data_dir)
         self.lazy = frozenset(_check_name(name) for name in lazy)
         self.no_history = frozenset(_check_name(name) for name in no_history)

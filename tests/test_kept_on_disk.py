@@ -56,3 +56,35 @@ def test_a_damaged_or_missing_file_is_a_miss_and_an_unwritable_folder_keeps_noth
     blocked.write_text("")
     KeptOnDisk(blocked / "folds", KEYS, root).put("cases.activity", VERSIONS, {1: ("", 0)})  # no error
     assert KeptOnDisk(blocked / "folds", KEYS, root).get("cases.activity", VERSIONS) is None
+
+
+def test_a_derived_value_is_kept_with_the_versions_of_every_table_its_build_read(tmp_path):
+    """`ReadView.derived` in a process that serves one request: the next process (a new Store)
+    takes the value from disk while every table the build read, each part of one kept in parts
+    included, is at the same version; a change to any of them, in a part the build never asked
+    for by name, makes it build again."""
+    from db import Store
+
+    root, built = project(tmp_path), []
+
+    def fresh() -> Store:
+        kept = KeptOnDisk(tmp_path / "folds", frozenset({"derived:pairs"}), root)
+        return Store(tmp_path / "data", parts={"cases": 2}, one_request=True, kept_on_disk=kept)
+
+    def pairs(view) -> dict[int, int]:
+        built.append(1)
+        return {case.doc_id: len(view.table("settings").all()) for case in view.table("cases")}
+
+    with fresh().transaction() as tx:
+        tx.table("cases").insert_multiple([{"n": i} for i in range(5)])  # parts 1-2, 3-4, 5-6
+        tx.table("settings").insert({"x": 1})
+    assert fresh().read().derived("pairs", pairs) == {1: 1, 2: 1, 3: 1, 4: 1, 5: 1} and len(built) == 1
+    assert fresh().read().derived("pairs", pairs) == {1: 1, 2: 1, 3: 1, 4: 1, 5: 1} and len(built) == 1
+    assert fresh().read().derived("other", pairs) and len(built) == 2, "a key not listed is never kept"
+    with fresh().transaction() as tx:
+        tx.table("cases").update({"n": 9}, doc_ids=[3])  # the middle part only
+    assert fresh().read().derived("pairs", pairs) == {1: 1, 2: 1, 3: 1, 4: 1, 5: 1} and len(built) == 3
+    assert fresh().read().derived("pairs", pairs) and len(built) == 3
+    with fresh().transaction() as tx:
+        tx.table("settings").insert({"x": 2})
+    assert fresh().read().derived("pairs", pairs) == {1: 2, 2: 2, 3: 2, 4: 2, 5: 2} and len(built) == 4

@@ -147,11 +147,12 @@ def test_a_page_of_one_case_parses_only_the_part_of_the_cases_that_holds_it(tmp_
 
 def test_pages_read_what_the_previous_process_kept_and_follow_a_note_added_since(tmp_path):
     """A fresh process keeps what it built over whole tables on disk when it holds no personal
-    data (db/kept_on_disk.py): the timeline's index and each case's activity, the step counts.
-    The next Vandaag then parses no event, and the next case page only the parts of the timeline
-    that hold its events (the duplicates by address are built again: they hold addresses). A
-    note added by another process changes the timeline's versions: the next page builds again
-    and shows it."""
+    data (db/kept_on_disk.py): the timeline's index and each case's activity, the step counts,
+    the cases about the same two addresses as ids. The next Vandaag then parses no event, and the
+    next case page only the parts of the timeline that hold its events and the parts of the
+    cases that hold it and its duplicate. A note added by another process changes the timeline's
+    versions, a new case about the same addresses the cases': the next page builds again and
+    shows it."""
     from buurtbemiddeling import store as app_store
     from buurtbemiddeling.cases import repo
     from common import tables
@@ -191,6 +192,7 @@ def test_pages_read_what_the_previous_process_kept_and_follow_a_note_added_since
     assert b"Eerste gesprek gepland (5)" in body and duplicate in body
     body, second = page("/beheer/zaken/5")
     assert second[tables.CASE_EVENTS] == parts_holding(tables.CASE_EVENTS, events_of(5))
+    assert second[tables.CASES] == parts_holding(tables.CASES, [5, 1]), "no other case's address is read"
     assert b"Eerste gesprek gepland (5)" in body and duplicate in body
 
     page("/beheer/")
@@ -202,3 +204,11 @@ def test_pages_read_what_the_previous_process_kept_and_follow_a_note_added_since
     assert b"Partij B belde terug" in body and b"Eerste gesprek gepland (5)" in body
     body, again = page("/beheer/zaken/5")
     assert again[tables.CASE_EVENTS] == parts_holding(tables.CASE_EVENTS, events_of(5)) and b"Partij B belde terug" in body
+
+    later, number = repo.create_case(store, {"parties": [{"name": "Fenna Mulder", "street": "Merelstraat 10"},
+                                                         {"street": "Merelstraat 8"}]}, None)
+    body, after_new_case = page("/beheer/zaken/5")
+    assert f"Zaak {number}".encode() in body and duplicate in body
+    assert len(after_new_case[tables.CASES]) == 3, "the cases changed: every part is read again, once"
+    body, again = page("/beheer/zaken/5")
+    assert again[tables.CASES] == parts_holding(tables.CASES, [5, 1, later]) and f"Zaak {number}".encode() in body

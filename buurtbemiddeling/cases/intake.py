@@ -85,6 +85,14 @@ def by_pair(view, table: str, pair_of) -> Callable[[dict[str, str] | None], list
     kept per part of the table (`parted`) as their ids: normalising every address of five years
     of cases took most of a case page, and after a change only the changed part is normalised
     again. The documents are read when found (a fresh CGI process reads only their parts)."""
+    parts = _by_streets(view, table, pair_of)
+    documents = view.table(table)
+    return lambda pair: ([documents.get(doc_id=doc_id) for part in parts for doc_id in part.get(_streets(pair), ())]
+                         if pair else [])
+
+
+def _by_streets(view, table: str, pair_of) -> list[dict[str, list[int]]]:
+    """Per part of `table`: {the two streets (`_streets`): ids of its documents with them}."""
     def build(docs) -> dict[str, list[int]]:
         found: dict[str, list[int]] = {}
         for doc in docs:
@@ -93,10 +101,46 @@ def by_pair(view, table: str, pair_of) -> Callable[[dict[str, str] | None], list
                 found.setdefault(key, []).append(doc.doc_id)
         return found
 
-    parts = view.parted(f"cases.by_pair.{table}.{pair_of.__name__}", table, build)
-    documents = view.table(table)
-    return lambda pair: ([documents.get(doc_id=doc_id) for part in parts for doc_id in part.get(_streets(pair), ())]
-                         if pair else [])
+    return view.parted(f"cases.by_pair.{table}.{pair_of.__name__}", table, build)
+
+
+SAME_STREETS = "cases.same_streets"
+
+
+def same_streets(view, cases_table: str) -> dict[int, tuple[int, ...]]:
+    """{case id: the ids of the cases with the same two streets, its own included} for every
+    case that shares them with another. Ids only, no address: a process that serves one
+    request keeps it on disk (`store.KEPT_ON_DISK`), where the streets may not be kept."""
+    def build(v) -> dict[int, tuple[int, ...]]:
+        found: dict[str, list[int]] = {}
+        for part in _by_streets(v, cases_table, case_pair):
+            for key, ids in part.items():
+                held = found.get(key)
+                found[key] = ids if held is None else held + ids  # a new list: a part's value is kept
+        groups: dict[int, tuple[int, ...]] = {}
+        for ids in found.values():
+            if len(ids) > 1:
+                group = tuple(ids)
+                groups.update(dict.fromkeys(group, group))
+        return groups
+
+    return view.derived(f"{SAME_STREETS}.{cases_table}", build)
+
+
+def duplicates_of_case(view, case, reports_table: str, cases_table: str) -> dict[str, list]:
+    """`duplicates_in` for a stored case. A process that serves one request finds the other
+    cases by the case's id in `same_streets`, kept on disk: the next case page reads only the
+    parts that hold them, where the streets of every case had to be parsed and normalised
+    again. A worker looks them up by the streets (`by_pair`): after a change it normalises
+    the changed part only, where joining the parts' values again would cost them all."""
+    pair = case_pair(case)
+    if pair is not None and view.keeps_on_disk(f"derived:{SAME_STREETS}.{cases_table}"):
+        documents = view.table(cases_table)
+        cases = [documents.get(doc_id=doc_id) for doc_id in same_streets(view, cases_table).get(case.doc_id, ())]
+    else:
+        cases = by_pair(view, cases_table, case_pair)(pair)
+    return duplicates(pair, by_pair(view, reports_table, report_pair)(pair), cases,
+                      skip_report=case.get("report_id"), skip_case=case.doc_id)
 
 
 def _streets(pair: dict[str, str] | None) -> str | None:

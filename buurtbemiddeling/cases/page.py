@@ -115,8 +115,7 @@ def appointments_section(view, case) -> dict | None:
 
 @register("cases/_facts.html", order=20)
 def facts(view, case) -> dict:
-    found = intake.duplicates_in(view, intake.case_pair(case), report_intake.TABLE, repo.CASES,
-                                 skip_report=case.get("report_id"), skip_case=case.doc_id)
+    found = intake.duplicates_of_case(view, case, report_intake.TABLE, repo.CASES)
     return {"duplicates": found, "tenures": records.TENURES, "minutes": records.minutes_label(repo.case_with_activity(view, case).get("minutes")),
             **partner_context(view, case)}
 
