@@ -146,6 +146,20 @@ class _ReadOnlyTable(Table):
     def all(self) -> list[Document]:
         return list(iter(self))
 
+    def by_ids(self, doc_ids: Iterable[int]) -> list[Document]:
+        """The documents with these ids, in this order (an id not there is left out), shared
+        as ``all()`` gives them: TinyDB's ``get`` copies each one, which for the few hundred
+        running cases picked out of five years cost more than the rest of Vandaag's lists."""
+        if self._storage._owner._tx is not None:
+            return _got(self, doc_ids)
+        data = self._read_table()
+        return [doc for doc in map(data.get, map(str, doc_ids)) if doc is not None]
+
+
+def _got(table: Table, doc_ids: Iterable[int]) -> list[Document]:
+    """``by_ids`` where the documents may be uncommitted: TinyDB's copies."""
+    return [doc for doc in (table.get(doc_id=doc_id) for doc_id in doc_ids) if doc is not None]
+
 
 class _WorkingTable(MutableMapping):
     """The table given to TinyDB updaters inside a transaction.
@@ -191,6 +205,8 @@ class _WorkingTable(MutableMapping):
 
 
 class _TxTable(Table):
+    by_ids = _got
+
     def _update_table(self, updater) -> None:
         # As tinydb.Table._update_table, on the transaction's own copy of the table.
         owner = self._storage._owner

@@ -861,6 +861,20 @@ def test_a_sum_over_parts_takes_off_what_another_process_changed(tmp_path):
     assert fresh.read().summed("steps", "cases", steps) == total()
 
 
+def test_documents_by_id_come_in_the_order_asked_shared_and_in_a_transaction_as_written(tmp_path):
+    store = Store(tmp_path / "data", parts={"cases": 4})
+    with store.transaction() as tx:
+        tx.table("cases").insert_multiple({"n": n} for n in range(10))
+    table = store.read().table("cases")
+    found = table.by_ids([9, 2, 42, 5])
+    assert [(d.doc_id, d["n"]) for d in found] == [(9, 8), (2, 1), (5, 4)]  # 42 is not there
+    assert found[0] is store.read().table("cases").by_ids([9])[0], "the kept document, not a copy"
+    with store.transaction() as tx:
+        tx.table("cases").update({"n": 99}, doc_ids=[2])
+        assert [d["n"] for d in tx.table("cases").by_ids([2, 5])] == [99, 4]
+    assert [d["n"] for d in store.read().table("cases").by_ids([2])] == [99]
+
+
 def test_a_sum_takes_off_a_version_that_left_memory_as_it_was_counted_when_it_left(tmp_path):
     # A worker reads each new version of a part between another process's writes (its pages):
     # the version a kept sum was counted on leaves the table cache before the sum is asked again.

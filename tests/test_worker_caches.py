@@ -222,3 +222,29 @@ def test_the_matching_facts_follow_several_writes_to_one_part_while_this_worker_
     assert facts_of_els() == (1, 1)
     step_of_first("gesprek-a", then_a_page=False)  # the version before is in memory: its counts, not older ones
     assert facts_of_els() == (2, 0)
+
+
+def test_the_thank_you_list_follows_the_mediations_and_contacts_another_worker_records(client, as_user, store, other,
+                                                                                        duo_cases, clock):
+    # Kept on the mediation counts (not the version of the cases) and the volunteers' version.
+    as_user.coordinator()
+    els, kees = duo_cases["els"], duo_cases["kees"]
+    with store.transaction() as tx:  # Els and Kees on 9 cases in all
+        tx.table(tables.CASES).insert_multiple({"step": "afgesloten", "duo": [els, kees]} for _ in range(7))
+
+    def reasons_for_els() -> str:
+        page = client.get("/beheer/").get_data(as_text=True)
+        found = re.search(rf'vrijwilligers/{els}#waardering">Els</a>\s*<span class="meta">([^<]*)</span>', page)
+        return found[1] if found else ""
+
+    assert "bemiddelingen gedaan" not in reasons_for_els() and "Geen persoonlijk contact" in reasons_for_els()
+    with other.transaction() as tx:  # another case's step: nobody's count moves
+        tx.table(tables.CASES).update({"step": "in-de-wacht"}, doc_ids=[duo_cases["second"]])
+    assert "bemiddelingen gedaan" not in reasons_for_els()
+    with other.transaction() as tx:
+        tx.table(tables.CASES).insert({"step": "gekoppeld", "duo": [els, kees]})
+    assert "10 bemiddelingen gedaan" in reasons_for_els()
+    with other.transaction() as tx:
+        tx.table(tables.VOLUNTEERS).update({"contacts": [{"on": clock.today().isoformat(), "kind": "bedankt", "note": "",
+                                                          "by": "C"}], "thanked_for_mediations": 10}, doc_ids=[els])
+    assert reasons_for_els() == ""

@@ -49,4 +49,6 @@ def _add_asking(found: dict, doc) -> None:
 
 @register("coaching/_today.html", order=25)
 def coaching_panel(view) -> dict:
-    return worklists(view, clock.today())
+    # Kept per day and version of the tables it reads: Vandaag is opened many times a day.
+    today = clock.today()
+    return view.derived(f"coaching.today.{today}", lambda v: worklists(v, today))

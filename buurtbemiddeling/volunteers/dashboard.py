@@ -30,7 +30,11 @@ def qualifications_panel(view) -> dict:
 @register("volunteers/_today_thanks.html", order=50)
 def thanks_panel(view) -> dict:
     today = clock.today()
-    rows = view.derived(f"volunteers.thanks.{today}",
-                        lambda v: appreciation.thank_you_list(v.table(pipeline.VOLUNTEERS).all(),
-                                                              appreciation.mediation_counts_of(v), today))
+    # Kept on the mediation counts (the same object while they stay the same), not on the
+    # version of the cases: a step or another case's change that moves nobody's count keeps
+    # it. The value holds the counts its key names by id, so no other object takes that id.
+    counts = appreciation.mediation_counts_of(view)
+    rows = view.derived(f"volunteers.thanks.{today}.{id(counts)}",
+                        lambda v: (counts, appreciation.thank_you_list(v.table(pipeline.VOLUNTEERS).all(), counts,
+                                                                       today)))[1]
     return {"rows": rows[:SHOW], "total": len(rows)}
