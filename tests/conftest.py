@@ -1,8 +1,8 @@
 """Shared fixtures: an app per test on its own data folder, and the personas.
 
 What keeps the suite fast, and how a new test stays fast (docs/internals.md, "Testing"): an app
-costs ~0.03 s (shared URL builders below); TESTING apps hash passwords cheaply; this process
-writes without fsync; read-only checks share a module-scoped app or server; the public site is
+costs ~0.03 s (shared URL builders below); its pages' templates are compiled once per process;
+TESTING apps hash passwords cheaply; this process writes without fsync; read-only checks share a module-scoped app or server; the public site is
 built once per session (`built_site`); the slowest modules run first (`SLOW_FIRST`)."""
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import os
 import pytest
 
 from app import create_app
+from buurtbemiddeling import startup
 from buurtbemiddeling.auth import users
 from common import clock as programme_clock
 from db import storage
@@ -53,6 +54,8 @@ def pytest_runtest_makereport(item, call):
 # Writes in this process (apps, live servers' threads) skip fsync, which only protects against a
 # power cut no test makes; processes the tests start (CGI, CLI, storage workers) keep it.
 storage.set_durable(False)
+# Every app in this process compiles each template once, not once per test's fresh instance folder.
+startup.share_compiled_templates()
 
 
 @pytest.fixture
