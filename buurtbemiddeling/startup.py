@@ -5,6 +5,8 @@
   so each builder is compiled on its first use, and once per process for every app in it (the
   code depends only on the rule's text, place, defaults and the map's converters; it reads the
   rule's own converters when called, so apps may share it: the test suite makes hundreds).
+  Parsing a rule into its parts (the regular expressions it matches) is likewise done once per
+  process for a rule's text, place and the map's converters: the test suite's apps share it.
 - Templates: Jinja compiles a template's source to Python on first use in a process (a page
   extends the layout and includes its pieces: 15-20 templates, more than the page's own work).
   The compiled code is kept in the instance folder, checked against the template's source.
@@ -25,6 +27,22 @@ TEMPLATE_CACHE = "cache/templates"  # in the instance folder: the app may write 
 
 class LazyBuilderRule(Rule):
     _builders: dict = {}  # per process: (rule text, place, defaults, converters, kind) -> builder
+    # per process: (rule text, place, converters) -> its parts, trace and converter objects (werkzeug's
+    # converters keep the map they were made for but never read it, so maps with the same ones share them)
+    _parsed: dict = {}
+
+    def compile(self) -> None:
+        key = (self.rule, self.subdomain, self.host, self.map.host_matching, self.merge_slashes,
+               frozenset(self.map.converters.items()))
+        if key not in self._parsed:
+            super().compile()
+            self._parsed[key] = (tuple(self._parts), tuple(self._trace), dict(self._converters))
+            return
+        parts, trace, converters = self._parsed[key]
+        self._parts, self._trace, self._converters = list(parts), list(trace), dict(converters)
+        self.arguments |= {name for variable, name in trace if variable}
+        self._build = self._compile_builder(False).__get__(self, None)
+        self._build_unknown = self._compile_builder(True).__get__(self, None)
 
     def _compile_builder(self, append_unknown: bool = True):
         attribute = "_build_unknown" if append_unknown else "_build"

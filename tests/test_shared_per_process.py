@@ -1,8 +1,13 @@
-"""The test suite's apps share compiled templates (buurtbemiddeling/startup.py: SharedTemplateCache):
-a template is compiled once per process, and again when its source changes."""
+"""What the apps of one process share (buurtbemiddeling/startup.py): a route's parsed rule and URL
+builder, and in the test suite compiled templates (SharedTemplateCache). Shared only where it is
+the same: a template is compiled again when its source changes, a rule parsed again for another
+map's converters."""
 from __future__ import annotations
 
+import pytest
 from jinja2 import Environment, FileSystemLoader
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import IntegerConverter, Map
 
 from buurtbemiddeling import startup
 
@@ -49,3 +54,22 @@ def test_the_suites_apps_share_compiled_templates(app, client, tmp_path_factory)
     other.jinja_env.compile = lambda *args, **kwargs: compiled.append(args[1]) or original(*args, **kwargs)
     assert other.test_client().get("/beheer/inloggen", follow_redirects=True).status_code == 200
     assert compiled == [], "another app of the process compiles none of the first-run page's templates"
+
+
+class SmallNumber(IntegerConverter):
+    regex = r"[1-3]"
+
+
+def test_a_rule_parsed_for_one_map_serves_another_only_with_the_same_converters():
+    rule = "/zaken/<int:case>/stap/<step>"
+    first = Map([startup.LazyBuilderRule(rule, endpoint="step")])
+    second = Map([startup.LazyBuilderRule(rule, endpoint="step", defaults={"view": "kort"})])
+    small = Map([startup.LazyBuilderRule(rule, endpoint="step")], converters={"int": SmallNumber})
+
+    assert first.bind("x").match("/zaken/7/stap/intake") == ("step", {"case": 7, "step": "intake"})
+    assert second.bind("x").match("/zaken/7/stap/intake") == ("step", {"case": 7, "step": "intake", "view": "kort"})
+    assert next(second.iter_rules()).arguments == {"case", "step", "view"}
+    assert second.bind("x").build("step", {"case": 8, "step": "sluiten"}) == "/zaken/8/stap/sluiten"
+    assert small.bind("x").match("/zaken/2/stap/intake") == ("step", {"case": 2, "step": "intake"})
+    with pytest.raises(NotFound):  # its own converter, not the one parsed for the other maps
+        small.bind("x").match("/zaken/7/stap/intake")
