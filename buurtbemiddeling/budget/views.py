@@ -12,7 +12,6 @@ from .. import pdf, uploads, xlsx
 from ..auth.views import coordinator_required
 from ..answers import get_or_404, invalid, saved
 from ..cases import repo as case_repo
-from ..cases import sections as case_sections
 from ..store import get_store
 from . import ledger
 
@@ -279,13 +278,3 @@ def decide_claim(claim_id: int, decision: str):
                                back=_back(), **claims_context(view))
 
     return saved(message, _back(), row)
-
-
-@case_sections.register("budget/_case_claims.html", order=70)
-def case_claims(view, case) -> dict | None:
-    """On the case page: the expense claims made for this case, when there are any."""
-    claims = ledger.claims_of_case(view, case.doc_id)
-    if not claims:
-        return None
-    return {"claims": claims, "volunteers": ledger.volunteer_names(view), "statuses": ledger.CLAIM_STATUSES,
-            "approved": sum(c["amount_cents"] for c in claims if c.get("status") == "goedgekeurd")}

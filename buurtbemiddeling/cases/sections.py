@@ -8,7 +8,8 @@ Built-in orders: 10 progress and next step, 20 parties and facts, 30 intake, 40 
 """
 from ..admin.sections import Sections
 
-SECTIONS = Sections("buurtbemiddeling.cases.page", "buurtbemiddeling.matching.views", "buurtbemiddeling.quality.views",
-                    "buurtbemiddeling.budget.views", "buurtbemiddeling.messages.case_section")
+SECTIONS = Sections("buurtbemiddeling.cases.page", "buurtbemiddeling.matching.case_section",
+                    "buurtbemiddeling.quality.case_section", "buurtbemiddeling.budget.case_section",
+                    "buurtbemiddeling.messages.case_section")
 register = SECTIONS.register
 render_context = SECTIONS.render_context

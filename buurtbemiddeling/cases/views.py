@@ -11,15 +11,14 @@ from flask import (Blueprint, Flask, Response, abort, current_app, flash, redire
                    send_file, url_for)
 from flask_login import current_user
 
-from forms import FORMS
+import forms
 
 from common import clock
 from figures import cases as case_rules
 
 from ..admin.options import options
 from ..auth.views import coordinator_required
-from ..matching import eligibility
-from ..matching.views import radius as matching_radius
+from ..matching.case_section import radius as matching_radius
 from ..filetypes import download_name
 from ..reports import intake as report_intake
 from ..reports import phone_wording
@@ -323,6 +322,7 @@ def set_duo(case_id: int):
     active = {v.doc_id: v.get("name", "") for v in repo.active_volunteers(view)}
     chosen = [int(v) for v in request.form.getlist("duo") if v.isdigit()]
     overrides = []
+    from ..matching import eligibility  # its rules (score, facts) only where a duo is chosen
 
     def compute(case):
         if not workflow.is_open(case):
@@ -452,7 +452,7 @@ def document(case_id: int, event_id: int):
 
 def report_form(view):
     """The public report form with the programme's own conflict types."""
-    return FORMS[REPORT_FORM].with_choices("conflict_type", lists.choices_i18n(view, "conflict_types"))
+    return forms.FORMS[REPORT_FORM].with_choices("conflict_type", lists.choices_i18n(view, "conflict_types"))
 
 
 @intake_bp.route("/telefonisch", methods=["GET", "POST"])

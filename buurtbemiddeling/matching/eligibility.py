@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from ..cases.workflow import WorkflowError
 from ..volunteers import pipeline
-from . import facts, score
+
+if TYPE_CHECKING:
+    from . import score
 
 MAX_REASON = 500
 NOT_ACTIVE = "Staat niet op actief"
@@ -64,6 +66,10 @@ class Verdict:
 def judge(view, case: Mapping[str, Any], ids: Iterable[int], *, radius: int = 6, today: dt.date | None = None,
           keep: Iterable[int] = ()) -> Verdict:
     """Judge the volunteers `ids` for `case`; those in `keep` (already on it) are not judged again."""
+    # The facts and the score load here, not with this module: a case page shows proposals
+    # (proposals.py imports this module) without judging anyone.
+    from . import facts, score
+
     case_id = getattr(case, "doc_id", None)
     found = {c.id: c for c in facts.candidates(view, skip_case=case_id, today=today)}
     volunteers = view.table(pipeline.VOLUNTEERS)

@@ -4,7 +4,7 @@ score.py, facts.py, proposals.py and handover.py.
 """
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -13,27 +13,16 @@ from common import clock
 from ..admin.options import options
 from ..auth.views import coordinator_required
 from ..cases import repo as case_repo
-from ..cases import sections
 from ..cases import workflow
 from ..cases.workflow import WorkflowError, label as step_label
 from ..pdf import html_to_pdf
 from ..settings import lists
 from ..store import get_store
 from . import eligibility, facts, handover, proposals
+from .case_section import radius, settings as _settings
 from .proposals import ProposalError
 
 bp = Blueprint("matching", __name__, url_prefix="/beheer/zaken")
-SECTION_DUOS = 3
-
-
-def radius() -> int:
-    """The postcode radius of the conflict-of-interest rule (app setting)."""
-    return int(current_app.config.get("MATCHING_POSTCODE_RADIUS", 6))
-
-
-def _settings(view) -> dict:
-    return {"weights": current_app.config.get("MATCHING_WEIGHTS"), "radius": radius(),
-            "conflict_labels": lists.labels(view, "conflict_types")}
 
 
 def _case_or_404(view, case_id: int):
@@ -41,18 +30,6 @@ def _case_or_404(view, case_id: int):
     if case is None:
         abort(404)
     return case
-
-
-@sections.register("matching/_case_section.html", order=45)
-def case_section(view, case) -> dict:
-    """On the case page: the proposal under way, or the best few duos while none is chosen."""
-    blocked = proposals.can_propose(case)
-    open_one = proposals.open_proposal(view, case.doc_id)
-    wanted = not blocked and not open_one and len(case.get("duo") or []) < 2
-    ranking = facts.rank_for_case(view, case, **_settings(view)) if wanted else None
-    return {"running": workflow.is_open(case), "blocked": blocked, "open": open_one, "ranking": ranking,
-            "duos": ranking.duos[:SECTION_DUOS] if ranking else [],
-            "has_duo": len(case.get("duo") or []) == 2, "statuses": proposals.STATUSES}
 
 
 def _render_match(case_id: int, *, errors: dict | None = None, status: int = 200):

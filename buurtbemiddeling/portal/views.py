@@ -19,7 +19,7 @@ from ..budget import ledger
 from ..cases import appointments, records, workflow
 from ..cases import repo as case_repo
 from ..matching import eligibility, handover, proposals
-from ..matching.views import radius as matching_radius
+from ..matching.case_section import radius as matching_radius
 from ..matching.proposals import ProposalError
 from ..protocols import documents as protocol_docs
 from ..pdf import html_to_pdf

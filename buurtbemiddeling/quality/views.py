@@ -10,11 +10,12 @@ from common import clock, intake_term
 
 from ..auth.views import coordinator_required
 from ..cases import repo as case_repo
-from ..cases import sections, workflow
+from ..cases import workflow
 from ..coaching import notes as coaching_notes
 
 from ..store import get_store
 from . import debrief, figures, nazorg, signals
+from .case_section import duo_names as _duo_names
 
 bp = Blueprint("quality", __name__, url_prefix="/beheer/kwaliteit")
 case_bp = Blueprint("quality_case", __name__, url_prefix="/beheer/zaken")
@@ -31,20 +32,6 @@ def _case_or_404(view, case_id: int):
     return case
 
 
-def _duo_names(view, case) -> list[str]:
-    names = case_repo.volunteer_names(view)
-    return [names.get(v, "") for v in case.get("duo") or []]
-
-
-@sections.register("quality/_case_section.html", order=65)
-def case_section(view, case) -> dict:
-    """On the case page: debriefs, nazorg per party and coaching notes on this case."""
-    return {"debriefs": debrief.of_case(view, case.doc_id), "talks": debrief.TALKS,
-            "nazorg": nazorg.of_case(view, case.doc_id), "holds": nazorg.HOLDS,
-            "notes": coaching_notes.notes_for(view, case_id=case.doc_id), "kinds": coaching_notes.KINDS,
-            "can_debrief": len(case.get("duo") or []) == 2, "today": clock.today().isoformat(),
-            "duo": [(v, name) for v, name in zip(case.get("duo") or [], _duo_names(view, case))],
-            "nazorg_done": nazorg.done(case, nazorg.of_case(view, case.doc_id).values())}
 
 
 # -- the quality page ----------------------------------------------------------------------
