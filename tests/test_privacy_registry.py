@@ -33,7 +33,7 @@ def test_every_field_of_the_demo_programme_is_classified(demo_store):
     assert unknown == {}, "classify these fields in privacy/registry.py as personal or plain"
 
 
-def test_a_new_field_is_caught(demo_store):
+def test_a_new_field_is_caught():
     assert registry.unregistered("cases", {"parties": [{"name": "X", "nickname": "Y"}]}) == {"parties[].nickname"}
     assert registry.kind_of("shoe_sizes", "size") is None
 
