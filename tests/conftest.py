@@ -1,9 +1,10 @@
 """Shared fixtures: an app per test on its own data folder, and the personas.
 
 What keeps the suite fast, and how a new test stays fast (docs/internals.md, "Testing"): an app
-costs ~0.03 s (shared URL builders below); its pages' templates are compiled once per process;
-TESTING apps hash passwords cheaply; this process writes without fsync; read-only checks share a module-scoped app or server; the public site is
-built once per session (`built_site`); the slowest modules run first (`SLOW_FIRST`)."""
+costs ~0.02 s (its routes parsed once per process, buurtbemiddeling/startup.py); templates are
+compiled once per process; TESTING apps hash passwords cheaply; this process writes without fsync;
+read-only checks share a module-scoped app or server; the public site is built once per session
+(`built_site`); the slowest modules run first (`SLOW_FIRST`)."""
 from __future__ import annotations
 
 import os
