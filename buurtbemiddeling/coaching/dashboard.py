@@ -26,8 +26,7 @@ def worklists(view, today) -> dict:
     # The debriefs that asked for coaching, per version of the table (folded: after a new one,
     # only that one is read); of those, the running cases' are read.
     asking = view.fold("coaching.asking", debrief.DEBRIEFS, _add_asking)
-    table = view.table(debrief.DEBRIEFS)
-    debriefs = [table.get(doc_id=doc_id) for doc_id, case_id in asking.items() if case_id in cases]
+    debriefs = view.table(debrief.DEBRIEFS).by_ids(doc_id for doc_id, case_id in asking.items() if case_id in cases)
     quiet = notes.quiet_among(running, notes.heard_from(view), today=today, days=days)
     follow_ups = notes.follow_ups_due(all_notes, today=today)
     for note in follow_ups:  # a follow-up may be about a closed case; the list links to it
