@@ -6,7 +6,6 @@ site's pages, Markdown and templates for that (sitebuilder/site.py does, to buil
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +48,8 @@ def _merged(shipped: dict[str, Any], local: dict[str, Any]) -> dict[str, Any]:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    import tomllib  # here: the app imports this module on pages that never read the settings
+
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)

@@ -82,6 +82,7 @@ def test_vandaag_imports_the_areas_panels_but_no_areas_views(script, cookie):
     assert views_loaded(modules) == []
     assert {"buurtbemiddeling.cases.dashboard", "buurtbemiddeling.volunteers.dashboard"} <= modules
     assert not {"forms.report", "forms.application", "forms.referral"} & modules, "the public forms are built only where a page shows one"
+    assert not {"forms.fields", "tomllib"} & modules, "no field is checked and no settings file read"
 
 
 def test_a_case_page_imports_its_areas_sections_but_no_other_areas_views(script, cookie, instance):

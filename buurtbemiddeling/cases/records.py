@@ -11,7 +11,7 @@ from typing import Any, Callable, Mapping
 
 from common import phone, postcode
 from figures import cases as case_rules
-from forms.fields import is_email
+import forms  # its fields (the e-mail rule) load when a party is checked, not with the cases
 
 from ..reports.intake import preferred_language
 from .workflow import Change, WorkflowError, parse_date
@@ -169,7 +169,7 @@ def parse_details(data: Mapping, *, valid: Callable[[str, str], bool], today: dt
                     errors[prefix + name] = problem.format(letter=letter)
                 else:
                     party[name] = value
-        if party["email"] and not is_email(party["email"]):
+        if party["email"] and not forms.fields.is_email(party["email"]):
             errors[prefix + "email"] = f"Het e-mailadres van partij {letter} is niet goed. Gebruik de vorm naam@voorbeeld.nl."
         if party["household"] and not valid("household_types", party["household"]):
             errors[prefix + "household"] = f"Kies een huishouden uit de lijst voor partij {letter}."
