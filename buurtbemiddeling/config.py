@@ -21,6 +21,7 @@ DEFAULTS: dict[str, Any] = {
     "REMEMBER_COOKIE_HTTPONLY": True,
     "PERMANENT_SESSION_LIFETIME": 8 * 3600,
     "MAX_CONTENT_LENGTH": 64 * 1024,  # public forms are small; uploads get their own limit
+    "WTF_CSRF_ENABLED": True,  # every form post carries the session's token (csrf.py)
     "WTF_CSRF_TIME_LIMIT": None,  # the session lifetime already bounds the token
     # Login security (auth/): throttling, session timeouts, invitation links.
     "LOGIN_THROTTLE_ENABLED": True,

@@ -1,16 +1,16 @@
 """Flask extensions, created once and bound in the factory."""
 from flask import Flask
 from flask_login import LoginManager
-from flask_wtf.csrf import CSRFProtect
 from htmx_flask import Htmx
 
-csrf = CSRFProtect()
+from . import csrf
+
 login_manager = LoginManager()
 htmx = Htmx()
 
 
 def init_app(app: Flask) -> None:
-    csrf.init_app(app)
+    csrf.init_app(app)  # first: the check runs before every other before_request hook
     htmx.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

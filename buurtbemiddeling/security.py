@@ -2,8 +2,8 @@
 from flask import Flask, Response, current_app, has_request_context, render_template, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
-from flask_wtf.csrf import CSRFError
 
+from .csrf import CSRFError
 from .uploads import too_large_message
 
 CSP = "; ".join([

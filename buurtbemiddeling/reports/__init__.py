@@ -1,8 +1,7 @@
 """Reports (meldingen) coming in from the public forms, and the coordinator's inbox."""
 from flask import Flask
 
-from .. import on_demand
-from ..extensions import csrf
+from .. import csrf, on_demand
 
 
 def init_app(app: Flask) -> None:
