@@ -28,6 +28,8 @@ from typing import Callable
 
 from flask import Blueprint, Flask, request
 
+from .startup import LazyMap
+
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = Path(__file__).with_name("routes.json")
 REGENERATE = "python -m buurtbemiddeling.on_demand"
@@ -80,7 +82,10 @@ def describe(app: Flask, refs: list[str]) -> dict:
 
 
 class OnDemandFlask(Flask):
-    """A Flask app whose blueprints added by reference are imported on their first request."""
+    """A Flask app whose blueprints added by reference are imported on their first request, and
+    whose URL rules are parsed when a request may need them (`startup.LazyMap`)."""
+
+    url_map_class = LazyMap
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -7,6 +7,9 @@
   rule's own converters when called, so apps may share it: the test suite makes hundreds).
   Parsing a rule into its parts (the regular expressions it matches) is likewise done once per
   process for a rule's text, place and the map's converters: the test suite's apps share it.
+- URL map (an app made with `ON_DEMAND`, `LazyMap`): werkzeug parses every rule when it is
+  added, half of `create_app`'s time. A process that serves one request binds a rule only when
+  the request's path may match it or a URL to its endpoint is built: a page needs a few dozen.
 - Templates: Jinja compiles a template's source to Python on first use in a process (a page
   extends the layout and includes its pieces: 15-20 templates, more than the page's own work).
   The compiled code is kept in the instance folder, checked against the template's source.
@@ -15,12 +18,14 @@
 """
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from flask import Flask
 from jinja2 import BytecodeCache, FileSystemBytecodeCache
 from jinja2.bccache import Bucket
-from werkzeug.routing import Rule
+from werkzeug.routing import Map, Rule
+from werkzeug.routing.matcher import StateMachineMatcher
 
 TEMPLATE_CACHE = "cache/templates"  # in the instance folder: the app may write there, nobody else reads it
 
@@ -93,6 +98,131 @@ def share_compiled_templates(on: bool = True) -> None:
     """Keep compiled templates for all apps this process makes from now on (tests/conftest.py)."""
     global _shared_templates
     _shared_templates = on
+
+
+class LazyMap(Map):
+    """A URL map that binds (parses) a rule only when it is needed, every rule of an endpoint at once:
+    - to match a path: the rules whose leading static segments are the path's (slashes merged),
+      a superset of those werkzeug could match or redirect to, and of those that make a 405;
+    - to build a URL to the endpoint (`url_for`), or when anything lists the rules.
+    Matching runs werkzeug's own matcher over the bound rules, added in the order the app added
+    them, so a request finds the rule, redirect or error a fully bound map finds."""
+
+    def __init__(self, rules=None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._waiting: dict[str, list[tuple[int, Rule]]] = {}  # endpoint -> (place, rule)
+        self._bound: list[tuple[int, Rule]] = []
+        self._added = 0
+        self._places: dict[str, int] = {}  # endpoint -> place of its first rule: the order of a full map
+        self._lock = threading.RLock()
+        self._matcher = _MatcherOfBound(self, self._matcher.merge_slashes)
+        self._rules_by_endpoint = _RulesByEndpoint(self)
+        for rule in rules or ():
+            self.add(rule)
+
+    def add(self, rulefactory) -> None:
+        with self._lock:
+            for rule in rulefactory.get_rules(self):
+                self._places.setdefault(rule.endpoint, self._added)
+                self._waiting.setdefault(rule.endpoint, []).append((self._added, rule))
+                self._added += 1
+        self._remap = True
+
+    def bind_endpoint(self, endpoint) -> bool:
+        """Bind the endpoint's waiting rules; False if it has none (unknown, or bound already)."""
+        with self._lock:
+            waiting = self._waiting.pop(endpoint, None)
+            if waiting is None:
+                return False
+            for place, rule in waiting:
+                rule.bind(self)
+                self._bound.append((place, rule))
+            rules = dict.get(self._rules_by_endpoint, endpoint, []) + [rule for _, rule in waiting]
+            rules.sort(key=lambda rule: rule.build_compare_key())  # as Map.update sorts them
+            dict.__setitem__(self._rules_by_endpoint, endpoint, rules)
+            self._matcher.stale = True
+            return True
+
+    def bind_for_path(self, path: str) -> None:
+        segments = [part for part in path.split("/") if part]
+        with self._lock:
+            due = [endpoint for endpoint, waiting in self._waiting.items()
+                   if any(_may_match(rule.rule, segments) for _, rule in waiting)]
+            for endpoint in due:
+                self.bind_endpoint(endpoint)
+
+    def bind_all(self) -> None:
+        with self._lock:
+            for endpoint in list(self._waiting):
+                self.bind_endpoint(endpoint)
+            ordered = sorted(dict.items(self._rules_by_endpoint), key=lambda item: self._places[item[0]])
+            dict.clear(self._rules_by_endpoint)
+            dict.update(self._rules_by_endpoint, ordered)
+
+    @property
+    def _rules(self) -> list[Rule]:
+        self.bind_all()
+        return super()._rules
+
+    def iter_rules(self, endpoint=None):
+        self.bind_all()
+        return super().iter_rules(endpoint)
+
+
+def _may_match(rule: str, segments: list[str]) -> bool:
+    """Whether a path of these segments (no empty ones) starts with the rule's static segments, the
+    ones before its first variable: werkzeug's matcher can reach the rule for no other path."""
+    position = 0
+    for part in rule.split("/"):
+        if not part:
+            continue  # slashes are merged (or the path redirected to that)
+        if "<" in part:
+            return True
+        if position == len(segments) or segments[position] != part:
+            return False
+        position += 1
+    return True
+
+
+class _RulesByEndpoint(dict):
+    """`Map._rules_by_endpoint`, which werkzeug reads to build URLs: binds an endpoint on its first look-up."""
+
+    def __init__(self, lazy_map: LazyMap) -> None:
+        super().__init__()
+        self.map = lazy_map
+
+    def get(self, endpoint, default=None):
+        self.map.bind_endpoint(endpoint)
+        return super().get(endpoint, default)
+
+    def __missing__(self, endpoint):
+        if self.map.bind_endpoint(endpoint):
+            return self[endpoint]
+        raise KeyError(endpoint)
+
+
+class _MatcherOfBound:
+    """`Map._matcher`: binds the rules a path may match, then asks werkzeug's matcher, made again
+    over every bound rule (in the order they were added) whenever more were bound."""
+
+    def __init__(self, lazy_map: LazyMap, merge_slashes: bool) -> None:
+        self.map, self.merge_slashes = lazy_map, merge_slashes
+        self.stale, self._matcher = True, StateMachineMatcher(merge_slashes)
+
+    def update(self) -> None:
+        pass  # made in `match`, when rules were bound since
+
+    def match(self, domain: str, path: str, method: str, websocket: bool):
+        self.map.bind_for_path(path)
+        if self.stale:
+            with self.map._lock:
+                matcher = StateMachineMatcher(self.merge_slashes)
+                for _, rule in sorted(self.map._bound, key=lambda bound: bound[0]):
+                    if not rule.build_only:
+                        matcher.add(rule)
+                matcher.update()
+                self._matcher, self.stale = matcher, False
+        return self._matcher.match(domain, path, method, websocket)
 
 
 def init_app(app: Flask) -> None:

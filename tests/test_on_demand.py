@@ -129,3 +129,64 @@ def test_pages_made_of_sections_find_every_section_without_a_full_import():
         assert modules == set(everything["contributors"][page]), f"{page}: contributors listed but not registering"
     assert len(everything["vandaag"]) >= 10 and len(everything["case"]) >= 10
 
+
+
+
+# LazyMap (buurtbemiddeling/startup.py) binds only the rules a path may match or a URL needs.
+def _sample(converter) -> str:
+    if hasattr(converter, "items"):  # any(...): one of its words
+        return sorted(converter.items)[0]
+    return {"IntegerConverter": "7", "PathConverter": "a/b.html"}.get(type(converter).__name__, "abc")
+
+
+def _outcome(url_map, path: str, method: str):
+    from werkzeug.exceptions import MethodNotAllowed, NotFound
+    from werkzeug.routing import RequestRedirect
+
+    adapter = url_map.bind("buurtbemiddeling.example", "/")
+    try:
+        return ("match", *adapter.match(path, method))
+    except RequestRedirect as redirect:
+        return ("redirect", redirect.new_url)
+    except MethodNotAllowed as refused:
+        return ("405", sorted(refused.valid_methods))
+    except NotFound:
+        return ("404",)
+
+
+def test_a_lazy_map_matches_and_builds_as_a_fully_bound_map(tmp_path):
+    import re
+
+    from werkzeug.routing import Map
+
+    from buurtbemiddeling.startup import LazyMap
+
+    added = list(make(tmp_path).url_map.iter_rules())  # with the public site's catch-all
+
+    def lazy() -> LazyMap:  # a map per path: each starts with nothing bound, as in a CGI process
+        return LazyMap([rule.empty() for rule in added])
+
+    full = Map([rule.empty() for rule in added])
+    paths = set()
+    for rule in added:
+        path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: _sample(rule._converters[m.group(1)]), rule.rule)
+        paths |= {path, path.rstrip("/") or "/", path.rstrip("/") + "/", path.replace("/", "//", 2) + "/verder"}
+    assert len(paths) > 400
+    for path in sorted(paths):
+        fresh = lazy()
+        for method in ("GET", "POST"):
+            assert _outcome(fresh, path, method) == _outcome(full, path, method), (path, method)
+    one = lazy()
+    for rule in added:
+        values = {name: _sample(converter) for name, converter in rule._converters.items()}
+        assert (one.bind("x.example").build(rule.endpoint, values, method=sorted(rule.methods)[0])
+                == full.bind("x.example").build(rule.endpoint, values, method=sorted(rule.methods)[0]))
+    assert [rule.rule for rule in one.iter_rules()] == [rule.rule for rule in full.iter_rules()]
+
+
+def test_an_on_demand_app_binds_only_the_rules_its_page_needs(tmp_path):
+    app = make(tmp_path, ON_DEMAND=True)
+    assert app.test_client().get("/beheer/eerste-keer").status_code == 200
+    bound, waiting = len(app.url_map._bound), sum(map(len, app.url_map._waiting.values()))
+    assert 0 < bound < waiting / 4
+    assert len(list(app.url_map.iter_rules())) == bound + waiting
