@@ -190,3 +190,37 @@ def test_an_on_demand_app_binds_only_the_rules_its_page_needs(tmp_path):
     bound, waiting = len(app.url_map._bound), sum(map(len, app.url_map._waiting.values()))
     assert 0 < bound < waiting / 4
     assert len(list(app.url_map.iter_rules())) == bound + waiting
+
+
+def test_a_url_put_together_from_its_parts_is_what_werkzeugs_compiled_builder_makes(tmp_path):
+    from werkzeug.routing import Map, Rule
+
+    from buurtbemiddeling.startup import LazyBuilderRule, interpreted_build
+
+    rules = list(make(tmp_path).url_map.iter_rules())
+    extra = Map([Rule("/lijst/<int:page>/", defaults={"page": 1, "soort": "a"}, endpoint="list"),
+                 Rule("/p/<name>/<path:rest>", subdomain="<area>", endpoint="sub"),
+                 Rule("/ä b|c/<name>", endpoint="quoted")])
+    rules += list(extra.iter_rules())
+    for rule in rules:
+        values = {name: _sample(converter) for name, converter in rule._converters.items()}
+        for more in ({}, {"q": "Jan de Vries & zn", "tags": ["een", "twee"], "soort": "b", "page": 9}):
+            for append_unknown in (True, False):
+                compiled = super(LazyBuilderRule, rule)._compile_builder(append_unknown) if isinstance(
+                    rule, LazyBuilderRule) else rule._compile_builder(append_unknown)
+                args = {**values, **more}
+                assert interpreted_build(rule, append_unknown, args) == compiled(rule, **args), (rule.rule, more)
+
+
+def test_a_rule_builds_the_same_urls_before_and_after_its_builder_is_compiled(tmp_path):
+    from buurtbemiddeling import startup
+
+    app = make(tmp_path)
+    with app.test_request_context():
+        from flask import url_for
+
+        urls = [(url_for("cases.detail", case_id=n, tab="notities"), url_for("admin.today"))
+                for n in range(2 * startup.COMPILE_AFTER)]
+    assert urls == [(f"/beheer/zaken/{n}?tab=notities", "/beheer/") for n in range(2 * startup.COMPILE_AFTER)]
+    rule = next(app.url_map.iter_rules("cases.detail"))
+    assert rule._build_unknown.__qualname__.startswith("<builder:"), "werkzeug's, compiled after COMPILE_AFTER URLs"
