@@ -66,6 +66,7 @@ def test_a_public_report_is_stored_without_loading_a_heavy_library(script, insta
     assert sorted(m for m in HEAVY if m in modules) == []
     assert "buurtbemiddeling.reports.form_posts" in modules
     assert views_loaded(modules) == [], "the inbox and the case page stay unloaded"
+    assert not {"buurtbemiddeling.admin.views", "buurtbemiddeling.auth.views"} & modules, "nor the admin's or login's"
     assert not {"buurtbemiddeling.cases.page", "buurtbemiddeling.cases.repo"} & modules, "a post reads no case"
     assert workers.report_count(instance) >= 1
 

@@ -1,17 +1,16 @@
-"""The admin shell: layout, navigation, the Vandaag page and assets."""
+"""The admin shell's own pages: Vandaag and the assets (the layout's hooks: __init__.py)."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import js_lib_htmx
-from flask import Blueprint, Flask, Response, render_template, request, send_from_directory
-from flask_login import current_user
+from flask import Blueprint, render_template, send_from_directory
 
 from ..auth.views import coordinator_required
 from ..store import get_store
-from . import areas, dashboard
+from . import PREFIX, areas, dashboard
 
-bp = Blueprint("admin", __name__, url_prefix="/beheer")
+bp = Blueprint("admin", __name__, url_prefix=PREFIX)
 HTMX_DIR = Path(js_lib_htmx.__file__).parent / "static" / "htmx"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
@@ -41,23 +40,5 @@ def asset(filename: str):
     return send_from_directory(STATIC_DIR, filename, max_age=3600)
 
 
-def admin_response_headers(response: Response) -> Response:
-    if request.path.startswith(bp.url_prefix):
-        # Partial and full answers share URLs; caches must keep them apart.
-        response.vary.add("HX-Request")
-        if current_user.is_authenticated:
-            response.headers["Cache-Control"] = "no-store"  # residents' data never lingers in a cache
-    return response
-
-
 for _area in areas.unbuilt():
     bp.add_url_rule(f"/{_area.slug}", f"area_{_area.slug}", _placeholder(_area))
-
-
-def init_app(app: Flask) -> None:
-    app.after_request(admin_response_headers)
-    @app.context_processor
-    def navigation():
-        return {"admin_areas": areas.AREAS, "htmx_request": bool(getattr(request, "htmx", False))}
-
-    app.register_blueprint(bp)

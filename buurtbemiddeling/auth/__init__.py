@@ -5,8 +5,7 @@ from flask.cli import with_appcontext
 
 from ..store import get_store
 from .. import on_demand
-from . import users, views  # first: the admin package imports the decorators from views
-from . import sessions, twofactor  # noqa: I001
+from . import sessions, users
 
 
 @click.command("disable-2fa")
@@ -14,6 +13,8 @@ from . import sessions, twofactor  # noqa: I001
 @click.argument("email")
 def disable_twofactor_command(email: str) -> None:
     """Zet tweestapsverificatie uit voor een account (telefoon kwijt)."""
+    from . import twofactor
+
     store = get_store()
     doc = users.find_by_email(store.read(), email)
     if doc is None:
@@ -26,13 +27,15 @@ def disable_twofactor_command(email: str) -> None:
 @with_appcontext
 def encrypt_twofactor_command() -> None:
     """Versleutel tweestapsgeheimen die nog leesbaar in de gegevens staan (van vóór de versleuteling)."""
+    from . import twofactor
+
     changed = twofactor.seal_plain_secrets(get_store(), current_app.config["TOTP_KEY_FILE"])
     click.echo(f"Versleuteld: de tweestapsgeheimen van {changed} account(s).")
 
 
 def init_app(app: Flask) -> None:
     users.use_test_hashing(app.testing)
-    views.init_app(app)
+    on_demand.add(app, "buurtbemiddeling.auth.views:bp")  # login, setup, invitations; its decorators guard every view
     on_demand.add(app, "buurtbemiddeling.auth.account:bp")
     on_demand.add(app, "buurtbemiddeling.auth.accounts:bp")
     sessions.init_app(app)

@@ -1,7 +1,7 @@
 """Login sessions: started with an id the server keeps (`users.open_session`), ended on the
 server by logout, after idle time, at the absolute limit, or when the account's epoch moved on
 (deactivated, password or role changed, "Overal uitloggen"). A copied cookie of an ended session
-opens nothing: `auth.views.load_user` checks its id against the account."""
+opens nothing: `load_user` checks its id against the account."""
 from __future__ import annotations
 
 import time
@@ -9,6 +9,7 @@ import time
 from flask import Flask, Response, current_app, flash, redirect, request, session, url_for
 from flask_login import login_user, logout_user
 
+from ..extensions import login_manager
 from ..store import get_store
 from . import users
 from .users import User
@@ -79,6 +80,16 @@ def _guard():
     return redirect(target)
 
 
+def load_user(user_id: str) -> User | None:
+    """Flask-Login's user loader: the session's account, if the session is still open on the server."""
+    user = users.get_user(get_store(), user_id)
+    # A logout, a deactivated account or a changed password or role ends sessions on the server.
+    if (user is None or not user.is_active or session.get("epoch", 0) != user.epoch
+            or users.session_hash(session.get("sid")) not in user.sessions):
+        return None
+    return user
+
+
 def _hsts(response: Response) -> Response:
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
@@ -86,5 +97,6 @@ def _hsts(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    login_manager.user_loader(load_user)
     app.before_request(_guard)
     app.after_request(_hsts)

@@ -6,29 +6,18 @@ import time
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import (Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, session,
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, session,
                    url_for)
 from flask_login import current_user, login_required, logout_user
 
 from common import clock
 
-from ..extensions import login_manager
 from ..store import get_store
 from . import invitations, recovery, sessions, setup_code, throttle, twofactor, users
 
 bp = Blueprint("auth", __name__, url_prefix="/beheer")
 SECOND_STEP_SECONDS = 5 * 60  # how long a correct password waits for its code
 WRONG_LOGIN = "Het e-mailadres of het wachtwoord klopt niet."
-
-
-@login_manager.user_loader
-def load_user(user_id: str):
-    user = users.get_user(get_store(), user_id)
-    # A logout, a deactivated account or a changed password or role ends sessions on the server.
-    if (user is None or not user.is_active or session.get("epoch", 0) != user.epoch
-            or users.session_hash(session.get("sid")) not in user.sessions):
-        return None
-    return user
 
 
 def role_required(*roles: str):
@@ -220,7 +209,3 @@ def _safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return None
     return target
-
-
-def init_app(app: Flask) -> None:
-    app.register_blueprint(bp)
