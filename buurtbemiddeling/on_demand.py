@@ -101,11 +101,14 @@ class OnDemandFlask(Flask):
         stand_in.template_context_processors.clear()  # the real one brings Flask's default processor
         self.register_blueprint(stand_in)
         for rule in entry["rules"]:
-            view = self.view_functions.get(rule["endpoint"]) or self._stand_in_view(entry["name"], rule["endpoint"])
-            self.add_url_rule(rule["rule"], rule["endpoint"], view,
-                              provide_automatic_options=rule["automatic_options"], methods=rule["methods"],
-                              defaults=rule["defaults"], strict_slashes=rule["strict_slashes"],
-                              merge_slashes=rule["merge_slashes"])
+            # Flask's add_url_rule less its work out of the methods: routes.json keeps the rule's own.
+            url_rule = self.url_rule_class(rule["rule"], endpoint=rule["endpoint"], methods=rule["methods"],
+                                           defaults=rule["defaults"], strict_slashes=rule["strict_slashes"],
+                                           merge_slashes=rule["merge_slashes"])
+            url_rule.provide_automatic_options = rule["automatic_options"]
+            self.url_map.add(url_rule)
+            if rule["endpoint"] not in self.view_functions:
+                self.view_functions[rule["endpoint"]] = self._stand_in_view(entry["name"], rule["endpoint"])
         self.pending[entry["name"]] = {**entry, "ref": ref, "then": then}
 
     def _stand_in_view(self, name: str, endpoint: str):

@@ -1,7 +1,6 @@
 """Security headers on every response, error pages, and which proxy to believe about the client."""
 from flask import Flask, Response, current_app, has_request_context, render_template, request
 from werkzeug.exceptions import HTTPException
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .csrf import CSRFError
 from .uploads import too_large_message
@@ -34,6 +33,8 @@ def trust_proxies(app: Flask) -> None:
     so the form and login rate limits count each visitor, not the proxy."""
     hops = int(app.config.get("PROXY_FIX_X_FOR") or 0)
     if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix  # only behind a proxy: CGI hosts have none
+
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 

@@ -46,13 +46,14 @@ def _counters_off_the_data_lock(tx) -> None:
             tx.table(name).truncate()
 
 
-_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?$")
+# A pattern, compiled on first use: every process imports this module, few migrate.
+_MOMENT = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?$"
 
 
 def _with_offset(value):
     """A stored value with every moment in it in the one stored form (common/clock.py)."""
     if isinstance(value, str):
-        return clock.stored(value) if _MOMENT.match(value) else value
+        return clock.stored(value) if re.match(_MOMENT, value) else value
     if isinstance(value, dict):
         return {key: _with_offset(item) for key, item in value.items()}
     if isinstance(value, list):

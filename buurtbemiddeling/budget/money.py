@@ -6,9 +6,9 @@ import re
 MAX_CENTS = 100_000_000 * 100  # a hundred million euros: anything above is a typing error
 # "1.234,56", "1234,5", "12", "1.234": dots group thousands, the comma starts the cents.
 # Only the digits 0-9 (re.ASCII): Python's \d also takes Arabic-Indic "١٢٣", which is no amount here.
-_DUTCH = re.compile(r"^(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d*))?$", re.ASCII)
+_DUTCH = r"^(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d*))?$"  # patterns, compiled on first use: most processes parse no amount
 # "12.50": a single dot with one or two digits after it is read as a decimal point.
-_DOTTED = re.compile(r"^(\d+)\.(\d{1,2})$", re.ASCII)
+_DOTTED = r"^(\d+)\.(\d{1,2})$"
 EXAMPLE = "Schrijf het bedrag als 12,50 of 1.234,56."
 
 
@@ -21,7 +21,7 @@ def parse_cents(text: str | None, *, allow_zero: bool = False) -> int:
         raise ValueError(f"Vul een bedrag in. {EXAMPLE}")
     if cleaned.startswith("-"):
         raise ValueError("Een bedrag kan niet negatief zijn.")
-    match = _DUTCH.match(cleaned) or _DOTTED.match(cleaned)
+    match = re.match(_DUTCH, cleaned, re.ASCII) or re.match(_DOTTED, cleaned, re.ASCII)
     if match is None:
         raise ValueError(f"‘{raw}’ is geen bedrag. {EXAMPLE}")
     whole, fraction = match.group(1).replace(".", ""), match.group(2) or ""
