@@ -97,6 +97,13 @@ def main() -> None:
     from wsgiref.handlers import CGIHandler
 
     try:
+        from buurtbemiddeling import dataclass_code
+        from common.instance import InstanceMissing, locate
+
+        try:  # before the app's modules make their dataclasses
+            dataclass_code.keep(locate(INSTANCE).path / "cache")
+        except InstanceMissing:
+            pass  # create_app says so
         from app import create_app
 
         # One request per process: each area's views are imported only when asked for.

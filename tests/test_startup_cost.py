@@ -47,7 +47,7 @@ def script(instance):
     return script
 
 
-def test_the_login_page_loads_no_heavy_library(script):
+def test_the_login_page_loads_no_heavy_library(script, instance):
     answer, modules = cgi.modules_loaded(script, "GET", "/beheer/inloggen")
     assert answer.status == 200 and b"Inloggen" in answer.body
     assert sorted(m for m in HEAVY if m in modules) == []
@@ -55,6 +55,8 @@ def test_the_login_page_loads_no_heavy_library(script):
     assert "buurtbemiddeling.privacy.retention" not in modules, "retention ran today: its rules stay unloaded"
     assert "buurtbemiddeling.protocols.checklist" not in modules, "an area's rules load where they are used"
     assert "tomllib" not in modules, "an instance without config.toml needs no TOML parser"
+    (kept,) = (instance / "cache").glob("dataclasses.*.marshal")  # the dataclasses' code, for the next process
+    assert kept.stat().st_mode & 0o777 == 0o600
     # That it takes no lock: test_a_process_starts_and_answers_while_a_writer_holds_the_data_lock.
 
 
