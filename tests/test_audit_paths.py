@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from db import Store
+from tests.source_tree import parsed
 
 ROOT = Path(__file__).resolve().parent.parent
 # Entries about reading, an attempt or a build, with no data change to go with them (a refused
@@ -42,7 +43,7 @@ def audit_calls() -> list[tuple[str, str, str, bool]]:
             for child in ast.iter_child_nodes(node):
                 visit(child, in_tx, function)
 
-        visit(ast.parse(path.read_text()), False, "")
+        visit(parsed(path), False, "")
     return found
 
 

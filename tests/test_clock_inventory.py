@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from tests.source_tree import parsed
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("buurtbemiddeling", "common", "db", "figures", "forms", "sitebuilder", "deploy")
 TOP_MODULES = ("app.py", "build.py")
@@ -42,7 +44,7 @@ def clock_calls(root: Path = ROOT, packages=PACKAGES, modules=TOP_MODULES) -> se
     for path in files:
         if not path.exists():
             continue
-        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        for node in ast.walk(parsed(path)):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
                 pair = (_name(node.func.value), node.func.attr)
                 if pair in CLOCK_CALLS:

@@ -15,6 +15,7 @@ from common import folding, phone, postcode
 from forms import REFERRAL, REPORT
 
 from .test_public_forms import VALID_REFERRAL
+from .source_tree import parsed
 
 ROOT = Path(__file__).resolve().parents[1]
 CODE_DIRS = ("buurtbemiddeling", "common", "db", "figures", "forms", "sitebuilder")
@@ -134,7 +135,7 @@ def test_the_inventory_patterns_find_the_homes_themselves():
 
 def test_common_imports_nothing_of_the_admin_or_flask():
     for path in (ROOT / "common").rglob("*.py"):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tree = parsed(path)
         for node in ast.walk(tree):
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
                 [node.module or ""] if isinstance(node, ast.ImportFrom) else []
@@ -145,7 +146,7 @@ def test_common_imports_nothing_of_the_admin_or_flask():
 def imported_modules(folder: str) -> set[tuple[str, str]]:
     found = set()
     for path in (ROOT / folder).rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(parsed(path)):
             if isinstance(node, ast.Import):
                 found |= {(path.name, a.name) for a in node.names}
             elif isinstance(node, ast.ImportFrom) and node.level == 0:

@@ -22,6 +22,7 @@ from buurtbemiddeling.matching import proposals
 
 from . import matching_data
 from .portal_data import PASSWORD, login
+from .source_tree import parsed
 
 ROOT = Path(__file__).resolve().parents[1]
 SAME_STREET = "Woont in dezelfde straat als partij A"
@@ -263,7 +264,7 @@ def duo_writers() -> set[tuple[str, str]]:
         relative = path.relative_to(ROOT).as_posix()
         if any(f"/{d}/" in f"/{relative}" for d in SKIP_DIRS):
             continue
-        for node in ast.parse(path.read_text("utf-8")).body:
+        for node in parsed(path).body:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _writes_duo(node):
                 found.add((relative, node.name))
     return found

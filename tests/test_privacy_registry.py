@@ -12,6 +12,7 @@ from buurtbemiddeling.privacy import registry, retention
 from buurtbemiddeling.reports import intake
 from common import tables
 from forms import FORMS, CheckboxesField, CheckboxGridField, EmailField, PhoneField, PostcodeField, TextAreaField
+from tests.source_tree import parsed
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -55,7 +56,7 @@ def _constants() -> dict[str, set[str]]:
     """Every upper-case name assigned a string in the code: name -> its values."""
     found: dict[str, set[str]] = {}
     for path in (ROOT / "buurtbemiddeling").rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text())):
+        for node in ast.walk(parsed(path)):
             if not isinstance(node, ast.Assign) or len(node.targets) != 1:
                 continue
             target, value = node.targets[0], node.value
@@ -74,7 +75,7 @@ def test_every_table_the_code_names_is_in_the_registry():
     assert tables.ALL - set(registry.TABLES) == set()
     constants, counters = _constants(), set()
     for path in (ROOT / "buurtbemiddeling").rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text())):
+        for node in ast.walk(parsed(path)):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args \
                     and node.func.attr in ("update", "read") and isinstance(node.args[0], ast.Name | ast.Attribute):
                 arg = node.args[0]

@@ -63,6 +63,7 @@ def test_no_follow_ups_this_week_says_so_and_not_that_there_are_no_notes(client,
 from buurtbemiddeling.cases import repo, workflow  # noqa: E402
 from figures import cases as case_rules  # noqa: E402
 from figures.public import public_figures  # noqa: E402
+from tests.source_tree import parsed  # noqa: E402
 
 
 def closed(outcome, step="afgesloten"):
@@ -137,7 +138,7 @@ def test_the_reported_date_is_read_only_through_its_home():
             name = path.relative_to(root).as_posix()
             if name in writers or "/demo/" in name:
                 continue
-            for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            for node in ast.walk(parsed(path)):
                 read = (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get"
                         or isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load))
                 key = node.args[0] if isinstance(node, ast.Call) and node.args else getattr(node, "slice", None)

@@ -1,8 +1,11 @@
 """What the apps of one process share (buurtbemiddeling/startup.py): a route's parsed rule and URL
-builder, and in the test suite compiled templates (SharedTemplateCache). Shared only where it is
-the same: a template is compiled again when its source changes, a rule parsed again for another
+builder, and in the test suite compiled templates (SharedTemplateCache) and the parsed Python
+sources (tests/source_tree.py). Shared only where it is the same: a template is compiled again
+when its source changes, a file parsed again when it changes, a rule parsed again for another
 map's converters."""
 from __future__ import annotations
+
+import ast
 
 import pytest
 from jinja2 import Environment, FileSystemLoader
@@ -73,3 +76,15 @@ def test_a_rule_parsed_for_one_map_serves_another_only_with_the_same_converters(
     assert small.bind("x").match("/zaken/2/stap/intake") == ("step", {"case": 2, "step": "intake"})
     with pytest.raises(NotFound):  # its own converter, not the one parsed for the other maps
         small.bind("x").match("/zaken/7/stap/intake")
+
+
+def test_a_source_file_is_parsed_once_and_again_when_it_changes(tmp_path):
+    from tests.source_tree import parsed
+
+    module = tmp_path / "module.py"
+    module.write_text("TODAY = 'vandaag'\n", encoding="utf-8")
+    first = parsed(module)
+    assert parsed(module) is first, "the tests that read the code share one tree per file"
+    module.write_text("TODAY = date.today()\n", encoding="utf-8")
+    changed = parsed(module)
+    assert changed is not first and isinstance(changed.body[0].value, ast.Call)

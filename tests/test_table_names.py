@@ -8,6 +8,7 @@ from pathlib import Path
 from buurtbemiddeling import demo
 from common import tables
 from db.parts import owner
+from tests.source_tree import parsed
 
 ROOT = Path(__file__).resolve().parent.parent
 # db/ is the generic store (its migrations name tables as they were then); the home itself.
@@ -23,7 +24,7 @@ def written_names(sources: list[Path]) -> list[str]:
     """Table names spelled out as a string: in a `.table("...")` call or a module-level constant."""
     found = []
     for path in sources:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tree = parsed(path)
         where = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path.name
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "table":
