@@ -22,6 +22,7 @@ from buurtbemiddeling import publicity, reporting
 from buurtbemiddeling import portal, privacy
 from buurtbemiddeling.on_demand import OnDemandFlask
 from buurtbemiddeling.store import init_store
+from db.storage import serve_many_requests
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -50,6 +51,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config["INSTANCE_SOURCE"] = instance.source
     extensions.init_app(app)
     init_store(app, one_request=on_demand)
+    if not on_demand and not app.testing:  # the tests' processes make an app per test: their garbage is apps
+        serve_many_requests()
     security.init_app(app)
 
     auth.init_app(app)
