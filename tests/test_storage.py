@@ -818,10 +818,12 @@ def test_a_value_kept_per_part_is_built_again_only_for_the_part_another_process_
     assert seen()[-1] == 20
 
 
-def test_a_sum_over_parts_takes_off_what_another_process_changed(tmp_path):
+def _steps_summed(tmp_path, rounds: int):
+    """A store of cases in parts of 4 (intake, gekoppeld, afgesloten, `rounds` times), the ids each
+    count was given, the count, and the kept sum of the steps."""
     store = Store(tmp_path / "data", parts={"cases": 4})
     with store.transaction() as tx:
-        tx.table("cases").insert_multiple({"step": step} for step in ["intake", "gekoppeld", "afgesloten"] * 5)
+        tx.table("cases").insert_multiple({"step": step} for step in ["intake", "gekoppeld", "afgesloten"] * rounds)
     counted = []
 
     def steps(docs) -> Counter:
@@ -829,9 +831,11 @@ def test_a_sum_over_parts_takes_off_what_another_process_changed(tmp_path):
         counted.extend(d.doc_id for d in docs)
         return Counter(d["step"] for d in docs)
 
-    def total() -> Counter:
-        return store.read().summed("steps", "cases", steps)
+    return store, counted, steps, lambda: store.read().summed("steps", "cases", steps)
 
+
+def test_a_sum_over_parts_takes_off_what_another_process_changed(tmp_path):
+    store, counted, steps, total = _steps_summed(tmp_path, 5)
     assert total() == {"intake": 5, "gekoppeld": 5, "afgesloten": 5} and len(counted) == 15
     assert total() is total()  # kept while no part changed
     other = worker(store.data_dir, "serve", stdin=subprocess.PIPE, parts={"cases": 4})
@@ -881,18 +885,7 @@ def test_documents_by_id_come_in_the_order_asked_shared_and_in_a_transaction_as_
 def test_a_sum_takes_off_a_version_that_left_memory_as_it_was_counted_when_it_left(tmp_path):
     # A worker reads each new version of a part between another process's writes (its pages):
     # the version a kept sum was counted on leaves the table cache before the sum is asked again.
-    store = Store(tmp_path / "data", parts={"cases": 4})
-    with store.transaction() as tx:
-        tx.table("cases").insert_multiple({"step": step} for step in ["intake", "gekoppeld", "afgesloten"] * 4)
-    counted = []
-
-    def steps(docs) -> Counter:
-        docs = list(docs)
-        counted.extend(d.doc_id for d in docs)
-        return Counter(d["step"] for d in docs)
-
-    def total() -> Counter:
-        return store.read().summed("steps", "cases", steps)
+    store, counted, steps, total = _steps_summed(tmp_path, 4)
 
     def write(doc_id: int, step: str, then_a_page: bool = True) -> None:
         _ask(other, op="update", table="cases", fields={"step": step}, doc_id=doc_id)
