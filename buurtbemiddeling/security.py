@@ -51,7 +51,7 @@ def admin_error(error: HTTPException):
         return error
     from flask_login import current_user
 
-    from .auth.views import home_url
+    from .auth.guard import home_url
 
     title, message = ERRORS[error.code]
     if error.code == 413:

@@ -152,7 +152,7 @@ def test_the_coordinator_can_switch_off_a_lost_second_step(client, as_user, stor
 
 
 def test_role_required_lets_in_only_the_named_roles(app, client, as_user):
-    from buurtbemiddeling.auth.views import role_required
+    from buurtbemiddeling.auth.guard import role_required
 
     @role_required("volunteer", "partner")
     def portal():

@@ -21,7 +21,7 @@ from common import clock
 
 from .. import sheets, uploads
 from ..security import admin_error
-from ..auth.views import coordinator_required
+from ..auth.guard import coordinator_required
 from ..settings import lists
 from ..store import get_store
 

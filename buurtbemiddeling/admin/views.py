@@ -6,7 +6,7 @@ from pathlib import Path
 import js_lib_htmx
 from flask import Blueprint, render_template, send_from_directory
 
-from ..auth.views import coordinator_required
+from ..auth.guard import coordinator_required
 from ..store import get_store
 from . import PREFIX, areas, dashboard
 

@@ -35,7 +35,7 @@ def encrypt_twofactor_command() -> None:
 
 def init_app(app: Flask) -> None:
     users.use_test_hashing(app.testing)
-    on_demand.add(app, "buurtbemiddeling.auth.views:bp")  # login, setup, invitations; its decorators guard every view
+    on_demand.add(app, "buurtbemiddeling.auth.views:bp")  # login, setup, invitations (the guards: guard.py)
     on_demand.add(app, "buurtbemiddeling.auth.account:bp")
     on_demand.add(app, "buurtbemiddeling.auth.accounts:bp")
     sessions.init_app(app)

@@ -13,7 +13,8 @@ from ..network import partners as network
 from ..store import get_store
 from ..volunteers.pipeline import ENDED
 from . import invitations, twofactor, users
-from .views import coordinator_required, when
+from .guard import coordinator_required
+from .views import when
 from common import tables
 
 bp = Blueprint("accounts", __name__, url_prefix="/beheer/accounts")

@@ -1,56 +1,28 @@
-"""First-run setup, login (with throttling and the optional second step), logout, the
-invitation link, and the decorators that guard every other view."""
+"""First-run setup, login (with throttling and the optional second step), logout and the
+invitation link. The decorators that guard every other view: guard.py."""
 from __future__ import annotations
 
 import time
-from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, session,
+from flask import (Blueprint, current_app, flash, redirect, render_template, request, session,
                    url_for)
-from flask_login import current_user, login_required, logout_user
+from flask_login import login_required, logout_user
 
 from common import clock
 
 from ..store import get_store
 from . import invitations, recovery, sessions, setup_code, throttle, twofactor, users
+from .guard import home_url
 
 bp = Blueprint("auth", __name__, url_prefix="/beheer")
 SECOND_STEP_SECONDS = 5 * 60  # how long a correct password waits for its code
 WRONG_LOGIN = "Het e-mailadres of het wachtwoord klopt niet."
 
 
-def role_required(*roles: str):
-    """Only users with one of these roles may use the view; others get 403, visitors the login."""
-    unknown = set(roles) - set(users.ROLES)
-    if not roles or unknown:
-        raise ValueError(f"unknown roles: {sorted(unknown)}")
-
-    def decorate(view):
-        @wraps(view)
-        @login_required
-        def wrapped(*args, **kwargs):
-            if current_user.role not in roles:
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorate
-
-
-coordinator_required = role_required("coordinator")
-coordinator_required.__doc__ = "Only the coordinator role may use this view."
-
-
 def when(iso: str | None, *, date_only: bool = False) -> str:
     """A stored moment for a page: 05-03-2026 14:30 (Amsterdam time), or only its date."""
     return clock.date_text(iso) if date_only else clock.datetime_text(iso)
-
-
-def home_url(user) -> str:
-    # Volunteers and partners land on their portal, never on the coordinator's admin.
-    return url_for("admin.today") if user.is_coordinator else url_for("portal.home")
 
 
 @bp.route("/eerste-keer", methods=["GET", "POST"])

@@ -9,7 +9,7 @@ from common import clock
 from common.clock import today
 
 from .. import pdf, uploads, xlsx
-from ..auth.views import coordinator_required
+from ..auth.guard import coordinator_required
 from ..answers import get_or_404, invalid, saved
 from ..cases import repo as case_repo
 from ..store import get_store

@@ -17,7 +17,7 @@ from common import clock
 from figures import cases as case_rules
 
 from ..admin.options import options
-from ..auth.views import coordinator_required
+from ..auth.guard import coordinator_required
 from ..matching.case_section import radius as matching_radius
 from ..filetypes import download_name
 from ..reports import intake as report_intake

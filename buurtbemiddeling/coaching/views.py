@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from common import clock
 
-from ..auth.views import coordinator_required
+from ..auth.guard import coordinator_required
 from ..cases import repo as case_repo
 from ..cases import workflow
 from ..store import get_store

@@ -11,7 +11,7 @@ from markupsafe import Markup
 from common import clock
 
 from ..admin.options import options
-from ..auth.views import coordinator_required
+from ..auth.guard import coordinator_required
 from ..cases import repo as case_repo
 from ..cases import workflow
 from ..cases.workflow import WorkflowError, label as step_label

@@ -10,7 +10,7 @@ import sitebuilder
 from common import clock
 
 from .. import mail, pdf
-from ..auth.views import coordinator_required
+from ..auth.guard import coordinator_required
 from ..cases import repo
 from ..cases.records import party_letter
 from ..cases.workflow import Change, WorkflowError

@@ -9,7 +9,7 @@ from common import clock
 from forms.fields import is_email
 
 from .. import mail
-from ..auth.views import coordinator_required
+from ..auth.guard import coordinator_required
 from ..store import get_store
 
 bp = Blueprint("messages", __name__, url_prefix="/beheer/instellingen")

@@ -9,7 +9,7 @@ import sitebuilder
 
 from common import clock
 
-from ..auth.views import coordinator_required
+from ..auth.guard import coordinator_required
 from ..store import get_store
 from common.markdown import render_markdown
 from . import templates

@@ -9,7 +9,7 @@ from common.clock import today
 from common import clock
 
 from .. import uploads
-from ..auth.views import coordinator_required
+from ..auth.guard import coordinator_required
 from ..answers import get_or_404, invalid, saved
 from ..store import get_store
 from . import partners as rules

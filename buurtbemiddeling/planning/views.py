@@ -8,7 +8,7 @@ from flask_login import current_user
 from common.clock import today
 from common import clock
 
-from ..auth.views import coordinator_required
+from ..auth.guard import coordinator_required
 from ..store import get_store
 from . import work
 from ..answers import get_or_404, invalid, saved

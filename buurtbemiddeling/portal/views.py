@@ -14,7 +14,8 @@ from flask_login import current_user, login_required
 from common import clock
 
 from ..auth import users
-from ..auth.views import role_required, when
+from ..auth.guard import role_required
+from ..auth.views import when
 from ..budget import ledger
 from ..cases import appointments, records, workflow
 from ..cases import repo as case_repo

@@ -16,7 +16,8 @@ from common import retention_periods as periods
 
 from ..auth import users
 from ..admin.paging import page_of
-from ..auth.views import coordinator_required, when
+from ..auth.guard import coordinator_required
+from ..auth.views import when
 from ..pdf import html_to_pdf
 from ..store import get_store
 from ..uploads import upload_dir

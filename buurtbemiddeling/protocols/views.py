@@ -7,7 +7,8 @@ from flask_login import current_user
 
 from common import folding
 
-from ..auth.views import coordinator_required, role_required, when
+from ..auth.guard import coordinator_required, role_required
+from ..auth.views import when
 from ..store import get_store
 from common.markdown import render_markdown
 from . import diff, documents

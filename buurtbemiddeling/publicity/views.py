@@ -7,7 +7,7 @@ from flask_login import current_user
 from common import clock
 from common.clock import today
 
-from ..auth.views import coordinator_required
+from ..auth.guard import coordinator_required
 from ..answers import get_or_404, invalid, saved
 from ..store import get_store
 from . import disclosure, items, site_build

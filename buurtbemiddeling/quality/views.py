@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from common import clock, intake_term
 
-from ..auth.views import coordinator_required
+from ..auth.guard import coordinator_required
 from ..cases import repo as case_repo
 from ..cases import workflow
 from ..coaching import notes as coaching_notes

@@ -10,7 +10,7 @@ from figures import period as periods
 from common.clock import today
 from common import clock
 
-from ..auth.views import coordinator_required
+from ..auth.guard import coordinator_required
 from ..cases import repo as case_repo
 from ..network import partners as network, sections as network_sections
 from ..answers import saved

@@ -7,7 +7,7 @@ from flask_login import current_user
 from forms import FORMS
 
 from ..admin.paging import page_of
-from ..auth.views import coordinator_required
+from ..auth.guard import coordinator_required
 from ..cases import page as case_page
 from .. import spam
 from ..settings import lists

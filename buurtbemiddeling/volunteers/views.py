@@ -18,7 +18,7 @@ from .. import uploads, xlsx
 from ..admin import imports
 from ..admin.paging import page_of
 from ..auth import invitations, users
-from ..auth.views import coordinator_required
+from ..auth.guard import coordinator_required
 from ..budget import ledger
 from ..reports.intake import new_record
 from ..settings import lists

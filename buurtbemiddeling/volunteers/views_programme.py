@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..auth.views import coordinator_required
+from ..auth.guard import coordinator_required
 from ..budget import views as budget_views
 from ..settings import lists
 from ..store import get_store
