@@ -36,7 +36,8 @@ def audit_calls() -> list[tuple[str, str, str, bool]]:
                 for child in node.body:
                     visit(child, False, node.name)
                 return
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "audit":
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("audit",
+                                                                                                  "audit_while"):
                 action = node.args[1] if len(node.args) > 1 else None
                 name = action.value if isinstance(action, ast.Constant) else "?"
                 found.append((rel, function, name, in_tx))
@@ -86,3 +87,32 @@ def test_entries_of_a_commit_cut_off_before_they_were_written_are_written_by_the
     with other.transaction() as tx:
         tx.table("cases").insert({"n": 2})
     assert [e["record"] for e in other.audit_entries()] == ["case:1"]  # once, not again
+
+
+def test_a_view_s_entry_written_while_the_page_is_made_is_on_disk_when_the_block_ends(tmp_path, monkeypatch):
+    """`audit_while`: a helper thread appends and fsyncs the entry while the page renders; the
+    page is handed on only after it, with the programme's clock of the caller."""
+    from common import clock
+
+    store = Store(tmp_path / "data")
+    with clock.using(clock.FixedClock("2026-12-06T10:16:00+01:00")):
+        with store.audit_while("1", "view", "case:7") as entry:
+            page = "<h1>Zaak</h1>"
+        assert [(e["action"], e["record"]) for e in Store(tmp_path / "data").audit_entries()] == [("view", "case:7")]
+    assert entry["at"].startswith("2026-12-06T09:16:00") and page
+
+    monkeypatch.setattr(store._audit_log, "write", lambda entries: (_ for _ in ()).throw(OSError("schijf vol")))
+    made = []
+    with pytest.raises(OSError, match="schijf vol"):
+        with store.audit_while("1", "view", "case:8"):
+            made.append("page")
+    assert made == ["page"], "the error is raised after the block: no page is answered without its entry"
+    monkeypatch.undo()
+
+    with pytest.raises(RuntimeError):
+        with store.transaction() as tx:
+            tx.table("cases").insert({"n": 1})
+            with store.audit_while("1", "view", "case:9"):
+                pass
+            raise RuntimeError("the change failed")
+    assert [e["record"] for e in store.audit_entries()] == ["case:7"], "inside a transaction: with its commit only"

@@ -121,15 +121,17 @@ imports.register(bp, imports.Importer(
 # -- one case --------------------------------------------------------------------------
 
 def _render_case(case_id: int, *, errors: dict | None = None, values: dict | None = None, status: int = 200):
-    """The case page; after a failed post, `errors`/`values` are keyed by form name."""
+    """The case page; after a failed post, `errors`/`values` are keyed by form name. The view's
+    audit entry is written while the page is made, and on disk before the page is answered."""
     view = get_store().read()
     case = _case_or_404(view, case_id)
-    _audit_view(case_id)
-    return render_template(
-        "cases/detail.html", case=case, sections=sections.render_context(view, case),
-        errors=errors or {}, values=values or {}, step_label=workflow.label,
-        **page.list_context(view, case),
-    ), status
+    with get_store().audit_while(current_user.id, "view", f"case:{case_id}"):
+        shown = render_template(
+            "cases/detail.html", case=case, sections=sections.render_context(view, case),
+            errors=errors or {}, values=values or {}, step_label=workflow.label,
+            **page.list_context(view, case),
+        )
+    return shown, status
 
 
 
