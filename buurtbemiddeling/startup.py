@@ -16,7 +16,7 @@
   extends the layout and includes its pieces: 15-20 templates, more than the page's own work).
   The compiled code is kept in the instance folder, checked against the template's source.
   The test suite, which makes an app per test on a fresh instance folder, also keeps it in memory
-  for every app of its process (`share_compiled_templates`): compiling was most of a page test's time.
+  for every app of its process (`common/template_cache.py`): compiling was most of a page test's time.
 """
 from __future__ import annotations
 
@@ -26,9 +26,10 @@ from urllib.parse import quote
 
 from flask import Flask
 from jinja2 import BytecodeCache, FileSystemBytecodeCache
-from jinja2.bccache import Bucket
 from werkzeug.routing import Map, Rule
 from werkzeug.routing.matcher import StateMachineMatcher
+
+from common import template_cache
 
 TEMPLATE_CACHE = "cache/templates"  # in the instance folder: the app may write there, nobody else reads it
 
@@ -98,38 +99,6 @@ class LazyBuilderRule(Rule):
         if key not in self._builders:
             self._builders[key] = super()._compile_builder(append_unknown)
         return self._builders[key]
-
-
-class SharedTemplateCache(BytecodeCache):
-    """Compiled templates kept in memory for every app of the process, in front of an app's own
-    cache (which still gets what is compiled). Every app here has the same Jinja options, so the
-    code depends only on the template's name, file and source (the bucket's key and checksum)."""
-
-    _codes: dict = {}  # per process: bucket key -> (source checksum, code)
-
-    def __init__(self, own: BytecodeCache | None):
-        self.own = own
-
-    def load_bytecode(self, bucket: Bucket) -> None:
-        checksum, code = self._codes.get(bucket.key, (None, None))
-        if checksum == bucket.checksum:
-            bucket.code = code
-        elif self.own is not None:
-            self.own.load_bytecode(bucket)
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        self._codes[bucket.key] = (bucket.checksum, bucket.code)
-        if self.own is not None:
-            self.own.dump_bytecode(bucket)
-
-
-_shared_templates = False
-
-
-def share_compiled_templates(on: bool = True) -> None:
-    """Keep compiled templates for all apps this process makes from now on (tests/conftest.py)."""
-    global _shared_templates
-    _shared_templates = on
 
 
 class LazyMap(Map):
@@ -266,7 +235,6 @@ def init_app(app: Flask) -> None:
         cache: BytecodeCache | None = FileSystemBytecodeCache(str(folder))
     except OSError:
         cache = None  # a read-only instance still answers, compiling its templates each time
-    if _shared_templates:
-        cache = SharedTemplateCache(cache)
+    cache = template_cache.for_kind("admin", cache)
     if cache is not None:
         app.jinja_options = {**app.jinja_options, "bytecode_cache": cache}

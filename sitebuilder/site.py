@@ -12,7 +12,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 import forms
-from common import clock, intake_term, retention_periods, templating
+from common import clock, intake_term, retention_periods, template_cache, templating
 from common.phone import tel_href
 from figures.public import public_figures
 
@@ -164,6 +164,7 @@ class Site:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            bytecode_cache=template_cache.for_kind("site"),  # None, except in the test suite
         )
         env.filters["tel_href"] = tel_href
         env.filters["tr"] = translated

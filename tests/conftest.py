@@ -12,9 +12,8 @@ import os
 import pytest
 
 from app import create_app
-from buurtbemiddeling import startup
 from buurtbemiddeling.auth import users
-from common import clock as programme_clock
+from common import clock as programme_clock, template_cache
 from db import storage
 
 PASSWORD = "een lang wachtwoord"
@@ -55,8 +54,9 @@ def pytest_runtest_makereport(item, call):
 # Writes in this process (apps, live servers' threads) skip fsync, which only protects against a
 # power cut no test makes; processes the tests start (CGI, CLI, storage workers) keep it.
 storage.set_durable(False)
-# Every app in this process compiles each template once, not once per test's fresh instance folder.
-startup.share_compiled_templates()
+# Every app and site build in this process compiles each template once, not once per test's fresh
+# instance folder or build.
+template_cache.share()
 
 
 @pytest.fixture
