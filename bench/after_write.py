@@ -7,7 +7,8 @@ app in this process, warmed up on every measured page) and a second process writ
 on a case, a step change (a case put on hold and reopened), a public report. After each write
 this process serves one page; the CPU time of that request (``time.process_time``: on a busy
 machine wall time measures the neighbours) is recorded per page and kind of write, beside the
-same page served warm, and the first ranking of cases this worker never matched.
+same page served warm, the first ranking of cases this worker never matched, and Vandaag and a
+case page after BEHIND writes this worker served nothing between.
 
     .venv/bin/python -m bench.after_write INSTANCE [ROUNDS]    # an instance made by bench.generate
     .venv/bin/python -m bench.after_write INSTANCE --profile PAGE KIND   # cProfile of those requests
@@ -29,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 KINDS = ("note", "step", "post")
 ROUNDS = 5  # requests per page and kind of write, rotating over the page's URLs
 FIRST_RANKINGS = 10
+BEHIND = 100  # notes and step changes another process makes before a page in this one ("behind")
 VERBOSE = False  # each request's CPU and garbage collection on stderr (--each)
 
 
@@ -148,6 +150,16 @@ def measure(instance: Path, rounds: int = ROUNDS) -> dict:
                     samples.append(cpu_ms(client, urls[i % len(urls)]))
                 result[name][kind] = summary(samples)
         result["matching_first"] = {"warm": summary([cpu_ms(client, url) for url in first])}
+        # A worker that served nothing while the others wrote (Passenger keeps idle ones).
+        behind = {}
+        for name in ("dashboard", "case_detail"):
+            samples = []
+            for i in range(2):
+                for _ in range(BEHIND):
+                    writer.write(KINDS[_ % 2])
+                samples.append(cpu_ms(client, pages[name][i % len(pages[name])]))
+            behind[name] = summary(samples)
+        result["behind"] = behind
     finally:
         writer.stop()
     return result
@@ -178,6 +190,10 @@ def table(result: dict) -> str:
     columns = ("warm",) + KINDS
     lines = ["CPU ms per page (median / max)     " + "".join(f"{c:>14}" for c in columns)]
     for name, row in result.items():
+        if name == "behind":
+            lines += [f"{page + f' after {BEHIND} writes':<34} {cpu['median']:>7} /{cpu['max']:>5}"
+                      for page, cpu in row.items()]
+            continue
         cells = "".join(f"{row[c]['median']:>7} /{row[c]['max']:>5}" if c in row else f"{'':>14}" for c in columns)
         lines.append(f"{name:<34} {cells}")
     return "\n".join(lines)

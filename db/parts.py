@@ -162,6 +162,22 @@ class Parts(Mapping):
                 return table.max_id() if hasattr(table, "max_id") else max(map(int, table))
         return 0
 
+    def held_at(self, generation: int, count: int) -> int | None:
+        """``count`` if the state at ``generation`` held ``count`` documents, all of them in the
+        leading parts unchanged since (their versions at most ``generation``): then every
+        document after them is new since, and a fold over that state continues from there.
+        None if not, or unknown (``generation`` None: the table did not exist)."""
+        if generation is None:
+            return None
+        held = 0
+        for i, part_generation in enumerate(self._generations or ()):
+            if part_generation is None or part_generation > generation:
+                break
+            held += len(self._part(i))
+            if held > count:
+                return None
+        return count if held == count and self._generations else None
+
     @property
     def lineage(self) -> dict:
         """``{generation of an earlier state: its length}`` for the states this one grew from by

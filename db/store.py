@@ -339,24 +339,28 @@ class ReadView:
             return acc
         data = self._table_data(table)
         generation = self._version(table)
-        hit = self._store._folds.get(key)
+        hit = self._store._folds.get(key)  # (generation, result, documents folded or None)
         if hit is not None and hit[0] == generation:
             return hit[1]
         grown = getattr(data, "lineage", {}).get(hit[0]) if hit is not None else None
+        if grown is None and hit is not None and hit[2] is not None and isinstance(data, Parts):
+            # A new part begun since (every thousand events): its documents are the new ones.
+            grown = data.held_at(hit[0], hit[2])
         disk, versions = self._kept_on_disk(f"fold:{key}"), None
         if grown is None and disk is not None:  # a process that serves one request (CGI)
             versions = data.versions() if isinstance(data, Parts) else [(table, generation)]
             kept = disk.get(f"fold:{key}", versions)
             if kept is not None:
-                self._store._folds[key] = (generation, kept)
+                self._store._folds[key] = (generation, kept, None)
                 return kept
         if grown is not None:
-            acc, docs = dict(hit[1]), data.values(start=grown)
+            acc, docs, count = dict(hit[1]), data.values(start=grown), grown
         else:
-            acc, docs = {}, iter(self.table(table))
+            acc, docs, count = {}, iter(self.table(table)), 0
         for doc in docs:
             add(acc, doc)
-        self._store._folds[key] = (generation, acc)
+            count += 1
+        self._store._folds[key] = (generation, acc, count)
         if versions is not None:
             disk.put(f"fold:{key}", versions, acc)
         return acc
@@ -836,7 +840,7 @@ class Store:
         self._cache.leaving = self._count_leaving
         self.kept_on_disk = kept_on_disk
         self._derived = _Bounded(DERIVED_KEPT)  # ReadView.derived: key -> ({table: generation}, value)
-        self._folds = _Bounded(DERIVED_KEPT)  # ReadView.fold: key -> (generation, value)
+        self._folds = _Bounded(DERIVED_KEPT)  # ReadView.fold: key -> (generation, value, documents folded)
         self._parted = _Bounded(PARTED_KEPT)  # ReadView.parted: (key, part) -> (generation, value)
         self._sums = _Bounded(DERIVED_KEPT)  # ReadView.summed: key -> ({part: generation}, total)
         self._sum_counts: dict[str, Callable] = {}  # ReadView.summed: key -> its count

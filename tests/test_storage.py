@@ -715,6 +715,37 @@ def test_lines_another_process_appended_are_read_on_top_of_the_kept_version(tmp_
     assert before._pinned["events"] in view._table_data("events").lineage
 
 
+@pytest.mark.parametrize("lazy", [(), ("events",)], ids=["parsed", "lazy"])
+def test_a_fold_continues_over_a_part_another_process_began(tmp_path, lazy):
+    # Every thousand events the timeline begins a part: what a worker folded over the events
+    # before (its index, each case's activity) goes on with the new part's, not from the first.
+    store = Store(tmp_path / "data", lazy=lazy, parts={"events": 4})
+    with store.transaction() as tx:
+        tx.table("events").insert_multiple({"case_id": n % 3} for n in range(8))  # two full parts
+    folded = []
+
+    def add(acc: dict, doc) -> None:
+        folded.append(doc.doc_id)
+        acc[doc["case_id"]] = acc.get(doc["case_id"], 0) + 1
+
+    def counts() -> dict:
+        return store.read().fold("per_case", "events", add)
+
+    assert counts() == {0: 3, 1: 3, 2: 2}
+    other = worker(store.data_dir, "serve", stdin=subprocess.PIPE, lazy=lazy, parts={"events": 4})
+    try:
+        folded.clear()
+        assert _ask(other, op="insert", table="events", doc={"case_id": 2}) == 9  # the part 9-12 begins
+        assert counts() == {0: 3, 1: 3, 2: 3} and folded == [9]
+        folded.clear()
+        _ask(other, op="update", table="events", fields={"case_id": 0}, doc_id=2)  # an older part changed
+        assert _ask(other, op="insert", table="events", doc={"case_id": 1}) == 10
+        assert counts() == {0: 4, 1: 3, 2: 3} and folded == list(range(1, 11)), "folded again from the first"
+    finally:
+        other.stdin.close()
+        other.wait(timeout=10)
+
+
 # -- tables in parts (db/parts.py) ----------------------------------------------------
 
 
