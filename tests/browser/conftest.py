@@ -7,7 +7,6 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-import sitebuilder
 from app import create_app
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -15,10 +14,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 @pytest.fixture(scope="session")
-def public_dir(tmp_path_factory):
-    out = tmp_path_factory.mktemp("public")
-    sitebuilder.build(sitebuilder.Site(sitebuilder.DEFAULT_ROOT), out)
-    return out
+def public_dir(built_site):
+    """The public site the live servers serve: the session's one build (`built_site` in
+    tests/conftest.py), not a second one. Read it, never write into it."""
+    return built_site
 
 
 def serve(instance, public_dir, **config):

@@ -8,13 +8,22 @@ from buurtbemiddeling.auth import users
 from buurtbemiddeling.cases import workflow
 from buurtbemiddeling.demo import cases as case_demo, volunteers as volunteer_demo
 
-from .conftest import axe_violations
+from .conftest import axe_violations, serve
 
 PASSWORD = "een lang wachtwoord"
 EMAIL = "carla@lindenhoven.example"
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory, public_dir):
+    """One server for the module: these checks only read (opening a case adds an audit entry,
+    which no page here shows)."""
+    server = serve(tmp_path_factory.mktemp("phone-lists") / "instance", public_dir, RETENTION_AUTO_RUN=False)
+    yield server
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
 def programme(live_server):
     """A coordinator with a long name (the top bar must still fit), volunteers and a page of cases."""
     store = live_server.app.extensions["store"]
@@ -24,12 +33,25 @@ def programme(live_server):
     return store.read().table("cases").all()
 
 
-def log_in(page, live_server) -> None:
+@pytest.fixture(scope="module")
+def signed_in(browser, live_server, programme):
+    """The coordinator's session cookie, from one login through the form; `log_in` gives it to
+    each test's own context."""
+    context = browser.new_context(locale="nl-NL")
+    page = context.new_page()
     page.goto(live_server.url + "/beheer/inloggen")
     page.get_by_label("E-mailadres").fill(EMAIL)
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
     page.get_by_role("heading", name="Vandaag", exact=True).wait_for()
+    cookies = context.cookies()
+    context.close()
+    return cookies
+
+
+@pytest.fixture
+def log_in(signed_in):
+    return lambda page: page.context.add_cookies(signed_in)
 
 
 def page_width(page) -> tuple[int, int]:
@@ -43,9 +65,9 @@ def case_card(page, number: str):
 
 
 def test_on_a_phone_each_case_is_a_card_with_its_number_and_step_and_nothing_scrolls_sideways(phone_page, live_server,
-                                                                                               programme):
+                                                                                               programme, log_in):
     page = phone_page
-    log_in(page, live_server)
+    log_in(page)
     page.goto(live_server.url + "/beheer/zaken/")
 
     assert page_width(page) == (375, 375)
@@ -71,9 +93,9 @@ def test_on_a_phone_each_case_is_a_card_with_its_number_and_step_and_nothing_scr
     page.locator("h1", has_text=f"Zaak {first}").wait_for()
 
 
-def test_on_a_phone_the_volunteer_list_is_cards_without_accessibility_violations(phone_page, live_server, programme):
+def test_on_a_phone_the_volunteer_list_is_cards_without_accessibility_violations(phone_page, live_server, programme, log_in):
     page = phone_page
-    log_in(page, live_server)
+    log_in(page)
     page.goto(live_server.url + "/beheer/vrijwilligers/")
     assert page_width(page) == (375, 375)
     assert not page.get_by_role("columnheader", name="Talen").is_visible()
@@ -84,18 +106,18 @@ def test_on_a_phone_the_volunteer_list_is_cards_without_accessibility_violations
 
 @pytest.mark.parametrize("width", [320, 375])
 @pytest.mark.parametrize("path", ["/beheer/", "/beheer/zaken/", "/beheer/vrijwilligers/"])
-def test_the_daily_pages_fit_a_small_phone(browser, live_server, programme, width, path):
+def test_the_daily_pages_fit_a_small_phone(browser, live_server, programme, width, path, log_in):
     context = browser.new_context(locale="nl-NL", viewport={"width": width, "height": 640}, is_mobile=True)
     page = context.new_page()
-    log_in(page, live_server)
+    log_in(page)
     page.goto(live_server.url + path)
     assert page_width(page) == (width, width)
     context.close()
 
 
-def test_on_a_desktop_the_case_and_volunteer_lists_stay_tables_with_header_cells(page, live_server, programme):
+def test_on_a_desktop_the_case_and_volunteer_lists_stay_tables_with_header_cells(page, live_server, programme, log_in):
     page.set_viewport_size({"width": 1280, "height": 900})
-    log_in(page, live_server)
+    log_in(page)
     page.goto(live_server.url + "/beheer/zaken/")
     for name in ("Nummer", "Partijen", "Wijk", "Soort", "Stap en volgende actie", "Bemiddelaars", "Aangemeld",
                  "Laatste activiteit"):
