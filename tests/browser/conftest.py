@@ -1,6 +1,7 @@
 """Browser fixtures: the whole system on a real port, driven by Debian's Chromium."""
 from __future__ import annotations
 
+import re
 import shutil
 import threading
 
@@ -36,6 +37,26 @@ def serve(instance, public_dir, **config):
     server.app = app
     server.url = f"http://127.0.0.1:{server.server_port}"
     return server
+
+
+def signed_in_client(app, email: str, password: str):
+    """The app's test client, logged in through the login form with its CSRF token."""
+    client = app.test_client()
+    form = client.get("/beheer/inloggen").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    response = client.post("/beheer/inloggen", data={"email": email, "password": password, "csrf_token": token})
+    assert response.status_code == 302, f"login as {email} failed"
+    return client
+
+
+def sign_in(context, server, email: str, password: str) -> None:
+    """Logs the browser context in without loading the login page: the form is posted through
+    the app's test client and its session cookie handed to the context. For tests whose subject
+    is a page behind the login, not the login (the flows and tests/test_auth.py fill in the form);
+    it saves ~0.3 s of CPU per login in Chromium."""
+    client = signed_in_client(server.app, email, password)
+    cookie = client.get_cookie(server.app.config["SESSION_COOKIE_NAME"])
+    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": server.url}])
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from buurtbemiddeling import demo
 from buurtbemiddeling.cases import repo as case_repo
 from tests import portal_data
 
-from .conftest import axe_violations
+from .conftest import axe_violations, sign_in, signed_in_client
 
 # Downloads are no pages to measure; a PDF (…/pdf?jaar=2026) costs the crawl a WeasyPrint run each.
 SKIP = re.compile(r"\.(pdf|csv|ics|xlsx|json|png|jpg)$|/pdf(\?|$)|/document/|/uitloggen|/assets/|/export")
@@ -162,21 +162,12 @@ def demo_system(live_server):
     return live_server
 
 
-def _client_for(app, email):
-    client = app.test_client()
-    form = client.get("/beheer/inloggen").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
-    response = client.post("/beheer/inloggen", data={"email": email, "password": demo.DEMO_PASSWORD, "csrf_token": token})
-    assert response.status_code == 302
-    return client
-
-
 @pytest.mark.timeout(1200)  # some sixty pages, each measured and checked by axe
 def test_no_admin_page_is_wider_than_a_phone_and_axe_finds_nothing(phone_page, demo_system):
     app = demo_system.app
-    urls = pages_of(app, _client_for(app, demo.DEMO_EMAIL), "/beheer/", ("/beheer/",))
+    urls = pages_of(app, signed_in_client(app, demo.DEMO_EMAIL, demo.DEMO_PASSWORD), "/beheer/", ("/beheer/",))
     assert len(urls) > 30  # the crawl reached the admin, not only Vandaag
-    log_in(phone_page, demo_system.url, demo.DEMO_EMAIL, demo.DEMO_PASSWORD)
+    sign_in(phone_page.context, demo_system, demo.DEMO_EMAIL, demo.DEMO_PASSWORD)
     wide, problems = _measure(phone_page, demo_system.url, urls)
     assert wide == [] and problems == {}
 
@@ -185,9 +176,9 @@ def test_no_admin_page_is_wider_than_a_phone_and_axe_finds_nothing(phone_page, d
 def test_no_portal_page_is_wider_than_a_phone_and_axe_finds_nothing(phone_page, demo_system):
     from buurtbemiddeling.demo.protocols import DEMO_VOLUNTEER_EMAIL
     app = demo_system.app
-    urls = pages_of(app, _client_for(app, DEMO_VOLUNTEER_EMAIL), "/portaal/", ("/portaal/", "/beheer/account"))
+    urls = pages_of(app, signed_in_client(app, DEMO_VOLUNTEER_EMAIL, demo.DEMO_PASSWORD), "/portaal/", ("/portaal/", "/beheer/account"))
     assert any(u.startswith("/portaal/zaken/") for u in urls)
-    log_in(phone_page, demo_system.url, DEMO_VOLUNTEER_EMAIL, demo.DEMO_PASSWORD)
+    sign_in(phone_page.context, demo_system, DEMO_VOLUNTEER_EMAIL, demo.DEMO_PASSWORD)
     wide, problems = _measure(phone_page, demo_system.url, urls)
     assert wide == [] and problems == {}
 
@@ -235,14 +226,14 @@ def _day18_states(store) -> dict[str, list[str]]:
 def test_the_new_states_of_the_coordinators_day_fit_a_phone_and_axe_finds_nothing(phone_page, browser, demo_system):
     from buurtbemiddeling.demo.protocols import DEMO_VOLUNTEER_EMAIL
     pages = _day18_states(demo_system.app.extensions["store"])
-    log_in(phone_page, demo_system.url, demo.DEMO_EMAIL, demo.DEMO_PASSWORD)
+    sign_in(phone_page.context, demo_system, demo.DEMO_EMAIL, demo.DEMO_PASSWORD)
     assert _measure(phone_page, demo_system.url, pages["coordinator"]) == ([], {})
     phone_page.goto(demo_system.url + pages["coordinator"][1])
     assert phone_page.get_by_text("Gearchiveerd op", exact=False).is_visible()
     phone_page.goto(demo_system.url + pages["coordinator"][2])
     assert phone_page.get_by_text("Eerder stond er:", exact=False).first.is_visible()
     volunteer = browser.new_context(locale="nl-NL", viewport={"width": 375, "height": 740}, is_mobile=True).new_page()
-    log_in(volunteer, demo_system.url, DEMO_VOLUNTEER_EMAIL, demo.DEMO_PASSWORD)
+    sign_in(volunteer.context, demo_system, DEMO_VOLUNTEER_EMAIL, demo.DEMO_PASSWORD)
     assert _measure(volunteer, demo_system.url, pages["volunteer"]) == ([], {})
     assert volunteer.get_by_role("heading", name=re.compile("Wat is er veranderd sinds versie")).is_visible()
     volunteer.context.close()

@@ -10,20 +10,12 @@ import pytest
 
 from tests import portal_data
 
-from .conftest import axe_violations, shot
+from .conftest import axe_violations, shot, sign_in
 
 
 @pytest.fixture
 def programme(live_server):
     return portal_data.build(live_server.app.extensions["store"])
-
-
-def log_in(page, live_server) -> None:
-    page.goto(f"{live_server.url}/beheer/inloggen")
-    page.get_by_label("E-mailadres").fill(portal_data.COORDINATOR)
-    page.get_by_label("Wachtwoord").fill(portal_data.PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.get_by_role("heading", name="Vandaag", exact=True).wait_for()
 
 
 def sideways(page) -> bool:
@@ -32,9 +24,9 @@ def sideways(page) -> bool:
 
 def admin_page(browser, live_server, width: int):
     """A new page of `width` px, logged in as the coordinator."""
-    page = browser.new_context(locale="nl-NL", viewport={"width": width, "height": 900}).new_page()
-    log_in(page, live_server)
-    return page
+    context = browser.new_context(locale="nl-NL", viewport={"width": width, "height": 900})
+    sign_in(context, live_server, portal_data.COORDINATOR, portal_data.PASSWORD)
+    return context.new_page()
 
 
 def search_person(page, live_server, text: str) -> None:
