@@ -6,17 +6,21 @@ import pytest
 from common import clock
 from buurtbemiddeling.auth import users
 
-from .conftest import axe_violations
+from .conftest import axe_violations, sign_in
 
 PASSWORD = "een lang wachtwoord"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
-def log_in(page, live_server):
+def prepare(live_server):
     store = live_server.app.extensions["store"]
     users.create_user(store, "carla@lindenhoven.example", PASSWORD, "coordinator", "Carla")
     with store.transaction() as tx:
         tx.table("volunteers").insert({"name": "Vera Visser"})
+
+
+def log_in(page, live_server):
+    prepare(live_server)
     page.goto(live_server.url + "/beheer/inloggen")
     page.get_by_label("E-mailadres").fill("carla@lindenhoven.example")
     page.get_by_label("Wachtwoord").fill(PASSWORD)
@@ -72,7 +76,8 @@ def test_the_coordinator_books_the_year_and_an_approved_claim_counts(browser, li
 
 
 def test_the_budget_pages_have_no_accessibility_violations(page, live_server):
-    log_in(page, live_server)
+    prepare(live_server)
+    sign_in(page.context, live_server, "carla@lindenhoven.example", PASSWORD)
     for path in ("/beheer/budget/", "/beheer/budget/declaraties", f"/beheer/budget/{clock.today().year}/jaaroverzicht",
                  "/beheer/budget/uitgaven/nieuw", "/beheer/netwerk/", "/beheer/planning/", "/beheer/planning/ontwikkeling/"):
         page.goto(live_server.url + path)

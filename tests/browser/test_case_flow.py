@@ -8,7 +8,7 @@ from buurtbemiddeling.auth import users
 
 from tests.matching_data import add_volunteers
 
-from .conftest import axe_violations
+from .conftest import axe_violations, sign_in
 
 PASSWORD = "een lang wachtwoord"
 
@@ -128,11 +128,7 @@ def test_a_coordinator_takes_a_web_report_through_every_step_to_closure(browser,
 def test_the_case_pages_have_no_accessibility_violations(page, live_server, browser):
     report_on_the_website(browser, live_server.url)
     prepare_programme(live_server.app)
-    page.goto(live_server.url + "/beheer/inloggen")
-    page.get_by_label("E-mailadres").fill("carla@lindenhoven.example")
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.get_by_role("heading", name="Vandaag", exact=True).wait_for()
+    sign_in(page.context, live_server, "carla@lindenhoven.example", PASSWORD)
     page.goto(live_server.url + "/beheer/meldingen/1")
     assert axe_violations(page) == []
     click_and_wait(page, "Zaak aanmaken en intake starten")

@@ -4,7 +4,7 @@ import subprocess
 
 from buurtbemiddeling.auth import users
 
-from .conftest import axe_violations
+from .conftest import axe_violations, sign_in
 
 PASSWORD = "een lang wachtwoord"
 FIRST = """Zo werken wij.
@@ -19,10 +19,10 @@ FIRST = """Zo werken wij.
 """
 
 
-def log_in(page, live_server, email="carla@lindenhoven.example", role="coordinator", name="Carla") -> None:
-    users.create_user(live_server.app.extensions["store"], email, PASSWORD, role, name)
+def log_in(page, live_server) -> None:
+    users.create_user(live_server.app.extensions["store"], "carla@lindenhoven.example", PASSWORD, "coordinator", "Carla")
     page.goto(f"{live_server.url}/beheer/inloggen")
-    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("E-mailadres").fill("carla@lindenhoven.example")
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
 
@@ -76,7 +76,8 @@ def test_a_volunteer_reads_and_acknowledges_the_published_protocol(page, live_se
     store = live_server.app.extensions["store"]
     pid = documents.create(store, "Werkprotocol", FIRST, "", documents.Author(None, "Carla"))
     documents.publish(store, pid, 1, documents.Author(None, "Carla"))
-    log_in(page, live_server, "vera@lindenhoven.example", "volunteer", "Vera")
+    users.create_user(store, "vera@lindenhoven.example", PASSWORD, "volunteer", "Vera")
+    sign_in(page.context, live_server, "vera@lindenhoven.example", PASSWORD)
     page.goto(f"{live_server.url}/beheer/protocollen/{pid}/lezen")
     page.get_by_role("heading", name="Veiligheid").wait_for()
     assert axe_violations(page) == []
@@ -86,8 +87,8 @@ def test_a_volunteer_reads_and_acknowledges_the_published_protocol(page, live_se
 
 
 def test_the_preview_follows_the_text_while_the_coordinator_types(page, live_server):
-    log_in(page, live_server)
-    page.get_by_role("heading", name="Vandaag", exact=True).wait_for()
+    users.create_user(live_server.app.extensions["store"], "carla@lindenhoven.example", PASSWORD, "coordinator", "Carla")
+    sign_in(page.context, live_server, "carla@lindenhoven.example", PASSWORD)
     page.goto(f"{live_server.url}/beheer/protocollen/nieuw")
     assert page.locator("#voorbeeld-tekst").inner_text() == "Nog geen tekst."
     page.get_by_label("Tekst").press_sequentially("## Veiligheid\n\n- Nooit **alleen** op huisbezoek", delay=5)

@@ -3,10 +3,13 @@
 import pytest
 
 from common import clock
-from .conftest import axe_violations
+from buurtbemiddeling.auth import users
+
+from .conftest import axe_violations, sign_in
 from .test_first_report import create_coordinator_and_open_inbox
 
 TODAY = clock.today().isoformat()
+PASSWORD = "een lang wachtwoord"
 
 
 def apply_on_the_public_site(page, base: str) -> None:
@@ -98,7 +101,8 @@ def test_the_volunteer_pages_have_no_accessibility_violations(page, live_server)
 
     store = live_server.app.extensions["store"]
     demo.add(store, random.Random(1))
-    create_coordinator_and_open_inbox(page, live_server)
+    users.create_user(store, "carla@lindenhoven.example", PASSWORD, "coordinator", "Carla")
+    sign_in(page.context, live_server, "carla@lindenhoven.example", PASSWORD)
     for path in ("/beheer/vrijwilligers/", "/beheer/vrijwilligers/1", "/beheer/vrijwilligers/pool",
                  "/beheer/vrijwilligers/aanmeldingen/1/gesprek", "/beheer/vrijwilligers/1/bewerken",
                  "/beheer/vrijwilligers/activiteiten/nieuw", "/beheer/vrijwilligers/onkosten"):
