@@ -164,19 +164,26 @@ class Parts(Mapping):
 
     def held_at(self, generation: int, count: int) -> int | None:
         """``count`` if the state at ``generation`` held ``count`` documents, all of them in the
-        leading parts unchanged since (their versions at most ``generation``): then every
-        document after them is new since, and a fold over that state continues from there.
-        None if not, or unknown (``generation`` None: the table did not exist)."""
-        if generation is None:
+        leading parts unchanged since (their versions at most ``generation``) and the first
+        part changed since, as it was then if it only grew by appends (its ``lineage``): then
+        every document after those is new since, and a fold over that state continues from
+        there (after notes that filled the newest part and began the next). None if not, or
+        unknown (``generation`` None: the table did not exist)."""
+        if generation is None or not self._generations:
             return None
         held = 0
-        for i, part_generation in enumerate(self._generations or ()):
-            if part_generation is None or part_generation > generation:
+        for i, part_generation in enumerate(self._generations):
+            part = self._part(i)
+            if part_generation is not None and part_generation <= generation:
+                held += len(part)
+            else:
+                lineage = getattr(part, "lineage", {})
+                earlier = [version for version in lineage if version <= generation]
+                held += lineage[max(earlier)] if earlier else 0
                 break
-            held += len(self._part(i))
             if held > count:
                 return None
-        return count if held == count and self._generations else None
+        return count if held == count else None
 
     @property
     def lineage(self) -> dict:

@@ -738,9 +738,15 @@ def test_a_fold_continues_over_a_part_another_process_began(tmp_path, lazy):
         assert _ask(other, op="insert", table="events", doc={"case_id": 2}) == 9  # the part 9-12 begins
         assert counts() == {0: 3, 1: 3, 2: 3} and folded == [9]
         folded.clear()
+        for case_id in (0, 1, 2, 0):  # the part 9-12 filled, the part 13-16 begun
+            _ask(other, op="insert", table="events", doc={"case_id": case_id})
+            store.read().table("events").all()  # another page here reads each version
+        # A lazy part (the timeline's) remembers what it grew from; a parsed one is folded whole.
+        assert counts() == {0: 5, 1: 4, 2: 4} and folded == ([10, 11, 12, 13] if lazy else list(range(1, 14)))
+        folded.clear()
         _ask(other, op="update", table="events", fields={"case_id": 0}, doc_id=2)  # an older part changed
-        assert _ask(other, op="insert", table="events", doc={"case_id": 1}) == 10
-        assert counts() == {0: 4, 1: 3, 2: 3} and folded == list(range(1, 11)), "folded again from the first"
+        assert _ask(other, op="insert", table="events", doc={"case_id": 1}) == 14
+        assert counts() == {0: 6, 1: 4, 2: 4} and folded == list(range(1, 15)), "folded again from the first"
     finally:
         other.stdin.close()
         other.wait(timeout=10)
