@@ -11,7 +11,7 @@ from tests.test_cases_views import VALID
 from buurtbemiddeling.reports import intake as report_intake
 from forms import FORMS
 
-from .conftest import axe_violations, serve
+from .conftest import axe_violations, serve, sign_in
 
 PASSWORD = "een lang wachtwoord"
 
@@ -42,18 +42,15 @@ def mail_server_app(tmp_path, public_dir, smtp):
 
 
 def login(context, server):
+    """A new page of `context`, signed in as the coordinator, on no page yet."""
     users.create_user(server.app.extensions["store"], "carla@lindenhoven.example", PASSWORD, "coordinator", "Carla")
-    page = context.new_page()
-    page.goto(server.url + "/beheer/inloggen")
-    page.get_by_label("E-mailadres").fill("carla@lindenhoven.example")
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.get_by_role("heading", name="Vandaag", exact=True).wait_for()
-    return page
+    sign_in(context, server, "carla@lindenhoven.example", PASSWORD)
+    return context.new_page()
 
 
 def test_the_coordinator_sends_a_test_mail_and_sees_it_sent_in_the_outbox(browser, mail_server_app, smtp):
     page = login(browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900}), mail_server_app)
+    page.goto(mail_server_app.url + "/beheer/")
     page.get_by_role("link", name="Instellingen").first.click()
     page.get_by_role("link", name="E-mail", exact=True).click()
     assert page.get_by_text("127.0.0.1").is_visible() and page.get_by_text("ingesteld (verborgen)").is_visible()
