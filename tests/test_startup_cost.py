@@ -102,6 +102,9 @@ def test_a_case_page_imports_its_areas_sections_but_no_other_areas_views(script,
     assert not {"buurtbemiddeling.quality.figures", "statistics"} & modules, "the quality figures are another page's"
     assert not {"buurtbemiddeling.matching.score", "buurtbemiddeling.matching.facts"} & modules, \
         "a case too early for a duo is ranked against no volunteer: the matching's rules stay unloaded"
+    assert not {"buurtbemiddeling.sheets", "buurtbemiddeling.cases.importing", "buurtbemiddeling.cases.columns",
+                "buurtbemiddeling.cases.csv_io", "buurtbemiddeling.xlsx"} & modules, \
+        "the spreadsheet import and export load with their own pages"
 
 
 def test_a_process_starts_and_answers_while_a_writer_holds_the_data_lock(script, instance):

@@ -3,27 +3,33 @@ by row with the mapping step, confirm, and the documented columns with a templat
 
     imports.register(bp, Importer(...))  # adds /import, /import/bevestigen, /import/kolommen, /import/voorbeeld.csv
 
-The rules (which columns, what a row becomes, the writing) are the area's, passed in; the
-reading within limits and the mapping are `sheets`'. Every route sets its body limit before
+The rules (which columns, what a row becomes, the writing) are the area's, named by their module
+and imported by the import pages (a case page loads no spreadsheet code); the reading within
+limits and the mapping are `sheets`', imported there too. Every route sets its body limit before
 anything reads the body, and a larger body gets the import page with a Dutch message.
 """
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
-from typing import Callable, Sequence
+from types import ModuleType
+from typing import TYPE_CHECKING, Sequence
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from common import clock
 
-from .. import sheets, uploads
+from .. import uploads
 from ..security import admin_error
 from ..auth.guard import coordinator_required
 from ..settings import lists
 from ..store import get_store
+
+if TYPE_CHECKING:
+    from ..sheets import Plan
 
 
 @dataclass(frozen=True)
@@ -31,25 +37,51 @@ class Importer:
     what: str  # "zaken", "vrijwilligers": in titles, file names and the audit
     title: str  # the page's h1
     back: tuple[str, str]  # (endpoint, link text)
-    columns: Sequence[sheets.Column]
-    examples: Sequence[dict[str, str]]
-    plan: Callable[..., sheets.Plan]  # plan(view, data, today=, mapping=)
-    commit: Callable[..., list[str]]  # commit(store, data, user, today=, mapping=) -> labels of what was made
+    # The area's rules module, e.g. "buurtbemiddeling.cases.importing": COLUMNS, EXAMPLES, NOTES (rules
+    # for the columns page, in Dutch), plan(view, data, today=, mapping=) -> sheets.Plan,
+    # commit(store, data, user, today=, mapping=) -> labels of what was made; EXPORT_ONLY if any.
+    rules: str
     shown: Sequence[tuple[str, str]]  # (heading, column key) of the preview table
-    notes: Sequence[str] = ()  # rules for the columns page, in Dutch
     after: str = ""  # endpoint to go to after importing
-    export_only: Sequence[str] = ()
+
+    @property
+    def module(self) -> ModuleType:
+        return import_module(self.rules)
+
+    @property
+    def columns(self):
+        return self.module.COLUMNS
+
+    @property
+    def examples(self):
+        return self.module.EXAMPLES
+
+    @property
+    def notes(self) -> Sequence[str]:
+        return self.module.NOTES
+
+    @property
+    def export_only(self) -> Sequence[str]:
+        return getattr(self.module, "EXPORT_ONLY", ())
+
+
+def _max_bytes() -> int:
+    from .. import sheets
+
+    return sheets.MAX_BYTES
 
 
 def register(bp: Blueprint, importer: Importer) -> None:
     name = bp.name
     endpoints = {f"{name}.import_preview", f"{name}.import_commit"}
-    uploads.allow_large_bodies(bp, endpoints, limit=lambda: sheets.MAX_BYTES)
+    uploads.allow_large_bodies(bp, endpoints, limit=_max_bytes)
 
     def folder() -> Path:
         return Path(current_app.config["DATA_DIR"]) / "imports"
 
-    def page(plan: sheets.Plan | None = None, token: str = "", error: str = "", status: int = 200):
+    def page(plan: Plan | None = None, token: str = "", error: str = "", status: int = 200):
+        from .. import sheets
+
         view = get_store().read()
         choices = {key: lists.choices(view, key, include_retired=True) for key in (plan.unmatched if plan else {})}
         choices |= {key: lists.choices(view, key, include_retired=True) for key in (plan.mapped if plan else {})}
@@ -76,12 +108,16 @@ def register(bp: Blueprint, importer: Importer) -> None:
     @bp.get("/import/kolommen", endpoint="import_columns")
     @coordinator_required
     def import_columns():
+        from .. import sheets
+
         return render_template("admin/import_columns.html", importer=importer, bp=name,
                                max_rows=sheets.MAX_ROWS, max_megabytes=sheets.MAX_BYTES // (1024 * 1024))
 
     @bp.get("/import/voorbeeld.csv", endpoint="import_template")
     @coordinator_required
     def import_template():
+        from .. import sheets
+
         return Response(sheets.template_csv(importer.columns, importer.examples), mimetype="text/csv",
                         headers={"Content-Disposition": f'attachment; filename="{importer.what}-importeren-voorbeeld.csv"'})
 
@@ -89,6 +125,8 @@ def register(bp: Blueprint, importer: Importer) -> None:
     @coordinator_required
     def import_preview():
         """Check a file (chosen, pasted, or kept from the last preview with a mapping applied)."""
+        from .. import sheets
+
         token = request.form.get("token", "")
         upload = request.files.get("file")
         try:
@@ -102,7 +140,7 @@ def register(bp: Blueprint, importer: Importer) -> None:
             return page(error=str(exc), status=422)
         if not data.strip():
             return page(error="Kies een CSV-bestand of plak de regels in het tekstvak.", status=422)
-        checked = importer.plan(get_store().read(), data, today=clock.today(), mapping=sheets.mapping_from(request.form))
+        checked = importer.module.plan(get_store().read(), data, today=clock.today(), mapping=sheets.mapping_from(request.form))
         if not (token and sheets.unstash(folder(), token) == data):
             token = sheets.stash(folder(), data)
         return page(checked, token, status=200 if checked.ok else 422)
@@ -110,6 +148,8 @@ def register(bp: Blueprint, importer: Importer) -> None:
     @bp.post("/import/bevestigen", endpoint="import_commit")
     @coordinator_required
     def import_commit():
+        from .. import sheets
+
         token = request.form.get("token", "")
         data = sheets.unstash(folder(), token) if token else request.form.get("text", "").encode("utf-8")
         if not data:
@@ -118,10 +158,10 @@ def register(bp: Blueprint, importer: Importer) -> None:
         store = get_store()
         try:
             with store.transaction():
-                made = importer.commit(store, data, current_user, today=clock.today(), mapping=mapping)
+                made = importer.module.commit(store, data, current_user, today=clock.today(), mapping=mapping)
                 store.audit(current_user.id, "import", importer.what, count=len(made))
         except ValueError:
-            checked = importer.plan(store.read(), data, today=clock.today(), mapping=mapping)
+            checked = importer.module.plan(store.read(), data, today=clock.today(), mapping=mapping)
             return page(checked, token, error="Er is niets geïmporteerd: het bestand bevat fouten.", status=422)
         sheets.discard(folder(), token)
         flash(f"{len(made)} {importer.what} geïmporteerd.")

@@ -18,7 +18,7 @@ from ..quality import nazorg as nazorg_rules
 from ..settings import numbers as settings_numbers
 from ..sheets import ListValues, Plan, Row, date_cell, number_cell, plan_with, split_cell
 from . import numbering, records, repo, workflow
-from .columns import COLUMNS, PARTIES, STEP_DATES, TALKS
+from .columns import COLUMNS, EXAMPLES, EXPORT_ONLY, PARTIES, STEP_DATES, TALKS  # noqa: F401  (the import pages' rules)
 
 IMPORTED = "Geïmporteerd"
 NOTES = (

@@ -26,11 +26,10 @@ from ..settings import lists
 from ..messages import advice
 from ..messages import feedback as referrer_feedback
 from ..store import get_store
-from .. import uploads, xlsx
+from .. import uploads
 from ..admin import imports
 from ..security import admin_error
-from . import (appointments, columns, csv_io, documents, importing, intake, page, records, repo, search, sections, usage,
-               workflow)
+from . import appointments, documents, intake, page, records, repo, search, sections, usage, workflow
 from .workflow import WorkflowError
 
 bp = Blueprint("cases", __name__, url_prefix="/beheer/zaken")
@@ -71,6 +70,9 @@ def index():
 
 
 def _export(kind: str):
+    from .. import xlsx
+    from . import csv_io  # with the exports only: it loads the spreadsheet columns and reading
+
     view = get_store().read()
     filters = search.Filters.from_args(request.args)
     found, _ = repo.find(view, filters)
@@ -112,8 +114,7 @@ def document_too_large(error):
 
 imports.register(bp, imports.Importer(
     what="zaken", title="Zaken importeren uit een spreadsheet", back=("cases.index", "Alle zaken"),
-    columns=columns.COLUMNS, examples=columns.EXAMPLES, export_only=columns.EXPORT_ONLY,
-    plan=importing.plan, commit=importing.commit, notes=importing.NOTES,
+    rules="buurtbemiddeling.cases.importing",
     shown=(("Partij A", "a_name"), ("Adres B", "b_street"), ("Stap", "step"), ("Aangemeld", "reported")),
 ))
 

@@ -23,7 +23,7 @@ from ..budget import ledger
 from ..reports.intake import new_record
 from ..settings import lists
 from ..store import get_store
-from . import application_form, appreciation, importing, pipeline, pool, pool_export, profile, qualifications, selection
+from . import application_form, appreciation, pipeline, pool, pool_export, profile, qualifications, selection
 from .checks import past_date
 from .pipeline import APPLICATIONS, VOLUNTEERS
 from common import tables
@@ -38,8 +38,8 @@ UPLOAD_ENDPOINTS = {"volunteers.agreement_upload", "volunteers.record_add"}
 uploads.allow_large_bodies(bp, UPLOAD_ENDPOINTS)
 imports.register(bp, imports.Importer(
     what="vrijwilligers", title="Vrijwilligerspool importeren uit een spreadsheet", back=("volunteers.index", "Vrijwilligers"),
-    columns=importing.COLUMNS, examples=importing.EXAMPLES, plan=importing.plan, commit=importing.commit,
-    notes=importing.NOTES, shown=(("Naam", "name"), ("Stap", "step"), ("Gestart op", "start_date"), ("Trainingen", "trainings")),
+    rules="buurtbemiddeling.volunteers.importing",
+    shown=(("Naam", "name"), ("Stap", "step"), ("Gestart op", "start_date"), ("Trainingen", "trainings")),
 ))
 
 
