@@ -62,9 +62,11 @@ class KeptOnDisk:
     """Values kept in ``folder``, one file per key, each with the versions it was built from;
     ``keys``: the values that may be kept (see above)."""
 
-    def __init__(self, folder: str | os.PathLike, keys: frozenset[str], root: Path = ROOT) -> None:
+    def __init__(self, folder: str | os.PathLike, keys: frozenset[str], root: Path = ROOT, code: str | None = None) -> None:
+        """``code``: the version of the code the values depend on, when the caller knows a cheaper
+        one than a digest of every Python file of the project (which is worked out when needed)."""
         self.folder, self.keys, self.root = Path(folder), frozenset(keys), root
-        self._code: str | None = None
+        self._code: str | None = code
 
     @property
     def code(self) -> str:

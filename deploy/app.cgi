@@ -98,10 +98,12 @@ def main() -> None:
 
     try:
         from buurtbemiddeling import dataclass_code
+        from common import process_cache
         from common.instance import InstanceMissing, locate
 
         try:  # before the app's modules make their dataclasses
-            dataclass_code.keep(locate(INSTANCE).path / "cache")
+            process_cache.FOLDER = locate(INSTANCE).path / "cache"
+            dataclass_code.keep(process_cache.FOLDER)
         except InstanceMissing:
             pass  # create_app says so
         from app import create_app

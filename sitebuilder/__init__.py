@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING
 
 import forms
 
-from .config import CONTENT_ID, DEFAULT_ROOT, LOCAL_CONFIG, BuildError, display_path, load_config
+from common import process_cache
+
+from .config import CONTENT_ID, DEFAULT_ROOT, LOCAL_CONFIG, BuildError, display_path, kept_config, load_config
 
 __all__ = [
     "BuildError", "CONTENT_ID", "DEFAULT_ROOT", "Page", "Site", "build", "check_output", "get_site", "main",
@@ -93,7 +95,9 @@ def site_config(site_root: Path | str | None = None) -> dict:
                       for p in (root / "site.toml", root / LOCAL_CONFIG))
     cached = _configs.get(root)
     if not cached or cached[0] != signature:
-        cached = _configs[root] = (signature, load_config(root))
+        kept_in = process_cache.FOLDER  # a CGI process: the last process's checked settings
+        config = kept_config(root, signature, kept_in / "site") if kept_in else load_config(root)
+        cached = _configs[root] = (signature, config)
     return cached[1]
 
 

@@ -59,6 +59,29 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise BuildError(f"{display_path(path)}: not valid TOML: {exc}") from None
 
 
+# The code that shapes a checked config: a kept one is used only while these are unchanged too.
+_SHAPING = (Path(__file__), PACKAGE_DIR / "accessibility.py", PACKAGE_DIR.parent / "common" / "phone.py")
+_KEPT_KEY = "site-config"
+
+
+def kept_config(root: Path, signature: tuple, folder: Path) -> dict[str, Any]:
+    """`load_config(root)`, kept in `folder` for the next process that serves one request: a CGI
+    request that shows the wijken or stores a public form then parses no TOML and loads no field
+    checks. Used only while the settings files (`signature`) and the code that checks them are
+    as they were; a missing or damaged file is built again. Only the programme's own settings
+    (name, contact details, colours), never a resident's data."""
+    from db.kept_on_disk import KeptOnDisk
+
+    code = repr([(str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in _SHAPING])
+    kept = KeptOnDisk(folder, frozenset({_KEPT_KEY}), code=code)
+    versions = [(str(root), signature)]
+    config = kept.get(_KEPT_KEY, versions)
+    if config is None:
+        config = load_config(root)
+        kept.put(_KEPT_KEY, versions, config)
+    return config
+
+
 def load_config(root: Path) -> dict[str, Any]:
     """site.toml with site.local.toml over it, checked: what the site and the mails say about the programme."""
     path = root / "site.toml"

@@ -672,6 +672,46 @@ def test_the_programmes_wijken_come_from_site_toml_and_a_bad_value_fails_clearly
         Site(root)
 
 
+def test_a_process_serving_one_request_uses_the_settings_the_last_one_checked(tmp_path, monkeypatch):
+    """Under CGI (common.process_cache.FOLDER set by app.cgi) the checked settings are kept: the
+    next process parses no site.toml; a changed settings file or checking code is read again,
+    and a damaged kept file is a miss."""
+    from common import process_cache
+    from sitebuilder import config
+
+    root, shaping = copy_site(tmp_path), tmp_path / "checks.py"
+    shaping.write_text("# stands for the code that checks the settings\n")
+    monkeypatch.setattr(config, "_SHAPING", (shaping,))
+    monkeypatch.setattr(process_cache, "FOLDER", tmp_path / "cache")
+    monkeypatch.setattr(sitebuilder, "_configs", {})
+    checked = sitebuilder.site_config(root)
+    assert checked == config.load_config(root) and checked["wijken"][:2] == ["Centrum", "De Linden"]
+
+    def parsed(root):
+        raise AssertionError("site.toml parsed again")
+
+    sitebuilder._configs.clear()  # a new process
+    with monkeypatch.context() as patched:
+        patched.setattr(config, "load_config", parsed)
+        assert sitebuilder.site_config(root) == checked
+
+    (root / "site.local.toml").write_text('name = "Buurtbemiddeling Zonnedal"\n')
+    sitebuilder._configs.clear()
+    assert sitebuilder.site_config(root)["name"] == "Buurtbemiddeling Zonnedal"
+
+    sitebuilder._configs.clear()
+    shaping.write_text("# the checks changed: so may what they make of the same file\n")
+    with monkeypatch.context() as patched:
+        patched.setattr(config, "load_config", parsed)
+        with pytest.raises(AssertionError, match="parsed again"):
+            sitebuilder.site_config(root)
+
+    for kept in (tmp_path / "cache").rglob("*.pickle"):
+        kept.write_bytes(b"damaged")
+    sitebuilder._configs.clear()
+    assert sitebuilder.site_config(root)["name"] == "Buurtbemiddeling Zonnedal"
+
+
 def test_build_py_builds_the_site_in_a_fresh_process(tmp_path):
     """As `make build` runs it: nothing imported before the builder (a package that loads its
     modules on first use must still give the builder what it asks for)."""

@@ -94,6 +94,7 @@ def test_a_case_page_imports_its_areas_sections_but_no_other_areas_views(script,
 
     app = create_app({"INSTANCE_PATH": str(instance), "TESTING": True})
     case_id, _ = repo.create_case(app.extensions["store"], {"parties": [{"name": "Fatma Yıldız"}, {}]}, None)
+    assert cgi.request(script, "GET", f"/beheer/zaken/{case_id}", cookie=cookie).status == 200  # keeps the settings
     answer, modules = cgi.modules_loaded(script, "GET", f"/beheer/zaken/{case_id}", cookie=cookie)
     assert answer.status == 200 and "Fatma Yıldız".encode() in answer.body
     assert sorted(m for m in HEAVY if m in modules) == []
@@ -105,6 +106,7 @@ def test_a_case_page_imports_its_areas_sections_but_no_other_areas_views(script,
     assert not {"buurtbemiddeling.sheets", "buurtbemiddeling.cases.importing", "buurtbemiddeling.cases.columns",
                 "buurtbemiddeling.cases.csv_io", "buurtbemiddeling.xlsx"} & modules, \
         "the spreadsheet import and export load with their own pages"
+    assert not {"tomllib", "forms.fields"} & modules, "the wijken come from the settings the last process checked"
 
 
 def test_a_process_starts_and_answers_while_a_writer_holds_the_data_lock(script, instance):
