@@ -87,6 +87,7 @@ def test_vandaag_imports_the_areas_panels_but_no_areas_views(script, cookie):
     assert not {"forms.report", "forms.application", "forms.referral"} & modules, "the public forms are built only where a page shows one"
     assert not {"forms.fields", "tomllib"} & modules, "no field is checked and no settings file read"
     assert "buurtbemiddeling.auth.views" not in modules, "a page's guard is auth/guard.py, not the login views"
+    assert not {"sitebuilder", "buurtbemiddeling.messages.templates"} & modules, "the calls due write no message"
 
 
 def test_a_case_page_imports_its_areas_sections_but_no_other_areas_views(script, cookie, instance):

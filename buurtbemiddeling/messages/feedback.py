@@ -14,14 +14,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Mapping
 
-import sitebuilder
 from common import clock, tables
 from figures import cases as case_rules
 
 from .. import mail
 from ..cases.repo import event_doc, picked
 from ..settings import lists
-from . import templates
 
 MOMENTS = {"aangenomen": "aangenomen", "ongeschikt": "niet geschikt", "afgesloten": "afgesloten"}
 CASES, EVENTS = tables.CASES, tables.CASE_EVENTS
@@ -71,6 +69,8 @@ def values(case: Mapping[str, Any], which: str, *, outcome_label: str, coordinat
 
 
 def message(view, case: Mapping[str, Any], which: str, fields: Mapping[str, str], site: Mapping[str, Any]) -> mail.Mail:
+    from . import templates  # here, as sitebuilder in after_change: Vandaag lists the calls due and writes no message
+
     template = templates.TEMPLATES[f"terugkoppeling-{which}"]
     subject, body = templates.current(view, template.key)
     return mail.Mail(to=case["referrer"]["email"], subject=templates.fill(template, subject, fields),
@@ -84,6 +84,8 @@ def after_change(tx, case_id: int, before: Mapping[str, Any], after: Mapping[str
     which = moment(before, after)
     if which is None or not is_referred(after):
         return None
+    import sitebuilder
+
     site = sitebuilder.site_config()
     outcome = (after.get("closing") or {}).get("outcome") or ""
     outcome_label = lists.labels(tx, "outcomes").get(outcome, outcome)
