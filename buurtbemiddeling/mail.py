@@ -48,6 +48,8 @@ STATES = {"wacht": "Wacht", "verstuurd": "Verstuurd", "mislukt": "Mislukt", "gea
 
 @dataclass(frozen=True)
 class Mail:
+    """An e-mail to queue or send."""
+
     to: str
     subject: str
     body: str

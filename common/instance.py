@@ -27,6 +27,8 @@ class InstanceMissing(Exception):
 
 @dataclass(frozen=True)
 class Instance:
+    """The instance folder and where the choice came from."""
+
     path: Path
     source: str  # where the choice came from, in Dutch, for `flask doctor` and every command
 

@@ -37,6 +37,8 @@ KEYS = tuple(DEFINITIONS)
 
 @dataclass(frozen=True)
 class Periods:
+    """How long each kind of record is kept, as configured."""
+
     case_months: int
     report_months: int
     application_months: int

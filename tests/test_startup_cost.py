@@ -4,7 +4,9 @@ loads only what its request needs, and starts without the data lock when nothing
 No timings here: `make bench` measures them (bench/cgi.py). These tests prove the causes."""
 from __future__ import annotations
 
+import ast
 import subprocess
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -14,15 +16,34 @@ from buurtbemiddeling.auth import users
 from bench import cgi, workers
 from common import clock
 from db.locking import ProcessLock
+from tests import source_tree
 from tests.conftest import PASSWORD
 
 COORDINATOR = "coordinator@example.org"
+ROOT = Path(__file__).resolve().parent.parent
+PROJECT_PACKAGES = ("app", "buurtbemiddeling", "common", "db", "figures", "forms", "sitebuilder")
 # Libraries only some pages need (PDFs, spreadsheets, charts, calendars, Markdown, the site
 # builder, two-step secrets, sending mail): none may load for the login page or a public post.
 HEAVY = ("weasyprint", "openpyxl", "pygal", "icalendar", "cryptography", "markdown", "nh3", "frontmatter", "yaml",
          "sitebuilder.site", "sitebuilder.output", "smtplib", "dateutil", "PIL")
 
 
+
+
+def undocumented_dataclasses(modules: set[str]) -> list[str]:
+    """The project's dataclasses in these modules without a docstring: `dataclasses` writes one
+    from inspect.signature when such a class is made, 0,1 ms each in every CGI process."""
+    found = []
+    for module in sorted(modules):
+        path = ROOT.joinpath(*module.split("."))
+        path = path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+        if module.split(".")[0] not in PROJECT_PACKAGES or not path.is_file():
+            continue
+        for node in ast.walk(source_tree.parsed(path)):
+            if (isinstance(node, ast.ClassDef) and ast.get_docstring(node) is None
+                    and any("dataclass" in ast.unparse(decorator) for decorator in node.decorator_list)):
+                found.append(f"{module}.{node.name}")
+    return found
 
 
 def views_loaded(modules: set[str]) -> list[str]:
@@ -88,6 +109,7 @@ def test_vandaag_imports_the_areas_panels_but_no_areas_views(script, cookie):
     assert not {"forms.fields", "tomllib"} & modules, "no field is checked and no settings file read"
     assert "buurtbemiddeling.auth.views" not in modules, "a page's guard is auth/guard.py, not the login views"
     assert not {"sitebuilder", "buurtbemiddeling.messages.templates"} & modules, "the calls due write no message"
+    assert undocumented_dataclasses(modules) == []
 
 
 def test_a_case_page_imports_its_areas_sections_but_no_other_areas_views(script, cookie, instance):
@@ -108,6 +130,7 @@ def test_a_case_page_imports_its_areas_sections_but_no_other_areas_views(script,
                 "buurtbemiddeling.cases.csv_io", "buurtbemiddeling.xlsx"} & modules, \
         "the spreadsheet import and export load with their own pages"
     assert not {"tomllib", "forms.fields"} & modules, "the wijken come from the settings the last process checked"
+    assert undocumented_dataclasses(modules) == []
 
 
 def test_a_process_starts_and_answers_while_a_writer_holds_the_data_lock(script, instance):

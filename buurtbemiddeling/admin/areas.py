@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Area:
+    """An area of work in the admin's navigation, built or still to come."""
+
     slug: str
     label: str
     endpoint: str | None  # None: not built yet

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Importer:
+    """What an area's import pages need: their words, the rules module and the preview's columns."""
+
     what: str  # "zaken", "vrijwilligers": in titles, file names and the audit
     title: str  # the page's h1
     back: tuple[str, str]  # (endpoint, link text)

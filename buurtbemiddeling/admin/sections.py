@@ -15,6 +15,8 @@ from ..contributors import Contributors
 
 @dataclass(frozen=True)
 class Section:
+    """A part of a page another area contributes: its template, its context from (view, record) and its place."""
+
     template: str
     context: Callable[..., dict[str, Any] | None]
     order: int = 50

@@ -27,6 +27,8 @@ LINK_INVALID = ("Deze link werkt niet meer: hij is al gebruikt, vervangen door e
 
 @dataclass(frozen=True)
 class Invitation:
+    """An open invitation or password-reset link: whose, what for, and until when."""
+
     doc_id: int
     user_id: str
     purpose: str

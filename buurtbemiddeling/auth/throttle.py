@@ -17,6 +17,8 @@ TABLE = "login_throttle"  # a counter set (db/counters.py): {key: [failure times
 
 @dataclass(frozen=True)
 class Limits:
+    """Failed logins allowed per account and per address within the window."""
+
     per_account: int = 5
     per_address: int = 20
     window: timedelta = timedelta(minutes=15)

@@ -153,6 +153,8 @@ class _Spending:
 
 @dataclass(frozen=True)
 class LineRealisation(_Spending):
+    """One budget line's year: its budget against what was spent and claimed."""
+
     line: str
     label: str
     budget: int
@@ -179,6 +181,8 @@ class LineRealisation(_Spending):
 
 @dataclass(frozen=True)
 class Realisation(_Spending):
+    """A year's budget against what was spent and claimed, per line."""
+
     year: int
     lines: list[LineRealisation]
     has_budget: bool
@@ -216,6 +220,8 @@ def realisation_of(view, year: int) -> Realisation:
 
 @dataclass(frozen=True)
 class YearOverview:
+    """The budget page of a year: the realisation, the months and what is still open."""
+
     realisation: Realisation
     months: list[list[int]]  # per line (in LINES order) twelve monthly totals, claims included
     month_totals: list[int]

@@ -24,6 +24,8 @@ APPOINTMENTS = tables.APPOINTMENTS
 
 @dataclass(frozen=True)
 class Kind:
+    """A kind of appointment: its label, its step and how a question names it."""
+
     label: str
     step: str  # the step of the case in which it takes place
     talk: str  # "het gesprek met partij A": how a question names it

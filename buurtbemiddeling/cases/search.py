@@ -30,6 +30,8 @@ SORTS = {
 
 @dataclass(frozen=True)
 class Filters:
+    """The case list's search and filters, as the query string carries them."""
+
     q: str = ""
     step: str = ""
     type: str = ""
@@ -91,6 +93,8 @@ class Filters:
 
 @dataclass
 class Page:
+    """One page of a list and where it is among all of them."""
+
     items: list
     total: int
     page: int

@@ -17,6 +17,8 @@ from figures import cases as case_rules
 
 @dataclass(frozen=True)
 class Step:
+    """A step of a case: its label, its place on the main line and whether the case is open."""
+
     key: str
     label: str
     phase: int  # position on the main line, for the progress bar and sorting

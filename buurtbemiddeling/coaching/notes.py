@@ -64,6 +64,8 @@ def check_note(form: Mapping[str, Any], *, today: dt.date, volunteer_ids: Iterab
 
 @dataclass(frozen=True)
 class Quiet:
+    """A running case the duo has not reported on for a while."""
+
     case: Any
     last_report: dt.date
     days: int

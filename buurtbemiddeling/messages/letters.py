@@ -93,6 +93,8 @@ def mail_address(case: Mapping[str, Any], index: int) -> str | None:
 
 @dataclass(frozen=True)
 class Letter:
+    """A letter to a party, its fields worked out but not yet filled in."""
+
     template: templates.Template
     party: int
     subject: str

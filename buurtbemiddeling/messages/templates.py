@@ -53,6 +53,8 @@ class TemplateError(ValueError):
 
 @dataclass(frozen=True)
 class Template:
+    """A standard text with the merge fields it may hold, and its shipped wording."""
+
     key: str
     label: str
     kind: str                 # "feedback" (a mail to a referrer) or "letter" (to a party)

@@ -150,6 +150,8 @@ def agreement_form_values(agreement: Mapping[str, Any]) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class AgreementState:
+    """Where an agreement stands, and how many days from the date that matters."""
+
     state: str
     days: int | None  # days until (positive) or since (negative) the date that matters
 
@@ -181,6 +183,8 @@ def agreement_state(agreement: Mapping[str, Any], today: date,
 
 @dataclass(frozen=True)
 class AgreementRow:
+    """An agreement in a list, with its partner and state."""
+
     agreement: Any
     partner: Any
     state: AgreementState
@@ -204,6 +208,8 @@ def attention(view, today: date) -> list[AgreementRow]:
 
 @dataclass(frozen=True)
 class PartnerRow:
+    """A partner in the network list, with its counts and latest contact."""
+
     partner: Any
     contacts: int
     last_contact: str | None

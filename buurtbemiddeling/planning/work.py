@@ -66,6 +66,8 @@ def status_change(task: Mapping[str, Any], status: str, *, at: str) -> dict[str,
 
 @dataclass(frozen=True)
 class Priority:
+    """A task that asks for attention now, and why."""
+
     task: Any
     project: Any
     reason: str  # "te laat" | "deze week" | "gekozen"
@@ -102,6 +104,8 @@ def priorities_of(view, today: date) -> list[Priority]:
 
 @dataclass(frozen=True)
 class ProjectRow:
+    """A project in the list, with its progress and next deadline."""
+
     project: Any
     total: int
     done: int

@@ -36,6 +36,8 @@ class ProtocolError(ValueError):
 
 @dataclass(frozen=True)
 class Author:
+    """Who made a change to a protocol, as its history shows it."""
+
     id: str | None
     name: str
 

@@ -35,6 +35,8 @@ class ListError(ValueError):
 
 @dataclass(frozen=True)
 class ListDef:
+    """A registered choice list: its key, title, defaults and hint."""
+
     key: str
     label: str
     _defaults: Defaults

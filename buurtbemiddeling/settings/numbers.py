@@ -19,6 +19,8 @@ TABLE = tables.SETTINGS
 
 @dataclass(frozen=True)
 class Number:
+    """A configurable number with its unit, default and bounds."""
+
     key: str
     label: str
     unit: str

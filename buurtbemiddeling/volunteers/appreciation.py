@@ -41,6 +41,8 @@ def _anniversary(begin: date, years: int) -> date:
 
 @dataclass(frozen=True)
 class Anniversary:
+    """A volunteer's milestone year and the day it falls on."""
+
     years: int
     on: date
 
@@ -87,6 +89,8 @@ def mediations_done(view, volunteer_id: int) -> int:
 
 @dataclass(frozen=True)
 class ThankYou:
+    """A volunteer to thank, and why."""
+
     volunteer: Any
     reasons: list[str]
     last_contact: str | None

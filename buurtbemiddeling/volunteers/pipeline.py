@@ -68,6 +68,8 @@ class StepError(ValueError):
 
 @dataclass(frozen=True)
 class Move:
+    """What moving an application or volunteer to a step writes."""
+
     step: str
     entry: dict[str, Any]  # appended to `steps`
     becomes_volunteer: bool  # an application taken on: create the volunteer doc
@@ -163,6 +165,8 @@ def volunteer_from_application(application: Mapping[str, Any], application_id: i
 
 @dataclass(frozen=True)
 class Waiting:
+    """An application or volunteer waiting for the coordinator, and since when."""
+
     kind: str  # "application" | "volunteer"
     doc_id: int
     name: str

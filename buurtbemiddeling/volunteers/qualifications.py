@@ -86,6 +86,8 @@ def has_basistraining(view, volunteer_id: int) -> bool:
 
 @dataclass(frozen=True)
 class Standing:
+    """Where a volunteer stands for one training: its state and until when it holds."""
+
     training: Any
     state: str
     record: Any | None
@@ -121,6 +123,8 @@ def not_in_order(view, volunteer_id: int, today: date) -> list[str]:
 
 @dataclass(frozen=True)
 class Attention:
+    """A volunteer's training that is missing or runs out."""
+
     volunteer: Any
     what: str
     state: str

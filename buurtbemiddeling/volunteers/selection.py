@@ -31,6 +31,8 @@ DEFAULT_CRITERIA = (
 
 @dataclass
 class Checked:
+    """A selection interview's cleaned values and its errors."""
+
     interview: dict[str, Any]
     errors: dict[str, str]
 
