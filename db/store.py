@@ -101,7 +101,7 @@ KEEP_MIN_SECONDS = 10  # and even then at least this long (a busy writer makes m
 CLEAN_EVERY = 1.0  # seconds between two listings of the tables folder for old versions, per process
 DERIVED_KEPT = 512  # results kept by derived() and fold() each, least recently used go
 SHARE_FROM_PARTS = 3  # parts read at once beyond which their strings are shared though they changed (db/storage.py)
-COUNTS_LEFT_KEPT = 128  # summed(): counts of versions of parts that left the table cache (Store._count_leaving)
+COUNTS_LEFT_KEPT = 64  # summed(): counts of versions of parts that left the table cache (Store._count_leaving)
 PARTED_KEPT = 8192  # results of parted() (and mapped()), one per part: some tens of keys over 75 parts
 _NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$")
 META_TABLE = "_meta"
@@ -419,7 +419,7 @@ class ReadView:
         before, change = ({}, Counter()) if hit is None else (hit[0], Counter())
         for name, generation in before.items():
             if generations.get(name) != generation:
-                counted = self._store._counts_left.get((key, name))
+                counted = self._store._counts_left.pop((key, name), None)  # of use once: the sum moves on
                 if counted is not None and counted[0] == generation:
                     _add_counts(change, counted[1], -1)
                     continue

@@ -943,6 +943,15 @@ def test_a_sum_takes_off_a_version_that_left_memory_as_it_was_counted_when_it_le
         counted.clear()
         assert total() == {"intake": 5, "gekoppeld": 3, "afgesloten": 4}
         assert sorted(counted) == [5, 5, 6, 6, 7, 7, 8, 8]
+        # Counts kept of a version the sum then did not take off (it counted whole: another part's
+        # version before was gone uncounted) are never taken off a later version.
+        write(5, "afgesloten")
+        write(5, "nazorg")  # the version the sum was counted on leaves: counted as it leaves
+        write(1, "nazorg", then_a_page=False)
+        store._cache.clear()
+        assert total() == {"intake": 3, "gekoppeld": 3, "afgesloten": 4, "nazorg": 2}
+        write(5, "intake", then_a_page=False)
+        assert total() == {"intake": 4, "gekoppeld": 3, "afgesloten": 4, "nazorg": 1}
     finally:
         other.stdin.close()
         other.wait(timeout=10)
