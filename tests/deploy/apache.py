@@ -192,9 +192,13 @@ DocumentRoot "{self.public}"
                 raise RuntimeError(f"apache2 stopped at start:\n{self.errors()}")
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return
+                # mod_cgid's daemon binds its socket after the port listens; a CGI request before
+                # that gets "unable to connect to cgi daemon" on a loaded machine.
+                if (self.root / f"cgid.sock.{self.process.pid}").exists():  # Apache adds its pid
+                    return
             except OSError:
-                time.sleep(0.1)
+                pass
+            time.sleep(0.1)
         self.stop()
         raise RuntimeError(f"apache2 did not listen within {START_TIMEOUT} s:\n{self.errors()}")
 
