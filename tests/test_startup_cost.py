@@ -130,6 +130,7 @@ def test_a_case_page_imports_its_areas_sections_but_no_other_areas_views(script,
                 "buurtbemiddeling.cases.csv_io", "buurtbemiddeling.xlsx"} & modules, \
         "the spreadsheet import and export load with their own pages"
     assert not {"tomllib", "forms.fields"} & modules, "the wijken come from the settings the last process checked"
+    assert "buurtbemiddeling.messages.letters" not in modules, "the intake's advice offer composes no letter"
     assert undocumented_dataclasses(modules) == []
 
 

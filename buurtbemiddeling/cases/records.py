@@ -47,6 +47,14 @@ def party_letter(index: int) -> str:
     return chr(ord("A") + index) if index < 26 else str(index + 1)
 
 
+def mail_address(case: Mapping[str, Any], index: int) -> str | None:
+    """The party's e-mail address, when there is one."""
+    from .. import mail  # with ssl and email: only where an address is checked, not with every record
+
+    address = ((case.get("parties") or [])[index]).get("email")
+    return address if mail.is_address(address) else None
+
+
 def empty_party() -> dict[str, str]:
     return {name: "" for name in PARTY_FIELDS}
 

@@ -8,9 +8,9 @@ import datetime as dt
 from typing import Any, Callable, Mapping
 
 from .. import mail
+from ..cases.records import mail_address
 from ..cases.repo import CASES, EVENTS, event_doc
 from ..cases.workflow import WorkflowError
-from . import letters
 
 KEY = "ongeschikt-advies"
 CHOICES = {"mail": "Per e-mail naar de melder sturen", "brief": "Als brief afdrukken en opsturen", "": "Niet sturen"}
@@ -18,7 +18,7 @@ CHOICES = {"mail": "Per e-mail naar de melder sturen", "brief": "Als brief afdru
 
 def offer(case: Mapping[str, Any]) -> dict[str, Any]:
     """What the intake form offers: mail only when the reporter gave an address."""
-    address = letters.mail_address(case, 0)
+    address = mail_address(case, 0)
     if address:
         return {"advice_choices": list(CHOICES.items()),
                 "advice_hint": f"Per e-mail gaat de brief ‘Ongeschikt, met advies’ naar {mail.mask(address)}."}
@@ -35,7 +35,7 @@ def check(case: Mapping[str, Any], data: Mapping[str, Any]) -> str:
         return ""
     if not str(data.get("advice") or "").strip():
         raise WorkflowError("Schrijf het advies, of kies ‘Niet sturen’.", "advice")
-    if how == "mail" and letters.mail_address(case, 0) is None:
+    if how == "mail" and mail_address(case, 0) is None:
         raise WorkflowError("Van de melder is geen e-mailadres bekend. Kies ‘Als brief afdrukken en opsturen’.",
                             "advice_by")
     return how
@@ -54,8 +54,10 @@ def writer(case_id: int, how: str, *, user, coordinator: str, today: dt.date, at
             result["told"] = ("Er is nog niets verstuurd: maak onder ‘Brieven en terugkoppeling’ de brief "
                               "‘Ongeschikt, met advies’ voor partij A, druk hem af en stuur hem op.")
             return
+        from . import letters  # composing only: the case page's offer and check need no letter
+
         composed = letters.compose(tx, case, KEY, 0, None, coordinator=coordinator, today=today)
-        address = letters.mail_address(case, 0)
+        address = mail_address(case, 0)
         tx.table(EVENTS).insert(event_doc(case_id, letters.queue_mail(tx, case_id, composed, address), user, at))
         result["told"] = f"Het advies gaat per e-mail naar de melder ({mail.mask(address)})."
     return write

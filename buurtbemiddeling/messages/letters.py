@@ -13,7 +13,7 @@ from common import clock
 
 from .. import mail
 from ..cases import appointments as appointment_rules
-from ..cases.records import party_letter
+from ..cases.records import mail_address, party_letter  # noqa: F401  (mail_address: case_views asks here)
 from . import templates
 
 
@@ -81,12 +81,6 @@ def values(template: templates.Template, case: Mapping[str, Any], index: int, *,
 def address_lines(fields: Mapping[str, str]) -> list[str]:
     """The recipient's address for the envelope window."""
     return [line for line in (fields.get("naam"), fields.get("adres"), fields.get("postcode_plaats")) if line]
-
-
-def mail_address(case: Mapping[str, Any], index: int) -> str | None:
-    """The party's e-mail address, when there is one."""
-    address = ((case.get("parties") or [])[index]).get("email")
-    return address if mail.is_address(address) else None
 
 
 # -- composing and queueing (the store functions) ---------------------------------------
