@@ -49,8 +49,12 @@ def waiting_for_intake(case: Mapping[str, Any]) -> bool:
 
 def is_late(case: Mapping[str, Any], today: dt.date, working_days: int) -> bool:
     """Still waiting for its intake after the deadline ("Te laat" on Vandaag and the case page)."""
-    due = deadline(case, working_days)
-    return waiting_for_intake(case) and due is not None and today > due
+    return waiting_for_intake(case) and is_past(deadline(case, working_days), today)
+
+
+def is_past(due: dt.date | None, today: dt.date) -> bool:
+    """A deadline (of `deadline`) gone by: today is after it."""
+    return due is not None and today > due
 
 
 def report_deadline(report: Mapping[str, Any], working_days: int) -> dt.date | None:

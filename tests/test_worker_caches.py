@@ -248,3 +248,29 @@ def test_the_thank_you_list_follows_the_mediations_and_contacts_another_worker_r
         tx.table(tables.VOLUNTEERS).update({"contacts": [{"on": clock.today().isoformat(), "kind": "bedankt", "note": "",
                                                           "by": "C"}], "thanked_for_mediations": 10}, doc_ids=[els])
     assert reasons_for_els() == ""
+
+
+def test_the_intake_deadlines_on_vandaag_follow_another_worker_per_part_and_term(tmp_path):
+    """Vandaag's intake deadlines are kept per part of the cases and per term: a reported date
+    another worker changes in the second part moves that deadline, a decided intake drops out,
+    and another term gives other deadlines (fails with a key that ignores the version, the part
+    or the term)."""
+    from db import Store
+
+    from buurtbemiddeling.cases import dashboard
+
+    this, another = (Store(tmp_path / "data", parts={tables.CASES: 2}) for _ in range(2))
+    with another.transaction() as tx:  # parts 1-2 and 3-4; the last is decided, not waiting
+        tx.table(tables.CASES).insert_multiple([{"step": "aangemeld", "reported_at": f"2026-12-0{day}T10:00:00"}
+                                                for day in (1, 2, 3)] + [
+            {"step": "intake", "intake": {"decision": "geschikt"}, "reported_at": "2026-12-04T10:00:00"}])
+    dt = clock.to_date
+    assert dashboard.intake_deadlines(this.read(), 5) == {1: dt("2026-12-08"), 2: dt("2026-12-09"), 3: dt("2026-12-10")}
+    with another.transaction() as tx:
+        tx.table(tables.CASES).update({"reported_at": "2026-12-07T10:00:00"}, doc_ids=[3])
+        tx.table(tables.CASES).update({"intake": {"decision": ""}}, doc_ids=[4])
+    assert dashboard.intake_deadlines(this.read(), 5) == {1: dt("2026-12-08"), 2: dt("2026-12-09"),
+                                                          3: dt("2026-12-14"), 4: dt("2026-12-11")}
+    with another.transaction() as tx:
+        tx.table(tables.CASES).update({"step": "gesprek-a"}, doc_ids=[1])
+    assert dashboard.intake_deadlines(this.read(), 1) == {2: dt("2026-12-03"), 3: dt("2026-12-08"), 4: dt("2026-12-07")}
