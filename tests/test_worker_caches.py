@@ -274,3 +274,23 @@ def test_the_intake_deadlines_on_vandaag_follow_another_worker_per_part_and_term
     with another.transaction() as tx:
         tx.table(tables.CASES).update({"step": "gesprek-a"}, doc_ids=[1])
     assert dashboard.intake_deadlines(this.read(), 1) == {2: dt("2026-12-03"), 3: dt("2026-12-08"), 4: dt("2026-12-07")}
+
+
+def test_the_duos_that_can_go_quiet_follow_another_worker_per_part(tmp_path):
+    """The cases whose duo can go quiet (Vandaag's check-in list) are looked for per part of the
+    cases: a duo another worker puts on a case in the second part, or a case it closes there,
+    counts at once (fails with a key that ignores the version or the part)."""
+    from db import Store
+
+    from buurtbemiddeling.coaching import dashboard
+
+    this, another = (Store(tmp_path / "data", parts={tables.CASES: 2}) for _ in range(2))
+    with another.transaction() as tx:  # parts 1-2 and 3-4
+        tx.table(tables.CASES).insert_multiple([
+            {"step": "gesprek-a", "duo": [1, 2]}, {"step": "intake", "duo": [1, 2]},
+            {"step": "gesprek-b", "duo": [1, 2]}, {"step": "gekoppeld", "duo": [1]}])
+    assert dashboard.duos_at_work(this.read()) == {1, 3}
+    with another.transaction() as tx:
+        tx.table(tables.CASES).update({"duo": [1, 3]}, doc_ids=[4])
+        tx.table(tables.CASES).update({"step": "afgesloten"}, doc_ids=[3])
+    assert dashboard.duos_at_work(this.read()) == {1, 4}

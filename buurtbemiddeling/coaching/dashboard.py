@@ -27,7 +27,8 @@ def worklists(view, today) -> dict:
     # only that one is read); of those, the running cases' are read.
     asking = view.fold("coaching.asking", debrief.DEBRIEFS, _add_asking)
     debriefs = view.table(debrief.DEBRIEFS).by_ids(doc_id for doc_id, case_id in asking.items() if case_id in cases)
-    quiet = notes.quiet_among(running, notes.heard_from(view), today=today, days=days)
+    at_work = duos_at_work(view)
+    quiet = notes.quiet_among([c for c in running if c.doc_id in at_work], notes.heard_from(view), today=today, days=days)
     follow_ups = notes.follow_ups_due(all_notes, today=today)
     for note in follow_ups:  # a follow-up may be about a closed case; the list links to it
         if note.get("case_id") and note["case_id"] not in cases:
@@ -39,6 +40,14 @@ def worklists(view, today) -> dict:
             "asked": [(d, cases[d["case_id"]]) for d in debrief.coaching_asked(debriefs, all_notes)
                       if d["case_id"] in cases and workflow.is_open(cases[d["case_id"]])],
             "names": case_repo.volunteer_names(view), "cases": cases, "today": today.isoformat()}
+
+
+def duos_at_work(view) -> set[int]:
+    """The ids of the cases whose duo can go quiet (`notes.may_go_quiet`), looked for per part of
+    the cases (`parted`): after a change only that part's cases are looked at again, not the
+    running cases of five years."""
+    return set().union(*view.parted("coaching.duos_at_work", case_repo.CASES,
+                                    lambda cases: [case.doc_id for case in cases if notes.may_go_quiet(case)]))
 
 
 def _add_asking(found: dict, doc) -> None:

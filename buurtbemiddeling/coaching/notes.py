@@ -126,13 +126,18 @@ def quiet_among(cases: Iterable[Mapping], heard: Iterable[Mapping[int, Heard]], 
     heard = list(heard)
     found = []
     for case in cases:
-        if case.get("step") not in WORKING_STEPS or len(case.get("duo") or []) < 2 or not workflow.is_open(case):
+        if not may_go_quiet(case):
             continue
         latest = max((h for h in (m.get(case.doc_id) for m in heard) if h is not None), default=None)
         day, source = last_report(case, latest)
         if day is not None and (today - day).days >= days:
             found.append(Quiet(case, day, (today - day).days, source))
     return sorted(found, key=lambda q: (-q.days, q.case.get("number", "")))
+
+
+def may_go_quiet(case: Mapping[str, Any]) -> bool:
+    """An open case in a working step with a duo on it: one whose duo can go quiet."""
+    return case.get("step") in WORKING_STEPS and len(case.get("duo") or []) >= 2 and workflow.is_open(case)
 
 
 def quiet_cases(cases: Iterable[Mapping], events: Iterable[Mapping], debriefs: Iterable[Mapping],
