@@ -153,6 +153,8 @@ class _ReadOnlyTable(Table):
         if self._storage._owner._tx is not None:
             return _got(self, doc_ids)
         data = self._read_table()
+        if isinstance(data, Parts):
+            return data.get_many(map(str, doc_ids))
         return [doc for doc in map(data.get, map(str, doc_ids)) if doc is not None]
 
 

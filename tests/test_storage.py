@@ -917,6 +917,9 @@ def test_documents_by_id_come_in_the_order_asked_shared_and_in_a_transaction_as_
         tx.table("cases").update({"n": 99}, doc_ids=[2])
         assert [d["n"] for d in tx.table("cases").by_ids([2, 5])] == [99, 4]
     assert [d["n"] for d in store.read().table("cases").by_ids([2])] == [99]
+    with store.transaction() as tx:  # runs in one part, back to an earlier one, a removed id, 0
+        tx.table("cases").remove(doc_ids=[3])
+    assert [d.doc_id for d in store.read().table("cases").by_ids([1, 3, 4, 6, 2, 0, 10, 9, 11])] == [1, 4, 6, 2, 10, 9]
 
 
 def test_a_sum_takes_off_a_version_that_left_memory_as_it_was_counted_when_it_left(tmp_path):
