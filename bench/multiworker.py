@@ -11,7 +11,7 @@ right after a note counts as "after another worker's change" when another worker
 
 Like a person at a screen, each user waits for an answer and then pauses a random moment,
 THINK_SECONDS on average (exponentially distributed), before the next click: four users so
-quick give some 18 requests a second, many times what a programme ever sees, yet a load the
+quick give some 20 requests a second, many times what a programme ever sees, yet a load the
 machine can serve, so a page's time is what that page costs and not the queue for a saturated
 CPU. What the workers can carry is measured after it, at full speed (users without pauses, the
 machine saturated): requests per second, and the pages' times in that queue.
@@ -39,7 +39,7 @@ WORKERS = 4
 CLIENTS = 4
 SECONDS = 60.0
 WARMUP_SECONDS = 15.0  # every worker builds its caches before the measured minute
-THINK_SECONDS = 0.2  # a busy programme has a few requests a minute, not 18 a second
+THINK_SECONDS = 0.2  # a busy programme has a few requests a minute, not 20 a second
 FULL_SPEED_SECONDS = 20.0
 MIX = (("read", 0.80), ("change", 0.15), ("post", 0.05))
 WORKER_HEADER = "X-Bench-Worker"
