@@ -64,9 +64,13 @@ class LazyBuilderRule(Rule):
     # converters keep the map they were made for but never read it, so maps with the same ones share them)
     _parsed: dict = {}
 
+    def _shape(self) -> tuple:
+        """What a rule's parsed parts depend on: its text, place and the map's converters."""
+        return (self.rule, self.subdomain, self.host, self.map.host_matching, self.merge_slashes,
+                frozenset(self.map.converters.items()))
+
     def compile(self) -> None:
-        key = (self.rule, self.subdomain, self.host, self.map.host_matching, self.merge_slashes,
-               frozenset(self.map.converters.items()))
+        key = self._shape()
         if key not in self._parsed:
             super().compile()
             self._parsed[key] = (tuple(self._parts), tuple(self._trace), dict(self._converters))
@@ -93,9 +97,7 @@ class LazyBuilderRule(Rule):
         return build
 
     def _shared_builder(self, append_unknown: bool):
-        key = (self.rule, self.subdomain, self.host, self.map.host_matching, self.merge_slashes,
-               repr(sorted((self.defaults or {}).items())), frozenset(self.map.converters.items()),
-               append_unknown)
+        key = (self._shape(), repr(sorted((self.defaults or {}).items())), append_unknown)
         if key not in self._builders:
             self._builders[key] = super()._compile_builder(append_unknown)
         return self._builders[key]

@@ -350,7 +350,7 @@ class ReadView:
             grown = data.held_at(hit[0], hit[2])
         disk, versions = self._kept_on_disk(f"fold:{key}"), None
         if grown is None and disk is not None:  # a process that serves one request (CGI)
-            versions = data.versions() if isinstance(data, Parts) else [(table, generation)]
+            versions = self._files(table)
             kept = disk.get(f"fold:{key}", versions)
             if kept is not None:
                 self._store._folds[key] = (generation, kept, None)
@@ -377,7 +377,7 @@ class ReadView:
         if self._tx is not None:
             return [build(iter(self.table(table)))]
         data = self._table_data(table)
-        versions = data.versions() if isinstance(data, Parts) else [(table, self._version(table))]
+        versions = self._files(table)
         kept, disk, results = self._store._parted, self._kept_on_disk(f"parted:{key}"), []
         for i, (name, generation) in enumerate(versions):
             hit = kept.get((key, name))
@@ -405,7 +405,7 @@ class ReadView:
         if self._tx is not None:
             return _without_zeros(count(iter(self.table(table))))
         data = self._table_data(table)
-        versions = data.versions() if isinstance(data, Parts) else [(table, self._version(table))]
+        versions = self._files(table)
         generations = dict(versions)
         hit, disk = self._store._sums.get(key), self._kept_on_disk(f"summed:{key}")
         if hit is not None and hit[0] == generations:
