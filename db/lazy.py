@@ -326,6 +326,34 @@ class Overlay(MutableMapping):
         return _file(name, parts)
 
 
+def reparsed(table: LazyTable, before: bytes, held: Mapping) -> dict | None:
+    """Every document of ``table`` in a dict, as ``materialise(table, share_strings=False)``, but
+    a document whose line reads exactly as in ``before`` (the bytes of an earlier version's file,
+    whose documents ``held`` are) is the held one: only the lines that differ are parsed. A
+    writer copies the lines it did not change (``PartsWorking.dumps``), so after another
+    process's change to one case of a part's 200 the part costs that case, not a parse of all
+    of it. None when ``before`` is not a file in the line layout."""
+    start = head(table.name)
+    if not before.startswith(start) or not before.endswith(TAIL):
+        return None
+    known = set(before[len(start):-len(TAIL)].split(b",\n"))
+    raw = table.lines(0, len(table))
+    first, found, changed = table._starts[0], {}, []
+    for doc_id, begin, end in zip(table._ids, table._starts, table._ends):
+        text = raw[begin - first:end - first]
+        key = str(doc_id)
+        doc = held.get(key) if text in known else None
+        if type(doc) is Document:
+            found[key] = doc
+        else:
+            found[key] = None  # its place in the file's order, filled below
+            changed.append(text)
+    if changed:
+        for key, doc in orjson.loads(b"{" + b",".join(changed) + b"}").items():
+            found[key] = Document(doc, int(key))
+    return found
+
+
 def materialise(table: LazyTable, share_strings: bool = True) -> dict:
     """Every document of ``table`` in a dict, short strings shared: a step, a wijk, a date or a
     checklist item is then one object however many documents hold it (a third of 15,000

@@ -32,7 +32,7 @@ import orjson
 from tinydb.table import Document
 
 from .errors import StoreError
-from .lazy import LazyTable, appended_chain, materialise
+from .lazy import LazyTable, appended_chain, materialise, reparsed
 from .parts import owner
 
 _DUMP_OPTS = orjson.OPT_NON_STR_KEYS
@@ -253,7 +253,8 @@ class TableCache:
                 # strings, which cost ten times the parse. The first read shares them, and so
                 # does a read of many changed parts at once (a retention run's, an import's),
                 # unless the process ends after one request: its memory is not worth that walk.
-                table = materialise(table, share_strings=self.share_strings and (share or not versions))
+                shared = self.share_strings and (share or not versions)
+                table = (None if shared else self._reparsed(name, versions, table)) or materialise(table, shared)
         except BaseException as exc:
             fh.close()
             if isinstance(exc, ValueError):
@@ -310,6 +311,21 @@ class TableCache:
         if not appended_chain(self.tables_dir / f"{name}.json", old_generation, generation):
             return None
         return old.grown(fh, old_generation, os.fstat(fh.fileno()).st_size)
+
+    def _reparsed(self, name: str, versions: dict | None, table: LazyTable) -> dict | None:
+        """The new version ``table`` of a table or part held already, parsed only where its lines
+        differ from the newest held version's (db/lazy.py `reparsed`); None when that version's
+        file is gone (cleaned up) or not in the line layout."""
+        if not versions:
+            return None
+        old_generation, old = next(reversed(versions.items()))
+        if isinstance(old, LazyTable) or not old:
+            return None
+        try:
+            before = version_path(self.tables_dir, name, old_generation).read_bytes()
+        except FileNotFoundError:
+            return None
+        return reparsed(table, before, old)
 
     def kept(self, name: str, generation: int | None):
         """The table at ``generation`` if it is in memory (never read from disk), else None."""

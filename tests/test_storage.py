@@ -978,6 +978,31 @@ def test_short_strings_are_shared_on_a_first_read_and_when_many_parts_changed(tm
     assert shared(view) and view.table("cases").get(doc_id=24) == {"step": "afgesloten", "n": 23, "checked": True}
 
 
+def test_a_part_another_process_changed_is_parsed_only_where_its_lines_changed(tmp_path):
+    store = Store(tmp_path / "data", parts={"cases": 4})
+    with store.transaction() as tx:
+        tx.table("cases").insert_multiple({"step": "intake", "n": n} for n in range(8))
+    before = {d.doc_id: d for d in store.read().table("cases").all()}
+    other = Store(store.data_dir, parts={"cases": 4})  # another process: its own caches
+    with other.transaction() as tx:
+        tx.table("cases").update({"step": "gekoppeld"}, doc_ids=[6])
+        tx.table("cases").remove(doc_ids=[7])
+    docs = store.read().table("cases").all()
+    assert docs == Store(store.data_dir, parts={"cases": 4}).read().table("cases").all()  # as a fresh read
+    assert [(d.doc_id, d["step"]) for d in docs][4:] == [(5, "intake"), (6, "gekoppeld"), (8, "intake")]
+    # The unchanged documents are the ones held; the changed one is new.
+    assert all(d is before[d.doc_id] for d in docs if d.doc_id != 6) and docs[5] is not before[6]
+    # The held version's file gone (cleaned up after a while): the part is parsed whole.
+    with other.transaction() as tx:
+        tx.table("cases").update({"step": "gesprek-a"}, doc_ids=[5])
+    for old in store.data_dir.glob("tables/.cases.5-8.g*.json"):
+        if int(old.name.split(".g")[-1][:-5]) != store._generations()["tables"]["cases.5-8"]:
+            old.unlink()
+    docs = store.read().table("cases").all()
+    assert [(d.doc_id, d["step"]) for d in docs][4:] == [(5, "gesprek-a"), (6, "gekoppeld"), (8, "intake")]
+    assert not any(d is before[d.doc_id] for d in docs[4:])
+
+
 def test_a_mapped_value_follows_changes_of_another_process_and_finds_every_id(tmp_path):
     store = Store(tmp_path / "data", parts={"cases": 3})
     with store.transaction() as tx:
