@@ -234,15 +234,18 @@ def _figures(clients: list[Client], seconds: float) -> dict:
             "reads": group("page:"), "writes": group("write:"), "after_change": group("after:")}
 
 
-def measure(instance: Path, pages: dict[str, list[str]], note_cases: list[int], hold_cases: list[int]) -> dict:
+def measure(instance: Path, pages: dict[str, list[str]], note_cases: list[int], hold_cases: list[int],
+            server: Server | None = None) -> dict:
     """The mixed load on a running gunicorn, users pausing THINK_SECONDS, then at full speed;
-    figures per page, per write and after a change."""
+    figures per page, per write and after a change. On `server` if given (left running for the
+    caller: the bench test goes on with it rather than start the workers again), else on its own."""
     from bench.run import loadavg
 
     if len(hold_cases) < CLIENTS:
         raise ValueError(f"{CLIENTS} cases that can go on hold are needed, one per client")
     before = workers.report_count(instance)
-    server = Server(instance)
+    own = server is None
+    server = server or Server(instance)
     try:
         cookie = log_in(server.port)
         load_before = loadavg()
@@ -252,7 +255,8 @@ def measure(instance: Path, pages: dict[str, list[str]], note_cases: list[int], 
             runs.append(_load(server.port, cookie, pages, note_cases, hold_cases, [c.held for c in runs[-1]], seconds,
                               seed, think))
     finally:
-        server.stop()
+        if own:
+            server.stop()
     clients = [client for run in runs for client in run]
     errors = [error for client in clients for error in client.errors]
     return {"workers": WORKERS, "served_by": len(set().union(*(c.served_by for c in clients)) - {None}),

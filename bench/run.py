@@ -29,6 +29,7 @@ READ_REQUESTS = 40        # per page and size; each request rotates over a few t
 WRITE_REQUESTS = 30
 READ_TIME_LIMIT = 20.0    # seconds per page: a slow page is measured fewer times, never skipped
 PROCESSES, SUBMISSIONS = 8, 50
+START_DELAY = 4.0  # seconds for the posting processes to import and open the store, then all start at once
 COLD_STARTS = 5
 PDF_RUNS = 2
 
@@ -104,7 +105,7 @@ def floor() -> dict[str, float]:
 def concurrent_submissions(instance: Path) -> dict:
     """8 processes post 50 public forms each, all at once; every one must be stored."""
     before = workers.report_count(instance)
-    start_at = time.time() + 4.0  # all workers import and open the store first, then start together
+    start_at = time.time() + START_DELAY  # all workers import and open the store first, then start together
     procs = [subprocess.Popen([sys.executable, "-m", "bench.workers", "submit", str(instance), str(n), str(SUBMISSIONS),
                                str(start_at)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
              for n in range(PROCESSES)]

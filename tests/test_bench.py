@@ -46,6 +46,7 @@ def test_one_measurement_round_reads_every_page_and_writes_through_the_app(insta
 def test_concurrent_submissions_are_all_stored(instance, monkeypatch):
     monkeypatch.setattr(run, "PROCESSES", 2)
     monkeypatch.setattr(run, "SUBMISSIONS", 3)
+    monkeypatch.setattr(run, "START_DELAY", 2.0)  # two processes, not eight, to start; one late still posts
     result = run.concurrent_submissions(instance)
     assert result["stored"] == result["submissions"] == 6
 
@@ -55,31 +56,31 @@ def test_four_workers_behind_gunicorn_serve_the_mixed_load_over_http(instance, m
 
     # What is asserted (no errors, several workers answering, every post stored) holds for any
     # length of load; the timings over a real minute are `make bench`'s.
-    monkeypatch.setattr(multiworker, "SECONDS", 3.0)
-    monkeypatch.setattr(multiworker, "WARMUP_SECONDS", 1.0)
-    monkeypatch.setattr(multiworker, "FULL_SPEED_SECONDS", 1.0)
+    monkeypatch.setattr(multiworker, "SECONDS", 1.0)
+    monkeypatch.setattr(multiworker, "WARMUP_SECONDS", 0.3)
+    monkeypatch.setattr(multiworker, "FULL_SPEED_SECONDS", 0.5)
     app = workers.create(instance)
     note_cases, hold_cases = multiworker.cases_for(app)
-    result = multiworker.measure(instance, workers.pages(app), note_cases, hold_cases)
-    # Every answer as expected: pages 200, writes redirected, every post stored.
-    assert result["errors"] == 0, result["first_errors"]
-    assert result["served_by"] >= 2, "several worker processes answered"
-    assert result["reads"] and set(result["writes"]) <= {"case_note", "step_change", "public_form"}
-    assert result["full_speed"]["reads"], "the load without pauses measured after the paced one"
-    assert result["posts"]["stored"] == result["posts"]["sent"]
-    listed = targets.several_workers(result, "XS")
-    shown = "\n".join(readme.several_workers(result, "XS"))
-    assert "gemiddeld 0,2 s wachten" in shown and "op volle snelheid" in shown and "| Vandaag (`/beheer/`) |" in shown
-    assert any("another worker" in t["target"] for t in listed)
-
-    # Notes and step changes, one after the other: the case page right after a note shows it,
-    # also when another worker serves it (an error is counted otherwise).
-    # The load left some cases on hold, at random: take the case to hold anew; notes go on the
-    # first case chosen before the load (one may be on hold now, a note still goes on it).
-    _, hold_cases = multiworker.cases_for(workers.create(instance))
-    monkeypatch.setattr(multiworker, "WORKERS", 2)  # "another worker" needs two, not four to start again
+    # One gunicorn for the load and the checks after it: its workers start once (each imports the app).
     server = multiworker.Server(instance)
     try:
+        result = multiworker.measure(instance, workers.pages(app), note_cases, hold_cases, server)
+        # Every answer as expected: pages 200, writes redirected, every post stored.
+        assert result["errors"] == 0, result["first_errors"]
+        assert result["served_by"] >= 2, "several worker processes answered"
+        assert result["reads"] and set(result["writes"]) <= {"case_note", "step_change", "public_form"}
+        assert result["full_speed"]["reads"], "the load without pauses measured after the paced one"
+        assert result["posts"]["stored"] == result["posts"]["sent"]
+        listed = targets.several_workers(result, "XS")
+        shown = "\n".join(readme.several_workers(result, "XS"))
+        assert "gemiddeld 0,2 s wachten" in shown and "op volle snelheid" in shown and "| Vandaag (`/beheer/`) |" in shown
+        assert any("another worker" in t["target"] for t in listed)
+
+        # Notes and step changes, one after the other: the case page right after a note shows it,
+        # also when another worker serves it (an error is counted otherwise).
+        # The load left some cases on hold, at random: take the case to hold anew; notes go on the
+        # first case chosen before the load (one may be on hold now, a note still goes on it).
+        _, hold_cases = multiworker.cases_for(workers.create(instance))
         user = multiworker.Client(0, server.port, multiworker.log_in(server.port), {}, note_cases[:1], hold_cases[0],
                                   False, 0, seed=1)
         monkeypatch.setattr(user.rng, "random", lambda: 0.1)  # a note each time
