@@ -294,3 +294,36 @@ def test_the_duos_that_can_go_quiet_follow_another_worker_per_part(tmp_path):
         tx.table(tables.CASES).update({"duo": [1, 3]}, doc_ids=[4])
         tx.table(tables.CASES).update({"step": "afgesloten"}, doc_ids=[3])
     assert dashboard.duos_at_work(this.read()) == {1, 4}
+
+
+def test_a_name_search_follows_another_worker_per_part(tmp_path):
+    """What a name search found in a part of the cases is kept with that part's search index
+    (repo._PartIndex, kept per version of its part): a name another worker gives or takes in
+    either part, and a name typed with a typo, are found at once (fails with a key that
+    ignores the version or the part)."""
+    from db import Store
+
+    from buurtbemiddeling.cases import search
+
+    this, another = (Store(tmp_path / "data", parts={tables.CASES: 2}) for _ in range(2))
+
+    def named(*names) -> list[dict]:
+        return [{"step": "intake", "parties": [{"name": name}]} for name in names]
+
+    def found(q: str) -> list[int]:
+        return [case.doc_id for case in case_repo.find(this.read(), search.Filters(q=q, sort="nummer"))[0]]
+
+    with another.transaction() as tx:  # parts 1-2 and 3-4
+        tx.table(tables.CASES).insert_multiple(named("Piet Pieters", "Anna Smit", "Kees Pieters", "Jan Smit"))
+    assert found("pieters") == [1, 3] and found("smit") == [2, 4]
+    with another.transaction() as tx:
+        tx.table(tables.CASES).update({"parties": [{"name": "Kees Verhoeven"}]}, doc_ids=[3])
+        tx.table(tables.CASES).update({"parties": [{"name": "Jan Pieters"}]}, doc_ids=[4])
+    assert found("pieters") == [1, 4] and found("smit") == [2]
+    assert found("verhoevne") == [3]  # one typo: the word is found nowhere as typed
+    with another.transaction() as tx:
+        tx.table(tables.CASES).update({"parties": [{"name": "Anna Pieters"}]}, doc_ids=[2])
+    assert found("pieters") == [1, 2, 4] and found("smit") == []
+    with another.transaction() as tx:
+        tx.table(tables.CASES).update({"parties": [{"name": "Kees Verhoevne"}]}, doc_ids=[3])
+    assert found("verhoevne") == [3] and found("verhoeven") == [3]

@@ -179,17 +179,17 @@ def _text_matches(view, words: list[str]) -> list:
     its cases' texts are kept joined in one string (`parted`: after a change only the changed
     part's is made again), searched at C speed; each hit is the case whose text it falls in.
     A word found nowhere forgives one typo: "amrany" finds "amrani"."""
-    parts = view.parted("cases.search_index", CASES, _search_index)
-    hits = [[_places(text, starts, word) for word in words] for text, starts, _ in parts]
+    parts = view.parted("cases.search_index", CASES, _PartIndex)
+    hits = [[part.places(word) for word in words] for part in parts]
     for j, word in enumerate(words):
         if not any(found[j] for found in hits):
-            held = {h for h in set().union(*(text.split() for text, _, _ in parts)) if search.one_typo(word, h)}
-            for found, (text, starts, _) in zip(hits, parts):
-                found[j] = set().union(*(_places(text, starts, h, whole=True) for h in held))
+            held = {h for h in set().union(*(part.words() for part in parts)) if search.one_typo(word, h)}
+            for found, part in zip(hits, parts):
+                found[j] = frozenset().union(*(part.places(h, whole=True) for h in held))
     matched = []
-    for found, (_, _, docs) in zip(hits, parts):
+    for found, part in zip(hits, parts):
         if words and all(found):
-            matched += [docs[i] for i in sorted(set.intersection(*found))]
+            matched += part.cases_at(found)
     return matched
 
 
@@ -208,14 +208,46 @@ def _places(text: str, starts: array, word: str, whole: bool = False) -> set[int
     return found
 
 
-def _search_index(cases) -> tuple[str, array, list]:
-    """Of one part: its cases' search texts (`search.haystack`) joined by newlines, where each
-    one starts, and the cases. One string per part, not a set of words per case: the index of
-    five years of cases held 17 MB in every worker as words with their cases."""
-    docs = list(cases)
-    texts = [search.haystack(case) for case in docs]
-    starts = array("I", accumulate((len(text) + 1 for text in texts[:-1]), initial=0))
-    return "\n".join(texts), starts, docs
+class _PartIndex:
+    """Of one part of the cases: its cases' search texts (`search.haystack`) joined by newlines,
+    where each one starts, and the cases. One string per part, not a set of words per case: the
+    index of five years of cases held 17 MB in every worker as words with their cases.
+
+    What a search found in the part is kept with it (a value `parted` keeps per version of its
+    part): after a write elsewhere, or in another part, a name searched for before is not
+    looked for again in the parts that did not change. Only a function of the part's texts."""
+
+    WORDS_KEPT = 64  # words (and sets of them) per part; then it starts again
+
+    def __init__(self, cases) -> None:
+        self.docs = list(cases)
+        texts = [search.haystack(case) for case in self.docs]
+        self.starts = array("I", accumulate((len(text) + 1 for text in texts[:-1]), initial=0))
+        self.text = "\n".join(texts)
+        self._found: dict = {}
+        self._words: frozenset[str] | None = None
+
+    def _kept(self, key, make):
+        found = self._found.get(key)
+        if found is None:
+            if len(self._found) >= self.WORDS_KEPT:
+                self._found = {}  # replaced, not cleared: a thread still reading keeps its dict
+            found = self._found[key] = make()
+        return found
+
+    def places(self, word: str, whole: bool = False) -> frozenset[int]:
+        """The places of the cases whose text contains `word` (`whole`: holds it as a word)."""
+        return self._kept((word, whole), lambda: frozenset(_places(self.text, self.starts, word, whole)))
+
+    def words(self) -> frozenset[str]:
+        """Every word of the part's texts (for a word found nowhere: the ones a typo away)."""
+        if self._words is None:
+            self._words = frozenset(self.text.split())
+        return self._words
+
+    def cases_at(self, found: list[frozenset[int]]) -> list:
+        """The cases at the places every set in `found` holds, in table order."""
+        return self._kept(tuple(found), lambda: [self.docs[i] for i in sorted(frozenset.intersection(*found))])
 
 
 def _by_year(cases) -> dict[str, list]:
