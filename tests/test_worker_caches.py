@@ -327,3 +327,59 @@ def test_a_name_search_follows_another_worker_per_part(tmp_path):
     with another.transaction() as tx:
         tx.table(tables.CASES).update({"parties": [{"name": "Kees Verhoevne"}]}, doc_ids=[3])
     assert found("verhoevne") == [3] and found("verhoeven") == [3]
+
+
+def test_which_cases_are_on_vandaags_lists_follows_another_worker_per_part(tmp_path):
+    """Which running cases may be on Vandaag's lists (without activity, nazorg, on hold) is kept per
+    part of the cases: a case another worker puts on hold, into nazorg, closes or moves in the
+    second part is on its list at once, and the first part is not looked at again (fails with a
+    key that ignores the version or the part)."""
+    from db import Store
+
+    from buurtbemiddeling.cases import dashboard
+
+    this, another = (Store(tmp_path / "data", parts={tables.CASES: 2}) for _ in range(2))
+    with another.transaction() as tx:  # parts 1-2 and 3-4
+        tx.table(tables.CASES).insert_multiple([
+            {"step": "gesprek-a", "last_activity_at": "2026-11-01T10:00:00+01:00"}, {"step": "aangemeld"},
+            {"step": "nazorg", "nazorg_due": "2026-12-10"}, {"step": "gekoppeld"}])
+
+    def lists() -> dict:
+        parts = dashboard.day_lists(this.read())
+        return {name: [row for part in parts for row in part[name]] for name in ("quiet", "nazorg", "on_hold")}
+
+    assert lists() == {"quiet": [(1, "2026-11-01T10:00:00+01:00"), (4, "")], "nazorg": [("2026-12-10", 3)], "on_hold": []}
+    first = dashboard.day_lists(this.read())[0]
+    with another.transaction() as tx:
+        tx.table(tables.CASES).update({"step": "in-de-wacht"}, doc_ids=[4])
+        tx.table(tables.CASES).update({"nazorg_due": "2026-12-24"}, doc_ids=[3])
+    assert lists() == {"quiet": [(1, "2026-11-01T10:00:00+01:00")], "nazorg": [("2026-12-24", 3)], "on_hold": [4]}
+    assert dashboard.day_lists(this.read())[0] is first  # the unchanged part's lists are the kept ones
+    with another.transaction() as tx:
+        tx.table(tables.CASES).update({"step": "afgesloten"}, doc_ids=[3])
+        tx.table(tables.CASES).update({"step": "pendel", "last_activity_at": "2026-12-05T09:00:00+01:00"}, doc_ids=[4])
+    assert lists() == {"quiet": [(1, "2026-11-01T10:00:00+01:00"), (4, "2026-12-05T09:00:00+01:00")],
+                       "nazorg": [], "on_hold": []}
+
+
+def test_vandaags_case_lists_follow_another_workers_note_and_step(client, as_user, store, other, clock):
+    """Vandaag's lists of cases without activity and on hold follow another worker's note (the
+    case's last activity is in its events) and step change."""
+    as_user.coordinator()
+    with store.transaction() as tx:  # as imported: no events, its last activity stored on it
+        quiet = tx.table(tables.CASES).insert({"number": "2026-0042", "step": "gesprek-a", "parties": PARTIES,
+                                               "step_changed_at": "2026-10-01T10:00:00+01:00",
+                                               "last_activity_at": "2026-10-01T10:00:00+01:00"})
+    number = "2026-0042"
+
+    def section(title: str) -> str:
+        page = client.get("/beheer/").get_data(as_text=True)
+        return page.split(f"<h3>{title}", 1)[1].split("<h3>", 1)[0]
+
+    assert number in section("Zonder activiteit sinds") and number not in section("In de wacht")
+    case_repo.add_entry(other, quiet, {"kind": "note", "text": "Partij B gebeld."}, Coordinator())
+    assert number not in section("Zonder activiteit sinds")
+    with other.transaction() as tx:
+        tx.table(tables.CASES).update({"step": "in-de-wacht", "step_changed_at": "2026-12-01T10:00:00+01:00"},
+                                      doc_ids=[quiet])
+    assert number in section("In de wacht") and "01-12-2026" in section("In de wacht")

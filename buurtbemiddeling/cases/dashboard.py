@@ -11,37 +11,60 @@ from . import appointments, intake, repo, workflow
 
 
 def worklists(view, today: dt.date) -> dict:
-    """Pure of Flask: the day's lists computed from a read view."""
-    # Every list below is of open or waiting cases; their last activity counts their events.
-    cases = repo.with_activity(view, repo.running_cases(view))
+    """Pure of Flask: the day's lists computed from a read view. Which cases are on which list is
+    kept per part of the cases (`day_lists`) and the intake deadlines per part and term, so after
+    another worker's change only its part is looked at again; only the few hundred cases on the
+    lists are read. The lists of cases without activity and on hold show the cases with their
+    activity (`repo.with_activity`); the intakes and nazorg show none and take them as stored."""
     days = intake_term.current(view)
     inactive_days = numbers.get(view, "inactive_days")
-    deadlines = intake_deadlines(view, days)
-    waiting = [c for c in cases if c.doc_id in deadlines]
-    deadline = {c.doc_id: deadlines[c.doc_id] for c in waiting}
-    overdue = {c.doc_id for c in waiting if intake_term.is_past(deadline[c.doc_id], today)}
+    deadline = intake_deadlines(view, days)
+    overdue = {doc_id for doc_id, due in deadline.items() if intake_term.is_past(due, today)}
     # Overdue first, then the nearest deadline.
-    waiting.sort(key=lambda c: (c.doc_id not in overdue, deadline[c.doc_id] or today, c.doc_id))
+    waiting = sorted(deadline, key=lambda doc_id: (doc_id not in overdue, deadline[doc_id] or today, doc_id))
     quiet_since = (today - dt.timedelta(days=inactive_days)).isoformat()
+    found = repo.activity(view)
+    parts = day_lists(view)
     # Nazorg waits weeks on purpose; its due date puts it on the list instead.
-    inactive = sorted((c for c in cases if workflow.is_open(c) and c.doc_id not in deadlines
-                       and c.get("step") != "nazorg" and (c.get("last_activity_at") or "") < quiet_since),
-                      key=lambda c: c.get("last_activity_at") or "")
+    quiet = [doc_id for part in parts for doc_id, stored in part["quiet"]
+             if max(stored, found.get(doc_id, ("", 0))[0]) < quiet_since]
     soon = (today + dt.timedelta(days=7)).isoformat()
-    nazorg = sorted((c for c in cases if c.get("step") == "nazorg" and (c.get("nazorg_due") or "") <= soon),
-                    key=lambda c: c.get("nazorg_due") or "")
+    table = view.table(repo.CASES)
+    nazorg = table.by_ids(doc_id for part in parts for due, doc_id in part["nazorg"] if due <= soon)
+    nazorg.sort(key=lambda c: c.get("nazorg_due") or "")
+    inactive = sorted(repo.with_activity(view, table.by_ids(quiet)), key=lambda c: c.get("last_activity_at") or "")
     # Reminders that have come first, then the nearest "tot" date, then the longest waiting.
-    on_hold = sorted((c for c in cases if c.get("step") == "in-de-wacht"),
+    on_hold = sorted(repo.with_activity(view, table.by_ids(doc_id for part in parts for doc_id in part["on_hold"])),
                      key=lambda c: (not workflow.hold_reminder_due(c, today), c.get("held_until") or "9999",
                                     c.get("step_changed_at") or c.get("last_activity_at") or ""))
     counts = {key: 0 for key in workflow.STEPS} | repo.step_counts(view)
     return {
-        "waiting": waiting, "inactive": inactive, "nazorg": nazorg, "on_hold": on_hold,
+        "waiting": table.by_ids(waiting), "inactive": inactive, "nazorg": nazorg, "on_hold": on_hold,
         "counts": counts, "steps": workflow.STEPS, "today": today.isoformat(),
         "deadline": deadline, "overdue": overdue,
         "inactive_days": inactive_days,
         "hold_due": {c.doc_id for c in on_hold if workflow.hold_reminder_due(c, today)},
     }
+
+
+def day_lists(view) -> list[dict]:
+    """Per part of the cases (`parted`), in id order, which running cases may be on the day's lists
+    whatever the day: "quiet" (id, stored last activity) of the open cases that are neither
+    waiting for their intake nor in nazorg (without activity once their last one is old enough),
+    "nazorg" (due date, id) and "on_hold" ids."""
+    def build(cases) -> dict:
+        lists = {"quiet": [], "nazorg": [], "on_hold": []}
+        for case in cases:
+            step = case.get("step")
+            if step == "nazorg":
+                lists["nazorg"].append((case.get("nazorg_due") or "", case.doc_id))
+            elif step == "in-de-wacht":
+                lists["on_hold"].append(case.doc_id)
+            elif workflow.is_open(case) and not intake_term.waiting_for_intake(case):
+                lists["quiet"].append((case.doc_id, case.get("last_activity_at") or ""))
+        return lists
+
+    return view.parted("cases.day_lists", tables.CASES, build)
 
 
 def intake_deadlines(view, days: int) -> dict:
