@@ -383,3 +383,26 @@ def test_vandaags_case_lists_follow_another_workers_note_and_step(client, as_use
         tx.table(tables.CASES).update({"step": "in-de-wacht", "step_changed_at": "2026-12-01T10:00:00+01:00"},
                                       doc_ids=[quiet])
     assert number in section("In de wacht") and "01-12-2026" in section("In de wacht")
+
+
+def test_the_duo_choices_on_a_case_page_follow_another_worker(client, as_user, store, other, duo_cases):
+    """The active volunteers and their rendered options (admin/options.py, kept per version of
+    the volunteers table) on a case page, and on Koppelen: a volunteer another worker makes
+    active or stops shows at once, and the case's own duo stays the chosen option (fails with
+    a key that ignores the version)."""
+    as_user.coordinator()
+    page = f"/beheer/zaken/{duo_cases['first']}"
+
+    def offered(url: str) -> list[tuple[str, bool]]:
+        form = client.get(url).get_data(as_text=True)
+        select = re.search(r'<select id="duo-duo" name="duo">(.*?)</select>', form, re.S)[1]
+        return [(name, bool(chosen)) for chosen, name in re.findall(r'<option value="\d+"( selected)?>([^<]*)<', select)]
+
+    assert offered(page) == [("Els", True), ("Kees", False)]
+    (anna,) = add_volunteers(other, "Anna")
+    assert offered(page) == [("Anna", False), ("Els", True), ("Kees", False)]
+    with other.transaction() as tx:
+        tx.table(tables.VOLUNTEERS).update({"step": "gestopt"}, doc_ids=[duo_cases["kees"]])
+    assert offered(page) == [("Anna", False), ("Els", True)]
+    koppelen = client.get(f"/beheer/zaken/{duo_cases['first']}/koppelen").get_data(as_text=True)
+    assert re.findall(r'<option value="\d+">([^<]*)<', koppelen.split('id="eigen-first"')[1].split("</select>")[0]) == ["Anna", "Els"]

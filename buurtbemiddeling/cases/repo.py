@@ -272,9 +272,18 @@ def step_counts(view) -> dict[str, int]:
 
 
 def active_volunteers(view) -> list:
-    """Volunteers who can be chosen for a duo (the volunteers area owns the table)."""
-    docs = [v for v in view.table(VOLUNTEERS).all() if v.get("step") == "actief"]
-    return sorted(docs, key=lambda v: (v.get("name") or "").lower())
+    """Volunteers who can be chosen for a duo (the volunteers area owns the table), kept per
+    version of the table: every case page asks. Read-only, like every kept value."""
+    def build(v) -> list:
+        docs = [doc for doc in v.table(VOLUNTEERS).all() if doc.get("step") == "actief"]
+        return sorted(docs, key=lambda doc: (doc.get("name") or "").lower())
+
+    return view.derived("cases.active_volunteers", build)
+
+
+def active_choices(view) -> list[tuple[str, str]]:
+    """(id, name) of the volunteers who can be chosen for a duo, for a select's options."""
+    return [(str(v.doc_id), v.get("name") or "") for v in active_volunteers(view)]
 
 
 def volunteer_names(view) -> dict[int, str]:

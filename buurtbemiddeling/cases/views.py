@@ -130,6 +130,7 @@ def _render_case(case_id: int, *, errors: dict | None = None, values: dict | Non
         shown = render_template(
             "cases/detail.html", case=case, sections=sections.render_context(view, case),
             errors=errors or {}, values=values or {}, step_label=workflow.label,
+            duo_options=lambda chosen: options(view, "volunteers.active", repo.active_choices, chosen),
             **page.list_context(view, case),
         )
     return shown, status

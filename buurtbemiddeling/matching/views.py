@@ -44,7 +44,7 @@ def _render_match(case_id: int, *, errors: dict | None = None, status: int = 200
         "matching/match.html", case=case, ranking=ranking, excluded=excluded_table(view, ranking),
         blocked=blocked, open=proposals.open_proposal(view, case_id), history=proposals.proposals_of(view, case_id),
         statuses=proposals.STATUSES, answers=proposals.ANSWERS, step_label=step_label, errors=errors or {},
-        volunteer_options={slot: options(view, "matching.volunteers", _active_choices,
+        volunteer_options={slot: options(view, "volunteers.active", case_repo.active_choices,
                                          values.get(slot, "")) for slot in ("first", "second")},
     ), status
 
@@ -56,10 +56,6 @@ def excluded_table(view, ranking) -> Markup:
         return ranking, Markup(render_template("matching/_excluded.html", ranking=ranking))
 
     return view.derived(f"matching.excluded.{id(ranking)}", build)[1]
-
-
-def _active_choices(view) -> list[tuple[str, str]]:
-    return [(str(v.doc_id), v.get("name") or "") for v in case_repo.active_volunteers(view)]
 
 
 @bp.get("/<int:case_id>/koppelen")
