@@ -406,3 +406,38 @@ def test_the_duo_choices_on_a_case_page_follow_another_worker(client, as_user, s
     assert offered(page) == [("Anna", False), ("Els", True)]
     koppelen = client.get(f"/beheer/zaken/{duo_cases['first']}/koppelen").get_data(as_text=True)
     assert re.findall(r'<option value="\d+">([^<]*)<', koppelen.split('id="eigen-first"')[1].split("</select>")[0]) == ["Anna", "Els"]
+
+
+def test_the_coaching_asked_for_on_vandaag_follows_another_worker_and_not_the_timeline(tmp_path):
+    """The running cases and the coaching asked for on them are kept apart from the timeline
+    (coaching.dashboard.requests): another worker's debrief asking for coaching, its coaching
+    note that answers it, and a case it closes count at once; a note on the timeline keeps them
+    (fails with a key that ignores the version of the cases, debriefs or notes)."""
+    from db import Store
+
+    from buurtbemiddeling.coaching import dashboard
+
+    this, another = (Store(tmp_path / "data", parts={tables.CASES: 2}) for _ in range(2))
+    with another.transaction() as tx:
+        tx.table(tables.CASES).insert_multiple([{"step": "gesprek-a", "duo": [1, 2]}, {"step": "intake"},
+                                                {"step": "gesprek-b", "duo": [1, 2]}])
+        tx.table(tables.DEBRIEFS).insert({"case_id": 3, "date": "2026-12-01", "coaching_needed": True,
+                                          "at": "2026-12-01T10:00:00+01:00"})
+
+    def asked() -> list[int]:
+        return [case.doc_id for _, case in dashboard.requests(this.read())["asked"]]
+
+    assert asked() == [3] and sorted(dashboard.requests(this.read())["cases"]) == [1, 2, 3]
+    kept = dashboard.requests(this.read())
+    case_repo.add_entry(another, 3, {"kind": "note", "text": "Partij B gebeld."}, Coordinator())
+    assert dashboard.requests(this.read()) is kept  # the timeline is not what it hangs on
+    with another.transaction() as tx:
+        tx.table(tables.COACHING_NOTES).insert({"case_id": 3, "date": "2026-12-02", "at": "2026-12-02T10:00:00+01:00"})
+    assert asked() == []
+    with another.transaction() as tx:
+        tx.table(tables.DEBRIEFS).insert({"case_id": 1, "date": "2026-12-03", "coaching_needed": True,
+                                          "at": "2026-12-03T10:00:00+01:00"})
+    assert asked() == [1]
+    with another.transaction() as tx:
+        tx.table(tables.CASES).update({"step": "afgesloten"}, doc_ids=[1])
+    assert asked() == [] and sorted(dashboard.requests(this.read())["cases"]) == [2, 3]

@@ -15,31 +15,41 @@ numbers.register("checkin_days", "Voortgang navragen na", "dagen", notes.DEFAULT
 
 
 def worklists(view, today) -> dict:
-    """Pure of Flask: the coaching lists computed from a read view."""
+    """Pure of Flask: the coaching lists computed from a read view. What does not hang on the
+    timeline (the running cases, the coaching asked for) is kept apart (`requests`), so after
+    another worker's note only the quiet duos are looked for again, among the cases whose duo can
+    go quiet (`duos_at_work`, kept per part)."""
     days = numbers.get(view, "checkin_days")
     all_notes = view.table(notes.NOTES).all()
-    # Only running cases can be quiet or need coaching: hand over their events and debriefs,
-    # not those of five years of closed cases.
-    running = [c for c in case_repo.running_cases(view) if workflow.is_open(c)]
-    cases = {c.doc_id: c for c in running}
-
-    # The debriefs that asked for coaching, per version of the table (folded: after a new one,
-    # only that one is read); of those, the running cases' are read.
-    asking = view.fold("coaching.asking", debrief.DEBRIEFS, _add_asking)
-    debriefs = view.table(debrief.DEBRIEFS).by_ids(doc_id for doc_id, case_id in asking.items() if case_id in cases)
-    at_work = duos_at_work(view)
-    quiet = notes.quiet_among([c for c in running if c.doc_id in at_work], notes.heard_from(view), today=today, days=days)
+    at_work = view.table(case_repo.CASES).by_ids(sorted(duos_at_work(view)))
+    quiet = notes.quiet_among(at_work, notes.heard_from(view), today=today, days=days)
+    kept = requests(view)
+    cases = kept["cases"]
     follow_ups = notes.follow_ups_due(all_notes, today=today)
     for note in follow_ups:  # a follow-up may be about a closed case; the list links to it
         if note.get("case_id") and note["case_id"] not in cases:
             case = case_repo.get_case(view, note["case_id"])
             if case is not None:
+                cases = cases if cases is not kept["cases"] else dict(cases)  # the kept one is shared
                 cases[case.doc_id] = case
-    return {"quiet": quiet, "days": days, "follow_ups": follow_ups,
-            # Only for running cases: after closing, the debrief's question belongs in intervisie.
-            "asked": [(d, cases[d["case_id"]]) for d in debrief.coaching_asked(debriefs, all_notes)
-                      if d["case_id"] in cases and workflow.is_open(cases[d["case_id"]])],
+    return {"quiet": quiet, "days": days, "follow_ups": follow_ups, "asked": kept["asked"],
             "names": case_repo.volunteer_names(view), "cases": cases, "today": today.isoformat()}
+
+
+def requests(view) -> dict:
+    """The running cases by id and the open coaching requests on them, kept per version of the
+    cases, debriefs and notes (not of the timeline)."""
+    def build(v) -> dict:
+        # Only running cases can need coaching: of the debriefs that asked for it (folded per
+        # version of the table: after a new one, only that one is read), the running cases' are read.
+        cases = {c.doc_id: c for c in case_repo.running_cases(v) if workflow.is_open(c)}
+        asking = v.fold("coaching.asking", debrief.DEBRIEFS, _add_asking)
+        debriefs = v.table(debrief.DEBRIEFS).by_ids(doc_id for doc_id, case_id in asking.items() if case_id in cases)
+        # Only for running cases: after closing, the debrief's question belongs in intervisie.
+        return {"cases": cases, "asked": [(d, cases[d["case_id"]]) for d in debrief.coaching_asked(debriefs, v.table(notes.NOTES).all())
+                                          if d["case_id"] in cases and workflow.is_open(cases[d["case_id"]])]}
+
+    return view.derived("coaching.requests", build)
 
 
 def duos_at_work(view) -> set[int]:

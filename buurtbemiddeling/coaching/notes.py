@@ -128,7 +128,11 @@ def quiet_among(cases: Iterable[Mapping], heard: Iterable[Mapping[int, Heard]], 
     for case in cases:
         if not may_go_quiet(case):
             continue
-        latest = max((h for h in (m.get(case.doc_id) for m in heard) if h is not None), default=None)
+        latest = None
+        for reports in heard:
+            report = reports.get(case.doc_id)
+            if report is not None and (latest is None or report > latest):
+                latest = report
         day, source = last_report(case, latest)
         if day is not None and (today - day).days >= days:
             found.append(Quiet(case, day, (today - day).days, source))
