@@ -441,3 +441,47 @@ def test_the_coaching_asked_for_on_vandaag_follows_another_worker_and_not_the_ti
     with another.transaction() as tx:
         tx.table(tables.CASES).update({"step": "afgesloten"}, doc_ids=[1])
     assert asked() == [] and sorted(dashboard.requests(this.read())["cases"]) == [2, 3]
+
+
+def test_vandaags_new_reports_follow_another_worker_and_the_day(client, as_user, store, other, clock):
+    """The new reports on Vandaag are kept per day and version of the reports: one another worker
+    takes in shows at once, one it handles goes, and a day later it is late (fails with a key
+    that ignores the version or the day)."""
+    as_user.coordinator()
+
+    def panel() -> str:
+        page = client.get("/beheer/").get_data(as_text=True)
+        return page.split('<h2 id="nieuw">', 1)[1].split("</section>", 1)[0]
+
+    assert "Er wachten geen nieuwe meldingen" in panel()
+    with other.transaction() as tx:
+        report = tx.table(tables.REPORTS).insert({"status": "nieuw", "received_at": "2026-12-04T09:00:00+01:00",
+                                                  "values": {"name": "Jan Melder"}, "flags": []})
+    assert "Jan Melder" in panel() and "te laat" not in panel()
+    clock.set("2026-12-14T10:16:00+01:00")
+    assert "Jan Melder" in panel() and "1 te laat" in panel()
+    with other.transaction() as tx:
+        tx.table(tables.REPORTS).update({"status": "gelezen"}, doc_ids=[report])
+    assert "Jan Melder" not in panel()
+
+
+def test_vandaags_waiting_applicants_follow_another_worker_and_the_day(client, as_user, store, other, clock):
+    """The applicants waiting longest on Vandaag are kept per day and version of the applications
+    and volunteers: one another worker receives shows at once, days go by, and one it turns
+    down goes (fails with a key that ignores the version or the day)."""
+    as_user.coordinator()
+
+    def panel() -> str:
+        page = client.get("/beheer/").get_data(as_text=True)
+        return page.split('<h2 id="vw-waiting">', 1)[1].split("</section>", 1)[0]
+
+    assert "Sara Aanmelder" not in panel()
+    with other.transaction() as tx:
+        applicant = tx.table(tables.APPLICATIONS).insert({"step": "nieuw", "name": "Sara Aanmelder",
+                                                          "received_at": "2026-12-01T09:00:00+01:00"})
+    assert "Sara Aanmelder" in panel() and "5 dagen" in panel()
+    clock.set("2026-12-08T10:16:00+01:00")
+    assert "7 dagen" in panel()
+    with other.transaction() as tx:
+        tx.table(tables.APPLICATIONS).update({"step": "afgewezen"}, doc_ids=[applicant])
+    assert "Sara Aanmelder" not in panel()

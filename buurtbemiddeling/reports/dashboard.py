@@ -19,4 +19,7 @@ def waiting(view, today) -> dict:
 
 @register("reports/_today.html", order=10)
 def new_reports_panel(view) -> dict:
-    return waiting(view, clock.today())
+    # Kept per day and version of the tables it reads: another worker's note or step change
+    # keeps it, a new report does not.
+    today = clock.today()
+    return view.derived(f"reports.today.{today}", lambda v: waiting(v, today))

@@ -10,14 +10,16 @@ from . import appreciation, pipeline, qualifications
 SHOW = 8
 
 
+# The panels go over every applicant and volunteer; their lists are kept per day and per version
+# of the tables they read, so opening Vandaag again costs a lookup (see ReadView.derived).
+
 @register("volunteers/_today_waiting.html", order=40)
 def waiting_panel(view) -> dict:
-    rows = pipeline.waiting_list(view.table(pipeline.APPLICATIONS).all(), view.table(pipeline.VOLUNTEERS).all(), clock.today())
+    today = clock.today()
+    rows = view.derived(f"volunteers.waiting.{today}", lambda v: pipeline.waiting_list(
+        v.table(pipeline.APPLICATIONS).all(), v.table(pipeline.VOLUNTEERS).all(), today))
     return {"waiting": rows[:SHOW], "total": len(rows)}
 
-
-# The panels below go over every volunteer; their lists are kept per day and per version of
-# the tables they read, so opening Vandaag again costs a lookup (see ReadView.derived).
 
 @register("volunteers/_today_qualifications.html", order=45)
 def qualifications_panel(view) -> dict:
