@@ -163,7 +163,6 @@ def test_a_writer_killed_at_random_moments_keeps_every_acknowledged_write(tmp_pa
         records = load_table_file(data_dir, "records")  # must parse after every kill
         stored = {(d["run"], d["seq"]) for d in records.values()}
         assert acknowledged <= stored, f"run {run} lost {sorted(acknowledged - stored)[:5]}"
-
     assert len(acknowledged) >= 100  # every run wrote before its kill
 
     # The dead writer's flock is gone: a new store gets the lock at once.
