@@ -367,13 +367,18 @@ class ReadView:
             disk.put(f"fold:{key}", versions, acc)
         return acc
 
-    def parted(self, key: str, table: str, build: Callable[[Iterable[Document]], T]) -> list[T]:
+    def parted(self, key: str, table: str, build: Callable[[Iterable[Document]], T],
+               again: Callable[[T, Iterable[Document]], T] | None = None) -> list[T]:
         """``build(documents)`` for each part of ``table`` (db/parts.py), in id order, each kept
         per version of its part: after a change in one part only that part's is built again.
         So a value over five years of cases costs what changed plus combining the parts'
         results, in every process, after a write in any. A table in one file is one part.
         ``build`` must read nothing but the documents it is given (never the view); a
-        ``derived`` build that calls this depends on ``table``."""
+        ``derived`` build that calls this depends on ``table``. ``again(earlier, documents)``,
+        if given, builds a part whose value of an earlier version is still kept: the same as
+        ``build(documents)``, reusing what the documents it shares with that version gave (a
+        part another process changed keeps its unchanged documents as the same objects:
+        ``TableCache._reparsed``), so it must tell them apart by identity, never by id."""
         if self._tx is not None:
             return [build(iter(self.table(table)))]
         data = self._table_data(table)
@@ -386,7 +391,8 @@ class ReadView:
                 # then needs not parse the part.
                 value = disk.get(f"parted:{key}:{name}", [(name, generation)]) if disk is not None else None
                 if value is None:
-                    value = build(iter((data.part(i) if isinstance(data, Parts) else data).values()))
+                    docs = iter((data.part(i) if isinstance(data, Parts) else data).values())
+                    value = build(docs) if hit is None or again is None else again(hit[1], docs)
                     if disk is not None:
                         disk.put(f"parted:{key}:{name}", [(name, generation)], value)
                 hit = kept[(key, name)] = (generation, value)

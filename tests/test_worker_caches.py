@@ -329,6 +329,32 @@ def test_a_name_search_follows_another_worker_per_part(tmp_path):
     assert found("verhoevne") == [3] and found("verhoeven") == [3]
 
 
+def test_a_changed_part_of_the_cases_is_indexed_again_for_its_changed_cases_only(tmp_path, monkeypatch):
+    """A part another worker changed keeps its other cases as the same objects; their search
+    texts are taken from the part's earlier index (repo._PartIndex.again), the changed case's
+    made again, and the index is the one a fresh build gives."""
+    from db import Store
+
+    from buurtbemiddeling.cases import search
+
+    this, another = (Store(tmp_path / "data", parts={tables.CASES: 3}) for _ in range(2))
+    with another.transaction() as tx:
+        tx.table(tables.CASES).insert_multiple([{"number": f"2026-000{i}", "parties": [{"name": name}]}
+                                                for i, name in enumerate(("Piet Pieters", "Anna Smit", "Kees Bakker"), 1)])
+    assert [c.doc_id for c in case_repo.find(this.read(), search.Filters(q="smit"))[0]] == [2]
+    made = []
+    monkeypatch.setattr(search, "haystack", lambda case, made_by=search.haystack: made.append(case.doc_id) or made_by(case))
+    with another.transaction() as tx:
+        tx.table(tables.CASES).update({"parties": [{"name": "Anna de Smit-Jansen"}]}, doc_ids=[2])
+    view = this.read()
+    assert [c.doc_id for c in case_repo.find(view, search.Filters(q="jansen"))[0]] == [2]
+    assert made == [2]
+    (index,) = view.parted("cases.search_index", tables.CASES, case_repo._PartIndex)
+    fresh = case_repo._PartIndex(index.docs)
+    assert (index.text, list(index.starts)) == (fresh.text, list(fresh.starts))
+    assert index.text.split("\n") == ["2026-0001 piet pieters", "2026-0002 anna de smit-jansen", "2026-0003 kees bakker"]
+
+
 def test_which_cases_are_on_vandaags_lists_follows_another_worker_per_part(tmp_path):
     """Which running cases may be on Vandaag's lists (without activity, nazorg, on hold) is kept per
     part of the cases: a case another worker puts on hold, into nazorg, closes or moves in the

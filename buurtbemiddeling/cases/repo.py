@@ -179,7 +179,7 @@ def _text_matches(view, words: list[str]) -> list:
     its cases' texts are kept joined in one string (`parted`: after a change only the changed
     part's is made again), searched at C speed; each hit is the case whose text it falls in.
     A word found nowhere forgives one typo: "amrany" finds "amrani"."""
-    parts = view.parted("cases.search_index", CASES, _PartIndex)
+    parts = view.parted("cases.search_index", CASES, _PartIndex, _PartIndex.again)
     hits = [[part.places(word) for word in words] for part in parts]
     for j, word in enumerate(words):
         if not any(found[j] for found in hits):
@@ -219,13 +219,27 @@ class _PartIndex:
 
     WORDS_KEPT = 64  # words (and sets of them) per part; then it starts again
 
-    def __init__(self, cases) -> None:
+    def __init__(self, cases, texts: list[str] | None = None) -> None:
         self.docs = list(cases)
-        texts = [search.haystack(case) for case in self.docs]
+        if texts is None:
+            texts = [search.haystack(case) for case in self.docs]
         self.starts = array("I", accumulate((len(text) + 1 for text in texts[:-1]), initial=0))
         self.text = "\n".join(texts)
         self._found: dict = {}
         self._words: frozenset[str] | None = None
+
+    @classmethod
+    def again(cls, earlier: "_PartIndex", cases) -> "_PartIndex":
+        """The index of a new version of the part: the texts of the cases it shares with
+        `earlier` (the same objects: unchanged) taken from there, the others made."""
+        docs, at = list(cases), {id(doc): i for i, doc in enumerate(earlier.docs)}
+        ends = earlier.starts[1:].tolist() + [len(earlier.text) + 1]
+        texts = []
+        for doc in docs:
+            i = at.get(id(doc))
+            held = i is not None and earlier.docs[i] is doc  # earlier holds its cases: no id reused
+            texts.append(earlier.text[earlier.starts[i]:ends[i] - 1] if held else search.haystack(doc))
+        return cls(docs, texts)
 
     def _kept(self, key, make):
         found = self._found.get(key)
