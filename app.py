@@ -81,6 +81,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         cli.init_app(app)
     # Last: the catch-all that serves the built public site in development.
     public_site.init_app(app)
+    startup.keep_built_urls(app)
     return app
 
 

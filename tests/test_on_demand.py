@@ -224,3 +224,32 @@ def test_a_rule_builds_the_same_urls_before_and_after_its_builder_is_compiled(tm
     assert urls == [(f"/beheer/zaken/{n}?tab=notities", "/beheer/") for n in range(2 * startup.COMPILE_AFTER)]
     rule = next(app.url_map.iter_rules("cases.detail"))
     assert rule._build_unknown.__qualname__.startswith("<builder:"), "werkzeug's, compiled after COMPILE_AFTER URLs"
+
+
+def test_the_templates_keep_the_urls_they_build_per_script_root_host_and_values(tmp_path):
+    """A page's templates build a URL per row (`startup.KeptURLs`): what they keep is what
+    url_for builds, for another script root or host, another blueprint's relative endpoint,
+    values of another type and a list, and nothing is kept outside a request."""
+    app = make(tmp_path)
+    template = app.jinja_env.from_string(
+        "{{ url_for('cases.detail', case_id=n, tab=tab) }} {{ url_for('cases.index', step='open', order=order) }} "
+        "{{ url_for('.detail', case_id=n, report_id=n) }} {{ url_for('admin.today', _external=True) }}")
+    kept = app.jinja_env.globals["url_for"]
+    seen = set()
+    for base, path in (("http://localhost/", "/beheer/zaken/"), ("http://localhost/gemeente/", "/beheer/zaken/"),
+                       ("https://andere.example/", "/beheer/zaken/"), ("http://localhost/", "/beheer/meldingen/")):
+        for n, tab, order in ((1, "notities", "asc"), (2, True, 1), (2, 1, True), (2, ["a", "b"], "asc")):
+            with app.test_request_context(path, base_url=base):
+                from flask import url_for
+                from markupsafe import escape
+
+                expected = " ".join(map(str, map(escape, (  # as the template writes them
+                    url_for("cases.detail", case_id=n, tab=tab), url_for("cases.index", step="open", order=order),
+                    url_for(".detail", case_id=n, report_id=n), url_for("admin.today", _external=True)))))
+                assert template.render(n=n, tab=tab, order=order) == expected
+                assert template.render(n=n, tab=tab, order=order) == expected  # the kept ones now
+                seen.add(expected)
+    assert len(seen) == 16 and kept._built, "every case its own URLs, and they were kept"
+    app.config["SERVER_NAME"] = "buiten.example"
+    with app.app_context():  # a mail's link, made outside a request: nothing kept, built as url_for does
+        assert app.jinja_env.from_string("{{ url_for('admin.today') }}").render() == "http://buiten.example/beheer/"
