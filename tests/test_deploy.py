@@ -25,6 +25,7 @@ from buurtbemiddeling.reports import intake
 from db import Store
 from tests.deploy.apache import Apache, apache_binary, customer_account, python_for, suexec_available
 from tests.test_reports import VALID
+from tests.warm_python import WarmPython
 
 REPO = Path(__file__).resolve().parent.parent
 DEPLOY = REPO / "deploy"
@@ -47,6 +48,17 @@ def stored_reports(instance: Path) -> list:
 
 # -- the CGI entry, run as Apache runs it: a process with a CGI environment -----------------
 
+# Each request a process of its own, forked from one that imported Flask once (tests/warm_python.py);
+# fresh interpreters run it through the real Apache below and in tests/test_startup_cost.py.
+CGI_PROCESSES = WarmPython(["flask"])
+
+
+@pytest.fixture(scope="module", autouse=True)
+def cgi_processes():
+    yield
+    CGI_PROCESSES.stop()
+
+
 def run_cgi(instance: Path | None, method: str, path: str = "", body: bytes = b"", *,
             script: Path = DEPLOY / "app.cgi", allow_failure: bool = False, **environ: str) -> tuple[int, dict[str, str], str]:
     env = {
@@ -58,7 +70,7 @@ def run_cgi(instance: Path | None, method: str, path: str = "", body: bytes = b"
         **({"CONTENT_TYPE": "application/x-www-form-urlencoded", "CONTENT_LENGTH": str(len(body))} if body else {}),
         **environ,
     }
-    done = subprocess.run([sys.executable, str(script)], input=body, env=env, capture_output=True, timeout=TIMEOUT)
+    done = CGI_PROCESSES.run([str(script)], input=body, env=env, timeout=TIMEOUT)
     assert done.returncode == 0, done.stderr.decode()
     head, _, text = done.stdout.partition(b"\r\n\r\n")
     headers = dict(line.split(": ", 1) for line in head.decode("latin-1").split("\r\n"))
