@@ -169,3 +169,32 @@ def test_an_unknown_case_or_proposal_is_not_found(client, as_user, matched):
     as_user.coordinator()
     assert client.get("/beheer/zaken/999/koppelen").status_code == 404
     assert client.post(f"/beheer/zaken/{matched['case']}/koppelen/999/antwoord", data={}).status_code == 404
+
+
+def test_each_session_proposes_from_the_kept_duo_cards_with_its_own_token(app, store, matched):
+    """The duo cards are rendered once per kept ranking; each coordinator's session gets its own
+    form token in them, and a card's 'Dit duo voorstellen' works with real CSRF checks."""
+    import re
+
+    from buurtbemiddeling.auth import users
+
+    from .conftest import PASSWORD
+
+    app.config["WTF_CSRF_ENABLED"] = True
+    users.create_user(store, "tweede@lindenhoven.example", PASSWORD, "coordinator", "Tweede")
+    sessions = []
+    for _ in range(2):  # two browsers, logged in through the form
+        browser = app.test_client()
+        login = browser.get("/beheer/inloggen").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', login)[1]
+        assert browser.post("/beheer/inloggen", data={"email": "tweede@lindenhoven.example", "password": PASSWORD,
+                                                      "csrf_token": token}).status_code == 302
+        page = browser.get(f"/beheer/zaken/{matched['case']}/koppelen").get_data(as_text=True)
+        sessions.append((browser, page, set(re.findall(r'name="csrf_token" value="([^"]+)"', page))))
+    (_, _, first), (browser, page, second) = sessions
+    assert len(first) == 1 and len(second) == 1 and first != second
+    duo = re.search(r'name="duo" value="(\d+-\d+)"><button type="submit" class="button button-secondary">Dit duo voorstellen',
+                    page.replace("\n", "").replace("    ", ""))[1]
+    response = browser.post(f"/beheer/zaken/{matched['case']}/koppelen", data={"duo": duo, "csrf_token": second.pop()})
+    assert response.status_code == 303
+    assert proposals.open_proposal(store.read(), matched["case"])["duo"] == [int(v) for v in duo.split("-")]

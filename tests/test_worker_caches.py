@@ -511,3 +511,30 @@ def test_vandaags_waiting_applicants_follow_another_worker_and_the_day(client, a
     with other.transaction() as tx:
         tx.table(tables.APPLICATIONS).update({"step": "afgewezen"}, doc_ids=[applicant])
     assert "Sara Aanmelder" not in panel()
+
+
+def test_the_duo_cards_on_koppelen_follow_another_worker(client, as_user, store, other):
+    """Koppelen's duo cards are rendered once per kept ranking (matching/views.py: duo_cards): a
+    volunteer another worker stops leaves them, and an intake decision it takes back takes their
+    buttons away (fails with a key that ignores the ranking's version)."""
+    as_user.coordinator()
+    case_id = add_case(store, step="intake")
+    els, kees, anna = add_volunteers(store, "Els", "Kees", "Anna")
+    url = f"/beheer/zaken/{case_id}/koppelen"
+
+    def cards() -> tuple[set[str], int]:
+        page = client.get(url).get_data(as_text=True)
+        shown = page.split('id="voorstellen-titel"')[1].split('id="eigen-titel"')[0]
+        return set(re.findall(r'<span class="duo-rank">\d+\.</span> ([^<]+)</h3>', shown)), shown.count("Dit duo voorstellen")
+
+    names, buttons = cards()
+    assert {"Els en Kees", "Anna en Els", "Anna en Kees"} <= {" en ".join(sorted(n.split(" en "))) for n in names}
+    assert buttons == len(names)
+    with other.transaction() as tx:
+        tx.table(tables.VOLUNTEERS).update({"step": "gestopt"}, doc_ids=[anna])
+    names, buttons = cards()
+    assert not any("Anna" in n for n in names) and names and buttons == len(names)
+    with other.transaction() as tx:  # the intake's decision taken back: nothing may be proposed
+        tx.table(tables.CASES).update({"intake": {"decision": ""}}, doc_ids=[case_id])
+    names, buttons = cards()
+    assert names and buttons == 0

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from common import clock
 
 from ..admin.options import options
+from .. import csrf
 from ..auth.guard import coordinator_required
 from ..cases import repo as case_repo
 from ..cases import workflow
@@ -42,11 +43,27 @@ def _render_match(case_id: int, *, errors: dict | None = None, status: int = 200
     ranking = facts.rank_for_case(view, case, **_settings(view))
     return render_template(
         "matching/match.html", case=case, ranking=ranking, excluded=excluded_table(view, ranking),
+        duo_cards=duo_cards(view, ranking, case, not blocked),
         blocked=blocked, open=proposals.open_proposal(view, case_id), history=proposals.proposals_of(view, case_id),
         statuses=proposals.STATUSES, answers=proposals.ANSWERS, step_label=step_label, errors=errors or {},
         volunteer_options={slot: options(view, "volunteers.active", case_repo.active_choices,
                                          values.get(slot, "")) for slot in ("first", "second")},
     ), status
+
+
+def duo_cards(view, ranking, case, can_propose: bool) -> Markup:
+    """The proposed duos' cards (at L ten, each with every factor), rendered once per kept
+    ranking like the excluded table. The forms' token is the session's: kept as a mark, and
+    each visit's own put in."""
+    def build(_) -> tuple:
+        cards = render_template("matching/_duo_cards.html", ranking=ranking, case=case, can_propose=can_propose)
+        return ranking, cards.replace(str(escape(csrf.token())), _TOKEN)
+
+    cards = view.derived(f"matching.duo_cards.{id(ranking)}.{can_propose}", build)[1]
+    return Markup(cards.replace(_TOKEN, str(escape(csrf.token()))))
+
+
+_TOKEN = "<!--csrf-token-->"  # where a kept card's form has its token: no escaped text holds a "<"
 
 
 def excluded_table(view, ranking) -> Markup:
