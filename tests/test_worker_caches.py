@@ -538,3 +538,49 @@ def test_the_duo_cards_on_koppelen_follow_another_worker(client, as_user, store,
         tx.table(tables.CASES).update({"intake": {"decision": ""}}, doc_ids=[case_id])
     names, buttons = cards()
     assert names and buttons == 0
+
+
+def test_vandaags_budget_follows_another_worker_and_the_year(client, as_user, store, other, clock):
+    """The budget on Vandaag is kept per year and version of the budget, expenses and claims: what
+    another worker records shows at once, and a new year has its own (fails with a key that
+    ignores the version or the year)."""
+    as_user.coordinator()
+
+    def panel() -> str:
+        page = client.get("/beheer/").get_data(as_text=True)
+        return page.split('<h2 id="budget-vandaag">', 1)[1].split("</section>", 1)[0]
+
+    assert "Voor 2026 is nog geen begroting vastgesteld" in panel()
+    with other.transaction() as tx:
+        tx.table(tables.BUDGET_LINES).insert({"year": 2026, "line": "training", "amount_cents": 10000})
+        tx.table(tables.BUDGET_EXPENSES).insert({"line": "training", "amount_cents": 9500, "date": "2026-11-02"})
+    assert "Training" in panel() and "95% besteed" in panel()
+    with other.transaction() as tx:
+        tx.table(tables.EXPENSE_CLAIMS).insert({"status": "ingediend", "amount_cents": 500, "date": "2026-12-01",
+                                                "volunteer_id": 1})
+    assert "1 declaratie wacht op goedkeuring" in panel()
+    clock.set("2027-01-04T10:16:00+01:00")
+    assert "Voor 2027 is nog geen begroting vastgesteld" in panel()
+
+
+def test_vandaags_unread_protocols_follow_another_worker(client, as_user, store, other):
+    """The protocols not yet read by every volunteer on Vandaag are kept per version of the tables
+    they read: one another worker publishes shows at once, and goes once the volunteer confirmed
+    it there (fails with a key that ignores the version)."""
+    from buurtbemiddeling.auth import users
+    from buurtbemiddeling.protocols import documents
+
+    as_user.coordinator()
+    reader = users.create_user(store, "vera@voorbeeld.nl", "Lang-genoeg-wachtwoord-1", "volunteer", "Vera")
+
+    def shown() -> bool:
+        return "Protocollen nog niet gelezen" in client.get("/beheer/").get_data(as_text=True)
+
+    assert not shown()
+    with other.transaction() as tx:
+        protocol = tx.table(tables.PROTOCOLS).insert({"title": "Privacy", "published": 1})
+        tx.table(tables.PROTOCOL_VERSIONS).insert({"protocol_id": protocol, "number": 1, "title": "Privacy",
+                                                   "body": "Wat we bewaren."})
+    assert shown() and "1 van 1 vrijwilligers" in client.get("/beheer/").get_data(as_text=True)
+    assert documents.acknowledge(other, protocol, reader.id)
+    assert not shown()
