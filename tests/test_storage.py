@@ -39,14 +39,20 @@ def layout_env(lazy=(), parts=None) -> dict:
             "STORE_PARTS": ",".join(f"{name}:{size}" for name, size in (parts or {}).items())}
 
 
-def worker(data_dir, *args, lazy=(), parts=None, **kwargs):
-    return subprocess.Popen(
-        [sys.executable, str(WORKER), str(data_dir), *map(str, args)],
-        stdout=subprocess.PIPE,
-        text=True,
-        env={**os.environ, **layout_env(lazy, parts)},
-        **kwargs,
-    )
+class _SocketWriter:
+    """A forked worker's stdin: what is written goes to it; closing ends its input (EOF)."""
+
+    def __init__(self, sock) -> None:
+        self._socket = sock
+
+    def write(self, text: str) -> None:
+        self._socket.sendall(text.encode())
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self._socket.shutdown(socket.SHUT_WR)
 
 
 class ForkedWorker:
@@ -59,10 +65,18 @@ class ForkedWorker:
         request = {"argv": [str(data_dir), *map(str, args)], "env": layout_env(lazy, parts)}
         self._socket.sendall(json.dumps(request).encode() + b"\n")
         self.stdout = self._socket.makefile("r")
+        self.stdin = _SocketWriter(self._socket)
         self.pid = int(self.stdout.readline())
 
     def send_signal(self, sig) -> None:
         os.kill(self.pid, sig)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def wait(self, timeout):
+        self.communicate(timeout)
+        return self.returncode
 
     def communicate(self, timeout):
         """Everything it wrote until its end closed the connection; `returncode` is its exit
@@ -176,13 +190,13 @@ def test_a_writer_killed_at_random_moments_keeps_every_acknowledged_write(tmp_pa
     assert not (data_dir / "tables" / ".journal").exists()
 
 
-def test_a_write_in_one_process_is_seen_by_the_next_read_in_another(store):
+def test_a_write_in_one_process_is_seen_by_the_next_read_in_another(store, forked_worker):
     with store.transaction() as tx:
         tx.table("notes").insert({"text": "a"})
     cached = store.read()._table_data("notes")
     assert store.read()._table_data("notes") is cached  # same generation: cache hit, no parse
 
-    other = worker(store.data_dir, "serve", stdin=subprocess.PIPE)
+    other = forked_worker(store.data_dir, "serve")
 
     def ask(**cmd):
         other.stdin.write(json.dumps(cmd) + "\n")
@@ -206,10 +220,10 @@ def test_a_write_in_one_process_is_seen_by_the_next_read_in_another(store):
         other.wait(timeout=10)
 
 
-def test_tables_have_no_stale_query_cache_across_processes(store):
+def test_tables_have_no_stale_query_cache_across_processes(store, forked_worker):
     with store.transaction() as tx:
         tx.table("cases").insert({"status": "open", "n": 1})
-    other = worker(store.data_dir, "serve", stdin=subprocess.PIPE)
+    other = forked_worker(store.data_dir, "serve")
 
     def ask(**cmd):
         other.stdin.write(json.dumps(cmd) + "\n")
@@ -666,7 +680,7 @@ def test_a_lazy_table_answers_exactly_as_a_parsed_one(tmp_path):
     assert _seen(lazy)["get"][2] is None and _seen(lazy)["get"][3] == {"case_id": 5, "n": 13}
 
 
-def test_the_index_of_a_lazy_table_follows_appends_here_and_in_another_process(tmp_path):
+def test_the_index_of_a_lazy_table_follows_appends_here_and_in_another_process(tmp_path, forked_worker):
     store = Store(tmp_path / "data", lazy=("events",))
     with store.transaction() as tx:
         tx.table("events").insert_multiple({"case_id": n % 3} for n in range(9))
@@ -679,7 +693,7 @@ def test_the_index_of_a_lazy_table_follows_appends_here_and_in_another_process(t
             tx.table("events").insert({"case_id": 2})
     assert [d.doc_id for d in store.read().index("events", "case_id")[2]] == [3, 6, 9, 11, 12, 13]
 
-    other = worker(store.data_dir, "serve", stdin=subprocess.PIPE, lazy=("events",))
+    other = forked_worker(store.data_dir, "serve", lazy=("events",))
     try:
         other.stdin.write(json.dumps({"op": "insert", "table": "events", "doc": {"case_id": 1}}) + "\n")
         other.stdin.flush()
@@ -698,13 +712,13 @@ def test_the_index_of_a_lazy_table_follows_appends_here_and_in_another_process(t
 # Two appends there before the next read here; and the notes of a busy hour while this worker
 # served no page that reads the timeline: still continued, not read again from the first event.
 @pytest.mark.parametrize("appends", [2, 300])
-def test_lines_another_process_appended_are_read_on_top_of_the_kept_version(tmp_path, appends):
+def test_lines_another_process_appended_are_read_on_top_of_the_kept_version(tmp_path, appends, forked_worker):
     store = Store(tmp_path / "data", lazy=("events",))
     with store.transaction() as tx:
         tx.table("events").insert_multiple({"case_id": n % 3} for n in range(9))
     before = store.read()
     assert [d.doc_id for d in before.index("events", "case_id")[1]] == [2, 5, 8]
-    other = worker(store.data_dir, "serve", stdin=subprocess.PIPE, lazy=("events",))
+    other = forked_worker(store.data_dir, "serve", lazy=("events",))
     try:
         for _ in range(appends):
             other.stdin.write(json.dumps({"op": "insert", "table": "events", "doc": {"case_id": 1}}) + "\n")
@@ -720,7 +734,7 @@ def test_lines_another_process_appended_are_read_on_top_of_the_kept_version(tmp_
 
 
 @pytest.mark.parametrize("lazy", [(), ("events",)], ids=["parsed", "lazy"])
-def test_a_fold_continues_over_a_part_another_process_began(tmp_path, lazy):
+def test_a_fold_continues_over_a_part_another_process_began(tmp_path, lazy, forked_worker):
     # Every thousand events the timeline begins a part: what a worker folded over the events
     # before (its index, each case's activity) goes on with the new part's, not from the first.
     store = Store(tmp_path / "data", lazy=lazy, parts={"events": 4})
@@ -736,7 +750,7 @@ def test_a_fold_continues_over_a_part_another_process_began(tmp_path, lazy):
         return store.read().fold("per_case", "events", add)
 
     assert counts() == {0: 3, 1: 3, 2: 2}
-    other = worker(store.data_dir, "serve", stdin=subprocess.PIPE, lazy=lazy, parts={"events": 4})
+    other = forked_worker(store.data_dir, "serve", lazy=lazy, parts={"events": 4})
     try:
         folded.clear()
         assert _ask(other, op="insert", table="events", doc={"case_id": 2}) == 9  # the part 9-12 begins
@@ -824,7 +838,7 @@ def _ask(other, **cmd) -> object:
 
 
 @pytest.mark.parametrize("lazy", [(), ("cases",)], ids=["parsed", "lazy"])
-def test_a_value_kept_per_part_is_built_again_only_for_the_part_another_process_changed(tmp_path, lazy):
+def test_a_value_kept_per_part_is_built_again_only_for_the_part_another_process_changed(tmp_path, lazy, forked_worker):
     store = Store(tmp_path / "data", lazy=lazy, parts={"cases": 5})
     with store.transaction() as tx:
         tx.table("cases").insert_multiple({"step": "open" if n % 3 else "dicht"} for n in range(20))
@@ -840,7 +854,7 @@ def test_a_value_kept_per_part_is_built_again_only_for_the_part_another_process_
 
     assert seen() == [n + 1 for n in range(20) if n % 3] and len(built) == 4
     assert seen() == [n + 1 for n in range(20) if n % 3] and len(built) == 4  # kept
-    other = worker(store.data_dir, "serve", stdin=subprocess.PIPE, lazy=lazy, parts={"cases": 5})
+    other = forked_worker(store.data_dir, "serve", lazy=lazy, parts={"cases": 5})
     try:
         assert _ask(other, op="update", table="cases", fields={"step": "open"}, doc_id=7) == [7]
         built.clear()
@@ -875,11 +889,11 @@ def _steps_summed(tmp_path, rounds: int):
     return store, counted, steps, lambda: store.read().summed("steps", "cases", steps)
 
 
-def test_a_sum_over_parts_takes_off_what_another_process_changed(tmp_path):
+def test_a_sum_over_parts_takes_off_what_another_process_changed(tmp_path, forked_worker):
     store, counted, steps, total = _steps_summed(tmp_path, 5)
     assert total() == {"intake": 5, "gekoppeld": 5, "afgesloten": 5} and len(counted) == 15
     assert total() is total()  # kept while no part changed
-    other = worker(store.data_dir, "serve", stdin=subprocess.PIPE, parts={"cases": 4})
+    other = forked_worker(store.data_dir, "serve", parts={"cases": 4})
     try:
         first = total()
         _ask(other, op="update", table="cases", fields={"step": "afgesloten"}, doc_id=7)
@@ -926,7 +940,7 @@ def test_documents_by_id_come_in_the_order_asked_shared_and_in_a_transaction_as_
     assert [d.doc_id for d in store.read().table("cases").by_ids([1, 3, 4, 6, 2, 0, 10, 9, 11])] == [1, 4, 6, 2, 10, 9]
 
 
-def test_a_sum_takes_off_a_version_that_left_memory_as_it_was_counted_when_it_left(tmp_path):
+def test_a_sum_takes_off_a_version_that_left_memory_as_it_was_counted_when_it_left(tmp_path, forked_worker):
     # A worker reads each new version of a part between another process's writes (its pages):
     # the version a kept sum was counted on leaves the table cache before the sum is asked again.
     store, counted, steps, total = _steps_summed(tmp_path, 4)
@@ -937,7 +951,7 @@ def test_a_sum_takes_off_a_version_that_left_memory_as_it_was_counted_when_it_le
             store.read().table("cases").all()
 
     assert total() == {"intake": 4, "gekoppeld": 4, "afgesloten": 4}
-    other = worker(store.data_dir, "serve", stdin=subprocess.PIPE, parts={"cases": 4})
+    other = forked_worker(store.data_dir, "serve", parts={"cases": 4})
     try:
         write(5, "afgesloten")
         counted.clear()
@@ -1140,7 +1154,7 @@ def test_old_versions_of_a_lazy_table_are_closed_without_waiting_for_the_garbage
 # -- generations and consistent read views -------------------------------------------------
 
 
-def test_a_same_size_same_second_rewrite_on_a_reused_inode_is_served_fresh(store, monkeypatch):
+def test_a_same_size_same_second_rewrite_on_a_reused_inode_is_served_fresh(store, monkeypatch, forked_worker):
     with store.transaction() as tx:
         tx.table("notes").insert({"text": "a"})
     assert store.read().table("notes").get(doc_id=1)["text"] == "a"  # cached here
@@ -1155,7 +1169,7 @@ def test_a_same_size_same_second_rewrite_on_a_reused_inode_is_served_fresh(store
 
     monkeypatch.setattr(os, "stat", lambda path, *a, **k: frozen(real_stat(path, *a, **k), path))
     os.stat(store.tables_dir / "notes.json")
-    other = worker(store.data_dir, "serve", stdin=subprocess.PIPE)
+    other = forked_worker(store.data_dir, "serve")
     try:
         for letter in "bcdefgh":
             other.stdin.write(json.dumps({"op": "update", "table": "notes", "fields": {"text": letter}, "doc_id": 1}) + "\n")
@@ -1168,10 +1182,10 @@ def test_a_same_size_same_second_rewrite_on_a_reused_inode_is_served_fresh(store
         other.wait(timeout=10)
 
 
-def test_a_concurrent_reader_never_sees_half_of_a_multi_table_commit(tmp_path):
+def test_a_concurrent_reader_never_sees_half_of_a_multi_table_commit(tmp_path, forked_worker):
     data_dir = tmp_path / "data"
     store = Store(data_dir)
-    writer_proc = worker(data_dir, "pairs")
+    writer_proc = forked_worker(data_dir, "pairs")
     try:
         assert writer_proc.stdout.readline().strip() == "ready"
         seen, deadline = set(), time.monotonic() + 60
