@@ -584,3 +584,31 @@ def test_vandaags_unread_protocols_follow_another_worker(client, as_user, store,
     assert shown() and "1 van 1 vrijwilligers" in client.get("/beheer/").get_data(as_text=True)
     assert documents.acknowledge(other, protocol, reader.id)
     assert not shown()
+
+
+def test_a_filtered_case_list_follows_another_worker(client, as_user, store, other, clock):
+    """A filtered list (a wijk, a year, running cases) is kept in its order per version and per
+    filters (repo._listed): a case another worker moves into or out of it, or a note that moves
+    a case up, shows at once, and another filter is another list (fails with a key that ignores
+    the version or a filter)."""
+    as_user.coordinator()
+    ids = [add_case(store, wijk=wijk) for wijk in ("centrum", "centrum", "de-linden")]
+    number = {doc.doc_id: doc["number"] for doc in store.read().table(tables.CASES).all()}
+
+    def listed(query: str) -> list[int]:
+        page = client.get(f"/beheer/zaken/?{query}").get_data(as_text=True)
+        shown = re.findall(r"\b20\d\d-\d{3,}\b", page)
+        return [doc for n in dict.fromkeys(shown) for doc, held in number.items() if held == n]
+
+    assert listed("step=open&wijk=centrum") == [ids[1], ids[0]] and listed("step=open&wijk=de-linden") == [ids[2]]
+    assert listed("step=open&wijk=centrum&sort=nummer&order=asc") == [ids[0], ids[1]]
+    clock.advance(hours=1)
+    case_repo.add_entry(other, ids[0], notes.CHECKIN, Coordinator())
+    assert listed("step=open&wijk=centrum") == [ids[0], ids[1]]
+    assert listed("step=open&wijk=centrum&sort=nummer") == [ids[1], ids[0]]
+    with other.transaction() as tx:
+        tx.table(tables.CASES).update({"wijk": "centrum"}, doc_ids=[ids[2]])
+        tx.table(tables.CASES).update({"step": "afgesloten"}, doc_ids=[ids[1]])
+    assert listed("step=open&wijk=centrum") == [ids[0], ids[2]] and listed("step=open&wijk=de-linden") == []
+    assert listed("step=open&wijk=centrum&sort=nummer&order=asc") == [ids[0], ids[2]]
+    assert listed("wijk=centrum&sort=nummer&order=asc") == ids
