@@ -149,8 +149,7 @@ def test_start_up_takes_the_lock_when_a_killed_writer_left_work(script, instance
     assert not leftover.exists(), "the start-up cleaned up under the lock"
 
 
-def test_a_pdf_is_made_in_a_process_of_its_own_so_the_worker_never_loads_weasyprint(script):
-    cookie = cgi.log_in(script, COORDINATOR, PASSWORD)
+def test_a_pdf_is_made_in_a_process_of_its_own_so_the_worker_never_loads_weasyprint(script, cookie):
     answer, modules = cgi.modules_loaded(script, "GET", f"/beheer/rapportages/pdf?jaar={clock.today().year}",
                                          cookie=cookie)
     assert answer.status == 200 and answer.body.startswith(b"%PDF")
