@@ -29,7 +29,7 @@ KEPT_ON_DISK = frozenset({
     "fold:index:case_events.case_id", "fold:index:debriefs.case_id", "fold:index:nazorg.case_id",
     "fold:index:duo_proposals.case_id",  # {case id: ids of its documents}
     "fold:cases.activity",  # {case id: (latest moment, minutes)}
-    "fold:coaching.asking",  # {debrief id: case id}
+    "fold:coaching.asked_when",  # {debrief id: (case id, date, moment written)}
     "fold:coaching.heard.events", "fold:coaching.heard.debriefs",  # {case id: (date, a fixed label)}
     "summed:cases.step_counts", "summed:volunteers.mediation_counts",  # counts per step, per volunteer id
     "parted:cases.running", "parted:messages.feedback_calls",  # per part of the cases: ids (cases/repo.py `picked`)

@@ -436,9 +436,10 @@ def test_the_duo_choices_on_a_case_page_follow_another_worker(client, as_user, s
 
 def test_the_coaching_asked_for_on_vandaag_follows_another_worker_and_not_the_timeline(tmp_path):
     """The running cases and the coaching asked for on them are kept apart from the timeline
-    (coaching.dashboard.requests): another worker's debrief asking for coaching, its coaching
-    note that answers it, and a case it closes count at once; a note on the timeline keeps them
-    (fails with a key that ignores the version of the cases, debriefs or notes)."""
+    (coaching.dashboard.requests, on open_requests per version of the debriefs and notes):
+    another worker's debrief asking for coaching, its coaching note that answers it, and a case
+    it closes count at once; a note on the timeline keeps them (fails with a key that ignores the
+    version of the cases, debriefs or notes)."""
     from db import Store
 
     from buurtbemiddeling.coaching import dashboard
@@ -451,7 +452,7 @@ def test_the_coaching_asked_for_on_vandaag_follows_another_worker_and_not_the_ti
                                           "at": "2026-12-01T10:00:00+01:00"})
 
     def asked() -> list[int]:
-        return [case.doc_id for _, case in dashboard.requests(this.read())["asked"]]
+        return [case_id for _, case_id in dashboard.requests(this.read())["asked"]]
 
     assert asked() == [3] and sorted(dashboard.requests(this.read())["cases"]) == [1, 2, 3]
     kept = dashboard.requests(this.read())
@@ -464,9 +465,11 @@ def test_the_coaching_asked_for_on_vandaag_follows_another_worker_and_not_the_ti
         tx.table(tables.DEBRIEFS).insert({"case_id": 1, "date": "2026-12-03", "coaching_needed": True,
                                           "at": "2026-12-03T10:00:00+01:00"})
     assert asked() == [1]
+    requested = dashboard.open_requests(this.read())
     with another.transaction() as tx:
         tx.table(tables.CASES).update({"step": "afgesloten"}, doc_ids=[1])
     assert asked() == [] and sorted(dashboard.requests(this.read())["cases"]) == [2, 3]
+    assert dashboard.open_requests(this.read()) is requested  # a step change reads no debrief
 
 
 def test_vandaags_new_reports_follow_another_worker_and_the_day(client, as_user, store, other, clock):

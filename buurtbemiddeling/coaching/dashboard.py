@@ -1,6 +1,8 @@
 """The coaching panel on Vandaag: duos to check in on, follow-ups due, coaching asked for."""
 from __future__ import annotations
 
+from tinydb.table import Document
+
 from common import clock
 
 from ..admin.dashboard import register
@@ -15,10 +17,18 @@ numbers.register("checkin_days", "Voortgang navragen na", "dagen", notes.DEFAULT
 
 
 def worklists(view, today) -> dict:
-    """Pure of Flask: the coaching lists computed from a read view. What does not hang on the
-    timeline (the running cases, the coaching asked for) is kept apart (`requests`), so after
-    another worker's note only the quiet duos are looked for again, among the cases whose duo can
-    go quiet (`duos_at_work`, kept per part)."""
+    """Pure of Flask: the coaching lists computed from a read view (the Coaching page), the
+    coaching asked for as (debrief, case)."""
+    lists = _lists(view, today)
+    debriefs = view.table(debrief.DEBRIEFS).by_ids(doc_id for doc_id, _ in lists["asked"])
+    return {**lists, "asked": [(d, lists["cases"][d["case_id"]]) for d in debriefs]}
+
+
+def _lists(view, today) -> dict:
+    """The coaching lists, the coaching asked for as (debrief id, case id): Vandaag shows how
+    many. What does not hang on the timeline (the running cases, the coaching asked for) is kept
+    apart (`requests`), so after another worker's note only the quiet duos are looked for again,
+    among the cases whose duo can go quiet (`duos_at_work`, kept per part)."""
     days = numbers.get(view, "checkin_days")
     all_notes = view.table(notes.NOTES).all()
     at_work = view.table(case_repo.CASES).by_ids(sorted(duos_at_work(view)))
@@ -37,19 +47,29 @@ def worklists(view, today) -> dict:
 
 
 def requests(view) -> dict:
-    """The running cases by id and the open coaching requests on them, kept per version of the
-    cases, debriefs and notes (not of the timeline)."""
+    """The running cases by id and the open coaching requests on them as (debrief id, case id),
+    kept per version of the cases, debriefs and notes (not of the timeline)."""
     def build(v) -> dict:
-        # Only running cases can need coaching: of the debriefs that asked for it (folded per
-        # version of the table: after a new one, only that one is read), the running cases' are read.
         cases = {c.doc_id: c for c in case_repo.running_cases(v) if workflow.is_open(c)}
-        asking = v.fold("coaching.asking", debrief.DEBRIEFS, _add_asking)
-        debriefs = v.table(debrief.DEBRIEFS).by_ids(doc_id for doc_id, case_id in asking.items() if case_id in cases)
         # Only for running cases: after closing, the debrief's question belongs in intervisie.
-        return {"cases": cases, "asked": [(d, cases[d["case_id"]]) for d in debrief.coaching_asked(debriefs, v.table(notes.NOTES).all())
-                                          if d["case_id"] in cases and workflow.is_open(cases[d["case_id"]])]}
+        return {"cases": cases, "asked": [(doc_id, case_id) for doc_id, case_id in open_requests(v) if case_id in cases]}
 
     return view.derived("coaching.requests", build)
+
+
+def open_requests(view) -> list[tuple[int, int]]:
+    """(debrief id, case id) of every open coaching request (`debrief.coaching_asked`), in its
+    order, whatever the case's step: kept per version of the debriefs and notes, so a step change
+    reads no debrief. The rule is given what it reads of each debrief that asked for coaching
+    (folded per version of the table: after a new one, only that one is read)."""
+    def build(v) -> list[tuple[int, int]]:
+        asked = v.fold("coaching.asked_when", debrief.DEBRIEFS, _add_asked)
+        found = debrief.coaching_asked([Document({"case_id": case_id, "coaching_needed": True, "date": date, "at": at},
+                                                 doc_id) for doc_id, (case_id, date, at) in asked.items()],
+                                       v.table(notes.NOTES).all())
+        return [(d.doc_id, d["case_id"]) for d in found]
+
+    return view.derived("coaching.open_requests", build)
 
 
 def duos_at_work(view) -> set[int]:
@@ -60,13 +80,14 @@ def duos_at_work(view) -> set[int]:
                                     lambda cases: [case.doc_id for case in cases if notes.may_go_quiet(case)]))
 
 
-def _add_asking(found: dict, doc) -> None:
+def _add_asked(found: dict, doc) -> None:
+    # What debrief.coaching_asked reads of it: its case, when it was written and the day of the talk.
     if doc.get("coaching_needed"):
-        found[doc.doc_id] = doc.get("case_id")
+        found[doc.doc_id] = (doc.get("case_id"), doc.get("date", ""), doc.get("at"))
 
 
 @register("coaching/_today.html", order=25)
 def coaching_panel(view) -> dict:
     # Kept per day and version of the tables it reads: Vandaag is opened many times a day.
     today = clock.today()
-    return view.derived(f"coaching.today.{today}", lambda v: worklists(v, today))
+    return view.derived(f"coaching.today.{today}", lambda v: _lists(v, today))
