@@ -158,3 +158,14 @@ def test_the_site_builder_imports_nothing_of_the_admin_package():
     # Markdown, published items, retention periods and the intake term come from common/.
     upward = sorted((f, m) for f, m in imported_modules("sitebuilder") if m.split(".")[0] in ("buurtbemiddeling", "flask", "app"))
     assert upward == []
+
+
+def test_a_date_that_never_breaks_is_one_span_and_nothing_for_nothing(app):
+    """`date_nl` of cases/_fields.html (common/templating.py: nowrap_date): the date as shown, in
+    one unbreakable span, escaped as the page is; nothing for an empty or missing value."""
+    with app.app_context():
+        template = app.jinja_env.from_string(
+            '{% from "cases/_fields.html" import date_nl %}[{{ date_nl(a) }}][{{ date_nl(b) }}][{{ date_nl(c) }}]')
+        assert template.render(a="2026-12-06T10:16:00+01:00", b="") == '[<span class="nowrap">06-12-2026</span>][][]'
+        assert template.render(a="2026-12-06", b="2026-01-31", c=None) == (
+            '[<span class="nowrap">06-12-2026</span>][<span class="nowrap">31-01-2026</span>][]')
