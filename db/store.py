@@ -378,7 +378,8 @@ class ReadView:
         if given, builds a part whose value of an earlier version is still kept: the same as
         ``build(documents)``, reusing what the documents it shares with that version gave (a
         part another process changed keeps its unchanged documents as the same objects:
-        ``TableCache._reparsed``), so it must tell them apart by identity, never by id."""
+        ``TableCache._reparsed``), so it must tell them apart by identity, never by id
+        (``carried_over``)."""
         if self._tx is not None:
             return [build(iter(self.table(table)))]
         data = self._table_data(table)
@@ -1310,6 +1311,21 @@ def _add_counts(total: Counter, counts: Counter, sign: int) -> None:
 
 def _without_zeros(counts: Counter) -> Counter:
     return Counter({key: n for key, n in counts.items() if n})
+
+
+def carried_over(earlier: list, docs: Iterable[Document], held: Callable[[int], T],
+                 make: Callable[[Document], T]) -> tuple[list[Document], list[T]]:
+    """For a ``parted`` ``again``: ``docs`` as a list, and for each what it gives: ``held(i)``
+    for the document that is ``earlier[i]`` (the same object: unchanged since the earlier value,
+    whose documents ``earlier`` are), else ``make(doc)``. By identity, never by id: a changed
+    document keeps its id. ``earlier`` holds its documents, so no object id is reused meanwhile."""
+    at = {id(doc): i for i, doc in enumerate(earlier)}
+    docs = list(docs)
+    values = []
+    for doc in docs:
+        i = at.get(id(doc))
+        values.append(held(i) if i is not None and earlier[i] is doc else make(doc))
+    return docs, values
 
 
 def _group(docs, field: str) -> dict:

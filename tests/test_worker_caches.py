@@ -615,3 +615,35 @@ def test_a_filtered_case_list_follows_another_worker(client, as_user, store, oth
     assert listed("step=open&wijk=centrum") == [ids[0], ids[2]] and listed("step=open&wijk=de-linden") == []
     assert listed("step=open&wijk=centrum&sort=nummer&order=asc") == [ids[0], ids[2]]
     assert listed("wijk=centrum&sort=nummer&order=asc") == ids
+
+
+def test_a_changed_part_normalises_only_its_changed_cases_addresses_for_the_duplicates(tmp_path):
+    """The duplicates by street pair are kept per part (intake._by_streets); a part another
+    worker changed takes the streets of its unchanged cases from the part's earlier value and
+    normalises the changed case's only, and a duplicate it makes or ends shows at once."""
+    from db import Store
+
+    this, another = (Store(tmp_path / "data", parts={tables.CASES: 3}) for _ in range(2))
+
+    def case(a: str, b: str) -> dict:
+        return {"parties": [{"street": a, "postcode": "7412 AB"}, {"street": b}]}
+
+    with another.transaction() as tx:
+        tx.table(tables.CASES).insert_multiple([case("Eikenlaan 3", "Eikenlaan 5"), case("Beukenlaan 1", "Lindelaan 14"),
+                                                case("Eikenlaan 5", "Eikenlaan 3")])
+    paired = []
+
+    def counted(doc):  # the cases' rule, counting the cases it is asked for
+        paired.append(doc.doc_id)
+        return intake.case_pair(doc)
+
+    def same(a: str, b: str) -> list[int]:
+        lookup = intake.by_pair(this.read(), tables.CASES, counted)
+        return [doc.doc_id for doc in lookup(intake.address_pair(a, "7412 AB", b))]
+
+    assert same("Eikenlaan 3", "Eikenlaan 5") == [1, 3] and same("Beukenlaan 1", "Lindelaan 14") == [2]
+    assert paired == [1, 2, 3]
+    with another.transaction() as tx:
+        tx.table(tables.CASES).update(case("Eikenlaan 3", "Eikenlaan 5"), doc_ids=[2])
+    assert same("Eikenlaan 3", "Eikenlaan 5") == [1, 2, 3] and same("Beukenlaan 1", "Lindelaan 14") == []
+    assert paired == [1, 2, 3, 2]

@@ -12,6 +12,7 @@ from typing import Callable, Iterable, Mapping
 
 from common import folding
 from common import postcode as postcodes
+from db.store import carried_over
 
 
 # -- duplicates --------------------------------------------------------------------
@@ -104,16 +105,29 @@ def by_pair(view, table: str, pair_of) -> Callable[[dict[str, str] | None], list
 
 
 def _by_streets(view, table: str, pair_of) -> list[dict[str, list[int]]]:
-    """Per part of `table`: {the two streets (`_streets`): ids of its documents with them}."""
-    def build(docs) -> dict[str, list[int]]:
-        found: dict[str, list[int]] = {}
-        for doc in docs:
-            key = _streets(pair_of(doc))
-            if key:
-                found.setdefault(key, []).append(doc.doc_id)
-        return found
+    """Per part of `table`: {the two streets (`_streets`): ids of its documents with them}; a
+    part another worker changed normalises only its changed documents' addresses again."""
+    def streets(doc) -> str | None:
+        return _streets(pair_of(doc))
 
-    return view.parted(f"cases.by_pair.{table}.{pair_of.__name__}", table, build)
+    def again(earlier: _Streets, docs) -> _Streets:
+        return _Streets(*carried_over(earlier.docs, docs, earlier.keys.__getitem__, streets))
+
+    return view.parted(f"cases.by_pair.{table}.{pair_of.__name__}", table,
+                       lambda docs: again(_Streets([], []), docs), again)
+
+
+class _Streets(dict):
+    """{the two streets: ids of the part's documents with them}, with each document's streets."""
+
+    __slots__ = ("docs", "keys")
+
+    def __init__(self, docs: list, keys: list[str | None]) -> None:
+        super().__init__()
+        self.docs, self.keys = docs, keys
+        for doc, key in zip(docs, keys):
+            if key:
+                self.setdefault(key, []).append(doc.doc_id)
 
 
 SAME_STREETS = "cases.same_streets"

@@ -20,6 +20,7 @@ from tinydb.table import Document
 
 from common import clock
 from db import Store
+from db.store import carried_over
 from figures import cases as case_rules
 
 from ..reports import intake as report_intake
@@ -233,15 +234,10 @@ class _PartIndex:
     @classmethod
     def again(cls, earlier: "_PartIndex", cases) -> "_PartIndex":
         """The index of a new version of the part: the texts of the cases it shares with
-        `earlier` (the same objects: unchanged) taken from there, the others made."""
-        docs, at = list(cases), {id(doc): i for i, doc in enumerate(earlier.docs)}
+        `earlier` (unchanged) taken from there, the others made."""
         ends = earlier.starts[1:].tolist() + [len(earlier.text) + 1]
-        texts = []
-        for doc in docs:
-            i = at.get(id(doc))
-            held = i is not None and earlier.docs[i] is doc  # earlier holds its cases: no id reused
-            texts.append(earlier.text[earlier.starts[i]:ends[i] - 1] if held else search.haystack(doc))
-        return cls(docs, texts)
+        return cls(*carried_over(earlier.docs, cases, lambda i: earlier.text[earlier.starts[i]:ends[i] - 1],
+                                 search.haystack))
 
     def _kept(self, key, make):
         found = self._found.get(key)
