@@ -175,9 +175,12 @@ def outbox(view, limit: int = 100) -> list:
 def attention(view, now: dt.datetime | None = None) -> dict[str, int]:
     """For Vandaag: mails waiting longer than LATE_MINUTES, and mails that failed."""
     late = _iso((now or _now()) - dt.timedelta(minutes=LATE_MINUTES))
-    waiting = [d for d in view.table(TABLE).all() if state(d) in ("wacht", "mislukt")]
-    return {"late": sum(1 for d in waiting if (d.get("created_at") or "") < late),
-            "failed": sum(1 for d in waiting if state(d) == "mislukt"),
+    # The mails not sent nor cancelled (when made, failed or not), kept per version of the outbox:
+    # Vandaag asks on every request, the outbox holds a month of sent mail.
+    waiting = view.derived("mail.waiting", lambda v: [
+        (d.get("created_at") or "", state(d) == "mislukt") for d in v.table(TABLE).all() if state(d) in ("wacht", "mislukt")])
+    return {"late": sum(1 for created, _ in waiting if created < late),
+            "failed": sum(1 for _, failed in waiting if failed),
             "waiting": len(waiting)}
 
 

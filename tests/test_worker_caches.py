@@ -647,3 +647,23 @@ def test_a_changed_part_normalises_only_its_changed_cases_addresses_for_the_dupl
         tx.table(tables.CASES).update(case("Eikenlaan 3", "Eikenlaan 5"), doc_ids=[2])
     assert same("Eikenlaan 3", "Eikenlaan 5") == [1, 2, 3] and same("Beukenlaan 1", "Lindelaan 14") == []
     assert paired == [1, 2, 3, 2]
+
+
+def test_the_mail_waiting_on_vandaag_follows_another_worker_and_the_time(store, other, clock):
+    """The mails waiting in the outbox (mail.attention, kept per version of the outbox): one
+    another worker queues counts at once, and as late once a quarter of an hour went by; one it
+    sent or that failed there counts as such (fails with a key that ignores the version)."""
+    from buurtbemiddeling import mail
+
+    assert mail.attention(store.read()) == {"late": 0, "failed": 0, "waiting": 0}
+    with other.transaction() as tx:
+        first, second = tx.table(tables.OUTBOX).insert_multiple(
+            [{"to": "a@voorbeeld.nl", "created_at": clock.now().isoformat()},
+             {"to": "b@voorbeeld.nl", "created_at": clock.now().isoformat()}])
+    assert mail.attention(store.read()) == {"late": 0, "failed": 0, "waiting": 2}
+    clock.advance(minutes=20)
+    assert mail.attention(store.read()) == {"late": 2, "failed": 0, "waiting": 2}
+    with other.transaction() as tx:
+        tx.table(tables.OUTBOX).update({"sent_at": clock.now().isoformat()}, doc_ids=[first])
+        tx.table(tables.OUTBOX).update({"last_error": "550 onbekend adres"}, doc_ids=[second])
+    assert mail.attention(store.read()) == {"late": 1, "failed": 1, "waiting": 1}
