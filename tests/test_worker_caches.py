@@ -667,3 +667,31 @@ def test_the_mail_waiting_on_vandaag_follows_another_worker_and_the_time(store, 
         tx.table(tables.OUTBOX).update({"sent_at": clock.now().isoformat()}, doc_ids=[first])
         tx.table(tables.OUTBOX).update({"last_error": "550 onbekend adres"}, doc_ids=[second])
     assert mail.attention(store.read()) == {"late": 1, "failed": 1, "waiting": 1}
+
+
+def test_vandaags_intakes_and_nazorg_follow_another_worker_and_the_day_but_not_the_timeline(client, as_user, store,
+                                                                                          other, clock):
+    """Vandaag's intakes waiting and nazorg are kept per day, term and version of the cases, apart
+    from the timeline: a case another worker reports or moves to nazorg shows at once, the next
+    week its intake is late, and a note on the timeline keeps them (fails with a key that ignores
+    the version or the day)."""
+    from buurtbemiddeling.cases import dashboard
+
+    as_user.coordinator()
+
+    def section(title: str) -> str:
+        page = client.get("/beheer/").get_data(as_text=True)
+        return page.split(f"<h3>{title}", 1)[1].split("<h3>", 1)[0]
+
+    with other.transaction() as tx:
+        case = tx.table(tables.CASES).insert({"number": "2026-0050", "step": "aangemeld", "parties": PARTIES,
+                                              "reported_at": "2026-12-04T10:00:00+01:00"})
+    assert "2026-0050" in section("Intakes die wachten") and "Te laat" not in section("Intakes die wachten")
+    kept = dashboard.worklists(store.read(), clock.today())["waiting"]
+    case_repo.add_entry(other, case, {"kind": "note", "text": "Partij A gebeld."}, Coordinator())
+    assert dashboard.worklists(store.read(), clock.today())["waiting"] is kept
+    clock.set("2026-12-14T10:16:00+01:00")
+    assert "Te laat" in section("Intakes die wachten")
+    with other.transaction() as tx:
+        tx.table(tables.CASES).update({"step": "nazorg", "nazorg_due": "2026-12-15"}, doc_ids=[case])
+    assert "2026-0050" in section("Nazorg") and "2026-0050" not in section("Intakes die wachten")

@@ -14,37 +14,43 @@ def worklists(view, today: dt.date) -> dict:
     """Pure of Flask: the day's lists computed from a read view. Which cases are on which list is
     kept per part of the cases (`day_lists`) and the intake deadlines per part and term, so after
     another worker's change only its part is looked at again; only the few hundred cases on the
-    lists are read. The lists of cases without activity and on hold show the cases with their
-    activity (`repo.with_activity`); the intakes and nazorg show none and take them as stored."""
+    lists are read. What does not hang on the timeline is kept apart (`_as_stored`), so after a
+    note only the lists of cases without activity and on hold are made again: they show the cases
+    with their activity (`repo.with_activity`); the intakes and nazorg show none."""
     days = intake_term.current(view)
     inactive_days = numbers.get(view, "inactive_days")
-    deadline = intake_deadlines(view, days)
-    overdue = {doc_id for doc_id, due in deadline.items() if intake_term.is_past(due, today)}
-    # Overdue first, then the nearest deadline.
-    waiting = sorted(deadline, key=lambda doc_id: (doc_id not in overdue, deadline[doc_id] or today, doc_id))
+    stored = view.derived(f"cases.today.as_stored.{today}.{days}", lambda v: _as_stored(v, today, days))
     quiet_since = (today - dt.timedelta(days=inactive_days)).isoformat()
     found = repo.activity(view)
     parts = day_lists(view)
     # Nazorg waits weeks on purpose; its due date puts it on the list instead.
-    quiet = [doc_id for part in parts for doc_id, stored in part["quiet"]
-             if max(stored, found.get(doc_id, ("", 0))[0]) < quiet_since]
-    soon = (today + dt.timedelta(days=7)).isoformat()
+    quiet = [doc_id for part in parts for doc_id, last in part["quiet"]
+             if max(last, found.get(doc_id, ("", 0))[0]) < quiet_since]
     table = view.table(repo.CASES)
-    nazorg = table.by_ids(doc_id for part in parts for due, doc_id in part["nazorg"] if due <= soon)
-    nazorg.sort(key=lambda c: c.get("nazorg_due") or "")
     inactive = sorted(repo.with_activity(view, table.by_ids(quiet)), key=lambda c: c.get("last_activity_at") or "")
     # Reminders that have come first, then the nearest "tot" date, then the longest waiting.
     on_hold = sorted(repo.with_activity(view, table.by_ids(doc_id for part in parts for doc_id in part["on_hold"])),
                      key=lambda c: (not workflow.hold_reminder_due(c, today), c.get("held_until") or "9999",
                                     c.get("step_changed_at") or c.get("last_activity_at") or ""))
-    counts = {key: 0 for key in workflow.STEPS} | repo.step_counts(view)
     return {
-        "waiting": table.by_ids(waiting), "inactive": inactive, "nazorg": nazorg, "on_hold": on_hold,
-        "counts": counts, "steps": workflow.STEPS, "today": today.isoformat(),
-        "deadline": deadline, "overdue": overdue,
-        "inactive_days": inactive_days,
+        **stored, "inactive": inactive, "on_hold": on_hold, "inactive_days": inactive_days,
         "hold_due": {c.doc_id for c in on_hold if workflow.hold_reminder_due(c, today)},
     }
+
+
+def _as_stored(view, today: dt.date, days: int) -> dict:
+    """The lists that show the cases as stored: the intakes waiting (overdue first, then the
+    nearest deadline), nazorg due within a week, and the count per step."""
+    deadline = intake_deadlines(view, days)
+    overdue = {doc_id for doc_id, due in deadline.items() if intake_term.is_past(due, today)}
+    waiting = sorted(deadline, key=lambda doc_id: (doc_id not in overdue, deadline[doc_id] or today, doc_id))
+    soon = (today + dt.timedelta(days=7)).isoformat()
+    table = view.table(repo.CASES)
+    nazorg = table.by_ids(doc_id for part in day_lists(view) for due, doc_id in part["nazorg"] if due <= soon)
+    nazorg.sort(key=lambda c: c.get("nazorg_due") or "")
+    return {"waiting": table.by_ids(waiting), "nazorg": nazorg, "deadline": deadline, "overdue": overdue,
+            "counts": {key: 0 for key in workflow.STEPS} | repo.step_counts(view), "steps": workflow.STEPS,
+            "today": today.isoformat()}
 
 
 def day_lists(view) -> list[dict]:
