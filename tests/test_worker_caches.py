@@ -72,6 +72,12 @@ def test_vandaag_follows_the_check_ins_notes_and_debriefs_another_worker_writes(
     assert _asked(client) == 0
 
 
+def _vandaag_part(client, start: str, end: str = "</section>") -> str:
+    """Vandaag as another request shows it, from ``start`` to the next ``end``."""
+    page = client.get("/beheer/").get_data(as_text=True)
+    return page.split(start, 1)[1].split(end, 1)[0]
+
+
 def _numbers(client, url: str) -> set[str]:
     return set(re.findall(r"\b20\d\d-\d{3,}\b", client.get(url).get_data(as_text=True)))
 
@@ -399,8 +405,7 @@ def test_vandaags_case_lists_follow_another_workers_note_and_step(client, as_use
     number = "2026-0042"
 
     def section(title: str) -> str:
-        page = client.get("/beheer/").get_data(as_text=True)
-        return page.split(f"<h3>{title}", 1)[1].split("<h3>", 1)[0]
+        return _vandaag_part(client, f"<h3>{title}", "<h3>")
 
     assert number in section("Zonder activiteit sinds") and number not in section("In de wacht")
     case_repo.add_entry(other, quiet, {"kind": "note", "text": "Partij B gebeld."}, Coordinator())
@@ -479,8 +484,7 @@ def test_vandaags_new_reports_follow_another_worker_and_the_day(client, as_user,
     as_user.coordinator()
 
     def panel() -> str:
-        page = client.get("/beheer/").get_data(as_text=True)
-        return page.split('<h2 id="nieuw">', 1)[1].split("</section>", 1)[0]
+        return _vandaag_part(client, '<h2 id="nieuw">')
 
     assert "Er wachten geen nieuwe meldingen" in panel()
     with other.transaction() as tx:
@@ -501,8 +505,7 @@ def test_vandaags_waiting_applicants_follow_another_worker_and_the_day(client, a
     as_user.coordinator()
 
     def panel() -> str:
-        page = client.get("/beheer/").get_data(as_text=True)
-        return page.split('<h2 id="vw-waiting">', 1)[1].split("</section>", 1)[0]
+        return _vandaag_part(client, '<h2 id="vw-waiting">')
 
     assert "Sara Aanmelder" not in panel()
     with other.transaction() as tx:
@@ -550,8 +553,7 @@ def test_vandaags_budget_follows_another_worker_and_the_year(client, as_user, st
     as_user.coordinator()
 
     def panel() -> str:
-        page = client.get("/beheer/").get_data(as_text=True)
-        return page.split('<h2 id="budget-vandaag">', 1)[1].split("</section>", 1)[0]
+        return _vandaag_part(client, '<h2 id="budget-vandaag">')
 
     assert "Voor 2026 is nog geen begroting vastgesteld" in panel()
     with other.transaction() as tx:
@@ -680,8 +682,7 @@ def test_vandaags_intakes_and_nazorg_follow_another_worker_and_the_day_but_not_t
     as_user.coordinator()
 
     def section(title: str) -> str:
-        page = client.get("/beheer/").get_data(as_text=True)
-        return page.split(f"<h3>{title}", 1)[1].split("<h3>", 1)[0]
+        return _vandaag_part(client, f"<h3>{title}", "<h3>")
 
     with other.transaction() as tx:
         case = tx.table(tables.CASES).insert({"number": "2026-0050", "step": "aangemeld", "parties": PARTIES,
