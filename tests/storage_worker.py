@@ -111,48 +111,35 @@ EXIT_LINE = "\x04exit "  # a forked worker's last line: its exit status (none wh
 
 
 def fork_server(socket_path: str) -> None:
-    import signal
-    import socket
+    from tests.warm_python import fork_per_connection
 
-    def reap(*_):  # waited for, so their CPU time counts as the test run's (no zombies either)
-        try:
-            while os.waitpid(-1, os.WNOHANG)[0]:
-                pass
-        except ChildProcessError:
-            pass
-
-    signal.signal(signal.SIGCHLD, reap)
     with tempfile.TemporaryDirectory() as warm:  # what the first transaction imports, once for all workers
         store = Store(Path(warm) / "data", lazy=("records",), parts={"records": 16})
         with store.transaction() as tx:
             tx.table("records").insert({"run": -1, "seq": 0})
             tx.table("progress").upsert({"run": -1, "seq": 0}, Query().run == -1)
-    listener = socket.socket(socket.AF_UNIX)
-    listener.bind(socket_path)
-    listener.listen()
-    print("ready", flush=True)
-    while True:
-        conn, _ = listener.accept()
+
+    def receive(conn) -> dict:
         with conn.makefile("rb") as lines:
-            request = json.loads(lines.readline())
-        if os.fork() == 0:
-            listener.close()
-            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-            os.dup2(conn.fileno(), 0)
-            os.dup2(conn.fileno(), 1)
-            conn.close()
-            os.environ.update(request["env"])
-            print(os.getpid(), flush=True)
-            code = 0
-            try:
-                main(request["argv"])
-            except BaseException:
-                traceback.print_exc()
-                code = 1
-            finally:
-                print(f"{EXIT_LINE}{code}", flush=True)
-                os._exit(code)  # never back into the server's loop
-        conn.close()  # the worker holds the only other end: its death ends the client's stream
+            return json.loads(lines.readline())
+
+    def worker(conn, request: dict) -> None:
+        os.dup2(conn.fileno(), 0)
+        os.dup2(conn.fileno(), 1)
+        conn.close()
+        os.environ.update(request["env"])
+        print(os.getpid(), flush=True)
+        code = 0
+        try:
+            main(request["argv"])
+        except BaseException:
+            traceback.print_exc()
+            code = 1
+        finally:
+            print(f"{EXIT_LINE}{code}", flush=True)
+            os._exit(code)
+
+    fork_per_connection(socket_path, receive, worker)
 
 
 def main(argv: list[str]) -> None:

@@ -66,16 +66,15 @@ class WarmPython:
             os.rmdir(self.folder)
 
 
-def serve(socket_path: str, modules: list[str]) -> None:
-    import importlib
-    import runpy
+def fork_per_connection(socket_path: str, receive, child, release=lambda request: None) -> None:
+    """Serve forever on the unix socket `socket_path`: per connection, `receive(conn)` reads the
+    request, then a forked child runs `child(conn, request)`, which ends the child's process, and
+    the server lets go of the request (`release`); the server reaps every child, so their CPU time
+    counts as the test run's (no zombies either). Prints "ready" once listening. Also the storage
+    tests' fork server (tests/storage_worker.py)."""
     import signal
-    import traceback
 
-    for module in modules:
-        importlib.import_module(module)
-
-    def reap(*_):  # waited for, so their CPU time counts as the test run's (no zombies either)
+    def reap(*_):
         try:
             while os.waitpid(-1, os.WNOHANG)[0]:
                 pass
@@ -89,38 +88,60 @@ def serve(socket_path: str, modules: list[str]) -> None:
     print("ready", flush=True)
     while True:
         conn, _ = listener.accept()
-        message, fds, _, _ = socket.recv_fds(conn, 1 << 20, 3)
-        request = json.loads(message)
+        request = receive(conn)
         if os.fork() == 0:
             listener.close()
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-            for number, fd in enumerate(fds):
-                os.dup2(fd, number)
-                os.close(fd)
-            os.environ.clear()
-            os.environ.update(request["env"])
-            os.chdir(request["cwd"])
-            script = request["argv"][0]
-            sys.argv = request["argv"]
-            sys.path[0] = os.path.dirname(os.path.abspath(script))  # as `python script` has it
-            code = 0
-            try:
-                runpy.run_path(script, run_name="__main__")
-            except SystemExit as exc:
-                code = exc.code if isinstance(exc.code, int) else (exc.code is not None)
-                if isinstance(exc.code, str):
-                    print(exc.code, file=sys.stderr)
-            except BaseException:
-                traceback.print_exc()
-                code = 1
-            finally:
-                sys.stdout.flush()
-                sys.stderr.flush()
-                conn.sendall(f"{int(code)}\n".encode())
-                os._exit(int(code))  # never back into the server's loop
-        for fd in fds:
-            os.close(fd)
+            child(conn, request)
+            os._exit(1)  # `child` ends the process; never back into the server's loop
+        release(request)
         conn.close()  # the child holds the only other end: its death ends the client's read
+
+
+def serve(socket_path: str, modules: list[str]) -> None:
+    import importlib
+    import runpy
+    import traceback
+
+    for module in modules:
+        importlib.import_module(module)
+
+    def receive(conn):
+        message, fds, _, _ = socket.recv_fds(conn, 1 << 20, 3)
+        return json.loads(message), fds
+
+    def child(conn, request) -> None:
+        request, fds = request
+        for number, fd in enumerate(fds):
+            os.dup2(fd, number)
+            os.close(fd)
+        os.environ.clear()
+        os.environ.update(request["env"])
+        os.chdir(request["cwd"])
+        script = request["argv"][0]
+        sys.argv = request["argv"]
+        sys.path[0] = os.path.dirname(os.path.abspath(script))  # as `python script` has it
+        code = 0
+        try:
+            runpy.run_path(script, run_name="__main__")
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (exc.code is not None)
+            if isinstance(exc.code, str):
+                print(exc.code, file=sys.stderr)
+        except BaseException:
+            traceback.print_exc()
+            code = 1
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            conn.sendall(f"{int(code)}\n".encode())
+            os._exit(int(code))
+
+    def release(request) -> None:  # the server keeps none of a child's files open
+        for fd in request[1]:
+            os.close(fd)
+
+    fork_per_connection(socket_path, receive, child, release)
 
 
 if __name__ == "__main__":
