@@ -696,3 +696,29 @@ def test_vandaags_intakes_and_nazorg_follow_another_worker_and_the_day_but_not_t
     with other.transaction() as tx:
         tx.table(tables.CASES).update({"step": "nazorg", "nazorg_due": "2026-12-15"}, doc_ids=[case])
     assert "2026-0050" in section("Nazorg") and "2026-0050" not in section("Intakes die wachten")
+
+
+def test_which_reports_are_new_follows_another_worker_per_part(tmp_path):
+    """Which reports are new (reports.intake.new_reports) is kept per part of the reports: a
+    report another worker takes in, or handles, in either part counts at once (fails with a key
+    that ignores the version or the part)."""
+    from db import Store
+
+    from buurtbemiddeling.reports import intake
+
+    this, another = (Store(tmp_path / "data", parts={tables.REPORTS: 2}) for _ in range(2))
+    with another.transaction() as tx:  # parts 1-2 and 3-4
+        tx.table(tables.REPORTS).insert_multiple([{"status": "nieuw", "received_at": f"2026-12-0{day}T09:00:00+01:00"}
+                                                  for day in (1, 2, 3)])
+
+    def new() -> list[int]:
+        return [report.doc_id for report in intake.new_reports(this.read())]
+
+    assert new() == [3, 2, 1]
+    with another.transaction() as tx:
+        tx.table(tables.REPORTS).update({"status": "gelezen"}, doc_ids=[1])
+        tx.table(tables.REPORTS).insert({"status": "nieuw", "received_at": "2026-12-04T09:00:00+01:00"})
+    assert new() == [4, 3, 2]
+    with another.transaction() as tx:
+        tx.table(tables.REPORTS).update({"status": "gelezen"}, doc_ids=[3])
+    assert new() == [4, 2]

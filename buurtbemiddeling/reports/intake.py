@@ -44,11 +44,11 @@ def flags_for(cleaned: dict[str, Any]) -> list[str]:
 
 
 def new_reports(view) -> list:
-    return sorted(
-        (doc for doc in view.table(TABLE).all() if doc.get("status") == "nieuw"),
-        key=lambda doc: (doc["received_at"], doc.doc_id),
-        reverse=True,
-    )
+    """The new reports, the latest first. Which are new is kept per part of the reports
+    (`parted`): after a post only the newest part is looked at again, not five years of reports."""
+    ids = view.parted("reports.new", TABLE, lambda docs: [doc.doc_id for doc in docs if doc.get("status") == "nieuw"])
+    return sorted(view.table(TABLE).by_ids(doc_id for part in ids for doc_id in part),
+                  key=lambda doc: (doc["received_at"], doc.doc_id), reverse=True)
 
 
 def all_reports(view) -> list:
