@@ -321,12 +321,12 @@ def test_under_cgi_a_missing_instance_folder_is_named_on_the_500_page_and_not_cr
 # -- through a real Apache -------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def apache():
+def apache(built_site):
     if apache_binary() is None:
         pytest.skip("Debian's apache2 is not installed (apt-get install apache2; make test installs it)")
     server = Apache()
     try:
-        sitebuilder.build(sitebuilder.Site(sitebuilder.DEFAULT_ROOT), server.public)
+        shutil.copytree(built_site, server.public, dirs_exist_ok=True)  # the site as built (byte-identical builds)
         publish.install(server.public, python=server.python, instance=str(server.instance))
         server.start()
         yield server
@@ -483,12 +483,12 @@ def test_through_apache_the_admins_styles_and_scripts_and_missing_files_start_no
 # -- the usual shared host: suexec runs app.cgi as the customer, with a stripped environment ---
 
 @pytest.fixture(scope="module")
-def suexec_host():
+def suexec_host(built_site):
     if apache_binary() is None or not suexec_available():
         pytest.skip("needs root, apache2 and apache2-suexec-custom (make test installs them)")
     server = Apache(customer=customer_account())
     try:
-        sitebuilder.build(sitebuilder.Site(sitebuilder.DEFAULT_ROOT), server.public)
+        shutil.copytree(built_site, server.public, dirs_exist_ok=True)
         publish.install(server.public, python=server.python, instance=str(server.instance))
         server.give_to_customer(server.public)
         server.start()
