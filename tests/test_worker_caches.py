@@ -441,10 +441,11 @@ def test_the_duo_choices_on_a_case_page_follow_another_worker(client, as_user, s
 
 def test_the_coaching_asked_for_on_vandaag_follows_another_worker_and_not_the_timeline(tmp_path):
     """The running cases and the coaching asked for on them are kept apart from the timeline
-    (coaching.dashboard.requests, on open_requests per version of the debriefs and notes):
+    (coaching.dashboard.requests, on open_requests per version of the debriefs and notes and
+    open_cases per part of the cases):
     another worker's debrief asking for coaching, its coaching note that answers it, and a case
     it closes count at once; a note on the timeline keeps them (fails with a key that ignores the
-    version of the cases, debriefs or notes)."""
+    version of the cases, debriefs or notes, or the part)."""
     from db import Store
 
     from buurtbemiddeling.coaching import dashboard
@@ -457,9 +458,9 @@ def test_the_coaching_asked_for_on_vandaag_follows_another_worker_and_not_the_ti
                                           "at": "2026-12-01T10:00:00+01:00"})
 
     def asked() -> list[int]:
-        return [case_id for _, case_id in dashboard.requests(this.read())["asked"]]
+        return [case_id for _, case_id in dashboard.requests(this.read())]
 
-    assert asked() == [3] and sorted(dashboard.requests(this.read())["cases"]) == [1, 2, 3]
+    assert asked() == [3] and dashboard.open_cases(this.read()) == {1, 2, 3}
     kept = dashboard.requests(this.read())
     case_repo.add_entry(another, 3, {"kind": "note", "text": "Partij B gebeld."}, Coordinator())
     assert dashboard.requests(this.read()) is kept  # the timeline is not what it hangs on
@@ -473,7 +474,7 @@ def test_the_coaching_asked_for_on_vandaag_follows_another_worker_and_not_the_ti
     requested = dashboard.open_requests(this.read())
     with another.transaction() as tx:
         tx.table(tables.CASES).update({"step": "afgesloten"}, doc_ids=[1])
-    assert asked() == [] and sorted(dashboard.requests(this.read())["cases"]) == [2, 3]
+    assert asked() == [] and dashboard.open_cases(this.read()) == {2, 3}
     assert dashboard.open_requests(this.read()) is requested  # a step change reads no debrief
 
 

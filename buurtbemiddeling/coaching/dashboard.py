@@ -17,44 +17,48 @@ numbers.register("checkin_days", "Voortgang navragen na", "dagen", notes.DEFAULT
 
 
 def worklists(view, today) -> dict:
-    """Pure of Flask: the coaching lists computed from a read view (the Coaching page), the
-    coaching asked for as (debrief, case)."""
+    """Pure of Flask: the coaching lists computed from a read view (the Coaching page): with the
+    running cases by id (and a follow-up's closed case) and the coaching asked for as (debrief, case)."""
     lists = _lists(view, today)
+    cases = {c.doc_id: c for c in case_repo.running_cases(view) if workflow.is_open(c)}
+    for note in lists["follow_ups"]:  # a follow-up may be about a closed case; the list links to it
+        if note.get("case_id") and note["case_id"] not in cases:
+            case = case_repo.get_case(view, note["case_id"])
+            if case is not None:
+                cases[case.doc_id] = case
     debriefs = view.table(debrief.DEBRIEFS).by_ids(doc_id for doc_id, _ in lists["asked"])
-    return {**lists, "asked": [(d, lists["cases"][d["case_id"]]) for d in debriefs]}
+    return {**lists, "cases": cases, "asked": [(d, cases[d["case_id"]]) for d in debriefs]}
 
 
 def _lists(view, today) -> dict:
     """The coaching lists, the coaching asked for as (debrief id, case id): Vandaag shows how
-    many. What does not hang on the timeline (the running cases, the coaching asked for) is kept
-    apart (`requests`), so after another worker's note only the quiet duos are looked for again,
-    among the cases whose duo can go quiet (`duos_at_work`, kept per part)."""
+    many. What does not hang on the timeline (the coaching asked for) is kept apart (`requests`),
+    so after another worker's note only the quiet duos are looked for again, among the cases whose
+    duo can go quiet (`duos_at_work`, kept per part)."""
     days = numbers.get(view, "checkin_days")
     all_notes = view.table(notes.NOTES).all()
     at_work = view.table(case_repo.CASES).by_ids(sorted(duos_at_work(view)))
     quiet = notes.quiet_among(at_work, notes.heard_from(view), today=today, days=days)
-    kept = requests(view)
-    cases = kept["cases"]
-    follow_ups = notes.follow_ups_due(all_notes, today=today)
-    for note in follow_ups:  # a follow-up may be about a closed case; the list links to it
-        if note.get("case_id") and note["case_id"] not in cases:
-            case = case_repo.get_case(view, note["case_id"])
-            if case is not None:
-                cases = cases if cases is not kept["cases"] else dict(cases)  # the kept one is shared
-                cases[case.doc_id] = case
-    return {"quiet": quiet, "days": days, "follow_ups": follow_ups, "asked": kept["asked"],
-            "names": case_repo.volunteer_names(view), "cases": cases, "today": today.isoformat()}
+    return {"quiet": quiet, "days": days, "follow_ups": notes.follow_ups_due(all_notes, today=today),
+            "asked": requests(view), "names": case_repo.volunteer_names(view), "today": today.isoformat()}
 
 
-def requests(view) -> dict:
-    """The running cases by id and the open coaching requests on them as (debrief id, case id),
-    kept per version of the cases, debriefs and notes (not of the timeline)."""
-    def build(v) -> dict:
-        cases = {c.doc_id: c for c in case_repo.running_cases(v) if workflow.is_open(c)}
-        # Only for running cases: after closing, the debrief's question belongs in intervisie.
-        return {"cases": cases, "asked": [(doc_id, case_id) for doc_id, case_id in open_requests(v) if case_id in cases]}
+def requests(view) -> list[tuple[int, int]]:
+    """The open coaching requests on running cases as (debrief id, case id), kept per version of
+    the cases, debriefs and notes (not of the timeline): after closing, the debrief's question
+    belongs in intervisie."""
+    def build(v) -> list[tuple[int, int]]:
+        running = open_cases(v)
+        return [(doc_id, case_id) for doc_id, case_id in open_requests(v) if case_id in running]
 
     return view.derived("coaching.requests", build)
+
+
+def open_cases(view) -> set[int]:
+    """The ids of the running cases (`workflow.is_open`), looked for per part of the cases
+    (`parted`): a step change elsewhere looks at its part again and reads no case."""
+    return set().union(*view.parted("coaching.open_cases", case_repo.CASES,
+                                    lambda cases: [case.doc_id for case in cases if workflow.is_open(case)]))
 
 
 def open_requests(view) -> list[tuple[int, int]]:
