@@ -59,13 +59,15 @@ def sign_in(context, server, email: str, password: str) -> None:
     context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": server.url}])
 
 
+LIVE_CONFIG = {
+    "RETENTION_AUTO_RUN": False,  # demo data must not age away while a test looks at it
+    "FORM_MIN_SECONDS": 0,  # a test browser types faster than a person; tests/browser/test_public_site.py checks the guard
+}
+
+
 @pytest.fixture
 def live_server(tmp_path, public_dir):
-    server = serve(
-        tmp_path / "instance", public_dir,
-        RETENTION_AUTO_RUN=False,  # demo data must not age away while a test looks at it
-        FORM_MIN_SECONDS=0,  # a test browser types faster than a person; tests/browser/test_public_site.py checks the guard
-    )
+    server = serve(tmp_path / "instance", public_dir, **LIVE_CONFIG)
     yield server
     server.shutdown()
 
