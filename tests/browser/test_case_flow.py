@@ -51,10 +51,8 @@ def test_a_coordinator_takes_a_web_report_through_every_step_to_closure(browser,
     prepare_programme(live_server.app)
     context = browser.new_context(locale="nl-NL", java_script_enabled=with_js)
     page = context.new_page()
-    page.goto(live_server.url + "/beheer/inloggen")
-    page.get_by_label("E-mailadres").fill("carla@lindenhoven.example")
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+    sign_in(context, live_server, "carla@lindenhoven.example", PASSWORD)  # the login is tests/test_auth.py's subject
+    page.goto(live_server.url + "/beheer/")
     page.get_by_role("heading", name="Vandaag", exact=True).wait_for()
 
     # Reports in: the web report becomes a case in intake.

@@ -26,19 +26,11 @@ from .conftest import LIVE_CONFIG, axe_violations, serve, sign_in
 SKIP = re.compile(r"\.(pdf|csv|ics|xlsx|json|png|jpg)$|/pdf(\?|$)|/document/|/uitloggen|/assets/|/export")
 
 
-def log_in(page, base, email, password):
-    page.goto(f"{base}/beheer/inloggen")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(password)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_load_state()
-
-
 def test_a_phone_call_becomes_an_appointment_in_the_volunteers_calendar(page, browser, live_server):
     store = live_server.app.extensions["store"]
     programme = portal_data.build(store)  # Anna and Bert are active volunteers with portal accounts
     base = live_server.url
-    log_in(page, base, portal_data.COORDINATOR, portal_data.PASSWORD)
+    sign_in(page.context, live_server, portal_data.COORDINATOR, portal_data.PASSWORD)  # the login is tests/test_auth.py's subject
 
     # The call: the coordinator types the resident's report while on the phone.
     page.goto(f"{base}/beheer/meldingen/telefonisch")
@@ -89,7 +81,8 @@ def test_a_phone_call_becomes_an_appointment_in_the_volunteers_calendar(page, br
 
     # Anna makes her calendar address in the portal; her calendar app reads it without login.
     volunteer = browser.new_context(locale="nl-NL").new_page()
-    log_in(volunteer, base, portal_data.ANNA, portal_data.PASSWORD)
+    sign_in(volunteer.context, live_server, portal_data.ANNA, portal_data.PASSWORD)
+    volunteer.goto(f"{base}/portaal/")  # where the login takes a volunteer (auth.guard.home_url)
     volunteer.get_by_role("button", name="Agenda-adres maken").click()
     feed = volunteer.get_by_label("Uw agenda-adres").input_value()
     assert volunteer.get_by_text(f"Gesprek partij A · zaak {number}").is_visible()

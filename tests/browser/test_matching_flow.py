@@ -10,7 +10,7 @@ from buurtbemiddeling.cases import repo as case_repo
 
 from ..matching_data import add_case, add_volunteers
 from .conftest import axe_violations
-from .test_first_report import create_coordinator_and_open_inbox
+from .test_first_report import sign_in_a_coordinator
 
 TODAY = clock.today().isoformat()
 
@@ -21,7 +21,7 @@ def test_the_coordinator_matches_a_duo_prints_the_handover_and_logs_a_debrief_an
     store = live_server.app.extensions["store"]
     context = browser.new_context(locale="nl-NL", java_script_enabled=with_js, accept_downloads=True)
     page = context.new_page()
-    create_coordinator_and_open_inbox(page, live_server)
+    sign_in_a_coordinator(context, live_server)
     case_id = add_case(store)
     ayse, kees = add_volunteers(store, "Ayse Demir", "Kees Bakker")
     with store.transaction() as tx:

@@ -6,7 +6,7 @@ from common import clock
 from buurtbemiddeling.auth import users
 
 from .conftest import axe_violations, sign_in
-from .test_first_report import create_coordinator_and_open_inbox
+from .test_first_report import sign_in_a_coordinator
 
 TODAY = clock.today().isoformat()
 PASSWORD = "een lang wachtwoord"
@@ -46,10 +46,10 @@ def test_an_applicant_goes_from_the_public_form_through_selection_and_training_t
 
     context = browser.new_context(locale="nl-NL", java_script_enabled=with_js)
     page = context.new_page()
-    create_coordinator_and_open_inbox(page, live_server)
+    sign_in_a_coordinator(context, live_server)
 
     # The programme's catalogue needs a basistraining first.
-    page.get_by_role("link", name="Vrijwilligers", exact=True).click()
+    page.goto(live_server.url + "/beheer/vrijwilligers/")
     page.get_by_role("navigation", name="Vrijwilligers").get_by_role("link", name="Trainingen").click()
     page.get_by_label("Naam", exact=True).fill("Basistraining buurtbemiddeling")
     page.get_by_label("Soort").select_option("basistraining")
