@@ -153,6 +153,9 @@ class AuditLog:
                 if records is not None and entry.get("record") not in records:
                     continue
                 result.append(entry)
+        # Read oldest first; reversed before the stable sort, entries of the same moment (a fixed
+        # clock, or one commit's several) come newest first too.
+        result.reverse()
         result.sort(key=lambda e: e.get("at", ""), reverse=True)
         return result
 

@@ -72,6 +72,17 @@ def test_an_entry_made_inside_a_transaction_is_written_with_its_change_or_not_at
     assert len(store.read().table("cases")) == 1
 
 
+def test_entries_of_the_same_moment_come_newest_first_like_the_rest(tmp_path, clock):
+    """A fixed clock, or one commit's several entries, give entries the same moment: the log still
+    lists the last one written first, as it does for entries of different moments."""
+    store = Store(tmp_path / "data")
+    for action in ("case.create", "case.edit", "privacy.search"):
+        store.audit("1", action, "case:1")
+    clock.advance(minutes=1)
+    store.audit("1", "case.view", "case:1")
+    assert [e["action"] for e in store.audit_entries()] == ["case.view", "privacy.search", "case.edit", "case.create"]
+
+
 def test_entries_of_a_commit_cut_off_before_they_were_written_are_written_by_the_next_transaction(tmp_path,
                                                                                                monkeypatch):
     store = Store(tmp_path / "data")

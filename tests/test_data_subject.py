@@ -16,7 +16,9 @@ from tests.portal_data import coordinator, login  # noqa: F401  (fixture)
 
 
 @pytest.fixture
-def programme(store):
+def programme(store, clock):
+    """The portal's programme, made on the tests' day (06-12-2026, the `clock` fixture): the
+    exports below show its dates."""
     built = portal_data.build(store)
     report = intake.store_submission(store, "report", {
         "name": "Henk Huisman", "email": "henk@bewoners.example", "phone": "06-44444444",
