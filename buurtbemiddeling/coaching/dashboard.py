@@ -57,8 +57,7 @@ def requests(view) -> list[tuple[int, int]]:
 def open_cases(view) -> set[int]:
     """The ids of the running cases (`workflow.is_open`), looked for per part of the cases
     (`parted`): a step change elsewhere looks at its part again and reads no case."""
-    return set().union(*view.parted("coaching.open_cases", case_repo.CASES,
-                                    lambda cases: [case.doc_id for case in cases if workflow.is_open(case)]))
+    return _case_ids(view, "coaching.open_cases", workflow.is_open)
 
 
 def open_requests(view) -> list[tuple[int, int]]:
@@ -80,8 +79,13 @@ def duos_at_work(view) -> set[int]:
     """The ids of the cases whose duo can go quiet (`notes.may_go_quiet`), looked for per part of
     the cases (`parted`): after a change only that part's cases are looked at again, not the
     running cases of five years."""
-    return set().union(*view.parted("coaching.duos_at_work", case_repo.CASES,
-                                    lambda cases: [case.doc_id for case in cases if notes.may_go_quiet(case)]))
+    return _case_ids(view, "coaching.duos_at_work", notes.may_go_quiet)
+
+
+def _case_ids(view, key: str, rule) -> set[int]:
+    """The ids of the cases `rule` holds for, kept per part of the cases under `key`."""
+    return set().union(*view.parted(key, case_repo.CASES,
+                                    lambda cases: [case.doc_id for case in cases if rule(case)]))
 
 
 def _add_asked(found: dict, doc) -> None:
