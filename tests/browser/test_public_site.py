@@ -76,40 +76,6 @@ def test_no_page_is_wider_than_a_phone(narrow_page, site_server, url):
     assert narrow_page.evaluate("document.documentElement.scrollWidth") <= 320
 
 
-def test_pages_without_a_form_run_no_javascript_and_no_page_asks_another_host(browser, site_server):
-    context = browser.new_context()
-    with_scripts = []  # (url, tab, its requests): checked after the walk, their quiet periods overlapping
-    page = None
-    for url in PAGE_URLS:
-        if page is None:  # a page with scripts keeps its tab; the walk goes on in a new one
-            page, requested = context.new_page(), []
-            page.on("request", lambda r, requested=requested: requested.append(r.url))
-        requested.clear()
-        page.goto(site_server.url + url)
-        if page.evaluate("document.scripts.length"):
-            with_scripts.append((url, page, requested))
-            page = None
-        else:
-            _check_requests(page, site_server.url, url, requested)
-    # After the load event only a script or a resource hint can still ask for something: wait out
-    # each page's scripts' requests (500 ms of quiet, counted in each tab at once), and read the
-    # hints; a page without either has made all its requests by now.
-    for url, page, requested in with_scripts:
-        page.wait_for_load_state("networkidle")
-        _check_requests(page, site_server.url, url, requested)
-    context.close()
-
-
-def _check_requests(page, origin: str, url: str, requested: list[str]) -> None:
-    hinted = page.evaluate("[...document.querySelectorAll('link[rel~=prefetch], link[rel~=preload], "
-                           "link[rel~=prerender], link[rel~=modulepreload], link[rel~=preconnect], "
-                           "link[rel~=dns-prefetch]')].map(link => link.href)")
-    assert all(r.startswith(origin) for r in requested + hinted), url
-    if not page.locator("form").count():
-        assert page.evaluate("document.scripts.length") == 0, url
-        assert not [r for r in requested if r.endswith(".js")], url
-
-
 # -- keyboard only ---------------------------------------------------------------
 
 FOCUS_INFO = """() => { const e = document.activeElement;
