@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, current_app, g, request, session
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
+from markupsafe import Markup, escape
 from werkzeug.exceptions import BadRequest
 
 FIELD = "csrf_token"  # the form field, the session key and the template global
@@ -43,6 +44,21 @@ def token() -> str:
             session[FIELD] = hashlib.sha1(os.urandom(64)).hexdigest()
         setattr(g, FIELD, _serializer().dumps(session[FIELD]))
     return g.get(FIELD)
+
+
+MARK = "<!--csrf-token-->"  # where kept HTML had a visit's token: no escaped text holds a "<"
+
+
+def kept_without_token(html: str) -> str:
+    """Rendered HTML to keep for other visits: the token this request put in it (if any) marked.
+    Asks `g` rather than `token()`, so HTML without a form starts no session token."""
+    made = g.get(FIELD)
+    return html.replace(str(escape(made)), MARK) if made else html
+
+
+def with_token(kept: str) -> Markup:
+    """Kept HTML with this visit's token where it had one (making it, as the template would have)."""
+    return Markup(kept.replace(MARK, str(escape(token()))) if MARK in kept else kept)
 
 
 def check(signed: str | None) -> None:

@@ -723,3 +723,89 @@ def test_which_reports_are_new_follows_another_worker_per_part(tmp_path):
     with another.transaction() as tx:
         tx.table(tables.REPORTS).update({"status": "gelezen"}, doc_ids=[3])
     assert new() == [4, 2]
+
+
+def test_vandaags_kept_panels_follow_another_worker_per_part_and_the_day(tmp_path, monkeypatch):
+    """Each Vandaag panel is rendered again only when its inputs change (admin/fragments.py): the
+    appointments follow a case another worker changes in the second part of the cases, the cases'
+    lists a case it puts on hold there, and after midnight tomorrow's appointments are today's; a
+    note elsewhere keeps the appointments' HTML (fails when the kept HTML ignores the context's
+    objects, a changed case's document in the second part, or the day)."""
+    from buurtbemiddeling import store as app_store
+    from buurtbemiddeling.admin import fragments
+    from buurtbemiddeling.cases import appointments
+
+    from .conftest import Personas
+
+    monkeypatch.setitem(app_store.PARTS, tables.CASES, 2)  # cases 1-2 and 3-4
+    fixed = clock.FixedClock("2026-12-06T10:16:00+01:00")
+    settings = {"INSTANCE_PATH": str(tmp_path / "instance"), "TESTING": True, "SECRET_KEY": "test",
+                "SESSION_COOKIE_SECURE": False, "WTF_CSRF_ENABLED": False, "RETENTION_AUTO_RUN": False, "CLOCK": fixed}
+    this = create_app(settings)
+    other = create_app(settings).extensions["store"]
+    client = this.test_client()
+    with clock.using(fixed):
+        Personas(this, client).coordinator()
+        cases = [add_case(other, step="gesprek-a") for _ in range(4)]
+        with other.transaction() as tx:
+            for case_id, day, start in ((cases[0], "2026-12-07", "19:30"), (cases[2], "2026-12-07", "14:00")):
+                appointments.add(tx, case_id, {"kind": "gesprek-a", "date": day, "start": start, "place": "Buurthuis",
+                                               "volunteers": [], "coordinator": True}, clock.now())
+    number = {case_id: doc["number"] for case_id, doc in zip(cases, other.read().table(tables.CASES).by_ids(cases))}
+
+    def shown(start: str) -> str:
+        return _vandaag_part(client, start)
+
+    def kept(template: str):
+        return this.extensions[fragments.KEPT][template]
+
+    planned = shown('id="afspraken-vandaag"')
+    assert f"Morgen 14:00 · Gesprek partij A · zaak {number[cases[2]]}" in planned
+    assert f"Morgen 19:30 · Gesprek partij A · zaak {number[cases[0]]}" in planned
+    with other.transaction() as tx:  # the second part
+        tx.table(tables.CASES).update({"number": "2026-0303"}, doc_ids=[cases[2]])
+    assert "zaak 2026-0303" in shown('id="afspraken-vandaag"')
+    assert number[cases[3]] not in _vandaag_part(client, "<h3>In de wacht", "<h3>")
+    with other.transaction() as tx:
+        tx.table(tables.CASES).update({"step": "in-de-wacht", "step_changed_at": "2026-12-05T10:00:00+01:00"},
+                                      doc_ids=[cases[3]])
+    assert number[cases[3]] in _vandaag_part(client, "<h3>In de wacht", "<h3>")
+    appointments_html = kept("cases/_today_appointments.html")
+    with clock.using(fixed):  # a note elsewhere changes nothing the appointments show
+        case_repo.add_entry(other, cases[1], {"kind": "note", "text": "Partij B gebeld."}, Coordinator())
+    assert "zaak 2026-0303" in shown('id="afspraken-vandaag"')
+    assert kept("cases/_today_appointments.html") is appointments_html
+    fixed.set("2026-12-07T00:05:00+01:00")
+    planned = shown('id="afspraken-vandaag"')
+    assert f"Vandaag 19:30 · Gesprek partij A · zaak {number[cases[0]]}" in planned
+    assert "Vandaag 14:00 · Gesprek partij A · zaak 2026-0303" in planned and "Morgen" not in planned
+
+
+def test_each_session_gets_its_own_token_in_vandaags_kept_panels(app, store, duo_cases):
+    """A kept panel's forms (the coaching panel's check-ins) carry each visit's own CSRF token, and
+    a check-in posted from the second session's page passes the real CSRF check."""
+    from buurtbemiddeling.admin import fragments
+    from buurtbemiddeling.auth import users
+
+    from .conftest import PASSWORD
+
+    app.config["WTF_CSRF_ENABLED"] = True
+    users.create_user(store, "tweede@lindenhoven.example", PASSWORD, "coordinator", "Tweede")
+    sessions = []
+    for _ in range(2):  # two browsers, logged in through the form
+        browser = app.test_client()
+        login = browser.get("/beheer/inloggen").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', login)[1]
+        assert browser.post("/beheer/inloggen", data={"email": "tweede@lindenhoven.example", "password": PASSWORD,
+                                                      "csrf_token": token}).status_code == 302
+        page = browser.get("/beheer/").get_data(as_text=True)
+        panel = page.split('id="coaching-vandaag"', 1)[1].split("</section>", 1)[0]
+        sessions.append((browser, set(re.findall(r'name="csrf_token" value="([^"]+)"', panel)),
+                         app.extensions[fragments.KEPT]["coaching/_today.html"]))
+    (_, first, kept), (browser, second, kept_again) = sessions
+    assert kept_again is kept  # the second visit got the first one's HTML
+    assert len(first) == 1 and len(second) == 1 and first != second
+    response = browser.post(f"/beheer/coaching/checkin/{duo_cases['first']}",
+                            data={"csrf_token": second.pop(), "next": "/beheer/"})
+    assert response.status_code == 303
+    assert _quiet(browser) == 1

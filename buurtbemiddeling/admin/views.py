@@ -8,7 +8,7 @@ from flask import Blueprint, render_template, send_from_directory
 
 from ..auth.guard import coordinator_required
 from ..store import get_store
-from . import PREFIX, areas, dashboard
+from . import PREFIX, areas, dashboard, fragments
 
 bp = Blueprint("admin", __name__, url_prefix=PREFIX)
 HTMX_DIR = Path(js_lib_htmx.__file__).parent / "static" / "htmx"
@@ -18,7 +18,9 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 @bp.get("/")
 @coordinator_required
 def today():
-    return render_template("admin/today.html", panels=dashboard.render_context(get_store().read()))
+    # Each panel rendered again only when what it shows may differ (fragments.py).
+    return render_template("admin/today.html",
+                           panels=fragments.rendered(dashboard.render_context(get_store().read())))
 
 
 def _placeholder(area: areas.Area):

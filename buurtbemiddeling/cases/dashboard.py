@@ -95,6 +95,8 @@ def appointments_panel(view) -> dict:
     """Planned appointments of today and tomorrow, in time order."""
     today = clock.today()
     items = appointments.between(appointments.all_of(view), today, today + dt.timedelta(days=1))
-    cases = {a["case_id"]: repo.get_case(view, a["case_id"]) for a in items}
+    # The stored cases themselves (by_ids shares them; get copies): the same objects while their
+    # part is unchanged, so the panel's HTML is kept (admin/fragments.py).
+    cases = {case.doc_id: case for case in view.table(repo.CASES).by_ids(dict.fromkeys(a["case_id"] for a in items))}
     return {"appointments": [a for a in items if cases.get(a["case_id"])], "cases": cases, "kinds": appointments.KINDS,
             "names": repo.volunteer_names(view), "today": today.isoformat()}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from common import clock
 
@@ -57,13 +57,9 @@ def duo_cards(view, ranking, case, can_propose: bool) -> Markup:
     each visit's own put in."""
     def build(_) -> tuple:
         cards = render_template("matching/_duo_cards.html", ranking=ranking, case=case, can_propose=can_propose)
-        return ranking, cards.replace(str(escape(csrf.token())), _TOKEN)
+        return ranking, csrf.kept_without_token(cards)
 
-    cards = view.derived(f"matching.duo_cards.{id(ranking)}.{can_propose}", build)[1]
-    return Markup(cards.replace(_TOKEN, str(escape(csrf.token()))))
-
-
-_TOKEN = "<!--csrf-token-->"  # where a kept card's form has its token: no escaped text holds a "<"
+    return csrf.with_token(view.derived(f"matching.duo_cards.{id(ranking)}.{can_propose}", build)[1])
 
 
 def excluded_table(view, ranking) -> Markup:

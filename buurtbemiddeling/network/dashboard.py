@@ -8,4 +8,6 @@ from . import partners
 
 @register("network/_today.html", order=60)
 def agreements_panel(view) -> dict:
-    return {"agreements": partners.attention(view, today())}
+    # Kept per day and version of the tables it reads: the same rows render once (admin/fragments.py).
+    day = today()
+    return view.derived(f"network.today.{day}", lambda v: {"agreements": partners.attention(v, day)})

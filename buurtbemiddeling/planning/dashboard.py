@@ -8,4 +8,6 @@ from . import work
 
 @register("planning/_today.html", order=30)
 def week_panel(view) -> dict:
-    return {"priorities": work.priorities_of(view, today())}
+    # Kept per day and version of the projects and tasks: the same rows render once (admin/fragments.py).
+    day = today()
+    return view.derived(f"planning.today.{day}", lambda v: {"priorities": work.priorities_of(v, day)})
