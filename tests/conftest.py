@@ -138,6 +138,18 @@ class Personas:
             session.clear()
 
 
+def signed_in_with_csrf(app, email: str):
+    """A new browser logged in as `email` (password PASSWORD) through the login form, with its token."""
+    import re
+
+    browser = app.test_client()
+    login = browser.get("/beheer/inloggen").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', login)[1]
+    assert browser.post("/beheer/inloggen", data={"email": email, "password": PASSWORD,
+                                                  "csrf_token": token}).status_code == 302
+    return browser
+
+
 @pytest.fixture
 def as_user(app, client):
     app.config["WTF_CSRF_ENABLED"] = False

@@ -178,17 +178,13 @@ def test_each_session_proposes_from_the_kept_duo_cards_with_its_own_token(app, s
 
     from buurtbemiddeling.auth import users
 
-    from .conftest import PASSWORD
+    from .conftest import PASSWORD, signed_in_with_csrf
 
     app.config["WTF_CSRF_ENABLED"] = True
     users.create_user(store, "tweede@lindenhoven.example", PASSWORD, "coordinator", "Tweede")
     sessions = []
     for _ in range(2):  # two browsers, logged in through the form
-        browser = app.test_client()
-        login = browser.get("/beheer/inloggen").get_data(as_text=True)
-        token = re.search(r'name="csrf_token" value="([^"]+)"', login)[1]
-        assert browser.post("/beheer/inloggen", data={"email": "tweede@lindenhoven.example", "password": PASSWORD,
-                                                      "csrf_token": token}).status_code == 302
+        browser = signed_in_with_csrf(app, "tweede@lindenhoven.example")
         page = browser.get(f"/beheer/zaken/{matched['case']}/koppelen").get_data(as_text=True)
         sessions.append((browser, page, set(re.findall(r'name="csrf_token" value="([^"]+)"', page))))
     (_, _, first), (browser, page, second) = sessions
