@@ -5,6 +5,10 @@ PORT   ?= 5000
 # Test processes (pytest-xdist): one per core.
 JOBS   ?= auto
 PY     := $(VENV)/bin/python
+# The venv's Python: Debian's own python3 where it is 3.11 or newer (a profile-guided build: the
+# suite costs ~14 % less CPU than under a default pyenv build), else the python3 on PATH.
+PYTHON ?= $(shell /usr/bin/python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
+	&& echo /usr/bin/python3 || echo python3)
 STAMP  := $(VENV)/.installed
 LOCK   := requirements.lock
 # What a web host installs: the runtime dependencies only, at the versions of $(LOCK).
@@ -26,10 +30,10 @@ COMPILE_APP := $(PIP_COMPILE) --build-deps-for editable --upgrade --constraint $
 
 # Debian packages: installed as root or with sudo without a password; otherwise the command to run.
 packages-run packages-test: packages-%:
-	@scripts/system-packages $*
+	@PYTHON=$(PYTHON) scripts/system-packages $*
 
 $(PY): | packages-run
-	python3 -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV)
 
 # Exactly what the lock says (hash-checked), then this project itself; redone when either changes.
 $(STAMP): $(LOCK) pyproject.toml | $(PY)

@@ -98,6 +98,17 @@ def test_make_demo_prints_the_address_make_run_serves():
     assert "demo --url http://localhost:8081" in make_dry_run("demo", "HOST=localhost", "PORT=8081")
 
 
+
+def test_make_builds_its_venv_with_debians_own_python_where_it_is_new_enough(tmp_path):
+    debian = os.path.exists("/usr/bin/python3") and subprocess.run(
+        ["/usr/bin/python3", "-c", "import sys; sys.exit(sys.version_info < (3, 11))"]).returncode == 0
+    python = "/usr/bin/python3" if debian else "python3"
+    fresh = tmp_path / "venv"  # a venv that does not exist yet: make would create it
+    commands = make_dry_run("test", f"VENV={fresh}")
+    assert f"{python} -m venv {fresh}" in commands
+    assert f"PYTHON={python} scripts/system-packages test" in commands  # which asks for that Python's venv package
+    assert f"python3.12 -m venv {fresh}" in make_dry_run("test", f"VENV={fresh}", "PYTHON=python3.12")
+
 @pytest.mark.skipif(os.geteuid() != 0, reason="running the step as another account needs root")
 def test_without_root_or_sudo_the_package_step_installs_nothing_and_prints_the_command_to_run():
     # As nobody, with a PATH that has no chromium, no pdftotext, no java and no sudo.
