@@ -9,6 +9,7 @@ the rules, into a failed build instead of a page that changed silently.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import markdown
 from markupsafe import Markup
@@ -28,6 +29,10 @@ class UnparsedMarkdown(ValueError):
     """The HTML still holds Markdown syntax; the message says what and how to fix it."""
 
 
+# A page's HTML depends only on its Markdown, and a process loads the same pages again: each
+# publish from the admin, and the test suite's many sites and builds (Markdown was two thirds of
+# loading a site). A refused text is not kept: it raises again.
+@lru_cache(maxsize=512)
 def content_html(text: str) -> Markup:
     html = markdown.Markdown(extensions=EXTENSIONS, output_format="html").convert(text)
     for pattern, what in LEFTOVERS:
