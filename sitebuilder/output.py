@@ -45,13 +45,15 @@ def build(site: Site, out: Path | str, prepare: Callable[[Path], None] | None = 
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
         sources = _write(site, tmp)
-        faulty = [(src, m) for src, m in problems_in(tmp, sources) if ADMIN_SOURCE in src.parents]
+        problems = problems_in(tmp, sources)
+        faulty = [(src, m) for src, m in problems if ADMIN_SOURCE in src.parents]
         if faulty:  # a text written in the admin is at fault: publish the rest without it
             site.leave_out(faulty)
             shutil.rmtree(tmp)
             tmp.mkdir()
             sources = _write(site, tmp)
-        check_output(tmp, sources)
+            problems = problems_in(tmp, sources)
+        _refuse(problems)  # those of the folder to publish, scanned once (a third of a build)
         _carry_over_server_files(out, tmp)
         if prepare:
             prepare(tmp)
@@ -215,9 +217,12 @@ def _size(root: Path, href: str) -> int:
 def check_output(root: Path, sources: dict[Path, Path]) -> None:
     """Fail on broken internal links (href/src starting with "/" or "#"), inline code,
     scripts on pages without a form, and pages heavier than PAGE_BUDGET."""
-    problems = [message for _, message in problems_in(root, sources)]
+    _refuse(problems_in(root, sources))
+
+
+def _refuse(problems: list[tuple[Path, str]]) -> None:
     if problems:
-        raise BuildError("\n".join(problems))
+        raise BuildError("\n".join(message for _, message in problems))
 
 
 def problems_in(root: Path, sources: dict[Path, Path]) -> list[tuple[Path, str]]:
