@@ -308,6 +308,38 @@ def test_the_claims_list_filters_on_a_volunteer(client, as_user, store):
     assert [c["description"] for c in ledger.claims_of(store.read(), vera)] == ["Bus Vera"]
 
 
+def _claims_of_wim_and_vera(store) -> int:
+    """60 approved claims of Wim (Reis 01 on 1 January … Reis 60, a day later each) and one of Vera."""
+    vera, wim = _volunteer(store), _volunteer(store, "Wim Wever")
+    with store.transaction() as tx:
+        tx.table(ledger.CLAIMS).insert({"volunteer_id": vera, "date": "2026-03-03", "amount_cents": 500,
+                                        "description": "Bus Vera", "status": "goedgekeurd"})
+        for n in range(1, 61):
+            tx.table(ledger.CLAIMS).insert({"volunteer_id": wim, "date": f"2026-{1 + (n - 1) // 28:02d}-{1 + (n - 1) % 28:02d}",
+                                            "amount_cents": 100 * n, "description": f"Reis {n:02d}", "status": "goedgekeurd"})
+    return wim
+
+
+@pytest.mark.parametrize("path", ["/beheer/budget/declaraties", "/beheer/vrijwilligers/onkosten"])
+def test_the_claims_list_comes_in_pages_that_keep_its_filters(client, as_user, store, path):
+    as_user.coordinator()
+    wim = _claims_of_wim_and_vera(store)
+    query = f"status=goedgekeurd&vrijwilliger={wim}"
+    first = client.get(f"{path}?{query}").get_data(as_text=True)
+    assert "Pagina 1 van 3" in first and "Reis 60" in first and "Reis 36" in first and "Reis 35" not in first
+    assert f'href="{path}?pagina=2&amp;{query.replace("&", "&amp;")}#declaraties"' in first
+    second = client.get(f"{path}?pagina=2&{query}").get_data(as_text=True)
+    assert "Pagina 2 van 3" in second and "Reis 35" in second and "Reis 11" in second
+    assert "Reis 36" not in second and "Reis 10" not in second and "Bus Vera" not in second
+    assert f'href="{path}?pagina=1&amp;{query.replace("&", "&amp;")}#declaraties"' in second
+    assert f'href="{path}?pagina=3&amp;{query.replace("&", "&amp;")}#declaraties"' in second
+    last = client.get(f"{path}?pagina=99&{query}").get_data(as_text=True)  # the nearest page
+    assert "Pagina 3 van 3" in last and "Reis 01" in last and "Reis 11" not in last
+    assert "Pagina 1 van 3" in client.get(f"{path}?pagina=nul&{query}").get_data(as_text=True)
+    everyone = client.get(path).get_data(as_text=True)  # 61 claims: Vera's between Wim's by date
+    assert "Pagina 1 van 3" in everyone and f'href="{path}?pagina=2#declaraties"' in everyone
+
+
 def test_the_year_overview_shows_lines_months_and_open_claims(client, as_user, store):
     as_user.coordinator()
     vid = _volunteer(store)

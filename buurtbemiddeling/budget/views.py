@@ -10,12 +10,14 @@ from common.clock import today
 
 from .. import pdf, uploads, xlsx
 from ..auth.guard import coordinator_required
+from ..admin.paging import page_of
 from ..answers import get_or_404, invalid, saved
 from ..cases import repo as case_repo
 from ..store import get_store
 from . import ledger
 
 bp = Blueprint("budget", __name__, url_prefix="/beheer/budget")
+CLAIMS_PAGE_SIZE = 25  # claims per page of the list (a phone scrolls through each row as a card's worth)
 uploads.allow_large_bodies(bp, {"budget.new_expense", "budget.edit_expense", "budget.add_claim"})
 
 
@@ -201,12 +203,17 @@ def case_numbers(view) -> dict[str, int]:
     return {case["number"]: case.doc_id for case in case_repo.all_cases(view) if case.get("number")}
 
 
-def claims_context(view, *, shown: str = "", volunteer: int | None = None, values=None, errors=None) -> dict:
-    """What `budget/_claims.html` needs; the volunteers area renders it too."""
+def claims_context(view, *, shown: str = "", volunteer: int | None = None, values=None, errors=None,
+                   endpoint: str = "budget.claims", requested: str | None = None) -> dict:
+    """What `budget/_claims.html` needs; the volunteers area renders it too (`endpoint`: the page
+    the list's page links go to; `requested`: its `pagina`)."""
     names = ledger.volunteer_names(view)
     if volunteer not in names:
         volunteer = None
-    return {"claims": ledger.claims_list(view, shown, volunteer), "shown": shown, "volunteer": volunteer,
+    # Every claim since the programme began: one page at a time, submitted ones first.
+    claims, page, pages = page_of(ledger.claims_list(view, shown, volunteer), CLAIMS_PAGE_SIZE, requested)
+    return {"claims": claims, "page": page, "pages": pages, "list_endpoint": endpoint,
+            "shown": shown, "volunteer": volunteer,
             "case_number": {case_id: number for number, case_id in case_numbers(view).items()},
             "statuses": ledger.CLAIM_STATUSES, "volunteers": names, "errors": errors or {}, "decide_errors": {},
             "values": values or {"date": today().isoformat(), "volunteer_id": volunteer or ""}, "year": today().year}
@@ -223,8 +230,11 @@ def _claims_page(status: int = 200, values=None, errors=None):
     shown, volunteer = claim_filters()
     store.audit(current_user.id, "view", "expense_claims", status=shown or "alle", volunteer=volunteer)
     template = "budget/_claims.html" if request.htmx and request.method == "POST" else "budget/claims.html"
-    return render_template(template, back=_back(), **claims_context(store.read(), shown=shown, volunteer=volunteer,
-                                                                    values=values, errors=errors)), status
+    back = _back()
+    endpoint = "volunteers.expenses_list" if back == url_for("volunteers.expenses_list") else "budget.claims"
+    return render_template(template, back=back, **claims_context(store.read(), shown=shown, volunteer=volunteer,
+                                                                 values=values, errors=errors, endpoint=endpoint,
+                                                                 requested=request.values.get("pagina"))), status
 
 
 @bp.get("/declaraties")

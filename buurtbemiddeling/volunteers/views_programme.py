@@ -200,7 +200,9 @@ def expenses_list():
     shown, volunteer = budget_views.claim_filters()
     store.audit(current_user.id, "view", "expense_claims", status=shown or "alle", volunteer=volunteer)
     return render_template("volunteers/expenses.html", back=url_for("volunteers.expenses_list"),
-                           **budget_views.claims_context(store.read(), shown=shown, volunteer=volunteer), **common())
+                           **budget_views.claims_context(store.read(), shown=shown, volunteer=volunteer,
+                                                         endpoint="volunteers.expenses_list",
+                                                         requested=request.args.get("pagina")), **common())
 
 
 # -- pool figures -----------------------------------------------------------------
