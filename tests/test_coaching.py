@@ -62,6 +62,22 @@ def test_cases_without_a_working_duo_are_not_checked_in_on():
     assert notes.quiet_cases(cases, [], [], [], today=TODAY) == []
 
 
+def test_the_same_case_with_the_same_reports_gives_the_same_row_and_a_change_or_the_next_day_a_new_one():
+    """quiet_among keeps its row per case (so Vandaag's coaching panel keeps its HTML while the list
+    is the same); a changed case, another report or another day is worked out again."""
+    first, second = case(1), case(2)
+    heard = [{2: ("2026-03-02", "nabespreking")}]
+    rows = notes.quiet_among([first, second], heard, today=TODAY)
+    again = notes.quiet_among([first, second], [dict(heard[0])], today=TODAY)
+    assert [(q.case.doc_id, q.days, q.source) for q in rows] == [(1, 19, "laatste stap"), (2, 18, "nabespreking")]
+    assert all(a is b for a, b in zip(rows, again))
+    moved = case(1, changed="2026-03-05")  # another worker's step: a new document
+    rows = notes.quiet_among([moved, second], [{2: ("2026-03-06", "coachingsnotitie")}], today=TODAY)
+    assert [(q.case.doc_id, q.days, q.source) for q in rows] == [(1, 15, "laatste stap"), (2, 14, "coachingsnotitie")]
+    rows = notes.quiet_among([moved, second], [{2: ("2026-03-06", "coachingsnotitie")}], today=TODAY + dt.timedelta(days=1))
+    assert [q.days for q in rows] == [16, 15]
+
+
 def test_follow_ups_due_this_week_or_overdue_are_listed_and_done_ones_not():
     docs = [Document({"follow_up": "Bellen", "follow_up_date": "2026-03-10"}, doc_id=1),
             Document({"follow_up": "Mailen", "follow_up_date": "2026-03-25"}, doc_id=2),

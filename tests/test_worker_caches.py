@@ -805,3 +805,24 @@ def test_each_session_gets_its_own_token_in_vandaags_kept_panels(app, store, duo
                             data={"csrf_token": second.pop(), "next": "/beheer/"})
     assert response.status_code == 303
     assert _quiet(browser) == 1
+
+
+def test_what_a_kept_panel_counts_as_the_same_context():
+    """fragments.same: the same object; equal plain values of the same type (True is not 1, and a
+    moment is no plain value: its zone shows); lists, tuples and dicts (keys in order) of such; equal
+    sets. Anything else only as the same object."""
+    import datetime as dt
+
+    from tinydb.table import Document
+
+    from buurtbemiddeling.admin.fragments import same
+
+    case = Document({"number": "2026-0001"}, doc_id=1)
+    assert same({"rows": [case], "today": "2026-12-06", "n": 3, "late": {1, 2}}, {"rows": [case], "today": "2026-12-06",
+                                                                               "n": 3, "late": {2, 1}})
+    assert not same([case], [Document({"number": "2026-0001"}, doc_id=1)])  # an equal copy: not the kept one
+    assert not same(1, True) and not same(1, 1.0) and not same("1", 1)
+    assert not same({"a": 1, "b": 2}, {"b": 2, "a": 1})  # rendered in order
+    moment = dt.datetime(2026, 12, 6, 10, 16, tzinfo=dt.timezone.utc)
+    assert not same(moment, moment.astimezone(dt.timezone(dt.timedelta(hours=1))))
+    assert same(dt.date(2026, 12, 6), dt.date(2026, 12, 6)) and not same([1, 2], [1, 2, 3])

@@ -6,7 +6,8 @@ documents): the same object while what they were made from is unchanged, a new o
 change, also another worker's. So the HTML a panel rendered last time is given again when
 - every context value is the same object as last time, or a plain value (text, number, date) of
   the same type and equal, or a list, tuple or dict of such values (the first rows of a kept list,
-  a few kept cases by id; `same`), and
+  a few kept cases by id), or an equal set (of ids: "te laat", in a template only asked `in`;
+  `same`), and
 - its free inputs are the same: the template object (a reloaded template is a new one), the
   request's script root, host and scheme (`url_for`, kept per process by `startup.KeptURLs`), its
   path and method (the planning panel's forms come back to the page) and today's date (the panels'
@@ -47,6 +48,8 @@ def same(earlier: Any, now: Any) -> bool:
     if kind is dict:
         return (len(earlier) == len(now) and all(map(same, earlier, now))
                 and all(same(earlier[key], now[key]) for key in now))
+    if kind is set or kind is frozenset:  # shown by membership and size: a set has no order to render by
+        return earlier == now
     return False
 
 

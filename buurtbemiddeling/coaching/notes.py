@@ -133,10 +133,23 @@ def quiet_among(cases: Iterable[Mapping], heard: Iterable[Mapping[int, Heard]], 
             report = reports.get(case.doc_id)
             if report is not None and (latest is None or report > latest):
                 latest = report
-        day, source = last_report(case, latest)
-        if day is not None and (today - day).days >= days:
-            found.append(Quiet(case, day, (today - day).days, source))
+        kept = _KEPT.get(case.doc_id)
+        if kept is not None and kept[0] is case and kept[1] == (latest, today, days):
+            quiet = kept[2]
+        else:
+            day, source = last_report(case, latest)
+            quiet = Quiet(case, day, (today - day).days, source) if day is not None and (today - day).days >= days else None
+            _KEPT[case.doc_id] = (case, (latest, today, days), quiet)
+        if quiet is not None:
+            found.append(quiet)
     return sorted(found, key=lambda q: (-q.days, q.case.get("number", "")))
+
+
+# Per case id what quiet_among found last: (the case document, (latest report, today, days), Quiet
+# or None). The same stored case with the same inputs gives the same Quiet object, so an unchanged
+# list is made of the same objects and Vandaag's coaching panel keeps its HTML (admin/fragments.py);
+# the entry holds the case, so no other object gets its id.
+_KEPT: dict[int, tuple] = {}
 
 
 def may_go_quiet(case: Mapping[str, Any]) -> bool:
