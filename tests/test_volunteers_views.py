@@ -323,6 +323,23 @@ def test_an_event_is_planned_attendance_recorded_and_exported_to_a_calendar(clie
     assert "Nieuwjaarsborrel" in str(item["summary"]) and str(item["location"]) == "Café De Haven"
 
 
+def test_the_activities_that_took_place_come_in_pages_and_the_coming_ones_stay_on_each(client, store, as_user):
+    seed(store)
+    as_user.coordinator()
+    with store.transaction() as tx:
+        for n in range(1, 31):  # Avond 01 was yesterday, Avond 30 thirty days ago
+            tx.table("events").insert({"kind": "intervisie", "title": f"Avond {n:02d}", "start": "19:30", "end": "21:00",
+                                       "date": (clock.today() - timedelta(days=n)).isoformat(), "invitees": []})
+    first = client.get(BASE + "/activiteiten").get_data(as_text=True)
+    assert "Pagina 1 van 2" in first and "Avond 25" in first and "Avond 26" not in first
+    assert f'href="{BASE}/activiteiten?pagina=2#geweest"' in first
+    second = client.get(BASE + "/activiteiten?pagina=2").get_data(as_text=True)
+    assert "Avond 26" in second and "Avond 30" in second and "Avond 25" not in second
+    for html in (first, second):  # the coming one (seed's) on every page
+        assert html.index(">Intervisie</a>") < html.index('id="geweest"')
+    assert "Avond 30" in client.get(BASE + "/activiteiten?pagina=7").get_data(as_text=True)  # the nearest page
+
+
 def test_a_bad_event_keeps_what_was_typed(client, store, as_user):
     seed(store)
     as_user.coordinator()

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ..admin.paging import page_of
 from ..auth.guard import coordinator_required
 from ..budget import views as budget_views
 from ..settings import lists
@@ -11,6 +12,8 @@ from ..store import get_store
 from . import events, pool, qualifications
 from .pipeline import ENDED, VOLUNTEERS
 from .views import actor, bp, common, get_or_404, today
+
+PAST_EVENTS_PAGE_SIZE = 25  # activities that took place, newest first; the coming ones are shown whole
 
 
 def _names(view) -> dict[int, str]:
@@ -74,8 +77,9 @@ def events_list():
     view = get_store().read()
     docs = view.table(events.EVENTS).all()
     token = events.feed_token(view)
-    return render_template("volunteers/events.html", upcoming=events.upcoming(docs, today()), past=events.past(docs, today()),
-                           kinds=events.KINDS, rate=events.attendance_rate,
+    past, page, pages = page_of(events.past(docs, today()), PAST_EVENTS_PAGE_SIZE, request.args.get("pagina"))
+    return render_template("volunteers/events.html", upcoming=events.upcoming(docs, today()), past=past,
+                           page=page, pages=pages, kinds=events.KINDS, rate=events.attendance_rate,
                            feed_url=url_for("volunteers.calendar_feed", token=token, _external=True) if token else None,
                            **common())
 

@@ -5,7 +5,7 @@ import pytest
 from common import clock
 from buurtbemiddeling.auth import users
 
-from .conftest import axe_violations, sign_in
+from .conftest import axe_violations, shot, sign_in
 from .test_first_report import sign_in_a_coordinator
 
 TODAY = clock.today().isoformat()
@@ -108,3 +108,29 @@ def test_the_volunteer_pages_have_no_accessibility_violations(page, live_server)
                  "/beheer/vrijwilligers/activiteiten/nieuw", "/beheer/vrijwilligers/onkosten"):
         page.goto(live_server.url + path)
         assert axe_violations(page) == [], path
+
+
+def test_the_activities_that_took_place_page_on_a_phone(phone_page, live_server):
+    import datetime as dt
+
+    store = live_server.app.extensions["store"]
+    users.create_user(store, "carla@lindenhoven.example", PASSWORD, "coordinator", "Carla")
+    with store.transaction() as tx:
+        tx.table("events").insert({"kind": "uitje", "title": "Rondvaart", "start": "18:00", "end": "21:00",
+                                   "date": (clock.today() + dt.timedelta(days=9)).isoformat(), "invitees": []})
+        for n in range(1, 31):
+            tx.table("events").insert({"kind": "intervisie", "title": f"Intervisieavond {n:02d}", "start": "19:30",
+                                       "end": "21:00", "place": "Buurthuis De Linde", "invitees": [],
+                                       "date": (clock.today() - dt.timedelta(days=7 * n)).isoformat()})
+    sign_in(phone_page.context, live_server, "carla@lindenhoven.example", PASSWORD)
+    phone_page.goto(live_server.url + "/beheer/vrijwilligers/activiteiten")
+    phone_page.get_by_role("link", name="Volgende →").click()
+    phone_page.wait_for_url("**/beheer/vrijwilligers/activiteiten?pagina=2#geweest")
+    assert phone_page.get_by_role("link", name="Intervisieavond 26").is_visible()
+    assert phone_page.get_by_role("link", name="Intervisieavond 25").count() == 0
+    assert phone_page.get_by_role("link", name="Rondvaart").count() == 1  # what is coming, on every page
+    assert not phone_page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
+    assert axe_violations(phone_page) == []
+    shot(phone_page, "activiteiten-pagina-2-375")
+    phone_page.set_viewport_size({"width": 1280, "height": 800})
+    shot(phone_page, "activiteiten-pagina-2-1280")
