@@ -340,6 +340,25 @@ def test_the_activities_that_took_place_come_in_pages_and_the_coming_ones_stay_o
     assert "Avond 30" in client.get(BASE + "/activiteiten?pagina=7").get_data(as_text=True)  # the nearest page
 
 
+def test_all_applications_come_in_pages_that_keep_the_choice_to_show_finished_ones(client, store, as_user):
+    seed(store)  # Anna's, open, received 5 January
+    as_user.coordinator()
+    with store.transaction() as tx:
+        for n in range(1, 31):  # Aanmelder 01 came on 1 February, Aanmelder 30 on 2 March: newer than Anna's
+            tx.table("applications").insert({"form": "application", "source": "web", "step": "afgewezen",
+                                             "received_at": f"2026-{2 + n // 29:02d}-{1 + (n - 1) % 28:02d}T10:00:00",
+                                             "values": {"name": f"Aanmelder {n:02d}"}})
+    assert "Pagina" not in client.get(BASE + "/aanmeldingen").get_data(as_text=True)  # the open one only
+    first = client.get(BASE + "/aanmeldingen?alle=1").get_data(as_text=True)
+    assert "Pagina 1 van 2" in first and "Aanmelder 30" in first and "Aanmelder 06" in first
+    assert "Aanmelder 05" not in first and f'href="{BASE}/aanmeldingen?pagina=2&amp;alle=1"' in first
+    second = client.get(BASE + "/aanmeldingen?alle=1&pagina=2").get_data(as_text=True)
+    assert "Aanmelder 05" in second and "Aanmelder 01" in second and "Anna Aanmelder" in second
+    assert "Aanmelder 06" not in second and "Ook afgeronde aanmeldingen tonen" not in second
+    assert "Pagina 1 van 2" in client.get(BASE + "/aanmeldingen?alle=1&pagina=-1").get_data(as_text=True)
+    assert "Pagina 2 van 2" in client.get(BASE + "/aanmeldingen?alle=1&pagina=40").get_data(as_text=True)  # the nearest
+
+
 def test_a_bad_event_keeps_what_was_typed(client, store, as_user):
     seed(store)
     as_user.coordinator()

@@ -29,6 +29,7 @@ from .pipeline import APPLICATIONS, VOLUNTEERS
 from common import tables
 
 POOL_PAGE_SIZE = 50
+APPLICATIONS_PAGE_SIZE = 25  # with finished ones shown, every application since the programme began
 WAITING_SHOWN = 15  # the longest waits; the rest one click away
 
 bp = Blueprint("volunteers", __name__, url_prefix="/beheer/vrijwilligers", template_folder=str(forms_pkg.TEMPLATE_DIR))
@@ -126,7 +127,8 @@ def applications():
     open_only = request.args.get("alle") != "1"
     if open_only:
         docs = [d for d in docs if pipeline.step_of(d) in pipeline.APPLICATION_STEPS]
-    return render_template("volunteers/applications.html", applications=docs, open_only=open_only,
+    rows, page, pages = page_of(docs, APPLICATIONS_PAGE_SIZE, request.args.get("pagina"))
+    return render_template("volunteers/applications.html", applications=rows, open_only=open_only, page=page, pages=pages,
                            days=lambda d: pipeline.days_between(pipeline.since(d), today()),
                            channels=lists.labels(view, "recruitment_channels"), **common())
 

@@ -1,6 +1,7 @@
 """Browser fixtures: the whole system on a real port, driven by Debian's Chromium."""
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import threading
@@ -148,7 +149,20 @@ def _load_axe(page) -> None:
 
 def shot(page, name: str) -> None:
     """A screenshot to look at by hand, only when asked for (SCREENSHOTS=folder)."""
-    import os
-
     if os.environ.get("SCREENSHOTS"):
         page.screenshot(path=os.path.join(os.environ["SCREENSHOTS"], f"{name}.png"), full_page=True)
+
+
+def next_page_on_a_phone(page, url: str, next_url: str, name: str) -> None:
+    """A paged admin list at 375 px: from `url` the "Volgende →" link leads to `next_url` (a glob),
+    which fits the screen and has no axe violation; shots of it at 375 and 1280 px when asked for."""
+    page.goto(url)
+    page.get_by_role("link", name="Volgende →").click()
+    page.wait_for_url(next_url)
+    assert not page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
+    assert axe_violations(page) == []
+    shot(page, f"{name}-375")
+    if os.environ.get("SCREENSHOTS"):
+        page.set_viewport_size({"width": 1280, "height": 800})
+        shot(page, f"{name}-1280")
+        page.set_viewport_size({"width": 375, "height": 740})

@@ -5,7 +5,7 @@ import pytest
 from common import clock
 from buurtbemiddeling.auth import users
 
-from .conftest import axe_violations, shot, sign_in
+from .conftest import axe_violations, next_page_on_a_phone, sign_in
 from .test_first_report import sign_in_a_coordinator
 
 TODAY = clock.today().isoformat()
@@ -123,14 +123,24 @@ def test_the_activities_that_took_place_page_on_a_phone(phone_page, live_server)
                                        "end": "21:00", "place": "Buurthuis De Linde", "invitees": [],
                                        "date": (clock.today() - dt.timedelta(days=7 * n)).isoformat()})
     sign_in(phone_page.context, live_server, "carla@lindenhoven.example", PASSWORD)
-    phone_page.goto(live_server.url + "/beheer/vrijwilligers/activiteiten")
-    phone_page.get_by_role("link", name="Volgende →").click()
-    phone_page.wait_for_url("**/beheer/vrijwilligers/activiteiten?pagina=2#geweest")
+    next_page_on_a_phone(phone_page, live_server.url + "/beheer/vrijwilligers/activiteiten",
+                         "**/beheer/vrijwilligers/activiteiten?pagina=2#geweest", "activiteiten-pagina-2")
     assert phone_page.get_by_role("link", name="Intervisieavond 26").is_visible()
     assert phone_page.get_by_role("link", name="Intervisieavond 25").count() == 0
     assert phone_page.get_by_role("link", name="Rondvaart").count() == 1  # what is coming, on every page
-    assert not phone_page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
-    assert axe_violations(phone_page) == []
-    shot(phone_page, "activiteiten-pagina-2-375")
-    phone_page.set_viewport_size({"width": 1280, "height": 800})
-    shot(phone_page, "activiteiten-pagina-2-1280")
+
+
+def test_all_applications_page_on_a_phone_with_the_finished_ones_kept(phone_page, live_server):
+    store = live_server.app.extensions["store"]
+    users.create_user(store, "carla@lindenhoven.example", PASSWORD, "coordinator", "Carla")
+    with store.transaction() as tx:
+        for n in range(1, 31):  # Aanmelder 30 is the newest
+            tx.table("applications").insert({"form": "application", "source": "web", "step": "afgewezen",
+                                             "received_at": f"2026-01-{n:02d}T10:00:00",
+                                             "values": {"name": f"Aanmelder {n:02d}", "wijk": "Centrum"}})
+    sign_in(phone_page.context, live_server, "carla@lindenhoven.example", PASSWORD)
+    next_page_on_a_phone(phone_page, live_server.url + "/beheer/vrijwilligers/aanmeldingen?alle=1",
+                         "**/beheer/vrijwilligers/aanmeldingen?pagina=2&alle=1", "aanmeldingen-pagina-2")
+    assert phone_page.get_by_role("link", name="Aanmelder 05").is_visible()
+    assert phone_page.get_by_role("link", name="Aanmelder 06").count() == 0
+    assert phone_page.get_by_role("link", name="Alleen lopende aanmeldingen").is_visible()
