@@ -359,6 +359,29 @@ def test_all_applications_come_in_pages_that_keep_the_choice_to_show_finished_on
     assert "Pagina 2 van 2" in client.get(BASE + "/aanmeldingen?alle=1&pagina=40").get_data(as_text=True)  # the nearest
 
 
+def _pool_of_sixty(store) -> None:
+    """Vrijwilliger 01 … 60: the odd ones active, the even ones inactive (nobody waits for a next step)."""
+    with store.transaction() as tx:
+        for n in range(1, 61):
+            tx.table("volunteers").insert({"name": f"Vrijwilliger {n:02d}", "step": "actief" if n % 2 else "inactief",
+                                           "steps": [], "languages": ["Nederlands"], "max_cases": 2,
+                                           "start_date": "2025-01-01"})
+
+
+def test_the_pool_comes_in_pages_that_keep_the_chosen_step(client, store, as_user):
+    as_user.coordinator()
+    _pool_of_sixty(store)
+    first = client.get(BASE + "/").get_data(as_text=True)
+    assert "Pagina 1 van 3" in first and "Vrijwilliger 25" in first and "Vrijwilliger 26" not in first
+    second = client.get(BASE + "/?pagina=2").get_data(as_text=True)
+    assert "Vrijwilliger 26" in second and "Vrijwilliger 50" in second and "Vrijwilliger 51" not in second
+    active = client.get(BASE + "/?stap=actief&pagina=2").get_data(as_text=True)  # 30 active: 25 and 5
+    assert "Pagina 2 van 2" in active and "Vrijwilliger 51" in active and "Vrijwilliger 59" in active
+    assert "Vrijwilliger 49" not in active and "Vrijwilliger 52" not in active
+    assert f'href="{BASE}/?pagina=1&amp;stap=actief#pool"' in active
+    assert "Pagina 3 van 3" in client.get(BASE + "/?pagina=12").get_data(as_text=True)  # the nearest page
+
+
 def test_a_bad_event_keeps_what_was_typed(client, store, as_user):
     seed(store)
     as_user.coordinator()

@@ -28,7 +28,7 @@ from .checks import past_date
 from .pipeline import APPLICATIONS, VOLUNTEERS
 from common import tables
 
-POOL_PAGE_SIZE = 50
+POOL_PAGE_SIZE = 25  # as the case list: on a phone each volunteer is a card of eight lines
 APPLICATIONS_PAGE_SIZE = 25  # with finished ones shown, every application since the programme began
 WAITING_SHOWN = 15  # the longest waits; the rest one click away
 

@@ -144,3 +144,17 @@ def test_all_applications_page_on_a_phone_with_the_finished_ones_kept(phone_page
     assert phone_page.get_by_role("link", name="Aanmelder 05").is_visible()
     assert phone_page.get_by_role("link", name="Aanmelder 06").count() == 0
     assert phone_page.get_by_role("link", name="Alleen lopende aanmeldingen").is_visible()
+
+
+def test_the_pool_pages_on_a_phone_with_the_chosen_step_kept(phone_page, live_server):
+    from tests.test_volunteers_views import _pool_of_sixty
+
+    store = live_server.app.extensions["store"]
+    users.create_user(store, "carla@lindenhoven.example", PASSWORD, "coordinator", "Carla")
+    _pool_of_sixty(store)
+    sign_in(phone_page.context, live_server, "carla@lindenhoven.example", PASSWORD)
+    next_page_on_a_phone(phone_page, live_server.url + "/beheer/vrijwilligers/?stap=actief",
+                         "**/beheer/vrijwilligers/?pagina=2&stap=actief#pool", "vrijwilligers-pagina-2")
+    assert phone_page.get_by_role("link", name="Vrijwilliger 59").is_visible()
+    assert phone_page.get_by_role("link", name="Vrijwilliger 49").count() == 0
+    assert phone_page.get_by_role("heading", name="Actief").is_visible()
