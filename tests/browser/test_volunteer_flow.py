@@ -110,11 +110,10 @@ def test_the_volunteer_pages_have_no_accessibility_violations(page, live_server)
         assert axe_violations(page) == [], path
 
 
-def test_the_activities_that_took_place_page_on_a_phone(phone_page, live_server):
+def _past_activities(store) -> None:
+    """A trip in nine days, and thirty intervision evenings a week apart (26 and later on page 2)."""
     import datetime as dt
 
-    store = live_server.app.extensions["store"]
-    users.create_user(store, "carla@lindenhoven.example", PASSWORD, "coordinator", "Carla")
     with store.transaction() as tx:
         tx.table("events").insert({"kind": "uitje", "title": "Rondvaart", "start": "18:00", "end": "21:00",
                                    "date": (clock.today() + dt.timedelta(days=9)).isoformat(), "invitees": []})
@@ -122,39 +121,43 @@ def test_the_activities_that_took_place_page_on_a_phone(phone_page, live_server)
             tx.table("events").insert({"kind": "intervisie", "title": f"Intervisieavond {n:02d}", "start": "19:30",
                                        "end": "21:00", "place": "Buurthuis De Linde", "invitees": [],
                                        "date": (clock.today() - dt.timedelta(days=7 * n)).isoformat()})
-    sign_in(phone_page.context, live_server, "carla@lindenhoven.example", PASSWORD)
-    next_page_on_a_phone(phone_page, live_server.url + "/beheer/vrijwilligers/activiteiten",
-                         "**/beheer/vrijwilligers/activiteiten?pagina=2#geweest", "activiteiten-pagina-2")
-    assert phone_page.get_by_role("link", name="Intervisieavond 26").is_visible()
-    assert phone_page.get_by_role("link", name="Intervisieavond 25").count() == 0
-    assert phone_page.get_by_role("link", name="Rondvaart").count() == 1  # what is coming, on every page
 
 
-def test_all_applications_page_on_a_phone_with_the_finished_ones_kept(phone_page, live_server):
-    store = live_server.app.extensions["store"]
-    users.create_user(store, "carla@lindenhoven.example", PASSWORD, "coordinator", "Carla")
+def _finished_applications(store) -> None:
+    """Thirty rejected applications; Aanmelder 30 is the newest, 05 and older on page 2."""
     with store.transaction() as tx:
-        for n in range(1, 31):  # Aanmelder 30 is the newest
+        for n in range(1, 31):
             tx.table("applications").insert({"form": "application", "source": "web", "step": "afgewezen",
                                              "received_at": f"2026-01-{n:02d}T10:00:00",
                                              "values": {"name": f"Aanmelder {n:02d}", "wijk": "Centrum"}})
-    sign_in(phone_page.context, live_server, "carla@lindenhoven.example", PASSWORD)
-    next_page_on_a_phone(phone_page, live_server.url + "/beheer/vrijwilligers/aanmeldingen?alle=1",
-                         "**/beheer/vrijwilligers/aanmeldingen?pagina=2&alle=1", "aanmeldingen-pagina-2")
-    assert phone_page.get_by_role("link", name="Aanmelder 05").is_visible()
-    assert phone_page.get_by_role("link", name="Aanmelder 06").count() == 0
-    assert phone_page.get_by_role("link", name="Alleen lopende aanmeldingen").is_visible()
 
 
-def test_the_pool_pages_on_a_phone_with_the_chosen_step_kept(phone_page, live_server):
+def _pool(store) -> None:
     from tests.test_volunteers_views import _pool_of_sixty
 
+    _pool_of_sixty(store)
+
+
+# Paged lists of the volunteers area: what fills it, the list (with its filter), the next page's
+# address, a row there, a row of page 1, and a link the filter or the list keeps on every page.
+PAGED_LISTS = {
+    "activiteiten": (_past_activities, "/beheer/vrijwilligers/activiteiten", "?pagina=2#geweest",
+                     "Intervisieavond 26", "Intervisieavond 25", "Rondvaart"),
+    "aanmeldingen": (_finished_applications, "/beheer/vrijwilligers/aanmeldingen?alle=1", "?pagina=2&alle=1",
+                     "Aanmelder 05", "Aanmelder 06", "Alleen lopende aanmeldingen"),
+    "vrijwilligers": (_pool, "/beheer/vrijwilligers/?stap=actief", "?pagina=2&stap=actief#pool",
+                      "Vrijwilliger 59", "Vrijwilliger 49", "alle vrijwilligers tonen"),
+}
+
+
+@pytest.mark.parametrize("name", PAGED_LISTS)
+def test_a_paged_list_goes_to_its_next_page_on_a_phone_with_its_filter_kept(phone_page, live_server, name):
+    fill, url, next_query, on_next, on_first, kept = PAGED_LISTS[name]
     store = live_server.app.extensions["store"]
     users.create_user(store, "carla@lindenhoven.example", PASSWORD, "coordinator", "Carla")
-    _pool_of_sixty(store)
+    fill(store)
     sign_in(phone_page.context, live_server, "carla@lindenhoven.example", PASSWORD)
-    next_page_on_a_phone(phone_page, live_server.url + "/beheer/vrijwilligers/?stap=actief",
-                         "**/beheer/vrijwilligers/?pagina=2&stap=actief#pool", "vrijwilligers-pagina-2")
-    assert phone_page.get_by_role("link", name="Vrijwilliger 59").is_visible()
-    assert phone_page.get_by_role("link", name="Vrijwilliger 49").count() == 0
-    assert phone_page.get_by_role("heading", name="Actief").is_visible()
+    next_page_on_a_phone(phone_page, live_server.url + url, "**" + url.split("?")[0] + next_query, f"{name}-pagina-2")
+    assert phone_page.get_by_role("link", name=on_next).is_visible()
+    assert phone_page.get_by_role("link", name=on_first).count() == 0
+    assert phone_page.get_by_role("link", name=kept).count() == 1
