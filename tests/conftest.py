@@ -7,7 +7,9 @@ read-only checks share a module-scoped app or server; the public site is built o
 (`built_site`); the slowest modules run first (`SLOW_FIRST`)."""
 from __future__ import annotations
 
+import importlib
 import os
+from pathlib import Path
 
 import pytest
 
@@ -39,6 +41,25 @@ def pytest_collection_modifyitems(items):
     tests = os.path.dirname(__file__)
     rank = {os.path.join(tests, name): place for place, name in enumerate(SLOW_FIRST)}
     items.sort(key=lambda item: rank.get(str(item.path), len(SLOW_FIRST)))  # stable: modules stay whole
+
+
+def pytest_sessionstart(session):
+    """Each xdist worker collects the whole suite, and pytest rewrites the asserts of every test
+    module it imports (~6 s of CPU) unless a cached rewrite is there, as on a fresh clone. Workers
+    that import the modules in the same order rewrite each one twice; so when the whole suite runs,
+    worker i of n imports them first from the module i/n of the way in: each rewrites its share and
+    finds the rest cached by the others. Collection then finds every module imported."""
+    worker = getattr(session.config, "workerinput", None)
+    if not worker or session.config.args_source != pytest.Config.ArgsSource.TESTPATHS:
+        return
+    tests = Path(__file__).parent
+    modules = sorted(tests.rglob("test_*.py"))
+    start = len(modules) * int(worker["workerid"].removeprefix("gw")) // worker["workercount"]
+    for path in modules[start:] + modules[:start]:
+        try:
+            importlib.import_module(".".join(path.relative_to(tests.parent).with_suffix("").parts))
+        except Exception:
+            pass  # collecting it reports the error
 
 
 @pytest.hookimpl(hookwrapper=True)
