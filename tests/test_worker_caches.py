@@ -476,6 +476,12 @@ def test_the_coaching_asked_for_on_vandaag_follows_another_worker_and_not_the_ti
         tx.table(tables.CASES).update({"step": "afgesloten"}, doc_ids=[1])
     assert asked() == [] and dashboard.open_cases(this.read()) == {2, 3}
     assert dashboard.open_requests(this.read()) is requested  # a step change reads no debrief
+    with another.transaction() as tx:  # listed by the day of the talk, whatever the debrief's or case's id
+        tx.table(tables.DEBRIEFS).insert_multiple([
+            {"case_id": 2, "date": "2026-12-05", "coaching_needed": True, "at": "2026-12-05T10:00:00+01:00"},
+            {"case_id": 3, "date": "2026-12-04", "coaching_needed": True, "at": "2026-12-05T11:00:00+01:00"}])
+        tx.table(tables.CASES).update({"step": "gesprek-a"}, doc_ids=[2])
+    assert asked() == [3, 2]
 
 
 def test_vandaags_new_reports_follow_another_worker_and_the_day(client, as_user, store, other, clock):

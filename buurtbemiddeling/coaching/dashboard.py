@@ -48,10 +48,20 @@ def requests(view) -> list[tuple[int, int]]:
     the cases, debriefs and notes (not of the timeline): after closing, the debrief's question
     belongs in intervisie."""
     def build(v) -> list[tuple[int, int]]:
-        running = open_cases(v)
-        return [(doc_id, case_id) for doc_id, case_id in open_requests(v) if case_id in running]
+        # Some 3,300 open requests at L are on closed cases: look up the running cases' own.
+        by_case = v.derived("coaching.open_requests_by_case", _by_case)
+        found = sorted(kept for case_id in open_cases(v) & by_case.keys() for kept in by_case[case_id])
+        return [request for _, request in found]
 
     return view.derived("coaching.requests", build)
+
+
+def _by_case(view) -> dict[int, list[tuple[int, tuple[int, int]]]]:
+    """Per case id its open requests as (place in open_requests' order, (debrief id, case id))."""
+    found: dict[int, list] = {}
+    for place, request in enumerate(open_requests(view)):
+        found.setdefault(request[1], []).append((place, request))
+    return found
 
 
 def open_cases(view) -> set[int]:
