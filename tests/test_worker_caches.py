@@ -734,9 +734,10 @@ def test_which_reports_are_new_follows_another_worker_per_part(tmp_path):
 def test_vandaags_kept_panels_follow_another_worker_per_part_and_the_day(tmp_path, monkeypatch):
     """Each Vandaag panel is rendered again only when its inputs change (admin/fragments.py): the
     appointments follow a case another worker changes in the second part of the cases, the cases'
-    lists a case it puts on hold there, and after midnight tomorrow's appointments are today's; a
-    note elsewhere keeps the appointments' HTML (fails when the kept HTML ignores the context's
-    objects, a changed case's document in the second part, or the day)."""
+    lists a case it puts on hold there (the other lists, pieces of their own, kept), and after
+    midnight tomorrow's appointments are today's; a note elsewhere keeps the appointments' HTML
+    (fails when the kept HTML ignores the context's objects, a changed case's document in the
+    second part, or the day)."""
     from buurtbemiddeling import store as app_store
     from buurtbemiddeling.admin import fragments
     from buurtbemiddeling.cases import appointments
@@ -772,10 +773,13 @@ def test_vandaags_kept_panels_follow_another_worker_per_part_and_the_day(tmp_pat
         tx.table(tables.CASES).update({"number": "2026-0303"}, doc_ids=[cases[2]])
     assert "zaak 2026-0303" in shown('id="afspraken-vandaag"')
     assert number[cases[3]] not in _vandaag_part(client, "<h3>In de wacht", "<h3>")
+    nazorg, on_hold = kept("cases/_today_nazorg.html"), kept("cases/_today_on_hold.html")
     with other.transaction() as tx:
         tx.table(tables.CASES).update({"step": "in-de-wacht", "step_changed_at": "2026-12-05T10:00:00+01:00"},
                                       doc_ids=[cases[3]])
     assert number[cases[3]] in _vandaag_part(client, "<h3>In de wacht", "<h3>")
+    # the cases panel again, of its lists only the one that changed (a piece of its own)
+    assert kept("cases/_today_nazorg.html") is nazorg and kept("cases/_today_on_hold.html") is not on_hold
     appointments_html = kept("cases/_today_appointments.html")
     with clock.using(fixed):  # a note elsewhere changes nothing the appointments show
         case_repo.add_entry(other, cases[1], {"kind": "note", "text": "Partij B gebeld."}, Coordinator())

@@ -55,22 +55,26 @@ def same(earlier: Any, now: Any) -> bool:
 
 def rendered(panels: list[tuple[str, dict[str, Any]]]) -> list[Markup]:
     """Each (template, context) as HTML, as `{% include template %}` with `panel` would render it
-    in a page (with the request's template context); rendered only when its inputs changed."""
+    in a page (with the request's template context); rendered only when its inputs changed.
+    A panel's template may keep parts of itself the same way: `{{ piece("area/_part.html",
+    rows=panel.rows) }}` renders that template with `panel` = those values (only what it shows)."""
     kept = current_app.extensions.setdefault(KEPT, {})
     env = current_app.jinja_env
     inputs = (request.script_root, request.host, request.scheme, request.path, request.method, clock.today())
-    page_context: dict[str, Any] | None = None
-    html = []
-    for name, context in panels:
+    page_context: dict[str, Any] = {}
+
+    def html(name: str, context: dict[str, Any]) -> Markup:
         template = env.get_template(name)
         entry = kept.get(name)
         if entry is not None and entry[0] is template and entry[1] == inputs and same(entry[2], context):
-            html.append(csrf.with_token(entry[3]))
-            continue
-        if page_context is None:  # what Flask's render_template gives every template
-            page_context = {}
+            return csrf.with_token(entry[3])
+        if not page_context:  # what Flask's render_template gives every template
             current_app.update_template_context(page_context)
-        text = template.render({**page_context, "panel": context})
+        text = template.render({**page_context, "panel": context, "piece": piece})
         kept[name] = (template, inputs, context, csrf.kept_without_token(text))
-        html.append(Markup(text))
-    return html
+        return Markup(text)
+
+    def piece(name: str, **context: Any) -> Markup:
+        return html(name, context)
+
+    return [html(name, context) for name, context in panels]
