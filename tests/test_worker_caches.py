@@ -505,6 +505,33 @@ def test_vandaags_new_reports_follow_another_worker_and_the_day(client, as_user,
     assert "Jan Melder" not in panel()
 
 
+def test_a_report_posted_behind_the_twelve_shown_renders_only_the_count_and_the_link(client, as_user, store, other,
+                                                                                     clock):
+    """The rows of the new reports shown on Vandaag are a piece of their own (admin/fragments.py):
+    a report another worker takes in behind the twelve shown changes the count and the link to
+    all of them, and the rows keep their HTML; one that comes first (received earlier) shows."""
+    from buurtbemiddeling.admin import fragments
+
+    as_user.coordinator()
+
+    def add(name: str, received: str) -> None:
+        with other.transaction() as tx:
+            tx.table(tables.REPORTS).insert({"status": "nieuw", "received_at": received, "values": {"name": name},
+                                             "flags": []})
+
+    for day in range(1, 14):
+        add(f"Melder {day}", f"2026-11-{day:02}T09:00:00+01:00")
+    page = _vandaag_part(client, '<h2 id="nieuw">')
+    assert "Alle 13 nieuwe meldingen" in page and "Melder 12<" in page and "Melder 13<" not in page
+    rows = client.application.extensions[fragments.KEPT]["reports/_today_rows.html"]
+    add("Melder 14", "2026-12-05T09:00:00+01:00")
+    assert "Alle 14 nieuwe meldingen" in _vandaag_part(client, '<h2 id="nieuw">')
+    assert client.application.extensions[fragments.KEPT]["reports/_today_rows.html"] is rows
+    add("Melder 0", "2026-10-31T09:00:00+01:00")
+    page = _vandaag_part(client, '<h2 id="nieuw">')
+    assert "Melder 0<" in page and "Melder 12<" not in page and "Alle 15 nieuwe meldingen" in page
+
+
 def test_vandaags_waiting_applicants_follow_another_worker_and_the_day(client, as_user, store, other, clock):
     """The applicants waiting longest on Vandaag are kept per day and version of the applications
     and volunteers: one another worker receives shows at once, days go by, and one it turns

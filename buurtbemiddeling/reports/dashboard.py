@@ -7,13 +7,19 @@ from ..settings import lists
 from . import intake
 
 
+SHOW = 12
+
+
 def waiting(view, today) -> dict:
-    """New reports, oldest first, with their deadline and whether they are late."""
+    """New reports, oldest first, which are late; the first SHOW with their deadline and kind (a
+    report posted since leaves those the same: the list keeps its HTML, admin/fragments.py)."""
     days = intake_term.current(view)
     found = list(reversed(intake.new_reports(view)))
-    return {"new_reports": found, "deadline": {r.doc_id: intake_term.report_deadline(r, days) for r in found},
+    shown = found[:SHOW]
+    return {"new_reports": found, "shown": shown,
+            "deadline": {r.doc_id: intake_term.report_deadline(r, days) for r in shown},
             "late": {r.doc_id for r in found if intake_term.report_is_late(r, today, days)},
-            "kinds": {r.doc_id: intake.kind_of(r) for r in found}, "kind_labels": intake.KINDS,
+            "kinds": {r.doc_id: intake.kind_of(r) for r in shown}, "kind_labels": intake.KINDS,
             "conflicts": lists.labels(view, "conflict_types")}
 
 
