@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import os
 import shutil
 import tempfile
@@ -200,6 +201,25 @@ class _Scanner(HTMLParser):
     handle_startendtag = handle_starttag
 
 
+# What a page holds depends only on its HTML, and a build writes most pages as the previous build
+# did (each publish from the admin, the test suite's builds): parsing them was most of a build's
+# check. Each text is parsed once per process, its scan kept under its digest (forgotten when full).
+SCANS_KEPT = 1024
+_scans: dict[bytes, _Scanner] = {}
+
+
+def _scan(html: bytes) -> _Scanner:
+    key = hashlib.blake2b(html, digest_size=20).digest()
+    scanner = _scans.get(key)
+    if scanner is None:
+        if len(_scans) >= SCANS_KEPT:
+            _scans.clear()
+        scanner = _Scanner()
+        scanner.feed(html.decode("utf-8"))
+        _scans[key] = scanner
+    return scanner
+
+
 def _target_exists(root: Path, link: str) -> bool:
     path = link.split("#", 1)[0].split("?", 1)[0]
     rel = path.lstrip("/")
@@ -229,9 +249,8 @@ def problems_in(root: Path, sources: dict[Path, Path]) -> list[tuple[Path, str]]
     """What check_output refuses, each with the source to fix it in."""
     problems: list[tuple[Path, str]] = []
     for path in sorted(root.rglob("*.html")):
-        scanner = _Scanner()
         html = path.read_bytes()
-        scanner.feed(html.decode("utf-8"))
+        scanner = _scan(html)
         source = sources.get(path, path)
         where = f"{display_path(source)} (-> {path.relative_to(root).as_posix()})"
         for link in scanner.links:
