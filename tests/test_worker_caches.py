@@ -863,3 +863,29 @@ def test_what_a_kept_panel_counts_as_the_same_context():
     moment = dt.datetime(2026, 12, 6, 10, 16, tzinfo=dt.timezone.utc)
     assert not same(moment, moment.astimezone(dt.timezone(dt.timedelta(hours=1))))
     assert same(dt.date(2026, 12, 6), dt.date(2026, 12, 6)) and not same([1, 2], [1, 2, 3])
+
+
+def test_a_case_on_hold_shows_the_activity_another_worker_adds_and_keeps_its_list_through_other_notes(
+        client, as_user, store, other, clock):
+    """Vandaag's cases on hold are shown with their activity (repo.with_activity), the copies kept
+    per stored case and activity: a note another worker adds to one shows its day at once, and a
+    note on another case keeps the list's HTML (fails when the kept copy ignores the activity)."""
+    from buurtbemiddeling.admin import fragments
+
+    as_user.coordinator()
+    with store.transaction() as tx:  # imported: no events, no step moment, its last activity stored on it
+        held, elsewhere = tx.table(tables.CASES).insert_multiple([
+            {"number": "2026-0061", "step": "in-de-wacht", "parties": PARTIES, "last_activity_at": "2026-10-01T10:00:00+01:00"},
+            {"number": "2026-0062", "step": "gesprek-a", "parties": PARTIES, "last_activity_at": "2026-12-01T10:00:00+01:00"}])
+
+    def on_hold() -> str:
+        return _vandaag_part(client, "<h3>In de wacht", "<h3>")
+
+    assert "2026-0061" in on_hold() and "sinds <span class=\"nowrap\">01-10-2026</span>" in on_hold()
+    clock.set("2026-12-06T11:00:00+01:00")
+    case_repo.add_entry(other, held, {"kind": "note", "text": "Bewoner belde."}, Coordinator())
+    assert "sinds <span class=\"nowrap\">06-12-2026</span>" in on_hold()
+    kept = client.application.extensions[fragments.KEPT]["cases/_today_on_hold.html"]
+    case_repo.add_entry(other, elsewhere, {"kind": "note", "text": "Partij B gebeld."}, Coordinator())
+    assert "06-12-2026" in on_hold()
+    assert client.application.extensions[fragments.KEPT]["cases/_today_on_hold.html"] is kept

@@ -27,15 +27,23 @@ def worklists(view, today: dt.date) -> dict:
     quiet = [doc_id for part in parts for doc_id, last in part["quiet"]
              if max(last, found.get(doc_id, ("", 0))[0]) < quiet_since]
     table = view.table(repo.CASES)
-    inactive = sorted(repo.with_activity(view, table.by_ids(quiet)), key=lambda c: c.get("last_activity_at") or "")
+    inactive = sorted(repo.with_activity(view, table.by_ids(quiet), _SHOWN),
+                      key=lambda c: c.get("last_activity_at") or "")
     # Reminders that have come first, then the nearest "tot" date, then the longest waiting.
-    on_hold = sorted(repo.with_activity(view, table.by_ids(doc_id for part in parts for doc_id in part["on_hold"])),
+    on_hold = sorted(repo.with_activity(view, table.by_ids(doc_id for part in parts for doc_id in part["on_hold"]),
+                                        _SHOWN),
                      key=lambda c: (not workflow.hold_reminder_due(c, today), c.get("held_until") or "9999",
                                     c.get("step_changed_at") or c.get("last_activity_at") or ""))
     return {
         **stored, "inactive": inactive, "on_hold": on_hold, "inactive_days": inactive_days,
         "hold_due": {c.doc_id for c in on_hold if workflow.hold_reminder_due(c, today)},
     }
+
+
+# The cases on the lists as shown, per id (repo.with_activity's ``kept``): the same objects while
+# a case and its activity are unchanged, so a list another worker's note does not change keeps
+# its HTML. Holds the few hundred cases that were on the lists.
+_SHOWN: dict = {}
 
 
 def _as_stored(view, today: dt.date, days: int) -> dict:

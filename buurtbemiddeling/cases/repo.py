@@ -85,11 +85,22 @@ def _with(case, last: str, minutes: int):
                     case.doc_id)
 
 
-def with_activity(view, cases) -> list:
+def with_activity(view, cases, kept: dict | None = None) -> list:
     """`cases` as shown: last activity the later of the stored one and the latest event, minutes
-    the larger of the stored total and the sum over the events (old data kept both on the case)."""
+    the larger of the stored total and the sum over the events (old data kept both on the case).
+    ``kept`` ({id: (case, activity, as shown)}, filled here) gives back the copy made before for
+    the same stored case and activity: Vandaag's lists stay the same objects (admin/fragments.py)."""
     found = activity(view)
-    return [_with(case, *found.get(case.doc_id, ("", 0))) for case in cases]
+    if kept is None:
+        return [_with(case, *found.get(case.doc_id, ("", 0))) for case in cases]
+    shown = []
+    for case in cases:
+        moved = found.get(case.doc_id, ("", 0))
+        held = kept.get(case.doc_id)
+        if held is None or held[0] is not case or held[1] != moved:
+            held = kept[case.doc_id] = (case, moved, _with(case, *moved))
+        shown.append(held[2])
+    return shown
 
 
 def case_with_activity(view, case):
