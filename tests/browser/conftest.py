@@ -147,6 +147,49 @@ def _load_axe(page) -> None:
         page.context.axe_loaded = True
 
 
+# Chromium reports a blocked inline style or script both as an event and in the console.
+WATCH_CSP = """window.__csp = [];
+document.addEventListener("securitypolicyviolation",
+  e => window.__csp.push(e.violatedDirective + " " + (e.blockedURI || "inline") + " " + (e.sample || "")));"""
+RESOURCE_HINTS = ("[...document.querySelectorAll('link[rel~=prefetch], link[rel~=preload], link[rel~=prerender], "
+                  "link[rel~=modulepreload], link[rel~=preconnect], link[rel~=dns-prefetch]')].map(link => link.href)")
+
+
+def watching(context):
+    """A new tab of `context` that records what csp_and_host_problems reads: `page.csp()`, the
+    Content-Security-Policy violations in its console and its events; `page.requested`, the
+    addresses it asked for; `page.forget()` clears both before the next page."""
+    if not getattr(context, "csp_watched", False):
+        context.add_init_script(WATCH_CSP)
+        context.csp_watched = True
+    page = context.new_page()
+    console: list[str] = []
+    page.requested = []
+    page.on("console", lambda m: console.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on("request", lambda r: page.requested.append(r.url))
+    page.csp = lambda: console + page.evaluate("window.__csp")
+    page.forget = lambda: (console.clear(), page.requested.clear())
+    return page
+
+
+def csp_and_host_problems(page, origin: str, url: str) -> list[str]:
+    """What is wrong with the watched page at `url` once it has loaded, one line per page and
+    check: a Content-Security-Policy violation, anything asked of another host (requests and
+    resource hints), a script on a page without a form."""
+    if page.evaluate("document.scripts.length"):
+        page.wait_for_load_state("networkidle")  # what its scripts load or swap in
+    else:  # nothing runs after the load event; let the violation events queued while parsing fire
+        page.evaluate("() => new Promise(done => setTimeout(done, 0))")
+    problems = [f"{url} breaks the Content-Security-Policy: {violation}" for violation in page.csp()]
+    hinted = page.evaluate(RESOURCE_HINTS)
+    problems += [f"{url} asks another host: {r}" for r in page.requested + hinted if not r.startswith(origin)]
+    if not page.locator("form").count():
+        scripts = page.evaluate("document.scripts.length")
+        problems += [f"{url} has no form but {scripts} script(s)"] if scripts else []
+        problems += [f"{url} has no form but loads {r}" for r in page.requested if r.endswith(".js")]
+    return problems
+
+
 def shot(page, name: str) -> None:
     """A screenshot to look at by hand, only when asked for (SCREENSHOTS=folder)."""
     if os.environ.get("SCREENSHOTS"):
