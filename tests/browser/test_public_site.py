@@ -10,15 +10,14 @@ from types import SimpleNamespace
 import pytest
 
 import sitebuilder
-from buurtbemiddeling.auth import users
 
 from .conftest import axe_violations, csp_and_host_problems, serve, watching
+from .test_first_report import sign_in_a_coordinator
 
 SITE = sitebuilder.Site(sitebuilder.DEFAULT_ROOT)
 PAGE_URLS = [p.url for p in SITE.pages] + [f"{SITE.prefix(lang)}/404.html" for lang in SITE.languages]
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 740}}
 NARROWEST_PHONE = {"width": 320, "height": 640}
-PASSWORD = "een lang wachtwoord"
 
 
 @pytest.fixture(scope="module")
@@ -177,16 +176,6 @@ def test_each_form_can_be_completed_with_the_keyboard_only(browser, quick_server
 
 # -- sent with and without JavaScript, found in the admin ---------------------------
 
-def log_in(page, server):
-    store = server.app.extensions["store"]
-    users.create_user(store, "carla@lindenhoven.example", PASSWORD, "coordinator", "Carla")
-    page.goto(server.url + "/beheer/inloggen")
-    page.get_by_label("E-mailadres").fill("carla@lindenhoven.example")
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url("**/beheer/**")
-
-
 def fill_referral(page):
     page.get_by_label("Naam van uw organisatie").fill("Politie Lindenhoven")
     page.get_by_role("group", name="Wat voor organisatie is dat?").get_by_label("Politie").check()
@@ -232,7 +221,7 @@ def test_a_referrer_refers_a_resident_and_the_coordinator_finds_the_referral(bro
     page.get_by_role("button", name="Verwijzing versturen").click()
     page.get_by_role("heading", name="Bedankt voor uw verwijzing").wait_for()
 
-    log_in(page, quick_server)
+    sign_in_a_coordinator(page.context, quick_server)  # the forms sent are the subject, not the login
     page.goto(quick_server.url + "/beheer/meldingen/")
     page.get_by_role("link", name="Bram Visser").click()
     page.get_by_text("Politie Lindenhoven").wait_for()
@@ -251,7 +240,7 @@ def test_a_volunteer_applies_and_the_coordinator_finds_the_application(browser, 
     [application] = quick_server.app.extensions["store"].read().table("applications").all()
     assert application["values"]["availability"] == ["wo-avond"]
 
-    log_in(page, quick_server)
+    sign_in_a_coordinator(page.context, quick_server)  # the forms sent are the subject, not the login
     page.goto(quick_server.url + "/beheer/vrijwilligers/aanmeldingen")
     page.get_by_role("link", name="Vera Vrijwillig").click()
     page.get_by_text("vera@voorbeeld.nl").first.wait_for()
