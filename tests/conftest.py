@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import importlib
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -172,16 +173,14 @@ class Personas:
             session.clear()
 
 
-def signed_in_with_csrf(app, email: str):
-    """A new browser logged in as `email` (password PASSWORD) through the login form, with its token."""
-    import re
-
-    browser = app.test_client()
-    login = browser.get("/beheer/inloggen").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', login)[1]
-    assert browser.post("/beheer/inloggen", data={"email": email, "password": PASSWORD,
-                                                  "csrf_token": token}).status_code == 302
-    return browser
+def signed_in_client(app, email: str, password: str = PASSWORD):
+    """The app's test client, logged in through the login form with its CSRF token."""
+    client = app.test_client()
+    form = client.get("/beheer/inloggen").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    response = client.post("/beheer/inloggen", data={"email": email, "password": password, "csrf_token": token})
+    assert response.status_code == 302, f"login as {email} failed"
+    return client
 
 
 @pytest.fixture

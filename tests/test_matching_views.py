@@ -178,13 +178,13 @@ def test_each_session_proposes_from_the_kept_duo_cards_with_its_own_token(app, s
 
     from buurtbemiddeling.auth import users
 
-    from .conftest import PASSWORD, signed_in_with_csrf
+    from .conftest import PASSWORD, signed_in_client
 
     app.config["WTF_CSRF_ENABLED"] = True
     users.create_user(store, "tweede@lindenhoven.example", PASSWORD, "coordinator", "Tweede")
     sessions = []
     for _ in range(2):  # two browsers, logged in through the form
-        browser = signed_in_with_csrf(app, "tweede@lindenhoven.example")
+        browser = signed_in_client(app, "tweede@lindenhoven.example")
         page = browser.get(f"/beheer/zaken/{matched['case']}/koppelen").get_data(as_text=True)
         sessions.append((browser, page, set(re.findall(r'name="csrf_token" value="([^"]+)"', page))))
     (_, _, first), (browser, page, second) = sessions

@@ -824,13 +824,13 @@ def test_each_session_gets_its_own_token_in_vandaags_kept_panels(app, store, duo
     from buurtbemiddeling.admin import fragments
     from buurtbemiddeling.auth import users
 
-    from .conftest import PASSWORD, signed_in_with_csrf
+    from .conftest import PASSWORD, signed_in_client
 
     app.config["WTF_CSRF_ENABLED"] = True
     users.create_user(store, "tweede@lindenhoven.example", PASSWORD, "coordinator", "Tweede")
     sessions = []
     for _ in range(2):  # two browsers, logged in through the form
-        browser = signed_in_with_csrf(app, "tweede@lindenhoven.example")
+        browser = signed_in_client(app, "tweede@lindenhoven.example")
         page = browser.get("/beheer/").get_data(as_text=True)
         panel = page.split('id="coaching-vandaag"', 1)[1].split("</section>", 1)[0]
         sessions.append((browser, set(re.findall(r'name="csrf_token" value="([^"]+)"', panel)),

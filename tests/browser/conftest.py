@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import threading
 
@@ -10,6 +9,8 @@ import pytest
 from werkzeug.serving import make_server
 
 from app import create_app
+from buurtbemiddeling.auth import users
+from tests.conftest import signed_in_client
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
@@ -40,16 +41,6 @@ def serve(instance, public_dir, **config):
     return server
 
 
-def signed_in_client(app, email: str, password: str):
-    """The app's test client, logged in through the login form with its CSRF token."""
-    client = app.test_client()
-    form = client.get("/beheer/inloggen").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
-    response = client.post("/beheer/inloggen", data={"email": email, "password": password, "csrf_token": token})
-    assert response.status_code == 302, f"login as {email} failed"
-    return client
-
-
 def sign_in(context, server, email: str, password: str) -> None:
     """Logs the browser context in without loading the login page: the form is posted through
     the app's test client and its session cookie handed to the context. For tests whose subject
@@ -58,6 +49,15 @@ def sign_in(context, server, email: str, password: str) -> None:
     client = signed_in_client(server.app, email, password)
     cookie = client.get_cookie(server.app.config["SESSION_COOKIE_NAME"])
     context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": server.url}])
+
+
+def sign_in_a_coordinator(context, server) -> None:
+    """Carla, the coordinator, signed in without the first-run form and the login form: flows
+    whose subject comes after them save their three page loads (the forms are the subject of
+    test_first_report.py and tests/test_auth.py)."""
+    users.create_user(server.app.extensions["store"], "carla@lindenhoven.example", "een lang wachtwoord",
+                      "coordinator", "Carla")
+    sign_in(context, server, "carla@lindenhoven.example", "een lang wachtwoord")
 
 
 LIVE_CONFIG = {

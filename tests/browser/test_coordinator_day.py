@@ -184,23 +184,24 @@ def demo_instance(tmp_path_factory, public_dir):
     return folder
 
 
-@pytest.fixture
-def demo_system(demo_instance, tmp_path, public_dir):
-    shutil.copytree(demo_instance, tmp_path / "instance")
-    server = serve(tmp_path / "instance", public_dir, **LIVE_CONFIG)
+def _served_copy(demo_instance, folder, public_dir):
+    """A live server on a copy of the demo instance in `folder` (a fixture's body: yields it)."""
+    shutil.copytree(demo_instance, folder)
+    server = serve(folder, public_dir, **LIVE_CONFIG)
     yield server
     server.shutdown()
+
+
+@pytest.fixture
+def demo_system(demo_instance, tmp_path, public_dir):
+    yield from _served_copy(demo_instance, tmp_path / "instance", public_dir)
 
 
 @pytest.fixture(scope="module")
 def crawled_demo(demo_instance, tmp_path_factory, public_dir):
     """One copy of the demo for every part of the admin crawl: the parts only read (opening a case
     adds an audit entry, which only changes the log's rows)."""
-    folder = tmp_path_factory.mktemp("crawled") / "instance"
-    shutil.copytree(demo_instance, folder)
-    server = serve(folder, public_dir, **LIVE_CONFIG)
-    yield server
-    server.shutdown()
+    yield from _served_copy(demo_instance, tmp_path_factory.mktemp("crawled") / "instance", public_dir)
 
 
 @pytest.fixture(scope="module")

@@ -1,9 +1,9 @@
 """The newcomer's path in real Chromium: report a conflict, create the coordinator, find the report."""
 import pytest
 
-from buurtbemiddeling.auth import setup_code, users
+from buurtbemiddeling.auth import setup_code
 
-from .conftest import axe_violations, sign_in
+from .conftest import axe_violations, sign_in_a_coordinator
 
 
 def fill_report(page, name: str) -> None:
@@ -18,15 +18,6 @@ def fill_report(page, name: str) -> None:
     page.get_by_label("Wat is er gebeurd?").fill("De hond blaft de hele dag.")
     page.get_by_role("group", name="Is er sprake van geweld of bedreiging?").get_by_label("Nee").check()
     page.get_by_label("Ik ga akkoord met de privacyverklaring").check()
-
-
-def sign_in_a_coordinator(context, server) -> None:
-    """Carla, the coordinator, signed in without the first-run form and the login form: flows
-    whose subject comes after them (the forms are this module's and tests/test_auth.py's subject)
-    save their three page loads."""
-    users.create_user(server.app.extensions["store"], "carla@lindenhoven.example", "een lang wachtwoord",
-                      "coordinator", "Carla")
-    sign_in(context, server, "carla@lindenhoven.example", "een lang wachtwoord")
 
 
 def create_coordinator_and_open_inbox(page, server) -> None:

@@ -9,8 +9,7 @@ from common import clock
 from buurtbemiddeling.cases import repo as case_repo
 
 from ..matching_data import add_case, add_volunteers
-from .conftest import axe_violations
-from .test_first_report import sign_in_a_coordinator
+from .conftest import axe_violations, sign_in_a_coordinator
 
 TODAY = clock.today().isoformat()
 

@@ -11,8 +11,7 @@ import pytest
 
 import sitebuilder
 
-from .conftest import axe_violations, csp_and_host_problems, serve, watching
-from .test_first_report import sign_in_a_coordinator
+from .conftest import axe_violations, csp_and_host_problems, serve, sign_in_a_coordinator, watching
 
 SITE = sitebuilder.Site(sitebuilder.DEFAULT_ROOT)
 PAGE_URLS = [p.url for p in SITE.pages] + [f"{SITE.prefix(lang)}/404.html" for lang in SITE.languages]

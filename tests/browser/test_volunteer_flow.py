@@ -5,8 +5,7 @@ import pytest
 from common import clock
 from buurtbemiddeling.auth import users
 
-from .conftest import axe_violations, next_page_on_a_phone, sign_in
-from .test_first_report import sign_in_a_coordinator
+from .conftest import axe_violations, next_page_on_a_phone, sign_in, sign_in_a_coordinator
 
 TODAY = clock.today().isoformat()
 PASSWORD = "een lang wachtwoord"
