@@ -21,12 +21,20 @@ def server(tmp_path_factory, public_dir):
     server.shutdown()
 
 
-@pytest.fixture
-def watched(browser):
-    """A page that records CSP violations (events and console messages) in `page.csp()`."""
+@pytest.fixture(scope="module")
+def watched_tab(browser):
     context = browser.new_context(locale="nl-NL")
     yield watching(context)
     context.close()
+
+
+@pytest.fixture
+def watched(watched_tab):
+    """A page that records CSP violations (events and console messages) in `page.csp()`: the
+    module's one tab, with what the previous test recorded forgotten (a context per test cost a
+    cold renderer each)."""
+    watched_tab.forget()
+    return watched_tab
 
 
 def send_a_complete_report(page):
