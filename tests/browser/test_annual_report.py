@@ -6,7 +6,7 @@ import subprocess
 
 from buurtbemiddeling import demo
 
-from .conftest import axe_violations
+from .conftest import axe_violations, sign_in
 
 
 def test_the_coordinator_downloads_the_annual_report_of_the_demo_programme(page, live_server, tmp_path):
@@ -16,11 +16,9 @@ def test_the_coordinator_downloads_the_annual_report_of_the_demo_programme(page,
     cases = app.extensions["store"].read().table("cases").all()
     year = max(int(c["reported_at"][:4]) for c in cases) - 1  # a whole year of demo data
 
-    page.goto(live_server.url + "/beheer/inloggen")
-    page.get_by_label("E-mailadres").fill(demo.DEMO_EMAIL)
-    page.get_by_label("Wachtwoord").fill(demo.DEMO_PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.get_by_role("heading", name="Vandaag", exact=True).wait_for()
+    # The demo's account, signed in without the login form (tests/browser/test_budget_flow.py fills it in).
+    sign_in(page.context, live_server, demo.DEMO_EMAIL, demo.DEMO_PASSWORD)
+    page.goto(live_server.url + "/beheer/")
 
     page.get_by_role("link", name="Rapportages", exact=True).click()
     page.get_by_label("Jaar").select_option(str(year))

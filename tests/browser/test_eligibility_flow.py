@@ -7,7 +7,7 @@ import os
 from ..matching_data import add_case, add_volunteers
 from buurtbemiddeling.auth import users
 
-from .conftest import axe_violations
+from .conftest import axe_violations, sign_in
 
 SHOTS = os.environ.get("SCREENSHOT_DIR")  # set it to look at the pages (1280 and 375 px)
 
@@ -31,20 +31,12 @@ def fits(page, selector: str, width: int) -> bool:
 
 def test_the_case_page_refuses_a_neighbour_and_overrides_a_full_load_only_with_a_reason(browser, live_server):
     store = live_server.app.extensions["store"]
+    users.create_user(store, "carla@lindenhoven.example", "een lang wachtwoord", "coordinator", "Carla")
     for width in (1280, 375):
-        context = browser.new_context(locale="nl-NL", viewport={"width": width, "height": 900})
+        context = browser.new_context(locale="nl-NL", viewport={"width": width, "height": 900}, is_mobile=width < 1280)
+        # Signed in without the login form (tests/browser/test_budget_flow.py fills it in): the duo is the subject.
+        sign_in(context, live_server, "carla@lindenhoven.example", "een lang wachtwoord")
         page = context.new_page()
-        if width == 1280:
-            users.create_user(store, "carla@lindenhoven.example", "een lang wachtwoord", "coordinator", "Carla")
-        else:
-            context.close()
-            context = browser.new_context(locale="nl-NL", viewport={"width": width, "height": 900}, is_mobile=True)
-            page = context.new_page()
-        page.goto(f"{live_server.url}/beheer/inloggen")
-        page.get_by_label("E-mailadres").fill("carla@lindenhoven.example")
-        page.get_by_label("Wachtwoord").fill("een lang wachtwoord")
-        page.get_by_role("button", name="Inloggen").click()
-        page.get_by_role("heading", name="Vandaag", exact=True).wait_for()
         case_id = add_case(store)
         els, = add_volunteers(store, f"Els Buur {width}", street="Lindelaan 40")
         piet, = add_volunteers(store, f"Piet Vrij {width}")

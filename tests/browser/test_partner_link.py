@@ -7,7 +7,7 @@ from buurtbemiddeling.reports import intake as report_intake
 from forms import FORMS
 from tests.test_public_forms import VALID_REFERRAL as REFERRAL
 
-from .conftest import axe_violations
+from .conftest import axe_violations, sign_in
 
 PASSWORD = "een lang wachtwoord"
 
@@ -27,12 +27,10 @@ def test_a_referral_becomes_a_case_linked_to_the_partner_the_coordinator_confirm
     result = FORMS["referral"].validate(REFERRAL)
     report_id = report_intake.store_submission(store, "referral", result.cleaned)
 
-    page = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900}).new_page()
-    page.goto(live_server.url + "/beheer/inloggen")
-    page.get_by_label("E-mailadres").fill("carla@lindenhoven.example")
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.get_by_role("heading", name="Vandaag", exact=True).wait_for()
+    context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
+    # Signed in without the login form (tests/browser/test_budget_flow.py fills it in): the referral is the subject.
+    sign_in(context, live_server, "carla@lindenhoven.example", PASSWORD)
+    page = context.new_page()
 
     page.goto(f"{live_server.url}/beheer/meldingen/{report_id}")
     partner = page.get_by_label("Partner in het netwerk")
@@ -53,3 +51,4 @@ def test_a_referral_becomes_a_case_linked_to_the_partner_the_coordinator_confirm
     assert page.locator("#gegevens").get_by_role("link", name="Politie basisteam Oost").is_visible()
     assert page.get_by_text("Gegevens bijgewerkt; gekoppeld aan netwerkpartner Politie basisteam Oost").is_visible()
     assert axe_violations(page) == []
+    context.close()

@@ -8,7 +8,7 @@ from buurtbemiddeling.auth import users
 from buurtbemiddeling.cases import workflow
 from buurtbemiddeling.demo import cases as case_demo, volunteers as volunteer_demo
 
-from .conftest import axe_violations, serve
+from .conftest import axe_violations, serve, sign_in
 
 PASSWORD = "een lang wachtwoord"
 EMAIL = "carla@lindenhoven.example"
@@ -34,24 +34,10 @@ def programme(live_server):
 
 
 @pytest.fixture(scope="module")
-def signed_in(browser, live_server, programme):
-    """The coordinator's session cookie, from one login through the form; `log_in` gives it to
-    each test's own context."""
-    context = browser.new_context(locale="nl-NL")
-    page = context.new_page()
-    page.goto(live_server.url + "/beheer/inloggen")
-    page.get_by_label("E-mailadres").fill(EMAIL)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.get_by_role("heading", name="Vandaag", exact=True).wait_for()
-    cookies = context.cookies()
-    context.close()
-    return cookies
-
-
-@pytest.fixture
-def log_in(signed_in):
-    return lambda page: page.context.add_cookies(signed_in)
+def log_in(live_server, programme):
+    """Signs a test's own context in as the coordinator, without the login form (its subject is
+    tests/browser/test_budget_flow.py's, with and without JavaScript)."""
+    return lambda page: sign_in(page.context, live_server, EMAIL, PASSWORD)
 
 
 def page_width(page) -> tuple[int, int]:
@@ -104,15 +90,22 @@ def test_on_a_phone_the_volunteer_list_is_cards_without_accessibility_violations
     assert axe_violations(page) == []
 
 
-@pytest.mark.parametrize("width", [320, 375])
-@pytest.mark.parametrize("path", ["/beheer/", "/beheer/zaken/", "/beheer/vrijwilligers/"])
-def test_the_daily_pages_fit_a_small_phone(browser, live_server, programme, width, path, log_in):
-    context = browser.new_context(locale="nl-NL", viewport={"width": width, "height": 640}, is_mobile=True)
+@pytest.fixture(scope="module", params=[320, 375])
+def small_phone(request, browser, live_server, log_in):
+    """A signed-in tab of a phone `request.param` px wide, one per width for the module: the
+    pages below are only loaded and measured."""
+    context = browser.new_context(locale="nl-NL", viewport={"width": request.param, "height": 640}, is_mobile=True)
     page = context.new_page()
     log_in(page)
-    page.goto(live_server.url + path)
-    assert page_width(page) == (width, width)
+    yield page
     context.close()
+
+
+@pytest.mark.parametrize("path", ["/beheer/", "/beheer/zaken/", "/beheer/vrijwilligers/"])
+def test_the_daily_pages_fit_a_small_phone(small_phone, live_server, path):
+    width = small_phone.viewport_size["width"]
+    small_phone.goto(live_server.url + path)
+    assert page_width(small_phone) == (width, width)
 
 
 def test_on_a_desktop_the_case_and_volunteer_lists_stay_tables_with_header_cells(page, live_server, programme, log_in):

@@ -19,17 +19,11 @@ FIRST = """Zo werken wij.
 """
 
 
-def log_in(page, live_server) -> None:
-    users.create_user(live_server.app.extensions["store"], "carla@lindenhoven.example", PASSWORD, "coordinator", "Carla")
-    page.goto(f"{live_server.url}/beheer/inloggen")
-    page.get_by_label("E-mailadres").fill("carla@lindenhoven.example")
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-
-
 def test_a_coordinator_versions_publishes_compares_and_downloads_a_protocol(page, live_server, tmp_path):
-    log_in(page, live_server)
-    page.get_by_role("heading", name="Vandaag", exact=True).wait_for()
+    # Signed in without the login form (tests/browser/test_budget_flow.py fills it in, with and without JavaScript).
+    users.create_user(live_server.app.extensions["store"], "carla@lindenhoven.example", PASSWORD, "coordinator", "Carla")
+    sign_in(page.context, live_server, "carla@lindenhoven.example", PASSWORD)
+    page.goto(f"{live_server.url}/beheer/")
     page.get_by_role("link", name="Protocollen", exact=True).click()
     page.get_by_role("link", name="Nieuw protocol").click()
     page.get_by_label("Titel").fill("Werkprotocol bemiddelaars")
