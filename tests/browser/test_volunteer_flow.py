@@ -7,7 +7,7 @@ from buurtbemiddeling.auth import users
 from buurtbemiddeling.reports import intake as report_intake
 from forms import FORMS
 
-from .conftest import axe_violations, next_page_on_a_phone, sign_in, sign_in_a_coordinator
+from .conftest import LIVE_CONFIG, axe_violations, next_page_on_a_phone, serve, sign_in, sign_in_a_coordinator
 
 TODAY = clock.today().isoformat()
 PASSWORD = "een lang wachtwoord"
@@ -163,13 +163,24 @@ PAGED_LISTS = {
 }
 
 
+@pytest.fixture(scope="module")
+def paged_lists(browser, public_dir, tmp_path_factory):
+    """One server and one signed-in phone tab for the three lists: each fills a table of its own
+    (events, applications, volunteers), which no other of these lists shows."""
+    server = serve(tmp_path_factory.mktemp("paged-lists") / "instance", public_dir, **LIVE_CONFIG)
+    users.create_user(server.app.extensions["store"], "carla@lindenhoven.example", PASSWORD, "coordinator", "Carla")
+    context = browser.new_context(locale="nl-NL", viewport={"width": 375, "height": 740}, is_mobile=True)
+    sign_in(context, server, "carla@lindenhoven.example", PASSWORD)
+    yield server, context.new_page()
+    context.close()
+    server.shutdown()
+
+
 @pytest.mark.parametrize("name", PAGED_LISTS)
-def test_a_paged_list_goes_to_its_next_page_on_a_phone_with_its_filter_kept(phone_page, live_server, name):
+def test_a_paged_list_goes_to_its_next_page_on_a_phone_with_its_filter_kept(paged_lists, name):
     fill, url, next_query, on_next, on_first, kept = PAGED_LISTS[name]
-    store = live_server.app.extensions["store"]
-    users.create_user(store, "carla@lindenhoven.example", PASSWORD, "coordinator", "Carla")
-    fill(store)
-    sign_in(phone_page.context, live_server, "carla@lindenhoven.example", PASSWORD)
+    live_server, phone_page = paged_lists
+    fill(live_server.app.extensions["store"])
     next_page_on_a_phone(phone_page, live_server.url + url, "**" + url.split("?")[0] + next_query, f"{name}-pagina-2")
     assert phone_page.get_by_role("link", name=on_next).is_visible()
     assert phone_page.get_by_role("link", name=on_first).count() == 0
