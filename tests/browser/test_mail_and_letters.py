@@ -11,15 +11,9 @@ from tests.test_cases_views import VALID
 from buurtbemiddeling.reports import intake as report_intake
 from forms import FORMS
 
-from .conftest import axe_violations, serve, sign_in
+from .conftest import axe_violations, serve, shot, sign_in
 
 PASSWORD = "een lang wachtwoord"
-
-
-def shot(page, name: str) -> None:
-    """A screenshot to look at by hand, only when asked for (SCREENSHOTS=folder)."""
-    if os.environ.get("SCREENSHOTS"):
-        page.screenshot(path=os.path.join(os.environ["SCREENSHOTS"], f"{name}.png"), full_page=True)
 
 
 @pytest.fixture
@@ -73,6 +67,8 @@ def test_the_coordinator_sends_a_test_mail_and_sees_it_sent_in_the_outbox(browse
     phone.goto(mail_server_app.url + "/beheer/instellingen/e-mail")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
     shot(phone, "email-375")
+    context.close()
+    page.context.close()
 
 
 def test_the_live_preview_fills_sample_values_and_refuses_an_unknown_field(browser, mail_server_app):
@@ -89,6 +85,7 @@ def test_the_live_preview_fills_sample_values_and_refuses_an_unknown_field(brows
     body.fill("Beste {{ naam }},\n\n**Welkom** bij {{ programma }}.")
     preview.locator("strong", has_text="Welkom").wait_for()
     assert "Beste J. de Boer" in preview.inner_text()
+    page.context.close()
 
 
 def test_the_case_page_offers_letters_and_feedback_at_phone_width(browser, mail_server_app):
@@ -117,3 +114,4 @@ def test_the_case_page_offers_letters_and_feedback_at_phone_width(browser, mail_
     # The section itself (the parties table above it is another area's: see the lead's notes).
     found = axe_violations(page, context="#brieven")
     assert found == [], [(v["id"], [n["target"] for n in v["nodes"]]) for v in found]
+    context.close()

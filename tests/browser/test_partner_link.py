@@ -1,21 +1,13 @@
 """In real Chromium: a police referral becomes a case with the pre-selected network partner, the
 case page links to the partner, and the coordinator moves the link on the case's details."""
-import os
-
 from buurtbemiddeling.auth import users
 from buurtbemiddeling.reports import intake as report_intake
 from forms import FORMS
 from tests.test_public_forms import VALID_REFERRAL as REFERRAL
 
-from .conftest import axe_violations, sign_in
+from .conftest import axe_violations, shot, sign_in
 
 PASSWORD = "een lang wachtwoord"
-
-
-def shot(page, name: str) -> None:
-    """A screenshot to look at by hand, only when asked for (SCREENSHOTS=folder)."""
-    if os.environ.get("SCREENSHOTS"):
-        page.screenshot(path=os.path.join(os.environ["SCREENSHOTS"], f"{name}.png"), full_page=True)
 
 
 def test_a_referral_becomes_a_case_linked_to_the_partner_the_coordinator_confirmed(browser, live_server):
