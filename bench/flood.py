@@ -19,7 +19,7 @@ import urllib.parse
 from collections import Counter
 from pathlib import Path
 
-from bench.workers import report_data
+from bench.report_post import report_data
 
 ROOT = Path(__file__).resolve().parent.parent
 FLOOD, ROBOTS = 1000, 2  # posts in all, and the robot processes sending them at once

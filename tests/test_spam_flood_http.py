@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bench import flood
-from bench.workers import report_data
+from bench.report_post import report_data
 from buurtbemiddeling import spam
 from buurtbemiddeling.reports import intake
 from db import Store
