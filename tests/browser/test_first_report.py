@@ -3,8 +3,6 @@ import pytest
 
 from buurtbemiddeling.auth import setup_code
 
-from .conftest import LIVE_CONFIG, axe_violations, serve
-
 
 def fill_report(page, name: str) -> None:
     page.get_by_label("Naam", exact=True).fill(name)
@@ -55,29 +53,3 @@ def test_a_resident_reports_and_the_new_coordinator_finds_the_report(browser, li
     page.get_by_role("heading", name="Melding van Bram Visser").wait_for()
     assert page.get_by_text("Merelstraat 10").is_visible()
     context.close()
-
-
-@pytest.fixture(scope="module")
-def site_tab(browser, public_dir, tmp_path_factory):
-    """One server and one tab for the checks below: they only read (a form sent with mistakes
-    stores nothing), and a context of their own each cost a cold renderer and axe sent again."""
-    server = serve(tmp_path_factory.mktemp("first-report") / "instance", public_dir, **LIVE_CONFIG)
-    context = browser.new_context(locale="nl-NL")
-    yield server, context.new_page()
-    context.close()
-    server.shutdown()
-
-
-@pytest.mark.parametrize("path", ["/", "/melding-doen/", "/en/", "/en/report/"])
-def test_the_home_and_form_pages_have_no_accessibility_violations(site_tab, path):
-    server, page = site_tab
-    page.goto(server.url + path)
-    assert axe_violations(page) == []
-
-
-def test_the_form_page_with_errors_has_no_accessibility_violations(site_tab):
-    server, page = site_tab
-    page.goto(server.url + "/melding-doen/")
-    page.get_by_role("button", name="Melding versturen").click()
-    page.get_by_role("heading", name="Er is een probleem").wait_for()
-    assert axe_violations(page) == []
