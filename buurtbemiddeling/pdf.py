@@ -6,6 +6,9 @@ largest size then stays under 200 MB), and a PDF download is rare enough to pay 
 """
 from __future__ import annotations
 
+import contextlib
+import io
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,14 +24,53 @@ def html_to_pdf(html: str) -> bytes:
     return render(html)
 
 
-def render(html: str) -> bytes:
-    # Imported here: WeasyPrint takes about a second to load, and only a PDF download needs it.
-    from weasyprint import HTML, URLFetcher
+def load_weasyprint():
+    """WeasyPrint, imported here: it takes about a second to load, and only a PDF download needs it.
 
+    It opens pango, harfbuzz, fontconfig and gobject by up to six names each, through
+    ctypes.util.find_library, which runs `ldconfig -p` for every name and then gcc and ld for
+    each name it did not find there: 54 processes and ~0.2 s of CPU on every start of the PDF
+    process. While it loads, the names are looked up in one `ldconfig -p` listing (that search's
+    own first step); a library outside ldconfig's cache (only on LD_LIBRARY_PATH, say) fails that
+    import, and WeasyPrint is then imported with the full search."""
+    if "weasyprint" not in sys.modules:
+        try:
+            # WeasyPrint prints its advice on a library it cannot open: not into the PDF on stdout.
+            with _libraries_from_ldconfig(), contextlib.redirect_stdout(io.StringIO()):
+                import weasyprint  # noqa: F401
+        except OSError:
+            import weasyprint  # noqa: F401
+    return sys.modules["weasyprint"]
+
+
+@contextlib.contextmanager
+def _libraries_from_ldconfig():
+    import ctypes.util
+
+    try:
+        listing = subprocess.run(["/sbin/ldconfig", "-p"], capture_output=True, env={"LC_ALL": "C", "LANG": "C"},
+                                 timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        listing = b""
+    full_search = ctypes.util.find_library
+
+    def from_listing(name: str) -> str | None:
+        found = re.search(rb"\s+(lib%s\.[^\s]+)\s+\(" % re.escape(name.encode()), listing)
+        return found.group(1).decode() if found else None
+
+    ctypes.util.find_library = from_listing
+    try:
+        yield
+    finally:
+        ctypes.util.find_library = full_search
+
+
+def render(html: str) -> bytes:
+    weasyprint = load_weasyprint()
     # Only data: URLs (charts, QR codes); a link in a text must not make the server fetch files or hosts.
-    fetcher = URLFetcher(allowed_protocols=("data",), allow_redirects=False)
+    fetcher = weasyprint.URLFetcher(allowed_protocols=("data",), allow_redirects=False)
     # pdf/ua-1 tags headings, tables and lists, so a screen reader can follow every document.
-    return HTML(string=html, base_url="about:blank", url_fetcher=fetcher).write_pdf(
+    return weasyprint.HTML(string=html, base_url="about:blank", url_fetcher=fetcher).write_pdf(
         pdf_variant="pdf/ua-1", pdf_tags=True)
 
 

@@ -15,16 +15,17 @@ import re
 from typing import Callable, Iterator, NamedTuple
 
 import pytest
-import weasyprint
-from weasyprint.formatting_structure import boxes
 
 from app import create_app
-from buurtbemiddeling import demo
+from buurtbemiddeling import demo, pdf
 from buurtbemiddeling.auth import users
 from buurtbemiddeling.cases import repo
 from common import clock
 
 from .conftest import PASSWORD
+
+weasyprint = pdf.load_weasyprint()  # as the app loads it
+from weasyprint.formatting_structure import boxes  # noqa: E402
 
 TOLERANCE = 0.5  # CSS px
 BORDER_TOLERANCE = 1.5  # collapsed table borders and hairlines may touch their neighbours by a border's width

@@ -158,6 +158,34 @@ def test_a_pdf_is_made_in_a_process_of_its_own_so_the_worker_never_loads_weasypr
     assert b"Jaarverslag" in text or b"jaarverslag" in text.lower(), text[:300]
 
 
+def test_weasyprints_libraries_are_found_with_one_ldconfig_not_a_compiler_and_linker_per_name(monkeypatch):
+    """WeasyPrint asks ctypes.util.find_library for each library under up to six names; the
+    standard search ran `ldconfig -p` per name and gcc and ld per name it did not list (54
+    processes, ~0.2 s of CPU, every time the PDF process starts). While buurtbemiddeling.pdf
+    loads it, one listing answers, as the standard search's first step would."""
+    import ctypes.util
+
+    from buurtbemiddeling import pdf
+
+    started = []
+    popen = subprocess.Popen.__init__
+
+    def recorded(self, args, *rest, **kwargs):
+        started.append(args[0])
+        popen(self, args, *rest, **kwargs)
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", recorded)
+    full_search = ctypes.util.find_library
+    with pdf._libraries_from_ldconfig():
+        found = {name: ctypes.util.find_library(name) for name in ("pango-1.0", "libpango-1.0-0", "fontconfig",
+                                                                   "harfbuzz-subset", "no-such-library")}
+    assert started == ["/sbin/ldconfig"]
+    assert found == {"pango-1.0": "libpango-1.0.so.0", "libpango-1.0-0": None, "fontconfig": "libfontconfig.so.1",
+                     "harfbuzz-subset": "libharfbuzz-subset.so.0", "no-such-library": None}
+    assert ctypes.util.find_library is full_search
+    assert full_search("pango-1.0") == found["pango-1.0"], "the standard search finds the same"
+
+
 def test_a_page_of_one_case_parses_only_the_part_of_the_cases_that_holds_it(tmp_path):
     """Tables kept in parts (db/parts.py) are read a part at a time: the edit form of case 3
     parses the part with ids 3-4, not the other cases. Parts of two cases here, so five cases
