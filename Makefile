@@ -10,6 +10,7 @@ PY     := $(VENV)/bin/python
 PYTHON ?= $(shell /usr/bin/python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
 	&& echo /usr/bin/python3 || echo python3)
 STAMP  := $(VENV)/.installed
+UV     := $(VENV)/bin/uv
 LOCK   := requirements.lock
 # What a web host installs: the runtime dependencies only, at the versions of $(LOCK).
 APP_LOCK := requirements-app.lock
@@ -20,7 +21,7 @@ URL    := http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet --generate-hashes \
 	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
 # Every extra: what `make` installs for development and tests.
-COMPILE := $(PIP_COMPILE) --extra test --extra bench --extra lock --output-file $(LOCK) pyproject.toml
+COMPILE := $(PIP_COMPILE) --extra test --extra bench --extra lock --extra install --output-file $(LOCK) pyproject.toml
 # Then the host's lock from it: no extras, but setuptools to install the project itself with,
 # every version taken from $(LOCK) (tests/test_tooling.py checks they agree).
 COMPILE_APP := $(PIP_COMPILE) --build-deps-for editable --upgrade --constraint $(LOCK) \
@@ -32,14 +33,28 @@ COMPILE_APP := $(PIP_COMPILE) --build-deps-for editable --upgrade --constraint $
 packages-run packages-test: packages-%:
 	@PYTHON=$(PYTHON) scripts/system-packages $*
 
+# uv installs; pip comes from the lock like everything else (pip-compile needs it).
 $(PY): | packages-run
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv --without-pip $(VENV)
+
+# uv at the version and hashes the lock pins, from PyPI through ensurepip's pip wheel.
+$(UV): | $(PY)
+	$(PY) scripts/bootstrap-uv $(LOCK)
+
+# uv reads neither pip.conf nor PIP_* variables. It trusts the system's CA certificates, as pip
+# did (a proxy's own CA may be only there), and installs into the venv's Python, never a Python
+# of its own. Bytecode compiled at install, as pip did: other accounts (Apache's CGI) cannot
+# write it later, and the test processes would write it with umask 077.
+UV_PIP       := $(UV) pip --quiet --system-certs --no-python-downloads
+INSTALL_LOCK := $(UV_PIP) install --python $(PY) --require-hashes --compile-bytecode -r $(LOCK)
 
 # Exactly what the lock says (hash-checked), then this project itself; redone when either changes.
-$(STAMP): $(LOCK) pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
-	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
-	@$(PY) -m pip check >/dev/null || { $(PY) -m pip check; \
+# Every file in the lock is pinned by its hash, so uv's cache alone can answer: the index is
+# asked only when the cache lacks a file (then --offline fails, quietly, and the second try fetches).
+$(STAMP): $(LOCK) pyproject.toml | $(UV)
+	$(INSTALL_LOCK) --offline 2>/dev/null || $(INSTALL_LOCK)
+	$(UV_PIP) install --python $(PY) --no-deps --no-build-isolation -e .
+	@$(UV_PIP) check --python $(PY) >/dev/null || { $(UV_PIP) check --python $(PY); \
 		echo "$(LOCK) mist wat pyproject.toml vraagt: maak hem opnieuw met 'make lock'." >&2; exit 1; }
 	touch $(STAMP)
 
@@ -65,14 +80,14 @@ test: packages-test build
 	$(PY) -m pytest -n $(JOBS) --dist worksteal
 
 # The locks after a change to pyproject.toml: keeps every other pin as it is.
-lock: | $(PY)
-	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
+lock: | $(UV)
+	$(INSTALL_LOCK)
 	$(COMPILE)
 	$(COMPILE_APP)
 
 # Every dependency to its newest allowed version, then the whole suite as the gate.
-upgrade: | $(PY)
-	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
+upgrade: | $(UV)
+	$(INSTALL_LOCK)
 	$(COMPILE) --upgrade
 	$(COMPILE_APP)
 	$(MAKE) test

@@ -2,6 +2,7 @@
 that no test is skipped, and the README's screenshots."""
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import shutil
@@ -9,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import tomllib
+from importlib.machinery import SourceFileLoader
 from pathlib import Path
 
 import pytest
@@ -105,9 +107,57 @@ def test_make_builds_its_venv_with_debians_own_python_where_it_is_new_enough(tmp
     python = "/usr/bin/python3" if debian else "python3"
     fresh = tmp_path / "venv"  # a venv that does not exist yet: make would create it
     commands = make_dry_run("test", f"VENV={fresh}")
-    assert f"{python} -m venv {fresh}" in commands
+    assert f"{python} -m venv --without-pip {fresh}" in commands
     assert f"PYTHON={python} scripts/system-packages test" in commands  # which asks for that Python's venv package
-    assert f"python3.12 -m venv {fresh}" in make_dry_run("test", f"VENV={fresh}", "PYTHON=python3.12")
+    assert f"python3.12 -m venv --without-pip {fresh}" in make_dry_run("test", f"VENV={fresh}", "PYTHON=python3.12")
+
+
+def test_a_new_venv_gets_uv_as_the_lock_pins_it_and_uv_installs_the_lock_into_that_venv(tmp_path):
+    """uv comes from scripts/bootstrap-uv, which hands pip the lock's own uv line (version and
+    every hash); uv then installs the lock hash-checked into the venv's Python, never one of its
+    own, with the system's CA certificates (uv reads neither PIP_CERT nor pip.conf). pip itself
+    installs nothing else."""
+    fresh = tmp_path / "venv"
+    commands = make_dry_run("install", f"VENV={fresh}").splitlines()
+    made = next(i for i, line in enumerate(commands) if line.endswith(f" -m venv --without-pip {fresh}"))
+    assert commands[made + 1] == f"{fresh}/bin/python scripts/bootstrap-uv requirements.lock"
+    uv_lines = [line for line in commands if line.startswith(f"{fresh}/bin/uv pip ")]
+    lock_installs = [line for line in uv_lines if "-r requirements.lock" in line]
+    assert len(lock_installs) == 1, commands
+    offline, online = lock_installs[0].split(" 2>/dev/null || ")  # the cache first, the index only if it lacks a file
+    assert offline == online + " --offline"
+    for flag in ("--require-hashes", f"--python {fresh}/bin/python", "--system-certs", "--no-python-downloads",
+                 "--compile-bytecode"):
+        assert f" {flag} " in f" {online} ", flag
+    assert any(" install " in line and " -e ." in line and "--no-deps" in line for line in uv_lines), commands
+    assert any(" check " in line for line in uv_lines), commands
+    assert not [line for line in commands if "-m pip " in line or "/bin/pip " in line], commands
+
+    loader = SourceFileLoader("bootstrap_uv", str(REPO / "scripts" / "bootstrap-uv"))
+    bootstrap = importlib.util.module_from_spec(importlib.util.spec_from_loader(loader.name, loader))
+    loader.exec_module(bootstrap)
+    requirement = bootstrap.pinned(REPO / "requirements.lock", "uv").split()
+    version, hashes = locked()["uv"]
+    assert requirement[0] == f"uv=={version}"
+    assert {word.removeprefix("--hash=") for word in requirement[1:]} == hashes
+    assert bootstrap.pip_wheel().name.startswith("pip-")  # the wheel ensurepip would install
+
+
+def test_the_venv_holds_the_locked_version_of_every_package_and_the_locked_uv():
+    from importlib import metadata
+
+    def installed(name: str) -> str | None:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return None
+
+    wrong = {name: (version, installed(name)) for name, (version, _) in locked().items()
+             if installed(name) != version}
+    assert not wrong, f"locked, installed: {wrong}: run make"
+    uv = subprocess.run([Path(sys.executable).parent / "uv", "--version"], capture_output=True, text=True,
+                        timeout=TIMEOUT)
+    assert uv.stdout.split()[:2] == ["uv", locked()["uv"][0]]
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="running the step as another account needs root")
 def test_without_root_or_sudo_the_package_step_installs_nothing_and_prints_the_command_to_run():
