@@ -24,6 +24,7 @@ def test_a_resident_is_erased_on_request(browser, live_server, programme):
     search_person(page, live_server, "Henk Huisman")
     page.get_by_role("heading", name="Gevonden: 1 persoon").wait_for()  # one phone number: one person
     page.get_by_role("button", name="Kies deze persoon").click()
+    page.get_by_role("heading", name="Inzage en wissen: Henk Huisman").wait_for()  # count() does not wait
     assert page.get_by_role("checkbox", checked=True).count() == 2
     page.get_by_label("Ik weet zeker dat ik deze gegevens wil wissen").check()
     at_both_widths(page, "wissen-bevestigen")

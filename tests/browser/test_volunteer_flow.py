@@ -72,7 +72,7 @@ def test_an_applicant_goes_from_the_public_form_through_selection_and_training_t
 
     # The application waits on the overview and opens from the list.
     page.get_by_role("navigation", name="Vrijwilligers").get_by_role("link", name="Overzicht").click()
-    assert page.get_by_role("row", name="Esra Kaya").get_by_text("Kennismakingsgesprek plannen").is_visible()
+    page.get_by_role("row", name="Esra Kaya").get_by_text("Kennismakingsgesprek plannen").wait_for()  # visible
     page.get_by_role("navigation", name="Vrijwilligers").get_by_role("link", name="Aanmeldingen").click()
     page.get_by_role("link", name="Esra Kaya").click()
     page.get_by_role("heading", name="Aanmelding van Esra Kaya").wait_for()
