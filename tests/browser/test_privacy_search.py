@@ -1,6 +1,6 @@
-"""In Chromium, each page checked at 1280 and 375 px: the coordinator finds a case's lines in the audit log by its
-number and by a party's name (the name POSTed, never in the address bar); picks one of two people
-with the same name and downloads that one's export."""
+"""In Chromium, each page checked at 1280 and 375 px: the coordinator finds a case's lines in the
+audit log by its number and by a party's name (the name POSTed, never in the address bar); picks
+one of two people with the same name and downloads that one's export."""
 from __future__ import annotations
 
 import shutil
@@ -47,7 +47,6 @@ def at_both_widths(page, name: str) -> None:
         shot(page, f"{name}-{width}")
         assert axe_violations(page) == [], width
         assert not sideways(page), width
-
 
 
 def test_the_audit_log_is_searched_by_case_number_and_by_name(browser, live_server, programme):
