@@ -196,13 +196,32 @@ def shot(page, name: str) -> None:
         page.screenshot(path=os.path.join(os.environ["SCREENSHOTS"], f"{name}.png"), full_page=True)
 
 
+def sideways(page) -> bool:
+    """Whether the page scrolls sideways at the tab's width."""
+    return page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
+
+
+BOTH_WIDTHS = (1280, 375)
+
+
+def at_both_widths(page, name: str) -> None:
+    """The page as it is, at 1280 and then at 375 px (the same document, the window narrowed, as a
+    context of that width shows it): a screenshot when asked for, no axe violation, no sideways
+    scroll. What the steps before it find cannot depend on the width; the layout is checked at both."""
+    for width in BOTH_WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        shot(page, f"{name}-{width}")
+        assert axe_violations(page) == [], width
+        assert not sideways(page), width
+
+
 def next_page_on_a_phone(page, url: str, next_url: str, name: str) -> None:
     """A paged admin list at 375 px: from `url` the "Volgende →" link leads to `next_url` (a glob),
     which fits the screen and has no axe violation; shots of it at 375 and 1280 px when asked for."""
     page.goto(url)
     page.get_by_role("link", name="Volgende →").click()
     page.wait_for_url(next_url)
-    assert not page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
+    assert not sideways(page)
     assert axe_violations(page) == []
     shot(page, f"{name}-375")
     if os.environ.get("SCREENSHOTS"):

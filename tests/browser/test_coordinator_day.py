@@ -20,7 +20,7 @@ from buurtbemiddeling import demo
 from buurtbemiddeling.cases import repo as case_repo
 from tests import portal_data
 
-from .conftest import LIVE_CONFIG, axe_violations, serve, sign_in
+from .conftest import LIVE_CONFIG, axe_violations, serve, sideways, sign_in
 
 # Downloads are no pages to measure; a PDF (…/pdf?jaar=2026) costs the crawl a WeasyPrint run each.
 SKIP = re.compile(r"\.(pdf|csv|ics|xlsx|json|png|jpg)(\?|$)|/pdf(\?|$)|/document/|/uitloggen|/assets/|/export")
@@ -158,7 +158,7 @@ def crawl_and_measure(app, page, base: str, starts: tuple[str, ...], inside):
 
 def _check(page, url: str, wide: list, problems: dict) -> None:
     """The page on screen: noted in `wide` if it scrolls sideways, in `problems` with axe's findings."""
-    if page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth"):
+    if sideways(page):
         wide.append(url)
     found = [v["id"] for v in axe_violations(page)]
     if found:

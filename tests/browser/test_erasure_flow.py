@@ -7,7 +7,8 @@ import pytest
 from buurtbemiddeling.reports import intake
 from tests import portal_data
 
-from .test_privacy_search import WIDTHS, admin_page, at_both_widths, search_person
+from .conftest import BOTH_WIDTHS, at_both_widths
+from .test_privacy_search import admin_page, search_person
 
 
 @pytest.fixture
@@ -20,7 +21,7 @@ def programme(live_server):
 
 
 def test_a_resident_is_erased_on_request(browser, live_server, programme):
-    page = admin_page(browser, live_server, WIDTHS[0])
+    page = admin_page(browser, live_server, BOTH_WIDTHS[0])
     search_person(page, live_server, "Henk Huisman")
     page.get_by_role("heading", name="Gevonden: 1 persoon").wait_for()  # one phone number: one person
     page.get_by_role("button", name="Kies deze persoon").click()

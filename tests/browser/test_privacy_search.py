@@ -10,16 +10,12 @@ import pytest
 
 from tests import portal_data
 
-from .conftest import axe_violations, shot, sign_in
+from .conftest import BOTH_WIDTHS, at_both_widths, sign_in
 
 
 @pytest.fixture
 def programme(live_server):
     return portal_data.build(live_server.app.extensions["store"])
-
-
-def sideways(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
 
 
 def admin_page(browser, live_server, width: int):
@@ -35,22 +31,8 @@ def search_person(page, live_server, text: str) -> None:
     page.get_by_role("button", name="Zoeken").click()
 
 
-WIDTHS = (1280, 375)
-
-
-def at_both_widths(page, name: str) -> None:
-    """The page as it is, at 1280 and then at 375 px (the same document, the window narrowed, as a
-    context of that width shows it): a screenshot when asked for, no axe violation, no sideways
-    scroll. What the steps before it find cannot depend on the width; the layout is checked at both."""
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        shot(page, f"{name}-{width}")
-        assert axe_violations(page) == [], width
-        assert not sideways(page), width
-
-
 def test_the_audit_log_is_searched_by_case_number_and_by_name(browser, live_server, programme):
-    page = admin_page(browser, live_server, WIDTHS[0])
+    page = admin_page(browser, live_server, BOTH_WIDTHS[0])
     store = live_server.app.extensions["store"]
     number = store.read().table("cases").get(doc_id=programme.case_a)["number"]
     page.goto(f"{live_server.url}/beheer/zaken/{programme.case_a}")
@@ -81,7 +63,7 @@ def test_a_coordinator_picks_one_of_two_people_with_the_same_name_and_exports_th
     portal_data._case(store, [portal_data._party("Mila Mol", "Dorpsstraat 5", "0699999999"),
                               portal_data._party("Henk Huisman", "Dorpsstraat 7", "0612121212")],
                       {"type": "zelfmelder", "organisation": "", "person": "", "phone": "", "email": ""}, [], "intake")
-    page = admin_page(browser, live_server, WIDTHS[0])
+    page = admin_page(browser, live_server, BOTH_WIDTHS[0])
     search_person(page, live_server, "Henk Huisman")
     page.get_by_role("heading", name="Gevonden: 2 personen").wait_for()
     at_both_widths(page, "personen-gevonden")
