@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 from bench import multiworker, workers
+from bench.report_post import report_data
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = ("note", "step", "post")
@@ -75,7 +76,7 @@ def serve_writes(instance: Path, note_cases: list[int], hold_case: int) -> None:
             response = client.post(f"/beheer/zaken/{hold_case}/{action}", data={"note": note})
             held = not held
         elif kind == "post":
-            response = client.post("/melding", data=workers.report_data(80_000 + i),
+            response = client.post("/melding", data=report_data(80_000 + i),
                                    environ_base={"REMOTE_ADDR": f"10.9.{i // 250}.{i % 250}"})
         else:
             response = f"unknown write {kind}"

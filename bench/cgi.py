@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench import generate, workers
+from bench import generate
+from bench.report_post import report_data
 from deploy import publish
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -160,7 +161,7 @@ def _expect(answer: Answer, status: int, what: str) -> None:
 def calls(script: Path, cookie: str, case_ids: list[int]) -> dict:
     """Per measured request a function of the request number that makes it and checks the answer."""
     def public_post(i: int) -> None:
-        body = urlencode(workers.report_data(30_000 + i), doseq=True).encode()
+        body = urlencode(report_data(30_000 + i), doseq=True).encode()
         _expect(request(script, "POST", "/melding", body=body, content_type="application/x-www-form-urlencoded",
                         remote=f"198.51.100.{i % 250}"), 303, "public form")
 

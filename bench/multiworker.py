@@ -33,6 +33,7 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from bench import workers
+from bench.report_post import report_data
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 4
@@ -202,7 +203,7 @@ class Client(threading.Thread):
             self.held = not self.held
 
     def post(self) -> None:
-        self._timed("write:public_form", "POST", "/melding", workers.report_data(90_000 + self.n * 10_000 + self.i),
+        self._timed("write:public_form", "POST", "/melding", report_data(90_000 + self.n * 10_000 + self.i),
                     expect=(303,))
         self.posted += 1
 

@@ -22,6 +22,7 @@ from typing import Callable
 
 from common import clock
 from bench import cgi, flood, generate, multiworker, readme, targets, workers
+from bench.report_post import report_data
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results.json"
@@ -67,7 +68,7 @@ def reads(client, pages: dict[str, list[str]]) -> dict[str, dict]:
 
 def writes(client, case_ids: list[int]) -> dict[str, dict]:
     def submit(i: int) -> None:
-        response = client.post("/melding", data=workers.report_data(i), environ_base={"REMOTE_ADDR": f"10.1.{i // 250}.{i % 250}"})
+        response = client.post("/melding", data=report_data(i), environ_base={"REMOTE_ADDR": f"10.1.{i // 250}.{i % 250}"})
         if response.status_code != 303:
             raise RuntimeError(f"public form: {response.status_code}")
 

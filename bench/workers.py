@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from bench import generate
-from bench.report_post import report_data  # noqa: F401  (the callers' workers.report_data)
+from bench.report_post import report_data
 
 SETTINGS = {"SECRET_KEY": "benchmark", "SESSION_COOKIE_SECURE": False, "WTF_CSRF_ENABLED": False,
             "SERVE_PUBLIC": False, "LOGIN_THROTTLE_ENABLED": False}

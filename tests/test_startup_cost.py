@@ -14,6 +14,7 @@ import pytest
 from app import create_app
 from buurtbemiddeling.auth import users
 from bench import cgi, workers
+from bench.report_post import report_data
 from common import clock
 from db.locking import ProcessLock
 from tests import source_tree
@@ -82,7 +83,7 @@ def test_the_login_page_loads_no_heavy_library(script, instance):
 
 
 def test_a_public_report_is_stored_without_loading_a_heavy_library(script, instance):
-    body = urlencode(workers.report_data(1), doseq=True).encode()
+    body = urlencode(report_data(1), doseq=True).encode()
     answer, modules = cgi.modules_loaded(script, "POST", "/melding", body=body,
                                          content_type="application/x-www-form-urlencoded")
     assert answer.status == 303, answer.body[:500]
