@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tinydb import Query  # noqa: E402
 from tinydb.table import Document  # noqa: E402
 
+import db.storage  # noqa: E402
 from db import Store  # noqa: E402
 
 
@@ -147,7 +148,11 @@ def main(argv: list[str]) -> None:
         fork_server(argv[1])
         return
     # STORE_LAZY=records,...: those tables are opened lazily (db/lazy.py), as the app does;
-    # STORE_PARTS=records:16,...: those tables are kept in parts of so many documents (db/parts.py).
+    # STORE_PARTS=records:16,...: those tables are kept in parts of so many documents (db/parts.py);
+    # STORE_DURABLE=0: commits do not wait for the disk (db.storage.set_durable), for tests whose
+    # subject is a killed process, which loses nothing fsync would keep.
+    if os.environ.get("STORE_DURABLE") == "0":
+        db.storage.set_durable(False)
     parts = dict(item.split(":") for item in filter(None, os.environ.get("STORE_PARTS", "").split(",")))
     store = Store(argv[0], lazy=tuple(filter(None, os.environ.get("STORE_LAZY", "").split(","))),
                   parts={name: int(size) for name, size in parts.items()})
