@@ -12,8 +12,10 @@ import importlib
 import os
 import re
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
+from flask.testing import FlaskClient
 
 # Until the suite is collected (pytest_collection_finish) the cyclic collector stays off: nearly
 # all that importing and collecting makes lives to the end, and its walks over it took ~0.4 s of
@@ -24,6 +26,7 @@ from app import create_app
 from buurtbemiddeling.auth import users
 from common import clock as programme_clock, template_cache
 from db import storage
+from db.store import GENERATIONS
 
 PASSWORD = "een lang wachtwoord"
 # CI installs every tool the tests use (`make test` does), so there a skipped test hides a gap.
@@ -102,10 +105,10 @@ storage.set_durable(False)
 template_cache.share()
 
 
-@pytest.fixture
-def app(tmp_path):
-    app = create_app({
-        "INSTANCE_PATH": tmp_path / "instance",
+def new_app(instance_path: Path):
+    """An app as the tests make it, on its own (new) instance folder."""
+    return create_app({
+        "INSTANCE_PATH": instance_path,
         "TESTING": True,
         "SECRET_KEY": "test",
         "SESSION_COOKIE_SECURE": False,
@@ -113,7 +116,61 @@ def app(tmp_path):
         "RETENTION_AUTO_RUN": False,  # tests/test_retention.py runs it with a fixed clock
         "PDF_SEPARATE_PROCESS": False,  # one WeasyPrint per test process; test_startup_cost tries the other way
     })
-    yield app
+
+
+@pytest.fixture
+def app(tmp_path):
+    yield new_app(tmp_path / "instance")
+
+
+@pytest.fixture(scope="module")
+def module_app(tmp_path_factory):
+    """One app for the tests of a module that only read: who may open which page, what a page
+    shows for data the module stores once (in a module-scoped fixture of its own, before its
+    first test). Each test that uses it fails if it changed the app's tables, counters or
+    config (`pytest_runtest_call` below), so nothing leaks into the next test; a test that
+    writes takes the per-test `app`. Views still append to the audit log: a test that checks
+    an audit entry takes the per-test `app` too, where no other test wrote one."""
+    return new_app(tmp_path_factory.mktemp("module-app") / "instance")
+
+
+class ModuleClients(NamedTuple):
+    """Test clients of `module_app`: nobody signed in, and the volunteer and the coordinator
+    persona, each signed in once before the module's first test (signing in writes the account)."""
+    anonymous: FlaskClient
+    volunteer: FlaskClient
+    coordinator: FlaskClient
+
+
+@pytest.fixture(scope="module")
+def module_clients(module_app):
+    signed_in = {}
+    for persona in ("volunteer", "coordinator"):
+        client = module_app.test_client()
+        getattr(Personas(module_app, client), persona)()
+        signed_in[persona] = client
+    return ModuleClients(module_app.test_client(), **signed_in)
+
+
+def _what_tests_may_not_change(app) -> tuple:
+    # Every data write is a commit, and every commit replaces the commit record.
+    store = app.extensions["store"]
+    counters = {path.name: path.read_bytes() for path in store.counters.directory.iterdir()}
+    return (store.tables_dir / GENERATIONS).read_bytes(), counters, dict(app.config)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    app = getattr(item, "funcargs", {}).get("module_app")
+    if app is None:
+        return (yield)
+    before = _what_tests_may_not_change(app)
+    result = yield
+    tables, counters, config = _what_tests_may_not_change(app)
+    assert tables == before[0], "this test wrote to the data of module_app, which the module's other tests share: use `app`"
+    assert counters == before[1], "this test changed the counters of module_app, which the module's other tests share: use `app`"
+    assert config == before[2], "this test changed the config of module_app, which the module's other tests share: use `app`"
+    return result
 
 
 @pytest.fixture

@@ -51,16 +51,21 @@ POST_VIEWS = POST_ONLY + ["/aanmeldingen/nieuw", "/aanmeldingen/{application_id}
                           "/{volunteer_id}/overeenkomst"]
 
 
+@pytest.fixture(scope="module")
+def seeded(module_app):
+    """The seed, stored once for the module's tests that only read it (`module_app`)."""
+    return seed(module_app.extensions["store"])
+
+
 @pytest.mark.parametrize("path", GET_VIEWS)
-def test_an_anonymous_visitor_is_sent_to_the_login_page(client, store, path):
-    response = client.get(BASE + path.format(**seed(store)))
+def test_an_anonymous_visitor_is_sent_to_the_login_page(module_clients, seeded, path):
+    response = module_clients.anonymous.get(BASE + path.format(**seeded))
     assert response.status_code == 302 and "/beheer/inloggen" in response.location
 
 
 @pytest.mark.parametrize("path", GET_VIEWS + POST_VIEWS)
-def test_a_volunteer_may_not_use_the_coordinators_volunteer_views(client, store, as_user, path):
-    ids = seed(store)
-    as_user.volunteer()
+def test_a_volunteer_may_not_use_the_coordinators_volunteer_views(module_clients, seeded, path):
+    client, ids = module_clients.volunteer, seeded
     method = client.post if path in POST_VIEWS and path not in GET_VIEWS else client.get
     assert method(BASE + path.format(**ids)).status_code == 403
     if path in POST_VIEWS:
@@ -68,24 +73,18 @@ def test_a_volunteer_may_not_use_the_coordinators_volunteer_views(client, store,
 
 
 @pytest.mark.parametrize("path", POST_ONLY)
-def test_changes_are_post_only(client, store, as_user, path):
-    ids = seed(store)
-    as_user.coordinator()
-    assert client.get(BASE + path.format(**ids)).status_code == 405
+def test_changes_are_post_only(module_clients, seeded, path):
+    assert module_clients.coordinator.get(BASE + path.format(**seeded)).status_code == 405
 
 
 @pytest.mark.parametrize("path", [p for p in GET_VIEWS if "certificaat" not in p and "overeenkomst" not in p and "bon" not in p])
-def test_the_coordinator_sees_every_page(client, store, as_user, path):
-    ids = seed(store)
-    as_user.coordinator()
-    response = client.get(BASE + path.format(**ids))
+def test_the_coordinator_sees_every_page(module_clients, seeded, path):
+    response = module_clients.coordinator.get(BASE + path.format(**seeded))
     assert response.status_code == 200
 
 
-def test_with_htmx_a_page_answers_only_its_content(client, store, as_user):
-    seed(store)
-    as_user.coordinator()
-    html = client.get(BASE + "/", headers={"HX-Request": "true"}).get_data(as_text=True)
+def test_with_htmx_a_page_answers_only_its_content(module_clients, seeded):
+    html = module_clients.coordinator.get(BASE + "/", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "<html" not in html and "Wie wacht waarop" in html
 
 
@@ -99,10 +98,8 @@ def test_viewing_an_application_or_a_volunteer_is_audited(client, store, as_user
     assert ("view", f"volunteer:{ids['volunteer_id']}") in records
 
 
-def test_the_overview_shows_who_waits_for_what(client, store, as_user):
-    seed(store)
-    as_user.coordinator()
-    html = client.get(BASE + "/").get_data(as_text=True)
+def test_the_overview_shows_who_waits_for_what(module_clients, seeded):
+    html = module_clients.coordinator.get(BASE + "/").get_data(as_text=True)
     assert "Anna Aanmelder" in html and "Kennismakingsgesprek plannen" in html
     assert "Victor Vrijwilliger" in html and "Evalueren en actief maken" in html
 
