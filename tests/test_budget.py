@@ -124,27 +124,24 @@ RECEIPTS = ["/beheer/budget/uitgaven/1/bon", "/beheer/budget/declaraties/1/bon"]
 
 
 @pytest.mark.parametrize("path", PAGES + RECEIPTS)
-def test_an_anonymous_visitor_is_sent_to_the_login(client, path):
-    response = client.get(path)
+def test_an_anonymous_visitor_is_sent_to_the_login(module_clients, path):
+    response = module_clients.anonymous.get(path)
     assert response.status_code == 302 and "/beheer/inloggen" in response.location
 
 
 @pytest.mark.parametrize("path", PAGES + RECEIPTS)
-def test_a_volunteer_may_not_see_the_budget(client, as_user, path):
-    as_user.volunteer()
-    assert client.get(path).status_code == 403
+def test_a_volunteer_may_not_see_the_budget(module_clients, path):
+    assert module_clients.volunteer.get(path).status_code == 403
 
 
 @pytest.mark.parametrize("path", POSTS)
-def test_changes_are_post_only(client, as_user, path):
-    as_user.coordinator()
-    assert client.get(path).status_code == 405
+def test_changes_are_post_only(module_clients, path):
+    assert module_clients.coordinator.get(path).status_code == 405
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_the_coordinator_sees_every_budget_page(client, as_user, path):
-    as_user.coordinator()
-    assert client.get(path).status_code == 200
+def test_the_coordinator_sees_every_budget_page(module_clients, path):
+    assert module_clients.coordinator.get(path).status_code == 200
 
 
 def test_a_budget_with_a_wrong_amount_comes_back_with_the_message_and_every_value(client, as_user, store):

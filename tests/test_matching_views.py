@@ -12,8 +12,7 @@ from buurtbemiddeling.matching import proposals
 from .matching_data import add_case, add_volunteers
 
 
-@pytest.fixture
-def matched(store):
+def store_a_case_and_volunteers(store) -> dict:
     case_id = add_case(store)
     ayse, kees, henk = add_volunteers(store, "Ayse", "Kees", "Henk")
     with store.transaction() as tx:
@@ -21,6 +20,17 @@ def matched(store):
     (buurman,) = add_volunteers(store, "Buurman", street="Lindelaan 80")
     (nieuw,) = add_volunteers(store, "Nieuweling", trained=False)
     return {"case": case_id, "ayse": ayse, "kees": kees, "henk": henk, "buurman": buurman, "nieuw": nieuw}
+
+
+@pytest.fixture
+def matched(store):
+    return store_a_case_and_volunteers(store)
+
+
+@pytest.fixture(scope="module")
+def shared_matched(module_app):
+    """The case and volunteers, stored once for the module's tests that only read (`module_app`)."""
+    return store_a_case_and_volunteers(module_app.extensions["store"])
 
 
 def test_the_koppelen_page_ranks_duos_with_explanations_and_shows_who_is_excluded_and_why(client, as_user, store, matched):
@@ -153,22 +163,20 @@ def test_the_handover_pdf_holds_the_parties_and_not_the_referrer(client, as_user
     ("post", "/beheer/zaken/{case}/koppelen/1/antwoord"), ("get", "/beheer/zaken/{case}/overdracht"),
     ("get", "/beheer/zaken/{case}/overdracht.pdf"),
 ])
-def test_only_the_coordinator_may_match_and_see_the_handover(client, as_user, matched, method, url):
-    url = url.format(case=matched["case"])
-    assert getattr(client, method)(url).status_code == 302
-    as_user.volunteer()
-    assert getattr(client, method)(url).status_code == 403
+def test_only_the_coordinator_may_match_and_see_the_handover(module_clients, shared_matched, method, url):
+    url = url.format(case=shared_matched["case"])
+    assert getattr(module_clients.anonymous, method)(url).status_code == 302
+    assert getattr(module_clients.volunteer, method)(url).status_code == 403
 
 
-def test_answering_and_proposing_are_post_only(client, as_user, matched):
-    as_user.coordinator()
-    assert client.get(f"/beheer/zaken/{matched['case']}/koppelen/1/antwoord").status_code == 405
+def test_answering_and_proposing_are_post_only(module_clients, shared_matched):
+    assert module_clients.coordinator.get(f"/beheer/zaken/{shared_matched['case']}/koppelen/1/antwoord").status_code == 405
 
 
-def test_an_unknown_case_or_proposal_is_not_found(client, as_user, matched):
-    as_user.coordinator()
-    assert client.get("/beheer/zaken/999/koppelen").status_code == 404
-    assert client.post(f"/beheer/zaken/{matched['case']}/koppelen/999/antwoord", data={}).status_code == 404
+def test_an_unknown_case_or_proposal_is_not_found(module_clients, shared_matched):
+    coordinator = module_clients.coordinator
+    assert coordinator.get("/beheer/zaken/999/koppelen").status_code == 404
+    assert coordinator.post(f"/beheer/zaken/{shared_matched['case']}/koppelen/999/antwoord", data={}).status_code == 404
 
 
 def test_each_session_proposes_from_the_kept_duo_cards_with_its_own_token(app, store, matched):

@@ -58,8 +58,7 @@ POSTS = ["/beheer/netwerk/1/contactpersonen", "/beheer/netwerk/1/contactpersonen
          "/beheer/netwerk/1/contactlog"]
 
 
-@pytest.fixture
-def partner(store):
+def store_a_partner(store) -> int:
     with store.transaction() as tx:
         pid = tx.table(rules.PARTNERS).insert({"name": "Woonstichting De Linde", "type": "woningcorporatie"})
         tx.table(rules.CONTACTS).insert({"partner_id": pid, "name": "Jeroen van Leeuwen", "role": "consulent"})
@@ -69,22 +68,31 @@ def partner(store):
     return pid
 
 
+@pytest.fixture
+def partner(store):
+    return store_a_partner(store)
+
+
+@pytest.fixture(scope="module")
+def shared_partner(module_app):
+    """The partner, stored once for the module's tests that only read (`module_app`)."""
+    return store_a_partner(module_app.extensions["store"])
+
+
 @pytest.mark.parametrize("path", PAGES)
-def test_an_anonymous_visitor_is_sent_to_the_login(client, partner, path):
-    response = client.get(path)
+def test_an_anonymous_visitor_is_sent_to_the_login(module_clients, shared_partner, path):
+    response = module_clients.anonymous.get(path)
     assert response.status_code == 302 and "/beheer/inloggen" in response.location
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_a_volunteer_may_not_see_the_network(client, as_user, partner, path):
-    as_user.volunteer()
-    assert client.get(path).status_code == 403
+def test_a_volunteer_may_not_see_the_network(module_clients, shared_partner, path):
+    assert module_clients.volunteer.get(path).status_code == 403
 
 
 @pytest.mark.parametrize("path", POSTS)
-def test_network_changes_are_post_only(client, as_user, partner, path):
-    as_user.coordinator()
-    assert client.get(path).status_code == 405
+def test_network_changes_are_post_only(module_clients, shared_partner, path):
+    assert module_clients.coordinator.get(path).status_code == 405
 
 
 def test_the_coordinator_adds_a_partner_and_a_bad_one_keeps_what_was_typed(client, as_user, store):

@@ -62,8 +62,7 @@ POSTS = ["/beheer/planning/taken", "/beheer/planning/taken/1/status", "/beheer/p
          "/beheer/planning/taken/1/verwijderen"]
 
 
-@pytest.fixture
-def project(store):
+def store_a_project(store) -> int:
     with store.transaction() as tx:
         pid = tx.table(work.PROJECTS).insert({"name": "Wervingscampagne", "kind": "project", "status": "lopend",
                                               "owner": "Carla", "description": "**Acht** nieuwe bemiddelaars <script>x</script>"})
@@ -71,27 +70,35 @@ def project(store):
     return pid
 
 
+@pytest.fixture
+def project(store):
+    return store_a_project(store)
+
+
+@pytest.fixture(scope="module")
+def shared_project(module_app):
+    """The project, stored once for the module's tests that only read (`module_app`)."""
+    return store_a_project(module_app.extensions["store"])
+
+
 @pytest.mark.parametrize("path", PAGES)
-def test_an_anonymous_visitor_is_sent_to_the_login(client, project, path):
-    response = client.get(path)
+def test_an_anonymous_visitor_is_sent_to_the_login(module_clients, shared_project, path):
+    response = module_clients.anonymous.get(path)
     assert response.status_code == 302 and "/beheer/inloggen" in response.location
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_a_volunteer_may_not_see_the_planning(client, as_user, project, path):
-    as_user.volunteer()
-    assert client.get(path).status_code == 403
+def test_a_volunteer_may_not_see_the_planning(module_clients, shared_project, path):
+    assert module_clients.volunteer.get(path).status_code == 403
 
 
 @pytest.mark.parametrize("path", POSTS)
-def test_planning_changes_are_post_only(client, as_user, project, path):
-    as_user.coordinator()
-    assert client.get(path).status_code == 405
+def test_planning_changes_are_post_only(module_clients, shared_project, path):
+    assert module_clients.coordinator.get(path).status_code == 405
 
 
-def test_a_project_page_shows_its_description_as_safe_markdown_and_its_tasks(client, as_user, project):
-    as_user.coordinator()
-    html = client.get(f"/beheer/planning/{project}").get_data(as_text=True)
+def test_a_project_page_shows_its_description_as_safe_markdown_and_its_tasks(module_clients, shared_project):
+    html = module_clients.coordinator.get(f"/beheer/planning/{shared_project}").get_data(as_text=True)
     assert "<strong>Acht</strong>" in html and "<script>x" not in html and "Flyers drukken" in html
 
 

@@ -10,11 +10,21 @@ from buurtbemiddeling.quality import debrief, nazorg, signals
 from .matching_data import add_case, add_volunteers
 
 
-@pytest.fixture
-def linked(store):
+def store_a_linked_case(store) -> dict:
     els, kees = add_volunteers(store, "Els", "Kees")
     case_id = add_case(store, step="gesprek-b", duo=[els, kees])
     return {"case": case_id, "els": els, "kees": kees}
+
+
+@pytest.fixture
+def linked(store):
+    return store_a_linked_case(store)
+
+
+@pytest.fixture(scope="module")
+def shared_linked(module_app):
+    """The linked case, stored once for the module's tests that only read (`module_app`)."""
+    return store_a_linked_case(module_app.extensions["store"])
 
 
 def test_a_debrief_is_logged_with_the_checklist_and_shows_on_the_case(client, as_user, store, linked):
@@ -100,17 +110,15 @@ def test_the_quality_page_shows_the_figures_per_quarter_and_for_the_year(client,
     ("post", "/beheer/zaken/{case}/nabespreking"), ("get", "/beheer/zaken/{case}/nazorg"),
     ("post", "/beheer/zaken/{case}/nazorg"),
 ])
-def test_only_the_coordinator_may_use_the_quality_pages(client, as_user, linked, method, url):
-    url = url.format(case=linked["case"], els=linked["els"])
-    assert getattr(client, method)(url).status_code == 302
-    as_user.volunteer()
-    assert getattr(client, method)(url).status_code == 403
+def test_only_the_coordinator_may_use_the_quality_pages(module_clients, shared_linked, method, url):
+    url = url.format(case=shared_linked["case"], els=shared_linked["els"])
+    assert getattr(module_clients.anonymous, method)(url).status_code == 302
+    assert getattr(module_clients.volunteer, method)(url).status_code == 403
 
 
-def test_unknown_cases_and_volunteers_are_not_found(client, as_user):
-    as_user.coordinator()
-    assert client.get("/beheer/zaken/999/nabespreking").status_code == 404
-    assert client.get("/beheer/kwaliteit/vrijwilliger/999").status_code == 404
+def test_unknown_cases_and_volunteers_are_not_found(module_clients):
+    assert module_clients.coordinator.get("/beheer/zaken/999/nabespreking").status_code == 404
+    assert module_clients.coordinator.get("/beheer/kwaliteit/vrijwilliger/999").status_code == 404
 
 
 def test_a_volunteers_page_lists_their_own_debriefs_newest_first_with_the_case(client, as_user, store, linked):

@@ -43,10 +43,9 @@ def case(number, reported, *, step="afgesloten", outcome="opgelost", closed=None
     }
 
 
-@pytest.fixture
-def data(app, store):
+def store_the_data(app) -> dict:
     app.config["CLOCK"] = TODAY
-    with store.transaction() as tx:
+    with app.extensions["store"].transaction() as tx:
         police = tx.table(network.PARTNERS).insert({"name": "Politie Lindenhoven, basisteam", "type": "politie"})
         tx.table(network.PARTNERS).insert({"name": "Woonstede", "type": "woningcorporatie"})
         tx.table("cases").insert_multiple([
@@ -60,6 +59,17 @@ def data(app, store):
     return {"police": police}
 
 
+@pytest.fixture
+def data(app):
+    return store_the_data(app)
+
+
+@pytest.fixture(scope="module")
+def shared_data(module_app):
+    """The data, stored once for the module's tests that only read (`module_app`)."""
+    return store_the_data(module_app)
+
+
 # -- who may -----------------------------------------------------------------------------
 
 URLS = ["/beheer/rapportages/", "/beheer/rapportages/pdf?jaar=2025", "/beheer/rapportages/benchmark.csv?jaar=2025",
@@ -67,52 +77,51 @@ URLS = ["/beheer/rapportages/", "/beheer/rapportages/pdf?jaar=2025", "/beheer/ra
 
 
 @pytest.mark.parametrize("url", URLS)
-def test_anonymous_visitors_are_sent_to_the_login(client, data, url):
-    response = client.get(url)
+def test_anonymous_visitors_are_sent_to_the_login(module_clients, shared_data, url):
+    response = module_clients.anonymous.get(url)
     assert response.status_code == 302 and "/beheer/inloggen" in response.headers["Location"]
 
 
 @pytest.mark.parametrize("url", URLS)
-def test_volunteers_may_not_see_reports(client, as_user, data, url):
-    as_user.volunteer()
-    assert client.get(url).status_code == 403
+def test_volunteers_may_not_see_reports(module_clients, shared_data, url):
+    assert module_clients.volunteer.get(url).status_code == 403
 
 
-def test_the_area_is_in_the_navigation(client, as_user, data):
-    as_user.coordinator()
-    page = client.get("/beheer/").get_data(as_text=True)
+def test_the_area_is_in_the_navigation(module_clients, shared_data):
+    coordinator = module_clients.coordinator
+    page = coordinator.get("/beheer/").get_data(as_text=True)
     assert 'href="/beheer/rapportages/"' in page and 'href="/beheer/publiciteit/"' in page
 
 
 # -- the page ----------------------------------------------------------------------------
 
-def test_the_annual_report_page_shows_the_figures_of_the_year(client, as_user, data):
-    as_user.coordinator()
-    page = client.get("/beheer/rapportages/?jaar=2025").get_data(as_text=True)
+def test_the_annual_report_page_shows_the_figures_of_the_year(module_clients, shared_data):
+    coordinator = module_clients.coordinator
+    page = coordinator.get("/beheer/rapportages/?jaar=2025").get_data(as_text=True)
     assert "<h1>Jaarverslag" in page and "2025" in page
     assert "66,7%" in page and "(2 van 3)" in page  # closed in 2025: 2024-001, 2025-001, 2025-003
     assert 'src="data:image/svg+xml;base64,' in page and 'alt="Grafiek: meldingen per maand' in page
     assert "Anna de Vries" not in page and "Merelstraat" not in page
 
 
-def test_a_quarter_and_a_custom_period_can_be_chosen(client, as_user, data):
-    as_user.coordinator()
-    page = client.get("/beheer/rapportages/?jaar=2025&kwartaal=2").get_data(as_text=True)
+def test_a_quarter_and_a_custom_period_can_be_chosen(module_clients, shared_data):
+    coordinator = module_clients.coordinator
+    page = coordinator.get("/beheer/rapportages/?jaar=2025&kwartaal=2").get_data(as_text=True)
     assert "Kwartaalrapportage" in page and "2e kwartaal 2025" in page
-    page = client.get("/beheer/rapportages/?van=2024-12-01&tot=2025-01-31").get_data(as_text=True)
+    page = coordinator.get("/beheer/rapportages/?van=2024-12-01&tot=2025-01-31").get_data(as_text=True)
     assert "01-12-2024 t/m 31-01-2025" in page
 
 
-def test_a_wrong_period_says_what_is_wrong_and_shows_this_year(client, as_user, data):
-    as_user.coordinator()
-    response = client.get("/beheer/rapportages/?van=2025-05-01&tot=2025-01-01")
+def test_a_wrong_period_says_what_is_wrong_and_shows_this_year(module_clients, shared_data):
+    coordinator = module_clients.coordinator
+    response = coordinator.get("/beheer/rapportages/?van=2025-05-01&tot=2025-01-01")
     assert response.status_code == 422 and "De einddatum ligt vóór de begindatum." in response.get_data(as_text=True)
-    assert client.get("/beheer/rapportages/pdf?jaar=abc").status_code == 404
+    assert coordinator.get("/beheer/rapportages/pdf?jaar=abc").status_code == 404
 
 
-def test_an_empty_year_says_so_and_shows_no_percentages(client, as_user, data):
-    as_user.coordinator()
-    page = client.get("/beheer/rapportages/?jaar=2019").get_data(as_text=True)
+def test_an_empty_year_says_so_and_shows_no_percentages(module_clients, shared_data):
+    coordinator = module_clients.coordinator
+    page = coordinator.get("/beheer/rapportages/?jaar=2019").get_data(as_text=True)
     assert "In deze periode is niets geregistreerd" in page and "nog niets te tellen" in page
     assert 'src="data:image/svg' not in page  # nothing to draw
 
@@ -158,9 +167,9 @@ def test_the_annual_report_pdf_has_a_title_page_contents_page_numbers_and_tags(c
     assert "Anna de Vries" not in text and "Merelstraat" not in text
 
 
-def test_the_pdf_renders_for_an_empty_quarter(client, as_user, data):
-    as_user.coordinator()
-    text = pdf_text(client.get("/beheer/rapportages/pdf?jaar=2019&kwartaal=1").data)
+def test_the_pdf_renders_for_an_empty_quarter(module_clients, shared_data):
+    coordinator = module_clients.coordinator
+    text = pdf_text(coordinator.get("/beheer/rapportages/pdf?jaar=2019&kwartaal=1").data)
     assert "Kwartaalrapportage" in text and "niets geregistreerd" in text
 
 
@@ -228,11 +237,11 @@ def test_a_benchmark_cell_never_runs_as_a_formula(client, as_user, data, store):
 
 # -- partner feedback -----------------------------------------------------------------------------
 
-def test_a_partner_page_shows_the_cases_it_referred(client, as_user, data):
-    as_user.coordinator()
-    page = client.get(f"/beheer/netwerk/{data['police']}").get_data(as_text=True)
+def test_a_partner_page_shows_the_cases_it_referred(module_clients, shared_data):
+    coordinator = module_clients.coordinator
+    page = coordinator.get(f"/beheer/netwerk/{shared_data['police']}").get_data(as_text=True)
     assert "Verwezen zaken" in page and "3 zaken verwezen" in page
-    other = client.get("/beheer/netwerk/2").get_data(as_text=True)
+    other = coordinator.get("/beheer/netwerk/2").get_data(as_text=True)
     assert "Nog geen zaken gevonden" in other
 
 
@@ -249,9 +258,9 @@ def test_the_feedback_report_gives_stage_and_outcome_never_content(client, as_us
     assert any(e.get("record") == f"partner-feedback:{data['police']}" for e in store.audit_entries())
 
 
-def test_an_unknown_partner_is_not_found(client, as_user, data):
-    as_user.coordinator()
-    assert client.get("/beheer/rapportages/partners/99").status_code == 404
+def test_an_unknown_partner_is_not_found(module_clients, shared_data):
+    coordinator = module_clients.coordinator
+    assert coordinator.get("/beheer/rapportages/partners/99").status_code == 404
 
 
 def test_a_report_of_a_period_still_running_says_up_to_which_day_it_counts(client, as_user, data, clock):
