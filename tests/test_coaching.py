@@ -88,13 +88,23 @@ def test_follow_ups_due_this_week_or_overdue_are_listed_and_done_ones_not():
 
 # -- the pages ------------------------------------------------------------------------------
 
-@pytest.fixture
-def quiet_case(store):
+def store_a_quiet_case(store) -> dict:
     els, kees = add_volunteers(store, "Els", "Kees")
     case_id = add_case(store, step="gesprek-a", duo=[els, kees])
     with store.transaction() as tx:
         tx.table("cases").update({"step_changed_at": "2020-01-01T10:00:00"}, doc_ids=[case_id])
     return {"case": case_id, "els": els, "kees": kees}
+
+
+@pytest.fixture
+def quiet_case(store):
+    return store_a_quiet_case(store)
+
+
+@pytest.fixture(scope="module")
+def shared_quiet_case(module_app):
+    """The quiet case, stored once for the module's tests that only read (`module_app`)."""
+    return store_a_quiet_case(module_app.extensions["store"])
 
 
 def test_a_quiet_duo_is_on_vandaag_and_one_click_logs_the_check_in(client, as_user, store, quiet_case):
@@ -140,14 +150,12 @@ def test_the_next_address_never_leads_outside_the_admin(client, as_user, quiet_c
     ("get", "/beheer/coaching/"), ("post", "/beheer/coaching/notitie"), ("post", "/beheer/coaching/checkin/{case}"),
     ("post", "/beheer/coaching/notitie/1/afgerond"),
 ])
-def test_only_the_coordinator_may_use_coaching(client, as_user, quiet_case, method, url):
-    url = url.format(case=quiet_case["case"])
-    assert getattr(client, method)(url).status_code == 302
-    as_user.volunteer()
-    assert getattr(client, method)(url).status_code == 403
+def test_only_the_coordinator_may_use_coaching(module_clients, shared_quiet_case, method, url):
+    url = url.format(case=shared_quiet_case["case"])
+    assert getattr(module_clients.anonymous, method)(url).status_code == 302
+    assert getattr(module_clients.volunteer, method)(url).status_code == 403
 
 
-def test_check_ins_and_notes_are_post_only(client, as_user, quiet_case):
-    as_user.coordinator()
-    assert client.get(f"/beheer/coaching/checkin/{quiet_case['case']}").status_code == 405
-    assert client.get("/beheer/coaching/notitie").status_code == 405
+def test_check_ins_and_notes_are_post_only(module_clients, shared_quiet_case):
+    assert module_clients.coordinator.get(f"/beheer/coaching/checkin/{shared_quiet_case['case']}").status_code == 405
+    assert module_clients.coordinator.get("/beheer/coaching/notitie").status_code == 405

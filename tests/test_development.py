@@ -59,20 +59,18 @@ PAGES = ["/beheer/planning/ontwikkeling/", "/beheer/planning/ontwikkeling/nieuw/
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_an_anonymous_visitor_is_sent_to_the_login(client, path):
-    response = client.get(path)
+def test_an_anonymous_visitor_is_sent_to_the_login(module_clients, path):
+    response = module_clients.anonymous.get(path)
     assert response.status_code == 302 and "/beheer/inloggen" in response.location
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_a_volunteer_may_not_see_the_development_log(client, as_user, path):
-    as_user.volunteer()
-    assert client.get(path).status_code == 403
+def test_a_volunteer_may_not_see_the_development_log(module_clients, path):
+    assert module_clients.volunteer.get(path).status_code == 403
 
 
-def test_deleting_an_entry_is_post_only(client, as_user):
-    as_user.coordinator()
-    assert client.get("/beheer/planning/ontwikkeling/1/verwijderen").status_code == 405
+def test_deleting_an_entry_is_post_only(module_clients):
+    assert module_clients.coordinator.get("/beheer/planning/ontwikkeling/1/verwijderen").status_code == 405
 
 
 def test_a_course_is_logged_and_counted_in_the_yearly_summary(client, as_user, store):

@@ -4,10 +4,11 @@ import pytest
 import sitebuilder
 
 
-@pytest.fixture
-def served(app, built_site):
-    app.config["PUBLIC_DIR"] = str(built_site)  # only read: the session's one build
-    return app.test_client()
+@pytest.fixture(scope="module")
+def served(module_app, built_site):
+    """A client of the app serving the built site; every test here only reads (`module_app`)."""
+    module_app.config["PUBLIC_DIR"] = str(built_site)  # only read: the session's one build
+    return module_app.test_client()
 
 
 def test_the_home_page_explains_and_links_to_the_report_form(served):

@@ -6,9 +6,11 @@ from buurtbemiddeling.cases import search
 from tests.test_cases_views import add_report, html
 
 
-@pytest.fixture
-def amrani(client, store, as_user):
-    as_user.coordinator()
+@pytest.fixture(scope="module")
+def amrani(module_app, module_clients):
+    """The coordinator's client, with Fatima Amrani's case and another; the searches only read
+    (`module_app`)."""
+    client, store = module_clients.coordinator, module_app.extensions["store"]
     report_id = add_report(store, name="Fatima Amrani", phone="06 12345678")
     client.post(f"/beheer/meldingen/{report_id}/zaak", data={"wijk": ""})
     other = add_report(store, name="Karel Kok", b_name="Lisa Lind", phone="0698765432", street="Kerkstraat 3", b_street="Kerkstraat 5")
