@@ -142,6 +142,12 @@ def programme(store):
     return build(store)
 
 
+@pytest.fixture(scope="module")
+def shared_programme(module_app):
+    """The programme in `module_app`'s store, for the tests of a module that only read it."""
+    return build(module_app.extensions["store"])
+
+
 @pytest.fixture
 def coordinator(client, programme):
     """The test client, logged in as the coordinator."""

@@ -9,13 +9,21 @@ from buurtbemiddeling.matching import proposals
 from buurtbemiddeling.protocols import documents
 from buurtbemiddeling.cases import repo as case_repo
 from tests import portal_data
-from tests.portal_data import ANNA, BERT, PETRA, WILLEM, login, programme  # noqa: F401  (fixture)
+from tests.portal_data import ANNA, BERT, PETRA, WILLEM, login, programme, shared_programme  # noqa: F401  (fixtures)
 
 TODAY = clock.today().isoformat()
 
 
 @pytest.fixture
 def anna(client, programme):
+    login(client, ANNA)
+    return client
+
+
+@pytest.fixture(scope="module")
+def shared_anna(module_app, shared_programme):
+    """A client signed in as Anna on `module_app`, for the tests that only read."""
+    client = module_app.test_client()
     login(client, ANNA)
     return client
 
@@ -35,12 +43,13 @@ def test_a_coordinator_who_opens_the_portal_goes_to_the_admin(client, programme)
     assert client.get("/portaal/").headers["Location"] == "/beheer/"
 
 
-def test_an_anonymous_visitor_is_sent_to_the_login(client, programme):
-    response = client.get(f"/portaal/zaken/{programme.case_a}")
+def test_an_anonymous_visitor_is_sent_to_the_login(module_app, shared_programme):
+    response = module_app.test_client().get(f"/portaal/zaken/{shared_programme.case_a}")
     assert response.status_code == 302 and "/beheer/inloggen" in response.headers["Location"]
 
 
-def test_a_volunteer_sees_only_their_own_cases_on_the_portal(anna, programme, store):
+def test_a_volunteer_sees_only_their_own_cases_on_the_portal(shared_anna, shared_programme, module_app):
+    anna, programme, store = shared_anna, shared_programme, module_app.extensions["store"]
     html = anna.get("/portaal/").get_data(as_text=True)
     own = store.read().table("cases").get(doc_id=programme.case_a)["number"]
     other = store.read().table("cases").get(doc_id=programme.case_b)["number"]
@@ -49,8 +58,8 @@ def test_a_volunteer_sees_only_their_own_cases_on_the_portal(anna, programme, st
     assert "Greet Groen" not in html
 
 
-def test_the_portal_shows_no_admin_navigation_to_a_volunteer(anna, programme):
-    html = anna.get("/portaal/").get_data(as_text=True)
+def test_the_portal_shows_no_admin_navigation_to_a_volunteer(shared_anna):
+    html = shared_anna.get("/portaal/").get_data(as_text=True)
     assert 'aria-label="Portaal"' in html
     assert "/beheer/zaken/" not in html and "/beheer/budget/" not in html
 
@@ -64,7 +73,8 @@ def test_a_volunteer_reads_the_handover_of_their_case_but_not_the_referrer_or_in
     assert store.audit_entries(user=programme.user_anna, record=f"case:{programme.case_a}")[0]["action"] == "view"
 
 
-def test_a_volunteer_cannot_open_another_volunteers_case_by_changing_the_id(anna, programme):
+def test_a_volunteer_cannot_open_another_volunteers_case_by_changing_the_id(shared_anna, shared_programme):
+    anna, programme = shared_anna, shared_programme
     assert anna.get(f"/portaal/zaken/{programme.case_b}").status_code == 404
     assert anna.get(f"/portaal/zaken/{programme.case_b}/nabespreking").status_code == 404
     assert anna.get(f"/portaal/zaken/{programme.case_b}/overdracht.pdf").status_code == 404
@@ -133,13 +143,14 @@ def test_the_second_yes_assigns_the_duo_and_the_case_appears_in_the_portal(clien
     assert client.get(f"/portaal/zaken/{programme.case_c}").status_code == 200
 
 
-def test_a_volunteer_cannot_answer_a_proposal_for_someone_else(anna, programme, store):
+def test_a_volunteer_cannot_answer_a_proposal_for_someone_else(shared_anna, shared_programme, module_app):
+    anna, programme, store = shared_anna, shared_programme, module_app.extensions["store"]
     assert anna.post(f"/portaal/voorstellen/{programme.proposal_d}", data={"answer": "nee"}).status_code == 404
     assert store.read().table(proposals.PROPOSALS).get(doc_id=programme.proposal_d)["answers"] == {}
 
 
-def test_the_answer_route_refuses_a_get(anna, programme):
-    assert anna.get(f"/portaal/voorstellen/{programme.proposal_c}").status_code == 405
+def test_the_answer_route_refuses_a_get(shared_anna, shared_programme):
+    assert shared_anna.get(f"/portaal/voorstellen/{shared_programme.proposal_c}").status_code == 405
 
 
 def test_a_volunteer_reads_and_acknowledges_the_published_protocol(anna, programme, store):
@@ -149,8 +160,8 @@ def test_a_volunteer_reads_and_acknowledges_the_published_protocol(anna, program
     assert "Gelezen" in anna.get("/portaal/protocollen").get_data(as_text=True)
 
 
-def test_a_volunteer_sees_their_own_trainings_and_events_only(anna, programme):
-    html = anna.get("/portaal/activiteiten").get_data(as_text=True)
+def test_a_volunteer_sees_their_own_trainings_and_events_only(shared_anna):
+    html = shared_anna.get("/portaal/activiteiten").get_data(as_text=True)
     assert "Intervisie voor Anna" in html and "Basistraining" in html
     assert "Uitje voor Bert" not in html
 
