@@ -559,6 +559,41 @@ def test_migrations_run_once_and_record_the_version(store, monkeypatch):
     assert load_table_file(store.data_dir, "_meta") == {"1": {"schema": latest + 1}}
 
 
+def _files_as_kept(data_dir: Path) -> dict:
+    """Every file of a store by path: its mode and bytes. A table's current version file is
+    named by its table, as the commit record's numbers differ with the number of commits;
+    superseded versions are left out, as they are removed KEEP_SECONDS after a commit."""
+    tables = data_dir / "tables"
+    record = orjson.loads((tables / db.store.GENERATIONS).read_bytes())
+    current = {db.storage.version_path(tables, name, generation): name for name, generation in record["tables"].items()}
+    kept = {}
+    for path in sorted(data_dir.rglob("*")):
+        if path.name == db.store.GENERATIONS or (path.name.startswith(".") and ".g" in path.name and path not in current):
+            continue
+        name = f"current version of {current[path]}" if path in current else str(path.relative_to(data_dir))
+        kept[name] = (oct(path.stat().st_mode), None if path.is_dir() else path.read_bytes())
+    return kept
+
+
+def test_a_new_store_is_migrated_in_one_commit_to_what_an_old_one_is_migrated_to(tmp_path):
+    """A new instance folder gets every migration in one transaction; an old store, one each.
+    Both end with the same files, modes and contents, and the same tables in the commit record."""
+    from tests.conftest import new_app
+
+    old = Store(tmp_path / "old" / "data")
+    with old.transaction() as tx:  # as the first release left it
+        tx.table(db.store.META_TABLE).insert({"schema": 1})
+    latest = max(v for v, _ in db.migrations.MIGRATIONS)
+    migrated = new_app(tmp_path / "old").extensions["store"]
+    fresh = new_app(tmp_path / "new").extensions["store"]
+    assert fresh.schema_version == migrated.schema_version == latest
+    assert migrated._generations()["commit"] == latest  # 1 written above, then one commit per migration
+    assert fresh._generations()["commit"] == 1
+    assert fresh._generations()["tables"].keys() == migrated._generations()["tables"].keys()
+    assert fresh._generations()["last"] == migrated._generations()["last"]
+    assert _files_as_kept(fresh.data_dir) == _files_as_kept(migrated.data_dir)
+
+
 def test_a_failing_migration_leaves_the_version_unchanged(store, monkeypatch):
     store.migrate()
     version = store.schema_version
