@@ -26,7 +26,6 @@ from app import create_app
 from buurtbemiddeling.auth import users
 from common import clock as programme_clock, template_cache
 from db import storage
-from db.store import GENERATIONS
 
 PASSWORD = "een lang wachtwoord"
 # CI installs every tool the tests use (`make test` does), so there a skipped test hides a gap.
@@ -152,11 +151,17 @@ def module_clients(module_app):
     return ModuleClients(module_app.test_client(), **signed_in)
 
 
-def _what_tests_may_not_change(app) -> tuple:
-    # Every data write is a commit, and every commit replaces the commit record.
-    store = app.extensions["store"]
-    counters = {path.name: path.read_bytes() for path in store.counters.directory.iterdir()}
-    return (store.tables_dir / GENERATIONS).read_bytes(), counters, dict(app.config)
+def _what_tests_may_not_change(app) -> tuple[dict, dict]:
+    """Every file in the app's instance folder (data, counters, uploads) with its size and time
+    of change, but the audit log (viewing a case file appends to it) and caches; and the config."""
+    instance = Path(app.instance_path)
+    left_out = (app.extensions["store"].audit_dir, instance / "cache")
+    files = {}
+    for path in instance.rglob("*"):
+        if path.is_file() and not any(folder in path.parents for folder in left_out):
+            status = path.stat()
+            files[str(path.relative_to(instance))] = (status.st_size, status.st_mtime_ns)
+    return files, dict(app.config)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -164,12 +169,12 @@ def pytest_runtest_call(item):
     app = getattr(item, "funcargs", {}).get("module_app")
     if app is None:
         return (yield)
-    before = _what_tests_may_not_change(app)
+    files, config = _what_tests_may_not_change(app)
     result = yield
-    tables, counters, config = _what_tests_may_not_change(app)
-    assert tables == before[0], "this test wrote to the data of module_app, which the module's other tests share: use `app`"
-    assert counters == before[1], "this test changed the counters of module_app, which the module's other tests share: use `app`"
-    assert config == before[2], "this test changed the config of module_app, which the module's other tests share: use `app`"
+    files_after, config_after = _what_tests_may_not_change(app)
+    changed = sorted(name for name in files.keys() | files_after.keys() if files.get(name) != files_after.get(name))
+    assert not changed, f"this test changed {changed} of module_app, which the module's other tests share: use `app`"
+    assert config_after == config, "this test changed the config of module_app, which the module's other tests share: use `app`"
     return result
 
 
