@@ -42,13 +42,23 @@ def coordinator(as_user):
     return as_user.coordinator()
 
 
-@pytest.fixture
-def case_id(client, store, coordinator):
-    """A case made from a web report, in intake."""
+def make_a_case(client, store) -> int:
+    """A case made from a web report, in intake, by the coordinator's `client`."""
     report_id = add_report(store)
     response = client.post(f"/beheer/meldingen/{report_id}/zaak", data={"wijk": "de-linden"})
     assert response.status_code == 303
     return int(response.location.rsplit("/", 1)[-1])
+
+
+@pytest.fixture
+def case_id(client, store, coordinator):
+    return make_a_case(client, store)
+
+
+@pytest.fixture(scope="module")
+def shared_case_id(module_app, module_clients):
+    """The case, made once for the module's tests that only read (`module_app`)."""
+    return make_a_case(module_clients.coordinator, module_app.extensions["store"])
 
 
 def case_in(store, case_id):
@@ -86,26 +96,28 @@ def urls(paths, case_id, report_id=1):
     return [p.format(id=case_id, report=report_id) for p in paths]
 
 
-def test_every_case_page_is_for_the_coordinator_only(client, store, as_user, case_id):
+def test_every_case_page_is_for_the_coordinator_only(module_clients, shared_case_id):
+    case_id = shared_case_id
     for url in urls(GET_PAGES, case_id):
-        assert client.get(url).status_code == 200, url
-    as_user.volunteer()
+        assert module_clients.coordinator.get(url).status_code == 200, url
+    client = module_clients.volunteer
     for url in urls(GET_PAGES + POST_ONLY, case_id):
         method = client.get if url in urls(GET_PAGES, case_id) else client.post
         assert method(url).status_code == 403, url
-    as_user.anonymous()
+    client = module_clients.anonymous
     for url in urls(GET_PAGES + POST_ONLY, case_id):
         method = client.get if url in urls(GET_PAGES, case_id) else client.post
         response = method(url)
         assert response.status_code == 302 and "/beheer/inloggen" in response.location, url
 
 
-def test_changes_to_a_case_are_post_only(client, case_id):
-    for url in urls(POST_ONLY, case_id):
-        assert client.get(url).status_code == 405, url
+def test_changes_to_a_case_are_post_only(module_clients, shared_case_id):
+    for url in urls(POST_ONLY, shared_case_id):
+        assert module_clients.coordinator.get(url).status_code == 405, url
 
 
-def test_an_unknown_case_is_not_found(client, coordinator):
+def test_an_unknown_case_is_not_found(module_clients):
+    client = module_clients.coordinator
     assert client.get("/beheer/zaken/999").status_code == 404
     assert client.post("/beheer/zaken/999/stap", data={"to": "intake"}).status_code == 404
     assert client.post("/beheer/zaken/999/notitie", data={"text": "x"}).status_code == 404
@@ -182,8 +194,8 @@ def test_viewing_a_case_is_written_to_the_audit_log(client, store, coordinator, 
     assert entries and entries[0]["action"] == "view" and entries[0]["user"] == coordinator.id
 
 
-def test_the_case_page_shows_the_parties_the_step_and_the_next_action(client, case_id):
-    page = html(client.get(f"/beheer/zaken/{case_id}"))
+def test_the_case_page_shows_the_parties_the_step_and_the_next_action(module_clients, shared_case_id):
+    page = html(module_clients.coordinator.get(f"/beheer/zaken/{shared_case_id}"))
     assert "Anna de Vries" in page and "Lindelaan 14" in page and "De Linden" in page
     assert "Intake afronden: geschikt of ongeschikt?" in page and 'aria-current="step"' in page
     assert "Intake rond vóór" in page
@@ -223,8 +235,8 @@ def test_the_duo_is_chosen_by_hand_from_active_volunteers_only(client, store, ca
     assert case_in(store, case_id)["duo"] == active
 
 
-def test_without_active_volunteers_the_case_page_says_so(client, case_id):
-    assert "nog geen actieve vrijwilligers" in html(client.get(f"/beheer/zaken/{case_id}"))
+def test_without_active_volunteers_the_case_page_says_so(module_clients, shared_case_id):
+    assert "nog geen actieve vrijwilligers" in html(module_clients.coordinator.get(f"/beheer/zaken/{shared_case_id}"))
 
 
 def test_a_case_runs_through_the_steps_to_nazorg_and_closure(client, store, case_id):

@@ -35,8 +35,8 @@ def test_a_pdf_png_or_jpeg_is_kept_by_what_its_bytes_say(app, data, mime, ext):
     (b"MZ\x90\x00", "bon.jpg"),
     (b"PK\x03\x04 word document", "verslag.docx"),
 ])
-def test_a_file_that_only_claims_to_be_a_pdf_or_image_is_refused(app, data, name):
-    with app.test_request_context(), pytest.raises(uploads.UploadError, match="Dit soort bestand kan niet"):
+def test_a_file_that_only_claims_to_be_a_pdf_or_image_is_refused(module_app, data, name):
+    with module_app.test_request_context(), pytest.raises(uploads.UploadError, match="Dit soort bestand kan niet"):
         uploads.save(_file(data, name))
 
 
@@ -71,8 +71,8 @@ def test_a_file_is_sent_only_as_a_download_that_no_browser_renders(app):
 
 
 @pytest.mark.parametrize("stored", ["../secret_key", "../../instance/secret_key", "abc.pdf", "", None])
-def test_a_stored_name_that_is_not_ours_is_never_opened(app, stored):
-    with app.test_request_context(), pytest.raises(Exception) as caught:
+def test_a_stored_name_that_is_not_ours_is_never_opened(module_app, stored):
+    with module_app.test_request_context(), pytest.raises(Exception) as caught:
         uploads.send({"stored": stored, "type": "application/pdf", "name": "x.pdf"})
     assert getattr(caught.value, "code", None) == 404
 
