@@ -117,8 +117,8 @@ def test_logout_is_post_only(client, as_user):
     assert client.get("/beheer/").status_code == 302
 
 
-def test_a_volunteer_may_not_use_the_coordinators_admin(client, as_user):
-    as_user.volunteer()
+def test_a_volunteer_may_not_use_the_coordinators_admin(module_clients):
+    client = module_clients.volunteer
     assert client.get("/beheer/").status_code == 403
     assert client.get("/beheer/meldingen/").status_code == 403
 
@@ -164,10 +164,10 @@ def test_the_secret_key_is_generated_once_and_readable_only_by_its_owner(tmp_pat
     assert (tmp_path / "i" / "secret_key").stat().st_mode & 0o777 == 0o600
 
 
-def test_not_yet_built_areas_say_so_plainly(client, as_user):
+def test_not_yet_built_areas_say_so_plainly(module_clients):
     from buurtbemiddeling.admin import areas
 
-    as_user.coordinator()
+    client = module_clients.coordinator
     for area in areas.unbuilt():
         assert "nog niet gebouwd" in client.get(f"/beheer/{area.slug}").get_data(as_text=True)
     nav = client.get("/beheer/").get_data(as_text=True)
@@ -175,8 +175,8 @@ def test_not_yet_built_areas_say_so_plainly(client, as_user):
         assert f">{label}</a>" in nav
 
 
-def test_an_htmx_request_gets_a_partial_without_the_layout(client, as_user):
-    as_user.coordinator()
+def test_an_htmx_request_gets_a_partial_without_the_layout(module_clients):
+    client = module_clients.coordinator
     response = client.get("/beheer/meldingen/", headers={"HX-Request": "true"})
     html = response.get_data(as_text=True)
     assert "<h1>Meldingen</h1>" in html and "<html" not in html
@@ -184,14 +184,14 @@ def test_an_htmx_request_gets_a_partial_without_the_layout(client, as_user):
     assert "<html" in client.get("/beheer/meldingen/").get_data(as_text=True)
 
 
-def test_the_top_bar_links_the_users_name_to_their_own_account(client, as_user):
-    as_user.coordinator()
+def test_the_top_bar_links_the_users_name_to_their_own_account(module_clients):
+    client = module_clients.coordinator
     html = client.get("/beheer/").get_data(as_text=True)
     assert 'class="who" href="/beheer/mijn-account/"' in html and "Carla Coördinator" in html
 
 
-def test_errors_in_the_admin_are_explained_in_dutch_with_a_way_back(client, as_user):
-    as_user.volunteer()
+def test_errors_in_the_admin_are_explained_in_dutch_with_a_way_back(module_clients):
+    client = module_clients.volunteer
     forbidden = client.get("/beheer/meldingen/")
     assert forbidden.status_code == 403
     html = forbidden.get_data(as_text=True)

@@ -61,9 +61,9 @@ def test_a_refused_mail_shows_the_servers_answer_and_can_be_retried_or_cancelled
     assert "al verstuurd" in response.get_data(as_text=True)
 
 
-def test_only_the_coordinator_sees_the_mail_page(client, as_user):
-    assert client.get("/beheer/instellingen/e-mail").status_code in (302, 401, 403)
-    as_user.volunteer()
+def test_only_the_coordinator_sees_the_mail_page(module_clients):
+    assert module_clients.anonymous.get("/beheer/instellingen/e-mail").status_code in (302, 401, 403)
+    client = module_clients.volunteer
     assert client.get("/beheer/instellingen/e-mail").status_code in (302, 403, 404)
     assert client.get("/beheer/instellingen/e-mail/testmail").status_code == 405
 

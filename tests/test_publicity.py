@@ -146,10 +146,9 @@ def test_a_story_not_confirmed_anonymised_is_refused_with_a_message(client, as_u
 
 
 @pytest.mark.parametrize("url", ["/beheer/publiciteit/", "/beheer/publiciteit/nieuw"])
-def test_only_the_coordinator_may_use_publicity(client, as_user, url):
-    assert client.get(url).status_code == 302  # anonymous: to the login page
-    as_user.volunteer()
-    assert client.get(url).status_code == 403
+def test_only_the_coordinator_may_use_publicity(module_clients, url):
+    assert module_clients.anonymous.get(url).status_code == 302  # to the login page
+    assert module_clients.volunteer.get(url).status_code == 403
 
 
 @pytest.mark.parametrize("action", ["publiceren", "offline", "verwijderen"])

@@ -73,8 +73,8 @@ def test_a_report_of_violence_is_stored_and_flagged(client, store):
     assert report["flags"] == ["veiligheid"]
 
 
-def test_the_public_form_post_is_post_only(client):
-    assert client.get("/melding").status_code == 405
+def test_the_public_form_post_is_post_only(module_clients):
+    assert module_clients.anonymous.get("/melding").status_code == 405
 
 
 def test_the_inbox_lists_new_reports_longest_waiting_first_and_opens_each(client, store, as_user):
@@ -97,17 +97,20 @@ def test_opening_a_report_is_written_to_the_audit_log(client, store, as_user):
     assert entry["user"] == user.id and entry["action"] == "view"
 
 
+@pytest.fixture(scope="module")
+def shared_report(module_app):
+    """One report, sent once for the module's tests that only read (`module_app`)."""
+    assert module_app.test_client().post("/melding", data=VALID).status_code == 303
+
+
 @pytest.mark.parametrize("path", ["/beheer/", "/beheer/meldingen/", "/beheer/meldingen/1"])
-def test_the_inbox_is_closed_to_anonymous_visitors_and_volunteers(client, as_user, path):
-    client.post("/melding", data=VALID)
-    assert client.get(path).status_code == 302  # to the login page
-    as_user.volunteer()
-    assert client.get(path).status_code == 403
+def test_the_inbox_is_closed_to_anonymous_visitors_and_volunteers(module_clients, shared_report, path):
+    assert module_clients.anonymous.get(path).status_code == 302  # to the login page
+    assert module_clients.volunteer.get(path).status_code == 403
 
 
-def test_an_unknown_report_is_a_404(client, as_user):
-    as_user.coordinator()
-    assert client.get("/beheer/meldingen/999").status_code == 404
+def test_an_unknown_report_is_a_404(module_clients):
+    assert module_clients.coordinator.get("/beheer/meldingen/999").status_code == 404
 
 
 def test_the_demo_fills_the_inbox_with_fictional_reports(app, store):

@@ -113,8 +113,8 @@ def test_the_intake_deadline_and_nazorg_weeks_are_configurable_numbers(store):
 
 # -- the pages --------------------------------------------------------------------
 
-def test_the_settings_page_lists_every_list_and_the_numbers(client, coordinator):
-    page = html(client.get("/beheer/instellingen/"))
+def test_the_settings_page_lists_every_list_and_the_numbers(module_clients):
+    page = html(module_clients.coordinator.get("/beheer/instellingen/"))
     for text in ("Soorten conflict", "Soorten verwijzers", "Uitkomsten", "Redenen ongeschikt", "Redenen niet opgelost",
                  "Wijken", "Huishoudens", "Termijn voor de intake"):
         assert text in page, text

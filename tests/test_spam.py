@@ -72,7 +72,8 @@ def test_refusals_are_counted_per_reason_and_day(store):
 
 # -- through the app --------------------------------------------------------
 
-def test_the_form_page_fetches_a_fresh_signed_token_that_no_cache_keeps(client):
+def test_the_form_page_fetches_a_fresh_signed_token_that_no_cache_keeps(module_clients):
+    client = module_clients.anonymous
     response = client.get("/formulier-start/report")
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     assert re.fullmatch(r'<input type="hidden" name="started" value="report:\d+\.[\w-]+">', response.get_data(as_text=True))
@@ -140,8 +141,8 @@ def test_a_post_over_the_size_limit_is_refused_with_a_clear_message(app, client,
 
 
 @pytest.mark.parametrize("path", ["/melding", "/verwijzing", "/aanmelden-vrijwilliger"])
-def test_the_public_form_posts_are_post_only(client, path):
-    assert client.get(path).status_code == 405
+def test_the_public_form_posts_are_post_only(module_clients, path):
+    assert module_clients.anonymous.get(path).status_code == 405
 
 
 def test_the_regular_send_mail_run_forgets_address_hashes_older_than_the_window(app, store):
