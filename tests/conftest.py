@@ -3,7 +3,8 @@
 What keeps the suite fast, and how a new test stays fast (docs/internals.md, "Testing"): an app
 costs ~0.02 s (its routes parsed once per process, buurtbemiddeling/startup.py); templates are
 compiled once per process; TESTING apps hash passwords cheaply; this process writes without fsync;
-read-only checks share a module-scoped app or server; the public site is built once per session
+read-only checks share a module-scoped app (`module_app`, `module_clients`: a test that changes
+its files or config fails) or server; the public site is built once per session
 (`built_site`); the slowest modules run first (`SLOW_FIRST`)."""
 from __future__ import annotations
 
