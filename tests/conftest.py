@@ -134,12 +134,26 @@ def module_app(tmp_path_factory):
     return new_app(tmp_path_factory.mktemp("module-app") / "instance")
 
 
+def stored_once(fill):
+    """A module-scoped fixture: what `fill(store)` returns, stored once in `module_app`'s store
+    for the module's tests that only read it (`shared_partner = stored_once(store_a_partner)`)."""
+    @pytest.fixture(scope="module")
+    def stored(module_app):
+        return fill(module_app.extensions["store"])
+    return stored
+
+
 class ModuleClients(NamedTuple):
     """Test clients of `module_app`: nobody signed in, and the volunteer and the coordinator
     persona, each signed in once before the module's first test (signing in writes the account)."""
     anonymous: FlaskClient
     volunteer: FlaskClient
     coordinator: FlaskClient
+
+    def only_the_coordinator_may(self, method: str, url: str) -> None:
+        """Nobody signed in is sent to the login page; a volunteer is refused."""
+        assert getattr(self.anonymous, method)(url).status_code == 302, f"{method} {url} without signing in"
+        assert getattr(self.volunteer, method)(url).status_code == 403, f"{method} {url} as a volunteer"
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,8 @@ from buurtbemiddeling.cases import repo as case_repo
 from buurtbemiddeling.matching import proposals
 from buurtbemiddeling.protocols import documents
 
+from tests.conftest import stored_once
+
 PASSWORD = "een lang wachtwoord"
 COORDINATOR = "coordinator@lindenhoven.example"
 ANNA = "anna@vrijwilligers.example"  # volunteer A
@@ -142,10 +144,7 @@ def programme(store):
     return build(store)
 
 
-@pytest.fixture(scope="module")
-def shared_programme(module_app):
-    """The programme in `module_app`'s store, for the tests of a module that only read it."""
-    return build(module_app.extensions["store"])
+shared_programme = stored_once(build)  # for the tests that only read (`module_app`)
 
 
 @pytest.fixture

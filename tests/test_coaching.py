@@ -11,6 +11,7 @@ from buurtbemiddeling.coaching import notes
 from common import clock
 
 from .matching_data import add_case, add_volunteers
+from .conftest import stored_once
 
 TODAY = dt.date(2026, 3, 20)
 
@@ -101,10 +102,7 @@ def quiet_case(store):
     return store_a_quiet_case(store)
 
 
-@pytest.fixture(scope="module")
-def shared_quiet_case(module_app):
-    """The quiet case, stored once for the module's tests that only read (`module_app`)."""
-    return store_a_quiet_case(module_app.extensions["store"])
+shared_quiet_case = stored_once(store_a_quiet_case)  # for the tests that only read (`module_app`)
 
 
 def test_a_quiet_duo_is_on_vandaag_and_one_click_logs_the_check_in(client, as_user, store, quiet_case):
@@ -151,9 +149,7 @@ def test_the_next_address_never_leads_outside_the_admin(client, as_user, quiet_c
     ("post", "/beheer/coaching/notitie/1/afgerond"),
 ])
 def test_only_the_coordinator_may_use_coaching(module_clients, shared_quiet_case, method, url):
-    url = url.format(case=shared_quiet_case["case"])
-    assert getattr(module_clients.anonymous, method)(url).status_code == 302
-    assert getattr(module_clients.volunteer, method)(url).status_code == 403
+    module_clients.only_the_coordinator_may(method, url.format(case=shared_quiet_case["case"]))
 
 
 def test_check_ins_and_notes_are_post_only(module_clients, shared_quiet_case):

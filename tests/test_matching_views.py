@@ -10,6 +10,7 @@ from buurtbemiddeling.cases import repo as case_repo
 from buurtbemiddeling.matching import proposals
 
 from .matching_data import add_case, add_volunteers
+from .conftest import stored_once
 
 
 def store_a_case_and_volunteers(store) -> dict:
@@ -27,10 +28,7 @@ def matched(store):
     return store_a_case_and_volunteers(store)
 
 
-@pytest.fixture(scope="module")
-def shared_matched(module_app):
-    """The case and volunteers, stored once for the module's tests that only read (`module_app`)."""
-    return store_a_case_and_volunteers(module_app.extensions["store"])
+shared_matched = stored_once(store_a_case_and_volunteers)  # for the tests that only read (`module_app`)
 
 
 def test_the_koppelen_page_ranks_duos_with_explanations_and_shows_who_is_excluded_and_why(client, as_user, store, matched):
@@ -164,9 +162,7 @@ def test_the_handover_pdf_holds_the_parties_and_not_the_referrer(client, as_user
     ("get", "/beheer/zaken/{case}/overdracht.pdf"),
 ])
 def test_only_the_coordinator_may_match_and_see_the_handover(module_clients, shared_matched, method, url):
-    url = url.format(case=shared_matched["case"])
-    assert getattr(module_clients.anonymous, method)(url).status_code == 302
-    assert getattr(module_clients.volunteer, method)(url).status_code == 403
+    module_clients.only_the_coordinator_may(method, url.format(case=shared_matched["case"]))
 
 
 def test_answering_and_proposing_are_post_only(module_clients, shared_matched):

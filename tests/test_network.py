@@ -10,6 +10,8 @@ from buurtbemiddeling.network import partners as rules
 from buurtbemiddeling.network import sections
 from buurtbemiddeling.network.dashboard import agreements_panel
 
+from tests.conftest import stored_once
+
 PDF = b"%PDF-1.4\n% a signed agreement\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
 TODAY = date(2026, 11, 29)
@@ -73,10 +75,7 @@ def partner(store):
     return store_a_partner(store)
 
 
-@pytest.fixture(scope="module")
-def shared_partner(module_app):
-    """The partner, stored once for the module's tests that only read (`module_app`)."""
-    return store_a_partner(module_app.extensions["store"])
+shared_partner = stored_once(store_a_partner)  # for the tests that only read (`module_app`)
 
 
 @pytest.mark.parametrize("path", PAGES)

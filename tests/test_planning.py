@@ -10,6 +10,8 @@ from buurtbemiddeling.planning.dashboard import week_panel
 from buurtbemiddeling.form_checks import parse_date, week_bounds
 from common.clock import date_text as nl_date
 
+from tests.conftest import stored_once
+
 THURSDAY = date(2026, 11, 26)  # the week runs from Monday 23 to Sunday 29 November
 
 
@@ -75,10 +77,7 @@ def project(store):
     return store_a_project(store)
 
 
-@pytest.fixture(scope="module")
-def shared_project(module_app):
-    """The project, stored once for the module's tests that only read (`module_app`)."""
-    return store_a_project(module_app.extensions["store"])
+shared_project = stored_once(store_a_project)  # for the tests that only read (`module_app`)
 
 
 @pytest.mark.parametrize("path", PAGES)

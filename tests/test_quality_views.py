@@ -8,6 +8,7 @@ from buurtbemiddeling.cases import repo as case_repo
 from buurtbemiddeling.quality import debrief, nazorg, signals
 
 from .matching_data import add_case, add_volunteers
+from .conftest import stored_once
 
 
 def store_a_linked_case(store) -> dict:
@@ -21,10 +22,7 @@ def linked(store):
     return store_a_linked_case(store)
 
 
-@pytest.fixture(scope="module")
-def shared_linked(module_app):
-    """The linked case, stored once for the module's tests that only read (`module_app`)."""
-    return store_a_linked_case(module_app.extensions["store"])
+shared_linked = stored_once(store_a_linked_case)  # for the tests that only read (`module_app`)
 
 
 def test_a_debrief_is_logged_with_the_checklist_and_shows_on_the_case(client, as_user, store, linked):
@@ -111,9 +109,7 @@ def test_the_quality_page_shows_the_figures_per_quarter_and_for_the_year(client,
     ("post", "/beheer/zaken/{case}/nazorg"),
 ])
 def test_only_the_coordinator_may_use_the_quality_pages(module_clients, shared_linked, method, url):
-    url = url.format(case=shared_linked["case"], els=shared_linked["els"])
-    assert getattr(module_clients.anonymous, method)(url).status_code == 302
-    assert getattr(module_clients.volunteer, method)(url).status_code == 403
+    module_clients.only_the_coordinator_may(method, url.format(case=shared_linked["case"], els=shared_linked["els"]))
 
 
 def test_unknown_cases_and_volunteers_are_not_found(module_clients):

@@ -8,6 +8,8 @@ from icalendar import Calendar
 from common import clock
 from buurtbemiddeling.volunteers import application_form, pipeline, selection
 
+from tests.conftest import stored_once
+
 BASE = "/beheer/vrijwilligers"
 PDF = b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 TODAY = clock.today().isoformat()
@@ -51,10 +53,7 @@ POST_VIEWS = POST_ONLY + ["/aanmeldingen/nieuw", "/aanmeldingen/{application_id}
                           "/{volunteer_id}/overeenkomst"]
 
 
-@pytest.fixture(scope="module")
-def seeded(module_app):
-    """The seed, stored once for the module's tests that only read it (`module_app`)."""
-    return seed(module_app.extensions["store"])
+seeded = stored_once(seed)  # for the tests that only read (`module_app`)
 
 
 @pytest.mark.parametrize("path", GET_VIEWS)
