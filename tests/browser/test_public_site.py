@@ -5,6 +5,7 @@ form, and each form sent with and without JavaScript and found by the coordinato
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from types import SimpleNamespace
 
 import pytest
@@ -15,7 +16,8 @@ from .conftest import axe_violations, csp_and_host_problems, serve, sign_in_a_co
 
 SITE = sitebuilder.Site(sitebuilder.DEFAULT_ROOT)
 PAGE_URLS = [p.url for p in SITE.pages] + [f"{SITE.prefix(lang)}/404.html" for lang in SITE.languages]
-VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 740}}
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 740}
 NARROWEST_PHONE = {"width": 320, "height": 640}
 
 
@@ -27,13 +29,13 @@ def site_server(tmp_path_factory, public_dir):
     server.shutdown()
 
 
-@pytest.fixture(scope="module", params=list(VIEWPORTS))
-def viewport_page(request, browser):
-    """One tab per width for the read-only checks, watched for what csp_and_host_problems reads."""
-    context = browser.new_context(locale="nl-NL", viewport=VIEWPORTS[request.param],
-                                  is_mobile=request.param == "phone")
+@pytest.fixture(scope="module")
+def site_tab(browser):
+    """One desktop tab for the read-only checks, watched for what csp_and_host_problems reads;
+    `as_phone` shows its page as a phone does."""
+    context = browser.new_context(locale="nl-NL", viewport=DESKTOP)
     page = watching(context)
-    page.viewport = request.param
+    page.devtools = context.new_cdp_session(page)
     yield page
     context.close()
 
@@ -46,43 +48,57 @@ def quick_server(tmp_path, public_dir):
     server.shutdown()
 
 
+@contextmanager
+def as_phone(page, size=PHONE):
+    """The tab's page as a phone of `size` shows it, then the desktop again: the device metrics a
+    context made with that viewport and `is_mobile` gets (the same Chrome DevTools call with the same
+    values, which Playwright sends when it opens such a tab), here on the document already loaded.
+    Nothing on the public site lays itself out by script: its layout at a width is the stylesheet's."""
+    def metrics(size, mobile):
+        orientation = "portraitPrimary" if mobile else "landscapePrimary"
+        return {"mobile": mobile, "width": size["width"], "height": size["height"], "screenWidth": size["width"],
+                "screenHeight": size["height"], "deviceScaleFactor": 1, "screenOrientation": {"angle": 0, "type": orientation}}
+    page.devtools.send("Emulation.setDeviceMetricsOverride", metrics(size, True))
+    try:
+        yield
+    finally:
+        page.devtools.send("Emulation.setDeviceMetricsOverride", metrics(DESKTOP, False))
+
+
 # -- accessibility ---------------------------------------------------------------
 
-def _fits_the_narrowest_phone(page, origin: str, url: str) -> list[str]:
-    """No sideways scroll at 320 px: the phone tab narrowed to it, its page laid out again."""
-    page.set_viewport_size(NARROWEST_PHONE)
-    try:
-        width = page.evaluate("document.documentElement.scrollWidth")
-    finally:
-        page.set_viewport_size(VIEWPORTS["phone"])
-    return [f"{url} is {width} px wide on a 320 px phone"] if width > NARROWEST_PHONE["width"] else []
-
-
-# The checks of each width besides axe, made on the page axe checked: one load per page and width.
-CHECKS_OF_WIDTH = {"desktop": csp_and_host_problems, "phone": _fits_the_narrowest_phone}
+def wcag_problems(page, url: str, width: str) -> list[str]:
+    return [f"{url} at {width} width breaks WCAG ({v['id']}): {v['help']}: {[node['target'] for node in v['nodes']]}"
+            for v in axe_violations(page)]
 
 
 @pytest.mark.parametrize("url", PAGE_URLS)
-def test_every_page_at_desktop_and_phone_width(viewport_page, site_server, url):
+def test_every_page_at_desktop_and_phone_width(site_tab, site_server, url):
     """No WCAG 2.1 A or AA violation (axe) at either width; at desktop width no CSP violation, no
-    other host asked and no script without a form; at phone width no wider than 320 px."""
-    page = viewport_page
+    other host asked and no script without a form; as a phone no wider than 320 px. One load per
+    page: the phone widths are shown on the document the desktop checks looked at (`as_phone`)."""
+    page = site_tab
     page.forget()
     response = page.goto(site_server.url + url)
     assert response.status in (200, 404)
-    violations = axe_violations(page)
-    problems = CHECKS_OF_WIDTH[page.viewport](page, site_server.url, url)
-    problems += [f"{url} at {page.viewport} width breaks WCAG ({v['id']}): {v['help']}: "
-                 f"{[node['target'] for node in v['nodes']]}" for v in violations]
+    problems = wcag_problems(page, url, "desktop") + csp_and_host_problems(page, site_server.url, url)
+    with as_phone(page):
+        problems += wcag_problems(page, url, "phone")
+    with as_phone(page, NARROWEST_PHONE):
+        width = page.evaluate("document.documentElement.scrollWidth")
+    problems += [f"{url} is {width} px wide on a 320 px phone"] if width > NARROWEST_PHONE["width"] else []
     assert problems == [], "\n".join(problems)
 
 
 @pytest.mark.parametrize("url", [p.url for p in SITE.pages if p.form])
-def test_every_form_with_errors_has_no_wcag_a_or_aa_violations(viewport_page, site_server, url):
-    viewport_page.goto(site_server.url + url)
-    viewport_page.locator("form.form button[type=submit]").click()
-    viewport_page.locator(".error-summary").wait_for()
-    assert axe_violations(viewport_page) == []
+def test_every_form_with_errors_has_no_wcag_a_or_aa_violations(site_tab, site_server, url):
+    site_tab.goto(site_server.url + url)
+    site_tab.locator("form.form button[type=submit]").click()
+    site_tab.locator(".error-summary").wait_for()
+    problems = wcag_problems(site_tab, url, "desktop")
+    with as_phone(site_tab):
+        problems += wcag_problems(site_tab, url, "phone")
+    assert problems == [], "\n".join(problems)
 
 
 # -- keyboard only ---------------------------------------------------------------
