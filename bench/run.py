@@ -30,7 +30,6 @@ READ_REQUESTS = 40        # per page and size; each request rotates over a few t
 WRITE_REQUESTS = 30
 READ_TIME_LIMIT = 20.0    # seconds per page: a slow page is measured fewer times, never skipped
 PROCESSES, SUBMISSIONS = 8, 50
-START_DELAY = 4.0  # seconds for the posting processes to import and open the store, then all start at once
 COLD_STARTS = 5
 PDF_RUNS = 2
 
@@ -106,10 +105,16 @@ def floor() -> dict[str, float]:
 def concurrent_submissions(instance: Path) -> dict:
     """8 processes post 50 public forms each, all at once; every one must be stored."""
     before = workers.report_count(instance)
-    start_at = time.time() + START_DELAY  # all workers import and open the store first, then start together
-    procs = [subprocess.Popen([sys.executable, "-m", "bench.workers", "submit", str(instance), str(n), str(SUBMISSIONS),
-                               str(start_at)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    procs = [subprocess.Popen([sys.executable, "-m", "bench.workers", "submit", str(instance), str(n), str(SUBMISSIONS)],
+                              cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
              for n in range(PROCESSES)]
+    # Every poster imports and opens the store first; once all are ready they start together.
+    if [p.stdout.readline().strip() for p in procs] != ["ready"] * PROCESSES:
+        raise RuntimeError("a posting process did not start")
+    start_at = time.time()
+    for p in procs:
+        p.stdin.write("go\n")
+        p.stdin.flush()
     outputs = [json.loads(p.communicate()[0]) for p in procs]
     stored = workers.report_count(instance) - before
     latencies = [x for out in outputs for x in out["latencies"]]

@@ -1,6 +1,6 @@
 """The benchmark's app, its pages, and the entry points of its worker processes.
 
-    python -m bench.workers submit INSTANCE N COUNT START_AT   # one of the concurrent posters
+    python -m bench.workers submit INSTANCE N COUNT            # one of the concurrent posters: "ready", waits for a line
     python -m bench.workers rss INSTANCE PAGES_JSON             # peak memory of a worker
 """
 from __future__ import annotations
@@ -118,12 +118,14 @@ class TimedLock:
         self._lock.__exit__(*exc)
 
 
-def submit(instance: Path, n: int, count: int, start_at: float) -> dict:
+def submit(instance: Path, n: int, count: int) -> dict:
+    """Says "ready" once its app is made, then posts as soon as a line comes on stdin (all at once)."""
     app = create(instance)
     client = app.test_client()
     store = app.extensions["store"]
     store._lock = lock = TimedLock(store._lock)
-    time.sleep(max(0.0, start_at - time.time()))
+    print("ready", flush=True)
+    sys.stdin.readline()
     accepted, latencies = 0, []
     for i in range(count):
         begin = time.perf_counter()
@@ -154,7 +156,7 @@ def rss(instance: Path, urls: dict[str, list[str]]) -> dict:
 if __name__ == "__main__":
     command, instance, *rest = sys.argv[1:]
     if command == "submit":
-        out = submit(Path(instance), int(rest[0]), int(rest[1]), float(rest[2]))
+        out = submit(Path(instance), int(rest[0]), int(rest[1]))
     elif command == "rss":
         out = rss(Path(instance), json.loads(rest[0]))
     else:
