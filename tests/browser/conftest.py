@@ -63,6 +63,10 @@ def sign_in_a_coordinator(context, server) -> None:
 LIVE_CONFIG = {
     "RETENTION_AUTO_RUN": False,  # demo data must not age away while a test looks at it
     "FORM_MIN_SECONDS": 0,  # a test browser types faster than a person; tests/browser/test_public_site.py checks the guard
+    # A PDF made in the server's own process: the test process has WeasyPrint loaded already (tests/test_pdf_layout.py
+    # imports it as the suite is collected), and a process of its own cost ~0.5 s of CPU a PDF to start. The
+    # annual report's download takes the production path, a process of its own (tests/browser/test_annual_report.py).
+    "PDF_SEPARATE_PROCESS": False,
 }
 
 

@@ -11,6 +11,7 @@ from .conftest import axe_violations, sign_in
 
 def test_the_coordinator_downloads_the_annual_report_of_the_demo_programme(page, live_server, tmp_path):
     app = live_server.app
+    app.config["PDF_SEPARATE_PROCESS"] = True  # as in production: the other flows' PDFs are made in the server's process
     with app.app_context():
         demo.fill(app.extensions["store"])
     cases = app.extensions["store"].read().table("cases").all()

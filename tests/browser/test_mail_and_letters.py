@@ -11,7 +11,7 @@ from tests.test_cases_views import VALID
 from buurtbemiddeling.reports import intake as report_intake
 from forms import FORMS
 
-from .conftest import axe_violations, serve, shot, sign_in
+from .conftest import LIVE_CONFIG, axe_violations, serve, shot, sign_in
 
 PASSWORD = "een lang wachtwoord"
 
@@ -30,7 +30,7 @@ def mail_server_app(tmp_path, public_dir, smtp):
     (instance / "config.toml").write_text(
         f'MAIL_SERVER = "127.0.0.1"\nMAIL_PORT = {smtp.port}\n'
         f'MAIL_PASSWORD = "geheim-wachtwoord-123"\nMAIL_FROM = "Buurtbemiddeling <noreply@lindenhoven.example>"\n')
-    server = serve(instance, public_dir, RETENTION_AUTO_RUN=False)
+    server = serve(instance, public_dir, **LIVE_CONFIG)
     yield server
     server.shutdown()
 
