@@ -13,7 +13,6 @@ import importlib
 import os
 import re
 from pathlib import Path
-from typing import NamedTuple
 
 import pytest
 from flask.testing import FlaskClient
@@ -127,10 +126,11 @@ def app(tmp_path):
 def module_app(tmp_path_factory):
     """One app for the tests of a module that only read: who may open which page, what a page
     shows for data the module stores once (in a module-scoped fixture of its own, before its
-    first test). Each test that uses it fails if it changed the app's tables, counters or
-    config (`pytest_runtest_call` below), so nothing leaks into the next test; a test that
-    writes takes the per-test `app`. Views still append to the audit log: a test that checks
-    an audit entry takes the per-test `app` too, where no other test wrote one."""
+    first test, e.g. with `stored_once`). Each test that uses it fails if it changed a file of
+    the app's instance folder (data, counters, uploads) or its config, or left a flashed message
+    in a `module_clients` cookie (`pytest_runtest_call` below), so nothing leaks into the next
+    test; a test that writes takes the per-test `app`. Views still append to the audit log: a
+    test that checks an audit entry takes the per-test `app` too, where no other test wrote one."""
     return new_app(tmp_path_factory.mktemp("module-app") / "instance")
 
 
@@ -143,12 +143,20 @@ def stored_once(fill):
     return stored
 
 
-class ModuleClients(NamedTuple):
-    """Test clients of `module_app`: nobody signed in, and the volunteer and the coordinator
-    persona, each signed in once before the module's first test (signing in writes the account)."""
-    anonymous: FlaskClient
-    volunteer: FlaskClient
-    coordinator: FlaskClient
+class ModuleClients:
+    """Test clients of `module_app`: the volunteer and the coordinator persona, each signed in
+    once before the module's first test (signing in writes the account), and `anonymous`, a new
+    client each time (a page refused to it leaves a message in its cookie for the next page)."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.volunteer, self.coordinator = app.test_client(), app.test_client()
+        Personas(app, self.volunteer).volunteer()
+        Personas(app, self.coordinator).coordinator()
+
+    @property
+    def anonymous(self) -> FlaskClient:
+        return self.app.test_client()
 
     def only_the_coordinator_may(self, method: str, url: str) -> None:
         """Nobody signed in is sent to the login page; a volunteer is refused."""
@@ -158,12 +166,7 @@ class ModuleClients(NamedTuple):
 
 @pytest.fixture(scope="module")
 def module_clients(module_app):
-    signed_in = {}
-    for persona in ("volunteer", "coordinator"):
-        client = module_app.test_client()
-        getattr(Personas(module_app, client), persona)()
-        signed_in[persona] = client
-    return ModuleClients(module_app.test_client(), **signed_in)
+    return ModuleClients(module_app)
 
 
 def _what_tests_may_not_change(app) -> tuple[dict, dict]:
@@ -190,7 +193,17 @@ def pytest_runtest_call(item):
     changed = sorted(name for name in files.keys() | files_after.keys() if files.get(name) != files_after.get(name))
     assert not changed, f"this test changed {changed} of module_app, which the module's other tests share: use `app`"
     assert config_after == config, "this test changed the config of module_app, which the module's other tests share: use `app`"
+    clients = item.funcargs.get("module_clients")
+    for persona in ("volunteer", "coordinator") if clients else ():
+        assert not _flashed(app, getattr(clients, persona)), \
+            f"this test left a message for the next page of module_clients.{persona}, which the module's tests share"
     return result
+
+
+def _flashed(app, client) -> bool:
+    """Whether the client's session cookie holds a message the next page would show."""
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    return cookie is not None and "_flashes" in app.session_interface.get_signing_serializer(app).loads(cookie.value)
 
 
 @pytest.fixture
