@@ -127,8 +127,8 @@ def module_app(tmp_path_factory):
     """One app for the tests of a module that only read: who may open which page, what a page
     shows for data the module stores once (in a module-scoped fixture of its own, before its
     first test, e.g. with `stored_once`). Each test that uses it fails if it changed a file of
-    the app's instance folder (data, counters, uploads) or its config, or left a flashed message
-    in a `module_clients` cookie (`pytest_runtest_call` below), so nothing leaks into the next
+    the app's instance folder (data, counters, uploads), its config or clock (`module_clock`),
+    or left a flashed message in the cookie of one of its clients (`pytest_runtest_call` below), so nothing leaks into the next
     test; a test that writes takes the per-test `app`. Views still append to the audit log: a
     test that checks an audit entry takes the per-test `app` too, where no other test wrote one."""
     return new_app(tmp_path_factory.mktemp("module-app") / "instance")
@@ -171,7 +171,8 @@ def module_clients(module_app):
 
 def _what_tests_may_not_change(app) -> tuple[dict, dict]:
     """Every file in the app's instance folder (data, counters, uploads) with its size and time
-    of change, but the audit log (viewing a case file appends to it) and caches; and the config."""
+    of change, but the audit log (viewing a case file appends to it) and caches; and the config,
+    with the moment its clock stands at (`module_clock`)."""
     instance = Path(app.instance_path)
     left_out = (app.extensions["store"].audit_dir, instance / "cache")
     files = {}
@@ -179,7 +180,8 @@ def _what_tests_may_not_change(app) -> tuple[dict, dict]:
         if path.is_file() and not any(folder in path.parents for folder in left_out):
             status = path.stat()
             files[str(path.relative_to(instance))] = (status.st_size, status.st_mtime_ns)
-    return files, dict(app.config)
+    clock = app.config.get("CLOCK")
+    return files, {**app.config, "CLOCK": clock.now() if isinstance(clock, programme_clock.FixedClock) else clock}
 
 
 @pytest.hookimpl(wrapper=True)
@@ -193,10 +195,13 @@ def pytest_runtest_call(item):
     changed = sorted(name for name in files.keys() | files_after.keys() if files.get(name) != files_after.get(name))
     assert not changed, f"this test changed {changed} of module_app, which the module's other tests share: use `app`"
     assert config_after == config, "this test changed the config of module_app, which the module's other tests share: use `app`"
-    clients = item.funcargs.get("module_clients")
-    for persona in ("volunteer", "coordinator") if clients else ():
-        assert not _flashed(app, getattr(clients, persona)), \
-            f"this test left a message for the next page of module_clients.{persona}, which the module's tests share"
+    for name, value in item.funcargs.items():
+        clients = {f"{name}.volunteer": value.volunteer, f"{name}.coordinator": value.coordinator} \
+            if isinstance(value, ModuleClients) else {name: value}
+        for client_name, client in clients.items():
+            if isinstance(client, FlaskClient) and client.application is app:
+                assert not _flashed(app, client), \
+                    f"this test left a message for the next page of {client_name}, which the module's tests share"
     return result
 
 
@@ -206,12 +211,25 @@ def _flashed(app, client) -> bool:
     return cookie is not None and "_flashes" in app.session_interface.get_signing_serializer(app).loads(cookie.value)
 
 
+THE_TESTS_MOMENT = "2026-12-06T10:16:00+01:00"  # Sunday 06-12-2026 10:16 in Amsterdam
+
+
 @pytest.fixture
 def clock(app):
-    """The app's and the test's clock, standing at Sunday 06-12-2026 10:16 in Amsterdam until
-    the test moves it (`clock.set(...)`, `clock.advance(hours=2)`)."""
-    fixed = programme_clock.FixedClock("2026-12-06T10:16:00+01:00")
+    """The app's and the test's clock, standing at THE_TESTS_MOMENT until the test moves it
+    (`clock.set(...)`, `clock.advance(hours=2)`)."""
+    fixed = programme_clock.FixedClock(THE_TESTS_MOMENT)
     app.config["CLOCK"] = fixed
+    with programme_clock.using(fixed):
+        yield fixed
+
+
+@pytest.fixture(scope="module")
+def module_clock(module_app):
+    """`clock` for `module_app` and the module's tests; a test that moves it fails, as one that
+    changes the app's config."""
+    fixed = programme_clock.FixedClock(THE_TESTS_MOMENT)
+    module_app.config["CLOCK"] = fixed
     with programme_clock.using(fixed):
         yield fixed
 

@@ -147,6 +147,24 @@ def programme(store):
 shared_programme = stored_once(build)  # for the tests that only read (`module_app`)
 
 
+def _signed_in(app, email: str):
+    client = app.test_client()
+    login(client, email)
+    return client
+
+
+@pytest.fixture(scope="module")
+def shared_anna(module_app, shared_programme):
+    """A client of `module_app` signed in as Anna, for the tests that only read."""
+    return _signed_in(module_app, ANNA)
+
+
+@pytest.fixture(scope="module")
+def shared_coordinator(module_app, shared_programme):
+    """A client of `module_app` signed in as the programme's coordinator, for the tests that only read."""
+    return _signed_in(module_app, COORDINATOR)
+
+
 @pytest.fixture
 def coordinator(client, programme):
     """The test client, logged in as the coordinator."""

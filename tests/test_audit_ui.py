@@ -8,7 +8,7 @@ import pytest
 
 from common import clock
 from tests import portal_data
-from tests.portal_data import coordinator, login, programme  # noqa: F401  (fixtures)
+from tests.portal_data import coordinator, login, programme, shared_anna, shared_coordinator, shared_programme  # noqa: F401  (fixtures)
 
 
 def test_the_log_shows_who_looked_at_which_case(coordinator, programme):
@@ -42,8 +42,8 @@ def test_the_log_is_filtered_by_period(coordinator, store, programme):
     assert ">case:901<" in html and ">case:902<" not in html
 
 
-def test_a_period_that_ends_before_it_starts_is_explained(coordinator, programme):
-    response = coordinator.get("/beheer/privacy/logboek?van=2026-03-01&tot=2026-02-01")
+def test_a_period_that_ends_before_it_starts_is_explained(shared_coordinator):
+    response = shared_coordinator.get("/beheer/privacy/logboek?van=2026-03-01&tot=2026-02-01")
     assert response.status_code == 422 and "vóór de begindatum" in response.get_data(as_text=True)
 
 
@@ -56,10 +56,9 @@ def test_the_log_comes_in_pages_of_fifty(coordinator, store, programme):
     assert "Pagina 3 van 3" in last and 'rel="prev"' in last and ">case:1000<" in last
 
 
-def test_the_log_is_for_the_coordinator_only(client, programme):
-    assert "/beheer/inloggen" in client.get("/beheer/privacy/logboek").headers["Location"]
-    login(client, portal_data.ANNA)
-    assert client.get("/beheer/privacy/logboek").status_code == 403
+def test_the_log_is_for_the_coordinator_only(module_app, shared_anna):
+    assert "/beheer/inloggen" in module_app.test_client().get("/beheer/privacy/logboek").headers["Location"]
+    assert shared_anna.get("/beheer/privacy/logboek").status_code == 403
 
 
 @pytest.mark.parametrize("path, record", [
@@ -141,8 +140,8 @@ def test_a_name_nobody_has_finds_nothing_and_says_so(coordinator, programme):
     assert 'value="Zwaantje Zwart"' in html  # what was typed stays in the box
 
 
-def test_a_two_letter_name_is_explained_and_kept(coordinator, programme):
-    response = coordinator.post("/beheer/privacy/logboek", data={"record": "He"})
+def test_a_two_letter_name_is_explained_and_kept(shared_coordinator):
+    response = shared_coordinator.post("/beheer/privacy/logboek", data={"record": "He"})
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and "minstens 3 tekens" in html and 'value="He"' in html
 

@@ -12,13 +12,11 @@ from buurtbemiddeling.privacy import subjects
 from buurtbemiddeling.reports import intake
 from tests import portal_data
 from tests.html_tree import parse
-from tests.portal_data import coordinator, login  # noqa: F401  (fixture)
+from tests.portal_data import coordinator, shared_anna, shared_coordinator  # noqa: F401  (fixtures)
 
 
-@pytest.fixture
-def programme(store, clock):
-    """The portal's programme, made on the tests' day (06-12-2026, the `clock` fixture): the
-    exports below show its dates."""
+def the_programme(store):
+    """The portal's programme with Henk Huisman's report, application and call."""
     built = portal_data.build(store)
     report = intake.store_submission(store, "report", {
         "name": "Henk Huisman", "email": "henk@bewoners.example", "phone": "06-44444444",
@@ -31,19 +29,35 @@ def programme(store, clock):
     return built
 
 
-def test_a_person_is_found_by_name_in_reports_cases_and_applications(store, programme):
+@pytest.fixture
+def programme(store, clock):
+    """The programme, made on the tests' day (06-12-2026, the `clock` fixture): the exports
+    below show its dates."""
+    return the_programme(store)
+
+
+@pytest.fixture(scope="module")
+def shared_programme(module_app, module_clock):
+    """The programme, made once on the same day for the tests that only read (`module_app`)."""
+    return the_programme(module_app.extensions["store"])
+
+
+def test_a_person_is_found_by_name_in_reports_cases_and_applications(module_app, shared_programme):
+    store, programme = module_app.extensions["store"], shared_programme
     hits = subjects.search(store.read(), "henk huisman")
     assert {h.key for h in hits} == {f"report:{programme.report}", f"case:{programme.case_a}:0",
                                      f"application:{programme.application}"}
 
 
-def test_a_person_is_found_by_phone_in_any_notation_and_by_email(store, programme):
+def test_a_person_is_found_by_phone_in_any_notation_and_by_email(module_app, shared_programme):
+    store, programme = module_app.extensions["store"], shared_programme
     assert {h.record for h in subjects.search(store.read(), "+31 6 4444 4444")} == {
         f"report:{programme.report}", f"case:{programme.case_a}", f"application:{programme.application}"}
     assert f"case:{programme.case_b}" in {h.record for h in subjects.search(store.read(), "greet@bewoners.example")}
 
 
-def test_a_referrer_and_a_volunteer_are_found_too(store, programme):
+def test_a_referrer_and_a_volunteer_are_found_too(module_app, shared_programme):
+    store, programme = module_app.extensions["store"], shared_programme
     assert f"case:{programme.case_a}:referrer" in {h.key for h in subjects.search(store.read(), "Bosman")}
     assert {h.key for h in subjects.search(store.read(), "Bert Bakker")} == {f"volunteer:{programme.bert}"}
 
@@ -55,8 +69,8 @@ def test_the_search_is_posted_and_its_words_stay_out_of_the_audit_log(coordinato
     assert entry["action"] == "privacy.search" and "Huisman" not in json.dumps(entry)
 
 
-def test_a_search_of_two_letters_asks_for_more(coordinator, programme):
-    response = coordinator.post("/beheer/privacy/personen", data={"q": "He"})
+def test_a_search_of_two_letters_asks_for_more(shared_coordinator):
+    response = shared_coordinator.post("/beheer/privacy/personen", data={"q": "He"})
     assert response.status_code == 422 and "minstens 3 tekens" in response.get_data(as_text=True)
 
 
@@ -75,7 +89,8 @@ def test_the_json_export_holds_what_concerns_the_person_and_is_audited(coordinat
     assert exported == {f"report:{programme.report}", f"case:{programme.case_a}", f"application:{programme.application}"}
 
 
-def test_the_pdf_export_reads_as_text(coordinator, programme, tmp_path):
+def test_the_pdf_export_reads_as_text(shared_coordinator, shared_programme, tmp_path):
+    coordinator, programme = shared_coordinator, shared_programme
     response = coordinator.post("/beheer/privacy/personen/export.pdf",
                                 data={"sleutel": [f"case:{programme.case_a}:0", f"report:{programme.report}"]})
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
@@ -85,8 +100,8 @@ def test_the_pdf_export_reads_as_text(coordinator, programme, tmp_path):
     assert "Inzage persoonsgegevens" in text and "Henk Huisman" in text and "henk@bewoners.example" in text
 
 
-def test_an_export_without_a_chosen_record_is_refused(coordinator, programme):
-    assert coordinator.post("/beheer/privacy/personen/export.json", data={"sleutel": "case:../../etc"}).status_code == 400
+def test_an_export_without_a_chosen_record_is_refused(shared_coordinator):
+    assert shared_coordinator.post("/beheer/privacy/personen/export.json", data={"sleutel": "case:../../etc"}).status_code == 400
 
 
 def test_erasing_a_party_removes_their_details_and_name_but_the_case_runs_on(coordinator, store, programme):
@@ -117,18 +132,19 @@ def test_nothing_is_erased_without_the_confirmation(coordinator, store, programm
     assert store.read().table("reports").get(doc_id=programme.report)["values"]["name"] == "Henk Huisman"
 
 
-def test_only_the_coordinator_may_search_export_or_erase(client, programme):
-    assert "/beheer/inloggen" in client.post("/beheer/privacy/personen", data={"q": "Henk"}).headers["Location"]
-    login(client, portal_data.ANNA)
+def test_only_the_coordinator_may_search_export_or_erase(module_app, shared_anna, shared_programme):
+    programme = shared_programme
+    assert "/beheer/inloggen" in module_app.test_client().post("/beheer/privacy/personen", data={"q": "Henk"}).headers["Location"]
+    client = shared_anna
     for url in ("/beheer/privacy/personen", "/beheer/privacy/personen/export.json",
                 "/beheer/privacy/personen/export.pdf", "/beheer/privacy/personen/wissen"):
         assert client.post(url, data={"q": "Henk", "sleutel": f"report:{programme.report}", "bevestig": "ja"}).status_code == 403
 
 
-def test_the_exports_and_the_erasure_refuse_a_get(coordinator, programme):
+def test_the_exports_and_the_erasure_refuse_a_get(shared_coordinator):
     for url in ("/beheer/privacy/personen/export.json", "/beheer/privacy/personen/export.pdf",
                 "/beheer/privacy/personen/wissen"):
-        assert coordinator.get(url).status_code == 405
+        assert shared_coordinator.get(url).status_code == 405
 
 
 # -- the person chosen, and only that person ---------------------------------------------------

@@ -9,21 +9,13 @@ from buurtbemiddeling.matching import proposals
 from buurtbemiddeling.protocols import documents
 from buurtbemiddeling.cases import repo as case_repo
 from tests import portal_data
-from tests.portal_data import ANNA, BERT, PETRA, WILLEM, login, programme, shared_programme  # noqa: F401  (fixtures)
+from tests.portal_data import ANNA, BERT, PETRA, WILLEM, login, programme, shared_anna, shared_programme  # noqa: F401  (fixtures)
 
 TODAY = clock.today().isoformat()
 
 
 @pytest.fixture
 def anna(client, programme):
-    login(client, ANNA)
-    return client
-
-
-@pytest.fixture(scope="module")
-def shared_anna(module_app, shared_programme):
-    """A client signed in as Anna on `module_app`, for the tests that only read."""
-    client = module_app.test_client()
     login(client, ANNA)
     return client
 
