@@ -194,7 +194,7 @@ def pytest_runtest_call(item):
     files_after, config_after = _what_tests_may_not_change(app)
     changed = sorted(name for name in files.keys() | files_after.keys() if files.get(name) != files_after.get(name))
     assert not changed, f"this test changed {changed} of module_app, which the module's other tests share: use `app`"
-    assert config_after == config, "this test changed the config of module_app, which the module's other tests share: use `app`"
+    assert config_after == config, "this test changed the config or clock of module_app, which the module's other tests share: use `app`"
     for name, value in item.funcargs.items():
         clients = {f"{name}.volunteer": value.volunteer, f"{name}.coordinator": value.coordinator} \
             if isinstance(value, ModuleClients) else {name: value}
