@@ -8,6 +8,7 @@ its files or config fails) or server; the public site is built once per session
 (`built_site`); the slowest modules run first (`SLOW_FIRST`)."""
 from __future__ import annotations
 
+import functools
 import gc
 import importlib
 import os
@@ -23,6 +24,7 @@ from flask.testing import FlaskClient
 gc.disable()
 
 from app import create_app
+from buurtbemiddeling import pdf
 from buurtbemiddeling.auth import users
 from common import clock as programme_clock, template_cache
 from db import storage
@@ -97,11 +99,17 @@ def pytest_runtest_makereport(item, call):
 
 
 # Writes in this process (apps, live servers' threads) skip fsync, which only protects against a
-# power cut no test makes; processes the tests start (CGI, CLI, storage workers) keep it.
+# power cut no test makes; processes the tests start (CGI, CLI) keep it, and the storage tests'
+# writers say (tests/test_storage.py).
 storage.set_durable(False)
 # Every app and site build in this process compiles each template once, not once per test's fresh
 # instance folder or build.
 template_cache.share()
+# A PDF is a function of its HTML alone (pdf.render fetches no file or host), and WeasyPrint takes
+# ~0.5 s of CPU a document: the same HTML again in this process (the route inventory's two apps, a
+# document both the date and the layout tests read) is rendered once. The views, their templates
+# and html_to_pdf still run for every request.
+pdf.render = functools.lru_cache(maxsize=16)(pdf.render)
 
 
 def new_app(instance_path: Path):
