@@ -34,10 +34,9 @@ WORKER = Path(__file__).with_name("storage_worker.py")
 from tests import storage_worker  # noqa: E402
 
 
-def layout_env(lazy=(), parts=None, durable=True) -> dict:
+def layout_env(lazy=(), parts=None) -> dict:
     return {"STORE_LAZY": ",".join(lazy),
-            "STORE_PARTS": ",".join(f"{name}:{size}" for name, size in (parts or {}).items()),
-            "STORE_DURABLE": "1" if durable else "0"}
+            "STORE_PARTS": ",".join(f"{name}:{size}" for name, size in (parts or {}).items())}
 
 
 class _SocketWriter:
@@ -60,10 +59,11 @@ class ForkedWorker:
     """A worker forked by the fork server (storage_worker.py forkserver): a process of its own,
     killed as any other, its output read over a socket as a Popen's stdout."""
 
-    def __init__(self, socket_path, data_dir, *args, lazy=(), parts=None, durable=True):
+    def __init__(self, socket_path, data_dir, *args, lazy=(), parts=None):
         self._socket = socket.socket(socket.AF_UNIX)
         self._socket.connect(str(socket_path))
-        request = {"argv": [str(data_dir), *map(str, args)], "env": layout_env(lazy, parts, durable)}
+        env = {**layout_env(lazy, parts), "STORE_DURABLE": "0"}  # see forked_worker
+        request = {"argv": [str(data_dir), *map(str, args)], "env": env}
         self._socket.sendall(json.dumps(request).encode() + b"\n")
         self.stdout = self._socket.makefile("r")
         self.stdin = _SocketWriter(self._socket)
@@ -94,7 +94,9 @@ class ForkedWorker:
 @pytest.fixture(scope="module")
 def forked_worker(tmp_path_factory):
     """Starts workers as forks of one process that imported the store once: a fresh interpreter
-    per killed writer cost ~0.2 s of CPU each, and the kill tests start hundreds."""
+    per killed writer cost ~0.2 s of CPU each, and the kill tests start hundreds. They commit
+    without fsync: it only keeps what a power cut would lose, and no test here cuts the power (a
+    killed process's writes stay in the page cache); waiting for the disk was most of a commit."""
     socket_path = tmp_path_factory.mktemp("fork") / "server"
     server = subprocess.Popen([sys.executable, str(WORKER), "forkserver", str(socket_path)],
                               stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
@@ -133,10 +135,9 @@ LAYOUTS = {"parsed": ((), None), "lazy": (("records",), None), "parts": (("recor
 def test_eight_processes_writing_at_once_lose_nothing(tmp_path, lazy, parts, forked_worker):
     data_dir, go = tmp_path / "data", tmp_path / "go"
     Store(data_dir, lazy=lazy, parts=parts)
-    # Without fsync (a finished process loses nothing without it): the commits still interleave
-    # (some 300 switches between writers in 400 commits, as with it), at a fraction of the wait.
-    procs = [forked_worker(data_dir, "insert", f"w{n}", 50, go, lazy=lazy, parts=parts, durable=False)
-             for n in range(8)]
+    # Without fsync (forked_worker) the commits interleave as much (some 300 switches between
+    # writers in 400 commits, as with it), at a fraction of the wait.
+    procs = [forked_worker(data_dir, "insert", f"w{n}", 50, go, lazy=lazy, parts=parts) for n in range(8)]
     time.sleep(0.1)  # each is running (it sent its pid): let them reach the wait, then release all at once
     go.touch()
     acknowledged = []
@@ -163,10 +164,9 @@ def test_a_writer_killed_at_random_moments_keeps_every_acknowledged_write(tmp_pa
     rng = random.Random(1234)
     acknowledged = set()
     for run in range(100):
-        # Without fsync: a kill loses nothing it would keep (a killed process's writes stay in the
-        # page cache; only a power cut needs it), and the random moments below then fall on the
-        # commit's steps on disk instead of mostly on waits for the disk.
-        proc = forked_worker(data_dir, "writer", run, lazy=lazy, parts=parts, durable=False)
+        # Without fsync (forked_worker): the random moments below fall on the commit's steps on
+        # disk instead of mostly on waits for the disk.
+        proc = forked_worker(data_dir, "writer", run, lazy=lazy, parts=parts)
         assert proc.stdout.readline().strip() == "ready"
         # Kill only once it writes: on a busy machine (other test processes) starting takes a while.
         # Then at a random moment within the time one commit took: every step of a commit gets hit
