@@ -12,7 +12,7 @@ from buurtbemiddeling.cases import repo as case_repo
 from buurtbemiddeling.matching import proposals
 from buurtbemiddeling.protocols import documents
 
-from tests.conftest import stored_once
+from tests.conftest import signed_in_client, stored_once
 
 PASSWORD = "een lang wachtwoord"
 COORDINATOR = "coordinator@lindenhoven.example"
@@ -147,22 +147,16 @@ def programme(store):
 shared_programme = stored_once(build)  # for the tests that only read (`module_app`)
 
 
-def _signed_in(app, email: str):
-    client = app.test_client()
-    login(client, email)
-    return client
-
-
 @pytest.fixture(scope="module")
 def shared_anna(module_app, shared_programme):
     """A client of `module_app` signed in as Anna, for the tests that only read."""
-    return _signed_in(module_app, ANNA)
+    return signed_in_client(module_app, ANNA, PASSWORD)
 
 
 @pytest.fixture(scope="module")
 def shared_coordinator(module_app, shared_programme):
     """A client of `module_app` signed in as the programme's coordinator, for the tests that only read."""
-    return _signed_in(module_app, COORDINATOR)
+    return signed_in_client(module_app, COORDINATOR, PASSWORD)
 
 
 @pytest.fixture
