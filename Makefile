@@ -15,6 +15,9 @@ LOCK   := requirements.lock
 # What a web host installs: the runtime dependencies only, at the versions of $(LOCK).
 APP_LOCK := requirements-app.lock
 FLASK  := $(VENV)/bin/flask --app app
+# What the browser tests take from the npm registry (axe-core), at package-lock.json's versions.
+NODE_STAMP := node_modules/.package-lock.json
+NPM    := npm --ignore-scripts --no-audit --no-fund
 # The address to open in a browser: a server listening on all interfaces is also on 127.0.0.1.
 URL    := http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 # The one way the locks are made: hashes, pip and setuptools pinned too, no local indexes.
@@ -58,6 +61,11 @@ $(STAMP): $(LOCK) pyproject.toml | $(UV)
 		echo "$(LOCK) mist wat pyproject.toml vraagt: maak hem opnieuw met 'make lock'." >&2; exit 1; }
 	touch $(STAMP)
 
+# npm writes its own copy of the lock into node_modules after every install: newer than the lock
+# when node_modules is up to date. The cache first, the registry only if it lacks a package.
+$(NODE_STAMP): package-lock.json package.json | packages-test
+	$(NPM) ci --prefer-offline --loglevel=error
+
 install: $(STAMP)
 
 build: $(STAMP)
@@ -76,7 +84,7 @@ demo: $(STAMP)
 # otherwise each worker rewrites every test module's asserts at every run (collecting on two
 # workers took 13.7 s of CPU, 5.6 s cached) and every process a test starts compiles the project.
 test: export PYTHONDONTWRITEBYTECODE :=
-test: packages-test build
+test: packages-test build $(NODE_STAMP)
 	$(PY) -m pytest -n $(JOBS) --dist worksteal
 
 # The locks after a change to pyproject.toml: keeps every other pin as it is.
@@ -84,12 +92,14 @@ lock: | $(UV)
 	$(INSTALL_LOCK)
 	$(COMPILE)
 	$(COMPILE_APP)
+	$(NPM) install --package-lock-only
 
 # Every dependency to its newest allowed version, then the whole suite as the gate.
 upgrade: | $(UV)
 	$(INSTALL_LOCK)
 	$(COMPILE) --upgrade
 	$(COMPILE_APP)
+	$(NPM) update --package-lock-only
 	$(MAKE) test
 
 screenshots: packages-test build
@@ -99,4 +109,4 @@ bench: $(STAMP)
 	$(PY) -m bench
 
 clean:
-	rm -rf public $(VENV) .pytest_cache
+	rm -rf public $(VENV) .pytest_cache node_modules

