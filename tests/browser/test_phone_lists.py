@@ -1,5 +1,6 @@
 """The coordinator's daily lists on a phone: each row of the case list and the volunteer list
-reads as a card and nothing scrolls sideways; on a desktop the tables stay tables."""
+reads as a card and nothing scrolls sideways; on a desktop the tables stay tables. A case's
+progress bar keeps its step names whole at every width."""
 import random
 
 import pytest
@@ -140,3 +141,29 @@ def test_on_a_desktop_the_case_and_volunteer_lists_stay_tables_with_header_cells
     page.goto(live_server.url + "/beheer/vrijwilligers/")
     for name in ("Naam", "Talen", "Basistraining", "Wacht"):
         assert page.get_by_role("columnheader", name=name).first.is_visible(), name
+
+
+# The words of a case's progress bar that the layout split over two lines: a word of one line has
+# one box, a split one a box on each line.
+SPLIT_WORDS = """() => [...document.querySelectorAll('.stepper li')].flatMap(li => [...li.childNodes]
+  .filter(node => node.nodeType === Node.TEXT_NODE)
+  .flatMap(node => [...node.textContent.matchAll(/\\S+/g)].map(word => {
+    const range = document.createRange();
+    range.setStart(node, word.index);
+    range.setEnd(node, word.index + word[0].length);
+    return {word: word[0], lines: new Set([...range.getClientRects()].map(box => Math.round(box.top))).size};
+  }))
+  .filter(word => word.lines > 1).map(word => word.word))"""
+
+
+@pytest.mark.parametrize("width", [320, 375, 1280])
+def test_the_steps_of_a_case_keep_their_words_whole_and_fit_a_phone_and_a_laptop(tab, live_server, programme, width):
+    page = tab(width)
+    # Pendelbemiddeling, and Bemiddelingsgesprek with Bemiddelaars gekoppeld: the longest names.
+    for step in ("pendel", "intake"):
+        case = next(case for case in programme if case["step"] == step)
+        page.goto(f"{live_server.url}/beheer/zaken/{case.doc_id}")
+        names = page.locator(".stepper li").all_inner_texts()
+        assert len(names) == len(workflow.MAIN_LINE) and ("Pendelbemiddeling" in names[5]) == (step == "pendel")
+        assert page.evaluate(SPLIT_WORDS) == [], (step, names)
+        assert page_width(page) == (width, width)
