@@ -1,6 +1,7 @@
 """Every admin and portal page, PDF and export shows dates as 06-12-2026, moments as
 06-12-2026 10:16 in Amsterdam time, and hours with a decimal comma: rendered from the demo
-programme, read as a person reads them (visible text, not attributes or input values)."""
+programme, read as a person reads them (visible text, not attributes or input values). A table
+cell's date stays on one line ("27-11-" above "2026" in a narrow column was hard to read)."""
 from __future__ import annotations
 
 import re
@@ -62,6 +63,47 @@ def visible_text(html: str) -> str:
     return " ".join(" ".join(parser.parts).split())
 
 
+DATE = re.compile(r"\b\d{2}-\d{2}-\d{4}\b")
+KEPT_ON_ONE_LINE = {"nowrap", "num", "visually-hidden"}  # admin.css: white-space: nowrap
+
+
+class DatesInTables(HTMLParser):
+    """The table cells of a page whose value is a date (their text starts with one: "27-11-2026",
+    "06-12-2026 10:16", "01-09-2026 door ...") that no element keeps on one line. A sentence in a
+    cell that mentions a date is prose, and wraps as prose."""
+
+    def __init__(self):
+        super().__init__()
+        self.loose: list[str] = []
+        self._open: list[tuple[str, bool]] = []  # per open element: its tag, and does it keep its text on one line?
+        self._cells: list[list[tuple[str, bool]]] = []  # per open cell: its text, and whether each piece is kept
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in VOID:
+            self._open.append((tag, bool(set((dict(attrs).get("class") or "").split()) & KEPT_ON_ONE_LINE)))
+        if tag in ("td", "th"):
+            self._cells.append([])
+
+    def handle_endtag(self, tag):
+        if tag not in VOID and self._open:
+            self._open.pop()
+        if tag in ("td", "th") and self._cells:
+            pieces = [(text, kept) for text, kept in self._cells.pop() if text.strip()]
+            if pieces and DATE.match(pieces[0][0].lstrip()) and not pieces[0][1]:
+                self.loose.append(" ".join("".join(text for text, _ in pieces).split()))
+
+    def handle_data(self, data):
+        if self._cells:
+            cell = max(i for i, (tag, _) in enumerate(self._open) if tag in ("td", "th"))
+            self._cells[-1].append((data, any(kept for _, kept in self._open[cell:])))
+
+
+def dates_that_may_wrap(html: str) -> list[str]:
+    parser = DatesInTables()
+    parser.feed(html)
+    return sorted(set(parser.loose))
+
+
 def wrong_formats(text: str, patterns=(ISO_DATE, MONTH_DATE, POINT_DECIMAL)) -> list[str]:
     return sorted({m.group(0) for pattern in patterns for m in pattern.finditer(text)})
 
@@ -119,6 +161,8 @@ def check_pages(app, client, values, endpoints) -> tuple[int, list[str]]:
         patterns = (ISO_DATE, MONTH_DATE) if response.mimetype != "text/html" else (ISO_DATE, MONTH_DATE, POINT_DECIMAL)
         if wrong := wrong_formats(text, patterns):
             problems.append(f"{url} ({rule.endpoint}): {', '.join(wrong[:6])}")
+        if response.mimetype == "text/html" and (wrapping := dates_that_may_wrap(response.get_data(as_text=True))):
+            problems.append(f"{url} ({rule.endpoint}): a table cell's date may break over two lines: {wrapping}")
     return checked, problems
 
 

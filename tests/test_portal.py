@@ -263,6 +263,6 @@ def test_the_case_list_says_what_where_which_step_and_the_next_appointment_witho
     row = row[:row.index("</tr>")]
     assert "Geluidsoverlast<br><span class=\"meta\">Centrum</span>" in row
     assert '<span class="status status-step">Gesprek partij A</span>' in row  # the step
-    assert f"{soon.strftime('%d-%m-%Y')} 19:30<br><span class=\"meta\">Gesprek partij A</span>" in row  # not the past one
+    assert f"<span class=\"nowrap\">{soon.strftime('%d-%m-%Y')}</span> 19:30<br><span class=\"meta\">Gesprek partij A</span>" in row  # not the past one
     for private in ("Henk Huisman", "Lindelaan", "Ilse", "0644444444", "Wijkagent"):
         assert private not in row
